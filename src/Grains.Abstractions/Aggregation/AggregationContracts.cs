@@ -1,0 +1,148 @@
+using CivicContracting.Commitments;
+using CivicContracting.Participants;
+
+namespace CivicContracting.Aggregation;
+
+/// <summary>
+/// Aggregates are keyed by scope: <c>goal:{goalId}</c> or <c>place:{placeCode}</c>. Commitments report to one of
+/// <see cref="ShardCount"/> contribution shards, chosen by participant, so distinct-participant counts of
+/// shards add up exactly. The count is part of the stored layout: changing it needs a rebuild.
+/// </summary>
+public static class AggregateScope
+{
+    public const string GoalPrefix = "goal:";
+    public const string PlacePrefix = "place:";
+    public const int ShardCount = 16;
+
+    public static string Goal(string goalId) => GoalPrefix + goalId;
+
+    public static string Place(string placeCode) => PlacePrefix + placeCode;
+
+    public static bool IsGoal(string scope) => scope.StartsWith(GoalPrefix, StringComparison.Ordinal);
+
+    public static bool IsPlace(string scope) => scope.StartsWith(PlacePrefix, StringComparison.Ordinal);
+
+    /// <summary>A stable (process-independent) shard index for a participant; string.GetHashCode is randomised per process.</summary>
+    public static int ShardFor(string participantId)
+    {
+        uint hash = 2166136261;
+        foreach (var c in participantId)
+        {
+            hash ^= c;
+            hash *= 16777619;
+        }
+        return (int)(hash % ShardCount);
+    }
+}
+
+/// <summary>
+/// Additive totals over a set of contributions. Every field is a sum or a minimum, so summaries of disjoint
+/// sets (shards) combine exactly; derived figures (means, diversity, intensity) are computed from them.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("cc.EngagementTotals.v1")]
+public sealed record EngagementTotals(
+    [property: Id(0)] int Commitments,
+    [property: Id(1)] IReadOnlyDictionary<CommitmentStatus, int> ByStatus,
+    [property: Id(2)] IReadOnlyDictionary<CommitmentLevel, int> EngagedByLevel,
+    [property: Id(3)] IReadOnlyDictionary<ParticipantKind, int> ParticipantsByKind,
+    [property: Id(4)] int ProgressCount,
+    [property: Id(5)] double ProgressSum,
+    [property: Id(6)] double WeightSum,
+    [property: Id(7)] double WeightedProgressSum,
+    [property: Id(8)] int ResultCommitments,
+    [property: Id(9)] int ResultsAchieved,
+    [property: Id(10)] int ResultsOnTrack,
+    [property: Id(11)] DateTimeOffset? FirstEngagementAt)
+{
+    public static EngagementTotals Empty { get; } = new(
+        0,
+        new Dictionary<CommitmentStatus, int>(),
+        new Dictionary<CommitmentLevel, int>(),
+        new Dictionary<ParticipantKind, int>(),
+        0, 0, 0, 0, 0, 0, 0, null);
+
+    public int EngagedCommitments => EngagedByLevel.Values.Sum();
+
+    public int Participants => ParticipantsByKind.Values.Sum();
+}
+
+/// <summary>What a shard reports to its scope's aggregate: its totals, with a version that only grows.</summary>
+[GenerateSerializer, Immutable, Alias("cc.ShardReport.v1")]
+public sealed record ShardReport(
+    [property: Id(0)] int ShardIndex,
+    [property: Id(1)] long Version,
+    [property: Id(2)] EngagementTotals Totals);
+
+/// <summary>What a goal aggregate reports to its parent goal's aggregate (for the mean-of-objectives rule).</summary>
+[GenerateSerializer, Immutable, Alias("cc.ChildGoalReport.v1")]
+public sealed record ChildGoalReport(
+    [property: Id(0)] string ChildGoalId,
+    [property: Id(1)] long Version,
+    [property: Id(2)] double? Progress);
+
+/// <summary>How an aggregate computes progress and intensity. Set by the goal grain or from the place catalogue.</summary>
+[GenerateSerializer, Immutable, Alias("cc.AggregateSettings.v1")]
+public sealed record AggregateSettings(
+    [property: Id(0)] Goals.RollUpRule RollUp,
+    [property: Id(1)] string? ParentScope,
+    [property: Id(2)] int? Population);
+
+/// <summary>The live picture of one goal or place.</summary>
+[GenerateSerializer, Immutable, Alias("cc.EngagementSnapshot.v1")]
+public sealed record EngagementSnapshot(
+    [property: Id(0)] string Scope,
+    [property: Id(1)] EngagementTotals Totals,
+    [property: Id(2)] double? MeanProgress,
+    [property: Id(3)] double? WeightedProgress,
+    [property: Id(4)] double? Progress,
+    [property: Id(5)] int DistinctKinds,
+    [property: Id(6)] double ShannonIndex,
+    [property: Id(7)] double? CommitmentsPer1000Residents,
+    [property: Id(8)] double? ParticipantsPer1000Residents,
+    [property: Id(9)] long Version,
+    [property: Id(10)] DateTimeOffset UpdatedAt,
+    [property: Id(11)] IReadOnlyDictionary<string, double?> ObjectiveProgress);
+
+/// <summary>One bucket of a place's or goal's engagement history (the oil stain over time).</summary>
+[GenerateSerializer, Immutable, Alias("cc.EngagementBucket.v1")]
+public sealed record EngagementBucket(
+    [property: Id(0)] DateTimeOffset Start,
+    [property: Id(1)] TimeSpan Length,
+    [property: Id(2)] int EngagedCommitments,
+    [property: Id(3)] int Participants,
+    [property: Id(4)] int DistinctKinds,
+    [property: Id(5)] double? Progress);
+
+/// <summary>
+/// Holds the contributions of the commitments of one slice of participants, for every scope at once, and
+/// persists them in group commits: many reports share one write. After each flush it pushes the totals of
+/// the scopes that changed to their aggregates, and it re-pushes all of them now and then (anti-entropy),
+/// so an aggregate that lost its last seconds in a crash converges again.
+/// </summary>
+public interface IContributionShardGrain : IGrainWithIntegerKey
+{
+    /// <summary>Records the contribution if it is newer than what is held; returns once it is durable.</summary>
+    Task Report(Contribution contribution);
+
+    /// <summary>Activates the shard so that it publishes its totals (used at start-up and by the keep-alive).</summary>
+    Task Ping();
+
+    Task<EngagementTotals> GetTotals(string scope);
+
+    /// <summary>The contributions this shard holds for a scope (to page a goal's or place's commitments).</summary>
+    Task<IReadOnlyList<Contribution>> GetContributions(string scope);
+}
+
+/// <summary>The live aggregate of one scope: combines its shards' totals (and, for goals, its objectives' progress).</summary>
+public interface IEngagementAggregateGrain : IGrainWithStringKey
+{
+    Task Configure(AggregateSettings settings);
+
+    Task ReportShard(ShardReport report);
+
+    Task ReportChildGoal(ChildGoalReport report);
+
+    Task<EngagementSnapshot> GetSnapshot();
+
+    Task<IReadOnlyList<EngagementBucket>> GetHistory();
+}

@@ -1,0 +1,128 @@
+using CivicContracting.Goals;
+
+namespace CivicContracting.Commitments;
+
+/// <summary>The spectrum, weakest to strongest. A commitment may be upgraded along it, never downgraded.</summary>
+public enum CommitmentLevel
+{
+    Pledge = 0,
+    Action = 1,
+    Result = 2,
+}
+
+public enum CommitmentStatus
+{
+    Draft = 0,
+    Confirmed = 1,
+    Active = 2,
+    Achieved = 3,
+    Missed = 4,
+    Withdrawn = 5,
+}
+
+public enum CommitmentOutcome
+{
+    Achieved = 0,
+    Missed = 1,
+}
+
+/// <summary>A goal a commitment contributes to, with the weight it carries in that goal's weighted progress.</summary>
+[GenerateSerializer, Immutable, Alias("cc.GoalContribution.v1")]
+public sealed record GoalWeight(
+    [property: Id(0)] string GoalId,
+    [property: Id(1)] double Weight = 1.0);
+
+/// <summary>A concrete action of an action commitment.</summary>
+[GenerateSerializer, Immutable, Alias("cc.Milestone.v1")]
+public sealed record Milestone(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Title,
+    [property: Id(2)] DateOnly DueDate);
+
+/// <summary>What the commitment promises at its level: nothing more for a pledge, milestones for an action, a target for a result.</summary>
+[GenerateSerializer, Immutable, Alias("cc.CommitmentTerms.v1")]
+public sealed record CommitmentTerms(
+    [property: Id(0)] CommitmentLevel Level,
+    [property: Id(1)] string Title,
+    [property: Id(2)] string Description,
+    [property: Id(3)] IReadOnlyList<Milestone>? Milestones = null,
+    [property: Id(4)] QuantitativeTarget? Target = null);
+
+[GenerateSerializer, Immutable, Alias("cc.CommitmentDraft.v1")]
+public sealed record CommitmentDraft(
+    [property: Id(0)] string ParticipantId,
+    [property: Id(1)] IReadOnlyList<GoalWeight> Goals,
+    [property: Id(2)] string NeighbourhoodCode,
+    [property: Id(3)] CommitmentTerms Terms);
+
+/// <summary>The formal confirmation: who confirmed, when, and a SHA-256 of the exact text they confirmed.</summary>
+[GenerateSerializer, Immutable, Alias("cc.Confirmation.v1")]
+public sealed record Confirmation(
+    [property: Id(0)] string ConfirmedBy,
+    [property: Id(1)] DateTimeOffset ConfirmedAt,
+    [property: Id(2)] string TextHash,
+    [property: Id(3)] int TermsVersion);
+
+/// <summary>One progress report. <see cref="ReportId"/> is the caller's idempotency key: the same id is stored once.</summary>
+[GenerateSerializer, Immutable, Alias("cc.ProgressReport.v1")]
+public sealed record ProgressReport(
+    [property: Id(0)] string ReportId,
+    [property: Id(1)] DateTimeOffset ReportedAt,
+    [property: Id(2)] double? Value = null,
+    [property: Id(3)] string? CompletedMilestoneId = null,
+    [property: Id(4)] string? Note = null,
+    [property: Id(5)] string? EvidenceUrl = null);
+
+/// <summary>An earlier version of the terms, kept readable after an upgrade.</summary>
+[GenerateSerializer, Immutable, Alias("cc.TermsVersion.v1")]
+public sealed record TermsVersion(
+    [property: Id(0)] int Version,
+    [property: Id(1)] CommitmentTerms Terms,
+    [property: Id(2)] DateTimeOffset ValidFrom,
+    [property: Id(3)] Confirmation? Confirmation);
+
+[GenerateSerializer, Immutable, Alias("cc.CommitmentView.v1")]
+public sealed record CommitmentView(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string ParticipantId,
+    [property: Id(2)] IReadOnlyList<GoalWeight> Goals,
+    [property: Id(3)] string NeighbourhoodCode,
+    [property: Id(4)] CommitmentTerms Terms,
+    [property: Id(5)] int TermsVersion,
+    [property: Id(6)] CommitmentStatus Status,
+    [property: Id(7)] Confirmation? Confirmation,
+    [property: Id(8)] double? Progress,
+    [property: Id(9)] double? CurrentValue,
+    [property: Id(10)] IReadOnlyList<string> CompletedMilestoneIds,
+    [property: Id(11)] IReadOnlyList<ProgressReport> Reports,
+    [property: Id(12)] IReadOnlyList<TermsVersion> EarlierVersions,
+    [property: Id(13)] DateTimeOffset CreatedAt,
+    [property: Id(14)] DateTimeOffset UpdatedAt,
+    [property: Id(15)] long Version,
+    [property: Id(16)] string? WithdrawalReason);
+
+public interface ICommitmentGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the commitment as a draft. Repeating the same draft is a no-op; a different one is rejected.</summary>
+    Task<CommitmentView> Create(CommitmentDraft draft);
+
+    /// <summary>Records the formal confirmation of the current terms. <paramref name="textHash"/> must match <see cref="CommitmentText.Hash"/> of them.</summary>
+    Task<CommitmentView> Confirm(string confirmedBy, string textHash);
+
+    /// <summary>
+    /// Moves a confirmed commitment to a stronger level. The upgrade is confirmed formally in the same call
+    /// (<paramref name="textHash"/> of the new terms); the earlier terms stay readable.
+    /// </summary>
+    Task<CommitmentView> Upgrade(CommitmentTerms newTerms, string confirmedBy, string textHash);
+
+    Task<CommitmentView> ReportProgress(ProgressReport report);
+
+    Task<CommitmentView> Withdraw(string reason);
+
+    Task<CommitmentView> Close(CommitmentOutcome outcome);
+
+    Task<CommitmentView?> Get();
+
+    /// <summary>The absolute contribution this commitment currently pushes to its aggregates (null if it does not exist).</summary>
+    Task<Contribution?> GetContribution();
+}
