@@ -1,0 +1,120 @@
+using CivicContracting.Commitments;
+using CivicContracting.Participants;
+
+namespace CivicContracting.Aggregation;
+
+/// <summary>
+/// The roll-up rules in one place: totals of a set of contributions, the exact combination of totals of
+/// disjoint sets, and the figures derived from totals. Documented in the README ("Progress semantics").
+/// </summary>
+public static class EngagementMath
+{
+    /// <summary>Totals of the given contributions as they count in <paramref name="scope"/> (weights differ per scope).</summary>
+    public static EngagementTotals Totals(IEnumerable<Contribution> contributions, string scope)
+    {
+        var byStatus = new Dictionary<CommitmentStatus, int>();
+        var byLevel = new Dictionary<CommitmentLevel, int>();
+        var participants = new Dictionary<string, ParticipantKind>(StringComparer.Ordinal);
+        int count = 0, progressCount = 0, results = 0, achieved = 0, onTrack = 0;
+        double progressSum = 0, weightSum = 0, weightedSum = 0;
+        DateTimeOffset? first = null;
+
+        foreach (var c in contributions)
+        {
+            count++;
+            byStatus[c.Status] = byStatus.GetValueOrDefault(c.Status) + 1;
+            if (c.ConfirmedAt is { } confirmedAt && (first is null || confirmedAt < first))
+                first = confirmedAt;
+            if (!c.IsEngaged)
+                continue;
+            byLevel[c.Level] = byLevel.GetValueOrDefault(c.Level) + 1;
+            participants[c.ParticipantId] = c.ParticipantKind;
+            if (c.Progress is { } progress)
+            {
+                var weight = WeightIn(c, scope);
+                progressCount++;
+                progressSum += progress;
+                weightSum += weight;
+                weightedSum += weight * progress;
+            }
+            if (c.Level == CommitmentLevel.Result)
+            {
+                results++;
+                if (c.Status == CommitmentStatus.Achieved)
+                    achieved++;
+                if (c.OnTrack)
+                    onTrack++;
+            }
+        }
+
+        var byKind = participants.Values.GroupBy(k => k).ToDictionary(g => g.Key, g => g.Count());
+        return new EngagementTotals(count, byStatus, byLevel, byKind, progressCount, progressSum, weightSum, weightedSum,
+            results, achieved, onTrack, first);
+    }
+
+    /// <summary>Sum of totals of disjoint sets of commitments whose participants are disjoint too (the shards).</summary>
+    public static EngagementTotals Combine(IEnumerable<EngagementTotals> parts)
+    {
+        var byStatus = new Dictionary<CommitmentStatus, int>();
+        var byLevel = new Dictionary<CommitmentLevel, int>();
+        var byKind = new Dictionary<ParticipantKind, int>();
+        int count = 0, progressCount = 0, results = 0, achieved = 0, onTrack = 0;
+        double progressSum = 0, weightSum = 0, weightedSum = 0;
+        DateTimeOffset? first = null;
+        foreach (var t in parts)
+        {
+            count += t.Commitments;
+            AddInto(byStatus, t.ByStatus);
+            AddInto(byLevel, t.EngagedByLevel);
+            AddInto(byKind, t.ParticipantsByKind);
+            progressCount += t.ProgressCount;
+            progressSum += t.ProgressSum;
+            weightSum += t.WeightSum;
+            weightedSum += t.WeightedProgressSum;
+            results += t.ResultCommitments;
+            achieved += t.ResultsAchieved;
+            onTrack += t.ResultsOnTrack;
+            if (t.FirstEngagementAt is { } f && (first is null || f < first))
+                first = f;
+        }
+        return new EngagementTotals(count, byStatus, byLevel, byKind, progressCount, progressSum, weightSum, weightedSum,
+            results, achieved, onTrack, first);
+    }
+
+    public static double? MeanProgress(EngagementTotals t) => t.ProgressCount == 0 ? null : t.ProgressSum / t.ProgressCount;
+
+    public static double? WeightedProgress(EngagementTotals t) => t.WeightSum <= 0 ? null : t.WeightedProgressSum / t.WeightSum;
+
+    /// <summary>Shannon index H = −Σ pₖ·ln pₖ over the participant kinds present (0 for one kind, ln 6 ≈ 1.79 for an even mix of all six).</summary>
+    public static double Shannon(IReadOnlyDictionary<ParticipantKind, int> participantsByKind)
+    {
+        double total = participantsByKind.Values.Where(v => v > 0).Sum();
+        if (total <= 0)
+            return 0;
+        var h = 0.0;
+        foreach (var n in participantsByKind.Values.Where(v => v > 0))
+        {
+            var p = n / total;
+            h -= p * Math.Log(p);
+        }
+        return h;
+    }
+
+    public static double? Per1000(int count, int? population) => population is > 0 ? count * 1000.0 / population.Value : null;
+
+    public static double WeightIn(Contribution c, string scope)
+    {
+        foreach (var s in c.Scopes)
+        {
+            if (s.Scope == scope)
+                return s.Weight;
+        }
+        return 0;
+    }
+
+    private static void AddInto<TKey>(Dictionary<TKey, int> into, IReadOnlyDictionary<TKey, int> from) where TKey : notnull
+    {
+        foreach (var (key, value) in from)
+            into[key] = into.GetValueOrDefault(key) + value;
+    }
+}

@@ -1,0 +1,60 @@
+using CivicContracting.Aggregation;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace CivicContracting.Hosting;
+
+public static class GrainServices
+{
+    /// <summary>Services the grains need in a silo: the clock and the shard keep-alive.</summary>
+    public static IServiceCollection AddCivicContractingGrains(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHostedService<ContributionShardKeepAlive>();
+        return services;
+    }
+}
+
+/// <summary>
+/// Wakes every contribution shard at start and then every minute. A shard that wakes re-publishes its totals, so
+/// after a crash or a silo leaving the cluster the aggregates converge without waiting for new reports.
+/// </summary>
+internal sealed partial class ContributionShardKeepAlive(IGrainFactory grains, ILogger<ContributionShardKeepAlive> logger) : BackgroundService
+{
+    private static readonly TimeSpan Period = TimeSpan.FromMinutes(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.WhenAll(Enumerable.Range(0, AggregateScope.ShardCount)
+                    .Select(i => grains.GetGrain<IContributionShardGrain>(i).Ping()));
+                await Task.Delay(Period, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The silo may not be up yet, or shutting down: try again shortly.
+                LogPingFailed(logger, ex);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not wake the contribution shards; retrying")]
+    private static partial void LogPingFailed(ILogger logger, Exception ex);
+}

@@ -1,0 +1,81 @@
+using CivicContracting.Hosting;
+using CivicContracting.Validation;
+
+namespace CivicContracting.Participants;
+
+public sealed class ParticipantGrain(
+    [PersistentState("participant", GrainStorage.Name)] IPersistentState<ParticipantState> state,
+    TimeProvider clock) : Grain, IParticipantGrain
+{
+    public async Task<ParticipantProfile> Register(ParticipantRegistration registration)
+    {
+        InputRules.Registration(registration).ThrowIfAny();
+        if (state.State.Registration is { } existing)
+        {
+            return existing == registration
+                ? ToProfile()
+                : throw new StateConflictException($"Participant '{this.GetPrimaryKeyString()}' is already registered with other details.");
+        }
+
+        state.State.Registration = registration;
+        state.State.RegisteredAt = clock.GetUtcNow();
+        await state.WriteStateAsync();
+        return ToProfile();
+    }
+
+    public Task<ParticipantProfile?> GetProfile() =>
+        Task.FromResult(state.State.Registration is null ? null : ToProfile());
+
+    public Task<ParticipantPrivateDetails?> GetPrivateDetails() =>
+        Task.FromResult(state.State.Registration is { } r
+            ? new ParticipantPrivateDetails(this.GetPrimaryKeyString(), r.Name, r.ContactEmail, r.ContactPhone)
+            : null);
+
+    public async Task AddCommitment(string commitmentId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(commitmentId);
+        if (state.State.Registration is null)
+            throw new KeyNotFoundException($"Participant '{this.GetPrimaryKeyString()}' does not exist.");
+        if (state.State.CommitmentIds.Contains(commitmentId))
+            return;
+        state.State.CommitmentIds.Add(commitmentId);
+        await state.WriteStateAsync();
+    }
+
+    private ParticipantProfile ToProfile()
+    {
+        var r = state.State.Registration!;
+        var id = this.GetPrimaryKeyString();
+        return new ParticipantProfile(id, r.Kind, PublicName(id, r), r.NeighbourhoodCode, state.State.RegisteredAt, [.. state.State.CommitmentIds]);
+    }
+
+    /// <summary>Residents appear under a pseudonym unless they chose to show their name; organisations act under their own name.</summary>
+    internal static string PublicName(string id, ParticipantRegistration r)
+    {
+        if (r.Kind != ParticipantKind.Resident || r.ShowNamePublicly)
+            return r.Name;
+        if (!string.IsNullOrWhiteSpace(r.Pseudonym))
+            return r.Pseudonym;
+        var tag = AggregationHash(id).ToString("X4", System.Globalization.CultureInfo.InvariantCulture);
+        return $"Resident {tag}";
+    }
+
+    private static ushort AggregationHash(string id)
+    {
+        uint hash = 2166136261;
+        foreach (var c in id)
+        {
+            hash ^= c;
+            hash *= 16777619;
+        }
+        return (ushort)(hash ^ (hash >> 16));
+    }
+}
+
+[GenerateSerializer, Alias("cc.ParticipantState.v1")]
+public sealed class ParticipantState
+{
+    [Id(0)] public ParticipantRegistration? Registration { get; set; }
+    [Id(1)] public DateTimeOffset RegisteredAt { get; set; }
+    [Id(2)] public List<string> CommitmentIds { get; set; } = [];
+}

@@ -1,0 +1,46 @@
+using CivicContracting.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+
+namespace CivicContracting.Grains.Tests;
+
+/// <summary>A real two-silo Orleans cluster in this process, with memory storage, shared by the grain tests.</summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public TestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.GrainFactory;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new TestClusterBuilder(initialSilosCount: 2);
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo)
+        {
+            silo.AddMemoryGrainStorage(GrainStorage.Name);
+            silo.Services.AddCivicContractingGrains();
+            silo.Services.Configure<AggregationOptions>(o =>
+            {
+                o.PublishInterval = TimeSpan.FromMilliseconds(50);
+                o.AntiEntropyInterval = TimeSpan.FromSeconds(2);
+                o.AggregatePersistInterval = TimeSpan.FromMilliseconds(200);
+                o.ShardFlushInterval = TimeSpan.FromMilliseconds(5);
+            });
+            silo.Services.Configure<PlaceOptions>(o => o.Population["24062"] = 102_275);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}
