@@ -1,6 +1,116 @@
 using CivicContracting.Silo.Hosting;
+using CivicContracting.Web.Commitments;
+using CivicContracting.Web.Goals;
+using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Json;
+using CivicContracting.Web.Map;
+using CivicContracting.Web.Meta;
+using CivicContracting.Web.Participants;
+using CivicContracting.Web.Places;
+using CivicContracting.Web.Problems;
+using CivicContracting.Web.Security;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.UseOrleans(silo => silo.AddCivicContractingSilo(builder.Configuration));
-var app = builder.Build();
-await app.RunAsync();
+// Civic Contracting's web host: the JSON API over the grains. `dotnet run --project src/Web` co-hosts a silo
+// (Orleans:Mode=CoHosted) for the one-command local run; in production it is a client of a silo cluster
+// (Orleans:Mode=Client, Orleans:Gateways=host:port,...).
+try
+{
+    var app = CivicContracting.Web.CivicContractingWebApp.Build(args);
+    await app.RunAsync();
+    return 0;
+}
+catch (OptionsValidationException invalid)
+{
+    Console.Error.WriteLine("Civic Contracting cannot start: the configuration is invalid.");
+    foreach (var failure in invalid.Failures)
+        Console.Error.WriteLine($"  - {failure}");
+    return 2;
+}
+catch (Orleans.Runtime.Messaging.ConnectionFailedException unreachable)
+{
+    Console.Error.WriteLine($"Civic Contracting cannot start: the Orleans cluster did not answer within Orleans:ConnectTimeout ({unreachable.Message}).");
+    Console.Error.WriteLine("  Check that the silo runs and that Orleans:Gateways, Orleans:ClusterId and Orleans:ServiceId match it.");
+    return 3;
+}
+
+namespace CivicContracting.Web
+{
+    /// <summary>Builds the web application; the tests call <see cref="Build"/> to host the real app on a loopback port.</summary>
+    public static class CivicContractingWebApp
+    {
+        public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+        {
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = ContentRoot() });
+            configure?.Invoke(builder);
+
+            // A relative data folder is taken from the working directory (src/Web under `dotnet run --project src/Web`,
+            // which runs web projects in their project folder), not from the binaries, so a clean never touches the data.
+            if (builder.Configuration["Storage:DataDirectory"] is { Length: > 0 } dataDirectory && !Path.IsPathRooted(dataDirectory))
+                builder.Configuration["Storage:DataDirectory"] = Path.GetFullPath(dataDirectory, Environment.CurrentDirectory);
+
+            // Settings, checked now so that a wrong value stops the start with a message that names it.
+            builder.Services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(ApiOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+            var api = builder.Configuration.GetSection(ApiOptions.SectionName).Get<ApiOptions>() ?? new ApiOptions();
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = api.MaxRequestBodyBytes);
+
+            // Orleans: a co-hosted silo or a client of a separate cluster.
+            var orleans = builder.AddCivicContractingOrleans();
+
+            // Telemetry: the platform's (Orleans and runtime), plus ASP.NET Core requests.
+            var telemetry = builder.AddCivicContractingTelemetry("civic-contracting-web");
+            telemetry.WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation());
+            if (Telemetry.IsOtlpExportConfigured(builder.Configuration))
+                telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation(o => o.Filter = c => !c.Request.Path.StartsWithSegments("/health")));
+
+            // JSON and errors: one dialect, and problem+json for everything that goes wrong.
+            builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
+            builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+            builder.Services.AddProblemDetails();
+            builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+
+            // Security: public reads, writes with the operator token.
+            builder.Services.AddOperatorAuthentication(OperatorToken.FromOptions(api));
+
+            builder.Services.TryAddSingleton(TimeProvider.System);
+            builder.Services.AddSingleton<MapRenderer>();
+            builder.Services.AddOpenApi(OpenApiSetup.Configure);
+            var health = builder.Services.AddHealthChecks();
+            if (orleans.Mode == OrleansMode.CoHosted)
+                health.AddCivicContractingSiloChecks();
+            else
+                health.AddCheck<OrleansHealthCheck>("orleans", tags: [SiloHealthChecks.ReadyTag]);
+
+            var app = builder.Build();
+
+            app.UseExceptionHandler();
+            app.UseStatusCodePages();
+            app.UseAuthentication();
+            app.UseAuthorization();
+
+            app.MapOpenApi();
+            app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+            app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(SiloHealthChecks.ReadyTag) });
+            app.MapMeta();
+            app.MapGoals();
+            app.MapPlaces();
+            app.MapParticipants();
+            app.MapCommitments();
+            app.MapMap();
+
+            StartupBanner.Register(app, orleans);
+            return app;
+        }
+
+        /// <summary>Where appsettings.json is: beside the binaries, so `dotnet run --project src/Web` finds it from any folder.</summary>
+        private static string ContentRoot() => AppContext.BaseDirectory;
+    }
+}
+
+/// <summary>Exposed for tests that refer to the entry assembly.</summary>
+public partial class Program;

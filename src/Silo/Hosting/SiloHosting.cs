@@ -1,13 +1,26 @@
 using CivicContracting.Hosting;
+using CivicContracting.Silo.Demo;
+using CivicContracting.Silo.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace CivicContracting.Silo.Hosting;
 
 /// <summary>Everything a host needs to run a Civic Contracting silo: used by this project's Program and by the co-hosted web app.</summary>
 public static class SiloHosting
 {
+    /// <summary>
+    /// The ADO.NET invariant under which Orleans (10.1 and later) loads Microsoft.Data.Sqlite's factory. The name is
+    /// historical (it was System.Data.SQLite's); Orleans maps it to <c>Microsoft.Data.Sqlite.SqliteFactory</c>.
+    /// </summary>
+    public const string SqliteInvariant = "System.Data.SQLite";
+
     public static ISiloBuilder AddCivicContractingSilo(this ISiloBuilder silo, IConfiguration configuration)
     {
         var cluster = configuration.GetSection(ClusterSettings.SectionName).Get<ClusterSettings>() ?? new ClusterSettings();
@@ -18,7 +31,11 @@ public static class SiloHosting
             o.ServiceId = cluster.ServiceId;
         });
 
-        silo.AddMemoryGrainStorage(GrainStorage.Name);
+        // Activity.Current flows through grain calls, so a trace follows a request from the web host into the grains.
+        silo.AddActivityPropagation();
+
+        silo.AddCivicContractingStorage(configuration);
+        silo.Services.AddCivicContractingGrains();
 
         silo.Services.AddOptions<AggregationOptions>()
             .Bind(configuration.GetSection(AggregationOptions.SectionName))
@@ -26,7 +43,56 @@ public static class SiloHosting
             .ValidateOnStart();
         silo.Services.AddOptions<PlaceOptions>()
             .Bind(configuration.GetSection(PlaceOptions.SectionName));
+
+        // The Leuven demo seed and simulator (section "Demo"); they start once the silo is active.
+        silo.Services.AddCivicContractingDemo(configuration);
         return silo;
+    }
+
+    /// <summary>
+    /// Registers the grain storage named <see cref="GrainStorage.Name"/> for the configured profile (section "Storage").
+    /// The options are validated when the host starts, so a wrong profile stops the start with a message that says so.
+    /// </summary>
+    public static ISiloBuilder AddCivicContractingStorage(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(StorageOptions.SectionName);
+        silo.Services.AddOptions<StorageOptions>().Bind(section).ValidateOnStart();
+        silo.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+
+        switch (StorageProfiles.Normalise(section[nameof(StorageOptions.Profile)]))
+        {
+            case StorageProfiles.Sqlite:
+                silo.AddSqliteGrainStorage();
+                break;
+            case StorageProfiles.Memory:
+                silo.AddMemoryGrainStorage(GrainStorage.Name);
+                break;
+            default:
+                // PostgreSQL (next release) or an unknown profile: the validator stops the start with a clear message.
+                break;
+        }
+        return silo;
+    }
+
+    private static void AddSqliteGrainStorage(this ISiloBuilder silo)
+    {
+        silo.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var contentRoot = sp.GetService<IHostEnvironment>()?.ContentRootPath ?? Directory.GetCurrentDirectory();
+            return new SqliteStore(options.SqliteConnectionString(contentRoot), options.BusyTimeout);
+        });
+        silo.Services.AddSingleton<SqliteSchema>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SqliteSchema>());
+
+        silo.AddAdoNetGrainStorage(GrainStorage.Name, options => options.Configure<SqliteStore, Serializer>((o, store, serializer) =>
+        {
+            o.Invariant = SqliteInvariant;
+            o.DataSource = store;
+            // Orleans' own binary format: smaller and faster than the JSON default, and version tolerant through
+            // the [Id]/[Alias] attributes the state classes carry.
+            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+        }));
     }
 }
 

@@ -1,0 +1,72 @@
+using System.Text.Json.Nodes;
+using CivicContracting.Web.Json;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace CivicContracting.Web.Hosting;
+
+/// <summary>The OpenAPI document at /openapi/v1.json: enums as their camelCase names, writes marked as needing the bearer token.</summary>
+public static class OpenApiSetup
+{
+    private const string BearerScheme = "Bearer";
+
+    public static void Configure(OpenApiOptions options)
+    {
+        options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Civic Contracting API";
+            document.Info.Description = "Goals, commitments, participants and places of Leuven's civic contracting, with live engagement aggregates. "
+                + "Reads are public. Writes need 'Authorization: Bearer <operator token>' (Api:OperatorToken). Errors are application/problem+json (RFC 9457) "
+                + "with an 'errors' object keyed by the JSON path of each field.";
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "The operator token configured at Api:OperatorToken (printed at start when generated for a local run).",
+            };
+            return Task.CompletedTask;
+        });
+
+        options.AddOperationTransformer(async (operation, context, cancellationToken) =>
+        {
+            var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+            if (metadata.OfType<IAuthorizeData>().Any())
+            {
+                operation.Security ??= [];
+                operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] });
+            }
+            if (metadata.OfType<JsonRequestBody>().FirstOrDefault() is { } body)
+            {
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(body.Type, null, cancellationToken) },
+                    },
+                };
+            }
+        });
+
+        // Enums and numbers are written by the API's own converters, which the schema generator does not know.
+        options.AddSchemaTransformer((schema, context, _) =>
+        {
+            var nullable = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) is not null;
+            var type = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type;
+            if (type.IsEnum)
+            {
+                schema.Type = nullable ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
+                schema.Enum = [.. Enum.GetNames(type).Select(n => (JsonNode)JsonValue.Create(ApiJson.CamelCase(n)))];
+            }
+            else if (type == typeof(double))
+            {
+                schema.Type = nullable ? JsonSchemaType.Number | JsonSchemaType.Null : JsonSchemaType.Number;
+                schema.Format = "double";
+            }
+            return Task.CompletedTask;
+        });
+    }
+}

@@ -1,0 +1,199 @@
+using System.Collections;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using System.Text.RegularExpressions;
+using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Problems;
+using Microsoft.Extensions.Options;
+
+namespace CivicContracting.Web.Json;
+
+/// <summary>
+/// Reads a request body as <typeparamref name="T"/> under the API's rules, or throws an
+/// <see cref="ApiProblemException"/> that names what is wrong: the content type, the size, the JSON syntax
+/// (with line and position) or the field whose value has the wrong shape (by its JSON path).
+/// </summary>
+public static partial class JsonBody
+{
+    public static async Task<T> ReadAsync<T>(HttpContext context)
+        where T : class
+    {
+        var request = context.Request;
+        if (!request.HasJsonContentType())
+        {
+            throw new ApiProblemException(StatusCodes.Status400BadRequest, "Unsupported content type",
+                $"Send the body as JSON with 'Content-Type: application/json' (got '{request.ContentType ?? "none"}').",
+                new Dictionary<string, string[]> { ["Content-Type"] = ["Must be application/json."] });
+        }
+
+        var limit = context.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.MaxRequestBodyBytes;
+        var body = await ReadBytesAsync(request, limit, context.RequestAborted);
+        if (body.Length == 0)
+            throw ApiProblems.Invalid(ApiProblems.BodyField, "A JSON body is required.", "The request has no body; send a JSON object.");
+
+        CheckSyntax(body);
+
+        var options = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        try
+        {
+            return JsonSerializer.Deserialize<T>(body, options)
+                ?? throw ApiProblems.Invalid(ApiProblems.BodyField, "Must be a JSON object, not null.");
+        }
+        catch (JsonException exception)
+        {
+            throw ApiProblems.Invalid(Describe(exception, typeof(T), options));
+        }
+    }
+
+    private static async Task<byte[]> ReadBytesAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+            throw ApiProblems.TooLarge(limit);
+        using var buffer = new MemoryStream(request.ContentLength is > 0 and var length ? (int)length : 4096);
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+                throw ApiProblems.TooLarge(limit);
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>Malformed JSON is reported as such, before any attempt to read it as a request.</summary>
+    private static void CheckSyntax(byte[] body)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 32 });
+        try
+        {
+            while (reader.Read())
+            {
+            }
+        }
+        catch (JsonException exception)
+        {
+            var where = exception.LineNumber is { } line ? $" (line {line + 1}, byte {exception.BytePositionInLine + 1})" : "";
+            var message = $"Malformed JSON{where}: {StripPosition(exception.Message)}";
+            throw ApiProblems.Invalid(ApiProblems.BodyField, message, message);
+        }
+    }
+
+    /// <summary>The errors of a body that is valid JSON but not a valid request, keyed by field path.</summary>
+    internal static Dictionary<string, string[]> Describe(JsonException exception, Type root, JsonSerializerOptions options)
+    {
+        var field = FieldPath(exception.Path);
+        var missing = MissingRequired().Match(exception.Message);
+        if (missing.Success)
+        {
+            return Quoted().Matches(missing.Groups["names"].Value)
+                .Select(m => field == ApiProblems.BodyField ? m.Groups[1].Value : $"{field}.{m.Groups[1].Value}")
+                .Distinct(StringComparer.Ordinal)
+                .ToDictionary(name => name, _ => new[] { "Required." }, StringComparer.Ordinal);
+        }
+        if (Unmapped().IsMatch(exception.Message))
+            return new() { [field] = ["Not a field of this request; see /openapi/v1.json for the accepted fields."] };
+        if (exception.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal)
+            || exception.Message.StartsWith("The JSON property", StringComparison.Ordinal))
+        {
+            var expected = ExpectedTypeAt(options, root, exception.Path);
+            return new() { [field] = [expected is null ? "Not a valid value here." : $"Not a valid value: expected {Describe(expected)}."] };
+        }
+        // Our converters (enums, finite numbers) write messages meant for people.
+        return new() { [field] = [StripPosition(exception.Message)] };
+    }
+
+    /// <summary>"$.terms.target.baseline" → "terms.target.baseline"; "$" → "$".</summary>
+    internal static string FieldPath(string? jsonPath)
+    {
+        if (string.IsNullOrEmpty(jsonPath) || jsonPath == "$")
+            return ApiProblems.BodyField;
+        return jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath.TrimStart('$');
+    }
+
+    private static Type? ExpectedTypeAt(JsonSerializerOptions options, Type root, string? path)
+    {
+        try
+        {
+            var type = root;
+            foreach (Match segment in PathSegment().Matches(path ?? ""))
+            {
+                var info = options.GetTypeInfo(Nullable.GetUnderlyingType(type) ?? type);
+                if (segment.Groups["index"].Success)
+                {
+                    type = info.ElementType ?? (info.Kind == JsonTypeInfoKind.Enumerable ? typeof(object) : null);
+                }
+                else
+                {
+                    var name = segment.Groups["name"].Success ? segment.Groups["name"].Value : segment.Groups["quoted"].Value;
+                    type = info.Kind == JsonTypeInfoKind.Dictionary
+                        ? info.ElementType
+                        : info.Properties.FirstOrDefault(p => p.Name == name)?.PropertyType;
+                }
+                if (type is null)
+                    return null;
+            }
+            return type;
+        }
+        catch (NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    private static string Describe(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (type.IsEnum)
+            return "one of: " + string.Join(", ", Enum.GetNames(type).Select(ApiJson.CamelCase));
+        if (type == typeof(double) || type == typeof(float) || type == typeof(decimal))
+            return "a finite number";
+        if (type == typeof(int) || type == typeof(long))
+            return "a whole number";
+        if (type == typeof(string))
+            return "a string";
+        if (type == typeof(bool))
+            return "true or false";
+        if (type == typeof(DateOnly))
+            return "a date such as \"2030-06-30\"";
+        if (type == typeof(DateTimeOffset) || type == typeof(DateTime))
+            return "a date and time such as \"2030-06-30T12:00:00Z\"";
+        if (typeof(IEnumerable).IsAssignableFrom(type))
+            return "an array";
+        return "an object";
+    }
+
+    private static string StripPosition(string message)
+    {
+        foreach (var marker in new[] { " Path: ", " LineNumber: " })
+        {
+            var at = message.IndexOf(marker, StringComparison.Ordinal);
+            if (at >= 0)
+                message = message[..at];
+        }
+        return message;
+    }
+
+    [GeneratedRegex("missing required properties including: (?<names>.*)$")]
+    private static partial Regex MissingRequired();
+
+    [GeneratedRegex("'([^']+)'")]
+    private static partial Regex Quoted();
+
+    [GeneratedRegex("^The JSON property '.*' could not be mapped")]
+    private static partial Regex Unmapped();
+
+    [GeneratedRegex(@"\.(?<name>[^.\[]+)|\[(?<index>\d+)\]|\['(?<quoted>[^']*)'\]")]
+    private static partial Regex PathSegment();
+}
+
+/// <summary>
+/// Documents the JSON body an endpoint reads with <see cref="JsonBody.ReadAsync{T}"/>. Unlike <c>Accepts&lt;T&gt;()</c>
+/// it does not make routing answer 415 to another content type: the body reader answers 400 naming Content-Type.
+/// </summary>
+public sealed record JsonRequestBody(Type Type);
+
+public static class JsonRequestBodyExtensions
+{
+    public static RouteHandlerBuilder AcceptsJson<T>(this RouteHandlerBuilder builder) => builder.WithMetadata(new JsonRequestBody(typeof(T)));
+}

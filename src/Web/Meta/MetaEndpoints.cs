@@ -1,0 +1,34 @@
+using CivicContracting.Web.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CivicContracting.Web.Meta;
+
+public sealed record ApiIndex(string Name, string Description, string OrleansMode, IReadOnlyDictionary<string, string> Links);
+
+/// <summary>A small index of the API, at / and /api/meta, so that a person or a client can find everything else.</summary>
+public static class MetaEndpoints
+{
+    private static readonly IReadOnlyDictionary<string, string> Links = new Dictionary<string, string>
+    {
+        ["goals"] = "/api/goals",
+        ["places"] = "/api/places",
+        ["map"] = "/api/map",
+        ["participants"] = "/api/participants/{id}",
+        ["commitments"] = "/api/commitments/{id}",
+        ["openapi"] = "/openapi/v1.json",
+        ["live"] = "/health/live",
+        ["ready"] = "/health/ready",
+    };
+
+    public static void MapMeta(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/meta", Index).WithTags("Meta").WithName("GetApiIndex").WithSummary("Links to the resources of the API.");
+        app.MapGet("/", Index).WithTags("Meta").WithName("GetRoot").WithSummary("Links to the resources of the API.");
+    }
+
+    public static Ok<ApiIndex> Index(OrleansHostingSettings orleans) => TypedResults.Ok(new ApiIndex(
+        "Civic Contracting",
+        "Public commitments towards shared climate goals in Leuven, and their live progress. Reads are public; writes need 'Authorization: Bearer <operator token>'.",
+        orleans.Mode.ToString(),
+        Links));
+}

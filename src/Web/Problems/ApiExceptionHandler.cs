@@ -1,0 +1,84 @@
+using System.Text.RegularExpressions;
+using CivicContracting.Validation;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CivicContracting.Web.Problems;
+
+/// <summary>
+/// Turns every failure into problem+json (RFC 9457): refused input → 400 naming the fields, unknown ids → 404,
+/// state conflicts → 409, an unreachable cluster → 503, anything else → 500 without internals.
+/// </summary>
+public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDetails, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+            return true; // The caller went away; nobody is listening for an answer.
+
+        var problem = ToProblem(exception);
+        if (problem.Status >= 500)
+            logger.LogError(exception, "{Method} {Path} failed with {Status}", httpContext.Request.Method, httpContext.Request.Path, problem.Status);
+        else if (logger.IsEnabled(LogLevel.Debug))
+            logger.LogDebug("{Method} {Path} refused with {Status}: {Detail}", httpContext.Request.Method, httpContext.Request.Path, problem.Status, problem.Detail);
+
+        if (httpContext.Response.HasStarted)
+            return false;
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem });
+    }
+
+    public static ProblemDetails ToProblem(Exception exception) => exception switch
+    {
+        ApiProblemException p when p.Errors.Count > 0 => WithErrors(p.Status, p.Title, p.Message, p.Errors),
+        ApiProblemException p => Plain(p.Status, p.Title, p.Message),
+        InputRejectedException rejected => WithErrors(400, "The request has invalid fields",
+            ApiProblems.DescribeFields(Keyed(rejected.Errors)), Keyed(rejected.Errors)),
+        StateConflictException conflict => Plain(409, "Conflict with the current state", conflict.Message),
+        KeyNotFoundException notFound => Plain(404, "Not found", notFound.Message),
+        BadHttpRequestException bad => FromBadHttpRequest(bad),
+        TimeoutException or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException
+            or Orleans.Runtime.ClientNotAvailableException => Plain(503, "Service unavailable",
+                "The grain cluster did not answer in time; try again shortly."),
+        _ => Plain(500, "Internal server error", "Something went wrong on our side. It has been logged; the trace id identifies it."),
+    };
+
+    private static ProblemDetails FromBadHttpRequest(BadHttpRequestException bad)
+    {
+        // Minimal APIs bind route and query values; their message names the parameter, e.g.
+        // Failed to bind parameter "int? pageSize" from "abc".
+        var match = BindFailure().Match(bad.Message);
+        if (match.Success)
+        {
+            var field = match.Groups["name"].Value;
+            return WithErrors(400, "The request has invalid fields", $"'{field}' has a value of the wrong type.",
+                new Dictionary<string, string[]> { [field] = [$"'{Shorten(match.Groups["value"].Value)}' is not {Expected(match.Groups["type"].Value)}."] });
+        }
+        return bad.StatusCode == StatusCodes.Status413PayloadTooLarge
+            ? Plain(413, "Request body too large", "The request body is larger than the server accepts.")
+            : Plain(400, "Bad request", "The request could not be read.");
+    }
+
+    private static string Expected(string typeName) => typeName.ToLowerInvariant() switch
+    {
+        var t when t.Contains("int", StringComparison.Ordinal) || t.Contains("long", StringComparison.Ordinal) => "a whole number",
+        var t when t.Contains("bool", StringComparison.Ordinal) => "true or false",
+        var t when t.Contains("double", StringComparison.Ordinal) || t.Contains("decimal", StringComparison.Ordinal) => "a number",
+        var t when t.Contains("date", StringComparison.Ordinal) => "a date",
+        _ => "a valid value",
+    };
+
+    private static Dictionary<string, string[]> Keyed(IReadOnlyDictionary<string, string[]> errors) =>
+        errors.ToDictionary(e => e.Key.Length == 0 ? ApiProblems.BodyField : e.Key, e => e.Value, StringComparer.Ordinal);
+
+    private static ProblemDetails Plain(int status, string title, string detail) =>
+        new() { Status = status, Title = title, Detail = detail };
+
+    private static HttpValidationProblemDetails WithErrors(int status, string title, string detail, IReadOnlyDictionary<string, string[]> errors) =>
+        new(errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal)) { Status = status, Title = title, Detail = detail };
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+
+    [GeneratedRegex(@"parameter ""(?<type>[^""]*?)\s*(?<name>[A-Za-z_][A-Za-z0-9_]*)"" from ""(?<value>[^""]*)""")]
+    private static partial Regex BindFailure();
+}

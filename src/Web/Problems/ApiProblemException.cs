@@ -1,0 +1,76 @@
+namespace CivicContracting.Web.Problems;
+
+/// <summary>
+/// A request the API refuses, with the HTTP status and the problem+json (RFC 9457) to answer. Thrown by
+/// endpoints and the body reader; <see cref="ApiExceptionHandler"/> writes it. Endpoints throw it before any
+/// grain call that would store something, so a refused request changes nothing.
+/// </summary>
+public sealed class ApiProblemException : Exception
+{
+    public ApiProblemException(int status, string title, string detail, IReadOnlyDictionary<string, string[]>? errors = null)
+        : base(detail)
+    {
+        Status = status;
+        Title = title;
+        Errors = errors ?? new Dictionary<string, string[]>();
+    }
+
+    public ApiProblemException()
+        : this(StatusCodes.Status400BadRequest, "Bad request", "The request was refused.")
+    {
+    }
+
+    public ApiProblemException(string message)
+        : this(StatusCodes.Status400BadRequest, "Bad request", message)
+    {
+    }
+
+    public ApiProblemException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Status = StatusCodes.Status400BadRequest;
+        Title = "Bad request";
+        Errors = new Dictionary<string, string[]>();
+    }
+
+    public int Status { get; }
+
+    public string Title { get; }
+
+    /// <summary>Messages per field, keyed by the field's JSON path in the request ("terms.target.target"); "$" is the body as a whole.</summary>
+    public IReadOnlyDictionary<string, string[]> Errors { get; }
+}
+
+/// <summary>The problems the API answers with, named by what went wrong.</summary>
+public static class ApiProblems
+{
+    public const string BodyField = "$";
+
+    public static ApiProblemException Invalid(IReadOnlyDictionary<string, string[]> errors, string? detail = null)
+    {
+        var keyed = errors.ToDictionary(e => e.Key.Length == 0 ? BodyField : e.Key, e => e.Value, StringComparer.Ordinal);
+        return new(StatusCodes.Status400BadRequest, "The request has invalid fields", detail ?? DescribeFields(keyed), keyed);
+    }
+
+    public static ApiProblemException Invalid(string field, string message, string? detail = null) =>
+        Invalid(new Dictionary<string, string[]> { [field] = [message] }, detail);
+
+    public static ApiProblemException NotFound(string what, string id) =>
+        new(StatusCodes.Status404NotFound, "Not found", $"There is no {what} '{Shorten(id)}'.");
+
+    public static ApiProblemException Conflict(string detail) =>
+        new(StatusCodes.Status409Conflict, "Conflict with the current state", detail);
+
+    public static ApiProblemException TooLarge(long limit) =>
+        new(StatusCodes.Status413PayloadTooLarge, "Request body too large",
+            $"The request body is larger than the limit of {limit:N0} bytes (Api:MaxRequestBodyBytes).",
+            new Dictionary<string, string[]> { [BodyField] = [$"At most {limit:N0} bytes."] });
+
+    /// <summary>A one-line summary naming each field, e.g. "Check terms.target.target: Must differ from the baseline".</summary>
+    public static string DescribeFields(IReadOnlyDictionary<string, string[]> errors) =>
+        errors.Count == 0
+            ? "The request was refused."
+            : "Check " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value).TrimEnd('.')}")) + ". Nothing was stored.";
+
+    private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "…";
+}

@@ -1,0 +1,214 @@
+using System.Net;
+using System.Text.Json;
+using CivicContracting.Aggregation;
+using CivicContracting.Commitments;
+using CivicContracting.Participants;
+using CivicContracting.Places;
+using CivicContracting.Web.Goals;
+using CivicContracting.Web.Paging;
+using CivicContracting.Web.Places;
+
+namespace CivicContracting.Web.Tests;
+
+/// <summary>
+/// Acceptance 3: after 1,000 concurrent random progress reports through HTTP (with duplicates), every aggregate —
+/// goals with their ambition, neighbourhoods, districts and the city — equals a recomputation from the commitments
+/// as GET /api/commitments/{id} shows them, done here with plain LINQ.
+/// </summary>
+[Collection(IsolatedWebAppCollection.Name)]
+public sealed class ExactnessTests(IsolatedWebAppFixture app)
+{
+    private const int Reports = 1_000;
+    private const int Duplicates = 150;
+
+    [Fact]
+    public async Task After_1000_concurrent_reports_with_duplicates_every_aggregate_equals_a_recomputation_from_the_commitments()
+    {
+        var api = app.Operator;
+        var random = new Random(20300630);
+        var catalog = PlaceCatalog.Leuven;
+        var neighbourhoods = catalog.Neighbourhoods.Select(p => p.Code).ToList();
+
+        // Participants of every kind, goals with an ambition and two objectives, and commitments across the spectrum.
+        var kinds = new Dictionary<string, ParticipantKind>();
+        foreach (var kind in Enum.GetValues<ParticipantKind>())
+        {
+            for (var i = 0; i < 3; i++)
+                kinds[await api.RegisterAsync(kind, neighbourhoods[random.Next(neighbourhoods.Count)])] = kind;
+        }
+        var participants = kinds.Keys.ToList();
+        var ambition = await api.DefineGoalAsync();
+        var objectives = new[] { await api.DefineGoalAsync(ambition), await api.DefineGoalAsync(ambition) };
+        var standalone = await api.DefineGoalAsync();
+        var lineage = new Dictionary<string, string[]>
+        {
+            [ambition] = [ambition],
+            [objectives[0]] = [objectives[0], ambition],
+            [objectives[1]] = [objectives[1], ambition],
+            [standalone] = [standalone],
+        };
+        var goalIds = lineage.Keys.ToList();
+
+        var commitments = new List<CommitmentView>();
+        for (var i = 0; i < 40; i++)
+        {
+            var goals = goalIds.OrderBy(_ => random.Next()).Take(random.Next(1, 3))
+                .Select(g => (g, Math.Round(0.5 + random.NextDouble() * 2.5, 2))).ToArray();
+            var terms = (i % 3) switch
+            {
+                0 => Api.ResultTerms(baseline: random.Next(0, 50), target: random.Next(60, 100)),
+                1 => Api.ActionTerms(random.Next(1, 6)),
+                _ => Api.PledgeTerms(),
+            };
+            commitments.Add(await api.CommitAsync(participants[random.Next(participants.Count)], neighbourhoods[random.Next(neighbourhoods.Count)], terms, goals));
+        }
+        // Most are confirmed; some stay drafts, two are withdrawn, one is closed as achieved.
+        var confirmed = commitments.Where((_, i) => i % 8 != 7).Select(c => c.Id).ToList();
+        foreach (var id in confirmed)
+            await api.ConfirmAsync(id);
+        foreach (var id in confirmed.Take(2))
+            await (await api.PostAsync($"/api/commitments/{id}/withdrawal", new { reason = "Changed plans." })).ReadAsync<CommitmentView>();
+        await (await api.PostAsync($"/api/commitments/{confirmed[2]}/closure", new { outcome = "achieved" })).ReadAsync<CommitmentView>();
+        var reportable = commitments.Where(c => confirmed.Skip(3).Contains(c.Id)).ToList();
+
+        // 1,000 requests at once: 850 distinct reports, 150 of them sent a second time with the same reportId.
+        var now = DateTimeOffset.UtcNow;
+        var distinct = Enumerable.Range(0, Reports - Duplicates).Select(i =>
+        {
+            var c = reportable[random.Next(reportable.Count)];
+            object body = c.Terms.Level switch
+            {
+                CommitmentLevel.Result => new { reportId = $"r-{i}", reportedAt = now.AddSeconds(-random.Next(1, 100_000)), value = Math.Round(random.NextDouble() * 120, 3) },
+                CommitmentLevel.Action => new { reportId = $"r-{i}", reportedAt = now.AddSeconds(-random.Next(1, 100_000)), completedMilestoneId = c.Terms.Milestones![random.Next(c.Terms.Milestones.Count)].Id },
+                _ => (object)new { reportId = $"r-{i}", reportedAt = now.AddSeconds(-random.Next(1, 100_000)), note = "Still on it." },
+            };
+            return (c.Id, Body: JsonSerializer.Serialize(body, Api.Json));
+        }).ToList();
+        var requests = distinct.Concat(distinct.OrderBy(_ => random.Next()).Take(Duplicates)).OrderBy(_ => random.Next()).ToList();
+        var responses = await Task.WhenAll(requests.Select(async r =>
+        {
+            using var content = new StringContent(r.Body, System.Text.Encoding.UTF8, "application/json");
+            using var response = await api.PostAsync($"/api/commitments/{r.Id}/progress", content);
+            return (response.StatusCode, Text: response.StatusCode == HttpStatusCode.OK ? "" : await response.Content.ReadAsStringAsync());
+        }));
+        Assert.All(responses, r => Assert.True(r.StatusCode == HttpStatusCode.OK, $"{(int)r.StatusCode}: {r.Text}"));
+
+        // The truth: every commitment as its own resource shows it.
+        var views = new List<CommitmentView>();
+        foreach (var c in commitments)
+            views.Add(await api.GetAsync<CommitmentView>($"/api/commitments/{c.Id}"));
+        Assert.Equal(Reports - Duplicates, views.Sum(v => v.Reports.Count));
+
+        var scopes = new Dictionary<string, string>(); // scope → API path of its resource
+        foreach (var goal in goalIds)
+            scopes[AggregateScope.Goal(goal)] = $"/api/goals/{goal}";
+        foreach (var place in catalog.All)
+            scopes[AggregateScope.Place(place.Code)] = $"/api/places/{place.Code}";
+
+        var expected = scopes.Keys.ToDictionary(s => s, s => Recompute(s, views, kinds, lineage));
+        var mismatches = new List<string>();
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(20);
+        do
+        {
+            mismatches.Clear();
+            foreach (var (scope, path) in scopes)
+            {
+                var actual = AggregateScope.IsGoal(scope)
+                    ? (await api.GetAsync<GoalDetails>(path)).Engagement
+                    : (await api.GetAsync<PlaceDetails>(path)).Engagement;
+                if (Difference(expected[scope], actual) is { } difference)
+                    mismatches.Add($"{scope}: {difference}");
+            }
+            if (mismatches.Count > 0)
+                await Task.Delay(200);
+        }
+        while (mismatches.Count > 0 && DateTimeOffset.UtcNow < deadline);
+        Assert.True(mismatches.Count == 0, "Aggregates differ from the recomputation:\n" + string.Join("\n", mismatches));
+
+        // The lists agree too: every goal lists exactly its commitments (and its objectives' commitments).
+        foreach (var goal in goalIds)
+        {
+            var listed = await api.GetAsync<Paged<Commitments.CommitmentSummary>>($"/api/goals/{goal}/commitments?pageSize=100");
+            Assert.Equal(expected[AggregateScope.Goal(goal)].Commitments, listed.TotalItems);
+        }
+        var city = await api.GetAsync<Paged<Commitments.CommitmentSummary>>($"/api/places/{PlaceCatalog.CityCode}/commitments?pageSize=100");
+        Assert.Equal(commitments.Count, city.TotalItems);
+        Assert.Equal(commitments.Select(c => c.Id).Order(), city.Items.Select(c => c.Id).Order());
+    }
+
+    /// <summary>The expected figures of one scope, from the commitments' own views, in plain LINQ.</summary>
+    private static Expected Recompute(string scope, IReadOnlyList<CommitmentView> views, IReadOnlyDictionary<string, ParticipantKind> kinds, IReadOnlyDictionary<string, string[]> lineage)
+    {
+        double? WeightIn(CommitmentView v)
+        {
+            if (AggregateScope.IsPlace(scope))
+                return PlaceCatalog.Leuven.Get(v.NeighbourhoodCode).SelfAndAncestors.Contains(scope[AggregateScope.PlacePrefix.Length..]) ? 1.0 : null;
+            var goalId = scope[AggregateScope.GoalPrefix.Length..];
+            var weights = v.Goals.Where(g => lineage[g.GoalId].Contains(goalId)).Select(g => g.Weight).ToList();
+            return weights.Count == 0 ? null : weights.Max();
+        }
+
+        var members = views.Select(v => (View: v, Weight: WeightIn(v))).Where(m => m.Weight is not null).ToList();
+        var engaged = members.Where(m => m.View.Status is CommitmentStatus.Confirmed or CommitmentStatus.Active or CommitmentStatus.Achieved or CommitmentStatus.Missed).ToList();
+        var withProgress = engaged.Where(m => m.View.Progress is not null).ToList();
+        return new Expected(
+            members.Count,
+            members.GroupBy(m => m.View.Status).ToDictionary(g => g.Key, g => g.Count()),
+            engaged.GroupBy(m => m.View.Terms.Level).ToDictionary(g => g.Key, g => g.Count()),
+            engaged.Select(m => m.View.ParticipantId).Distinct().GroupBy(p => kinds[p]).ToDictionary(g => g.Key, g => g.Count()),
+            withProgress.Count,
+            withProgress.Sum(m => m.View.Progress!.Value),
+            withProgress.Sum(m => m.Weight!.Value),
+            withProgress.Sum(m => m.Weight!.Value * m.View.Progress!.Value),
+            engaged.Count(m => m.View.Terms.Level == CommitmentLevel.Result),
+            engaged.Count(m => m.View.Terms.Level == CommitmentLevel.Result && m.View.Status == CommitmentStatus.Achieved),
+            members.Where(m => m.View.Confirmation is not null).Select(m => (DateTimeOffset?)m.View.Confirmation!.ConfirmedAt).Min());
+    }
+
+    private static string? Difference(Expected e, EngagementSnapshot actual)
+    {
+        var t = actual.Totals;
+        var differences = new List<string>();
+        void Check<T>(string name, T expected, T got)
+        {
+            if (!EqualityComparer<T>.Default.Equals(expected, got))
+                differences.Add($"{name} expected {expected} got {got}");
+        }
+        void Close(string name, double? expected, double? got)
+        {
+            if (expected is null != got is null || (expected is { } x && got is { } y && Math.Abs(x - y) > 1e-9))
+                differences.Add($"{name} expected {expected} got {got}");
+        }
+        string Show<TKey>(IReadOnlyDictionary<TKey, int> d) where TKey : notnull =>
+            string.Join(",", d.Where(kv => kv.Value != 0).OrderBy(kv => kv.Key.ToString()).Select(kv => $"{kv.Key}={kv.Value}"));
+
+        Check("commitments", e.Commitments, t.Commitments);
+        Check("byStatus", Show(e.ByStatus), Show(t.ByStatus));
+        Check("engagedByLevel", Show(e.EngagedByLevel), Show(t.EngagedByLevel));
+        Check("participantsByKind", Show(e.ParticipantsByKind), Show(t.ParticipantsByKind));
+        Check("progressCount", e.ProgressCount, t.ProgressCount);
+        Close("progressSum", e.ProgressSum, t.ProgressSum);
+        Close("weightSum", e.WeightSum, t.WeightSum);
+        Close("weightedProgressSum", e.WeightedProgressSum, t.WeightedProgressSum);
+        Close("meanProgress", e.ProgressCount == 0 ? null : e.ProgressSum / e.ProgressCount, actual.MeanProgress);
+        Close("weightedProgress", e.WeightSum <= 0 ? null : e.WeightedProgressSum / e.WeightSum, actual.WeightedProgress);
+        Check("resultCommitments", e.ResultCommitments, t.ResultCommitments);
+        Check("resultsAchieved", e.ResultsAchieved, t.ResultsAchieved);
+        Check("distinctKinds", e.ParticipantsByKind.Count(kv => kv.Value > 0), actual.DistinctKinds);
+        Check("firstEngagementAt", e.FirstEngagementAt, t.FirstEngagementAt);
+        return differences.Count == 0 ? null : string.Join("; ", differences);
+    }
+
+    private sealed record Expected(
+        int Commitments,
+        IReadOnlyDictionary<CommitmentStatus, int> ByStatus,
+        IReadOnlyDictionary<CommitmentLevel, int> EngagedByLevel,
+        IReadOnlyDictionary<ParticipantKind, int> ParticipantsByKind,
+        int ProgressCount,
+        double ProgressSum,
+        double WeightSum,
+        double WeightedProgressSum,
+        int ResultCommitments,
+        int ResultsAchieved,
+        DateTimeOffset? FirstEngagementAt);
+}
