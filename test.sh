@@ -22,14 +22,15 @@ status=${PIPESTATUS[0]}
 set -e
 
 # One plain closing line over all test assemblies, for people and for CI.
-# dotnet test prints one summary line per test assembly: "Passed!  - Failed: 0, Passed: 28, Skipped: 0, Total: 28, …".
-summaries=$(grep -E '(Passed|Failed)! +- +Failed:' "$log_dir/dotnet-test.log" || true)
-count() { grep -Eo "$1: +[0-9]+" <<<"$summaries" | awk '{s+=$2} END {print s+0}'; }
-passed=$(count Passed)
-failed=$(count Failed)
-skipped=$(count Skipped)
-assemblies=$(grep -c . <<<"$summaries" || true)
-[ "$failed" -gt 0 ] && status=1
+# With the console logger at normal verbosity, dotnet test ends each test assembly with a block
+# "Total tests: N / Passed: N / Failed: N / Skipped: N" (zero counts left out). Sum them up.
+read -r assemblies passed failed skipped < <(awk '
+  /^Total tests: [0-9]+/ { a++ }
+  /^ +Passed: [0-9]+$/  { p += $2 }
+  /^ +Failed: [0-9]+$/  { f += $2 }
+  /^ +Skipped: [0-9]+$/ { s += $2 }
+  END { print a+0, p+0, f+0, s+0 }' "$log_dir/dotnet-test.log")
+if [ "$failed" -gt 0 ]; then status=1; fi
 echo
 echo "test assemblies: ${assemblies}"
 echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"

@@ -33,6 +33,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 o.AntiEntropyInterval = TimeSpan.FromSeconds(2);
                 o.AggregatePersistInterval = TimeSpan.FromMilliseconds(200);
                 o.ShardFlushInterval = TimeSpan.FromMilliseconds(5);
+                o.JournalCompactionThreshold = 16; // fold often, so the tests cross snapshot + journal recovery
             });
             silo.Services.Configure<PlaceOptions>(o => o.Population["24062"] = 102_275);
         }

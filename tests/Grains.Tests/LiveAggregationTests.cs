@@ -64,7 +64,7 @@ public sealed class LiveAggregationTests(ClusterFixture fixture)
         await Grains.GetGrain<ICommitmentGrain>(second).ReportProgress(new ProgressReport("y", DateTimeOffset.UtcNow, CompletedMilestoneId: "m1"));
 
         var snapshot = await TestData.Eventually(() => Snapshot(AggregateScope.Goal(ambition)),
-            s => s.ObjectiveProgress.Count == 2 && s.ObjectiveProgress.Values.All(p => p > 0));
+            s => s.ObjectiveProgress.Count == 2 && s.ObjectiveProgress.Values.All(p => p > 0) && s.Totals.EngagedCommitments == 2);
         Assert.Equal((0.9 + 0.25) / 2, snapshot.Progress!.Value, 12);
         Assert.Equal(1, snapshot.Totals.Participants); // one participant, counted once across objectives
         Assert.Equal(2, snapshot.Totals.EngagedCommitments);
@@ -80,7 +80,7 @@ public sealed class LiveAggregationTests(ClusterFixture fixture)
         var result = await TestData.ConfirmedCommitment(Grains, shop, TestData.ResultTerms(0, 10), "24062W05", new GoalWeight(goal));
         await Grains.GetGrain<ICommitmentGrain>(result).ReportProgress(new ProgressReport("z", DateTimeOffset.UtcNow, Value: 4));
 
-        var s = await TestData.Eventually(() => Snapshot(AggregateScope.Goal(goal)), s => s.Totals.ProgressCount == 1 && s.MeanProgress > 0);
+        var s = await TestData.Eventually(() => Snapshot(AggregateScope.Goal(goal)), s => s.Totals.ProgressCount == 1 && s.MeanProgress > 0 && s.Totals.EngagedCommitments == 2);
         Assert.Equal(2, s.Totals.EngagedCommitments);
         Assert.Equal(1, s.Totals.EngagedByLevel[CommitmentLevel.Pledge]);
         Assert.Equal(0.4, s.MeanProgress!.Value, 12);

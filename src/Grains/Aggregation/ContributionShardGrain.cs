@@ -10,31 +10,49 @@ namespace CivicContracting.Aggregation;
 /// The intermediate stage of the aggregation (style.md, "Reduce"): holds the newest contribution of each commitment
 /// of one slice of participants and persists them in group commits. Reentrant so that reports arriving while a
 /// write is in flight join the next write instead of queueing behind it; the grain is still single-threaded,
-/// and a write works on a dictionary that no report touches meanwhile (new reports wait in <see cref="_buffer"/>).
+/// and a write works on dictionaries that no report touches meanwhile (new reports wait in <see cref="_buffer"/>).
+/// <para>
+/// Storage is a snapshot plus a journal, so that a write costs what changed, not the whole slice: each flush
+/// writes only the journal (the contributions changed since the snapshot); when the journal reaches
+/// <see cref="AggregationOptions.JournalCompactionThreshold"/> entries it is folded into the snapshot. Versions
+/// make the fold crash-safe: on activation the newer of snapshot and journal wins per commitment.
+/// </para>
 /// </summary>
 [Reentrant]
 public sealed class ContributionShardGrain(
-    [PersistentState("contributionShard", GrainStorage.Name)] IPersistentState<ContributionShardState> state,
+    [PersistentState("contributionShard", GrainStorage.Name)] IPersistentState<ContributionShardState> snapshot,
+    [PersistentState("contributionShardJournal", GrainStorage.Name)] IPersistentState<ContributionShardState> journal,
     IOptions<AggregationOptions> options,
     TimeProvider clock,
     ILogger<ContributionShardGrain> logger) : Grain, IContributionShardGrain
 {
     private readonly AggregationOptions _options = options.Value;
     private readonly Dictionary<string, Contribution> _buffer = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Contribution> _current = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _byScope = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unpublished = new(StringComparer.Ordinal);
     private long _changes;
     private long _durable;
     private Task? _flushing;
     private DateTimeOffset _lastFlush = DateTimeOffset.MinValue;
+    private TimeSpan _lastWrite;
+    private long _sequence;
     private int ShardIndex => (int)this.GetPrimaryKeyLong();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (ShardIndex is < 0 or >= AggregateScope.ShardCount)
             throw new InvalidOperationException($"Contribution shard {ShardIndex} is outside 0..{AggregateScope.ShardCount - 1}.");
-        foreach (var c in state.State.Contributions.Values)
+        foreach (var c in snapshot.State.Contributions.Values)
+            _current[c.CommitmentId] = c;
+        foreach (var c in journal.State.Contributions.Values)
+        {
+            if (!_current.TryGetValue(c.CommitmentId, out var known) || known.Version < c.Version)
+                _current[c.CommitmentId] = c;
+        }
+        foreach (var c in _current.Values)
             Index(c);
+        _sequence = Math.Max(snapshot.State.Sequence, journal.State.Sequence);
         // Publish everything once: an aggregate that lost its last seconds in a crash gets it back now.
         _unpublished.UnionWith(_byScope.Keys);
         this.RegisterGrainTimer(PublishChanged, new GrainTimerCreationOptions(_options.PublishInterval, _options.PublishInterval) { Interleave = true });
@@ -54,7 +72,7 @@ public sealed class ContributionShardGrain(
         Validate(contribution);
         if (AggregateScope.ShardFor(contribution.ParticipantId) != ShardIndex)
             throw new ArgumentException($"Participant '{contribution.ParticipantId}' belongs to shard {AggregateScope.ShardFor(contribution.ParticipantId)}, not {ShardIndex}.", nameof(contribution));
-        var known = _buffer.GetValueOrDefault(contribution.CommitmentId) ?? state.State.Contributions.GetValueOrDefault(contribution.CommitmentId);
+        var known = _buffer.GetValueOrDefault(contribution.CommitmentId) ?? _current.GetValueOrDefault(contribution.CommitmentId);
         if (known is null || known.Version < contribution.Version)
         {
             _buffer[contribution.CommitmentId] = contribution;
@@ -83,7 +101,7 @@ public sealed class ContributionShardGrain(
         // Durable contributions only: what is read has been acknowledged and will survive a crash.
         if (!_byScope.TryGetValue(scope, out var ids))
             return [];
-        return ids.Select(id => state.State.Contributions[id]);
+        return ids.Select(id => _current[id]);
     }
 
     private async Task WaitDurable(long ticket)
@@ -98,7 +116,9 @@ public sealed class ContributionShardGrain(
 
     private async Task Flush()
     {
-        var wait = _lastFlush + _options.ShardFlushInterval - clock.GetUtcNow();
+        // Back off while writes are slow (a busy database): fewer, larger group commits.
+        var gap = _options.ShardFlushInterval > _lastWrite * 2 ? _options.ShardFlushInterval : _lastWrite * 2;
+        var wait = _lastFlush + gap - clock.GetUtcNow();
         if (wait > TimeSpan.Zero)
             await Task.Delay(wait, clock);
         else
@@ -110,38 +130,64 @@ public sealed class ContributionShardGrain(
         var previous = new List<(string Id, Contribution? Old)>(batch.Count);
         foreach (var c in batch)
         {
-            previous.Add((c.CommitmentId, state.State.Contributions.GetValueOrDefault(c.CommitmentId)));
-            state.State.Contributions[c.CommitmentId] = c;
+            previous.Add((c.CommitmentId, journal.State.Contributions.GetValueOrDefault(c.CommitmentId)));
+            journal.State.Contributions[c.CommitmentId] = c;
         }
-        state.State.Sequence++;
+        journal.State.Sequence = _sequence + 1;
+        var started = clock.GetTimestamp();
         try
         {
-            await state.WriteStateAsync();
+            await journal.WriteStateAsync();
         }
         catch (Exception ex)
         {
             // Put the batch back so that the next flush retries it; the callers of this batch get the error.
             foreach (var (id, old) in previous)
             {
-                var attempted = state.State.Contributions[id];
+                var attempted = journal.State.Contributions[id];
                 if (old is null)
-                    state.State.Contributions.Remove(id);
+                    journal.State.Contributions.Remove(id);
                 else
-                    state.State.Contributions[id] = old;
+                    journal.State.Contributions[id] = old;
                 if (!_buffer.TryGetValue(id, out var newer) || newer.Version < attempted.Version)
                     _buffer[id] = attempted;
             }
-            state.State.Sequence--;
+            journal.State.Sequence = _sequence;
             logger.LogError(ex, "Contribution shard {Shard} could not write a batch of {Count}", ShardIndex, batch.Count);
             throw;
         }
+        _lastWrite = clock.GetElapsedTime(started);
         _lastFlush = clock.GetUtcNow();
+        _sequence++;
         _durable = Math.Max(_durable, upTo);
-        foreach (var (id, old) in previous)
+        foreach (var c in batch)
         {
-            if (old is not null)
+            if (_current.TryGetValue(c.CommitmentId, out var old))
                 Unindex(old);
-            Index(state.State.Contributions[id]);
+            _current[c.CommitmentId] = c;
+            Index(c);
+        }
+
+        if (journal.State.Contributions.Count >= _options.JournalCompactionThreshold)
+            await Compact();
+    }
+
+    /// <summary>Folds the journal into the snapshot. A failure here loses nothing: the journal stays durable and is folded later.</summary>
+    private async Task Compact()
+    {
+        snapshot.State.Contributions = new Dictionary<string, Contribution>(_current, StringComparer.Ordinal);
+        snapshot.State.Sequence = _sequence;
+        var folded = journal.State.Contributions;
+        try
+        {
+            await snapshot.WriteStateAsync();
+            journal.State.Contributions = new Dictionary<string, Contribution>(StringComparer.Ordinal);
+            await journal.WriteStateAsync();
+        }
+        catch (Exception ex)
+        {
+            journal.State.Contributions = folded;
+            logger.LogWarning(ex, "Contribution shard {Shard} could not fold its journal into its snapshot; it tries again later", ShardIndex);
         }
     }
 
@@ -178,7 +224,7 @@ public sealed class ContributionShardGrain(
             return;
         var scopes = _unpublished.ToList();
         _unpublished.Clear();
-        var version = state.State.Sequence;
+        var version = _sequence;
         var calls = scopes.Select(async scope =>
         {
             try

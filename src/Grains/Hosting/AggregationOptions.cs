@@ -14,6 +14,13 @@ public sealed class AggregationOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
     public TimeSpan ShardFlushInterval { get; set; } = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>
+    /// How many changed contributions a shard's journal holds before it is folded into the shard's snapshot.
+    /// Smaller means smaller journal writes but more frequent full snapshot writes.
+    /// </summary>
+    [Range(16, 100_000)]
+    public int JournalCompactionThreshold { get; set; } = 512;
+
     /// <summary>How often a shard pushes the totals of the scopes that changed to their aggregates.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
     public TimeSpan PublishInterval { get; set; } = TimeSpan.FromMilliseconds(200);
