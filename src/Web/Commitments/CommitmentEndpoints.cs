@@ -52,12 +52,9 @@ public static class CommitmentEndpoints
         var group = app.MapGroup("/api/commitments").WithTags("Commitments");
 
         group.MapPost("/", Create)
-            .RequireOperator()
             .WithName("CreateCommitment")
             .WithSummary("Makes a commitment as a draft: a pledge, an action commitment (with milestones) or a result commitment (with a target).")
-            .AcceptsJson<NewCommitment>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .AcceptsOperatorJson<NewCommitment>()
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapGet("/{id}", Get)
@@ -71,52 +68,37 @@ public static class CommitmentEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/{id}/confirmation", Confirm)
-            .RequireOperator()
             .WithName("ConfirmCommitment")
             .WithSummary("Records the formal confirmation of a draft: who confirmed and the hash of the exact text confirmed.")
-            .AcceptsJson<ConfirmationRequest>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .AcceptsOperatorJson<ConfirmationRequest>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapPost("/{id}/upgrade", Upgrade)
-            .RequireOperator()
             .WithName("UpgradeCommitment")
             .WithSummary("Moves a confirmed commitment to a stronger level, confirmed in the same step; the earlier terms stay readable.")
-            .AcceptsJson<UpgradeRequest>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .AcceptsOperatorJson<UpgradeRequest>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapPost("/{id}/progress", ReportProgress)
-            .RequireOperator()
             .WithName("ReportProgress")
             .WithSummary("Reports progress: a measured value (result), a completed milestone (action) or a note. reportId makes retries idempotent.")
-            .AcceptsJson<ProgressRequest>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .AcceptsOperatorJson<ProgressRequest>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapPost("/{id}/withdrawal", Withdraw)
-            .RequireOperator()
             .WithName("WithdrawCommitment")
             .WithSummary("Withdraws a commitment, with a reason. It stays readable but no longer counts as engagement.")
-            .AcceptsJson<WithdrawalRequest>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .AcceptsOperatorJson<WithdrawalRequest>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapPost("/{id}/closure", Close)
-            .RequireOperator()
             .WithName("CloseCommitment")
             .WithSummary("Closes a confirmed or active commitment as achieved or missed.")
-            .AcceptsJson<ClosureRequest>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .AcceptsOperatorJson<ClosureRequest>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
     }

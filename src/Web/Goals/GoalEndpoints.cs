@@ -80,12 +80,9 @@ public static class GoalEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/", Define)
-            .RequireOperator()
             .WithName("DefineGoal")
             .WithSummary("Defines a goal, optionally as an objective of a parent goal. Repeating the same definition with the same id is a no-op.")
-            .AcceptsJson<NewGoal>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .AcceptsOperatorJson<NewGoal>()
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
 

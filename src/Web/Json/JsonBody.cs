@@ -4,6 +4,7 @@ using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Problems;
+using CivicContracting.Web.Security;
 using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Web.Json;
@@ -196,4 +197,11 @@ public sealed record JsonRequestBody(Type Type);
 public static class JsonRequestBodyExtensions
 {
     public static RouteHandlerBuilder AcceptsJson<T>(this RouteHandlerBuilder builder) => builder.WithMetadata(new JsonRequestBody(typeof(T)));
+
+    /// <summary>The common shape of a write: operator only, a JSON body of <typeparamref name="T"/>, 400 and 401 problems.</summary>
+    public static RouteHandlerBuilder AcceptsOperatorJson<T>(this RouteHandlerBuilder builder) => builder
+        .RequireOperator()
+        .AcceptsJson<T>()
+        .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status401Unauthorized);
 }

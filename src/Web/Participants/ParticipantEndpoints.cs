@@ -31,12 +31,9 @@ public static class ParticipantEndpoints
         var group = app.MapGroup("/api/participants").WithTags("Participants");
 
         group.MapPost("/", Register)
-            .RequireOperator()
             .WithName("RegisterParticipant")
             .WithSummary("Registers a participant. Name and contact data stay private; residents are shown under a pseudonym unless they opt in.")
-            .AcceptsJson<NewParticipant>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .AcceptsOperatorJson<NewParticipant>()
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapGet("/{id}", GetProfile)
