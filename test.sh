@@ -15,8 +15,9 @@ log_dir="${TEST_LOG_DIR:-artifacts/test-logs}"
 mkdir -p "$log_dir"
 
 dotnet build CivicContracting.sln -c "$configuration" -nologo -v minimal
+# One test assembly at a time (-m:1): the suites host real clusters and time-bounded checks, and share 2 cores.
 set +e
-dotnet test CivicContracting.sln -c "$configuration" --no-build -nologo \
+dotnet test CivicContracting.sln -c "$configuration" --no-build -nologo -m:1 \
   --logger "console;verbosity=normal" --results-directory "$log_dir" 2>&1 | tee "$log_dir/dotnet-test.log"
 status=${PIPESTATUS[0]}
 set -e
