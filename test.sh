@@ -1,13 +1,31 @@
 #!/usr/bin/env bash
 # The whole test suite, with its own set-up: the one command the README gives and .ci/run calls.
-# Today the tests need only the .NET 10 SDK (SQLite is embedded through Microsoft.Data.Sqlite).
-# Later capabilities add their services here (PostgreSQL, Chromium), installed when missing.
+# The tests need the .NET 10 SDK and PostgreSQL's server binaries (Debian package 'postgresql', 15 on Debian 12): the PostgreSQL
+# storage tests run their own private server with initdb/pg_ctl on a free loopback port, so nothing has to be
+# started here; the binaries are installed when missing (as root, through apt-get).
 set -euo pipefail
 cd "$(dirname "$0")"
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "test.sh: the .NET 10 SDK (dotnet) is required: https://dotnet.microsoft.com/download" >&2
   exit 2
+fi
+
+# Any /usr/lib/postgresql/<version>/bin will do (the fixture takes the newest); Debian 12 ships 15.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing PostgreSQL (Debian package postgresql) for the PostgreSQL storage tests"
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
+  else
+    echo "test.sh: the PostgreSQL storage tests need PostgreSQL's server binaries (initdb, pg_ctl under /usr/lib/postgresql/<version>/bin)." >&2
+    echo "          Install them as root: apt-get install postgresql, then run ./test.sh again." >&2
+    exit 2
+  fi
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    echo "test.sh: PostgreSQL was installed but no /usr/lib/postgresql/<version>/bin/initdb was found." >&2
+    exit 2
+  fi
 fi
 
 configuration="${CONFIGURATION:-Release}"

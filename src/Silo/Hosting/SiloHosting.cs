@@ -1,11 +1,13 @@
 using CivicContracting.Hosting;
 using CivicContracting.Silo.Demo;
+using System.Net;
 using CivicContracting.Silo.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -24,7 +26,16 @@ public static class SiloHosting
     public static ISiloBuilder AddCivicContractingSilo(this ISiloBuilder silo, IConfiguration configuration)
     {
         var cluster = configuration.GetSection(ClusterSettings.SectionName).Get<ClusterSettings>() ?? new ClusterSettings();
-        silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+        if (StorageProfiles.Normalise(configuration.GetSection(StorageOptions.SectionName)[nameof(StorageOptions.Profile)]) == StorageProfiles.PostgreSql)
+        {
+            // A real cluster: silos find each other through the membership table in PostgreSQL (see AddPostgreSqlStorage).
+            var address = IPAddress.TryParse(cluster.AdvertisedAddress, out var parsed) ? parsed : IPAddress.Loopback;
+            silo.ConfigureEndpoints(address, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(address));
+        }
+        else
+        {
+            silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+        }
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = cluster.ClusterId;
@@ -67,8 +78,11 @@ public static class SiloHosting
             case StorageProfiles.Memory:
                 silo.AddMemoryGrainStorage(GrainStorage.Name);
                 break;
+            case StorageProfiles.PostgreSql:
+                silo.AddPostgreSqlStorage();
+                break;
             default:
-                // PostgreSQL (next release) or an unknown profile: the validator stops the start with a clear message.
+                // An unknown profile: the validator stops the start with a clear message.
                 break;
         }
         return silo;
@@ -94,6 +108,34 @@ public static class SiloHosting
             o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
         }));
     }
+
+    /// <summary>
+    /// PostgreSQL profile: grain storage, cluster membership and reminders through Orleans' ADO.NET providers on one
+    /// Npgsql pool. <see cref="PostgreSqlSchema"/> checks the server and migrates the schema first.
+    /// </summary>
+    private static void AddPostgreSqlStorage(this ISiloBuilder silo)
+    {
+        silo.Services.AddSingleton(sp => PostgreSqlStore.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        silo.Services.AddSingleton<PostgreSqlSchema>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<PostgreSqlSchema>());
+
+        silo.AddAdoNetGrainStorage(GrainStorage.Name, options => options.Configure<NpgsqlDataSource, Serializer>((o, dataSource, serializer) =>
+        {
+            o.Invariant = PostgreSqlStore.Invariant;
+            o.DataSource = dataSource;
+            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+        }));
+        silo.UseAdoNetClustering(options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
+        {
+            o.Invariant = PostgreSqlStore.Invariant;
+            o.DataSource = dataSource;
+        }));
+        silo.UseAdoNetReminderService(options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
+        {
+            o.Invariant = PostgreSqlStore.Invariant;
+            o.DataSource = dataSource;
+        }));
+    }
 }
 
 /// <summary>Cluster identity and ports (configuration section "Orleans").</summary>
@@ -108,4 +150,10 @@ public sealed class ClusterSettings
     public int SiloPort { get; set; } = 11111;
 
     public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>
+    /// PostgreSQL profile (a real cluster): the IP address this silo advertises in the membership table; other silos and
+    /// clients connect to it. Loopback (the default) listens on loopback only; any other address listens on all.
+    /// </summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
 }

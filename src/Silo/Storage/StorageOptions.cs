@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace CivicContracting.Silo.Storage;
 
@@ -11,14 +12,40 @@ public sealed class StorageOptions
     /// <summary>The name of the database file inside <see cref="DataDirectory"/>.</summary>
     public const string SqliteFileName = "civic-contracting.db";
 
-    /// <summary><c>Sqlite</c> (the embedded default), <c>Memory</c> (tests; nothing survives a restart) or <c>PostgreSql</c> (not available yet).</summary>
+    /// <summary><c>Sqlite</c> (the embedded default), <c>Memory</c> (tests; nothing survives a restart) or <c>PostgreSql</c> (production: grain storage, cluster membership and reminders in one PostgreSQL database).</summary>
     public string Profile { get; set; } = StorageProfiles.Sqlite;
 
     /// <summary>The folder of the SQLite file, relative to the content root unless absolute. Created when missing.</summary>
     public string DataDirectory { get; set; } = "data";
 
-    /// <summary>An explicit connection string; for SQLite it replaces <see cref="DataDirectory"/>.</summary>
+    /// <summary>
+    /// An explicit connection string; for SQLite it replaces <see cref="DataDirectory"/>. Required for PostgreSQL, as an
+    /// Npgsql connection string (<c>Host=…;Port=5432;Database=…;Username=…;Password=…</c>). Its pool size is replaced by
+    /// <see cref="MaxPoolSize"/>.
+    /// </summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// PostgreSQL only: the most connections this process opens to the server (Npgsql's <c>Maximum Pool Size</c>;
+    /// it replaces the connection string's). Grain storage, membership and reminders share this one pool.
+    /// <para>Sizing rule: every silo and every web host that reaches the database (N silos + M web hosts) may hold
+    /// up to its own MaxPoolSize connections at once, so</para>
+    /// <code>(N + M) × MaxPoolSize + superuser_reserved_connections + (other clients: psql, backups, migrations) ≤ max_connections</code>
+    /// <para>With PostgreSQL's default <c>max_connections = 100</c> and 3 reserved, 4 silos + 2 web hosts fit with
+    /// MaxPoolSize = 15 (90 + 3, leaving 7 for operators). A silo rarely needs more than a few connections per core:
+    /// every statement is one short round trip (no interactive transactions), and a connection waits on the database,
+    /// not on the grain. Raise max_connections (or put PgBouncer in front) rather than starve the pool.</para>
+    /// <para>Checked at silo start against the server: <see cref="ExpectedHosts"/> × MaxPoolSize must fit into
+    /// <c>max_connections</c> minus the reserved connections, otherwise the silo does not start and says which setting
+    /// to change (rather than failing later, under load, with "too many clients").</para>
+    /// </summary>
+    public int MaxPoolSize { get; set; } = 20;
+
+    /// <summary>
+    /// PostgreSQL only: how many processes (silos + web hosts, N + M) share the server with this <see cref="MaxPoolSize"/>;
+    /// used by the start-up check of the sizing rule. Default 1 (this process alone).
+    /// </summary>
+    public int ExpectedHosts { get; set; } = 1;
 
     /// <summary>How long a statement waits for SQLite's write lock before it fails (PRAGMA busy_timeout).</summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
@@ -79,13 +106,40 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         }
         else if (profile == StorageProfiles.PostgreSql)
         {
-            failures.Add($"{StorageOptions.SectionName}:Profile '{StorageProfiles.PostgreSql}' is not available yet: PostgreSQL storage comes in a later release. Use '{StorageProfiles.Sqlite}' (the embedded default) for now.");
+            ValidatePostgreSql(options, failures);
         }
         else if (profile == StorageProfiles.Sqlite)
         {
             ValidateSqlite(options, failures);
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidatePostgreSql(StorageOptions options, List<string> failures)
+    {
+        if (options.MaxPoolSize < 1 || options.MaxPoolSize > 1000)
+            failures.Add($"{StorageOptions.SectionName}:MaxPoolSize must lie between 1 and 1000 (got {options.MaxPoolSize}); see the sizing rule: (silos + web hosts) × MaxPoolSize must stay below the server's max_connections.");
+        if (options.ExpectedHosts < 1 || options.ExpectedHosts > 1000)
+            failures.Add($"{StorageOptions.SectionName}:ExpectedHosts must lie between 1 and 1000 (got {options.ExpectedHosts}): the number of silos + web hosts that share the database.");
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            failures.Add($"{StorageOptions.SectionName}:ConnectionString is required for Profile '{StorageProfiles.PostgreSql}': an Npgsql connection string such as 'Host=127.0.0.1;Port=5432;Database=civic;Username=civic;Password=…'.");
+            return;
+        }
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            failures.Add($"{StorageOptions.SectionName}:ConnectionString is not a valid PostgreSQL (Npgsql) connection string: {ex.Message}");
+            return;
+        }
+        if (string.IsNullOrWhiteSpace(builder.Host))
+            failures.Add($"{StorageOptions.SectionName}:ConnectionString must name the server (Host=…).");
+        if (!builder.Pooling)
+            failures.Add($"{StorageOptions.SectionName}:ConnectionString turns pooling off (Pooling=false); the silo needs the pool that {StorageOptions.SectionName}:MaxPoolSize sizes.");
     }
 
     private static void ValidateSqlite(StorageOptions options, List<string> failures)

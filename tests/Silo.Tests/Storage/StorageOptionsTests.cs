@@ -11,7 +11,7 @@ public sealed class StorageOptionsTests : IDisposable
 
     [Theory]
     [InlineData("Storage:Profile", "Mongo", "Storage:Profile 'Mongo' is not a storage profile")]
-    [InlineData("Storage:Profile", "PostgreSql", "'PostgreSql' is not available yet")]
+    [InlineData("Storage:Profile", "PostgreSql", "Storage:ConnectionString is required for Profile 'PostgreSql'")]
     [InlineData("Storage:ConnectionString", "Data Source=:memory:", "in-memory SQLite database")]
     [InlineData("Storage:ConnectionString", "Data Source=x.db;Colour=blue", "Storage:ConnectionString is not a valid SQLite connection string")]
     [InlineData("Storage:DataDirectory", " ", "Storage:DataDirectory is empty")]

@@ -1,0 +1,43 @@
+# syntax=docker/dockerfile:1
+# The Civic Contracting web API (src/Web), run as an Orleans client of the silo cluster (Orleans__Mode=Client).
+# Build from the repository root:
+#   docker build -f deploy/docker/web.Dockerfile -t civic-contracting/web:dev .
+# Port: 8080 HTTP (the API, /health/live, /health/ready).
+
+# ---- build stage: the full SDK, never shipped ----
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+
+# Restore first, from the project files only, so the package layer is reused until a project file changes.
+# src/Web references src/Silo (for the co-hosted developer run), so the silo's projects come along.
+COPY Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY src/Grains.Abstractions/Grains.Abstractions.csproj src/Grains.Abstractions/
+COPY src/Grains/Grains.csproj src/Grains/
+COPY src/Silo/Silo.csproj src/Silo/
+COPY src/Web/Web.csproj src/Web/
+RUN dotnet restore src/Web/Web.csproj
+
+COPY src/Grains.Abstractions/ src/Grains.Abstractions/
+COPY src/Grains/ src/Grains/
+COPY src/Silo/ src/Silo/
+COPY src/Web/ src/Web/
+COPY deploy/ deploy/
+RUN dotnet publish src/Web/Web.csproj -c Release --no-restore -o /app /p:UseAppHost=false
+
+# ---- runtime stage: ASP.NET Core runtime only ----
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+COPY --from=build --chown=root:root /app ./
+
+# In a container the web host is a client of the silo cluster, never a co-hosted silo; listen on every interface.
+ENV Urls=http://+:8080 \
+    Orleans__Mode=Client \
+    DOTNET_gcServer=1 \
+    DOTNET_RUNNING_IN_CONTAINER=true
+
+EXPOSE 8080
+
+# The official images ship the non-root user "app" (UID 1654).
+USER app
+
+ENTRYPOINT ["dotnet", "CivicContracting.Web.dll"]
