@@ -1,19 +1,40 @@
 using CivicContracting.Silo.Hosting;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using CivicContracting.Silo.Storage;
+using Microsoft.Extensions.Options;
 
 // The Civic Contracting silo on its own, for production: the web app connects to it as an Orleans client.
 // Configuration comes from appsettings.json, appsettings.{Environment}.json and environment variables
 // (e.g. Storage__Profile=Memory, Storage__DataDirectory=/var/lib/civic, OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4317).
-var builder = WebApplication.CreateBuilder(args);
+//
+// `CivicContracting.Silo migrate` applies the schema migrations of the configured storage profile and exits
+// (0 when the schema is current, 1 when it could not be brought up to date, 2 for invalid settings) without
+// starting Orleans: the Kubernetes Job deploy/kubernetes/20-migrate-job.yaml runs it before a rollout.
+if (args.Length > 0 && string.Equals(args[0], SiloMigration.Command, StringComparison.OrdinalIgnoreCase))
+    return await SiloMigration.RunAsync(args[1..]);
 
-builder.AddCivicContractingTelemetry("civic-contracting-silo");
-builder.UseOrleans(silo => silo.AddCivicContractingSilo(builder.Configuration));
-builder.Services.AddHealthChecks().AddCivicContractingSiloChecks();
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
 
-var app = builder.Build();
+    builder.Services.AddCivicContractingShutdownTimeout(builder.Configuration);
+    builder.AddCivicContractingTelemetry("civic-contracting-silo");
+    builder.UseOrleans(silo => silo.AddCivicContractingSilo(builder.Configuration));
+    builder.Services.AddHealthChecks().AddCivicContractingSiloChecks();
 
-// Liveness: the process answers. Readiness: the silo is active in its cluster and its storage answers.
-app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(SiloHealthChecks.ReadyTag) });
+    var app = builder.Build();
 
-await app.RunAsync();
+    // /health/live (the process answers), /health/ready (the silo is active in its cluster and its storage answers),
+    // /health/startup (joined, schema current) and the Prometheus scrape endpoint.
+    app.MapCivicContractingHealth();
+    app.MapCivicContractingMetrics();
+
+    await app.RunAsync();
+    return 0;
+}
+catch (OptionsValidationException invalid)
+{
+    Console.Error.WriteLine("Civic Contracting silo cannot start: the configuration is invalid.");
+    foreach (var failure in invalid.Failures)
+        Console.Error.WriteLine($"  - {failure}");
+    return 2;
+}

@@ -5,11 +5,11 @@ using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.Map;
 using CivicContracting.Web.Meta;
+using CivicContracting.Web.Operations;
 using CivicContracting.Web.Participants;
 using CivicContracting.Web.Places;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Security;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
@@ -61,12 +61,14 @@ namespace CivicContracting.Web
 
             // Orleans: a co-hosted silo or a client of a separate cluster.
             var orleans = builder.AddCivicContractingOrleans();
+            builder.AddCivicContractingDashboard(orleans);
 
-            // Telemetry: the platform's (Orleans and runtime), plus ASP.NET Core requests.
+            // Telemetry: the platform's (Orleans, runtime, CivicContracting meter; Prometheus at /metrics), plus ASP.NET Core
+            // requests. Traces when OTEL_EXPORTER_OTLP_ENDPOINT is set or Telemetry:Tracing=true.
             var telemetry = builder.AddCivicContractingTelemetry("civic-contracting-web");
             telemetry.WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation());
-            if (Telemetry.IsOtlpExportConfigured(builder.Configuration))
-                telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation(o => o.Filter = c => !c.Request.Path.StartsWithSegments("/health")));
+            if (Telemetry.IsTracingEnabled(builder.Configuration))
+                telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation(o => o.Filter = c => !IsOperationsPath(c.Request.Path)));
 
             // JSON and errors: one dialect, and problem+json for everything that goes wrong.
             builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
@@ -84,7 +86,7 @@ namespace CivicContracting.Web
             if (orleans.Mode == OrleansMode.CoHosted)
                 health.AddCivicContractingSiloChecks();
             else
-                health.AddCheck<OrleansHealthCheck>("orleans", tags: [SiloHealthChecks.ReadyTag]);
+                health.AddCheck<OrleansHealthCheck>("orleans", tags: [SiloHealthChecks.ReadyTag, SiloHealthChecks.StartupTag]);
 
             var app = builder.Build();
 
@@ -94,8 +96,9 @@ namespace CivicContracting.Web
             app.UseAuthorization();
 
             app.MapOpenApi();
-            app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-            app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(SiloHealthChecks.ReadyTag) });
+            app.MapCivicContractingHealth();
+            app.MapCivicContractingMetrics();
+            app.MapCivicContractingDashboard(orleans);
             app.MapMeta();
             app.MapGoals();
             app.MapPlaces();
@@ -106,6 +109,10 @@ namespace CivicContracting.Web
             StartupBanner.Register(app, orleans);
             return app;
         }
+
+        /// <summary>Probes, scrapes and the dashboard's polling are not traced: they would drown the requests that matter.</summary>
+        private static bool IsOperationsPath(PathString path) =>
+            path.StartsWithSegments("/health") || path.StartsWithSegments(Telemetry.PrometheusPath) || path.StartsWithSegments(DashboardHosting.Path);
 
         /// <summary>Where appsettings.json is: beside the binaries, so `dotnet run --project src/Web` finds it from any folder.</summary>
         private static string ContentRoot() => AppContext.BaseDirectory;

@@ -142,7 +142,18 @@ public static class ComposeFile
             if (env.GetValueOrDefault("Orleans__Mode") != "Client")
                 problems.Add($"compose.yaml: web {web} does not run with Orleans__Mode=Client.");
             var gateways = (env.GetValueOrDefault("Orleans__Gateways") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            foreach (var silo in silos)
+            // With the PostgreSQL profile the client reads the gateways from the membership table; it then needs the
+            // silos' connection string, and a static list would be ignored.
+            var fromMembership = env.GetValueOrDefault("Storage__Profile") == "PostgreSql";
+            if (fromMembership)
+            {
+                var siloConnection = Environment(services[silos[0]]).GetValueOrDefault("Storage__ConnectionString");
+                if (env.GetValueOrDefault("Storage__ConnectionString") != siloConnection)
+                    problems.Add($"compose.yaml: web {web} reads gateways from membership but does not use the silos' Storage__ConnectionString.");
+                if (gateways.Length > 0)
+                    problems.Add($"compose.yaml: web {web} reads gateways from membership, so Orleans__Gateways would be ignored: remove it.");
+            }
+            foreach (var silo in fromMembership ? [] : silos)
             {
                 var port = Environment(services[silo]).GetValueOrDefault("Orleans__GatewayPort") ?? "30000";
                 if (!gateways.Contains($"{silo}:{port}"))
@@ -181,7 +192,7 @@ public class ComposeFileTests
     [Theory]
     [InlineData("    Storage__Profile: PostgreSql", "    Storage__Profil: PostgreSql", "Storage__Profil")]
     [InlineData("    Orleans__SiloPort: \"11111\"", "    Orleans__SiloPorts: \"11111\"", "Orleans__SiloPorts")]
-    [InlineData("      Orleans__Gateways: \"silo1:30000,silo2:30000\"", "      Orleans__Gateways: \"silo1:30000\"", "silo2:30000")]
+    [InlineData("      Storage__Profile: PostgreSql\n      Storage__ConnectionString: \"Host=postgres", "      Storage__Profile: PostgreSql\n      Storage__ConnectionString: \"Host=elsewhere", "does not use the silos' Storage__ConnectionString")]
     [InlineData("      Orleans__Mode: Client", "      Orleans__Mode: CoHosted", "Orleans__Mode=Client")]
     [InlineData("    image: postgres:15", "    image: postgres:16", "PostgreSQL 15")]
     [InlineData("        condition: service_healthy\n\n  web:", "        condition: service_started\n\n  web:", "without condition")]

@@ -150,7 +150,7 @@ public static class KubernetesManifests
             if (longRunning)
             {
                 var ports = c.Ports?.Select(p => (string?)p.Name).Where(n => n is not null).ToHashSet() ?? [];
-                CheckProbe(where, "startupProbe", c.StartupProbe, "/health/live", ports, problems);
+                CheckProbe(where, "startupProbe", c.StartupProbe, "/health/startup", ports, problems);
                 CheckProbe(where, "livenessProbe", c.LivenessProbe, "/health/live", ports, problems);
                 CheckProbe(where, "readinessProbe", c.ReadinessProbe, "/health/ready", ports, problems);
             }

@@ -61,12 +61,31 @@ public sealed class AggregationExactnessTests(ClusterFixture fixture, ITestOutpu
         });
 
         var sent = new ConcurrentBag<(string Commitment, ProgressReport Report)>();
+        var now = DateTimeOffset.UtcNow;
         var outcomes = new ConcurrentDictionary<string, int>();
         await Parallel.ForEachAsync(Enumerable.Range(0, 1_000), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, cancellation) =>
         {
-            Random r;
+            int seed;
             lock (random)
-                r = new Random(random.Next());
+                seed = random.Next();
+            // A client retries what failed for a transient reason (a grain moving because of a forced deactivation),
+            // with the same request: the same seed gives the same operation and the same report ids and dates.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    outcomes.AddOrUpdate(await RandomOperation(new Random(seed), i, cancellation), 1, (_, n) => n + 1);
+                    return;
+                }
+                catch (Exception ex) when (attempt < 5 && ex is OrleansMessageRejectionException or SiloUnavailableException)
+                {
+                    outcomes.AddOrUpdate("transient-retry", 1, (_, n) => n + 1);
+                }
+            }
+        });
+
+        async Task<string> RandomOperation(Random r, int i, CancellationToken cancellation)
+        {
             var roll = r.NextDouble();
             // Values go to result commitments and milestones to action commitments, mostly; the rest probes refusals.
             var wanted = roll < 0.40 || (roll >= 0.55 && roll < 0.65) ? CommitmentLevel.Result
@@ -80,7 +99,7 @@ public sealed class AggregationExactnessTests(ClusterFixture fixture, ITestOutpu
                 if (roll < 0.40)
                 {
                     op = "report";
-                    var report = new ProgressReport($"r{i}", DateTimeOffset.UtcNow.AddMinutes(-r.Next(10_000)), Value: r.Next(0, 600));
+                    var report = new ProgressReport($"r{i}", now.AddMinutes(-r.Next(10_000)), Value: r.Next(0, 600));
                     sent.Add((id, report));
                     await grain.ReportProgress(report);
                 }
@@ -93,14 +112,14 @@ public sealed class AggregationExactnessTests(ClusterFixture fixture, ITestOutpu
                 else if (roll < 0.65)
                 {
                     op = "retry-race";
-                    var report = new ProgressReport($"rr{i}", DateTimeOffset.UtcNow, Value: r.Next(0, 600));
+                    var report = new ProgressReport($"rr{i}", now, Value: r.Next(0, 600));
                     sent.Add((id, report));
                     await Task.WhenAll(grain.ReportProgress(report), grain.ReportProgress(report));
                 }
                 else if (roll < 0.73)
                 {
                     op = "milestone";
-                    await grain.ReportProgress(new ProgressReport($"m{i}", DateTimeOffset.UtcNow, CompletedMilestoneId: $"m{1 + r.Next(5)}"));
+                    await grain.ReportProgress(new ProgressReport($"m{i}", now, CompletedMilestoneId: $"m{1 + r.Next(5)}"));
                 }
                 else if (roll < 0.76)
                 {
@@ -145,8 +164,8 @@ public sealed class AggregationExactnessTests(ClusterFixture fixture, ITestOutpu
             {
                 op = "refused:" + ex.GetType().Name; // e.g. reporting on a withdrawn commitment, or a milestone an action lacks
             }
-            outcomes.AddOrUpdate(op, 1, (_, n) => n + 1);
-        });
+            return op;
+        }
         output.WriteLine(string.Join(", ", outcomes.OrderBy(o => o.Key).Select(o => $"{o.Key}={o.Value}")));
 
         // Recompute every aggregate from the commitments' own views.

@@ -1,5 +1,6 @@
 using CivicContracting.Commitments;
 using CivicContracting.Hosting;
+using CivicContracting.Observability;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -37,6 +38,9 @@ public sealed class ContributionShardGrain(
     private DateTimeOffset _lastFlush = DateTimeOffset.MinValue;
     private TimeSpan _lastWrite;
     private long _sequence;
+    // Stopwatch timestamps (0 = none) of the oldest contribution accepted but not yet written / written but not yet published: for civic.aggregation.lag.
+    private long _acceptedSince;
+    private long _unpublishedSince;
     private int ShardIndex => (int)this.GetPrimaryKeyLong();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -77,6 +81,8 @@ public sealed class ContributionShardGrain(
         {
             _buffer[contribution.CommitmentId] = contribution;
             _changes++;
+            if (_acceptedSince == 0)
+                _acceptedSince = System.Diagnostics.Stopwatch.GetTimestamp();
         }
         // Even a stale or repeated report waits until everything accepted so far is durable: its answer promises that.
         await WaitDurable(_changes);
@@ -127,6 +133,8 @@ public sealed class ContributionShardGrain(
         var upTo = _changes;
         var batch = _buffer.Values.ToList();
         _buffer.Clear();
+        var acceptedSince = _acceptedSince;
+        _acceptedSince = 0;
         var previous = new List<(string Id, Contribution? Old)>(batch.Count);
         foreach (var c in batch)
         {
@@ -153,6 +161,8 @@ public sealed class ContributionShardGrain(
                     _buffer[id] = attempted;
             }
             journal.State.Sequence = _sequence;
+            if (_acceptedSince == 0 || (acceptedSince != 0 && acceptedSince < _acceptedSince))
+                _acceptedSince = acceptedSince;
             logger.LogError(ex, "Contribution shard {Shard} could not write a batch of {Count}", ShardIndex, batch.Count);
             throw;
         }
@@ -160,6 +170,9 @@ public sealed class ContributionShardGrain(
         _lastFlush = clock.GetUtcNow();
         _sequence++;
         _durable = Math.Max(_durable, upTo);
+        CivicMetrics.ShardFlushed(batch.Count);
+        if (_unpublishedSince == 0)
+            _unpublishedSince = acceptedSince;
         foreach (var c in batch)
         {
             if (_current.TryGetValue(c.CommitmentId, out var old))
@@ -224,6 +237,8 @@ public sealed class ContributionShardGrain(
             return;
         var scopes = _unpublished.ToList();
         _unpublished.Clear();
+        var unpublishedSince = _unpublishedSince;
+        _unpublishedSince = 0;
         var version = _sequence;
         var calls = scopes.Select(async scope =>
         {
@@ -239,6 +254,8 @@ public sealed class ContributionShardGrain(
             }
         });
         await Task.WhenAll(calls);
+        if (unpublishedSince != 0)
+            CivicMetrics.AggregationPublished(unpublishedSince);
     }
 
     private static void Validate(Contribution c)

@@ -1,6 +1,7 @@
 using CivicContracting.Goals;
 using CivicContracting.Hosting;
 using CivicContracting.Places;
+using CivicContracting.Observability;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -107,6 +108,7 @@ public sealed class EngagementAggregateGrain(
         _snapshot = Compute();
         Record(_snapshot);
         _dirty = true;
+        CivicMetrics.AggregateChanged();
         if (forcePersist)
             await PersistIfDirty(CancellationToken.None);
 

@@ -1,6 +1,7 @@
 using CivicContracting.Aggregation;
 using CivicContracting.Goals;
 using CivicContracting.Hosting;
+using CivicContracting.Observability;
 using CivicContracting.Participants;
 using CivicContracting.Places;
 using CivicContracting.Validation;
@@ -21,6 +22,7 @@ public sealed class CommitmentGrain(
     public const int MaxReports = 5_000;
     private const int MaxConfirmerLength = 120;
     private const int MaxReasonLength = 2_000;
+    private const int MaxPushAttempts = 3;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -85,7 +87,7 @@ public sealed class CommitmentGrain(
 
     public async Task<CommitmentView> Confirm(string confirmedBy, string textHash)
     {
-        RequireExists();
+        await RequireExistsAndPushed();
         ValidateConfirmer(confirmedBy, textHash);
         textHash = textHash.ToLowerInvariant();
         if (S.Status != CommitmentStatus.Draft)
@@ -109,7 +111,7 @@ public sealed class CommitmentGrain(
 
     public async Task<CommitmentView> Upgrade(CommitmentTerms newTerms, string confirmedBy, string textHash)
     {
-        RequireExists();
+        await RequireExistsAndPushed();
         var errors = new InputRules.Errors();
         errors.Merge(InputRules.Terms(newTerms), "terms");
         errors.ThrowIfAny();
@@ -144,7 +146,7 @@ public sealed class CommitmentGrain(
 
     public async Task<CommitmentView> ReportProgress(ProgressReport report)
     {
-        RequireExists();
+        await RequireExistsAndPushed();
         InputRules.Report(report, S.Terms).ThrowIfAny();
         if (S.Reports.FirstOrDefault(r => r.ReportId == report.ReportId) is { } earlier)
         {
@@ -173,12 +175,13 @@ public sealed class CommitmentGrain(
         S.Reports.Insert(at, report);
         S.Status = CommitmentStatus.Active;
         await Commit(now);
+        CivicMetrics.ProgressReportAccepted();
         return ToView();
     }
 
     public async Task<CommitmentView> Withdraw(string reason)
     {
-        RequireExists();
+        await RequireExistsAndPushed();
         if (string.IsNullOrWhiteSpace(reason) || reason.Length > MaxReasonLength)
             throw new InputRejectedException("reason", $"Say briefly why (1 to {MaxReasonLength} characters).");
         if (S.Status == CommitmentStatus.Withdrawn)
@@ -196,7 +199,7 @@ public sealed class CommitmentGrain(
 
     public async Task<CommitmentView> Close(CommitmentOutcome outcome)
     {
-        RequireExists();
+        await RequireExistsAndPushed();
         if (!Enum.IsDefined(outcome))
             throw new InputRejectedException("outcome", "Must be achieved or missed.");
         var target = outcome == CommitmentOutcome.Achieved ? CommitmentStatus.Achieved : CommitmentStatus.Missed;
@@ -212,9 +215,21 @@ public sealed class CommitmentGrain(
         return ToView();
     }
 
-    public Task<CommitmentView?> Get() => Task.FromResult(S.Draft is null ? null : ToView());
+    public async Task<CommitmentView?> Get()
+    {
+        if (S.Draft is null)
+            return null;
+        await PushIfBehind();
+        return ToView();
+    }
 
-    public Task<Contribution?> GetContribution() => Task.FromResult(S.Draft is null ? null : ToContribution());
+    public async Task<Contribution?> GetContribution()
+    {
+        if (S.Draft is null)
+            return null;
+        await PushIfBehind();
+        return ToContribution();
+    }
 
     private async Task Commit(DateTimeOffset now)
     {
@@ -229,17 +244,29 @@ public sealed class CommitmentGrain(
     private async Task Push()
     {
         var contribution = ToContribution();
-        try
+        var shard = GrainFactory.GetGrain<IContributionShardGrain>(AggregateScope.ShardFor(S.Draft!.ParticipantId));
+        for (var attempt = 1; ; attempt++)
         {
-            await GrainFactory.GetGrain<IContributionShardGrain>(AggregateScope.ShardFor(S.Draft!.ParticipantId)).Report(contribution);
-        }
-        catch (Exception ex)
-        {
-            logger.LogWarning(ex, "Commitment {CommitmentId} could not push version {Version}; it is pushed again on the next call or activation", Id, S.Version);
-            throw;
+            try
+            {
+                await shard.Report(contribution);
+                break;
+            }
+            catch (Exception ex) when (attempt < MaxPushAttempts && IsTransient(ex))
+            {
+                // The shard was moving (deactivating, or its silo leaving): the push is idempotent, so try again.
+                await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt));
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Commitment {CommitmentId} could not push version {Version}; it is pushed again on the next call or activation", Id, S.Version);
+                throw;
+            }
         }
         S.PushedVersion = contribution.Version;
     }
+
+    private static bool IsTransient(Exception ex) => ex is OrleansMessageRejectionException or SiloUnavailableException;
 
     private Contribution ToContribution()
     {
@@ -279,6 +306,16 @@ public sealed class CommitmentGrain(
     {
         if (S.Draft is null)
             throw new KeyNotFoundException($"Commitment '{Id}' does not exist.");
+    }
+
+    /// <summary>
+    /// Every call first completes a push that failed earlier (the change itself is durable in this grain), so the
+    /// aggregates catch up on the next interaction of any kind, not only on a retry of the same request.
+    /// </summary>
+    private async Task RequireExistsAndPushed()
+    {
+        RequireExists();
+        await PushIfBehind();
     }
 
     private static void ValidateConfirmer(string confirmedBy, string textHash)

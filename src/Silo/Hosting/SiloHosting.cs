@@ -29,7 +29,7 @@ public static class SiloHosting
         if (StorageProfiles.Normalise(configuration.GetSection(StorageOptions.SectionName)[nameof(StorageOptions.Profile)]) == StorageProfiles.PostgreSql)
         {
             // A real cluster: silos find each other through the membership table in PostgreSQL (see AddPostgreSqlStorage).
-            var address = IPAddress.TryParse(cluster.AdvertisedAddress, out var parsed) ? parsed : IPAddress.Loopback;
+            var address = cluster.ParseAdvertisedAddress();
             silo.ConfigureEndpoints(address, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(address));
         }
         else
@@ -41,6 +41,11 @@ public static class SiloHosting
             o.ClusterId = cluster.ClusterId;
             o.ServiceId = cluster.ServiceId;
         });
+
+        // Failure detection (section "Orleans:Membership"): any property of Orleans' ClusterMembershipOptions, e.g.
+        // ProbeTimeout, NumMissedProbesLimit, NumVotesForDeathDeclaration, IAmAliveTablePublishTimeout,
+        // TableRefreshTimeout, DeathVoteExpirationTimeout. Unset keys keep Orleans' defaults (docs/operations.md: the trade-off).
+        silo.Configure<ClusterMembershipOptions>(configuration.GetSection(ClusterSettings.MembershipSectionName));
 
         // Activity.Current flows through grain calls, so a trace follows a request from the web host into the grains.
         silo.AddActivityPropagation();
@@ -156,4 +161,54 @@ public sealed class ClusterSettings
     /// clients connect to it. Loopback (the default) listens on loopback only; any other address listens on all.
     /// </summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>The section of Orleans' ClusterMembershipOptions (probe timeouts, votes): "Orleans:Membership".</summary>
+    public const string MembershipSectionName = SectionName + ":Membership";
+
+    /// <summary>
+    /// <see cref="AdvertisedAddress"/> as an IP address. Anything else (a host name, a typo, an unexpanded
+    /// <c>$(POD_IP)</c>) stops the start with a message: a silo that silently advertised loopback instead would be
+    /// unreachable for every other host of the cluster.
+    /// </summary>
+    public IPAddress ParseAdvertisedAddress()
+    {
+        if (string.IsNullOrWhiteSpace(AdvertisedAddress))
+            return IPAddress.Loopback;
+        if (IPAddress.TryParse(AdvertisedAddress.Trim(), out var address) && !address.Equals(IPAddress.Any) && !address.Equals(IPAddress.IPv6Any))
+            return address;
+        throw new OptionsValidationException(SectionName, typeof(ClusterSettings),
+        [
+            $"{SectionName}:AdvertisedAddress '{AdvertisedAddress}' is not an IP address this silo can advertise. Set it to the silo's own IP address (on Kubernetes the pod IP: Orleans__AdvertisedAddress=$(POD_IP) with POD_IP from status.podIP; on one machine 127.0.0.1). Host names and 0.0.0.0 are not accepted.",
+        ]);
+    }
+}
+
+/// <summary>Host-wide settings shared by the silo and the web host.</summary>
+public static class HostSettings
+{
+    /// <summary>
+    /// <c>Host:ShutdownTimeout</c> (default 45 s, as deploy/kubernetes expects: less than the pods'
+    /// terminationGracePeriodSeconds of 60): how long a stopping process may take to hand over its grains and leave
+    /// the cluster after SIGTERM. When it is not set, .NET's DOTNET_SHUTDOWNTIMEOUTSECONDS applies if set.
+    /// </summary>
+    public const string ShutdownTimeoutKey = "Host:ShutdownTimeout";
+
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(45);
+
+    public static IServiceCollection AddCivicContractingShutdownTimeout(this IServiceCollection services, IConfiguration configuration)
+    {
+        var timeout = DefaultShutdownTimeout;
+        if (configuration[ShutdownTimeoutKey] is { Length: > 0 } text
+            && (!TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out timeout) || timeout <= TimeSpan.Zero))
+        {
+            throw new OptionsValidationException(ShutdownTimeoutKey, typeof(HostOptions),
+                [$"{ShutdownTimeoutKey} '{text}' is not a positive time span such as 00:00:45."]);
+        }
+        // .NET's own DOTNET_SHUTDOWNTIMEOUTSECONDS (configuration key shutdownTimeoutSeconds) still counts when
+        // Host:ShutdownTimeout is not set.
+        if (configuration[ShutdownTimeoutKey] is not { Length: > 0 } && configuration["shutdownTimeoutSeconds"] is { Length: > 0 })
+            return services;
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = timeout);
+        return services;
+    }
 }

@@ -1,7 +1,9 @@
 using System.Net;
 using CivicContracting.Silo.Demo;
 using CivicContracting.Silo.Hosting;
+using CivicContracting.Silo.Storage;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Orleans.Configuration;
 
 namespace CivicContracting.Web.Hosting;
@@ -18,10 +20,29 @@ public enum OrleansMode
 
 /// <summary>
 /// The web app's Orleans settings, read from the "Orleans" section beside the silo's <see cref="ClusterSettings"/>:
-/// Mode, Gateways ("host:port", a comma-separated string or an array) and ConnectTimeout.
+/// Mode, Gateways ("host:port", a comma-separated string or an array) and ConnectTimeout. In Client mode with
+/// <c>Storage:Profile=PostgreSql</c> the gateways come from the cluster's membership table instead
+/// (<see cref="MembershipConnectionString"/>), refreshed every GatewayListRefreshPeriod, and Orleans:Gateways is not used.
 /// </summary>
 public sealed record OrleansHostingSettings(OrleansMode Mode, IReadOnlyList<IPEndPoint> Gateways, TimeSpan ConnectTimeout, ClusterSettings Cluster)
 {
+    /// <summary>Client mode, PostgreSQL profile: the Npgsql connection string of the membership table; null otherwise.</summary>
+    public string? MembershipConnectionString { get; init; }
+
+    /// <summary>How often the client re-reads the gateway list from membership (Orleans:GatewayListRefreshPeriod, default 10 s).</summary>
+    public TimeSpan GatewayListRefreshPeriod { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long the client waits for a grain call's answer (Orleans:ResponseTimeout, default Orleans' 30 s). A call in
+    /// flight to a silo that crashed waits this long before the web tier can retry it.
+    /// </summary>
+    public TimeSpan? ResponseTimeout { get; init; }
+
+    /// <summary>Where the gateways come from, for messages.</summary>
+    public string GatewaySource => MembershipConnectionString is { } cs
+        ? $"the membership table in PostgreSQL {PostgreSqlStore.Describe(cs)}"
+        : string.Join(", ", Gateways);
+
     public static OrleansHostingSettings Read(IConfiguration configuration)
     {
         var section = configuration.GetSection(ClusterSettings.SectionName);
@@ -43,8 +64,42 @@ public sealed record OrleansHostingSettings(OrleansMode Mode, IReadOnlyList<IPEn
         if (section["ConnectTimeout"] is { Length: > 0 } timeoutText && (!TimeSpan.TryParse(timeoutText, System.Globalization.CultureInfo.InvariantCulture, out timeout) || timeout < TimeSpan.Zero))
             failures.Add($"Orleans:ConnectTimeout '{timeoutText}' is not a time span such as 00:01:00.");
 
+        var refresh = TimeSpan.FromSeconds(10);
+        if (section["GatewayListRefreshPeriod"] is { Length: > 0 } refreshText && (!TimeSpan.TryParse(refreshText, System.Globalization.CultureInfo.InvariantCulture, out refresh) || refresh <= TimeSpan.Zero))
+            failures.Add($"Orleans:GatewayListRefreshPeriod '{refreshText}' is not a positive time span such as 00:00:10.");
+
+        TimeSpan? responseTimeout = null;
+        if (section["ResponseTimeout"] is { Length: > 0 } responseText)
+        {
+            if (TimeSpan.TryParse(responseText, System.Globalization.CultureInfo.InvariantCulture, out var parsed) && parsed > TimeSpan.Zero)
+                responseTimeout = parsed;
+            else
+                failures.Add($"Orleans:ResponseTimeout '{responseText}' is not a positive time span such as 00:00:30.");
+        }
+
         var gateways = new List<IPEndPoint>();
-        if (mode == OrleansMode.Client)
+        string? membership = null;
+        var storage = configuration.GetSection(StorageOptions.SectionName);
+        if (mode == OrleansMode.Client && StorageProfiles.Normalise(storage[nameof(StorageOptions.Profile)]) == StorageProfiles.PostgreSql)
+        {
+            // The gateway list comes from the silos' membership table, so it follows silos as they come and go.
+            var options = new StorageOptions();
+            storage.Bind(options);
+            var result = new StorageOptionsValidator().Validate(null, options);
+            if (result.Failed)
+            {
+                failures.AddRange(result.Failures);
+            }
+            else
+            {
+                var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+                if (string.IsNullOrWhiteSpace(builder.ApplicationName))
+                    builder.ApplicationName = "civic-contracting-web";
+                options.ConnectionString = builder.ConnectionString;
+                membership = PostgreSqlStore.ConnectionString(options);
+            }
+        }
+        else if (mode == OrleansMode.Client)
         {
             var entries = section.GetSection("Gateways").GetChildren().Select(c => c.Value).ToList();
             if (entries.Count == 0)
@@ -62,7 +117,7 @@ public sealed record OrleansHostingSettings(OrleansMode Mode, IReadOnlyList<IPEn
 
         if (failures.Count > 0)
             throw new OptionsValidationException(ClusterSettings.SectionName, typeof(OrleansHostingSettings), failures);
-        return new OrleansHostingSettings(mode, gateways, timeout, cluster);
+        return new OrleansHostingSettings(mode, gateways, timeout, cluster) { MembershipConnectionString = membership, GatewayListRefreshPeriod = refresh, ResponseTimeout = responseTimeout };
     }
 
     private static bool TryResolve(string? entry, out IPEndPoint endpoint, out string problem)
@@ -111,6 +166,7 @@ public static class OrleansHosting
     {
         var settings = OrleansHostingSettings.Read(builder.Configuration);
         builder.Services.AddSingleton(settings);
+        builder.Services.AddCivicContractingShutdownTimeout(builder.Configuration);
         if (settings.Mode == OrleansMode.CoHosted)
         {
             // The co-hosted silo includes the Leuven demo seed (Demo:Seed) and simulator (Demo:Simulate).
@@ -120,7 +176,21 @@ public static class OrleansHosting
 
         builder.UseOrleansClient(client =>
         {
-            client.UseStaticClustering([.. settings.Gateways]);
+            if (settings.MembershipConnectionString is { } membership)
+            {
+                client.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = PostgreSqlStore.Invariant;
+                    o.ConnectionString = membership;
+                });
+            }
+            else
+            {
+                client.UseStaticClustering([.. settings.Gateways]);
+            }
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = settings.GatewayListRefreshPeriod);
+            if (settings.ResponseTimeout is { } responseTimeout)
+                client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = responseTimeout);
             client.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = settings.Cluster.ClusterId;
@@ -129,6 +199,10 @@ public static class OrleansHosting
             client.UseConnectionRetryFilter<ConnectionRetry>();
             client.AddActivityPropagation();
         });
+
+        // Idempotent requests (reads, and progress reports with a reportId) are retried a few times inside the web
+        // tier when the cluster is briefly unavailable (a silo stopping or crashing), so the caller sees success.
+        builder.Services.AddSingleton<IStartupFilter, IdempotentRetry.StartupFilter>();
         return settings;
     }
 
@@ -141,10 +215,10 @@ public static class OrleansHosting
         {
             if (DateTimeOffset.UtcNow >= _giveUpAt)
             {
-                logger.LogError("Could not reach the Orleans cluster at {Gateways} within {Timeout}: {Message}", string.Join(", ", settings.Gateways), settings.ConnectTimeout, exception.Message);
+                logger.LogError("Could not reach the Orleans cluster at {Gateways} within {Timeout}: {Message}", settings.GatewaySource, settings.ConnectTimeout, exception.Message);
                 return false;
             }
-            logger.LogWarning("Waiting for the Orleans cluster at {Gateways}: {Message}", string.Join(", ", settings.Gateways), exception.Message);
+            logger.LogWarning("Waiting for the Orleans cluster at {Gateways}: {Message}", settings.GatewaySource, exception.Message);
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
             return true;
         }

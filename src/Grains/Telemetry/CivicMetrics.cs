@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace CivicContracting.Observability;
+
+/// <summary>
+/// The platform's own metrics, on the meter <see cref="MeterName"/>. Every host registers this meter in its
+/// OpenTelemetry pipeline (see <c>CivicContracting.Silo.Hosting.Telemetry</c>), so the figures reach OTLP and the
+/// Prometheus endpoint (<c>/metrics</c>: dots become underscores, counters get <c>_total</c>). Recording is cheap when
+/// nothing listens. Instruments are static because a silo has one meter per process; tests read them through a
+/// <see cref="MeterListener"/> or the host's exporter.
+/// </summary>
+public static class CivicMetrics
+{
+    public const string MeterName = "CivicContracting";
+
+    public const string ProgressReportsName = "civic.progress_reports";
+    public const string AggregationLagName = "civic.aggregation.lag";
+    public const string ShardFlushesName = "civic.shard.flushes";
+    public const string ShardBatchSizeName = "civic.shard.batch_size";
+    public const string AggregateChangesName = "civic.aggregate.changes";
+    public const string LiveSubscribersName = "civic.live.subscribers";
+
+    private static readonly Meter Meter = new(MeterName, "1.0");
+
+    private static readonly Counter<long> ProgressReports = Meter.CreateCounter<long>(
+        ProgressReportsName, "{report}", "Progress reports accepted and stored by commitments (retries of a stored report are not counted).");
+
+    private static readonly Histogram<double> AggregationLag = Meter.CreateHistogram(
+        AggregationLagName, "ms",
+        "Time from a contribution being accepted by its shard to the shard publishing totals that include it to the aggregates (oldest waiting contribution of each publication).",
+        tags: null,
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [5, 10, 25, 50, 100, 200, 300, 500, 750, 1000, 2500, 5000, 10000, 30000] });
+
+    private static readonly Counter<long> ShardFlushes = Meter.CreateCounter<long>(
+        ShardFlushesName, "{flush}", "Durable group-commit writes of contribution shards.");
+
+    private static readonly Histogram<int> ShardBatchSize = Meter.CreateHistogram(
+        ShardBatchSizeName, "{contribution}", "Contributions written by one shard group commit.",
+        tags: null,
+        advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] });
+
+    private static readonly Counter<long> AggregateChanges = Meter.CreateCounter<long>(
+        AggregateChangesName, "{change}", "Changes of goal and place aggregates (a shard's newer totals, a child goal's progress, new settings).");
+
+    private static int _liveSubscribersRegistered;
+
+    /// <summary>A commitment stored a new progress report.</summary>
+    public static void ProgressReportAccepted() => ProgressReports.Add(1);
+
+    /// <summary>A shard wrote a batch of <paramref name="contributions"/> durably.</summary>
+    public static void ShardFlushed(int contributions)
+    {
+        ShardFlushes.Add(1);
+        ShardBatchSize.Record(contributions);
+    }
+
+    /// <summary>A shard published totals; <paramref name="acceptedTimestamp"/> is the <see cref="Stopwatch"/> timestamp of the oldest contribution they include that had not been published.</summary>
+    public static void AggregationPublished(long acceptedTimestamp) =>
+        AggregationLag.Record(Stopwatch.GetElapsedTime(acceptedTimestamp).TotalMilliseconds);
+
+    /// <summary>An aggregate changed.</summary>
+    public static void AggregateChanged() => AggregateChanges.Add(1);
+
+    /// <summary>
+    /// For the live push (not built yet): registers the gauge <see cref="LiveSubscribersName"/> once, reading the number of
+    /// live subscribers from <paramref name="count"/>. Until something calls this, the gauge is not exported at all.
+    /// </summary>
+    public static void ObserveLiveSubscribers(Func<long> count)
+    {
+        ArgumentNullException.ThrowIfNull(count);
+        if (Interlocked.Exchange(ref _liveSubscribersRegistered, 1) == 0)
+            Meter.CreateObservableGauge(LiveSubscribersName, count, "{subscriber}", "Browsers and web hosts subscribed to live aggregate changes.");
+    }
+}

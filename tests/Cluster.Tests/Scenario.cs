@@ -1,0 +1,117 @@
+using CivicContracting.Aggregation;
+using CivicContracting.Commitments;
+using CivicContracting.Participants;
+using CivicContracting.Places;
+using CivicContracting.Web.Goals;
+using CivicContracting.Web.Places;
+
+namespace CivicContracting.Cluster.Tests;
+
+/// <summary>
+/// The small data set of the cluster tests, made through both web hosts: participants of several kinds, an ambition
+/// with an objective and a stand-alone goal, and commitments across the spectrum, most confirmed. Progress is reported
+/// on the confirmed result commitments.
+/// </summary>
+public sealed class Scenario
+{
+    private Scenario(Dictionary<string, ParticipantKind> kinds, Dictionary<string, string[]> lineage, List<string> commitments, List<string> reportable)
+    {
+        Kinds = kinds;
+        Lineage = lineage;
+        Commitments = commitments;
+        Reportable = reportable;
+    }
+
+    public IReadOnlyDictionary<string, ParticipantKind> Kinds { get; }
+
+    /// <summary>Goal → itself and its ancestors.</summary>
+    public IReadOnlyDictionary<string, string[]> Lineage { get; }
+
+    public IReadOnlyList<string> Commitments { get; }
+
+    /// <summary>Confirmed result commitments: progress reports with a value go to these.</summary>
+    public IReadOnlyList<string> Reportable { get; }
+
+    public static async Task<Scenario> CreateAsync(ClusterFixture cluster)
+    {
+        using var a = cluster.Client(0);
+        using var b = cluster.Client(1);
+        var random = new Random(2030);
+        var neighbourhoods = PlaceCatalog.Leuven.Neighbourhoods.Select(p => p.Code).ToList();
+
+        var kinds = new Dictionary<string, ParticipantKind>();
+        var i = 0;
+        foreach (var kind in Enum.GetValues<ParticipantKind>())
+            kinds[await (i++ % 2 == 0 ? a : b).RegisterAsync(kind, neighbourhoods[random.Next(neighbourhoods.Count)])] = kind;
+        var participants = kinds.Keys.ToList();
+
+        var ambition = await a.DefineGoalAsync();
+        var objective = await b.DefineGoalAsync(ambition);
+        var standalone = await a.DefineGoalAsync();
+        var lineage = new Dictionary<string, string[]>
+        {
+            [ambition] = [ambition],
+            [objective] = [objective, ambition],
+            [standalone] = [standalone],
+        };
+        var goals = lineage.Keys.ToList();
+
+        var commitments = new List<string>();
+        var reportable = new List<string>();
+        for (var c = 0; c < 12; c++)
+        {
+            var web = c % 2 == 0 ? a : b;
+            var terms = (c % 4) switch
+            {
+                0 or 1 => Api.ResultTerms(baseline: random.Next(0, 40), target: random.Next(60, 100)),
+                2 => Api.ActionTerms(),
+                _ => Api.PledgeTerms(),
+            };
+            var weights = goals.OrderBy(_ => random.Next()).Take(random.Next(1, 3)).Select(g => (g, Math.Round(0.5 + random.NextDouble() * 2, 2))).ToArray();
+            var view = await web.CommitAsync(participants[random.Next(participants.Count)], neighbourhoods[random.Next(neighbourhoods.Count)], terms, weights);
+            commitments.Add(view.Id);
+            if (c == 11)
+                continue; // one stays a draft
+            await web.ConfirmAsync(view.Id);
+            if (view.Terms.Level == CommitmentLevel.Result)
+                reportable.Add(view.Id);
+        }
+        return new Scenario(kinds, lineage, commitments, reportable);
+    }
+
+    /// <summary>
+    /// Polls every goal and place aggregate through the API until each equals the recomputation from the commitments,
+    /// or <paramref name="within"/> passes; returns how long it took and what still differs (empty when converged).
+    /// </summary>
+    public async Task<(TimeSpan Elapsed, IReadOnlyList<string> Mismatches)> ConvergeAsync(HttpClient api, TimeSpan within)
+    {
+        var views = new List<CommitmentView>();
+        foreach (var id in Commitments)
+            views.Add(await api.GetJsonAsync<CommitmentView>($"/api/commitments/{id}"));
+        var scopes = new Dictionary<string, string>();
+        foreach (var goal in Lineage.Keys)
+            scopes[AggregateScope.Goal(goal)] = $"/api/goals/{goal}";
+        foreach (var place in PlaceCatalog.Leuven.All)
+            scopes[AggregateScope.Place(place.Code)] = $"/api/places/{place.Code}";
+        var expected = scopes.Keys.ToDictionary(s => s, s => Recomputation.Of(s, views, Kinds, Lineage));
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var mismatches = new List<string>();
+        do
+        {
+            mismatches.Clear();
+            foreach (var (scope, path) in scopes)
+            {
+                var actual = AggregateScope.IsGoal(scope)
+                    ? (await api.GetJsonAsync<GoalDetails>(path)).Engagement
+                    : (await api.GetJsonAsync<PlaceDetails>(path)).Engagement;
+                if (expected[scope].Difference(actual) is { } difference)
+                    mismatches.Add($"{scope}: {difference}");
+            }
+            if (mismatches.Count > 0)
+                await Task.Delay(500);
+        }
+        while (mismatches.Count > 0 && started.Elapsed < within);
+        return (started.Elapsed, mismatches);
+    }
+}
