@@ -55,6 +55,8 @@ var webArgs = new Dictionary<string, string>
     ["Storage:ExpectedHosts"] = "1",
     ["Demo:Seed"] = "false",
     ["Demo:Simulate"] = "false",
+    // The dashboard profiles every grain call; production web hosts (client mode) do not run it.
+    ["Operations:Dashboard"] = "false",
     ["Api:OperatorToken"] = Token,
     ["Orleans:Mode"] = "CoHosted",
     ["Orleans:ClusterId"] = "bench-" + Guid.NewGuid().ToString("N")[..8],

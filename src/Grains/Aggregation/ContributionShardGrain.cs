@@ -15,7 +15,7 @@ namespace CivicContracting.Aggregation;
 /// <para>
 /// Storage is a snapshot plus a journal, so that a write costs what changed, not the whole slice: each flush
 /// writes only the journal (the contributions changed since the snapshot); when the journal reaches
-/// <see cref="AggregationOptions.JournalCompactionThreshold"/> entries it is folded into the snapshot. Versions
+/// <see cref="JournalLimit"/> entries it is folded into the snapshot. Versions
 /// make the fold crash-safe: on activation the newer of snapshot and journal wins per commitment.
 /// </para>
 /// </summary>
@@ -38,6 +38,9 @@ public sealed class ContributionShardGrain(
     private DateTimeOffset _lastFlush = DateTimeOffset.MinValue;
     private TimeSpan _lastWrite;
     private long _sequence;
+
+    /// <summary>Smoothed number of contributions per group commit, for <see cref="JournalLimit"/>.</summary>
+    private double _meanBatch = 1;
     // Stopwatch timestamps (0 = none) of the oldest contribution accepted but not yet written / written but not yet published: for civic.aggregation.lag.
     private long _acceptedSince;
     private long _unpublishedSince;
@@ -181,9 +184,18 @@ public sealed class ContributionShardGrain(
             Index(c);
         }
 
-        if (journal.State.Contributions.Count >= _options.JournalCompactionThreshold)
+        _meanBatch = 0.9 * _meanBatch + 0.1 * batch.Count;
+        if (journal.State.Contributions.Count >= JournalLimit())
             await Compact();
     }
+
+    /// <summary>
+    /// When to fold the journal. Per change, a journal of up to J entries costs about J/2 entries written per flush,
+    /// shared by the batch b of that flush, and folding costs the whole slice N once every J changes: J/(2b) + N/J
+    /// bytes-worth, smallest at J = √(2·N·b). Bounded by <see cref="AggregationOptions.JournalCompactionThreshold"/>.
+    /// </summary>
+    private int JournalLimit() =>
+        (int)Math.Clamp(Math.Sqrt(2.0 * _current.Count * Math.Max(1.0, _meanBatch)), 16, _options.JournalCompactionThreshold);
 
     /// <summary>Folds the journal into the snapshot. A failure here loses nothing: the journal stays durable and is folded later.</summary>
     private async Task Compact()
