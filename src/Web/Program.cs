@@ -3,6 +3,7 @@ using CivicContracting.Web.Commitments;
 using CivicContracting.Web.Goals;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Json;
+using CivicContracting.Web.Live;
 using CivicContracting.Web.Map;
 using CivicContracting.Web.Meta;
 using CivicContracting.Web.Operations;
@@ -81,6 +82,7 @@ namespace CivicContracting.Web
 
             builder.Services.TryAddSingleton(TimeProvider.System);
             builder.Services.AddSingleton<MapRenderer>();
+            builder.Services.AddCivicContractingLive();
             builder.Services.AddOpenApi(OpenApiSetup.Configure);
             var health = builder.Services.AddHealthChecks();
             if (orleans.Mode == OrleansMode.CoHosted)
@@ -105,6 +107,7 @@ namespace CivicContracting.Web
             app.MapParticipants();
             app.MapCommitments();
             app.MapMap();
+            app.MapLive();
 
             StartupBanner.Register(app, orleans);
             return app;

@@ -1,4 +1,5 @@
 using CivicContracting.Hosting;
+using CivicContracting.Live;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
@@ -36,6 +37,8 @@ public sealed class ClusterFixture : IAsyncLifetime
                 o.JournalCompactionThreshold = 16; // fold often, so the tests cross snapshot + journal recovery
             });
             silo.Services.Configure<PlaceOptions>(o => o.Population["24062"] = 102_275);
+            // Short observer caching, so an observer that a test subscribes is pushed to at once.
+            silo.Services.Configure<LiveOptions>(o => o.ObserverCacheDuration = TimeSpan.FromMilliseconds(200));
         }
     }
 }

@@ -21,6 +21,9 @@ public class WebAppFixture : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The app's services, for tests that look at a web host's own memory.</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The app has not started.");
+
     /// <summary>Sends the operator token with every request.</summary>
     public HttpClient Operator { get; private set; } = null!;
 

@@ -1,5 +1,6 @@
 using CivicContracting.Goals;
 using CivicContracting.Hosting;
+using CivicContracting.Live;
 using CivicContracting.Places;
 using CivicContracting.Observability;
 using Microsoft.Extensions.Logging;
@@ -109,6 +110,15 @@ public sealed class EngagementAggregateGrain(
         Record(_snapshot);
         _dirty = true;
         CivicMetrics.AggregateChanged();
+        try
+        {
+            // Live push to the web hosts through this silo's batcher: one-way, so it never waits and never fails the change.
+            GrainFactory.GetGrain<ILiveBatcherGrain>(0).Publish(new AggregateChange(Scope, _snapshot.Version, _snapshot)).Ignore();
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Aggregate {Scope} could not hand its change to the live batcher", Scope);
+        }
         if (forcePersist)
             await PersistIfDirty(CancellationToken.None);
 

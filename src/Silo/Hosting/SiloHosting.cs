@@ -53,6 +53,10 @@ public static class SiloHosting
         silo.AddCivicContractingStorage(configuration);
         silo.Services.AddCivicContractingGrains();
 
+        silo.Services.AddOptions<CivicContracting.Live.LiveOptions>()
+            .Bind(configuration.GetSection(CivicContracting.Live.LiveOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         silo.Services.AddOptions<AggregationOptions>()
             .Bind(configuration.GetSection(AggregationOptions.SectionName))
             .ValidateDataAnnotations()

@@ -1,0 +1,50 @@
+using CivicContracting.Aggregation;
+using Orleans.Concurrency;
+
+namespace CivicContracting.Live;
+
+/// <summary>
+/// A goal's or place's aggregate after a change, pushed to the web hosts. It carries the whole snapshot (absolute,
+/// versioned), so a host that missed or re-ordered pushes keeps the newest version per scope and is right again.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("cc.AggregateChange.v1")]
+public sealed record AggregateChange(
+    [property: Id(0)] string Scope,
+    [property: Id(1)] long Version,
+    [property: Id(2)] EngagementSnapshot Snapshot);
+
+/// <summary>
+/// One per web host (an object reference, not a grain). Calls are one-way: a slow or vanished host must never hold
+/// up the batcher that pushes to all of them; a host that is gone simply stops renewing and its entry expires.
+/// </summary>
+public interface ILiveObserver : IGrainObserver
+{
+    [OneWay]
+    Task OnChanges(IReadOnlyList<AggregateChange> changes);
+}
+
+/// <summary>
+/// Key 0: the web hosts that want live changes, each under a lease it renews. Held in memory only — an observer
+/// reference is only valid while its host is connected, so persisting one would be wrong; when the registry's silo
+/// dies, the registry comes back empty and the hosts re-subscribe on their next renewal.
+/// </summary>
+public interface ILiveRegistryGrain : IGrainWithIntegerKey
+{
+    /// <summary>Adds or renews <paramref name="hostId"/>'s entry for <paramref name="lease"/> (capped); returns when it expires.</summary>
+    Task<DateTimeOffset> Subscribe(string hostId, ILiveObserver observer, TimeSpan lease);
+
+    Task Unsubscribe(string hostId);
+
+    /// <summary>The observers whose lease has not expired.</summary>
+    Task<IReadOnlyList<ILiveObserver>> GetObservers();
+}
+
+/// <summary>
+/// A per-silo batcher (stateless worker, key 0): aggregates hand it their changes one-way; it coalesces them per
+/// scope and sends one batch per web host on a short timer, so pushes cost one message per host, not per change.
+/// </summary>
+public interface ILiveBatcherGrain : IGrainWithIntegerKey
+{
+    [OneWay]
+    Task Publish(AggregateChange change);
+}

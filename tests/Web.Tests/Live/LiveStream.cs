@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+
+namespace CivicContracting.Web.Tests.Live;
+
+/// <summary>A browser stand-in: reads GET /api/live as a server-sent event stream and keeps every event it receives.</summary>
+public sealed class LiveStream : IAsyncDisposable
+{
+    private readonly HttpClient _client;
+    private readonly HttpResponseMessage _response;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentQueue<(string Event, string Data)> _events = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Task _reading;
+
+    private LiveStream(HttpClient client, HttpResponseMessage response)
+    {
+        _client = client;
+        _response = response;
+        _reading = ReadAsync();
+    }
+
+    public HttpResponseMessage Response => _response;
+
+    public static async Task<LiveStream> OpenAsync(Uri baseAddress, string path)
+    {
+        var client = TestHosts.Client(baseAddress, token: null);
+        client.Timeout = Timeout.InfiniteTimeSpan;
+        var response = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
+        var stream = new LiveStream(client, response);
+        // The "ready" event follows the snapshot: from then on the stream carries every newer change.
+        await stream._ready.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        return stream;
+    }
+
+    /// <summary>The data of the first "change" event that satisfies <paramref name="match"/>, waiting up to <paramref name="within"/>.</summary>
+    public async Task<JsonObject> ChangeAsync(Func<JsonObject, bool> match, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            foreach (var (name, data) in _events)
+                if (name == "change" && JsonNode.Parse(data) is JsonObject change && match(change))
+                    return change;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"No matching change event within {within}; received {_events.Count} events");
+            if (_reading.IsFaulted)
+                await _reading;
+            await Task.Delay(10);
+        }
+    }
+
+    private async Task ReadAsync()
+    {
+        await using var body = await _response.Content.ReadAsStreamAsync(_stop.Token);
+        using var reader = new StreamReader(body);
+        string? name = null;
+        var data = new List<string>();
+        try
+        {
+            while (await reader.ReadLineAsync(_stop.Token) is { } line)
+            {
+                if (line.Length == 0)
+                {
+                    _events.Enqueue((name ?? "message", string.Join('\n', data)));
+                    if (name == "ready")
+                        _ready.TrySetResult();
+                    name = null;
+                    data.Clear();
+                }
+                else if (line.StartsWith("event:", StringComparison.Ordinal))
+                    name = line["event:".Length..].Trim();
+                else if (line.StartsWith("data:", StringComparison.Ordinal))
+                    data.Add(line["data:".Length..].TrimStart());
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
+        catch (IOException) when (_stop.IsCancellationRequested)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _response.Dispose();
+        try
+        {
+            await _reading;
+        }
+        catch (Exception) when (_stop.IsCancellationRequested)
+        {
+        }
+        _client.Dispose();
+        _stop.Dispose();
+    }
+}
