@@ -5,6 +5,8 @@ using CivicContracting.Places;
 using CivicContracting.Web.Goals;
 using CivicContracting.Web.Places;
 
+using CivicContracting.Tests.Shared;
+
 namespace CivicContracting.Cluster.Tests;
 
 /// <summary>

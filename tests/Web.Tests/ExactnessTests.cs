@@ -4,6 +4,7 @@ using CivicContracting.Aggregation;
 using CivicContracting.Commitments;
 using CivicContracting.Participants;
 using CivicContracting.Places;
+using CivicContracting.Tests.Shared;
 using CivicContracting.Web.Goals;
 using CivicContracting.Web.Paging;
 using CivicContracting.Web.Places;
@@ -105,7 +106,7 @@ public sealed class ExactnessTests(IsolatedWebAppFixture app)
         foreach (var place in catalog.All)
             scopes[AggregateScope.Place(place.Code)] = $"/api/places/{place.Code}";
 
-        var expected = scopes.Keys.ToDictionary(s => s, s => Recompute(s, views, kinds, lineage));
+        var expected = scopes.Keys.ToDictionary(s => s, s => Recomputation.Of(s, views, kinds, lineage));
         var mismatches = new List<string>();
         var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(20);
         do
@@ -116,7 +117,7 @@ public sealed class ExactnessTests(IsolatedWebAppFixture app)
                 var actual = AggregateScope.IsGoal(scope)
                     ? (await api.GetAsync<GoalDetails>(path)).Engagement
                     : (await api.GetAsync<PlaceDetails>(path)).Engagement;
-                if (Difference(expected[scope], actual) is { } difference)
+                if (expected[scope].Difference(actual) is { } difference)
                     mismatches.Add($"{scope}: {difference}");
             }
             if (mismatches.Count > 0)
@@ -135,80 +136,4 @@ public sealed class ExactnessTests(IsolatedWebAppFixture app)
         Assert.Equal(commitments.Count, city.TotalItems);
         Assert.Equal(commitments.Select(c => c.Id).Order(), city.Items.Select(c => c.Id).Order());
     }
-
-    /// <summary>The expected figures of one scope, from the commitments' own views, in plain LINQ.</summary>
-    private static Expected Recompute(string scope, IReadOnlyList<CommitmentView> views, IReadOnlyDictionary<string, ParticipantKind> kinds, IReadOnlyDictionary<string, string[]> lineage)
-    {
-        double? WeightIn(CommitmentView v)
-        {
-            if (AggregateScope.IsPlace(scope))
-                return PlaceCatalog.Leuven.Get(v.NeighbourhoodCode).SelfAndAncestors.Contains(scope[AggregateScope.PlacePrefix.Length..]) ? 1.0 : null;
-            var goalId = scope[AggregateScope.GoalPrefix.Length..];
-            var weights = v.Goals.Where(g => lineage[g.GoalId].Contains(goalId)).Select(g => g.Weight).ToList();
-            return weights.Count == 0 ? null : weights.Max();
-        }
-
-        var members = views.Select(v => (View: v, Weight: WeightIn(v))).Where(m => m.Weight is not null).ToList();
-        var engaged = members.Where(m => m.View.Status is CommitmentStatus.Confirmed or CommitmentStatus.Active or CommitmentStatus.Achieved or CommitmentStatus.Missed).ToList();
-        var withProgress = engaged.Where(m => m.View.Progress is not null).ToList();
-        return new Expected(
-            members.Count,
-            members.GroupBy(m => m.View.Status).ToDictionary(g => g.Key, g => g.Count()),
-            engaged.GroupBy(m => m.View.Terms.Level).ToDictionary(g => g.Key, g => g.Count()),
-            engaged.Select(m => m.View.ParticipantId).Distinct().GroupBy(p => kinds[p]).ToDictionary(g => g.Key, g => g.Count()),
-            withProgress.Count,
-            withProgress.Sum(m => m.View.Progress!.Value),
-            withProgress.Sum(m => m.Weight!.Value),
-            withProgress.Sum(m => m.Weight!.Value * m.View.Progress!.Value),
-            engaged.Count(m => m.View.Terms.Level == CommitmentLevel.Result),
-            engaged.Count(m => m.View.Terms.Level == CommitmentLevel.Result && m.View.Status == CommitmentStatus.Achieved),
-            members.Where(m => m.View.Confirmation is not null).Select(m => (DateTimeOffset?)m.View.Confirmation!.ConfirmedAt).Min());
-    }
-
-    private static string? Difference(Expected e, EngagementSnapshot actual)
-    {
-        var t = actual.Totals;
-        var differences = new List<string>();
-        void Check<T>(string name, T expected, T got)
-        {
-            if (!EqualityComparer<T>.Default.Equals(expected, got))
-                differences.Add($"{name} expected {expected} got {got}");
-        }
-        void Close(string name, double? expected, double? got)
-        {
-            if (expected is null != got is null || (expected is { } x && got is { } y && Math.Abs(x - y) > 1e-9))
-                differences.Add($"{name} expected {expected} got {got}");
-        }
-        string Show<TKey>(IReadOnlyDictionary<TKey, int> d) where TKey : notnull =>
-            string.Join(",", d.Where(kv => kv.Value != 0).OrderBy(kv => kv.Key.ToString()).Select(kv => $"{kv.Key}={kv.Value}"));
-
-        Check("commitments", e.Commitments, t.Commitments);
-        Check("byStatus", Show(e.ByStatus), Show(t.ByStatus));
-        Check("engagedByLevel", Show(e.EngagedByLevel), Show(t.EngagedByLevel));
-        Check("participantsByKind", Show(e.ParticipantsByKind), Show(t.ParticipantsByKind));
-        Check("progressCount", e.ProgressCount, t.ProgressCount);
-        Close("progressSum", e.ProgressSum, t.ProgressSum);
-        Close("weightSum", e.WeightSum, t.WeightSum);
-        Close("weightedProgressSum", e.WeightedProgressSum, t.WeightedProgressSum);
-        Close("meanProgress", e.ProgressCount == 0 ? null : e.ProgressSum / e.ProgressCount, actual.MeanProgress);
-        Close("weightedProgress", e.WeightSum <= 0 ? null : e.WeightedProgressSum / e.WeightSum, actual.WeightedProgress);
-        Check("resultCommitments", e.ResultCommitments, t.ResultCommitments);
-        Check("resultsAchieved", e.ResultsAchieved, t.ResultsAchieved);
-        Check("distinctKinds", e.ParticipantsByKind.Count(kv => kv.Value > 0), actual.DistinctKinds);
-        Check("firstEngagementAt", e.FirstEngagementAt, t.FirstEngagementAt);
-        return differences.Count == 0 ? null : string.Join("; ", differences);
-    }
-
-    private sealed record Expected(
-        int Commitments,
-        IReadOnlyDictionary<CommitmentStatus, int> ByStatus,
-        IReadOnlyDictionary<CommitmentLevel, int> EngagedByLevel,
-        IReadOnlyDictionary<ParticipantKind, int> ParticipantsByKind,
-        int ProgressCount,
-        double ProgressSum,
-        double WeightSum,
-        double WeightedProgressSum,
-        int ResultCommitments,
-        int ResultsAchieved,
-        DateTimeOffset? FirstEngagementAt);
 }

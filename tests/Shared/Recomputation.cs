@@ -3,11 +3,12 @@ using CivicContracting.Commitments;
 using CivicContracting.Participants;
 using CivicContracting.Places;
 
-namespace CivicContracting.Cluster.Tests;
+namespace CivicContracting.Tests.Shared;
 
 /// <summary>
 /// What an aggregate must show, recomputed in plain LINQ from the commitments as GET /api/commitments/{id} shows them
-/// (the same rules as tests/Web.Tests/ExactnessTests.cs), and the differences to what the API shows.
+/// (the rules of the README's "Progress semantics", written independently of the aggregation code), and the
+/// differences to what an aggregate shows. Linked into the web and cluster test projects.
 /// </summary>
 public sealed record Recomputation(
     int Commitments,
@@ -19,7 +20,8 @@ public sealed record Recomputation(
     double WeightSum,
     double WeightedProgressSum,
     int ResultCommitments,
-    int ResultsAchieved)
+    int ResultsAchieved,
+    DateTimeOffset? FirstEngagementAt)
 {
     public static Recomputation Of(string scope, IReadOnlyList<CommitmentView> views, IReadOnlyDictionary<string, ParticipantKind> kinds, IReadOnlyDictionary<string, string[]> lineage)
     {
@@ -45,8 +47,13 @@ public sealed record Recomputation(
             withProgress.Sum(m => m.Weight!.Value),
             withProgress.Sum(m => m.Weight!.Value * m.View.Progress!.Value),
             engaged.Count(m => m.View.Terms.Level == CommitmentLevel.Result),
-            engaged.Count(m => m.View.Terms.Level == CommitmentLevel.Result && m.View.Status == CommitmentStatus.Achieved));
+            engaged.Count(m => m.View.Terms.Level == CommitmentLevel.Result && m.View.Status == CommitmentStatus.Achieved),
+            members.Select(m => FirstConfirmation(m.View)).Where(at => at is not null).Min());
     }
+
+    /// <summary>The first formal confirmation, also after upgrades (which keep the earlier ones in their versions).</summary>
+    private static DateTimeOffset? FirstConfirmation(CommitmentView v) =>
+        v.EarlierVersions.Count > 0 && v.EarlierVersions[0].Confirmation is { } first ? first.ConfirmedAt : v.Confirmation?.ConfirmedAt;
 
     /// <summary>Null when <paramref name="actual"/> shows exactly these figures; otherwise what differs.</summary>
     public string? Difference(EngagementSnapshot actual)
@@ -78,6 +85,8 @@ public sealed record Recomputation(
         Close("weightedProgress", WeightSum <= 0 ? null : WeightedProgressSum / WeightSum, actual.WeightedProgress);
         Check("resultCommitments", ResultCommitments, t.ResultCommitments);
         Check("resultsAchieved", ResultsAchieved, t.ResultsAchieved);
+        Check("distinctKinds", ParticipantsByKind.Count(kv => kv.Value > 0), actual.DistinctKinds);
+        Check("firstEngagementAt", FirstEngagementAt, t.FirstEngagementAt);
         return differences.Count == 0 ? null : string.Join("; ", differences);
     }
 }
