@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Reflection;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -35,7 +34,7 @@ public sealed partial class PostgreSqlSchema(NpgsqlDataSource dataSource, IOptio
     /// <summary>Runs before membership (<see cref="ServiceLifecycleStage.RuntimeInitialize"/>) reads its queries.</summary>
     public const int LifecycleStage = ServiceLifecycleStage.RuntimeInitialize - 1;
 
-    private static readonly Lazy<IReadOnlyList<SchemaScript>> EmbeddedScripts = new(() => Load(typeof(PostgreSqlSchema).Assembly));
+    private static readonly Lazy<IReadOnlyList<SchemaScript>> EmbeddedScripts = new(() => SchemaScript.LoadEmbedded(typeof(PostgreSqlSchema).Assembly, ResourcePrefix, "deploy/postgresql"));
 
     /// <summary>The scripts shipped in this build, by version.</summary>
     public static IReadOnlyList<SchemaScript> Scripts => EmbeddedScripts.Value;
@@ -176,28 +175,6 @@ public sealed partial class PostgreSqlSchema(NpgsqlDataSource dataSource, IOptio
     {
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static List<SchemaScript> Load(Assembly assembly)
-    {
-        var scripts = new List<SchemaScript>();
-        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal)))
-        {
-            var name = resource[ResourcePrefix.Length..];
-            var dash = name.IndexOf('-', StringComparison.Ordinal);
-            if (dash <= 0 || !int.TryParse(name.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out var version) || version <= 0)
-                throw new InvalidOperationException($"Schema script '{name}' must be named 'NNNN-what-it-does.sql' with a positive number NNNN.");
-            using var stream = assembly.GetManifestResourceStream(resource)!;
-            using var reader = new StreamReader(stream, Encoding.UTF8);
-            scripts.Add(new SchemaScript(version, name, reader.ReadToEnd()));
-        }
-        var duplicate = scripts.GroupBy(s => s.Version).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
-            throw new InvalidOperationException($"Schema scripts {string.Join(" and ", duplicate.Select(s => s.Name))} share version {duplicate.Key}.");
-        if (scripts.Count == 0)
-            throw new InvalidOperationException($"No PostgreSQL schema scripts are embedded in {assembly.GetName().Name}; the build should embed deploy/postgresql/*.sql.");
-        scripts.Sort((a, b) => a.Version.CompareTo(b.Version));
-        return scripts;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "PostgreSQL schema {Version} ({Name}) applied to {Server}")]

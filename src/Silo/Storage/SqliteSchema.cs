@@ -1,17 +1,9 @@
 using System.Globalization;
 using System.Reflection;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace CivicContracting.Silo.Storage;
-
-/// <summary>One numbered schema script from deploy/sqlite (embedded into this assembly at build time).</summary>
-public sealed record SchemaScript(int Version, string Name, string Sql)
-{
-    public string Sha256 { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql)));
-}
 
 /// <summary>
 /// Brings a SQLite database up to the newest schema: applies every script of deploy/sqlite whose number is not yet
@@ -25,7 +17,7 @@ public sealed partial class SqliteSchema(SqliteStore store, ILogger<SqliteSchema
     public const string VersionTable = "CivicSchemaVersion";
     private const string ResourcePrefix = "schema/sqlite/";
 
-    private static readonly Lazy<IReadOnlyList<SchemaScript>> EmbeddedScripts = new(() => Load(typeof(SqliteSchema).Assembly));
+    private static readonly Lazy<IReadOnlyList<SchemaScript>> EmbeddedScripts = new(() => SchemaScript.LoadEmbedded(typeof(SqliteSchema).Assembly, ResourcePrefix, "deploy/sqlite"));
 
     /// <summary>The scripts shipped in this build, by version.</summary>
     public static IReadOnlyList<SchemaScript> Scripts => EmbeddedScripts.Value;
@@ -128,28 +120,6 @@ public sealed partial class SqliteSchema(SqliteStore store, ILogger<SqliteSchema
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
-    }
-
-    private static List<SchemaScript> Load(Assembly assembly)
-    {
-        var scripts = new List<SchemaScript>();
-        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal)))
-        {
-            var name = resource[ResourcePrefix.Length..];
-            var dash = name.IndexOf('-', StringComparison.Ordinal);
-            if (dash <= 0 || !int.TryParse(name.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out var version) || version <= 0)
-                throw new InvalidOperationException($"Schema script '{name}' must be named 'NNNN-what-it-does.sql' with a positive number NNNN.");
-            using var stream = assembly.GetManifestResourceStream(resource)!;
-            using var reader = new StreamReader(stream, Encoding.UTF8);
-            scripts.Add(new SchemaScript(version, name, reader.ReadToEnd()));
-        }
-        var duplicate = scripts.GroupBy(s => s.Version).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
-            throw new InvalidOperationException($"Schema scripts {string.Join(" and ", duplicate.Select(s => s.Name))} share version {duplicate.Key}.");
-        if (scripts.Count == 0)
-            throw new InvalidOperationException($"No schema scripts are embedded in {assembly.GetName().Name}; the build should embed deploy/sqlite/*.sql.");
-        scripts.Sort((a, b) => a.Version.CompareTo(b.Version));
-        return scripts;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "SQLite schema {Version} ({Name}) applied to {Path}")]
