@@ -10,7 +10,10 @@ using CivicContracting.Web.Operations;
 using CivicContracting.Web.Participants;
 using CivicContracting.Web.Places;
 using CivicContracting.Web.Problems;
+using CivicContracting.Web.ReadModel;
+using CivicContracting.Web.Site;
 using CivicContracting.Web.Security;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
@@ -47,7 +50,13 @@ namespace CivicContracting.Web
     {
         public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
         {
-            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = ContentRoot() });
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+            {
+                Args = args,
+                ContentRootPath = ContentRoot(),
+                // wwwroot (with the npm-built map scripts) is copied beside the binaries, like appsettings.json.
+                WebRootPath = Path.Combine(ContentRoot(), "wwwroot"),
+            });
             configure?.Invoke(builder);
 
             // A relative data folder is taken from the working directory (src/Web under `dotnet run --project src/Web`,
@@ -82,6 +91,16 @@ namespace CivicContracting.Web
 
             builder.Services.TryAddSingleton(TimeProvider.System);
             builder.Services.AddSingleton<MapRenderer>();
+
+            // The public site: server-rendered pages in Dutch (texts in Resources/SiteText.resx), read from this host's memory.
+            builder.Services.AddOptions<SiteOptions>().Bind(builder.Configuration.GetSection(SiteOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+            builder.Services.AddSingleton<SiteData>();
+            builder.Services.AddSingleton<CommitmentViews>();
+            builder.Services.AddSingleton<ReplayCache>();
+            builder.Services.AddHostedService<SiteDataSync>();
+            builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
+            // Named explicitly: when tests or benchmarks host the app, the entry assembly is theirs, not this one.
+            builder.Services.AddRazorPages().AddApplicationPart(typeof(CivicContractingWebApp).Assembly);
             builder.Services.AddCivicContractingLive();
             builder.Services.AddOpenApi(OpenApiSetup.Configure);
             var health = builder.Services.AddHealthChecks();
@@ -92,8 +111,14 @@ namespace CivicContracting.Web
 
             var app = builder.Build();
 
-            app.UseExceptionHandler();
-            app.UseStatusCodePages();
+            // API paths answer errors in problem+json; the public site's pages in HTML (Pages/Error.cshtml).
+            app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = SitePaths.ErrorPath(500) });
+            app.UseWhen(context => !SitePaths.IsPage(context.Request.Path), api => api.UseStatusCodePages());
+            app.UseWhen(context => SitePaths.IsPage(context.Request.Path), site => site.UseStatusCodePagesWithReExecute(SitePaths.ErrorPath("{0}")));
+            app.UseRequestLocalization(SiteCulture.Options());
+            app.UseStaticFiles();
+            // After the error handlers, so that re-executing a request for the error page routes it again.
+            app.UseRouting();
             app.UseAuthentication();
             app.UseAuthorization();
 
@@ -108,6 +133,7 @@ namespace CivicContracting.Web
             app.MapCommitments();
             app.MapMap();
             app.MapLive();
+            app.MapRazorPages();
 
             StartupBanner.Register(app, orleans);
             return app;

@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using CivicContracting.Aggregation;
 using CivicContracting.Places;
 using CivicContracting.Web.Hosting;
+using CivicContracting.Web.ReadModel;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Web.Map;
@@ -30,33 +32,63 @@ public static class MapEndpoints
             .WithName("GetMap")
             .WithSummary("GeoJSON FeatureCollection of the 24 neighbourhoods with their live engagement (the oil stain), with the required attribution.")
             .Produces<JsonObject>(StatusCodes.Status200OK, GeoJsonContentType);
+
+        app.MapGet("/api/map/districts", GetDistricts)
+            .WithTags("Map")
+            .WithName("GetMapDistricts")
+            .WithSummary("GeoJSON FeatureCollection of Leuven's 5 districts (deelgemeenten), for the map's districts layer.")
+            .Produces<JsonObject>(StatusCodes.Status200OK, GeoJsonContentType);
+
+        app.MapGet("/api/map/replay", GetReplay)
+            .WithTags("Map")
+            .WithName("GetMapReplay")
+            .WithSummary("The spread of engagement per neighbourhood over time (up to 60 steps from the first confirmation to now), optionally for one goal (with its objectives) and one participant kind.")
+            .ProducesValidationProblem();
     }
+
+    public static IResult GetDistricts() => Results.Text(DistrictsGeoJson.Value, GeoJsonContentType);
+
+    public static async Task<Ok<EngagementReplay>> GetReplay(SiteData data, ReplayCache replays, string? goal, string? kind, CancellationToken cancellationToken)
+    {
+        await data.WhenLoaded(cancellationToken);
+        var filter = MapFilter.Parse(data, goal, kind);
+        return TypedResults.Ok(replays.Get(filter.Goal, filter.Kind));
+    }
+
+    private static readonly Lazy<string> DistrictsGeoJson = new(() =>
+    {
+        var collection = JsonNode.Parse(PlaceCatalog.Leuven.DistrictsGeoJson)!.AsObject();
+        collection.Remove("metadata");
+        collection["attribution"] = new JsonArray([.. Attribution.Select(line => (JsonNode?)JsonValue.Create(line))]);
+        return collection.ToJsonString();
+    });
 
     public static async Task<IResult> Get(MapRenderer renderer, CancellationToken cancellationToken) =>
         Results.Text(await renderer.RenderAsync(cancellationToken), GeoJsonContentType);
 }
 
 /// <summary>Builds the map from the shipped geometry and the neighbourhoods' aggregates, and caches it briefly.</summary>
-public sealed class MapRenderer(IClusterClient orleans, IOptions<ApiOptions> options, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, TimeProvider clock) : IDisposable
+public sealed class MapRenderer(SiteData data, IOptions<ApiOptions> options, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, TimeProvider clock) : IDisposable
 {
     private static readonly JsonObject Geometry = JsonNode.Parse(PlaceCatalog.Leuven.NeighbourhoodsGeoJson)!.AsObject();
 
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private (DateTimeOffset At, string Json)? _cached;
+    private (DateTimeOffset At, long Changes, string Json)? _cached;
 
     public async Task<string> RenderAsync(CancellationToken cancellationToken)
     {
-        var maxAge = options.Value.MapCacheDuration;
-        if (_cached is { } fresh && clock.GetUtcNow() - fresh.At < maxAge)
-            return fresh.Json;
+        if (IsFresh(_cached) is { } fresh)
+            return fresh;
+        await data.WhenLoaded(cancellationToken);
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            if (_cached is { } justBuilt && clock.GetUtcNow() - justBuilt.At < maxAge)
-                return justBuilt.Json;
+            if (IsFresh(_cached) is { } justBuilt)
+                return justBuilt;
             var at = clock.GetUtcNow();
-            var rendered = await BuildAsync(at);
-            _cached = (at, rendered);
+            var changes = data.ChangeCount;
+            var rendered = Build(at);
+            _cached = (at, changes, rendered);
             return rendered;
         }
         finally
@@ -65,15 +97,18 @@ public sealed class MapRenderer(IClusterClient orleans, IOptions<ApiOptions> opt
         }
     }
 
-    private async Task<string> BuildAsync(DateTimeOffset at)
+    /// <summary>A rendering is reused while nothing changed, and at most for Api:MapCacheDuration while changes stream in.</summary>
+    private string? IsFresh((DateTimeOffset At, long Changes, string Json)? cached) =>
+        cached is { } c && (c.Changes == data.ChangeCount || clock.GetUtcNow() - c.At < options.Value.MapCacheDuration) ? c.Json : null;
+
+    private string Build(DateTimeOffset at)
     {
         var serializer = json.Value.SerializerOptions;
         var catalog = PlaceCatalog.Leuven;
         var collection = (JsonObject)Geometry.DeepClone();
         var features = collection["features"]!.AsArray();
         var codes = features.Select(f => (string)f!["properties"]!["code"]!).ToList();
-        var snapshots = await Task.WhenAll(codes.Select(code =>
-            orleans.GetGrain<IEngagementAggregateGrain>(AggregateScope.Place(code)).GetSnapshot()));
+        var snapshots = codes.Select(code => data.Aggregate(AggregateScope.Place(code))).ToList();
 
         for (var i = 0; i < features.Count; i++)
         {

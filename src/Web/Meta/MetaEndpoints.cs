@@ -23,7 +23,7 @@ public static class MetaEndpoints
     public static void MapMeta(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/meta", Index).WithTags("Meta").WithName("GetApiIndex").WithSummary("Links to the resources of the API.");
-        app.MapGet("/", Index).WithTags("Meta").WithName("GetRoot").WithSummary("Links to the resources of the API.");
+        app.MapGet("/api", Index).WithTags("Meta").WithName("GetApiRoot").WithSummary("Links to the resources of the API.");
     }
 
     public static Ok<ApiIndex> Index(OrleansHostingSettings orleans) => TypedResults.Ok(new ApiIndex(

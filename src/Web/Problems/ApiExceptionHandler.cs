@@ -15,6 +15,13 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
     {
         if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
             return true; // The caller went away; nobody is listening for an answer.
+        // The middleware has already pointed the request at the error page: the original path says who asked.
+        var path = httpContext.Features.Get<IExceptionHandlerFeature>()?.Path ?? httpContext.Request.Path.Value;
+        if (Site.SitePaths.IsPage(path))
+        {
+            logger.LogError(exception, "{Method} {Path} failed", httpContext.Request.Method, path);
+            return false; // The exception handler middleware renders the site's HTML error page instead.
+        }
 
         var problem = ToProblem(exception);
         if (problem.Status >= 500)

@@ -1,0 +1,25 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CivicContracting.Web.Pages;
+
+/// <summary>The site's error page: re-executed for 404s and failures of page requests (API paths answer problem+json).</summary>
+[IgnoreAntiforgeryToken]
+public sealed class ErrorModel : PageModel
+{
+    public int Status { get; private set; }
+
+    public string? TraceId { get; private set; }
+
+    public IActionResult OnGet(int status)
+    {
+        // Reached directly (not re-executed), /error/{n} is itself an unknown page.
+        var reExecuted = HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>() is not null
+            || HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerPathFeature>() is not null;
+        Status = reExecuted && status is >= 400 and <= 599 ? status : 404;
+        Response.StatusCode = Status;
+        TraceId = Status >= 500 ? Activity.Current?.Id ?? HttpContext.TraceIdentifier : null;
+        return Page();
+    }
+}

@@ -1,0 +1,86 @@
+using CivicContracting.Aggregation;
+using CivicContracting.Commitments;
+using CivicContracting.Goals;
+using CivicContracting.Participants;
+using CivicContracting.Places;
+using CivicContracting.Web.Json;
+using CivicContracting.Web.ReadModel;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CivicContracting.Web.Pages.Goals;
+
+/// <summary>A goal: its aggregate, its progress and engagement over time, its objectives and its commitments (filtered).</summary>
+public sealed class GoalModel(SiteData data, CommitmentViews views) : PageModel
+{
+    public GoalInfo Goal { get; private set; } = null!;
+
+    public IReadOnlyList<GoalInfo> Lineage { get; private set; } = [];
+
+    public IReadOnlyList<GoalInfo> Objectives { get; private set; } = [];
+
+    public EngagementSnapshot Snapshot { get; private set; } = null!;
+
+    public IReadOnlyList<EngagementBucket> History { get; private set; } = [];
+
+    public CommitmentList Commitments { get; private set; } = null!;
+
+    [BindProperty(SupportsGet = true)]
+    public string? Level { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Kind { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Neighbourhood { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Status { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "page")]
+    public int? PageNumber { get; set; }
+
+    public EngagementSnapshot ObjectiveSnapshot(GoalInfo objective) => data.Aggregate(AggregateScope.Goal(objective.Id));
+
+    public async Task<IActionResult> OnGetAsync(string id)
+    {
+        await data.WhenLoaded(HttpContext.RequestAborted);
+        if (data.Goal(id) is not { } goal)
+            return NotFound();
+        Goal = goal;
+        Lineage = [.. goal.Lineage.Skip(1).Reverse().Select(data.Goal).OfType<GoalInfo>()];
+        Objectives = [.. data.Children(goal.Id)];
+        var scope = AggregateScope.Goal(goal.Id);
+        Snapshot = data.Aggregate(scope);
+        History = await views.HistoryAsync(scope);
+
+        var level = Parse<CommitmentLevel>(Level);
+        var kind = Parse<ParticipantKind>(Kind);
+        var status = Parse<CommitmentStatus>(Status);
+        var neighbourhood = PlaceCatalog.Leuven.IsNeighbourhood(Neighbourhood) ? PlaceCatalog.Leuven.Get(Neighbourhood!).Code : null;
+        var matching = CommitmentRows.Public(data.Contributions.InScope(scope))
+            .Where(c => level is null || c.Level == level)
+            .Where(c => kind is null || c.ParticipantKind == kind)
+            .Where(c => status is null || c.Status == status)
+            .Where(c => neighbourhood is null || ContributionIndex.NeighbourhoodOf(c) == neighbourhood)
+            .ToList();
+        var (items, page, totalPages) = CommitmentRows.Page(matching, PageNumber);
+        Commitments = new CommitmentList("goal-commitments", "", await CommitmentRows.BuildAsync(views, items), page, totalPages, matching.Count, PageUrl);
+        return Page();
+    }
+
+    private string PageUrl(int page) => QueryHelpers(page);
+
+    private string QueryHelpers(int page)
+    {
+        var query = new Dictionary<string, string?>
+        {
+            ["level"] = Level, ["kind"] = Kind, ["neighbourhood"] = Neighbourhood, ["status"] = Status, ["page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString($"/goals/{Uri.EscapeDataString(Goal.Id)}",
+            query.Where(q => !string.IsNullOrEmpty(q.Value))) + "#goal-commitments-section";
+    }
+
+    private static T? Parse<T>(string? value)
+        where T : struct, Enum => string.IsNullOrWhiteSpace(value) ? null : EnumNames.Parse<T>(value.Trim());
+}

@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using CivicContracting.Aggregation;
+using CivicContracting.Commitments;
+using CivicContracting.Participants;
+
+namespace CivicContracting.Web.ReadModel;
+
+/// <summary>
+/// Commitments and participant profiles as the pages show them, held in this host's memory. A commitment is read
+/// again only when its contribution (kept current by <see cref="SiteDataSync"/>) has a newer version than the one
+/// held, so a list of twenty titles costs grain calls only for the commitments that changed.
+/// </summary>
+public sealed class CommitmentViews(IClusterClient orleans, SiteData data, TimeProvider clock)
+{
+    /// <summary>Profiles change only when a participant makes a new commitment; a short life is enough.</summary>
+    private static readonly TimeSpan ProfileLifetime = TimeSpan.FromSeconds(10);
+
+    private readonly ConcurrentDictionary<string, CommitmentView> _commitments = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (DateTimeOffset At, ParticipantProfile? Profile)> _profiles = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (DateTimeOffset At, IReadOnlyList<EngagementBucket> Buckets)> _histories = new(StringComparer.Ordinal);
+
+    /// <summary>History buckets are hours or days long; reading them again every half minute is plenty.</summary>
+    private static readonly TimeSpan HistoryLifetime = TimeSpan.FromSeconds(30);
+
+    /// <summary>A bound on the views held, so that memory stays flat at city scale; the busiest are simply read again.</summary>
+    private const int MaxViews = 20_000;
+
+    public async Task<CommitmentView?> GetAsync(string id)
+    {
+        var known = data.Contributions.Get(id)?.Version;
+        if (_commitments.TryGetValue(id, out var held) && known is { } version && held.Version >= version)
+            return held;
+        var view = await orleans.GetGrain<ICommitmentGrain>(id).Get();
+        if (_commitments.Count > MaxViews)
+            _commitments.Clear();
+        if (view is not null)
+            _commitments.AddOrUpdate(id, view, (_, old) => old.Version >= view.Version ? old : view);
+        return view;
+    }
+
+    /// <summary>A goal's or place's engagement history.</summary>
+    public async Task<IReadOnlyList<EngagementBucket>> HistoryAsync(string scope)
+    {
+        var now = clock.GetUtcNow();
+        if (_histories.TryGetValue(scope, out var held) && now - held.At < HistoryLifetime)
+            return held.Buckets;
+        var buckets = await orleans.GetGrain<IEngagementAggregateGrain>(scope).GetHistory();
+        _histories[scope] = (now, buckets);
+        return buckets;
+    }
+
+    public async Task<IReadOnlyList<CommitmentView>> GetManyAsync(IEnumerable<string> ids)
+    {
+        var views = await Task.WhenAll(ids.Select(GetAsync));
+        return [.. views.OfType<CommitmentView>()];
+    }
+
+    public async Task<ParticipantProfile?> ProfileAsync(string id)
+    {
+        var now = clock.GetUtcNow();
+        if (_profiles.TryGetValue(id, out var held) && now - held.At < ProfileLifetime)
+            return held.Profile;
+        var profile = await orleans.GetGrain<IParticipantGrain>(id).GetProfile();
+        _profiles[id] = (now, profile);
+        return profile;
+    }
+
+    public async Task<IReadOnlyDictionary<string, ParticipantProfile>> ProfilesAsync(IEnumerable<string> ids)
+    {
+        var distinct = ids.Distinct(StringComparer.Ordinal).ToList();
+        var profiles = await Task.WhenAll(distinct.Select(ProfileAsync));
+        return distinct.Zip(profiles).Where(p => p.Second is not null)
+            .ToDictionary(p => p.First, p => p.Second!, StringComparer.Ordinal);
+    }
+}

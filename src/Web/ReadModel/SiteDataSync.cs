@@ -1,0 +1,132 @@
+using CivicContracting.Aggregation;
+using CivicContracting.Commitments;
+using CivicContracting.Goals;
+using CivicContracting.Places;
+using CivicContracting.Web.Live;
+using Microsoft.Extensions.Options;
+
+namespace CivicContracting.Web.ReadModel;
+
+/// <summary>
+/// Fills <see cref="SiteData"/> from the grains once, then keeps it current: aggregates straight from the live pushes
+/// this host receives anyway, the commitments list reloaded at most once per <see cref="SiteOptions.ListRefreshInterval"/>
+/// while changes arrive, and everything reloaded every <see cref="SiteOptions.RepairInterval"/> in case a push was lost.
+/// The cost is per web host, never per visitor.
+/// </summary>
+public sealed partial class SiteDataSync(
+    IClusterClient orleans, LiveFeed feed, SiteData data, IOptions<SiteOptions> options, TimeProvider clock, ILogger<SiteDataSync> logger) : BackgroundService
+{
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(2);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Open before loading, so that no change pushed during the load is missed.
+        using var connection = feed.Open(scope: null);
+        var listStale = new SemaphoreSlim(0, 1);
+        var pushes = ApplyPushesAsync(connection, listStale, stoppingToken);
+        try
+        {
+            var nextRepair = DateTimeOffset.MinValue;
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    if (clock.GetUtcNow() >= nextRepair)
+                    {
+                        await ReloadAllAsync();
+                        nextRepair = clock.GetUtcNow() + options.Value.RepairInterval;
+                        if (!data.IsLoaded)
+                        {
+                            data.MarkLoaded();
+                            LogLoaded(logger, data.Goals.Length, data.Contributions.All.Length);
+                        }
+                    }
+                    else
+                    {
+                        await ReloadContributionsAsync();
+                    }
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    LogReloadFailed(logger, ex);
+                    await Task.Delay(RetryAfter, clock, stoppingToken);
+                    continue;
+                }
+
+                // Wait for a pushed change (the list is stale) or the repair, then give changes a moment to gather.
+                var untilRepair = nextRepair - clock.GetUtcNow();
+                if (untilRepair > TimeSpan.Zero)
+                    await listStale.WaitAsync(untilRepair, stoppingToken);
+                await Task.Delay(options.Value.ListRefreshInterval, clock, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        await pushes.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task ApplyPushesAsync(LiveFeed.Connection connection, SemaphoreSlim listStale, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var change in connection.ReadAllAsync(stoppingToken))
+            {
+                if (!data.Apply(change))
+                    continue;
+                // Any change may have moved a commitment in the lists; one signal is enough however many arrive.
+                if (listStale.CurrentCount == 0)
+                {
+                    try
+                    {
+                        listStale.Release();
+                    }
+                    catch (SemaphoreFullException)
+                    {
+                    }
+                }
+                if (AggregateScope.IsGoal(change.Scope) && data.Goal(change.Scope[AggregateScope.GoalPrefix.Length..]) is null)
+                    await ReloadGoalsAsync();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task ReloadAllAsync()
+    {
+        await ReloadGoalsAsync();
+        var scopes = PlaceCatalog.Leuven.All.Select(p => AggregateScope.Place(p.Code))
+            .Concat(data.Goals.Select(g => AggregateScope.Goal(g.Id)));
+        var snapshots = await Task.WhenAll(scopes.Select(s => orleans.GetGrain<IEngagementAggregateGrain>(s).GetSnapshot()));
+        foreach (var snapshot in snapshots)
+            data.Apply(snapshot);
+        // The live feed too holds every scope then, so a browser that connects gets the whole picture from memory
+        // (the feed keeps only newer versions, so this never moves a browser back).
+        await feed.OnChanges([.. snapshots.Select(s => new CivicContracting.Live.AggregateChange(s.Scope, s.Version, s))]);
+        await ReloadContributionsAsync();
+    }
+
+    private async Task ReloadGoalsAsync()
+    {
+        var listings = await orleans.GetGrain<IGoalDirectoryGrain>(0).List();
+        var infos = await Task.WhenAll(listings.Select(l => orleans.GetGrain<IGoalGrain>(l.Id).GetInfo()));
+        data.ReplaceGoals(infos.OfType<GoalInfo>());
+    }
+
+    private async Task ReloadContributionsAsync()
+    {
+        var takenAt = clock.GetUtcNow();
+        var city = AggregateScope.Place(PlaceCatalog.CityCode);
+        var shards = await Task.WhenAll(Enumerable.Range(0, AggregateScope.ShardCount)
+            .Select(i => orleans.GetGrain<IContributionShardGrain>(i).GetContributions(city)));
+        data.ReplaceContributions(new ContributionIndex(shards.SelectMany(s => s), takenAt));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Public site data loaded: {Goals} goals, {Commitments} commitments")]
+    private static partial void LogLoaded(ILogger logger, int goals, int commitments);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not reload the public site's data from the cluster; retrying")]
+    private static partial void LogReloadFailed(ILogger logger, Exception ex);
+}

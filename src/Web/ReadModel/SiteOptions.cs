@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CivicContracting.Web.ReadModel;
+
+/// <summary>The public site's settings (configuration section "Site").</summary>
+public sealed class SiteOptions
+{
+    public const string SectionName = "Site";
+
+    /// <summary>
+    /// The shortest time between two reloads of the commitments list after pushed changes. Lists (newest commitments,
+    /// a goal's commitments, the replay) may lag the live figures by this much; the figures themselves do not.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan ListRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often everything is reloaded from the grains anyway, in case a push was lost.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan RepairInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// An optional background tile layer for the map, e.g. <c>https://tile.example.org/{z}/{x}/{y}.png</c>; empty: the map
+    /// draws only the shipped boundaries, so it needs no tile server and sends visitors' requests nowhere else.
+    /// </summary>
+    [Url]
+    public string? MapTileUrl { get; set; }
+
+    /// <summary>The credit line the tile provider requires (shown with the map's own attribution).</summary>
+    [MaxLength(500)]
+    public string? MapTileAttribution { get; set; }
+}

@@ -1,0 +1,27 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Localization;
+
+namespace CivicContracting.Web.Site;
+
+/// <summary>
+/// The site speaks Dutch (Belgium) by default. Texts live in Resources/SiteText*.resx: a French or English file
+/// added there, with its culture listed in <see cref="Supported"/>, is picked by ?culture= or the browser's language.
+/// </summary>
+public static class SiteCulture
+{
+    public static readonly CultureInfo Default = CultureInfo.GetCultureInfo("nl-BE");
+
+    public static readonly CultureInfo[] Supported = [Default];
+
+    public static RequestLocalizationOptions Options() => new()
+    {
+        DefaultRequestCulture = new RequestCulture(Default),
+        SupportedCultures = Supported,
+        SupportedUICultures = Supported,
+        FallBackToParentCultures = true,
+        FallBackToParentUICultures = true,
+    };
+
+    /// <summary>The two-letter language for the html lang attribute.</summary>
+    public static string Language => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
+}

@@ -1,0 +1,13 @@
+using System.Globalization;
+
+namespace CivicContracting.Web.Site;
+
+/// <summary>Which requests are the public site's pages (HTML errors) rather than the API or operations (problem+json).</summary>
+public static class SitePaths
+{
+    private static readonly string[] NonPagePrefixes = ["/api", "/health", "/metrics", "/openapi", "/dashboard", "/lib", "/js", "/css", "/img"];
+
+    public static bool IsPage(PathString path) => !NonPagePrefixes.Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase));
+
+    public static string ErrorPath(object status) => string.Create(CultureInfo.InvariantCulture, $"/error/{status}");
+}
