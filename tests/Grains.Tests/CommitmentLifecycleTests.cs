@@ -40,6 +40,98 @@ public sealed class CommitmentLifecycleTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_commitment_signed_on_paper_and_entered_later_is_confirmed_as_of_its_signing()
+    {
+        var participant = await TestData.Participant(Grains, ParticipantKind.School);
+        var goal = await TestData.Goal(Grains);
+        var terms = TestData.ResultTerms(55, 80);
+        var commitment = Grains.GetGrain<ICommitmentGrain>(TestData.NewId("c"));
+        await commitment.Create(new CommitmentDraft(participant, [new GoalWeight(goal)], "24062W13", terms));
+        // Signed at a co-creation session six weeks ago (an evening in Leuven, local time), entered by the support team now.
+        var signedAt = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-42).AddHours(19).AddMinutes(30), TimeSpan.Zero).ToOffset(TimeSpan.FromHours(1));
+        var entered = DateTimeOffset.UtcNow;
+
+        var confirmed = await commitment.Confirm("Head teacher", CommitmentText.Hash(terms), signedAt);
+
+        Assert.Equal(CommitmentStatus.Confirmed, confirmed.Status);
+        Assert.Equal(signedAt, confirmed.Confirmation!.ConfirmedAt);
+        Assert.Equal(TimeSpan.Zero, confirmed.Confirmation.ConfirmedAt.Offset);
+        Assert.True(confirmed.UpdatedAt >= entered.AddSeconds(-5), "the write itself is dated when it happens");
+        var contribution = await commitment.GetContribution();
+        Assert.Equal(signedAt, contribution!.ConfirmedAt);
+        Assert.True(contribution.IsEngaged);
+        // The goal's stain dates its first engagement at the signing.
+        var snapshot = await TestData.Eventually(
+            () => Grains.GetGrain<IEngagementAggregateGrain>(AggregateScope.Goal(goal)).GetSnapshot(), s => s.Totals.FirstEngagementAt is not null);
+        Assert.Equal(signedAt, snapshot.Totals.FirstEngagementAt);
+
+        // Repeating the confirmation, with the same signing date or none, changes nothing; another date is a conflict.
+        var again = await commitment.Confirm("Head teacher", CommitmentText.Hash(terms), signedAt);
+        var withoutDate = await commitment.Confirm("Head teacher", CommitmentText.Hash(terms));
+        Assert.Equal(confirmed.Version, again.Version);
+        Assert.Equal(confirmed.Version, withoutDate.Version);
+        Assert.Equal(signedAt, withoutDate.Confirmation!.ConfirmedAt);
+        await Assert.ThrowsAsync<StateConflictException>(() => commitment.Confirm("Head teacher", CommitmentText.Hash(terms), signedAt.AddDays(1)));
+        Assert.Equal(confirmed.Version, (await commitment.Get())!.Version);
+        Assert.Equal(signedAt, (await commitment.GetContribution())!.ConfirmedAt);
+    }
+
+    [Fact]
+    public async Task A_confirmation_without_a_signing_date_is_dated_now()
+    {
+        var (commitment, _) = await ConfirmedResult();
+        var view = await commitment.Get();
+        var contribution = await commitment.GetContribution();
+
+        Assert.InRange(view!.Confirmation!.ConfirmedAt, DateTimeOffset.UtcNow.AddMinutes(-2), DateTimeOffset.UtcNow);
+        Assert.Equal(view.Confirmation.ConfirmedAt, contribution!.ConfirmedAt);
+    }
+
+    [Theory]
+    [InlineData(1.0)]          // an hour ahead
+    [InlineData(24.0 * 400)]   // next year
+    [InlineData(-1.0e6)]       // about 1912: before 2000
+    public async Task A_signing_date_in_the_future_or_before_2000_is_refused_naming_signedAt_and_nothing_is_stored(double hoursFromNow)
+    {
+        var participant = await TestData.Participant(Grains);
+        var goal = await TestData.Goal(Grains);
+        var terms = TestData.PledgeTerms();
+        var commitment = Grains.GetGrain<ICommitmentGrain>(TestData.NewId("c"));
+        var draft = await commitment.Create(new CommitmentDraft(participant, [new GoalWeight(goal)], "24062W01", terms));
+
+        var error = await Assert.ThrowsAsync<InputRejectedException>(() =>
+            commitment.Confirm("Resident", CommitmentText.Hash(terms), DateTimeOffset.UtcNow.AddHours(hoursFromNow)));
+
+        Assert.Equal("signedAt", Assert.Single(error.Errors.Keys));
+        var after = await commitment.Get();
+        Assert.Equal(CommitmentStatus.Draft, after!.Status);
+        Assert.Null(after.Confirmation);
+        Assert.Equal(draft.Version, after.Version);
+        var contribution = await commitment.GetContribution();
+        Assert.Null(contribution!.ConfirmedAt);
+        Assert.False(contribution.IsEngaged);
+    }
+
+    [Fact]
+    public async Task A_signing_date_within_the_allowed_clock_skew_or_on_1_January_2000_is_accepted()
+    {
+        var participant = await TestData.Participant(Grains);
+        var goal = await TestData.Goal(Grains);
+        var terms = TestData.PledgeTerms();
+
+        foreach (var signedAt in new[] { DateTimeOffset.UtcNow.AddMinutes(2), InputRules.EarliestSignedAt })
+        {
+            var commitment = Grains.GetGrain<ICommitmentGrain>(TestData.NewId("c"));
+            await commitment.Create(new CommitmentDraft(participant, [new GoalWeight(goal)], "24062W01", terms));
+            var view = await commitment.Confirm("Resident", CommitmentText.Hash(terms), signedAt);
+            Assert.Equal(signedAt, view.Confirmation!.ConfirmedAt);
+        }
+        Assert.False(InputRules.SignedAt(DateTimeOffset.UtcNow.AddMinutes(6), DateTimeOffset.UtcNow).IsValid);
+        Assert.False(InputRules.SignedAt(InputRules.EarliestSignedAt.AddTicks(-1), DateTimeOffset.UtcNow).IsValid);
+        Assert.True(InputRules.SignedAt(null, DateTimeOffset.UtcNow).IsValid);
+    }
+
+    [Fact]
     public async Task A_repeated_report_is_stored_once_and_a_reused_report_id_is_refused()
     {
         var (commitment, _) = await ConfirmedResult();

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using CivicContracting.Commitments;
 using CivicContracting.Participants;
+using CivicContracting.Web.Commitments;
 
 namespace CivicContracting.Web.Tests;
 
@@ -57,6 +58,46 @@ public sealed class BadInputTests(WebAppFixture app)
         var read = await app.Operator.GetAsync<CommitmentView>($"/api/commitments/{draft.Id}");
         Assert.Equal(CommitmentStatus.Draft, read.Status);
         Assert.Null(read.Confirmation);
+    }
+
+    [Theory]
+    [InlineData("tomorrow")]
+    [InlineData("2999-01-01T00:00:00Z")]
+    [InlineData("1999-12-31T23:59:59Z")]
+    [InlineData("yesterday")]
+    public async Task A_signing_date_in_the_future_before_2000_or_not_a_date_is_refused_naming_signedAt_and_the_commitment_stays_a_draft(string signedAt)
+    {
+        var known = await KnownAsync();
+        var draft = await app.Operator.CommitAsync(known.Participant, Api.Neighbourhood(2), Api.PledgeTerms(), (known.Goal, 1.0));
+        var text = await app.Operator.GetAsync<CommitmentTextView>($"/api/commitments/{draft.Id}/text");
+        var value = signedAt == "tomorrow" ? DateTimeOffset.UtcNow.AddDays(1).ToString("O", System.Globalization.CultureInfo.InvariantCulture) : signedAt;
+
+        var response = await app.Operator.PostAsync($"/api/commitments/{draft.Id}/confirmation", new { confirmedBy = "Someone", textHash = text.TextHash, signedAt = value });
+
+        await response.ProblemNamingAsync("signedAt");
+        var read = await app.Operator.GetAsync<CommitmentView>($"/api/commitments/{draft.Id}");
+        Assert.Equal(CommitmentStatus.Draft, read.Status);
+        Assert.Null(read.Confirmation);
+        Assert.Equal(draft.Version, read.Version);
+    }
+
+    [Fact]
+    public async Task A_commitment_signed_on_paper_is_confirmed_with_its_signing_date()
+    {
+        var known = await KnownAsync();
+        var draft = await app.Operator.CommitAsync(known.Participant, Api.Neighbourhood(2), Api.PledgeTerms(), (known.Goal, 1.0));
+        var text = await app.Operator.GetAsync<CommitmentTextView>($"/api/commitments/{draft.Id}/text");
+        var signedAt = new DateTimeOffset(2025, 3, 13, 20, 15, 0, TimeSpan.FromHours(1));
+
+        var confirmed = await (await app.Operator.PostAsync($"/api/commitments/{draft.Id}/confirmation",
+            new { confirmedBy = "Someone", textHash = text.TextHash, signedAt = "2025-03-13T20:15:00+01:00" })).ReadAsync<CommitmentView>();
+
+        Assert.Equal(signedAt, confirmed.Confirmation!.ConfirmedAt);
+        Assert.Equal(signedAt, (await app.Operator.GetAsync<CommitmentView>($"/api/commitments/{draft.Id}")).Confirmation!.ConfirmedAt);
+        // A retry of the same request is answered the same way and stores nothing new.
+        var retried = await (await app.Operator.PostAsync($"/api/commitments/{draft.Id}/confirmation",
+            new { confirmedBy = "Someone", textHash = text.TextHash, signedAt = "2025-03-13T20:15:00+01:00" })).ReadAsync<CommitmentView>();
+        Assert.Equal(confirmed.Version, retried.Version);
     }
 
     [Fact]

@@ -55,7 +55,10 @@ public sealed record CommitmentDraft(
     [property: Id(2)] string NeighbourhoodCode,
     [property: Id(3)] CommitmentTerms Terms);
 
-/// <summary>The formal confirmation: who confirmed, when, and a SHA-256 of the exact text they confirmed.</summary>
+/// <summary>
+/// The formal confirmation: who confirmed, when (the time of signing: the moment of the call, or the signing date the
+/// caller gave for a commitment signed earlier, e.g. on paper), and a SHA-256 of the exact text they confirmed.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("cc.Confirmation.v1")]
 public sealed record Confirmation(
     [property: Id(0)] string ConfirmedBy,
@@ -106,8 +109,18 @@ public interface ICommitmentGrain : IGrainWithStringKey
     /// <summary>Creates the commitment as a draft. Repeating the same draft is a no-op; a different one is rejected.</summary>
     Task<CommitmentView> Create(CommitmentDraft draft);
 
-    /// <summary>Records the formal confirmation of the current terms. <paramref name="textHash"/> must match <see cref="CommitmentText.Hash"/> of them.</summary>
-    Task<CommitmentView> Confirm(string confirmedBy, string textHash);
+    /// <summary>
+    /// Records the formal confirmation of the current terms. <paramref name="textHash"/> must match
+    /// <see cref="CommitmentText.Hash"/> of them. <paramref name="signedAt"/> is when the commitment was signed, for a
+    /// commitment signed earlier (e.g. on paper at a co-creation session) and entered later by the support team; it
+    /// becomes <see cref="Confirmation.ConfirmedAt"/> and the first confirmation time the commitment pushes
+    /// (<see cref="Contribution.ConfirmedAt"/>). Null means now. It may lie at most
+    /// <see cref="Validation.InputRules.MaxSignedAtClockSkew"/> in the future and not before
+    /// <see cref="Validation.InputRules.EarliestSignedAt"/>; otherwise <see cref="Validation.InputRejectedException"/>
+    /// names <c>signedAt</c>. Repeating the confirmation (same confirmer and hash, and the same or no
+    /// <paramref name="signedAt"/>) is a no-op; a repeat with another <paramref name="signedAt"/> is a conflict.
+    /// </summary>
+    Task<CommitmentView> Confirm(string confirmedBy, string textHash, DateTimeOffset? signedAt = null);
 
     /// <summary>
     /// Moves a confirmed commitment to a stronger level. The upgrade is confirmed formally in the same call

@@ -22,6 +22,12 @@ public static class InputRules
     public const int MaxMilestones = 50;
     public const double MaxWeight = 1_000;
 
+    /// <summary>How far in the future a signing date may lie: clocks of callers and hosts differ a little.</summary>
+    public static readonly TimeSpan MaxSignedAtClockSkew = TimeSpan.FromMinutes(5);
+
+    /// <summary>The earliest signing date accepted: anything before is a typing or conversion error.</summary>
+    public static readonly DateTimeOffset EarliestSignedAt = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     public static Errors Registration(ParticipantRegistration? r)
     {
         var errors = new Errors();
@@ -176,6 +182,23 @@ public static class InputRules
             if (r.CompletedMilestoneId is { } id && !(terms.Milestones ?? []).Any(m => m.Id == id))
                 errors.Add("completedMilestoneId", $"'{id}' is not one of this commitment's actions.");
         }
+        return errors;
+    }
+
+    /// <summary>
+    /// When a commitment was signed (field <c>signedAt</c>), for a confirmation entered after the signing, e.g. of a
+    /// commitment signed on paper at a co-creation session. Null (sign now) is always valid; a date may lie at most
+    /// <see cref="MaxSignedAtClockSkew"/> after <paramref name="now"/> and not before <see cref="EarliestSignedAt"/>.
+    /// </summary>
+    public static Errors SignedAt(DateTimeOffset? signedAt, DateTimeOffset now)
+    {
+        var errors = new Errors();
+        if (signedAt is not { } at)
+            return errors;
+        if (at > now + MaxSignedAtClockSkew)
+            errors.Add("signedAt", "A commitment cannot be signed in the future; give the date and time it was signed, or leave it out for now.");
+        else if (at < EarliestSignedAt)
+            errors.Add("signedAt", "Must be on or after 1 January 2000.");
         return errors;
     }
 

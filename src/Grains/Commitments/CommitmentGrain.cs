@@ -85,15 +85,20 @@ public sealed class CommitmentGrain(
         return ToView();
     }
 
-    public async Task<CommitmentView> Confirm(string confirmedBy, string textHash)
+    public async Task<CommitmentView> Confirm(string confirmedBy, string textHash, DateTimeOffset? signedAt = null)
     {
         await RequireExistsAndPushed();
         ValidateConfirmer(confirmedBy, textHash);
+        var now = clock.GetUtcNow();
+        InputRules.SignedAt(signedAt, now).ThrowIfAny();
         textHash = textHash.ToLowerInvariant();
         if (S.Status != CommitmentStatus.Draft)
         {
             if (S.Confirmation is { } done && done.TextHash == textHash && done.ConfirmedBy == confirmedBy)
             {
+                // The same confirmation, repeated: without a signing date, or with the one it was stored with.
+                if (signedAt is { } at && at != done.ConfirmedAt)
+                    throw new StateConflictException($"Commitment '{Id}' was already confirmed as signed at {done.ConfirmedAt:O}, not at {at.ToUniversalTime():O}.");
                 await PushIfBehind();
                 return ToView();
             }
@@ -101,9 +106,11 @@ public sealed class CommitmentGrain(
         }
         RequireHashOf(S.Terms!, textHash, "textHash");
 
-        var now = clock.GetUtcNow();
-        S.Confirmation = new Confirmation(confirmedBy, now, textHash, S.TermsVersion);
-        S.FirstConfirmedAt ??= now;
+        // Signed earlier (e.g. on paper at a co-creation session) and entered now: the confirmation, and the stain's
+        // time of first engagement, carry the signing time; the write itself is dated now.
+        var confirmedAt = signedAt?.ToUniversalTime() ?? now;
+        S.Confirmation = new Confirmation(confirmedBy, confirmedAt, textHash, S.TermsVersion);
+        S.FirstConfirmedAt ??= confirmedAt;
         S.Status = CommitmentStatus.Confirmed;
         await Commit(now);
         return ToView();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using CivicContracting.Commitments;
 using CivicContracting.Goals;
 using CivicContracting.Participants;
@@ -12,8 +11,9 @@ public sealed record PlannedParticipant(string Id, ParticipantRegistration Regis
 
 /// <summary>
 /// One commitment and the story it goes through: created as <see cref="Draft"/>; unless <see cref="Outcome"/> is
-/// Draft it is confirmed, then upgraded to <see cref="UpgradeTo"/> (if any), then gets its <see cref="Reports"/>,
-/// then is closed (Achieved, Missed) or withdrawn.
+/// Draft it is confirmed — as signed at <see cref="SignedAt"/> (null: at the moment of confirming) — then upgraded to
+/// <see cref="UpgradeTo"/> (if any), then gets its <see cref="Reports"/> (all after the signing), then is closed
+/// (Achieved, Missed) or withdrawn.
 /// </summary>
 public sealed record PlannedCommitment(
     string Id,
@@ -21,7 +21,8 @@ public sealed record PlannedCommitment(
     CommitmentTerms? UpgradeTo,
     CommitmentStatus Outcome,
     IReadOnlyList<ProgressReport> Reports,
-    string? WithdrawalReason = null)
+    string? WithdrawalReason = null,
+    DateTimeOffset? SignedAt = null)
 {
     /// <summary>The terms the commitment ends up with.</summary>
     public CommitmentTerms FinalTerms => UpgradeTo ?? Draft.Terms;
@@ -34,10 +35,11 @@ public sealed record DemoPlan(
     IReadOnlyList<PlannedCommitment> Commitments);
 
 /// <summary>
-/// Builds the Leuven demo seed from a random seed. Ids, participants, goals and commitment terms depend on the
-/// random seed alone; dates are relative to <c>today</c> (reports spread over the past months, deadlines ahead),
-/// so the demo looks current whenever it is first seeded. The seeder checks what exists before acting, so a
-/// later run on another day changes nothing that is already there.
+/// Builds the Leuven demo seed from a random seed. Ids, participants, goals and which commitment is made by whom,
+/// where, depend on the random seed alone; dates are relative to <c>now</c> — signing dates spread over the past
+/// eighteen months from Kessel-Lo outward (<see cref="SigningTimeline"/>), reports after the signing, deadlines
+/// ahead — so the demo looks current whenever it is first seeded. The seeder checks what exists before acting, so
+/// a later run on another day changes nothing that is already there.
 /// </summary>
 public static class LeuvenDemoPlan
 {
@@ -93,37 +95,42 @@ public static class LeuvenDemoPlan
             var neighbourhood = kind is ParticipantKind.City or ParticipantKind.KnowledgeInstitution
                 ? OilStain.PickNeighbourhood(random, reachKm: 1.2).Code
                 : owner.Registration.NeighbourhoodCode;
-            list.Add(CommitmentFactory.Historic(random, CommitmentId(number), owner, neighbourhood, now, today));
+            var signedAt = SigningTimeline.SignedAt(randomSeed, number, neighbourhood, kind, now);
+            list.Add(CommitmentFactory.Historic(random, CommitmentId(number), owner, neighbourhood, now, today, signedAt));
         }
         return list;
     }
 
-    /// <summary>The commitments the Kessel-Lo pilot describes: the school's result commitment, the school street, the local shop, the city's own.</summary>
+    /// <summary>
+    /// The commitments the Kessel-Lo pilot describes, the first ones signed: the school's result commitment, the
+    /// school street and the local shop at the pilot's co-creation session, the city's own three weeks later.
+    /// </summary>
     private static IEnumerable<PlannedCommitment> PilotCommitments(DateTimeOffset now)
     {
         var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var session = SigningTimeline.PilotSession(now);
         // The end of the school year at least six months ahead: 30 June 2027 when seeded in late 2026.
         var deadline = new DateOnly(today.Year, 6, 30);
         while (deadline < today.AddMonths(6))
             deadline = deadline.AddYears(1);
-        var date = deadline.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+        var date = DutchFormat.Date(deadline);
 
-        var schoolTarget = new QuantitativeTarget("Share of trips to and from school on foot or by bike", "%", 55, 80, deadline);
+        var schoolTarget = new QuantitativeTarget("Aandeel verplaatsingen van en naar school te voet of met de fiets", "%", 55, 80, deadline);
         var schoolTerms = new CommitmentTerms(
             CommitmentLevel.Result,
-            $"By {date}, 80 % of the trips to and from our school are made on foot or by bike",
-            $"Basisschool De ARK in Kessel-Lo commits to a result: by {date}, 80 % of the trips to and from our school are " +
-            "made on foot or by bike. At the baseline count 55 % were. Pupils count how they travel twice a school year, and " +
-            "we work on a school street, a walking bus and bike lessons to get there.",
+            $"Tegen {date} gebeurt 80 % van de verplaatsingen van en naar onze school te voet of met de fiets",
+            $"Basisschool De ARK in Kessel-Lo gaat een resultaatsverbintenis aan: tegen {date} gebeurt 80 % van de verplaatsingen " +
+            "van en naar onze school te voet of met de fiets. Bij de nulmeting was dat 55 %. Twee keer per schooljaar tellen de " +
+            "leerlingen hoe ze naar school komen, en we werken aan een schoolstraat, een voetpool en fietslessen om er te geraken.",
             Target: schoolTarget);
         double[] schoolValues = [58, 62, 65, 67];
-        int[] schoolDaysAgo = [190, 120, 60, 14];
+        int[] schoolDaysAgo = [400, 260, 120, 14];
         string[] schoolNotes =
         [
-            "First count with the pupils after the bike lessons.",
-            "Spring count: the walking bus from Blauwput started.",
-            "End of the school year: the trial school street helped.",
-            "Autumn count, new school year.",
+            "Eerste telling met de leerlingen, na de fietslessen.",
+            "Tweede telling: de voetpool vanuit Blauwput is gestart.",
+            "Derde telling: de proef met de schoolstraat heeft geholpen.",
+            "Telling bij het begin van het nieuwe schooljaar.",
         ];
         yield return new PlannedCommitment(
             SchoolResultCommitmentId,
@@ -132,37 +139,39 @@ public static class LeuvenDemoPlan
                 "24062W13", schoolTerms),
             null,
             CommitmentStatus.Active,
-            schoolValues.Select((v, i) => new ProgressReport($"r{i + 1:D2}", At(now, schoolDaysAgo[i], 10), v, Note: schoolNotes[i])).ToList());
+            schoolValues.Select((v, i) => new ProgressReport($"r{i + 1:D2}", At(now, schoolDaysAgo[i], 10), v, Note: schoolNotes[i])).ToList(),
+            SignedAt: session);
 
         var street = new CommitmentTerms(
             CommitmentLevel.Action,
-            "A school street in front of De ARK",
-            "No cars in front of the school gate at the start and end of the school day, so that children can walk and cycle safely.",
+            "Een schoolstraat aan De ARK",
+            "Geen auto's aan de schoolpoort bij het begin en het einde van de schooldag, zodat kinderen veilig kunnen stappen en fietsen.",
             [
-                new Milestone("a1", "Ask the city for a school street", today.AddDays(-200)),
-                new Milestone("a2", "Trial the school street for a month", today.AddDays(-100)),
-                new Milestone("a3", "Make the school street permanent", today.AddDays(120)),
+                new Milestone("a1", "Bij de stad een schoolstraat aanvragen", today.AddDays(-400)),
+                new Milestone("a2", "De schoolstraat een maand lang uittesten", today.AddDays(-200)),
+                new Milestone("a3", "De schoolstraat definitief maken", today.AddDays(120)),
             ]);
         yield return new PlannedCommitment(
             CommitmentId(2),
             new CommitmentDraft(LeuvenPeople.SchoolDeArk, [new GoalWeight(LeuvenContent.KesselLoObjectiveId(1))], "24062W13",
-                new CommitmentTerms(CommitmentLevel.Pledge, "A school street in front of De ARK",
-                    "We want a car-free school gate and will work for it with the parents and the city.")),
+                new CommitmentTerms(CommitmentLevel.Pledge, "Een schoolstraat aan De ARK",
+                    "We willen een autovrije schoolpoort en zetten ons daarvoor in, samen met de ouders en de stad.")),
             street,
             CommitmentStatus.Active,
             [
-                new ProgressReport("r01", At(now, 190, 9), CompletedMilestoneId: "a1", Note: "The city agreed to a trial."),
-                new ProgressReport("r02", At(now, 95, 9), CompletedMilestoneId: "a2", Note: "A month without cars at the gate: parents want to keep it."),
-            ]);
+                new ProgressReport("r01", At(now, 395, 9), CompletedMilestoneId: "a1", Note: "De stad gaat akkoord met een proef."),
+                new ProgressReport("r02", At(now, 190, 9), CompletedMilestoneId: "a2", Note: "Een maand zonder auto's aan de poort: de ouders willen het zo houden."),
+            ],
+            SignedAt: session.AddMinutes(10));
 
         var shop = new CommitmentTerms(
             CommitmentLevel.Action,
-            "Cargo bikes to try for families in Kessel-Lo",
-            "Our bike shop lends cargo bikes to families for a week, so that they can try leaving the car at home.",
+            "Bakfietsen om uit te proberen voor gezinnen in Kessel-Lo",
+            "Onze fietsenwinkel leent gezinnen een week lang een bakfiets uit, zodat ze kunnen proberen om de auto thuis te laten.",
             [
-                new Milestone("a1", "Buy two cargo bikes for lending", today.AddDays(-150)),
-                new Milestone("a2", "Lend them to twenty families", today.AddDays(-30)),
-                new Milestone("a3", "Lend them to fifty families", today.AddDays(150)),
+                new Milestone("a1", "Twee bakfietsen kopen om uit te lenen", today.AddDays(-450)),
+                new Milestone("a2", "Ze uitlenen aan twintig gezinnen", today.AddDays(-180)),
+                new Milestone("a3", "Ze uitlenen aan vijftig gezinnen", today.AddDays(150)),
             ]);
         yield return new PlannedCommitment(
             CommitmentId(3),
@@ -171,18 +180,19 @@ public static class LeuvenDemoPlan
             null,
             CommitmentStatus.Active,
             [
-                new ProgressReport("r01", At(now, 140, 16), CompletedMilestoneId: "a1", Note: "Two electric cargo bikes ready to lend."),
-                new ProgressReport("r02", At(now, 25, 16), CompletedMilestoneId: "a2", Note: "Twenty-three families tried a cargo bike."),
-            ]);
+                new ProgressReport("r01", At(now, 445, 16), CompletedMilestoneId: "a1", Note: "Twee elektrische bakfietsen staan klaar om uit te lenen."),
+                new ProgressReport("r02", At(now, 175, 16), CompletedMilestoneId: "a2", Note: "Drieëntwintig gezinnen hebben een bakfiets uitgeprobeerd."),
+            ],
+            SignedAt: session.AddMinutes(25));
 
         var city = new CommitmentTerms(
             CommitmentLevel.Action,
-            "The city supports the Kessel-Lo civic contract",
-            "A civic contract runs both ways: the city coaches everyone who commits in Kessel-Lo and reports on its own commitments.",
+            "De stad ondersteunt het burgercontract van Kessel-Lo",
+            "Een burgercontract werkt in twee richtingen: de stad coacht iedereen die zich in Kessel-Lo engageert, en rapporteert over haar eigen engagementen.",
             [
-                new Milestone("a1", "Appoint a civic-contracting coach for Kessel-Lo", today.AddDays(-160)),
-                new Milestone("a2", "Hold co-creation sessions on the 28 objectives", today.AddDays(-45)),
-                new Milestone("a3", "Report on the city's own commitments every six months", today.AddDays(140)),
+                new Milestone("a1", "Een coach voor Kessel-Lo aanstellen", today.AddDays(-480)),
+                new Milestone("a2", "Cocreatiemomenten houden over de 28 doelstellingen", today.AddDays(-300)),
+                new Milestone("a3", "Elk halfjaar rapporteren over de eigen engagementen van de stad", today.AddDays(140)),
             ]);
         yield return new PlannedCommitment(
             CommitmentId(4),
@@ -191,9 +201,10 @@ public static class LeuvenDemoPlan
             null,
             CommitmentStatus.Active,
             [
-                new ProgressReport("r01", At(now, 165, 11), CompletedMilestoneId: "a1", Note: "The coach started."),
-                new ProgressReport("r02", At(now, 40, 11), CompletedMilestoneId: "a2", Note: "Three co-creation sessions, 140 participants."),
-            ]);
+                new ProgressReport("r01", At(now, 485, 11), CompletedMilestoneId: "a1", Note: "De coach is aan de slag."),
+                new ProgressReport("r02", At(now, 305, 11), CompletedMilestoneId: "a2", Note: "Drie cocreatiemomenten, 140 deelnemers."),
+            ],
+            SignedAt: LeuvenDemoPlan.At(now, SigningTimeline.SpanDays - SigningTimeline.CityAnswersAfterDays, 14));
     }
 
     internal static DateTimeOffset At(DateTimeOffset now, int daysAgo, int hour) =>
@@ -203,26 +214,33 @@ public static class LeuvenDemoPlan
 /// <summary>Turns ideas into commitments: for the seed (with a history) and for the simulator (fresh).</summary>
 public static class CommitmentFactory
 {
+    /// <summary>A seeded action or result commitment closes as achieved or missed only when it was signed at least this long ago.</summary>
+    public const int MinDaysBeforeClosing = 120;
+
     private static readonly string[] WithdrawalReasons =
     [
-        "We moved out of the neighbourhood.",
-        "Not feasible this year; we will try again later.",
-        "The board chose another project.",
-        "Merged into a joint commitment of our street.",
+        "We zijn uit de buurt verhuisd.",
+        "Dit jaar niet haalbaar; we proberen het later opnieuw.",
+        "Het bestuur heeft voor een ander project gekozen.",
+        "Opgegaan in een gezamenlijk engagement van onze straat.",
     ];
 
     private static readonly string[] PledgeNotes =
     [
-        "We talked about it at the street party: three neighbours joined.",
-        "Shared our promise in the school newsletter.",
-        "First month done, it works better than we thought.",
-        "Joined the co-creation session in the neighbourhood house.",
+        "We hebben het erover gehad op het buurtfeest: drie buren doen mee.",
+        "Onze belofte staat in de nieuwsbrief van de school.",
+        "De eerste maand zit erop, en het gaat beter dan we dachten.",
+        "We waren erbij op het cocreatiemoment in het buurthuis.",
     ];
 
-    /// <summary>A seeded commitment with a past: most are confirmed with progress, some drafts, a few withdrawn, some achieved or missed.</summary>
-    public static PlannedCommitment Historic(Random random, string id, PlannedParticipant owner, string neighbourhood, DateTimeOffset now, DateOnly today)
+    /// <summary>
+    /// A seeded commitment with a past, signed at <paramref name="signedAt"/>: most are confirmed with progress
+    /// reported since, some drafts (never signed), a few withdrawn, some achieved or missed (when signed long enough ago).
+    /// </summary>
+    public static PlannedCommitment Historic(Random random, string id, PlannedParticipant owner, string neighbourhood, DateTimeOffset now, DateOnly today, DateTimeOffset signedAt)
     {
         var idea = PickIdea(random, owner.Registration.Kind);
+        var startDaysAgo = SigningTimeline.DaysAgo(signedAt, now);
         var draw = random.NextDouble();
         var outcome = draw switch
         {
@@ -232,7 +250,9 @@ public static class CommitmentFactory
             < 0.24 when idea.Level != CommitmentLevel.Pledge => CommitmentStatus.Missed,
             _ => CommitmentStatus.Active,
         };
-        var startDaysAgo = random.Next(40, 260);
+        // Nothing is achieved or missed a few weeks after it was signed.
+        if (outcome is CommitmentStatus.Achieved or CommitmentStatus.Missed && startDaysAgo < MinDaysBeforeClosing)
+            outcome = CommitmentStatus.Active;
         var terms = Terms(random, idea, neighbourhood, today, startDaysAgo, missed: outcome == CommitmentStatus.Missed);
         var goals = Goals(random, idea, neighbourhood);
 
@@ -242,7 +262,7 @@ public static class CommitmentFactory
         if (idea.Level != CommitmentLevel.Pledge && outcome != CommitmentStatus.Draft && random.NextDouble() < 0.12)
         {
             upgrade = terms;
-            initial = new CommitmentTerms(CommitmentLevel.Pledge, terms.Title, "Declaration of intent. " + terms.Description);
+            initial = new CommitmentTerms(CommitmentLevel.Pledge, terms.Title, "Engagementsverklaring: " + terms.Description);
         }
 
         // Drafts have no progress; a withdrawn commitment sometimes reported before it was given up.
@@ -253,10 +273,11 @@ public static class CommitmentFactory
             _ => Reports(random, terms, outcome, now, startDaysAgo),
         };
         var reason = outcome == CommitmentStatus.Withdrawn ? WithdrawalReasons[random.Next(WithdrawalReasons.Length)] : null;
-        return new PlannedCommitment(id, new CommitmentDraft(owner.Id, goals, neighbourhood, initial), upgrade, outcome, reports, reason);
+        return new PlannedCommitment(id, new CommitmentDraft(owner.Id, goals, neighbourhood, initial), upgrade, outcome, reports, reason,
+            outcome == CommitmentStatus.Draft ? null : signedAt);
     }
 
-    /// <summary>A new commitment for the simulator: no history yet; confirmed unless it stays a draft.</summary>
+    /// <summary>A new commitment for the simulator: no history yet; confirmed (now) unless it stays a draft.</summary>
     public static PlannedCommitment Fresh(Random random, string id, PlannedParticipant owner, string neighbourhood, DateOnly today)
     {
         var idea = PickIdea(random, owner.Registration.Kind);
@@ -297,11 +318,12 @@ public static class CommitmentFactory
         switch (idea.Level)
         {
             case CommitmentLevel.Action:
+                // Actions are planned from the signing on; the longer ago, the more time each one got.
                 var due = today.AddDays(-startDaysAgo);
                 var milestones = new List<Milestone>();
                 for (var i = 0; i < idea.Milestones!.Count; i++)
                 {
-                    due = due.AddDays(random.Next(30, 110));
+                    due = due.AddDays(random.Next(30, 110) + (startDaysAgo / 6));
                     milestones.Add(new Milestone($"a{i + 1}", idea.Milestones[i], due));
                 }
                 return new CommitmentTerms(CommitmentLevel.Action, title, description, milestones);
@@ -319,7 +341,7 @@ public static class CommitmentFactory
                 return new CommitmentTerms(
                     CommitmentLevel.Result,
                     title,
-                    $"{description} From {Format(baseline)} to {Format(target)} {spec.Unit} by {deadline:d MMMM yyyy}.",
+                    $"{description} Van {DutchFormat.Number(baseline)} naar {DutchFormat.Number(target)} {spec.Unit} tegen {DutchFormat.Date(deadline)}.",
                     Target: new QuantitativeTarget(metric, spec.Unit, baseline, target, deadline));
             default:
                 return new CommitmentTerms(CommitmentLevel.Pledge, title, description);
@@ -347,6 +369,7 @@ public static class CommitmentFactory
                         _ => 0.05 + (random.NextDouble() * 0.85),
                     };
                     var daysAgo = ReportDays(random, count, startDaysAgo, outcome == CommitmentStatus.Missed ? now.UtcDateTime.Date - target.Deadline.ToDateTime(TimeOnly.MinValue) : TimeSpan.Zero);
+                    count = daysAgo.Length;
                     var decimals = target.Unit == "kWp" ? 1 : 0;
                     var fractions = Enumerable.Range(0, count).Select(_ => random.NextDouble() * final).Order().ToList();
                     if (count > 0)
@@ -357,7 +380,7 @@ public static class CommitmentFactory
                         if (i == count - 1 && outcome == CommitmentStatus.Achieved)
                             value = target.Target;
                         reports.Add(new ProgressReport($"r{i + 1:D2}", LeuvenDemoPlan.At(now, daysAgo[i], 8 + random.Next(12)), value,
-                            Note: $"Measured: {Format(value)} {target.Unit}."));
+                            Note: MeasuredNote(value, target.Unit)));
                     }
                     break;
                 }
@@ -371,10 +394,10 @@ public static class CommitmentFactory
                         _ => random.Next(0, milestones.Count),
                     };
                     var daysAgo = ReportDays(random, done, startDaysAgo, TimeSpan.Zero);
-                    for (var i = 0; i < done; i++)
+                    for (var i = 0; i < daysAgo.Length; i++)
                     {
                         reports.Add(new ProgressReport($"r{i + 1:D2}", LeuvenDemoPlan.At(now, daysAgo[i], 8 + random.Next(12)),
-                            CompletedMilestoneId: milestones[i].Id, Note: $"Done: {milestones[i].Title.ToLowerInvariant()}."));
+                            CompletedMilestoneId: milestones[i].Id, Note: DoneNote(milestones[i].Title)));
                     }
                     break;
                 }
@@ -386,18 +409,28 @@ public static class CommitmentFactory
         return reports;
     }
 
-    /// <summary>Strictly decreasing "days ago" values between the start and yesterday (or the deadline, for a missed result).</summary>
+    /// <summary>
+    /// Strictly decreasing "days ago" values from the day after the signing (<paramref name="startDaysAgo"/>) to
+    /// yesterday (or to the deadline, for a missed result): <paramref name="count"/> of them, or as many as fit.
+    /// </summary>
     private static int[] ReportDays(Random random, int count, int startDaysAgo, TimeSpan pastDeadline)
     {
         var latest = Math.Max(1, (int)Math.Ceiling(pastDeadline.TotalDays) + 1);
-        var earliest = Math.Max(latest + count, startDaysAgo);
+        var earliest = startDaysAgo - 1;
+        count = Math.Clamp(count, 0, Math.Max(0, earliest - latest + 1));
         var days = new SortedSet<int>(Comparer<int>.Create((a, b) => b.CompareTo(a)));
         while (days.Count < count)
             days.Add(random.Next(latest, earliest + 1));
         return days.ToArray();
     }
 
-    private static string Format(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+    /// <summary>The note of a measurement: "Gemeten: 2,5 kWp.", "Gemeten: 1 boom."</summary>
+    public static string MeasuredNote(double value, string unit) =>
+        $"Gemeten: {DutchFormat.Number(value)} {(value == 1 ? DutchFormat.Singular(unit) : unit)}.";
+
+    /// <summary>The note of a completed action: "Afgerond: de tegels uitbreken."</summary>
+    public static string DoneNote(string milestoneTitle) =>
+        $"Afgerond: {(milestoneTitle.Length > 0 ? char.ToLowerInvariant(milestoneTitle[0]) + milestoneTitle[1..] : milestoneTitle)}.";
 }
 
 /// <summary>Deterministic pseudo-random generators: one per entity, so that adding an entity does not reshuffle the others.</summary>

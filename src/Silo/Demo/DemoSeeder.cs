@@ -28,7 +28,9 @@ public sealed record SeedResult(
 /// Seeds the Leuven demo (<see cref="LeuvenDemoPlan"/>) through the grain interfaces, idempotently: every id is
 /// deterministic, and before each step the seeder reads what exists (goal info, participant profile, commitment
 /// view) and only does what is missing. Running it twice, or after a restart on persisted data, creates nothing
-/// twice. A failing item is logged and skipped; the rest goes on.
+/// twice, and a commitment is confirmed (with its planned signing date) only while it is a draft, so no date moves.
+/// A failing item is logged and skipped; the rest goes on. Data seeded by another edition of the demo (other texts,
+/// e.g. the English ones of earlier versions) is left as it is, with one warning.
 /// </summary>
 public sealed class DemoSeeder(IGrainFactory grains, IOptions<DemoOptions> options, TimeProvider time, ILogger<DemoSeeder> logger)
 {
@@ -47,6 +49,14 @@ public sealed class DemoSeeder(IGrainFactory grains, IOptions<DemoOptions> optio
             logger.LogInformation(
                 "Seeding the Leuven demo data: {Goals} goals, {Participants} participants, {Commitments} commitments (random seed {Seed}).",
                 plan.Goals.Count, plan.Participants.Count, total, options.Value.RandomSeed);
+        }
+
+        if (await IsAnotherEditionAsync(grains, plan.Goals))
+        {
+            logger.LogWarning(
+                "Demo seed skipped: the stored demo data is another edition of the Leuven demo (its texts differ from this version's). " +
+                "It is left as it is; start on an empty data folder to get this edition.");
+            return counters.ToResult(clock.Elapsed);
         }
 
         await EnsureGoalsAsync(grains, plan.Goals, counters, logger, cancellationToken);
@@ -76,6 +86,18 @@ public sealed class DemoSeeder(IGrainFactory grains, IOptions<DemoOptions> optio
                 result.ChangedNothing ? " (everything was already there)" : "");
         }
         return result;
+    }
+
+    /// <summary>
+    /// Whether the stored Kessel-Lo ambition has other texts than this edition of the demo plans: then every goal and
+    /// commitment would be refused as "exists with other content", so the seed leaves that data alone.
+    /// </summary>
+    internal static async Task<bool> IsAnotherEditionAsync(IGrainFactory grains, IReadOnlyList<PlannedGoal> goals)
+    {
+        var probe = goals.First(g => g.Id == LeuvenContent.KesselLoAmbitionId);
+        var stored = await grains.GetGrain<IGoalGrain>(probe.Id).GetInfo();
+        return stored is not null
+            && (stored.Definition.Title != probe.Definition.Title || stored.Definition.Description != probe.Definition.Description);
     }
 
     internal static async Task EnsureGoalsAsync(IGrainFactory grains, IReadOnlyList<PlannedGoal> goals, Counters counters, ILogger logger, CancellationToken cancellationToken)
@@ -153,7 +175,8 @@ public sealed class DemoSeeder(IGrainFactory grains, IOptions<DemoOptions> optio
 
         if (view.Status == CommitmentStatus.Draft)
         {
-            view = await grain.Confirm(owner, CommitmentText.Hash(view.Terms));
+            // Signed earlier (on paper, at a co-creation session) and entered now; null for the simulator: signed now.
+            view = await grain.Confirm(owner, CommitmentText.Hash(view.Terms), planned.SignedAt);
             counters.Add(ref counters.Confirmations);
         }
 
@@ -185,7 +208,7 @@ public sealed class DemoSeeder(IGrainFactory grains, IOptions<DemoOptions> optio
                 counters.Add(ref counters.Closed);
                 break;
             case CommitmentStatus.Withdrawn when IsOpen(view.Status):
-                view = await grain.Withdraw(planned.WithdrawalReason ?? "Withdrawn.");
+                view = await grain.Withdraw(planned.WithdrawalReason ?? "Ingetrokken.");
                 counters.Add(ref counters.Withdrawn);
                 break;
         }

@@ -118,7 +118,10 @@ public sealed class DemoSimulator : IDisposable
             if (_initialised)
                 return;
             var counters = new DemoSeeder.Counters();
-            await DemoSeeder.EnsureGoalsAsync(_grains, LeuvenDemoPlan.Build(_options.RandomSeed, _time.GetUtcNow()).Goals, counters, _logger, cancellationToken);
+            var goals = LeuvenDemoPlan.Build(_options.RandomSeed, _time.GetUtcNow()).Goals;
+            // On data of another edition of the demo the goals exist with other texts: build on them as they are.
+            if (!await DemoSeeder.IsAnotherEditionAsync(_grains, goals))
+                await DemoSeeder.EnsureGoalsAsync(_grains, goals, counters, _logger, cancellationToken);
             await DemoSeeder.EnsureParticipantsAsync(_grains, _seedParticipants, counters, _logger, cancellationToken);
             NextNumber = await FindNextNumberAsync();
             _initialised = true;
@@ -288,7 +291,7 @@ public sealed class DemoSimulator : IDisposable
                     var high = Math.Max(target.Baseline, target.Target);
                     next = Math.Clamp(next, low, high);
                     done = next == target.Target;
-                    report = new ProgressReport(reportId, reportedAt, next, Note: $"Measured: {next:0.##} {target.Unit}.");
+                    report = new ProgressReport(reportId, reportedAt, next, Note: CommitmentFactory.MeasuredNote(next, target.Unit));
                     break;
                 }
             case CommitmentLevel.Action when view.Terms.Milestones is { Count: > 0 } milestones:
@@ -297,7 +300,7 @@ public sealed class DemoSimulator : IDisposable
                     if (open is null)
                         return false;
                     done = view.CompletedMilestoneIds.Count + 1 >= milestones.Count;
-                    report = new ProgressReport(reportId, reportedAt, CompletedMilestoneId: open.Id, Note: $"Done: {open.Title.ToLowerInvariant()}.");
+                    report = new ProgressReport(reportId, reportedAt, CompletedMilestoneId: open.Id, Note: CommitmentFactory.DoneNote(open.Title));
                     break;
                 }
             default:

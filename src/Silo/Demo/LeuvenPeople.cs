@@ -58,7 +58,7 @@ public static class LeuvenPeople
         ("p-business-bloemen-vlierbeek", ParticipantKind.Business, "Bloemen Vlierbeek", "24062W11"),
         ("p-business-apotheek-kesseldal", ParticipantKind.Business, "Apotheek Kesseldal", "24062W10"),
         ("p-business-frituur-michotte", ParticipantKind.Business, "Frituur Michotte", "24062W12"),
-        ("p-business-zonnedak-lo", ParticipantKind.Business, "Zonnedak Lo (solar installer)", "24062W12"),
+        ("p-business-zonnedak-lo", ParticipantKind.Business, "Zonnedak Lo (zonnepanelen)", "24062W12"),
         ("p-business-het-leesteken", ParticipantKind.Business, "Boekhandel Het Leesteken", "24062W15"),
         ("p-business-tweede-leven", ParticipantKind.Business, "Tweedehandswinkel Tweede Leven", "24062W03"),
         ("p-business-cafe-vaartkom", ParticipantKind.Business, "Café aan de Vaart", "24062W20"),
@@ -104,7 +104,7 @@ public static class LeuvenPeople
     /// <summary>A made-up organisation-like participant for the simulator.</summary>
     public static string InventedName(Random random, ParticipantKind kind, string placeName) => kind switch
     {
-        ParticipantKind.School => $"{Pick(random, "Basisschool", "Kleuterschool", "Middelbare school")} {Pick(random, "De Boomgaard", "Het Zonnetje", "De Wegwijzer", "De Kastanje", "Het Anker")} ({placeName})",
+        ParticipantKind.School => $"{Pick(random, "Basisschool", "Kleuterschool", "Secundaire school")} {Pick(random, "De Boomgaard", "Het Zonnetje", "De Wegwijzer", "De Kastanje", "Het Anker")} ({placeName})",
         ParticipantKind.Business => $"{Pick(random, "Bakkerij", "Fietsatelier", "Buurtwinkel", "Koffiehuis", "Bloemenzaak", "Schrijnwerkerij", "Kapsalon")} {Pick(random, "De Hoek", "Om de Hoek", "Het Pleintje", "De Molen", "Zonneveld", "De Linde")} ({placeName})",
         ParticipantKind.Organisation => $"{Pick(random, "Buurtcomité", "Straatcomité", "Buurtnetwerk", "Natuurgroep", "Sportclub", "Jeugdhuis")} {placeName}",
         ParticipantKind.KnowledgeInstitution => $"{Pick(random, "Living lab", "Onderzoeksproject", "Studentenproject")} {placeName}",

@@ -24,7 +24,12 @@ public sealed record NewCommitment(
 /// <summary>The exact text a participant confirms, with the hash to send back in the confirmation.</summary>
 public sealed record CommitmentTextView(string CommitmentId, int TermsVersion, CommitmentLevel Level, string Text, string TextHash);
 
-public sealed record ConfirmationRequest(string ConfirmedBy, string TextHash);
+/// <summary>
+/// A formal confirmation as sent to the API. <c>signedAt</c> (optional) is when the commitment was signed, e.g. on
+/// paper at a co-creation session, for a confirmation the support team enters later; without it, the confirmation is
+/// dated now.
+/// </summary>
+public sealed record ConfirmationRequest(string ConfirmedBy, string TextHash, DateTimeOffset? SignedAt = null);
 
 public sealed record UpgradeRequest(CommitmentTerms Terms, string ConfirmedBy, string TextHash);
 
@@ -69,7 +74,7 @@ public static class CommitmentEndpoints
 
         group.MapPost("/{id}/confirmation", Confirm)
             .WithName("ConfirmCommitment")
-            .WithSummary("Records the formal confirmation of a draft: who confirmed and the hash of the exact text confirmed.")
+            .WithSummary("Records the formal confirmation of a draft: who confirmed, the hash of the exact text confirmed and, optionally, signedAt: when the commitment was signed, e.g. on paper at a co-creation session (default now).")
             .AcceptsOperatorJson<ConfirmationRequest>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
@@ -143,17 +148,17 @@ public static class CommitmentEndpoints
             CommitmentText.Render(view.Terms), CommitmentText.Hash(view.Terms)));
     }
 
-    public static async Task<Ok<CommitmentView>> Confirm(string id, HttpContext context, IClusterClient orleans)
+    public static async Task<Ok<CommitmentView>> Confirm(string id, HttpContext context, IClusterClient orleans, TimeProvider clock)
     {
         var view = await RequireCommitment(orleans, id);
         var body = await JsonBody.ReadAsync<ConfirmationRequest>(context);
-        var errors = new InputRules.Errors();
+        var errors = InputRules.SignedAt(body.SignedAt, clock.GetUtcNow());
         CheckConfirmer(errors, body.ConfirmedBy, body.TextHash);
         if (errors.IsValid && view.Status == CommitmentStatus.Draft && !HashMatches(view.Terms, body.TextHash))
             errors.Add("textHash", $"Does not match the current text (version {view.TermsVersion}); read GET /api/commitments/{id}/text and confirm that.");
         if (!errors.IsValid)
             throw ApiProblems.Invalid(errors.ByField);
-        return TypedResults.Ok(await orleans.GetGrain<ICommitmentGrain>(id).Confirm(body.ConfirmedBy.Trim(), body.TextHash.Trim()));
+        return TypedResults.Ok(await orleans.GetGrain<ICommitmentGrain>(id).Confirm(body.ConfirmedBy.Trim(), body.TextHash.Trim(), body.SignedAt));
     }
 
     public static async Task<Ok<CommitmentView>> Upgrade(string id, HttpContext context, IClusterClient orleans)

@@ -48,6 +48,7 @@ public sealed class DemoHostingTests(ITestOutputHelper output) : IDisposable
 
         string cityBefore;
         int reportsBefore;
+        DateTimeOffset? signedBefore;
         using (var host = BuildHost(settings))
         {
             var started = Stopwatch.StartNew();
@@ -65,7 +66,10 @@ public sealed class DemoHostingTests(ITestOutputHelper output) : IDisposable
             var grains = host.Services.GetRequiredService<IGrainFactory>();
             var city = await AggregateProbe.SettledSnapshotAsync(grains, AggregateScope.Place("24062"), s => s.Totals.Commitments == LeuvenDemoPlan.CommitmentCount);
             cityBefore = DemoWorld.Fingerprint(city);
-            reportsBefore = (await grains.GetGrain<ICommitmentGrain>(LeuvenDemoPlan.SchoolResultCommitmentId).Get())!.Reports.Count;
+            var school = (await grains.GetGrain<ICommitmentGrain>(LeuvenDemoPlan.SchoolResultCommitmentId).Get())!;
+            reportsBefore = school.Reports.Count;
+            signedBefore = school.Confirmation?.ConfirmedAt;
+            Assert.True(signedBefore < school.CreatedAt.AddDays(-SigningTimeline.SpanDays + 1), $"signed {signedBefore}, entered {school.CreatedAt}");
             await host.StopAsync();
         }
 
@@ -81,7 +85,9 @@ public sealed class DemoHostingTests(ITestOutputHelper output) : IDisposable
             var grains = host.Services.GetRequiredService<IGrainFactory>();
             var city = await AggregateProbe.SettledSnapshotAsync(grains, AggregateScope.Place("24062"), s => s.Totals.Commitments == LeuvenDemoPlan.CommitmentCount);
             Assert.Equal(cityBefore, DemoWorld.Fingerprint(city));
-            Assert.Equal(reportsBefore, (await grains.GetGrain<ICommitmentGrain>(LeuvenDemoPlan.SchoolResultCommitmentId).Get())!.Reports.Count);
+            var school = (await grains.GetGrain<ICommitmentGrain>(LeuvenDemoPlan.SchoolResultCommitmentId).Get())!;
+            Assert.Equal(reportsBefore, school.Reports.Count);
+            Assert.Equal(signedBefore, school.Confirmation?.ConfirmedAt);
             await host.StopAsync();
         }
     }

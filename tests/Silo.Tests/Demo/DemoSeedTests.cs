@@ -2,6 +2,7 @@ using CivicContracting.Aggregation;
 using CivicContracting.Commitments;
 using CivicContracting.Goals;
 using CivicContracting.Participants;
+using CivicContracting.Places;
 using CivicContracting.Silo.Demo;
 
 namespace CivicContracting.Silo.Tests.Demo;
@@ -123,9 +124,13 @@ public sealed class DemoSeedTests(SeededTwiceFixture fixture) : IClassFixture<Se
         Assert.Equal(LeuvenPeople.SchoolDeArk, view.ParticipantId);
         Assert.Equal(CommitmentLevel.Result, view.Terms.Level);
         Assert.Equal((55.0, 80.0), (view.Terms.Target!.Baseline, view.Terms.Target.Target));
-        Assert.Contains("80 % of the trips to and from our school are made on foot or by bike", view.Terms.Title, StringComparison.Ordinal);
+        Assert.Contains("gebeurt 80 % van de verplaatsingen van en naar onze school te voet of met de fiets", view.Terms.Title, StringComparison.Ordinal);
         Assert.NotNull(view.Confirmation);
         Assert.Equal(LeuvenPeople.SchoolDeArk, view.Confirmation.ConfirmedBy);
+        // Signed at the pilot's co-creation session, long before it was entered.
+        var planned = Plan.Commitments.Single(c => c.Id == LeuvenDemoPlan.SchoolResultCommitmentId);
+        Assert.Equal(planned.SignedAt, view.Confirmation.ConfirmedAt);
+        Assert.True(view.Confirmation.ConfirmedAt < view.CreatedAt.AddDays(-500), $"signed {view.Confirmation.ConfirmedAt}, entered {view.CreatedAt}");
         Assert.Equal(CommitmentText.Hash(view.Terms), view.Confirmation.TextHash);
         Assert.Equal(CommitmentStatus.Active, view.Status);
         Assert.Equal(4, view.Reports.Count);
@@ -135,6 +140,43 @@ public sealed class DemoSeedTests(SeededTwiceFixture fixture) : IClassFixture<Se
         var objective = await fixture.SettledSnapshotAsync(AggregateScope.Goal(LeuvenContent.KesselLoObjectiveId(1)));
         Assert.True(objective.Totals.EngagedByLevel.GetValueOrDefault(CommitmentLevel.Result) >= 1);
         Assert.True(objective.Totals.ParticipantsByKind.GetValueOrDefault(ParticipantKind.School) >= 1);
+    }
+
+    [Fact]
+    public async Task Every_confirmed_commitment_carries_its_planned_signing_date_in_its_confirmation_and_contribution()
+    {
+        foreach (var planned in Plan.Commitments)
+        {
+            var grain = fixture.Grains.GetGrain<ICommitmentGrain>(planned.Id);
+            var view = await grain.Get();
+            var contribution = await grain.GetContribution();
+            Assert.NotNull(view);
+            Assert.NotNull(contribution);
+            if (planned.Outcome == CommitmentStatus.Draft)
+            {
+                Assert.Null(view.Confirmation);
+                Assert.Null(contribution.ConfirmedAt);
+                continue;
+            }
+            // An upgrade is confirmed when it is entered; the first confirmation keeps the signing date.
+            Assert.Equal(planned.SignedAt, contribution.ConfirmedAt);
+            Assert.Equal(planned.SignedAt, planned.UpgradeTo is null ? view.Confirmation!.ConfirmedAt : view.EarlierVersions[0].Confirmation!.ConfirmedAt);
+            Assert.All(view.Reports.Where(r => !r.ReportId.StartsWith("sim-", StringComparison.Ordinal)), r => Assert.True(r.ReportedAt > planned.SignedAt, $"{planned.Id} {r.ReportId}"));
+        }
+    }
+
+    [Fact]
+    public async Task The_stain_dates_its_first_engagement_at_the_pilot_session_in_Kessel_Lo_and_reaches_other_districts_later()
+    {
+        var pilot = Plan.Commitments.Single(c => c.Id == LeuvenDemoPlan.SchoolResultCommitmentId).SignedAt!.Value;
+
+        Assert.Equal(pilot, fixture.AfterSecond.CitySnapshot.Totals.FirstEngagementAt);
+        Assert.Equal(pilot, (await fixture.SettledSnapshotAsync(AggregateScope.Place(OilStain.KesselLoDistrictCode))).Totals.FirstEngagementAt);
+        foreach (var district in PlaceCatalog.Leuven.Districts.Where(d => d.Code != OilStain.KesselLoDistrictCode))
+        {
+            var first = (await fixture.SettledSnapshotAsync(AggregateScope.Place(district.Code))).Totals.FirstEngagementAt;
+            Assert.True(first > pilot.AddDays(60), $"{district.Name}: first engagement {first}, pilot {pilot}");
+        }
     }
 
     [Fact]
@@ -150,5 +192,30 @@ public sealed class DemoSeedTests(SeededTwiceFixture fixture) : IClassFixture<Se
         Assert.Equal(6, city.DistinctKinds);
         Assert.NotNull(city.MeanProgress);
         Assert.NotNull(city.Totals.FirstEngagementAt);
+    }
+}
+
+/// <summary>A cluster that holds the Kessel-Lo ambition as another edition of the demo defined it (other texts, e.g. the English ones of earlier versions).</summary>
+public sealed class OtherEditionFixture : DemoClusterFixture
+{
+    public SeedResult Result { get; private set; } = null!;
+
+    protected override async Task OnDeployedAsync()
+    {
+        var planned = NewSeeder().Plan().Goals.Single(g => g.Id == LeuvenContent.KesselLoAmbitionId);
+        await Grains.GetGrain<IGoalGrain>(planned.Id).Define(planned.Definition with { Description = "The shared vision for Kessel-Lo (an earlier edition)." });
+        Result = await NewSeeder().SeedAsync();
+    }
+}
+
+public sealed class DemoOtherEditionTests(OtherEditionFixture fixture) : IClassFixture<OtherEditionFixture>
+{
+    [Fact]
+    public async Task Data_of_another_edition_of_the_demo_is_left_as_it_is_without_a_failure_per_item()
+    {
+        Assert.Equal(0, fixture.Result.Failures);
+        Assert.True(fixture.Result.ChangedNothing, $"the seed acted on another edition's data: {fixture.Result}");
+        Assert.Null(await fixture.Grains.GetGrain<ICommitmentGrain>(LeuvenDemoPlan.SchoolResultCommitmentId).Get());
+        Assert.Null(await fixture.Grains.GetGrain<IGoalGrain>(LeuvenContent.CityAmbitionId).GetInfo());
     }
 }

@@ -40,7 +40,7 @@ public sealed record DemoWorld(
             var view = await grains.GetGrain<ICommitmentGrain>(id).Get();
             Assert.NotNull(view);
             states.Append(CultureInfo.InvariantCulture,
-                $"{id}:{view.Status}:{view.Terms.Level}:v{view.TermsVersion}:{view.Reports.Count} reports:{string.Join(",", view.Reports.Select(r => r.ReportId))}:{view.Confirmation?.TextHash}\n");
+                $"{id}:{view.Status}:{view.Terms.Level}:v{view.TermsVersion}:{view.Reports.Count} reports:{string.Join(",", view.Reports.Select(r => r.ReportId))}:{view.Confirmation?.TextHash}:{view.Confirmation?.ConfirmedAt:O}\n");
         }
 
         var city = await cluster.SettledSnapshotAsync(AggregateScope.Place("24062"), s => s.Totals.Commitments == commitmentIds.Count);
