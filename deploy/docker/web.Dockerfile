@@ -4,8 +4,16 @@
 #   docker build -f deploy/docker/web.Dockerfile -t civic-contracting/web:dev .
 # Port: 8080 HTTP (the API, /health/live, /health/ready).
 
+# ---- Node.js for the build stage only: src/Web/Web.csproj runs `npm ci` (package-lock.json) to install the
+# front-end packages (Leaflet) it copies into wwwroot/lib. The SDK image (Ubuntu 24.04) only packages Node.js 18,
+# so node and npm are taken from the official Node.js image; nothing of it ships. ----
+FROM node:22-bookworm-slim AS node
+
 # ---- build stage: the full SDK, never shipped ----
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+COPY --from=node /usr/local/bin/node /usr/local/bin/node
+COPY --from=node /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/npm
+RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm && node --version && npm --version
 WORKDIR /src
 
 # Restore first, from the project files only, so the package layer is reused until a project file changes.
@@ -22,6 +30,7 @@ COPY src/Grains/ src/Grains/
 COPY src/Silo/ src/Silo/
 COPY src/Web/ src/Web/
 COPY deploy/ deploy/
+# The publish runs `npm ci` in src/Web (node_modules is not in the build context) and ships wwwroot with Leaflet.
 RUN dotnet publish src/Web/Web.csproj -c Release --no-restore -o /app /p:UseAppHost=false
 
 # ---- runtime stage: ASP.NET Core runtime only ----

@@ -1,0 +1,189 @@
+/*
+ * Civic Contracting — live figures.
+ *
+ * When <body data-live-url="/api/live"> is set, opens ONE server-sent-events connection and, for every "change"
+ * event (JSON {scope, version, snapshot}) newer than the last one seen for its scope:
+ *   - updates every element with data-live-field="<dot.path into snapshot>" whose data-live-scope (its own, or the
+ *     nearest ancestor's) is the change's scope, e.g. data-live-scope="place:24062" data-live-field="totals.engagedCommitments";
+ *     data-live-format: "number" (default), "percent" (0..1), "decimal", "date", "datetime";
+ *     <progress>/<meter> get .value; data-live-css-var="--name" also sets that custom property to the raw value;
+ *     data-live-empty="…" is shown for a null value (default "–");
+ *   - briefly adds the class "live-updated" to elements whose text changed;
+ *   - dispatches document 'civic:change' (detail: the change).
+ * [data-live-status] shows data-text-connecting / data-text-live / data-text-offline and gets data-state
+ * connecting|live|offline. window.civicLive.latest holds the newest change per scope (for scripts loaded later).
+ * Without JavaScript the page keeps the figures it was rendered with.
+ */
+(() => {
+  'use strict';
+
+  const body = document.body;
+  const url = body && body.dataset.liveUrl;
+  const lang = document.documentElement.lang || 'nl-BE';
+  const latest = new Map();
+  const versions = new Map();
+  const formats = new Map();
+  const statusElements = () => document.querySelectorAll('[data-live-status]');
+  window.civicLive = { latest, state: 'offline' };
+
+  function setStatus(state) {
+    window.civicLive.state = state;
+    for (const el of statusElements()) {
+      const text = el.getAttribute('data-text-' + state);
+      el.dataset.state = state;
+      if (text !== null && el.textContent !== text) el.textContent = text;
+    }
+    document.dispatchEvent(new CustomEvent('civic:live-status', { detail: { state } }));
+  }
+
+  if (!url || typeof window.EventSource !== 'function') {
+    setStatus('offline');
+    return;
+  }
+
+  function formatter(kind) {
+    let f = formats.get(kind);
+    if (f) return f;
+    switch (kind) {
+      case 'percent': f = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 }); break;
+      case 'decimal': f = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 }); break;
+      case 'date': f = new Intl.DateTimeFormat(lang, { dateStyle: 'medium' }); break;
+      case 'datetime': f = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }); break;
+      default: f = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }); break;
+    }
+    formats.set(kind, f);
+    return f;
+  }
+
+  /** The value at a dot path; a key missing from an existing object (e.g. a kind nobody has yet) counts as 0. */
+  function resolve(snapshot, path) {
+    let value = snapshot;
+    const parts = path.split('.');
+    for (let i = 0; i < parts.length; i++) {
+      if (value === null || typeof value !== 'object') return undefined;
+      if (!(parts[i] in value)) return i === parts.length - 1 ? 0 : undefined;
+      value = value[parts[i]];
+    }
+    return value;
+  }
+
+  function format(value, kind, el) {
+    if (value === null) return el.getAttribute('data-live-empty') ?? '–';
+    if (kind === 'date' || kind === 'datetime') {
+      const time = Date.parse(value);
+      return Number.isFinite(time) ? formatter(kind).format(time) : String(value);
+    }
+    if (typeof value === 'number') return formatter(kind || 'number').format(value);
+    return String(value);
+  }
+
+  function flash(el) {
+    el.classList.remove('live-updated');
+    // Restart the animation when two changes come in quick succession.
+    void el.offsetWidth;
+    el.classList.add('live-updated');
+    clearTimeout(el._liveTimer);
+    el._liveTimer = setTimeout(() => el.classList.remove('live-updated'), 1500);
+  }
+
+  function update(el, snapshot) {
+    const field = el.getAttribute('data-live-field');
+    if (!field) return;
+    const value = resolve(snapshot, field);
+    if (value === undefined) return;
+    const cssVar = el.getAttribute('data-live-css-var');
+    if (cssVar && typeof value === 'number') el.style.setProperty(cssVar, String(value));
+    if (el instanceof HTMLProgressElement || el instanceof HTMLMeterElement) {
+      const number = typeof value === 'number' ? value : 0;
+      if (el.value !== number) {
+        el.value = number;
+        flash(el);
+      }
+      return;
+    }
+    const text = format(value, el.getAttribute('data-live-format'), el);
+    if (el.textContent !== text) {
+      el.textContent = text;
+      flash(el);
+    }
+  }
+
+  function apply(change) {
+    const selector = '[data-live-scope="' + CSS.escape(change.scope) + '"]';
+    for (const scoped of document.querySelectorAll(selector)) {
+      update(scoped, change.snapshot);
+      // Fields inside a scope element that have no scope of their own.
+      for (const inner of scoped.querySelectorAll('[data-live-field]:not([data-live-scope])')) {
+        if (inner.parentElement.closest('[data-live-scope]') === scoped) update(inner, change.snapshot);
+      }
+    }
+  }
+
+  function onChange(event) {
+    let change;
+    try {
+      change = JSON.parse(event.data);
+    } catch {
+      return;
+    }
+    if (!change || typeof change.scope !== 'string' || !change.snapshot) return;
+    // Versions are 64-bit integers, beyond a double's exact range: compare the digits as sent.
+    const digits = /"version"\s*:\s*(\d+)/.exec(event.data);
+    const version = digits ? BigInt(digits[1]) : BigInt(Math.trunc(Number(change.version) || 0));
+    const known = versions.get(change.scope);
+    if (known !== undefined && known >= version) return;
+    versions.set(change.scope, version);
+    latest.set(change.scope, change);
+    apply(change);
+    document.dispatchEvent(new CustomEvent('civic:change', { detail: change }));
+  }
+
+  // EventSource reconnects by itself after a dropped connection (its retry delay, a few seconds). When it gives up
+  // (an HTTP error, a wrong content type) it is CLOSED: then reopen with a growing delay, so nothing spins.
+  let source = null;
+  let retryDelay = 2000;
+  let retryTimer = 0;
+
+  function open() {
+    clearTimeout(retryTimer);
+    if (source) return;
+    setStatus('connecting');
+    source = new EventSource(url);
+    source.addEventListener('change', onChange);
+    source.addEventListener('ready', () => {
+      retryDelay = 2000;
+      setStatus('live');
+      document.dispatchEvent(new CustomEvent('civic:live-ready'));
+    });
+    source.addEventListener('open', () => setStatus('connecting'));
+    source.addEventListener('error', () => {
+      if (!source) return;
+      if (source.readyState === EventSource.CLOSED) {
+        close();
+        setStatus('offline');
+        retryTimer = setTimeout(open, retryDelay);
+        retryDelay = Math.min(retryDelay * 2, 60000);
+      } else {
+        setStatus('connecting');
+      }
+    });
+  }
+
+  function close() {
+    if (source) {
+      source.close();
+      source = null;
+    }
+  }
+
+  // An open connection keeps the page out of the back/forward cache: close it when leaving, reopen when shown again.
+  window.addEventListener('pagehide', () => {
+    clearTimeout(retryTimer);
+    close();
+  });
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted) open();
+  });
+
+  open();
+})();
