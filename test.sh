@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, with its own set-up: the one command the README gives and .ci/run calls.
-# The tests need the .NET 10 SDK and PostgreSQL's server binaries (Debian package 'postgresql', 15 on Debian 12): the PostgreSQL
-# storage tests run their own private server with initdb/pg_ctl on a free loopback port, so nothing has to be
-# started here; the binaries are installed when missing (as root, through apt-get).
+# The tests need the .NET 10 SDK, PostgreSQL's server binaries (Debian package 'postgresql', 15 on Debian 12) and Chromium
+# (Debian package 'chromium'): the PostgreSQL storage tests run their own private server with initdb/pg_ctl on a free
+# loopback port and the browser tests start their own headless Chromium, so nothing has to be started here; the
+# packages are installed when missing (as root, through apt-get).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -11,19 +12,36 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 2
 fi
 
-# Any /usr/lib/postgresql/<version>/bin will do (the fixture takes the newest); Debian 12 ships 15.
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+# System packages the tests need, installed together (one apt-get update) when missing, as root through apt-get:
+# - PostgreSQL's server binaries: any /usr/lib/postgresql/<version>/bin will do (the fixture takes the newest); Debian 12 ships 15.
+# - Chromium for the browser tests of the public site (tests/Site.Tests drive /usr/bin/chromium through Playwright;
+#   Playwright never downloads a browser of its own here).
+have_postgresql() { ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }
+have_chromium() { [ -x /usr/bin/chromium ]; }
+missing=()
+have_postgresql || missing+=(postgresql)
+have_chromium || missing+=(chromium)
+if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "test.sh: installing PostgreSQL (Debian package postgresql) for the PostgreSQL storage tests"
+    echo "test.sh: installing ${missing[*]} (Debian packages) for the PostgreSQL storage tests and the browser tests"
     apt-get update
-    DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
+    DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
   else
-    echo "test.sh: the PostgreSQL storage tests need PostgreSQL's server binaries (initdb, pg_ctl under /usr/lib/postgresql/<version>/bin)." >&2
-    echo "          Install them as root: apt-get install postgresql, then run ./test.sh again." >&2
+    for package in "${missing[@]}"; do
+      case "$package" in
+        postgresql) echo "test.sh: the PostgreSQL storage tests need PostgreSQL's server binaries (initdb, pg_ctl under /usr/lib/postgresql/<version>/bin)." >&2 ;;
+        chromium) echo "test.sh: the browser tests of the public site (tests/Site.Tests) need Chromium at /usr/bin/chromium." >&2 ;;
+      esac
+    done
+    echo "          Install them as root: apt-get install ${missing[*]}, then run ./test.sh again." >&2
     exit 2
   fi
-  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  if ! have_postgresql; then
     echo "test.sh: PostgreSQL was installed but no /usr/lib/postgresql/<version>/bin/initdb was found." >&2
+    exit 2
+  fi
+  if ! have_chromium; then
+    echo "test.sh: Chromium was installed but /usr/bin/chromium was not found." >&2
     exit 2
   fi
 fi

@@ -100,7 +100,9 @@ namespace CivicContracting.Web
             builder.Services.AddHostedService<SiteDataSync>();
             builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
             // Named explicitly: when tests or benchmarks host the app, the entry assembly is theirs, not this one.
-            builder.Services.AddRazorPages().AddApplicationPart(typeof(CivicContractingWebApp).Assembly);
+            builder.Services.AddRazorPages(o => o.Conventions.AddFolderApplicationModelConvention("/", SiteCaching.Apply))
+                .AddApplicationPart(typeof(CivicContractingWebApp).Assembly);
+            builder.Services.AddOutputCache(SiteCaching.Configure);
             builder.Services.AddCivicContractingLive();
             builder.Services.AddOpenApi(OpenApiSetup.Configure);
             var health = builder.Services.AddHealthChecks();
@@ -119,6 +121,7 @@ namespace CivicContracting.Web
             app.UseStaticFiles();
             // After the error handlers, so that re-executing a request for the error page routes it again.
             app.UseRouting();
+            app.UseOutputCache();
             app.UseAuthentication();
             app.UseAuthorization();
 

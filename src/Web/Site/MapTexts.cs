@@ -7,7 +7,18 @@ namespace CivicContracting.Web.Site;
 public static class MapTexts
 {
     /// <summary>The keys map.js reads; each is "MapJs.{key}" in Resources/SiteText.resx.</summary>
-    public static readonly string[] Keys = [];
+    public static readonly string[] Keys =
+    [
+        "mapLabel", "loading", "loadError", "legendIntensity", "legendIntensityPer1000", "legendKinds",
+        "legendSize", "legendFilter", "legendSources", "classUpTo", "classAbove", "commitmentOne",
+        "commitmentOther", "participantOne", "participantOther", "resident", "residentOne", "residentOther",
+        "school", "schoolOne", "schoolOther", "business", "businessOne", "businessOther",
+        "organisation", "organisationOne", "organisationOther", "city", "cityOne", "cityOther",
+        "knowledgeInstitution", "knowledgeInstitutionOne", "knowledgeInstitutionOther", "summary", "summaryNone", "summaryAt",
+        "layerNeighbourhoods", "layerGlyphs", "layerDistricts", "layerTiles", "layers", "zoomIn",
+        "zoomOut", "attributionShort", "replayHeading", "replayPlay", "replayPause", "replayTime",
+        "replayNow", "replayLive", "replayLoading", "replayError",
+    ];
 
     public static string Json(IStringLocalizer t) =>
         JsonSerializer.Serialize(Keys.ToDictionary(key => key, key => t["MapJs." + key].Value));

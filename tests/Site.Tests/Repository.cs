@@ -1,0 +1,17 @@
+namespace CivicContracting.Site.Tests;
+
+public static class Repository
+{
+    /// <summary>The repository root: the nearest folder above the test binaries that holds CivicContracting.sln.</summary>
+    public static string Root { get; } = FindRoot();
+
+    private static string FindRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "CivicContracting.sln")))
+                return folder.FullName;
+        }
+        throw new InvalidOperationException($"No CivicContracting.sln above {AppContext.BaseDirectory}.");
+    }
+}
