@@ -54,10 +54,14 @@ public sealed partial class SiteDataSync(
                 }
 
                 // Wait for a pushed change (the list is stale) or the repair, then give changes a moment to gather.
+                // A big city makes the reload itself slow: never spend more than a tenth of the time reloading.
                 var untilRepair = nextRepair - clock.GetUtcNow();
                 if (untilRepair > TimeSpan.Zero)
                     await listStale.WaitAsync(untilRepair, stoppingToken);
-                await Task.Delay(options.Value.ListRefreshInterval, clock, stoppingToken);
+                var gap = options.Value.ListRefreshInterval;
+                if (_lastReload * 10 > gap)
+                    gap = _lastReload * 10;
+                await Task.Delay(gap, clock, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -115,13 +119,17 @@ public sealed partial class SiteDataSync(
         data.ReplaceGoals(infos.OfType<GoalInfo>());
     }
 
+    private TimeSpan _lastReload;
+
     private async Task ReloadContributionsAsync()
     {
+        var started = clock.GetTimestamp();
         var takenAt = clock.GetUtcNow();
         var city = AggregateScope.Place(PlaceCatalog.CityCode);
         var shards = await Task.WhenAll(Enumerable.Range(0, AggregateScope.ShardCount)
             .Select(i => orleans.GetGrain<IContributionShardGrain>(i).GetContributions(city)));
         data.ReplaceContributions(new ContributionIndex(shards.SelectMany(s => s), takenAt));
+        _lastReload = clock.GetElapsedTime(started);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Public site data loaded: {Goals} goals, {Commitments} commitments")]
