@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The PostgreSQL benchmark (issue 3, section 6) in one command: builds benchmarks/PostgresBenchmark in Release and runs
 # it. The program starts its own private PostgreSQL server (initdb + pg_ctl in a temp folder, a free loopback port,
-# fsync=on, synchronous_commit=on), runs `pgbench -i` and `pgbench -N` against it, then the real web app co-hosting
-# its silo on the PostgreSql profile against the same server, and stops and removes the server at the end.
-# Options go to the program (also as BENCH_* environment variables), e.g.
-#   benchmarks/run-postgres-benchmark.sh --concurrency 8 --high-concurrency 64 --duration 15 --commitments 5000 --rate 1000
-# Takes about 3–4 minutes with the defaults. Not a test: it prints figures and exits 0 unless something broke.
+# fsync=on, synchronous_commit=on; the same server class as tests/Silo.Tests), runs `pgbench -i` and `pgbench -N`
+# against it, then the real web app co-hosting its silo on the PostgreSql profile against the same server with group
+# commit and without it, then on the Memory profile (the ceiling without a database), and stops and removes the
+# server at the end. Options go to the program (also as BENCH_* environment variables), e.g.
+#   benchmarks/run-postgres-benchmark.sh --concurrency 8 --high-concurrency 64 --duration 10 --commitments 5000 --rate 1000 \
+#       --visibility-duration 15 --configs groupcommit,sync,memory
+# Takes about 4–5 minutes with the defaults. Not a test: it prints figures and exits 0 unless something broke.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -1,13 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
-using CivicContracting.Aggregation;
+using System.Net.ServerSentEvents;
+using System.Text.Json;
 using CivicContracting.Commitments;
 using CivicContracting.Goals;
 using CivicContracting.Participants;
 using CivicContracting.Places;
 using CivicContracting.PostgresBenchmark;
 using CivicContracting.ProgressBenchmark;
+using CivicContracting.Silo.Storage;
+using CivicContracting.Silo.Tests.PostgreSql;
 using CivicContracting.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -16,182 +19,242 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-// Durable progress reports/s on the PostgreSql storage profile, compared in one run with `pgbench -N` against the
-// same private PostgreSQL server (fsync=on, synchronous_commit=on). Not a test: it prints figures.
+// Durable progress reports/s on the PostgreSql storage profile, with group commit (Storage:GroupCommit=true, the
+// default) and without it (every grain write commits synchronously), compared in one run with `pgbench -N` against
+// the same private PostgreSQL server (fsync=on, synchronous_commit=on), and with a ceiling: the same load on the
+// Memory profile (no database at all), which shows what HTTP, Orleans and the CPU of this machine allow. Then a paced
+// load with group commit, timing each acknowledged probe report until its aggregate change arrives at a client
+// subscribed to the web host's server-sent events (GET /api/live). Not a test: it prints figures.
 // Usage (every option also as an environment variable, e.g. BENCH_CONCURRENCY=8):
-//   benchmarks/run-postgres-benchmark.sh [--concurrency 8] [--high-concurrency 64] [--duration 15]
-//       [--commitments 5000] [--participants 1000] [--goals 4] [--rate 1000] [--visibility-duration 20]
-//       [--max-pool-size 20] [--warmup 3]
+//   benchmarks/run-postgres-benchmark.sh [--concurrency 8] [--high-concurrency 64] [--duration 10] [--warmup 2]
+//       [--commitments 5000] [--participants 1000] [--goals 4] [--rate 1000] [--visibility-duration 15]
+//       [--max-pool-size 20] [--configs groupcommit,sync,memory]
 var settings = BenchmarkSettings.Parse(args);
 var concurrencies = settings.HighConcurrency > settings.Concurrency ? new[] { settings.Concurrency, settings.HighConcurrency } : [settings.Concurrency];
-Console.WriteLine($"PostgreSQL benchmark — {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss} UTC; {Environment.ProcessorCount} cores, server GC {System.Runtime.GCSettings.IsServerGC}; load average before start: {LoadAverage()}");
-Console.WriteLine($"Settings: concurrency {string.Join(" and ", concurrencies)}; {settings.Duration.TotalSeconds:N0} s per measurement (+{settings.Warmup.TotalSeconds:N0} s warm-up); {settings.Commitments:N0} result commitments of {settings.Participants:N0} participants, {settings.Goals} goals; Storage:MaxPoolSize {settings.MaxPoolSize}");
+var total = Stopwatch.StartNew();
+Console.WriteLine($"PostgreSQL benchmark — {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss} UTC; {Environment.ProcessorCount} cores, server GC {System.Runtime.GCSettings.IsServerGC}; load average before start: {Machine.LoadAverage()}");
+Console.WriteLine($"Settings: concurrency {string.Join(" and ", concurrencies)}; {settings.Duration.TotalSeconds:N0} s per measurement (+{settings.Warmup.TotalSeconds:N0} s warm-up); {settings.Commitments:N0} result commitments of {settings.Participants:N0} participants, {settings.Goals} goals; Storage:MaxPoolSize {settings.MaxPoolSize}; configurations {string.Join(", ", settings.Configs.Select(c => c.Key))}");
 
-await using var server = new PostgreSqlServer(maxConnections: Math.Max(100, settings.HighConcurrency + settings.MaxPoolSize + 20));
-await server.StartAsync();
-Console.WriteLine($"PostgreSQL {await server.VersionAsync()} at 127.0.0.1:{server.Port} ({server.Root}); fsync=on, synchronous_commit=on, max_connections={server.MaxConnections}");
-
-// 1. pgbench -N on a scratch database of the same server, at every concurrency our load uses.
-await server.CreateDatabaseAsync("pgbench_scratch");
-await server.PgBenchAsync(["-i", "-q", "pgbench_scratch"]);
+var server = new PostgreSqlServer { MaxConnections = Math.Max(100, settings.HighConcurrency + settings.MaxPoolSize + 20) };
+var results = new List<Measured>();
 var pgbench = new Dictionary<int, PgBenchResult>();
-foreach (var c in concurrencies)
-{
-    var result = await server.PgBenchRunAsync("pgbench_scratch", c, settings.Duration);
-    pgbench[c] = result;
-    Console.WriteLine($"pgbench -N -c {c} -j 2 -T {settings.Duration.TotalSeconds:N0}: {result.Tps:N0} TPS, average latency {result.LatencyMs:N2} ms ({result.Transactions:N0} transactions)");
-}
-
-// 2. The real web app, co-hosting its silo, on the PostgreSql profile against a database of the same server.
-var database = await server.CreateDatabaseAsync("civic_bench");
-const string Token = "benchmark-operator-token-0123456789";
-var counter = new CountingLoggerProvider();
-var webArgs = new Dictionary<string, string>
-{
-    ["urls"] = "http://127.0.0.1:0",
-    ["Storage:Profile"] = "PostgreSql",
-    ["Storage:ConnectionString"] = database,
-    ["Storage:MaxPoolSize"] = settings.MaxPoolSize.ToString(CultureInfo.InvariantCulture),
-    ["Storage:ExpectedHosts"] = "1",
-    ["Demo:Seed"] = "false",
-    ["Demo:Simulate"] = "false",
-    // The dashboard profiles every grain call; production web hosts (client mode) do not run it.
-    ["Operations:Dashboard"] = "false",
-    ["Api:OperatorToken"] = Token,
-    ["Orleans:Mode"] = "CoHosted",
-    ["Orleans:ClusterId"] = "bench-" + Guid.NewGuid().ToString("N")[..8],
-    ["Orleans:SiloPort"] = PostgreSqlServer.FreePort().ToString(CultureInfo.InvariantCulture),
-    ["Orleans:GatewayPort"] = PostgreSqlServer.FreePort().ToString(CultureInfo.InvariantCulture),
-    ["Logging:LogLevel:Default"] = "Warning",
-    ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
-    ["Logging:LogLevel:CivicContracting"] = "Warning",
-};
-var app = CivicContractingWebApp.Build([.. webArgs.Select(s => $"--{s.Key}={s.Value}")], builder =>
-{
-    // Count warnings (Orleans' long/blocked turns above all) instead of printing them between the figures.
-    builder.Logging.ClearProviders();
-    builder.Logging.AddProvider(counter);
-});
-var started = Stopwatch.StartNew();
-await app.StartAsync();
-var baseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-Console.WriteLine($"Web app (co-hosted silo, Storage:Profile=PostgreSql) started in {started.Elapsed.TotalSeconds:N1} s at {baseAddress}");
-var grains = app.Services.GetRequiredService<IClusterClient>();
-var results = new List<(string Path, int Concurrency, RunResult Result)>();
 VisibilityResult? visibility = null;
+List<string[]> grainState = [];
 try
 {
-    var setup = Stopwatch.StartNew();
-    await Setup.RunAsync(grains, settings);
-    setup.Stop();
-    Console.WriteLine($"Setup through the grains: {settings.Participants:N0} participants and {settings.Commitments:N0} confirmed result commitments (+1 probe) in {setup.Elapsed.TotalSeconds:N1} s ({(settings.Participants + 2.0 * settings.Commitments) / setup.Elapsed.TotalSeconds:N0} grain calls/s)");
+    await server.InitializeAsync();
+    Console.WriteLine($"PostgreSQL {await server.VersionAsync()} at 127.0.0.1:{server.Port} ({server.Root}); fsync=on, synchronous_commit=on, max_connections={server.MaxConnections}");
 
-    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Math.Max(settings.HighConcurrency, 256), PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+    // 1. pgbench -N on a scratch database of the same server, at every concurrency our load uses.
+    await server.CreateDatabaseAsync("pgbench_scratch");
+    await server.PgBenchAsync(["-i", "-q", "pgbench_scratch"]);
+    foreach (var c in concurrencies)
     {
-        BaseAddress = baseAddress,
-        Timeout = TimeSpan.FromSeconds(60),
-    };
-    http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
-    var paths = new (string Name, Func<string, ProgressReport, Task> Send)[]
-    {
-        ("HTTP API", (id, report) => Load.PostAsync(http, id, report)),
-        ("Orleans client", (id, report) => grains.GetGrain<ICommitmentGrain>(id).ReportProgress(report)),
-    };
-    var measurement = 0;
-    foreach (var concurrency in concurrencies)
-    {
-        foreach (var (name, send) in paths)
-        {
-            var prefix = $"m{measurement++}-";
-            if (settings.Warmup > TimeSpan.Zero)
-                await Load.ClosedLoopAsync(send, settings, concurrency, settings.Warmup, prefix + "w");
-            await Task.Delay(TimeSpan.FromSeconds(1.5));
-            var before = await server.CountersAsync("civic_bench");
-            counter.Reset();
-            var result = await Load.ClosedLoopAsync(send, settings, concurrency, settings.Duration, prefix + "r");
-            counter.Stop();
-            await Task.Delay(TimeSpan.FromSeconds(1.5));
-            var after = await server.CountersAsync("civic_bench");
-            result = result with { Warnings = counter.Total, LongTurns = counter.LongTurns, Commits = after.Commits - before.Commits, WalSyncs = after.WalSyncs - before.WalSyncs, Rows = after.Rows - before.Rows, WalBytes = after.WalBytes - before.WalBytes };
-            results.Add((name, concurrency, result));
-            Console.WriteLine($"  measured {name,-14} c={concurrency,-3}: {result.PerSecond,7:N0} reports/s, p50 {result.P(0.5),6:N1} ms, p99 {result.P(0.99),7:N1} ms, {result.Failed:N0} failed, {result.Warnings:N0} warnings; PostgreSQL {result.CommitsPerReport:N2} commits, {result.RowsPerReport:N2} rows written, {result.WalBytesPerReport / 1024:N1} KiB WAL and {result.WalSyncsPerReport:N2} WAL fsyncs per report (incl. warm-up tail and background writes); CPU {result.CpuCores:N2} of {Environment.ProcessorCount} cores (this process), load avg {LoadAverage()}");
-            foreach (var (error, count) in result.Errors.OrderByDescending(e => e.Value).Take(3))
-                Console.WriteLine($"    error {count:N0}×: {error}");
-        }
+        var result = await server.PgBenchRunAsync("pgbench_scratch", c, settings.Duration);
+        pgbench[c] = result;
+        Console.WriteLine($"pgbench -N -c {c} -j 2 -T {settings.Duration.TotalSeconds:N0}: {result.Tps:N0} TPS, average latency {result.LatencyMs:N2} ms ({result.Transactions:N0} transactions)");
     }
 
-    // 3. From acknowledged report to the change being visible in the goal's aggregate grain, under a paced load.
-    if (settings.VisibilityDuration > TimeSpan.Zero)
+    // 2. The real web app, co-hosting its silo, once per configuration, each on a fresh database of the same server.
+    var measurement = 0;
+    foreach (var config in settings.Configs)
     {
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
-        var before = await server.CountersAsync("civic_bench");
-        counter.Reset();
-        visibility = await Visibility.RunAsync(grains, paths[0].Send, settings);
-        counter.Stop();
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
-        var after = await server.CountersAsync("civic_bench");
-        visibility = visibility with { Warnings = counter.Total, Load = visibility.Load with { Commits = after.Commits - before.Commits, WalSyncs = after.WalSyncs - before.WalSyncs, Rows = after.Rows - before.Rows, WalBytes = after.WalBytes - before.WalBytes } };
-        Console.WriteLine($"  measured visibility: {visibility.Probes:N0} probes under {visibility.AchievedRate:N0} reports/s through the HTTP API (target {settings.Rate:N0}/s)");
+        var run = await Run.ConfigurationAsync(server, config, settings, concurrencies, () => measurement++,
+            withVisibility: config.Key == BenchmarkConfig.GroupCommit.Key && settings.VisibilityDuration > TimeSpan.Zero);
+        results.AddRange(run.Measured);
+        visibility ??= run.Visibility;
+        if (config.Key == BenchmarkConfig.GroupCommit.Key)
+        {
+            // Where the writes went: grain state sizes per grain type.
+            grainState = await server.QueryAsync(config.Database,
+                "SELECT GrainTypeString, count(*), round(avg(octet_length(PayloadBinary))), max(octet_length(PayloadBinary)), sum(Version) FROM OrleansStorage GROUP BY 1 ORDER BY 5 DESC LIMIT 6;");
+        }
     }
 }
 finally
 {
-    var stopping = Stopwatch.StartNew();
-    await app.StopAsync();
-    await app.DisposeAsync();
     NpgsqlConnection.ClearAllPools();
-    Console.WriteLine($"Web app stopped in {stopping.Elapsed.TotalSeconds:N1} s.");
+    await server.DisposeAsync();
 }
 
-// Where the writes went: grain state sizes per grain type and row writes per table (TOAST chunks included).
-Console.WriteLine("Grain state in PostgreSQL after the run (grain type: rows, average and largest payload, writes since creation = sum of Version):");
-foreach (var row in await server.QueryAsync("civic_bench",
-    "SELECT GrainTypeString, count(*), round(avg(octet_length(PayloadBinary))), max(octet_length(PayloadBinary)), sum(Version) FROM OrleansStorage GROUP BY 1 ORDER BY 5 DESC;"))
-    Console.WriteLine($"  {row[0],-40} {row[1],7} rows, avg {row[2],7} B, max {row[3],8} B, {row[4],9} writes");
-Console.WriteLine("Row writes per table over the whole run (inserted + updated + deleted; pg_toast_* are the out-of-line chunks of large payloads):");
-foreach (var row in await server.QueryAsync("civic_bench",
-    "SELECT relname, n_tup_ins, n_tup_upd, n_tup_del, n_tup_hot_upd FROM pg_stat_all_tables WHERE n_tup_ins + n_tup_upd + n_tup_del > 1000 ORDER BY n_tup_ins + n_tup_upd + n_tup_del DESC LIMIT 6;"))
-    Console.WriteLine($"  {row[0],-24} inserted {row[1],9}, updated {row[2],9} (HOT {row[4]}), deleted {row[3],9}");
+if (grainState.Count > 0)
+{
+    Console.WriteLine("Grain state in PostgreSQL after the group-commit run (grain type: rows, average and largest payload, writes since creation = sum of Version):");
+    foreach (var row in grainState)
+        Console.WriteLine($"  {row[0],-40} {row[1],7} rows, avg {row[2],7} B, max {row[3],8} B, {row[4],9} writes");
+}
 
-// 4. The figures.
+// 3. The figures.
 Console.WriteLine();
-Console.WriteLine("=== Results (durable: every report acknowledged only after its PostgreSQL commit; fsync=on, synchronous_commit=on) ===");
+Console.WriteLine("=== Results (durable: a report is acknowledged only after its PostgreSQL commit is flushed; fsync=on, synchronous_commit=on on the server) ===");
 foreach (var c in concurrencies)
     Console.WriteLine($"pgbench -N  c={c,-3}: {pgbench[c].Tps,7:N0} TPS   (average latency {pgbench[c].LatencyMs:N2} ms)");
-Console.WriteLine($"{"path",-16} {"c",4} {"reports/s",10} {"× pgbench -N",13} {"p50 ms",8} {"p99 ms",8} {"max ms",8} {"failed",7} {"warnings",9} {"commits/rep",12} {"rows/rep",9} {"WAL KiB/rep",12} {"fsyncs/rep",11}");
-foreach (var (path, c, r) in results)
-    Console.WriteLine($"{path,-16} {c,4} {r.PerSecond,10:N0} {r.PerSecond / pgbench[c].Tps,12:N2}× {r.P(0.5),8:N1} {r.P(0.99),8:N1} {r.P(1.0),8:N1} {r.Failed,7:N0} {r.Warnings,9:N0} {r.CommitsPerReport,12:N2} {r.RowsPerReport,9:N2} {r.WalBytesPerReport / 1024,12:N1} {r.WalSyncsPerReport,11:N2}");
-var best = results.MaxBy(r => r.Result.PerSecond);
-Console.WriteLine($"Aim: durable reports/s ≥ 5× pgbench -N TPS at the same concurrency — best measured {best.Result.PerSecond / pgbench[best.Concurrency].Tps:N2}× ({best.Path}, c={best.Concurrency}): {(best.Result.PerSecond >= 5 * pgbench[best.Concurrency].Tps ? "MET" : "NOT MET")}.");
+Console.WriteLine($"{"configuration",-24} {"path",-15} {"c",4} {"reports/s",10} {"×pgbench",9} {"×ceiling",9} {"p50 ms",7} {"p99 ms",7} {"max ms",7} {"failed",6} {"warn",5} {"commits/rep",11} {"fsyncs/rep",10} {"WAL KiB/rep",11} {"writes/barrier",14}");
+foreach (var m in results)
+{
+    var r = m.Result;
+    var ceiling = results.FirstOrDefault(x => x.Config.Key == BenchmarkConfig.Memory.Key && x.Path == m.Path && x.Concurrency == m.Concurrency);
+    var database = m.Config.Profile == StorageProfiles.PostgreSql;
+    Console.WriteLine($"{m.Config.Label,-24} {m.Path,-15} {m.Concurrency,4} {r.PerSecond,10:N0} {r.PerSecond / pgbench[m.Concurrency].Tps,8:N2}× {(ceiling is null ? "—" : (r.PerSecond / ceiling.Result.PerSecond).ToString("N2", CultureInfo.InvariantCulture) + "×"),9} {r.P(0.5),7:N1} {r.P(0.99),7:N1} {r.P(1.0),7:N1} {r.Failed,6:N0} {r.Warnings,5:N0} {(database ? r.CommitsPerReport.ToString("N2", CultureInfo.InvariantCulture) : "—"),11} {(database ? r.WalSyncsPerReport.ToString("N2", CultureInfo.InvariantCulture) : "—"),10} {(database ? (r.WalBytesPerReport / 1024).ToString("N1", CultureInfo.InvariantCulture) : "—"),11} {(r.Barriers > 0 ? ((double)r.BarrierWaits / r.Barriers).ToString("N1", CultureInfo.InvariantCulture) : "—"),14}");
+}
+Console.WriteLine("(commits/rep and fsyncs/rep include the warm-up tail and background writes; fsyncs are the whole server's WAL syncs; writes/barrier = grain storage waits released per group-commit barrier transaction.)");
+foreach (var config in settings.Configs.Where(c => c.Profile == StorageProfiles.PostgreSql))
+{
+    var mine = results.Where(r => r.Config.Key == config.Key).ToList();
+    if (mine.Count == 0)
+        continue;
+    var best = mine.MaxBy(r => r.Result.PerSecond / pgbench[r.Concurrency].Tps)!;
+    var ratio = best.Result.PerSecond / pgbench[best.Concurrency].Tps;
+    Console.WriteLine($"Aim: durable reports/s ≥ 5× pgbench -N TPS at the same concurrency — {config.Label}: best {ratio:N2}× ({best.Path}, c={best.Concurrency}, {best.Result.PerSecond:N0}/s): {(ratio >= 5 ? "MET" : "NOT MET")}.");
+}
+var ceilings = results.Where(r => r.Config.Key == BenchmarkConfig.Memory.Key).ToList();
+if (ceilings.Count > 0)
+{
+    var top = ceilings.MaxBy(r => r.Result.PerSecond)!;
+    var reachable = top.Result.PerSecond >= 5 * pgbench[top.Concurrency].Tps;
+    Console.WriteLine($"Ceiling without any database (Memory profile, same HTTP/Orleans stack, same {Environment.ProcessorCount} cores): best {top.Result.PerSecond:N0} reports/s ({top.Path}, c={top.Concurrency}) = {top.Result.PerSecond / pgbench[top.Concurrency].Tps:N2}× pgbench -N: 5× pgbench is {(reachable ? "within" : "BEYOND")} what the rest of the stack allows on this machine.");
+}
 if (visibility is not null)
 {
-    Console.WriteLine($"Paced load through the HTTP API: target {settings.Rate:N0} reports/s, achieved {visibility.AchievedRate:N0}/s ({visibility.Load.Succeeded:N0} acknowledged in {visibility.Load.Elapsed.TotalSeconds:N1} s: {settings.VisibilityDuration.TotalSeconds:N0} s of sending plus the drain) ({visibility.Load.Failed:N0} failed, {visibility.Late:N0} sends started > 100 ms behind schedule); acknowledgement latency p50 {visibility.Load.P(0.5):N1} ms, p99 {visibility.Load.P(0.99):N1} ms, max {visibility.Load.P(1.0):N1} ms (measured from each report's scheduled send time); PostgreSQL {visibility.Load.CommitsPerReport:N2} commits, {visibility.Load.RowsPerReport:N2} rows written, {visibility.Load.WalBytesPerReport / 1024:N1} KiB WAL and {visibility.Load.WalSyncsPerReport:N2} WAL fsyncs per report");
-    Console.WriteLine($"Acknowledged report → change visible in the goal's aggregate grain (IEngagementAggregateGrain(goal:…).GetSnapshot(), polled every {Visibility.PollInterval.TotalMilliseconds:N0} ms; NOT \"arrived at a subscribed web host\": live push to web hosts does not exist yet): {visibility.Latencies.Count:N0} probes, p50 {visibility.P(0.5):N0} ms, p99 {visibility.P(0.99):N0} ms, max {visibility.P(1.0):N0} ms{(visibility.TimedOut > 0 ? $", {visibility.TimedOut} not visible within 10 s" : "")}");
-    Console.WriteLine($"Aim: p99 ≤ 100 ms at 1,000 reports/s — acknowledgement p99 {visibility.Load.P(0.99):N0} ms: {(visibility.AchievedRate >= 0.95 * 1000 && visibility.Load.P(0.99) <= 100 ? "MET" : "NOT MET")}; aggregate visibility p99 {visibility.P(0.99):N0} ms: {(visibility.AchievedRate >= 0.95 * 1000 && visibility.P(0.99) <= 100 ? "MET" : "NOT MET")}{(settings.Rate < 1000 ? $" (measured at {settings.Rate:N0}/s only)" : "")}.");
-    Console.WriteLine($"Warnings during the paced run: {visibility.Warnings:N0}");
+    var v = visibility;
+    Console.WriteLine($"Paced load through the HTTP API ({BenchmarkConfig.GroupCommit.Label}): target {settings.Rate:N0} reports/s, achieved {v.AchievedRate:N0}/s ({v.Load.Succeeded:N0} acknowledged in {v.Load.Elapsed.TotalSeconds:N1} s: {settings.VisibilityDuration.TotalSeconds:N0} s of sending plus the drain; {v.Load.Failed:N0} failed, {v.Late:N0} sends started > 100 ms behind schedule); acknowledgement latency p50 {v.Load.P(0.5):N1} ms, p99 {v.Load.P(0.99):N1} ms, max {v.Load.P(1.0):N1} ms (from each report's scheduled send time)");
+    Console.WriteLine($"Acknowledged report → its aggregate change arrives at a client subscribed to the web host's server-sent events (GET /api/live?scope=goal:…): {v.Latencies.Count:N0} probes, p50 {v.P(0.5):N0} ms, p90 {v.P(0.9):N0} ms, p99 {v.P(0.99):N0} ms, max {v.P(1.0):N0} ms{(v.TimedOut > 0 ? $", {v.TimedOut} not arrived within 10 s" : "")}{(v.BeforeAck > 0 ? $"; {v.BeforeAck} arrived before the HTTP acknowledgement (counted as 0 ms)" : "")}");
+    Console.WriteLine($"Aim: p99 ≤ 100 ms at 1,000 reports/s — acknowledgement p99 {v.Load.P(0.99):N0} ms: {(v.AchievedRate >= 0.95 * 1000 && v.Load.P(0.99) <= 100 ? "MET" : "NOT MET")}; arrival at a subscribed web client p99 {v.P(0.99):N0} ms: {(v.AchievedRate >= 0.95 * 1000 && v.P(0.99) <= 100 ? "MET" : "NOT MET")}{(settings.Rate < 1000 ? $" (measured at {settings.Rate:N0}/s only)" : "")}. Warnings during the paced run: {v.Warnings:N0}");
 }
-Console.WriteLine($"Orleans warnings over all measured runs: {results.Sum(r => r.Result.Warnings):N0}, of which long/blocked turns: {results.Sum(r => r.Result.LongTurns):N0}; other (application) warnings: {counter.OtherWarnings:N0}");
-foreach (var ((category, eventId, level), count) in counter.Counts.OrderByDescending(c => c.Value).Take(8))
-    Console.WriteLine($"  {count,8:N0}  {level} {category}[{eventId}] (last run)");
-foreach (var sample in counter.Samples.Take(4))
-    Console.WriteLine($"  sample: {sample}");
-Console.WriteLine($"Load average at the end: {LoadAverage()} (the machine is shared: other processes compete for the same {Environment.ProcessorCount} cores, and PostgreSQL, the web host, the silo and the load generator all run on them)");
+Console.WriteLine($"Orleans warnings over all measured runs: {results.Sum(r => r.Result.Warnings):N0}, of which long/blocked turns: {results.Sum(r => r.Result.LongTurns):N0}");
+Console.WriteLine($"Total run time {total.Elapsed.TotalMinutes:N1} min; load average at the end: {Machine.LoadAverage()} (the machine is shared: PostgreSQL, the web host, the silo and the load generator all run on the same {Environment.ProcessorCount} cores)");
 return 0;
-
-static string LoadAverage()
-{
-    try
-    {
-        return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-    }
-    catch (IOException)
-    {
-        return "n/a";
-    }
-}
 
 namespace CivicContracting.PostgresBenchmark
 {
+    /// <summary>One way to run the web app: its storage profile and whether grain storage uses group commit.</summary>
+    internal sealed record BenchmarkConfig(string Key, string Label, string Profile, bool UsesGroupCommit)
+    {
+        public static readonly BenchmarkConfig GroupCommit = new("groupcommit", "PostgreSql, group commit", StorageProfiles.PostgreSql, true);
+        public static readonly BenchmarkConfig Sync = new("sync", "PostgreSql, sync commit", StorageProfiles.PostgreSql, false);
+        public static readonly BenchmarkConfig Memory = new("memory", "Memory (ceiling, no DB)", StorageProfiles.Memory, false);
+        public static readonly BenchmarkConfig[] All = [GroupCommit, Sync, Memory];
+
+        public string Database => "civic_" + Key;
+    }
+
+    internal sealed record Measured(BenchmarkConfig Config, string Path, int Concurrency, RunResult Result);
+
+    internal sealed record ConfigurationRun(List<Measured> Measured, VisibilityResult? Visibility);
+
+    internal static class Run
+    {
+        private const string Token = "benchmark-operator-token-0123456789";
+
+        public static async Task<ConfigurationRun> ConfigurationAsync(PostgreSqlServer server, BenchmarkConfig config, BenchmarkSettings settings,
+            int[] concurrencies, Func<int> nextMeasurement, bool withVisibility)
+        {
+            var postgres = config.Profile == StorageProfiles.PostgreSql;
+            var connectionString = postgres ? await server.CreateDatabaseAsync(config.Database) : null;
+            var counter = new CountingLoggerProvider();
+            var webArgs = new Dictionary<string, string>
+            {
+                ["urls"] = "http://127.0.0.1:0",
+                ["Storage:Profile"] = config.Profile,
+                ["Demo:Seed"] = "false",
+                ["Demo:Simulate"] = "false",
+                // The dashboard profiles every grain call; production web hosts (client mode) do not run it.
+                ["Operations:Dashboard"] = "false",
+                ["Api:OperatorToken"] = Token,
+                ["Orleans:Mode"] = "CoHosted",
+                ["Orleans:ClusterId"] = "bench-" + Guid.NewGuid().ToString("N")[..8],
+                ["Orleans:SiloPort"] = PostgreSqlServer.FreePort().ToString(CultureInfo.InvariantCulture),
+                ["Orleans:GatewayPort"] = PostgreSqlServer.FreePort().ToString(CultureInfo.InvariantCulture),
+                ["Logging:LogLevel:Default"] = "Warning",
+                ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+                ["Logging:LogLevel:CivicContracting"] = "Warning",
+            };
+            if (postgres)
+            {
+                webArgs["Storage:ConnectionString"] = connectionString!;
+                webArgs["Storage:MaxPoolSize"] = settings.MaxPoolSize.ToString(CultureInfo.InvariantCulture);
+                webArgs["Storage:ExpectedHosts"] = "1";
+                webArgs["Storage:GroupCommit"] = config.UsesGroupCommit ? "true" : "false";
+            }
+            var app = CivicContractingWebApp.Build([.. webArgs.Select(s => $"--{s.Key}={s.Value}")], builder =>
+            {
+                // Count warnings (Orleans' long/blocked turns above all) instead of printing them between the figures.
+                builder.Logging.ClearProviders();
+                builder.Logging.AddProvider(counter);
+            });
+            var started = Stopwatch.StartNew();
+            await app.StartAsync();
+            var baseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            Console.WriteLine($"[{config.Label}] web app (co-hosted silo, Storage:Profile={config.Profile}{(postgres ? $", Storage:GroupCommit={config.UsesGroupCommit}" : "")}) started in {started.Elapsed.TotalSeconds:N1} s at {baseAddress}");
+            var grains = app.Services.GetRequiredService<IClusterClient>();
+            var barrier = app.Services.GetService<DurabilityBarrier>();
+            var measured = new List<Measured>();
+            VisibilityResult? visibility = null;
+            async Task<ServerCounters> Counters() => postgres ? await server.CountersAsync(config.Database) : ServerCounters.None;
+            try
+            {
+                var setup = Stopwatch.StartNew();
+                await Setup.RunAsync(grains, settings);
+                Console.WriteLine($"[{config.Label}] setup through the grains: {settings.Participants:N0} participants and {settings.Commitments:N0} confirmed result commitments (+1 probe) in {setup.Elapsed.TotalSeconds:N1} s");
+
+                using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Math.Max(settings.HighConcurrency, 256), PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+                {
+                    BaseAddress = baseAddress,
+                    Timeout = TimeSpan.FromSeconds(60),
+                };
+                http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+                var paths = new (string Name, Func<string, ProgressReport, Task> Send)[]
+                {
+                    ("HTTP API", (id, report) => Load.PostAsync(http, id, report)),
+                    ("Orleans client", (id, report) => grains.GetGrain<ICommitmentGrain>(id).ReportProgress(report)),
+                };
+                foreach (var concurrency in concurrencies)
+                {
+                    foreach (var (name, send) in paths)
+                    {
+                        var prefix = $"m{nextMeasurement()}-";
+                        if (settings.Warmup > TimeSpan.Zero)
+                            await Load.ClosedLoopAsync(send, settings, concurrency, settings.Warmup, prefix + "w");
+                        await Task.Delay(TimeSpan.FromSeconds(1.2));
+                        var before = await Counters();
+                        var (barriersBefore, waitsBefore) = (barrier?.Barriers ?? 0, barrier?.Released ?? 0);
+                        counter.Reset();
+                        var result = await Load.ClosedLoopAsync(send, settings, concurrency, settings.Duration, prefix + "r");
+                        counter.Stop();
+                        var (barriers, waits) = ((barrier?.Barriers ?? 0) - barriersBefore, (barrier?.Released ?? 0) - waitsBefore);
+                        await Task.Delay(TimeSpan.FromSeconds(1.2));
+                        var delta = await Counters() - before;
+                        result = result with { Warnings = counter.Total, LongTurns = counter.LongTurns, Counters = delta, Barriers = barriers, BarrierWaits = waits };
+                        measured.Add(new Measured(config, name, concurrency, result));
+                        Console.WriteLine($"[{config.Label}] {name,-14} c={concurrency,-3}: {result.PerSecond,7:N0} reports/s, p50 {result.P(0.5),6:N1} ms, p99 {result.P(0.99),7:N1} ms, {result.Failed:N0} failed, {result.Warnings:N0} warnings; CPU {result.CpuCores:N2} of {Environment.ProcessorCount} cores (this process), load avg {Machine.LoadAverage()}");
+                        foreach (var (error, count) in result.Errors.OrderByDescending(e => e.Value).Take(3))
+                            Console.WriteLine($"    error {count:N0}×: {error}");
+                    }
+                }
+
+                // From acknowledged report to the change arriving at a subscribed web client, under a paced load.
+                if (withVisibility)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1.2));
+                    counter.Reset();
+                    visibility = await Visibility.RunAsync(http, paths[0].Send, settings);
+                    counter.Stop();
+                    visibility = visibility with { Warnings = counter.Total };
+                    Console.WriteLine($"[{config.Label}] paced load: {visibility.AchievedRate:N0} reports/s through the HTTP API (target {settings.Rate:N0}/s), {visibility.Probes:N0} probes timed until their change arrived over /api/live");
+                }
+            }
+            finally
+            {
+                var stopping = Stopwatch.StartNew();
+                await app.StopAsync();
+                await app.DisposeAsync();
+                NpgsqlConnection.ClearAllPools();
+                Console.WriteLine($"[{config.Label}] web app stopped in {stopping.Elapsed.TotalSeconds:N1} s.");
+            }
+            return new ConfigurationRun(measured, visibility);
+        }
+    }
+
     internal static class Ids
     {
         public static string Goal(int g) => $"pgbench-goal-{g}";
@@ -211,6 +274,9 @@ namespace CivicContracting.PostgresBenchmark
             "Share of the trips to and from our place made on foot or by bike.",
             Target: new QuantitativeTarget("Trips on foot or by bike", "%", 20, 60, new DateOnly(2030, 6, 30)));
 
+        /// <summary>The normalised progress of a report of <paramref name="value"/> on <see cref="Terms"/> (baseline 20, target 60).</summary>
+        public static double Progress(double value) => Math.Clamp((value - 20) / (60 - 20), 0, 1);
+
         public static async Task RunAsync(IGrainFactory grains, BenchmarkSettings settings)
         {
             var hash = CommitmentText.Hash(Terms);
@@ -223,7 +289,7 @@ namespace CivicContracting.PostgresBenchmark
                     $"Benchmark goal {g + 1}", "A city-wide goal for the PostgreSQL benchmark.", new GoalScope(PlaceLevel.City, [])));
             }
             await grains.GetGrain<IGoalGrain>(Ids.ProbeGoal).Define(new GoalDefinition(
-                "Benchmark probe goal", "Holds the one probe commitment whose reports are timed into the aggregate.", new GoalScope(PlaceLevel.City, [])));
+                "Benchmark probe goal", "Holds the one probe commitment whose reports are timed until they arrive at a live client.", new GoalScope(PlaceLevel.City, [])));
             await Parallel.ForAsync(0, settings.Participants, parallel, async (p, _) =>
                 await grains.GetGrain<IParticipantGrain>(Ids.Participant(p)).Register(new ParticipantRegistration(
                     kinds[p % kinds.Length], $"Participant {p}", neighbourhoods[p % neighbourhoods.Length])));
@@ -294,20 +360,26 @@ namespace CivicContracting.PostgresBenchmark
         }
     }
 
+    /// <summary>
+    /// A paced (open-loop) load at settings.Rate reports/s through the HTTP API, and meanwhile, one after the other,
+    /// probe reports on the probe commitment (alone in its goal), each with a new progress. A client subscribed to
+    /// the web host's server-sent events for the probe goal (GET /api/live?scope=goal:…) timestamps every change as it
+    /// arrives; a probe's latency runs from its HTTP acknowledgement to the arrival of the first change of a newer
+    /// version that carries its progress.
+    /// </summary>
     internal static class Visibility
     {
-        public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(5);
+        private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
 
-        /// <summary>
-        /// A paced (open-loop) load at settings.Rate reports/s through <paramref name="send"/>, and meanwhile, one after
-        /// the other, probe reports on the probe commitment (alone in its goal): after each acknowledgement the probe
-        /// goal's aggregate is polled until its Version has increased and its Progress has changed.
-        /// </summary>
-        public static async Task<VisibilityResult> RunAsync(IGrainFactory grains, Func<string, ProgressReport, Task> send, BenchmarkSettings settings)
+        public static async Task<VisibilityResult> RunAsync(HttpClient http, Func<string, ProgressReport, Task> send, BenchmarkSettings settings)
         {
             var duration = settings.VisibilityDuration;
-            var clock = Stopwatch.StartNew();
             using var stop = new CancellationTokenSource();
+            var live = new LiveClient();
+            var listening = live.ListenAsync(http, $"api/live?scope=goal:{Ids.ProbeGoal}", stop.Token);
+            await live.Ready.WaitAsync(TimeSpan.FromSeconds(30));
+
+            var clock = Stopwatch.StartNew();
             var ackLatencies = new System.Collections.Concurrent.ConcurrentBag<double>();
             var errors = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
             long succeeded = 0, failed = 0, late = 0;
@@ -316,34 +388,30 @@ namespace CivicContracting.PostgresBenchmark
             var random = new Random(42);
 
             var probeLatencies = new List<double>();
-            var timedOut = 0;
-            var aggregate = grains.GetGrain<IEngagementAggregateGrain>(AggregateScope.Goal(Ids.ProbeGoal));
-            var probe = grains.GetGrain<ICommitmentGrain>(Ids.ProbeCommitment);
+            int timedOut = 0, beforeAck = 0;
             var prober = Task.Run(async () =>
             {
                 await Task.Delay(TimeSpan.FromSeconds(1));
                 var value = 25.0;
                 for (var n = 0; clock.Elapsed < duration - TimeSpan.FromSeconds(1); n++)
                 {
-                    var before = await aggregate.GetSnapshot();
                     value = value >= 55 ? 25 : value + 5; // always a different progress than the one before
-                    await probe.ReportProgress(new ProgressReport($"probe-{n}", DateTimeOffset.UtcNow, value));
+                    var versionBefore = live.HighestVersion;
+                    await Load.PostAsync(http, Ids.ProbeCommitment, new ProgressReport($"probe-{n}", DateTimeOffset.UtcNow, value));
                     var acknowledged = Stopwatch.GetTimestamp();
-                    var seen = false;
-                    while (Stopwatch.GetElapsedTime(acknowledged) < TimeSpan.FromSeconds(10))
+                    var arrival = await live.WaitForAsync(versionBefore, Setup.Progress(value), ProbeTimeout);
+                    if (arrival is null)
                     {
-                        var now = await aggregate.GetSnapshot();
-                        if (now.Version > before.Version && now.Progress != before.Progress)
-                        {
-                            probeLatencies.Add(Stopwatch.GetElapsedTime(acknowledged).TotalMilliseconds);
-                            seen = true;
-                            break;
-                        }
-                        await Task.Delay(PollInterval);
-                    }
-                    if (!seen)
                         timedOut++;
-                    await Task.Delay(TimeSpan.FromMilliseconds(50 + random.Next(50)));
+                    }
+                    else
+                    {
+                        var ms = Stopwatch.GetElapsedTime(acknowledged, arrival.Value).TotalMilliseconds;
+                        if (ms < 0)
+                            beforeAck++;
+                        probeLatencies.Add(Math.Max(0, ms));
+                    }
+                    await Task.Delay(TimeSpan.FromMilliseconds(20 + random.Next(30)));
                 }
             });
 
@@ -381,32 +449,129 @@ namespace CivicContracting.PostgresBenchmark
             await Task.WhenAll(inFlight);
             var elapsed = clock.Elapsed;
             await prober;
+            await stop.CancelAsync();
+            await listening;
             process.Refresh();
             var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds / elapsed.TotalSeconds;
             var acks = ackLatencies.ToList();
             acks.Sort();
             probeLatencies.Sort();
             return new VisibilityResult(new RunResult(succeeded, failed, elapsed, acks, errors, cpu), succeeded / elapsed.TotalSeconds,
-                late, probeLatencies.Count + timedOut, probeLatencies, timedOut, 0);
+                late, probeLatencies.Count + timedOut, probeLatencies, timedOut, beforeAck, 0);
         }
     }
 
-    internal sealed record RunResult(long Succeeded, long Failed, TimeSpan Elapsed, List<double> Latencies, IReadOnlyDictionary<string, int> Errors, double CpuCores, int Warnings = 0, int LongTurns = 0, long Commits = 0, long WalSyncs = 0, long Rows = 0, long WalBytes = 0)
+    /// <summary>A subscriber of GET /api/live: the version, progress and arrival time of every "change" event, as it arrives.</summary>
+    internal sealed class LiveClient
     {
-        public double RowsPerReport => Succeeded == 0 ? double.NaN : (double)Rows / Succeeded;
+        private readonly Lock _lock = new();
+        private readonly List<(long Version, double? Progress, long ArrivedAt)> _changes = [];
+        private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public double WalBytesPerReport => Succeeded == 0 ? double.NaN : (double)WalBytes / Succeeded;
+        /// <summary>Completes when the web host has sent its snapshot and the "ready" event.</summary>
+        public Task Ready => _ready.Task;
 
-        public double CommitsPerReport => Succeeded == 0 ? double.NaN : (double)Commits / Succeeded;
+        public long HighestVersion
+        {
+            get
+            {
+                lock (_lock)
+                    return _changes.Count == 0 ? 0 : _changes.Max(c => c.Version);
+            }
+        }
 
-        public double WalSyncsPerReport => Succeeded == 0 ? double.NaN : (double)WalSyncs / Succeeded;
+        public async Task ListenAsync(HttpClient http, string path, CancellationToken cancellationToken)
+        {
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, path);
+                request.Headers.Accept.ParseAdd("text/event-stream");
+                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                response.EnsureSuccessStatusCode();
+                await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+                await foreach (var item in SseParser.Create(stream).EnumerateAsync(cancellationToken))
+                {
+                    var arrived = Stopwatch.GetTimestamp();
+                    if (item.EventType == "ready")
+                    {
+                        _ready.TrySetResult();
+                        continue;
+                    }
+                    if (item.EventType != "change")
+                        continue;
+                    using var json = JsonDocument.Parse(item.Data);
+                    var version = json.RootElement.GetProperty("version").GetInt64();
+                    double? progress = json.RootElement.GetProperty("snapshot").TryGetProperty("progress", out var p) && p.ValueKind == JsonValueKind.Number ? p.GetDouble() : null;
+                    TaskCompletionSource changed;
+                    lock (_lock)
+                    {
+                        _changes.Add((version, progress, arrived));
+                        changed = _changed;
+                        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    }
+                    changed.TrySetResult();
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The run is over.
+            }
+            catch (Exception ex)
+            {
+                _ready.TrySetException(ex);
+                throw;
+            }
+        }
+
+        /// <summary>The arrival timestamp of the first change newer than <paramref name="after"/> with <paramref name="progress"/>; null when none within <paramref name="timeout"/>.</summary>
+        public async Task<long?> WaitForAsync(long after, double progress, TimeSpan timeout)
+        {
+            var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+            while (true)
+            {
+                Task changed;
+                lock (_lock)
+                {
+                    foreach (var c in _changes)
+                    {
+                        if (c.Version > after && c.Progress is { } p && Math.Abs(p - progress) < 1e-9)
+                            return c.ArrivedAt;
+                    }
+                    changed = _changed.Task;
+                }
+                var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+                if (left <= TimeSpan.Zero)
+                    return null;
+                try
+                {
+                    await changed.WaitAsync(left);
+                }
+                catch (TimeoutException)
+                {
+                    return null;
+                }
+            }
+        }
+    }
+
+    internal sealed record RunResult(long Succeeded, long Failed, TimeSpan Elapsed, List<double> Latencies, IReadOnlyDictionary<string, int> Errors, double CpuCores,
+        int Warnings = 0, int LongTurns = 0, ServerCounters? Counters = null, long Barriers = 0, long BarrierWaits = 0)
+    {
+        private ServerCounters C => Counters ?? ServerCounters.None;
+
+        public double WalBytesPerReport => Succeeded == 0 ? double.NaN : (double)C.WalBytes / Succeeded;
+
+        public double CommitsPerReport => Succeeded == 0 ? double.NaN : (double)C.Commits / Succeeded;
+
+        public double WalSyncsPerReport => Succeeded == 0 ? double.NaN : (double)C.WalSyncs / Succeeded;
 
         public double PerSecond => Succeeded / Elapsed.TotalSeconds;
 
         public double P(double p) => Percentiles.Of(Latencies, p);
     }
 
-    internal sealed record VisibilityResult(RunResult Load, double AchievedRate, long Late, int Probes, List<double> Latencies, int TimedOut, int Warnings)
+    internal sealed record VisibilityResult(RunResult Load, double AchievedRate, long Late, int Probes, List<double> Latencies, int TimedOut, int BeforeAck, int Warnings)
     {
         public double P(double p) => Percentiles.Of(Latencies, p);
     }
@@ -417,8 +582,23 @@ namespace CivicContracting.PostgresBenchmark
             sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
     }
 
+    internal static class Machine
+    {
+        public static string LoadAverage()
+        {
+            try
+            {
+                return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+            }
+            catch (IOException)
+            {
+                return "n/a";
+            }
+        }
+    }
+
     internal sealed record BenchmarkSettings(int Commitments, int Participants, int Goals, int Concurrency, int HighConcurrency, TimeSpan Duration,
-        TimeSpan Warmup, int Rate, TimeSpan VisibilityDuration, int MaxPoolSize)
+        TimeSpan Warmup, int Rate, TimeSpan VisibilityDuration, int MaxPoolSize, IReadOnlyList<BenchmarkConfig> Configs)
     {
         public static BenchmarkSettings Parse(string[] args)
         {
@@ -438,6 +618,14 @@ namespace CivicContracting.PostgresBenchmark
                     throw new ArgumentException($"--{name} must be a whole number of at least {min} (got '{text}').");
                 return value;
             }
+            var configs = new List<BenchmarkConfig>();
+            foreach (var key in (Option("configs") ?? string.Join(',', BenchmarkConfig.All.Select(c => c.Key))).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                configs.Add(Array.Find(BenchmarkConfig.All, c => string.Equals(c.Key, key, StringComparison.OrdinalIgnoreCase))
+                    ?? throw new ArgumentException($"--configs: '{key}' is not one of {string.Join(", ", BenchmarkConfig.All.Select(c => c.Key))}."));
+            }
+            if (configs.Count == 0)
+                throw new ArgumentException($"--configs needs at least one of {string.Join(", ", BenchmarkConfig.All.Select(c => c.Key))}.");
             var commitments = Int("commitments", 5_000, 1);
             return new BenchmarkSettings(
                 commitments,
@@ -445,11 +633,12 @@ namespace CivicContracting.PostgresBenchmark
                 Int("goals", 4, 1),
                 Int("concurrency", 8, 1),
                 Int("high-concurrency", 64, 0),
-                TimeSpan.FromSeconds(Int("duration", 15, 1)),
-                TimeSpan.FromSeconds(Int("warmup", 3, 0)),
+                TimeSpan.FromSeconds(Int("duration", 10, 1)),
+                TimeSpan.FromSeconds(Int("warmup", 2, 0)),
                 Int("rate", 1000, 1),
-                TimeSpan.FromSeconds(Int("visibility-duration", 20, 0)),
-                Int("max-pool-size", 20, 1));
+                TimeSpan.FromSeconds(Int("visibility-duration", 15, 0)),
+                Int("max-pool-size", 20, 2),
+                configs);
         }
     }
 }

@@ -88,7 +88,7 @@ public static class SiloHosting
                 silo.AddMemoryGrainStorage(GrainStorage.Name);
                 break;
             case StorageProfiles.PostgreSql:
-                silo.AddPostgreSqlStorage();
+                silo.AddPostgreSqlStorage(configuration);
                 break;
             default:
                 // An unknown profile: the validator stops the start with a clear message.
@@ -119,21 +119,51 @@ public static class SiloHosting
     }
 
     /// <summary>
-    /// PostgreSQL profile: grain storage, cluster membership and reminders through Orleans' ADO.NET providers on one
-    /// Npgsql pool. <see cref="PostgreSqlSchema"/> checks the server and migrates the schema first.
+    /// PostgreSQL profile: grain storage, cluster membership and reminders through Orleans' ADO.NET providers.
+    /// <see cref="PostgreSqlSchema"/> checks the server and migrates the schema first. With
+    /// <see cref="StorageOptions.GroupCommit"/> (the default) grain storage gets its own pool, whose sessions commit
+    /// asynchronously, and is wrapped in <see cref="GroupCommitGrainStorage"/>, which acknowledges a write only after
+    /// the shared <see cref="DurabilityBarrier"/>; membership, reminders and the barrier use the control pool, which
+    /// commits synchronously. Without it, all three share one synchronous pool, as before.
     /// </summary>
-    private static void AddPostgreSqlStorage(this ISiloBuilder silo)
+    private static void AddPostgreSqlStorage(this ISiloBuilder silo, IConfiguration configuration)
     {
-        silo.Services.AddSingleton(sp => PostgreSqlStore.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        silo.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, GroupCommitOptionsValidator>());
+        silo.Services.AddSingleton(sp => PostgreSqlStore.CreateControl(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         silo.Services.AddSingleton<PostgreSqlSchema>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<PostgreSqlSchema>());
 
-        silo.AddAdoNetGrainStorage(GrainStorage.Name, options => options.Configure<NpgsqlDataSource, Serializer>((o, dataSource, serializer) =>
+        // Decided at registration, since it decides what is registered. A value that is not a boolean is reported
+        // at start by the options binding, with the setting's name.
+        var configured = configuration.GetSection(StorageOptions.SectionName)[nameof(StorageOptions.GroupCommit)];
+        if (!bool.TryParse(configured, out var groupCommit))
+            groupCommit = new StorageOptions().GroupCommit;
+        if (groupCommit)
         {
-            o.Invariant = PostgreSqlStore.Invariant;
-            o.DataSource = dataSource;
-            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-        }));
+            silo.Services.AddKeyedSingleton(PostgreSqlStore.GrainStorageDataSourceKey, (sp, _) =>
+                PostgreSqlStore.CreateGrainStorage(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+            silo.Services.AddSingleton<DurabilityBarrier>();
+            // Orleans resolves [PersistentState(..., "civic")] as the keyed IGrainStorage "civic" (PersistentStateFactory:
+            // GetKeyedService<IGrainStorage>(name)). The ADO.NET provider is registered under an inner name (its options
+            // and lifecycle follow that name; the name is not part of what it stores), and "civic" is the decorator.
+            silo.AddAdoNetGrainStorage(AdoNetGrainStorageName, options => options.Configure<IServiceProvider, Serializer>((o, services, serializer) =>
+            {
+                o.Invariant = PostgreSqlStore.Invariant;
+                o.DataSource = services.GetRequiredKeyedService<NpgsqlDataSource>(PostgreSqlStore.GrainStorageDataSourceKey);
+                o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+            }));
+            silo.Services.AddKeyedSingleton<IGrainStorage>(GrainStorage.Name, (sp, _) =>
+                new GroupCommitGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(AdoNetGrainStorageName), sp.GetRequiredService<DurabilityBarrier>()));
+        }
+        else
+        {
+            silo.AddAdoNetGrainStorage(GrainStorage.Name, options => options.Configure<NpgsqlDataSource, Serializer>((o, dataSource, serializer) =>
+            {
+                o.Invariant = PostgreSqlStore.Invariant;
+                o.DataSource = dataSource;
+                o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+            }));
+        }
         silo.UseAdoNetClustering(options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
         {
             o.Invariant = PostgreSqlStore.Invariant;
@@ -145,6 +175,9 @@ public static class SiloHosting
             o.DataSource = dataSource;
         }));
     }
+
+    /// <summary>With group commit: the name of the ADO.NET provider inside <see cref="GroupCommitGrainStorage"/>.</summary>
+    public const string AdoNetGrainStorageName = GrainStorage.Name + "-adonet";
 }
 
 /// <summary>Cluster identity and ports (configuration section "Orleans").</summary>

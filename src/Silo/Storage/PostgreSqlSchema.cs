@@ -72,6 +72,9 @@ public sealed partial class PostgreSqlSchema(NpgsqlDataSource dataSource, IOptio
                 $"PostgreSQL server {Server} runs our sessions with synchronous_commit=off, so an acknowledged grain write could be lost in a crash. Remove synchronous_commit from the Options of {StorageOptions.SectionName}:ConnectionString (the silo sets it on).");
         }
         LogServerChecked(Server, maxConnections, available, wanted, synchronousCommit);
+        var (control, grainStorage) = PostgreSqlStore.SplitPool(settings);
+        if (settings.GroupCommit)
+            LogGroupCommit(grainStorage, control);
     }
 
     /// <summary>Applies the missing scripts; returns the versions applied by this call (none when up to date).</summary>
@@ -185,6 +188,9 @@ public sealed partial class PostgreSqlSchema(NpgsqlDataSource dataSource, IOptio
 
     [LoggerMessage(Level = LogLevel.Information, Message = "PostgreSQL server {Server}: max_connections {MaxConnections} ({Available} usable), this deployment's pools up to {Wanted}, synchronous_commit {SynchronousCommit}")]
     private partial void LogServerChecked(string server, int maxConnections, int available, long wanted, string synchronousCommit);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Grain storage group commit is on: {GrainStorage} connection(s) commit grain writes asynchronously, and each write is acknowledged after a synchronous durability barrier on the control pool of {Control} (Storage:GroupCommit)")]
+    private partial void LogGroupCommit(int grainStorage, int control);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL schema script {Version} ({Name}) differs from the one applied earlier; released scripts must not change: add a new script instead")]
     private partial void LogScriptChanged(int version, string name);

@@ -47,6 +47,16 @@ public sealed class StorageOptions
     /// </summary>
     public int ExpectedHosts { get; set; } = 1;
 
+    /// <summary>
+    /// PostgreSQL only (default on): group commit of grain-state writes. Grain storage commits with
+    /// <c>synchronous_commit=off</c> on its own pool, and each write is acknowledged only after one shared barrier
+    /// transaction, committed synchronously after it, has flushed the WAL (<see cref="DurabilityBarrier"/>): many writes
+    /// share one flush, and "acknowledged means durable" still holds. Off: every grain write commits synchronously on
+    /// its own. With it on, <see cref="MaxPoolSize"/> is split between grain storage and the control pool
+    /// (membership, reminders, barrier; <see cref="PostgreSqlStore.SplitPool"/>), so it must be at least 2.
+    /// </summary>
+    public bool GroupCommit { get; set; } = true;
+
     /// <summary>How long a statement waits for SQLite's write lock before it fails (PRAGMA busy_timeout).</summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -91,6 +101,18 @@ public static class StorageProfiles
     public static string? Normalise(string? profile) => string.IsNullOrWhiteSpace(profile)
         ? Sqlite
         : Array.Find(Known, k => string.Equals(k, profile.Trim(), StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>
+/// The silo's own check of group commit (registered by the silo's PostgreSQL profile only; a web host in client mode
+/// opens one small membership pool and does not split it).
+/// </summary>
+public sealed class GroupCommitOptionsValidator : IValidateOptions<StorageOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StorageOptions options) =>
+        StorageProfiles.Normalise(options.Profile) == StorageProfiles.PostgreSql && options.GroupCommit && options.MaxPoolSize < 2
+            ? ValidateOptionsResult.Fail($"{StorageOptions.SectionName}:MaxPoolSize must be at least 2 with {StorageOptions.SectionName}:GroupCommit=true (got {options.MaxPoolSize}): the silo splits it between the grain-storage pool, which commits asynchronously, and the control pool (membership, reminders, the durability barrier). Raise MaxPoolSize or set {StorageOptions.SectionName}:GroupCommit=false.")
+            : ValidateOptionsResult.Success;
 }
 
 /// <summary>Checks the "Storage" section at start-up, with messages that name the setting and say what to do.</summary>

@@ -7,30 +7,46 @@ using Npgsql;
 namespace CivicContracting.Silo.Tests.PostgreSql;
 
 /// <summary>
-/// A private PostgreSQL server for the tests: <c>initdb</c> in a temp folder and <c>pg_ctl start</c> on a free
-/// loopback port (as the <c>postgres</c> user when the tests run as root, since PostgreSQL refuses to run as root),
-/// stopped and removed again at the end. Each test makes its own database with <see cref="CreateDatabaseAsync"/>.
-/// ./test.sh installs Debian's PostgreSQL when it is missing; without it the fixture fails (never skips).
+/// A private PostgreSQL server: <c>initdb</c> in a temp folder and <c>pg_ctl start</c> on a free loopback port (as the
+/// <c>postgres</c> user when run as root, since PostgreSQL refuses to run as root), durable settings (fsync=on,
+/// synchronous_commit=on), stopped and removed again at the end. Each test makes its own database with
+/// <see cref="CreateDatabaseAsync()"/>. ./test.sh installs Debian's PostgreSQL when it is missing; without it the
+/// fixture fails (never skips).
+/// <para>One file for every private server of the repository: tests/Silo.Tests (a collection fixture, see
+/// PostgreSqlCollection.cs), tests/Cluster.Tests and benchmarks/PostgresBenchmark (which adds pgbench) compile it
+/// as a linked file, so it uses nothing of xUnit.</para>
 /// </summary>
-public sealed class PostgreSqlServer : IAsyncLifetime
+public sealed partial class PostgreSqlServer
 {
     /// <summary>The newest Debian PostgreSQL install (/usr/lib/postgresql/&lt;version&gt;/bin), 15 on Debian 12; null when none.</summary>
     public static readonly string? BinDirectory = FindBinDirectory();
 
-    /// <summary>Kept small so that the pool-sizing check has a limit to trip over.</summary>
-    public const int MaxConnections = 60;
+    /// <summary>The default <see cref="MaxConnections"/>: kept small so that the pool-sizing check has a limit to trip over.</summary>
+    public const int DefaultMaxConnections = 60;
 
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "civic-pg-" + Guid.NewGuid().ToString("N"));
     private readonly bool _asPostgresUser = Environment.UserName == "root";
     private bool _started;
 
+    /// <summary>The server's max_connections.</summary>
+    public int MaxConnections { get; init; } = DefaultMaxConnections;
+
+    /// <summary>The temp folder of the data directory, socket and log.</summary>
+    public string Root { get; } = Path.Combine(Path.GetTempPath(), "civic-pg-" + Guid.NewGuid().ToString("N")[..12]);
+
     public int Port { get; private set; }
 
-    private string DataDirectory => Path.Combine(_root, "data");
+    /// <summary>Whether the server runs (false after <see cref="CrashAsync"/> until <see cref="StartAsync"/>).</summary>
+    public bool Running => _started;
 
-    public string AdminConnectionString => string.Create(CultureInfo.InvariantCulture,
-        $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=false;Timeout=10");
+    private string DataDirectory => Path.Combine(Root, "data");
 
+    public string AdminConnectionString => ConnectionString("postgres", pooling: false);
+
+    /// <summary>A connection string for <paramref name="database"/> as the superuser.</summary>
+    public string ConnectionString(string database, bool pooling) => string.Create(CultureInfo.InvariantCulture,
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling={pooling};Timeout=15");
+
+    /// <summary>Creates the cluster and starts the server.</summary>
     public async Task InitializeAsync()
     {
         if (BinDirectory is null)
@@ -38,18 +54,35 @@ public sealed class PostgreSqlServer : IAsyncLifetime
             throw new InvalidOperationException(
                 "PostgreSQL is not installed (no /usr/lib/postgresql/<version>/bin/initdb and pg_ctl). Run ./test.sh, which installs it when missing (as root: apt-get install postgresql), or install Debian's 'postgresql' package yourself.");
         }
-        Directory.CreateDirectory(_root);
+        Directory.CreateDirectory(Root);
         if (_asPostgresUser)
-            await RunAsync("chown", ["postgres:postgres", _root], asPostgres: false);
+            await RunAsync("chown", ["postgres:postgres", Root], asPostgres: false);
 
-        await RunAsync(Path.Combine(BinDirectory!, "initdb"),
+        await RunAsync(Path.Combine(BinDirectory, "initdb"),
             ["-D", DataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"]);
         Port = FreePort();
+        await StartAsync();
+    }
+
+    /// <summary>Starts the server (again, after <see cref="CrashAsync"/>) on the same port and data.</summary>
+    public async Task StartAsync()
+    {
         var serverOptions = string.Create(CultureInfo.InvariantCulture,
-            $"-p {Port} -k {_root} -c listen_addresses=127.0.0.1 -c max_connections={MaxConnections} -c fsync=on -c synchronous_commit=on");
+            $"-p {Port} -k {Root} -c listen_addresses=127.0.0.1 -c max_connections={MaxConnections} -c fsync=on -c synchronous_commit=on");
         await RunAsync(Path.Combine(BinDirectory!, "pg_ctl"),
-            ["-D", DataDirectory, "-l", Path.Combine(_root, "server.log"), "-o", serverOptions, "-w", "-t", "60", "start"]);
+            ["-D", DataDirectory, "-l", Path.Combine(Root, "server.log"), "-o", serverOptions, "-w", "-t", "60", "start"]);
         _started = true;
+    }
+
+    /// <summary>
+    /// Stops the server the way a crash does (<c>pg_ctl stop -m immediate</c>: no shutdown checkpoint, WAL that was
+    /// not yet written out of the server's buffers is lost); <see cref="StartAsync"/> then recovers from the WAL.
+    /// </summary>
+    public async Task CrashAsync()
+    {
+        await RunAsync(Path.Combine(BinDirectory!, "pg_ctl"), ["-D", DataDirectory, "-m", "immediate", "-w", "-t", "60", "stop"]);
+        _started = false;
+        NpgsqlConnection.ClearAllPools();
     }
 
     public async Task DisposeAsync()
@@ -64,7 +97,7 @@ public sealed class PostgreSqlServer : IAsyncLifetime
         {
             try
             {
-                Directory.Delete(_root, recursive: true);
+                Directory.Delete(Root, recursive: true);
             }
             catch (IOException)
             {
@@ -74,19 +107,22 @@ public sealed class PostgreSqlServer : IAsyncLifetime
     }
 
     /// <summary>Creates an empty database for one test and returns its connection string.</summary>
-    public async Task<string> CreateDatabaseAsync()
+    public Task<string> CreateDatabaseAsync() => CreateDatabaseAsync("civic_" + Guid.NewGuid().ToString("N")[..12]);
+
+    /// <summary>Creates the database <paramref name="name"/> and returns its (pooled) connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string name)
     {
-        var name = "civic_" + Guid.NewGuid().ToString("N")[..12];
         await using (var connection = new NpgsqlConnection(AdminConnectionString))
         {
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand($"CREATE DATABASE {name};", connection);
             await command.ExecuteNonQueryAsync();
         }
-        return string.Create(CultureInfo.InvariantCulture, $"Host=127.0.0.1;Port={Port};Username=postgres;Database={name}");
+        return ConnectionString(name, pooling: true);
     }
 
-    private async Task RunAsync(string file, IReadOnlyList<string> arguments, bool asPostgres = true)
+    /// <summary>Runs <paramref name="file"/> (as the postgres user when <paramref name="asPostgres"/> and run as root); answers its output.</summary>
+    private async Task<string> RunAsync(string file, IReadOnlyList<string> arguments, bool asPostgres = true)
     {
         var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (asPostgres && _asPostgresUser)
@@ -104,14 +140,15 @@ public sealed class PostgreSqlServer : IAsyncLifetime
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Cannot start {file}.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         await process.WaitForExitAsync(timeout.Token);
         if (process.ExitCode != 0)
         {
-            var log = Path.Combine(_root, "server.log");
+            var log = Path.Combine(Root, "server.log");
             var serverLog = File.Exists(log) ? await File.ReadAllTextAsync(log) : "";
             throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await stdout}{await stderr}{serverLog}");
         }
+        return await stdout + await stderr;
     }
 
     private static string? FindBinDirectory()
@@ -127,16 +164,10 @@ public sealed class PostgreSqlServer : IAsyncLifetime
             .FirstOrDefault();
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class PostgreSqlCollection : ICollectionFixture<PostgreSqlServer>
-{
-    public const string Name = "PostgreSQL server";
 }

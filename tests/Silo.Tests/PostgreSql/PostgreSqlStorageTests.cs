@@ -47,7 +47,7 @@ public sealed class PostgreSqlStorageTests(PostgreSqlServer server) : IDisposabl
         await using var dataSource = PostgreSqlStore.Create(options);
         var schema = Schema(dataSource, options);
         var all = PostgreSqlSchema.Scripts.Select(s => s.Version).ToArray();
-        Assert.Equal([1, 2, 3], all);
+        Assert.Equal([1, 2, 3, 4], all);
 
         await schema.CheckServerAsync();
         Assert.Equal(all, await schema.ApplyAsync());
@@ -89,8 +89,8 @@ public sealed class PostgreSqlStorageTests(PostgreSqlServer server) : IDisposabl
         {
             // Four migrators at once (as four silos starting together): the advisory lock lets one apply each script.
             var results = await Task.WhenAll(sources.Select(s => Task.Run(() => Schema(s, options).ApplyAsync())));
-            Assert.Equal([1, 2, 3], results.SelectMany(r => r).Order());
-            Assert.Equal([1, 2, 3], await Schema(sources[0], options).RecordedVersionsAsync());
+            Assert.Equal([1, 2, 3, 4], results.SelectMany(r => r).Order());
+            Assert.Equal([1, 2, 3, 4], await Schema(sources[0], options).RecordedVersionsAsync());
         }
         finally
         {
@@ -164,11 +164,13 @@ public sealed class PostgreSqlStorageTests(PostgreSqlServer server) : IDisposabl
         }
     }
 
-    [Fact]
-    public async Task A_stale_write_is_rejected_and_leaves_the_newer_state()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_stale_write_is_rejected_and_leaves_the_newer_state(bool groupCommit)
     {
         var connectionString = await server.CreateDatabaseAsync();
-        using var host = BuildSilo(connectionString);
+        using var host = BuildSilo(connectionString, extra: new Dictionary<string, string?> { ["Storage:GroupCommit"] = groupCommit.ToString() });
         await host.StartAsync();
         var storage = host.Services.GetRequiredKeyedService<IGrainStorage>(GrainStorage.Name);
         var grainId = GrainId.Create("journal", "wilsele");
@@ -249,7 +251,7 @@ public sealed class PostgreSqlStorageTests(PostgreSqlServer server) : IDisposabl
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
         var messages = string.Join(" | ", Chain(failure).Select(e => e.Message));
         Assert.Contains("Storage:MaxPoolSize is too large", messages, StringComparison.Ordinal);
-        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"max_connections {PostgreSqlServer.MaxConnections}"), messages, StringComparison.Ordinal);
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"max_connections {server.MaxConnections}"), messages, StringComparison.Ordinal);
     }
 
     [Fact]
