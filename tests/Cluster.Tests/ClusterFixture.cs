@@ -122,6 +122,19 @@ public sealed class ClusterFixture : IAsyncLifetime
         return (exitCode, migrate.Output());
     }
 
+    /// <summary>
+    /// The index of the silo that <paramref name="siloAddress"/> names (an Orleans silo address as a grain's
+    /// RuntimeIdentity gives it, e.g. <c>S127.0.0.1:40123:123456789</c>: host, silo port, generation); null when none does.
+    /// </summary>
+    public int? SiloIndexOf(string siloAddress)
+    {
+        var parts = siloAddress.TrimStart('S').Split(':');
+        if (parts.Length < 2 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+            return null;
+        var index = _silos.FindIndex(s => s.SiloPort == port);
+        return index < 0 ? null : index;
+    }
+
     /// <summary>kill -9 of silo <paramref name="index"/> (0-based).</summary>
     public void KillSilo(int index) => _silos[index].Process!.Kill();
 

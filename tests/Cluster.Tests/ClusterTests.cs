@@ -11,23 +11,14 @@ namespace CivicContracting.Cluster.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class ClusterTests(ClusterFixture cluster, ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly SemaphoreSlim ScenarioLock = new(1, 1);
-    private static Scenario? _scenario;
+    private Scenario? _scenario;
 
     private static readonly TimeSpan ConvergenceLimit = TimeSpan.FromSeconds(60);
 
     public async Task InitializeAsync()
     {
         await cluster.EnsureAllRunningAsync();
-        await ScenarioLock.WaitAsync();
-        try
-        {
-            _scenario ??= await Scenario.CreateAsync(cluster);
-        }
-        finally
-        {
-            ScenarioLock.Release();
-        }
+        _scenario = await Scenario.SharedAsync(cluster);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -77,6 +68,9 @@ public sealed class ClusterTests(ClusterFixture cluster, ITestOutputHelper outpu
     public async Task A_rolling_SIGTERM_restart_of_all_silos_causes_no_failed_request_at_the_web_tier()
     {
         var scenario = _scenario!;
+        // Browsers on both web hosts, open throughout: live push must survive the restart of every silo.
+        await using var live = await LiveProbe.CreateAsync(cluster, scenario);
+        var liveBefore = await LivePushClusterTests.WaitSubscribedAsync(live, TimeSpan.FromSeconds(15));
         var stream = new ReportStream(cluster, scenario, retryUntilAcknowledged: false);
         using var stop = new CancellationTokenSource();
         var running = stream.RunAsync(stop.Token);
@@ -104,6 +98,24 @@ public sealed class ClusterTests(ClusterFixture cluster, ITestOutputHelper outpu
             await running;
         }
 
+        // No web host stays unsubscribed: both hold a lease again and a report reaches both browsers.
+        var liveWatch = Stopwatch.StartNew();
+        IReadOnlyList<Web.Live.LiveSubscriptionStatus>? liveAfter = null;
+        Exception? liveFailure = null;
+        try
+        {
+            liveAfter = await LivePushClusterTests.WaitSubscribedAsync(live, LivePushClusterTests.Bound);
+            await live.ReportAndAwaitAsync(LivePushClusterTests.Bound - liveWatch.Elapsed);
+        }
+        catch (TimeoutException timeout)
+        {
+            liveFailure = timeout;
+        }
+        var liveRecovered = liveWatch.Elapsed;
+        var liveFigures = liveAfter is null
+            ? "NOT every web host subscribed"
+            : string.Join("; ", liveAfter.Zip(liveBefore).Select((p, i) => $"web{i + 1}: lost leases during the restart {p.First.LostLeases - p.Second.LostLeases}, registry now on {p.First.RegistrySilo}"));
+
         using var api = cluster.Client(1);
         var lost = await stream.CountLostAsync(api);
         var (convergence, mismatches) = await scenario.ConvergeAsync(api, ConvergenceLimit);
@@ -115,10 +127,12 @@ public sealed class ClusterTests(ClusterFixture cluster, ITestOutputHelper outpu
               lost (acknowledged but not stored): {lost}
               slowest request: {stream.Slowest.TotalSeconds:F1} s
               aggregates equal to the recomputation after: {convergence.TotalSeconds:F1} s{(mismatches.Count > 0 ? " (NOT converged)" : "")}
+              live push after the restart: {liveFigures}; a new report reached both browsers {(liveFailure is null ? $"{liveRecovered.TotalSeconds:F1} s after the restart ended (the wait for the leases included)" : "NOT")}
             """);
         foreach (var failure in stream.Failures)
             Report("  failure: " + failure);
 
+        Assert.True(liveFailure is null, $"Live push did not recover after the rolling restart: {liveFailure?.Message}\n{cluster.Diagnostics()}");
         Assert.True(stream.Acknowledged.Count > 0, "No report was acknowledged.\n" + cluster.Diagnostics());
         Assert.True(stream.Failed == 0, $"{stream.Failed} request(s) failed:\n{string.Join("\n", stream.Failures)}\n{cluster.Diagnostics()}");
         Assert.Equal(0, lost);

@@ -16,12 +16,48 @@ namespace CivicContracting.Cluster.Tests;
 /// </summary>
 public sealed class Scenario
 {
+    private static readonly SemaphoreSlim SharedLock = new(1, 1);
+    private static Scenario? _shared;
+
+    private readonly Dictionary<string, ParticipantKind> _kinds;
+    private readonly Dictionary<string, string[]> _lineage;
+    private readonly List<string> _commitments;
+
     private Scenario(Dictionary<string, ParticipantKind> kinds, Dictionary<string, string[]> lineage, List<string> commitments, List<string> reportable)
     {
+        _kinds = kinds;
+        _lineage = lineage;
+        _commitments = commitments;
         Kinds = kinds;
         Lineage = lineage;
         Commitments = commitments;
         Reportable = reportable;
+    }
+
+    /// <summary>
+    /// The one scenario of the shared cluster, made on first use. Every commitment any cluster test makes counts in
+    /// the place aggregates, so every one of them must be in the scenario (see <see cref="Include"/>) for the
+    /// recomputation to equal the aggregates.
+    /// </summary>
+    public static async Task<Scenario> SharedAsync(ClusterFixture cluster)
+    {
+        await SharedLock.WaitAsync();
+        try
+        {
+            return _shared ??= await CreateAsync(cluster);
+        }
+        finally
+        {
+            SharedLock.Release();
+        }
+    }
+
+    /// <summary>Adds a commitment another test made (to a stand-alone goal) to what the recomputation covers; not to <see cref="Reportable"/>.</summary>
+    public void Include(string commitmentId, string participantId, ParticipantKind kind, string goalId)
+    {
+        _kinds[participantId] = kind;
+        _lineage[goalId] = [goalId];
+        _commitments.Add(commitmentId);
     }
 
     public IReadOnlyDictionary<string, ParticipantKind> Kinds { get; }

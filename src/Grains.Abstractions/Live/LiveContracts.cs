@@ -24,14 +24,31 @@ public interface ILiveObserver : IGrainObserver
 }
 
 /// <summary>
+/// The registry's answer to a subscription. <see cref="Renewed"/> is false when the registry did not hold a current
+/// lease of the host: its first subscription, or the registry lost it (its silo left and it was re-activated empty
+/// elsewhere, or the host did not renew in time). A host that had been subscribed before then knows that it may have
+/// missed changes and re-reads what it shows once every batcher knows it again, after <see cref="PushDelay"/>.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("cc.LiveLease.v1")]
+public sealed record LiveLease(
+    [property: Id(0)] DateTimeOffset Expires,
+    [property: Id(1)] bool Renewed,
+    [property: Id(2)] string Silo,
+    [property: Id(3)] TimeSpan PushDelay);
+
+/// <summary>
 /// Key 0: the web hosts that want live changes, each under a lease it renews. Held in memory only — an observer
 /// reference is only valid while its host is connected, so persisting one would be wrong; when the registry's silo
-/// dies, the registry comes back empty and the hosts re-subscribe on their next renewal.
+/// dies, the registry comes back empty on another silo, answers the hosts' next renewal with
+/// <see cref="LiveLease.Renewed"/> false, and the hosts know they were lost.
 /// </summary>
 public interface ILiveRegistryGrain : IGrainWithIntegerKey
 {
-    /// <summary>Adds or renews <paramref name="hostId"/>'s entry for <paramref name="lease"/> (capped); returns when it expires.</summary>
-    Task<DateTimeOffset> Subscribe(string hostId, ILiveObserver observer, TimeSpan lease);
+    /// <summary>
+    /// Adds or renews <paramref name="hostId"/>'s entry for <paramref name="lease"/> (capped); says until when, whether
+    /// it was a renewal of a current lease, on which silo the registry runs and how soon every batcher pushes to the host.
+    /// </summary>
+    Task<LiveLease> Subscribe(string hostId, ILiveObserver observer, TimeSpan lease);
 
     Task Unsubscribe(string hostId);
 

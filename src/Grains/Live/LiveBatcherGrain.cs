@@ -16,7 +16,11 @@ public sealed partial class LiveBatcherGrain(IOptions<LiveOptions> options, Time
     private Dictionary<string, AggregateChange> _pending = new(StringComparer.Ordinal);
     private IReadOnlyList<ILiveObserver> _observers = [];
     private DateTimeOffset _observersFetched = DateTimeOffset.MinValue;
+    private int _registryFailures;
     private IGrainTimer? _timer;
+
+    /// <summary>The registry answers from memory; waiting longer would only stall this silo's pushes.</summary>
+    private static readonly TimeSpan RegistryTimeout = TimeSpan.FromSeconds(2);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -45,9 +49,15 @@ public sealed partial class LiveBatcherGrain(IOptions<LiveOptions> options, Time
             return;
         var batch = _pending;
         _pending = new(StringComparer.Ordinal);
-        var observers = await Observers();
+        var (observers, answered) = await Observers();
         if (observers.Count == 0)
+        {
+            // Nobody to push to. When the registry said so, the changes have no reader; when it could not be asked
+            // (its silo is leaving), keep them for the next flush — at most one per scope, the newest.
+            if (!answered)
+                KeepForNextFlush(batch);
             return;
+        }
         IReadOnlyList<AggregateChange> changes = [.. batch.Values];
         foreach (var observer in observers)
         {
@@ -63,28 +73,49 @@ public sealed partial class LiveBatcherGrain(IOptions<LiveOptions> options, Time
         }
     }
 
-    private async Task<IReadOnlyList<ILiveObserver>> Observers()
+    private async Task<(IReadOnlyList<ILiveObserver> Observers, bool Answered)> Observers()
     {
         var now = clock.GetUtcNow();
-        // No host known yet (typically the start, before the web hosts subscribed): ask again rather than wait out the cache.
+        // No host known yet (the start, or the registry was re-activated empty and the hosts have not renewed yet): ask
+        // again rather than wait out the cache.
         if (_observers.Count > 0 && now - _observersFetched < options.Value.ObserverCacheDuration)
-            return _observers;
+            return (_observers, true);
         try
         {
-            _observers = await GrainFactory.GetGrain<ILiveRegistryGrain>(0).GetObservers();
+            // Bounded: a call to a registry whose silo was just killed may hang until the silo is declared dead, and this
+            // (non-reentrant) batcher must keep pushing the silo's changes to the hosts it knows meanwhile.
+            _observers = await GrainFactory.GetGrain<ILiveRegistryGrain>(0).GetObservers().WaitAsync(RegistryTimeout);
             _observersFetched = now;
+            if (_registryFailures > 0)
+                LogRegistryBack(logger, _registryFailures, _observers.Count);
+            _registryFailures = 0;
+            return (_observers, true);
         }
         catch (Exception ex)
         {
             // The registry's silo may be leaving: keep pushing to the hosts known so far and ask again next flush.
-            LogRegistryFailed(logger, ex);
+            // Logged once per streak of failures, not on every flush.
+            if (_registryFailures++ == 0)
+                LogRegistryFailed(logger, ex, _observers.Count);
+            return (_observers, false);
         }
-        return _observers;
+    }
+
+    private void KeepForNextFlush(Dictionary<string, AggregateChange> batch)
+    {
+        foreach (var (scope, change) in batch)
+        {
+            if (!_pending.TryGetValue(scope, out var newer) || newer.Version < change.Version)
+                _pending[scope] = change;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "A live push to a web host failed")]
     private static partial void LogPushFailed(ILogger logger, Exception ex);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The live registry did not answer; pushing to the web hosts known before")]
-    private static partial void LogRegistryFailed(ILogger logger, Exception ex);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The live registry did not answer; pushing to the {Hosts} web host(s) known before and asking again on every flush")]
+    private static partial void LogRegistryFailed(ILogger logger, Exception ex, int hosts);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The live registry answers again after {Failures} failed call(s); {Hosts} web host(s) subscribed")]
+    private static partial void LogRegistryBack(ILogger logger, int failures, int hosts);
 }

@@ -11,9 +11,13 @@ public sealed class LiveOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>How long the batcher reuses the registry's observer list, so the registry is not called on every flush.</summary>
+    /// <summary>
+    /// How long the batcher reuses the registry's observer list, so the registry is not called on every flush. It bounds
+    /// how long a host that (re-)subscribed waits for the pushes of every silo; the cost is one small registry call per
+    /// silo per period while changes flow.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
-    public TimeSpan ObserverCacheDuration { get; set; } = TimeSpan.FromSeconds(3);
+    public TimeSpan ObserverCacheDuration { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The longest lease the registry grants, whatever a host asks for.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]

@@ -10,15 +10,19 @@ public sealed class LiveRegistryGrain(IOptions<LiveOptions> options, TimeProvide
 {
     private readonly Dictionary<string, (ILiveObserver Observer, DateTimeOffset Expires)> _entries = new(StringComparer.Ordinal);
 
-    public Task<DateTimeOffset> Subscribe(string hostId, ILiveObserver observer, TimeSpan lease)
+    public Task<LiveLease> Subscribe(string hostId, ILiveObserver observer, TimeSpan lease)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(hostId);
         ArgumentNullException.ThrowIfNull(observer);
         if (lease <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(lease), "A lease must be positive.");
-        var expires = clock.GetUtcNow() + (lease < options.Value.MaxLease ? lease : options.Value.MaxLease);
+        var now = clock.GetUtcNow();
+        var renewed = _entries.TryGetValue(hostId, out var known) && known.Expires > now;
+        var expires = now + (lease < options.Value.MaxLease ? lease : options.Value.MaxLease);
         _entries[hostId] = (observer, expires);
-        return Task.FromResult(expires);
+        // A batcher may reuse the observer list it fetched just before this call for one cache period, then flushes.
+        var pushDelay = options.Value.ObserverCacheDuration + options.Value.FlushInterval;
+        return Task.FromResult(new LiveLease(expires, renewed, RuntimeIdentity, pushDelay));
     }
 
     public Task Unsubscribe(string hostId)

@@ -68,6 +68,9 @@ public sealed partial class IdempotentRetry(RequestDelegate next, ILogger<Idempo
     {
         if (!request.Path.StartsWithSegments("/api"))
             return false;
+        // The live stream's response never ends: buffered, nothing would ever reach the browser.
+        if (request.Path.StartsWithSegments(Live.LiveEndpoints.Path, StringComparison.OrdinalIgnoreCase))
+            return false;
         if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
             return true;
         if (!HttpMethods.IsPost(request.Method) || !ProgressPath().IsMatch(request.Path.Value ?? ""))

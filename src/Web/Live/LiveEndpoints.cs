@@ -1,6 +1,7 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using CivicContracting.Live;
+using CivicContracting.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CivicContracting.Web.Live;
@@ -9,25 +10,35 @@ namespace CivicContracting.Web.Live;
 /// GET /api/live: server-sent events of aggregate changes ("change" events, JSON <see cref="AggregateChange"/>),
 /// optionally only of one scope (<c>?scope=place:24062W01</c> or <c>goal:{id}</c>). A connection first gets this
 /// host's current snapshot, then a "ready" event, then every newer change; all from the host's memory.
+/// GET /api/live/status (operator): this host's live subscription (<see cref="LiveSubscriptionStatus"/>).
 /// </summary>
 public static class LiveEndpoints
 {
+    /// <summary>The stream's path. Its response never ends, so nothing may buffer it (e.g. a retrying middleware).</summary>
+    public const string Path = "/api/live";
+
     public const string ChangeEvent = "change";
     public const string ReadyEvent = "ready";
 
     public static IServiceCollection AddCivicContractingLive(this IServiceCollection services)
     {
         services.AddSingleton<LiveFeed>();
-        services.AddHostedService<LiveSubscription>();
+        services.AddSingleton<LiveSubscription>();
+        services.AddHostedService(provider => provider.GetRequiredService<LiveSubscription>());
         return services;
     }
 
     public static void MapLive(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/live", Get)
+        app.MapGet(Path, Get)
             .WithTags("Live")
             .WithName("GetLive")
             .WithSummary("Server-sent events of goal and place aggregate changes (optionally of one scope), starting with the current snapshot.");
+        app.MapGet(Path + "/status", (LiveSubscription subscription) => TypedResults.Ok(subscription.Status))
+            .RequireOperator()
+            .WithTags("Live")
+            .WithName("GetLiveStatus")
+            .WithSummary("Operator: this web host's live subscription — whether it holds a lease, where the live registry runs, lost leases and failed renewals.");
     }
 
     public static ServerSentEventsResult<AggregateChange?> Get(LiveFeed feed, HttpContext context, string? scope = null)

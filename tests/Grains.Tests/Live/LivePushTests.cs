@@ -21,21 +21,53 @@ public sealed class LivePushTests(ClusterFixture fixture)
         try
         {
             var hostId = TestData.NewId("host");
-            var expires = await Registry.Subscribe(hostId, reference, TimeSpan.FromMilliseconds(300));
-            Assert.True(expires > DateTimeOffset.UtcNow.AddSeconds(-1) && expires < DateTimeOffset.UtcNow.AddSeconds(5), $"Unexpected expiry {expires:O}");
+            var lease = await Registry.Subscribe(hostId, reference, TimeSpan.FromMilliseconds(300));
+            Assert.True(lease.Expires > DateTimeOffset.UtcNow.AddSeconds(-1) && lease.Expires < DateTimeOffset.UtcNow.AddSeconds(5), $"Unexpected expiry {lease.Expires:O}");
+            Assert.False(lease.Renewed);
             Assert.Contains(reference.GetGrainId(), (await Registry.GetObservers()).Select(o => o.GetGrainId()));
 
             await Task.Delay(TimeSpan.FromMilliseconds(600));
             Assert.DoesNotContain(reference.GetGrainId(), (await Registry.GetObservers()).Select(o => o.GetGrainId()));
 
-            // Renewing is subscribing again: the entry is back.
-            await Registry.Subscribe(hostId, reference, TimeSpan.FromSeconds(30));
+            // Renewing is subscribing again: the entry is back, and the answer says that the lease had been lost.
+            var again = await Registry.Subscribe(hostId, reference, TimeSpan.FromSeconds(30));
+            Assert.False(again.Renewed);
             Assert.Contains(reference.GetGrainId(), (await Registry.GetObservers()).Select(o => o.GetGrainId()));
             await Registry.Unsubscribe(hostId);
             Assert.DoesNotContain(reference.GetGrainId(), (await Registry.GetObservers()).Select(o => o.GetGrainId()));
         }
         finally
         {
+            Client.DeleteObjectReference<ILiveObserver>(reference);
+        }
+    }
+
+    [Fact]
+    public async Task A_renewal_says_that_the_registry_still_held_the_lease_where_the_registry_runs_and_how_soon_batchers_push()
+    {
+        var reference = Client.CreateObjectReference<ILiveObserver>(new RecordingObserver());
+        var hostId = TestData.NewId("host");
+        try
+        {
+            var first = await Registry.Subscribe(hostId, reference, TimeSpan.FromSeconds(30));
+            var renewal = await Registry.Subscribe(hostId, reference, TimeSpan.FromSeconds(30));
+            Assert.False(first.Renewed);
+            Assert.True(renewal.Renewed);
+            Assert.True(renewal.Expires >= first.Expires);
+            // The silo the registry runs on: one of the cluster's silos, the same for both calls.
+            var silos = fixture.Cluster.GetActiveSilos().Select(s => s.SiloAddress.ToString()).ToList();
+            Assert.Contains(renewal.Silo, silos);
+            Assert.Equal(first.Silo, renewal.Silo);
+            // The test cluster's observer cache (200 ms) plus the default flush interval (100 ms).
+            Assert.Equal(TimeSpan.FromMilliseconds(300), renewal.PushDelay);
+
+            // A registry that forgot the host (as after its silo died) says so on the next renewal.
+            await Registry.Unsubscribe(hostId);
+            Assert.False((await Registry.Subscribe(hostId, reference, TimeSpan.FromSeconds(30))).Renewed);
+        }
+        finally
+        {
+            await Registry.Unsubscribe(hostId);
             Client.DeleteObjectReference<ILiveObserver>(reference);
         }
     }

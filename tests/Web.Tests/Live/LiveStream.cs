@@ -26,7 +26,18 @@ public sealed class LiveStream : IAsyncDisposable
     {
         var client = TestHosts.Client(baseAddress, token: null);
         client.Timeout = Timeout.InfiniteTimeSpan;
-        var response = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
+        // The stream never ends, but its headers come at once: a response held back (buffered) fails here, not never.
+        using var headers = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        HttpResponseMessage response;
+        try
+        {
+            response = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, headers.Token);
+        }
+        catch (OperationCanceledException) when (headers.IsCancellationRequested)
+        {
+            client.Dispose();
+            throw new TimeoutException($"GET {path} did not start its response within 10 s.");
+        }
         var stream = new LiveStream(client, response);
         // The "ready" event follows the snapshot: from then on the stream carries every newer change.
         await stream._ready.Task.WaitAsync(TimeSpan.FromSeconds(10));

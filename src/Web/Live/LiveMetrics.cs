@@ -1,0 +1,32 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using CivicContracting.Observability;
+
+namespace CivicContracting.Web.Live;
+
+/// <summary>
+/// The web host's side of the live push, on the platform's meter (<see cref="CivicMetrics.MeterName"/>, so the hosts'
+/// telemetry exports them with the rest): whether this process holds a live lease — 0 means its browsers get no live
+/// changes: alert when it stays 0 for longer than a lease — and how often the registry had lost the lease.
+/// </summary>
+public static class LiveMetrics
+{
+    public const string LeasesName = "civic.live.leases";
+    public const string LostLeasesName = "civic.live.lost_leases";
+
+    private static readonly Meter Meter = new(CivicMetrics.MeterName, "1.0");
+    private static readonly ConcurrentDictionary<LiveSubscription, byte> Subscriptions = new();
+
+    private static readonly ObservableGauge<int> Leases = Meter.CreateObservableGauge(
+        LeasesName, () => Subscriptions.Keys.Count(s => s.Status.Subscribed), "{lease}",
+        "Web hosts in this process that hold a current live lease, so that silos push aggregate changes to them (1 for a web host; 0 means its browsers get no live changes).");
+
+    private static readonly Counter<long> LostLeases = Meter.CreateCounter<long>(
+        LostLeasesName, "{lease}", "Times the live registry no longer held a web host's lease (its silo left the cluster, or the lease ran out) and the host subscribed again.");
+
+    internal static void Track(LiveSubscription subscription) => Subscriptions.TryAdd(subscription, 0);
+
+    internal static void Untrack(LiveSubscription subscription) => Subscriptions.TryRemove(subscription, out _);
+
+    internal static void LeaseLost() => LostLeases.Add(1);
+}
