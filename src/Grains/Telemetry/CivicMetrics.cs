@@ -43,6 +43,14 @@ public static class CivicMetrics
     private static readonly Counter<long> AggregateChanges = Meter.CreateCounter<long>(
         AggregateChangesName, "{change}", "Changes of goal and place aggregates (a shard's newer totals, a child goal's progress, new settings).");
 
+    private static readonly Histogram<int> BarrierBatchSize = Meter.CreateHistogram(
+        "civic.storage.barrier_batch_size", "{write}", "Grain-state writes acknowledged by one durability barrier commit (PostgreSQL group commit).",
+        tags: null,
+        advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500] });
+
+    private static readonly Counter<long> BarrierFailures = Meter.CreateCounter<long>(
+        "civic.storage.barrier_failures", "{barrier}", "Durability barrier commits that failed; their writes were not acknowledged.");
+
     private static int _liveSubscribersRegistered;
 
     /// <summary>A commitment stored a new progress report.</summary>
@@ -59,11 +67,17 @@ public static class CivicMetrics
     public static void AggregationPublished(long acceptedTimestamp) =>
         AggregationLag.Record(Stopwatch.GetElapsedTime(acceptedTimestamp).TotalMilliseconds);
 
+    /// <summary>A group-commit barrier committed and released <paramref name="writes"/> waiting grain-state writes.</summary>
+    public static void BarrierCommitted(int writes) => BarrierBatchSize.Record(writes);
+
+    /// <summary>A group-commit barrier failed: its waiting writes fail instead of being acknowledged.</summary>
+    public static void BarrierFailed() => BarrierFailures.Add(1);
+
     /// <summary>An aggregate changed.</summary>
     public static void AggregateChanged() => AggregateChanges.Add(1);
 
     /// <summary>
-    /// For the live push (not built yet): registers the gauge <see cref="LiveSubscribersName"/> once, reading the number of
+    /// For the live push: registers the gauge <see cref="LiveSubscribersName"/> once, reading the number of
     /// live subscribers from <paramref name="count"/>. Until something calls this, the gauge is not exported at all.
     /// </summary>
     public static void ObserveLiveSubscribers(Func<long> count)

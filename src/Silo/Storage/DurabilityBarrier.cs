@@ -118,11 +118,13 @@ public sealed partial class DurabilityBarrier(NpgsqlDataSource dataSource, ILogg
                 await CommitBarrierAsync().ConfigureAwait(false);
                 Interlocked.Increment(ref _barriers);
                 Interlocked.Add(ref _released, waiters);
+                CivicContracting.Observability.CivicMetrics.BarrierCommitted(waiters);
                 batch.TrySetResult();
             }
             catch (Exception ex)
             {
                 Interlocked.Increment(ref _failures);
+                CivicContracting.Observability.CivicMetrics.BarrierFailed();
                 LogBarrierFailed(ex, waiters);
                 batch.TrySetException(ex);
             }

@@ -48,10 +48,10 @@ public static class MapEndpoints
 
     public static IResult GetDistricts() => Results.Text(DistrictsGeoJson.Value, GeoJsonContentType);
 
-    public static async Task<Ok<EngagementReplay>> GetReplay(SiteData data, ReplayCache replays, string? goal, string? kind, CancellationToken cancellationToken)
+    public static async Task<Ok<EngagementReplay>> GetReplay(SiteData data, CommitmentViews views, ReplayCache replays, string? goal, string? kind, CancellationToken cancellationToken)
     {
         await data.WhenLoaded(cancellationToken);
-        var filter = MapFilter.Parse(data, goal, kind);
+        var filter = await MapFilter.ParseAsync(views, goal, kind);
         return TypedResults.Ok(replays.Get(filter.Goal, filter.Kind));
     }
 

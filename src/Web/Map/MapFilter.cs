@@ -11,12 +11,12 @@ public readonly record struct MapFilter(string? Goal, ParticipantKind? Kind)
     public bool IsEmpty => Goal is null && Kind is null;
 
     /// <summary>Checks the query values against the known goals and kinds; an unknown one is a 400 that names the valid ones.</summary>
-    public static MapFilter Parse(SiteData data, string? goal, string? kind)
+    public static async Task<MapFilter> ParseAsync(CommitmentViews views, string? goal, string? kind)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         goal = string.IsNullOrWhiteSpace(goal) ? null : goal.Trim();
         kind = string.IsNullOrWhiteSpace(kind) ? null : kind.Trim();
-        if (goal is not null && data.Goal(goal) is null)
+        if (goal is not null && await views.GoalAsync(goal) is null)
             errors["goal"] = [$"There is no goal '{goal}'."];
         ParticipantKind? parsedKind = null;
         if (kind is not null)

@@ -41,7 +41,7 @@ public sealed class IndexModel(SiteData data, CommitmentViews views, ReplayCache
     {
         await data.WhenLoaded(HttpContext.RequestAborted);
         Goal = string.IsNullOrWhiteSpace(goal) ? null : goal.Trim();
-        if (Goal is not null && data.Goal(Goal) is null)
+        if (Goal is not null && await views.GoalAsync(Goal) is null)
         {
             Goal = null;
             FilterRejected = true;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using CivicContracting.Aggregation;
 using CivicContracting.Commitments;
+using CivicContracting.Goals;
 using CivicContracting.Participants;
 
 namespace CivicContracting.Web.ReadModel;
@@ -36,6 +37,20 @@ public sealed class CommitmentViews(IClusterClient orleans, SiteData data, TimeP
         if (view is not null)
             _commitments.AddOrUpdate(id, view, (_, old) => old.Version >= view.Version ? old : view);
         return view;
+    }
+
+    /// <summary>
+    /// A goal from memory, or from its grain when it was defined after this host's last load (a new goal without
+    /// commitments has pushed nothing yet); a goal found that way is kept.
+    /// </summary>
+    public async Task<GoalInfo?> GoalAsync(string id)
+    {
+        if (data.Goal(id) is { } known)
+            return known;
+        if (!Hosting.ApiIds.IsWellFormed(id) || await orleans.GetGrain<IGoalGrain>(id).GetInfo() is not { } info)
+            return null;
+        data.AddGoal(info);
+        return info;
     }
 
     /// <summary>A goal's or place's engagement history.</summary>

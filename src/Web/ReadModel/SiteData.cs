@@ -59,6 +59,14 @@ public sealed class SiteData
         Interlocked.Increment(ref _changes);
     }
 
+    /// <summary>Adds a goal defined since the last load (its aggregate has not changed yet, so no push told this host).</summary>
+    internal void AddGoal(GoalInfo goal)
+    {
+        if (Goal(goal.Id) is not null)
+            return;
+        ReplaceGoals(Goals.Append(goal));
+    }
+
     internal void ReplaceContributions(ContributionIndex index)
     {
         Contributions = index;

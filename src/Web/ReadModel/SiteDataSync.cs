@@ -24,6 +24,7 @@ public sealed partial class SiteDataSync(
         using var connection = feed.Open(scope: null);
         var listStale = new SemaphoreSlim(0, 1);
         var pushes = ApplyPushesAsync(connection, listStale, stoppingToken);
+        var goals = WatchGoalDirectoryAsync(stoppingToken);
         try
         {
             var nextRepair = DateTimeOffset.MinValue;
@@ -68,6 +69,36 @@ public sealed partial class SiteDataSync(
         {
         }
         await pushes.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await goals.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    /// <summary>How often the goal directory is checked for goals defined since: a new goal pushes nothing until it has commitments.</summary>
+    private static readonly TimeSpan GoalDirectoryCheck = TimeSpan.FromSeconds(10);
+
+    private async Task WatchGoalDirectoryAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(GoalDirectoryCheck, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                if (!data.IsLoaded)
+                    continue;
+                try
+                {
+                    var listings = await orleans.GetGrain<IGoalDirectoryGrain>(0).List();
+                    if (listings.Any(l => data.Goal(l.Id) is null))
+                        await ReloadGoalsAsync();
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    LogReloadFailed(logger, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
     }
 
     private async Task ApplyPushesAsync(LiveFeed.Connection connection, SemaphoreSlim listStale, CancellationToken stoppingToken)

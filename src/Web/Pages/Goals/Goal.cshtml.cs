@@ -45,7 +45,7 @@ public sealed class GoalModel(SiteData data, CommitmentViews views) : PageModel
     public async Task<IActionResult> OnGetAsync(string id)
     {
         await data.WhenLoaded(HttpContext.RequestAborted);
-        if (data.Goal(id) is not { } goal)
+        if (await views.GoalAsync(id) is not { } goal)
             return NotFound();
         Goal = goal;
         Lineage = [.. goal.Lineage.Skip(1).Reverse().Select(data.Goal).OfType<GoalInfo>()];
