@@ -9,7 +9,7 @@ public sealed class LiveOptions
 
     /// <summary>How long the batcher collects changes before it pushes them (latency versus messages per host).</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
-    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(25);
 
     /// <summary>
     /// How long the batcher reuses the registry's observer list, so the registry is not called on every flush. It bounds
