@@ -69,8 +69,15 @@ public sealed partial class PageHtmlTests(SiteAppFixture app)
         var html = await Html.PageAsync(app.Public, $"/participants/{id}");
         Assert.Contains(Html.H1s(html), h => h.Contains(profile["displayName"]!.GetValue<string>(), StringComparison.Ordinal));
         var links = Html.Links(html);
+        // Confirmed commitments are public; a draft is not, until the participant confirms it.
         foreach (var commitment in profile["commitmentIds"]!.AsArray())
-            Assert.Contains($"/commitments/{commitment}", links);
+        {
+            var status = (await SiteAppFixture.GetJsonAsync(app.Public, $"/api/commitments/{commitment}"))["status"]!.GetValue<string>();
+            if (status == "draft")
+                Assert.DoesNotContain($"/commitments/{commitment}", links);
+            else
+                Assert.Contains($"/commitments/{commitment}", links);
+        }
         AssertLinksToOpenData($"/participants/{id}", html);
     }
 

@@ -24,6 +24,13 @@ public sealed record EngagementReplay(
 {
     public const int MaxSteps = 60;
 
+    /// <summary>Engaged commitments at each step, summed over <paramref name="neighbourhoods"/> (all when null).</summary>
+    public IReadOnlyList<(DateTimeOffset At, int Commitments)> Total(IEnumerable<string>? neighbourhoods = null)
+    {
+        var series = (neighbourhoods ?? Places.Keys).Select(code => Places.GetValueOrDefault(code)).OfType<PlaceSeries>().ToList();
+        return [.. Steps.Select((at, i) => (at, series.Sum(s => s.Commitments[i])))];
+    }
+
     /// <summary>
     /// Counts, at each step, the commitments engaged now whose first confirmation was at or before it. A commitment
     /// withdrawn since is left out of every step: contributions keep the current status, not when it changed.

@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace CivicContracting.Web.Pages.Goals;
 
 /// <summary>A goal: its aggregate, its progress and engagement over time, its objectives and its commitments (filtered).</summary>
-public sealed class GoalModel(SiteData data, CommitmentViews views) : PageModel
+public sealed class GoalModel(SiteData data, CommitmentViews views, ReplayCache replays) : PageModel
 {
     public GoalInfo Goal { get; private set; } = null!;
 
@@ -22,6 +22,9 @@ public sealed class GoalModel(SiteData data, CommitmentViews views) : PageModel
     public EngagementSnapshot Snapshot { get; private set; } = null!;
 
     public IReadOnlyList<EngagementBucket> History { get; private set; } = [];
+
+    /// <summary>Engaged commitments over time, from when each was signed (the aggregate's own history starts when it was first computed).</summary>
+    public IReadOnlyList<(DateTimeOffset At, int Commitments)> Engagement { get; private set; } = [];
 
     public CommitmentList Commitments { get; private set; } = null!;
 
@@ -53,6 +56,7 @@ public sealed class GoalModel(SiteData data, CommitmentViews views) : PageModel
         var scope = AggregateScope.Goal(goal.Id);
         Snapshot = data.Aggregate(scope);
         History = await views.HistoryAsync(scope);
+        Engagement = replays.Get(goal.Id, null).Total();
 
         var level = Parse<CommitmentLevel>(Level);
         var kind = Parse<ParticipantKind>(Kind);

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace CivicContracting.Web.Pages.Places;
 
 /// <summary>A neighbourhood, district or the city: engagement, diversity, intensity, first engagement, commitments.</summary>
-public sealed class PlaceModel(SiteData data, CommitmentViews views) : PageModel
+public sealed class PlaceModel(SiteData data, CommitmentViews views, ReplayCache replays) : PageModel
 {
     public Place Place { get; private set; } = null!;
 
@@ -18,7 +18,8 @@ public sealed class PlaceModel(SiteData data, CommitmentViews views) : PageModel
 
     public EngagementSnapshot Snapshot { get; private set; } = null!;
 
-    public IReadOnlyList<EngagementBucket> History { get; private set; } = [];
+    /// <summary>Engaged commitments in the place over time, from when each was signed.</summary>
+    public IReadOnlyList<(DateTimeOffset At, int Commitments)> Engagement { get; private set; } = [];
 
     public CommitmentList Commitments { get; private set; } = null!;
 
@@ -37,7 +38,8 @@ public sealed class PlaceModel(SiteData data, CommitmentViews views) : PageModel
         Children = [.. PlaceCatalog.Leuven.All.Where(p => p.ParentCode == place.Code).OrderBy(p => p.Name, StringComparer.CurrentCulture)];
         var scope = AggregateScope.Place(place.Code);
         Snapshot = data.Aggregate(scope);
-        History = await views.HistoryAsync(scope);
+        var neighbourhoods = PlaceCatalog.Leuven.Neighbourhoods.Where(n => n.SelfAndAncestors.Contains(place.Code)).Select(n => n.Code);
+        Engagement = replays.Get(null, null).Total(neighbourhoods);
         var all = CommitmentRows.Public(data.Contributions.InScope(scope)).ToList();
         var (items, page, totalPages) = CommitmentRows.Page(all, PageNumber);
         Commitments = new CommitmentList("place-commitments", "", await CommitmentRows.BuildAsync(views, items), page, totalPages, all.Count,
