@@ -1,6 +1,7 @@
 using CivicContracting.Hosting;
 using CivicContracting.Live;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.TestingHost;
 
 namespace CivicContracting.Grains.Tests;
@@ -28,6 +29,9 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             silo.AddMemoryGrainStorage(GrainStorage.Name);
             silo.Services.AddCivicContractingGrains();
+            // The real clock, which a test can move for its own calls only (lockout and token expiry).
+            silo.Services.RemoveAll<TimeProvider>();
+            silo.Services.AddSingleton<TimeProvider>(TestClock.Instance);
             silo.Services.Configure<AggregationOptions>(o =>
             {
                 o.PublishInterval = TimeSpan.FromMilliseconds(50);

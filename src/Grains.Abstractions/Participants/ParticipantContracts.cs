@@ -51,4 +51,10 @@ public interface IParticipantGrain : IGrainWithStringKey
 
     /// <summary>Called by a commitment grain when it is created for this participant.</summary>
     Task AddCommitment(string commitmentId);
+
+    /// <summary>
+    /// Erases the name, pseudonym and contact data (the person deleted their account): the public profile becomes
+    /// anonymous. Kind, neighbourhood and commitments stay, so no aggregate changes. Repeating it is a no-op.
+    /// </summary>
+    Task<ParticipantProfile> Anonymise();
 }

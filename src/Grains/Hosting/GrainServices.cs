@@ -3,15 +3,18 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Hosting;
 
 public static class GrainServices
 {
-    /// <summary>Services the grains need in a silo: the clock and the shard keep-alive.</summary>
+    /// <summary>Services the grains need in a silo: the clock, the validated account options and the shard keep-alive.</summary>
     public static IServiceCollection AddCivicContractingGrains(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<AccountOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccountOptions>, AccountOptionsValidator>());
         services.AddHostedService<ContributionShardKeepAlive>();
         return services;
     }

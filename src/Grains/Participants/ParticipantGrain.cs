@@ -42,6 +42,21 @@ public sealed class ParticipantGrain(
         await state.WriteStateAsync();
     }
 
+    public async Task<ParticipantProfile> Anonymise()
+    {
+        var r = state.State.Registration
+            ?? throw new KeyNotFoundException($"Participant '{this.GetPrimaryKeyString()}' does not exist.");
+        if (state.State.AnonymisedAt is not null)
+            return ToProfile();
+        state.State.Registration = r with { Name = AnonymousName, Pseudonym = null, ShowNamePublicly = true, ContactEmail = null, ContactPhone = null };
+        state.State.AnonymisedAt = clock.GetUtcNow();
+        await state.WriteStateAsync();
+        return ToProfile();
+    }
+
+    /// <summary>The name of an anonymised participant, public and private alike.</summary>
+    internal const string AnonymousName = "Anonymous participant";
+
     private ParticipantProfile ToProfile()
     {
         var r = state.State.Registration!;
@@ -78,4 +93,5 @@ public sealed class ParticipantState
     [Id(0)] public ParticipantRegistration? Registration { get; set; }
     [Id(1)] public DateTimeOffset RegisteredAt { get; set; }
     [Id(2)] public List<string> CommitmentIds { get; set; } = [];
+    [Id(3)] public DateTimeOffset? AnonymisedAt { get; set; }
 }

@@ -63,6 +63,9 @@ public static class SiloHosting
             .ValidateOnStart();
         silo.Services.AddOptions<PlaceOptions>()
             .Bind(configuration.GetSection(PlaceOptions.SectionName));
+        // Validated where the grains register it (GrainServices).
+        silo.Services.AddOptions<AccountOptions>()
+            .Bind(configuration.GetSection(AccountOptions.SectionName));
 
         // The Leuven demo seed and simulator (section "Demo"); they start once the silo is active.
         silo.Services.AddCivicContractingDemo(configuration);

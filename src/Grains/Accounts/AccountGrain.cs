@@ -1,0 +1,351 @@
+using CivicContracting.Commitments;
+using CivicContracting.Hosting;
+using CivicContracting.Participants;
+using CivicContracting.Validation;
+using Microsoft.Extensions.Options;
+
+namespace CivicContracting.Accounts;
+
+/// <summary>
+/// One person's account. Calls go one way: account → login (claim, release), → participants (look-ups, anonymise),
+/// → commitments (export) and → access tokens; none of those calls an account, so there is no cycle.
+/// </summary>
+public sealed class AccountGrain(
+    [PersistentState("account", GrainStorage.Name)] IPersistentState<AccountState> state,
+    IOptions<AccountOptions> options,
+    TimeProvider clock) : Grain, IAccountGrain
+{
+    /// <summary>Organisations one person may act for; well above any real case, it bounds the state.</summary>
+    private const int MaxMemberships = 100;
+
+    private AccountState S => state.State;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    private AccountOptions Options => options.Value;
+
+    private bool IsLive => S.Registration is not null && S.DeletionRequestedAt is null;
+
+    public async Task<AccountView> Register(AccountRegistration registration)
+    {
+        AccountRules.Registration(registration).ThrowIfAny();
+        var normalised = registration.Local is { } local
+            ? registration with { Local = local with { LoginName = AccountRules.NormaliseLoginName(local.LoginName) } }
+            : registration;
+        if (S.DeletionRequestedAt is not null)
+            throw new StateConflictException($"Account '{Id}' was deleted.");
+        if (S.Registration is { } existing)
+        {
+            return existing == normalised
+                ? ToView()
+                : throw new StateConflictException($"Account '{Id}' is already registered with other details.");
+        }
+
+        var login = GrainFactory.GetGrain<ILoginGrain>(LoginKeys.For(normalised));
+        var owner = await login.Claim(Id);
+        if (owner != Id)
+            throw new StateConflictException(normalised.Local is not null ? "This login name is taken." : "This external login belongs to another account.");
+
+        S.Registration = normalised;
+        S.RegisteredAt = clock.GetUtcNow();
+        S.Roles = [PlatformRole.Participant];
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Nothing stored: give the login back, so the person can try again under any account id.
+            S.Registration = null;
+            S.Roles = [];
+            await login.Release(Id);
+            throw;
+        }
+        return ToView();
+    }
+
+    public Task<AccountView?> Get() => Task.FromResult(IsLive ? ToView() : null);
+
+    public Task<SignInCredentials?> GetForSignIn() =>
+        Task.FromResult(IsLive ? new SignInCredentials(Id, S.Registration!.Local?.PasswordHash, Lockout(clock.GetUtcNow()), [.. S.Roles]) : null);
+
+    public async Task<SignInState> RecordSignInSuccess()
+    {
+        RequireLive();
+        var now = clock.GetUtcNow();
+        if (IsLockedOut(now))
+            return Lockout(now);
+        S.FailedSignIns = 0;
+        S.LockedUntil = null;
+        S.LastSignInAt = now;
+        await state.WriteStateAsync();
+        return Lockout(now);
+    }
+
+    public async Task<SignInState> RecordSignInFailure()
+    {
+        RequireLive();
+        var now = clock.GetUtcNow();
+        if (IsLockedOut(now))
+            return Lockout(now); // failures while locked neither count nor extend the lockout
+        S.FailedSignIns++;
+        if (S.FailedSignIns >= Options.MaxFailedSignIns)
+        {
+            S.LockedUntil = now + Options.LockoutDuration;
+            S.FailedSignIns = 0; // after the lockout the person gets the full number of attempts again
+        }
+        await state.WriteStateAsync();
+        return Lockout(now);
+    }
+
+    public async Task SetPasswordHash(string passwordHash)
+    {
+        var errors = new InputRules.Errors();
+        errors.Merge(AccountRules.PasswordHash(passwordHash), "passwordHash");
+        errors.ThrowIfAny();
+        RequireLive();
+        if (S.Registration!.Local is not { } local)
+            throw new StateConflictException($"Account '{Id}' signs in with OpenID Connect and has no password.");
+        if (local.PasswordHash == passwordHash)
+            return;
+        S.Registration = S.Registration with { Local = local with { PasswordHash = passwordHash } };
+        await state.WriteStateAsync();
+    }
+
+    public async Task<AccountView> GrantRole(PlatformRole role)
+    {
+        AccountRules.Role(role).ThrowIfAny();
+        RequireLive();
+        if (!S.Roles.Contains(role))
+        {
+            S.Roles = [.. S.Roles.Append(role).Order()];
+            await state.WriteStateAsync();
+        }
+        return ToView();
+    }
+
+    public async Task<AccountView> RevokeRole(PlatformRole role)
+    {
+        AccountRules.Role(role).ThrowIfAny();
+        if (role == PlatformRole.Participant)
+            throw new InputRejectedException("role", "Every account has the participant role; delete the account instead.");
+        RequireLive();
+        if (S.Roles.Remove(role))
+            await state.WriteStateAsync();
+        return ToView();
+    }
+
+    public async Task<AccountView> LinkParticipant(string participantId)
+    {
+        AccountRules.Id("participantId", participantId).ThrowIfAny();
+        RequireLive();
+        if (S.ParticipantId == participantId)
+            return ToView();
+        if (S.ParticipantId is not null)
+            throw new StateConflictException($"Account '{Id}' already acts as participant '{S.ParticipantId}'.");
+        var profile = await GrainFactory.GetGrain<IParticipantGrain>(participantId).GetProfile()
+            ?? throw new InputRejectedException("participantId", $"Participant '{participantId}' does not exist.");
+        if (profile.Kind != ParticipantKind.Resident)
+            throw new InputRejectedException("participantId", "A person's own participant is a resident; act for an organisation as a member instead.");
+        S.ParticipantId = participantId;
+        await state.WriteStateAsync();
+        return ToView();
+    }
+
+    public async Task<AccountView> SetMembership(string organisationId, OrganisationRole role)
+    {
+        AccountRules.Membership(organisationId, role).ThrowIfAny();
+        RequireLive();
+        var index = S.Memberships.FindIndex(m => m.OrganisationId == organisationId);
+        if (index >= 0 && S.Memberships[index].Role == role)
+            return ToView();
+        if (index < 0)
+        {
+            if (S.Memberships.Count >= MaxMemberships)
+                throw new StateConflictException($"An account acts for at most {MaxMemberships} organisations.");
+            var profile = await GrainFactory.GetGrain<IParticipantGrain>(organisationId).GetProfile()
+                ?? throw new InputRejectedException("organisationId", $"Participant '{organisationId}' does not exist.");
+            if (profile.Kind == ParticipantKind.Resident)
+                throw new InputRejectedException("organisationId", "A resident is a person, not an organisation; link it as the account's own participant.");
+            S.Memberships.Add(new OrganisationMembership(organisationId, role, clock.GetUtcNow()));
+        }
+        else
+        {
+            S.Memberships[index] = S.Memberships[index] with { Role = role };
+        }
+        await state.WriteStateAsync();
+        return ToView();
+    }
+
+    public async Task<AccountView> RemoveMembership(string organisationId)
+    {
+        AccountRules.Id("organisationId", organisationId).ThrowIfAny();
+        RequireLive();
+        if (S.Memberships.RemoveAll(m => m.OrganisationId == organisationId) > 0)
+            await state.WriteStateAsync();
+        return ToView();
+    }
+
+    public async Task<AccessTokenInfo> CreateAccessToken(AccessTokenRequest request)
+    {
+        var now = clock.GetUtcNow();
+        AccountRules.AccessToken(request, now, Options.MaxAccessTokenLifetime).ThrowIfAny();
+        RequireLive();
+        var token = GrainFactory.GetGrain<IAccessTokenGrain>(request.TokenId);
+        var issue = new AccessTokenIssue(Id, request.Name, request.Scopes, request.SecretHash, request.ExpiresAt);
+        if (S.Tokens.Any(t => t.Id == request.TokenId))
+            return await token.Issue(issue); // a retry: the token grain compares and answers
+
+        if (S.Tokens.Count(t => t.RevokedAt is null && t.ExpiresAt > now) >= Options.MaxActiveAccessTokens)
+            throw new StateConflictException($"An account holds at most {Options.MaxActiveAccessTokens} active access tokens; revoke one first.");
+        // The account records the id before the token exists, so a token can never exist that its owner cannot see or revoke.
+        S.Tokens.Add(new AccountTokenRef { Id = request.TokenId, ExpiresAt = request.ExpiresAt });
+        await state.WriteStateAsync();
+        try
+        {
+            return await token.Issue(issue);
+        }
+        catch (StateConflictException)
+        {
+            // The id is taken (by another account's token): it is not ours.
+            S.Tokens.RemoveAll(t => t.Id == request.TokenId);
+            await state.WriteStateAsync();
+            throw;
+        }
+    }
+
+    public async Task<IReadOnlyList<AccessTokenInfo>> ListAccessTokens()
+    {
+        RequireLive();
+        return await ReadTokens();
+    }
+
+    public async Task<AccessTokenInfo> RevokeAccessToken(string tokenId)
+    {
+        AccountRules.Id("tokenId", tokenId).ThrowIfAny();
+        RequireLive();
+        var entry = S.Tokens.Find(t => t.Id == tokenId)
+            ?? throw new KeyNotFoundException($"Account '{Id}' has no access token '{tokenId}'.");
+        var info = await GrainFactory.GetGrain<IAccessTokenGrain>(tokenId).Revoke(Id);
+        if (entry.RevokedAt is null)
+        {
+            entry.RevokedAt = info.RevokedAt;
+            await state.WriteStateAsync();
+        }
+        return info;
+    }
+
+    public async Task<AccountExport?> Export()
+    {
+        if (!IsLive)
+            return null;
+        ParticipantProfile? profile = null;
+        ParticipantPrivateDetails? details = null;
+        var commitments = new List<CommitmentView>();
+        if (S.ParticipantId is { } participantId)
+        {
+            var participant = GrainFactory.GetGrain<IParticipantGrain>(participantId);
+            profile = await participant.GetProfile();
+            details = await participant.GetPrivateDetails();
+            var views = await Task.WhenAll((profile?.CommitmentIds ?? []).Select(id => GrainFactory.GetGrain<ICommitmentGrain>(id).Get()));
+            commitments.AddRange(views.OfType<CommitmentView>());
+        }
+        var organisations = await Task.WhenAll(S.Memberships.Select(m => GrainFactory.GetGrain<IParticipantGrain>(m.OrganisationId).GetProfile()));
+        var memberships = S.Memberships.Select((m, i) => new MembershipExport(m, organisations[i])).ToList();
+        var now = clock.GetUtcNow();
+        return new AccountExport(ToView(), Lockout(now), profile, details, commitments, memberships, await ReadTokens(), now);
+    }
+
+    public async Task<AccountDeletion> Delete()
+    {
+        if (S.DeletedAt is { } deletedAt)
+            return new AccountDeletion(Id, deletedAt, S.AnonymisedParticipantId, S.ErasedAccessTokens);
+        if (S.Registration is null)
+            throw new KeyNotFoundException($"Account '{Id}' does not exist.");
+        if (S.DeletionRequestedAt is null)
+        {
+            // From here on the account is gone for every other call (no sign-in, no tokens), even if a step below fails
+            // and the caller has to repeat the deletion.
+            S.DeletionRequestedAt = clock.GetUtcNow();
+            await state.WriteStateAsync();
+        }
+
+        if (S.ParticipantId is { } participantId)
+        {
+            try
+            {
+                await GrainFactory.GetGrain<IParticipantGrain>(participantId).Anonymise();
+            }
+            catch (KeyNotFoundException)
+            {
+                // Nothing to anonymise.
+            }
+        }
+        await Task.WhenAll(S.Tokens.Select(t => GrainFactory.GetGrain<IAccessTokenGrain>(t.Id).Erase(Id)));
+        await GrainFactory.GetGrain<ILoginGrain>(LoginKeys.For(S.Registration)).Release(Id);
+
+        // The tombstone: when, and which (now anonymous) participant it was; no name, e-mail, login, hash or token.
+        state.State = new AccountState
+        {
+            DeletionRequestedAt = S.DeletionRequestedAt,
+            DeletedAt = clock.GetUtcNow(),
+            AnonymisedParticipantId = S.ParticipantId,
+            ErasedAccessTokens = S.Tokens.Count,
+        };
+        await state.WriteStateAsync();
+        return new AccountDeletion(Id, S.DeletedAt!.Value, S.AnonymisedParticipantId, S.ErasedAccessTokens);
+    }
+
+    private async Task<IReadOnlyList<AccessTokenInfo>> ReadTokens()
+    {
+        var infos = await Task.WhenAll(S.Tokens.Select(t => GrainFactory.GetGrain<IAccessTokenGrain>(t.Id).Get()));
+        return [.. infos.OfType<AccessTokenInfo>().OrderByDescending(t => t.CreatedAt)];
+    }
+
+    private void RequireLive()
+    {
+        if (!IsLive)
+            throw new KeyNotFoundException($"Account '{Id}' does not exist.");
+    }
+
+    private bool IsLockedOut(DateTimeOffset now) => S.LockedUntil is { } until && until > now;
+
+    private SignInState Lockout(DateTimeOffset now) => IsLockedOut(now)
+        ? new SignInState(true, S.LockedUntil, S.FailedSignIns, 0)
+        : new SignInState(false, null, S.FailedSignIns, Options.MaxFailedSignIns - S.FailedSignIns);
+
+    private AccountView ToView()
+    {
+        var r = S.Registration!;
+        return new AccountView(Id, r.DisplayName, r.Email, r.Local?.LoginName, r.External, r.Local is not null,
+            [.. S.Roles], S.ParticipantId, [.. S.Memberships], S.RegisteredAt, S.LastSignInAt);
+    }
+}
+
+[GenerateSerializer, Alias("cc.AccountState.v1")]
+public sealed class AccountState
+{
+    /// <summary>With the login name normalised; a local login carries the password hash.</summary>
+    [Id(0)] public AccountRegistration? Registration { get; set; }
+    [Id(1)] public DateTimeOffset RegisteredAt { get; set; }
+    [Id(2)] public List<PlatformRole> Roles { get; set; } = [];
+    [Id(3)] public int FailedSignIns { get; set; }
+    [Id(4)] public DateTimeOffset? LockedUntil { get; set; }
+    [Id(5)] public DateTimeOffset? LastSignInAt { get; set; }
+    [Id(6)] public string? ParticipantId { get; set; }
+    [Id(7)] public List<OrganisationMembership> Memberships { get; set; } = [];
+    [Id(8)] public List<AccountTokenRef> Tokens { get; set; } = [];
+    [Id(9)] public DateTimeOffset? DeletionRequestedAt { get; set; }
+    [Id(10)] public DateTimeOffset? DeletedAt { get; set; }
+    [Id(11)] public string? AnonymisedParticipantId { get; set; }
+    [Id(12)] public int ErasedAccessTokens { get; set; }
+}
+
+/// <summary>What the account keeps about each of its tokens, so it can bound the active ones without asking them.</summary>
+[GenerateSerializer, Alias("cc.AccountTokenRef.v1")]
+public sealed class AccountTokenRef
+{
+    [Id(0)] public string Id { get; set; } = "";
+    [Id(1)] public DateTimeOffset ExpiresAt { get; set; }
+    [Id(2)] public DateTimeOffset? RevokedAt { get; set; }
+}
