@@ -88,6 +88,9 @@ namespace CivicContracting.Web
 
             // Security: public reads, writes with the operator token.
             builder.Services.AddOperatorAuthentication(OperatorToken.FromOptions(api));
+            // Security headers and CSP on every response, HSTS in production (Security:*); rate limits on writes (RateLimits:*).
+            builder.AddCivicContractingSecurityHeaders();
+            builder.AddCivicContractingRateLimits();
 
             builder.Services.TryAddSingleton(TimeProvider.System);
             builder.Services.AddSingleton<MapRenderer>();
@@ -113,6 +116,7 @@ namespace CivicContracting.Web
 
             var app = builder.Build();
 
+            app.UseCivicContractingSecurityHeaders();
             // API paths answer errors in problem+json; the public site's pages in HTML (Pages/Error.cshtml).
             app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = SitePaths.ErrorPath(500) });
             app.UseWhen(context => !SitePaths.IsPage(context.Request.Path), api => api.UseStatusCodePages());
@@ -123,6 +127,8 @@ namespace CivicContracting.Web
             app.UseRouting();
             app.UseOutputCache();
             app.UseAuthentication();
+            // After authentication: an authenticated client's writes draw from its own bucket, anyone else's from its IP's.
+            app.UseRateLimiter();
             app.UseAuthorization();
 
             app.MapOpenApi();

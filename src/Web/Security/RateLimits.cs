@@ -1,0 +1,147 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace CivicContracting.Web.Security;
+
+/// <summary>Rate limits (configuration section "RateLimits").</summary>
+public sealed class RateLimitOptions
+{
+    public const string SectionName = "RateLimits";
+
+    /// <summary>Off: nothing is limited (the policies stay defined, so endpoints that name them still work).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// Sustained writes (POST/PUT/PATCH/DELETE under /api) per authenticated client, i.e. per operator token today.
+    /// Generous: operators, integrators' bulk imports and the benchmarks share the one token, and the stack itself
+    /// reaches about 2,000 durable writes/s on the development machine; this is a guard against a runaway client.
+    /// </summary>
+    [Range(1, 60_000_000)]
+    public int WritesPerMinute { get; set; } = 600_000;
+
+    /// <summary>How many writes an authenticated client may send at once before the sustained rate applies.</summary>
+    [Range(1, 1_000_000)]
+    public int WriteBurst { get; set; } = 20_000;
+
+    /// <summary>
+    /// Writes per minute (and burst) per IP address from clients without a valid token: they are refused anyway
+    /// (401), so this only slows down token guessing and floods.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int AnonymousWritesPerMinute { get; set; } = 60;
+
+    /// <summary>Sign-in attempts per minute per IP address, for the "sign-in" policy (no sign-in endpoint exists yet).</summary>
+    [Range(1, 10_000)]
+    public int SignInAttemptsPerMinute { get; set; } = 10;
+}
+
+/// <summary>
+/// ASP.NET Core's rate limiter: a global, partitioned token bucket for API writes, and a named strict policy
+/// <see cref="SignInPolicy"/> for the sign-in endpoint of a later issue (<c>.RequireRateLimiting(RateLimits.SignInPolicy)</c>).
+/// A rejected request gets 429 problem+json with <c>Retry-After</c>; it never reaches its endpoint, so nothing is written.
+/// Reads are never limited here: they are served from the web host's memory and output cache.
+/// </summary>
+public static class RateLimits
+{
+    /// <summary>Per IP address, strict; for the sign-in endpoint that cookie sessions will bring.</summary>
+    public const string SignInPolicy = "sign-in";
+
+    private const string WriteLimitDetail = "Wait {0} s (Retry-After) and send it again; the request was not applied.";
+
+    public static WebApplicationBuilder AddCivicContractingRateLimits(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        var limits = SettingsValidation.BindAndValidate<RateLimitOptions>(builder.Configuration, RateLimitOptions.SectionName);
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => WritePartition(context, limits));
+            o.AddPolicy(SignInPolicy, context => !limits.Enabled
+                ? RateLimitPartition.GetNoLimiter("sign-in:off")
+                : RateLimitPartition.GetFixedWindowLimiter("sign-in:" + ClientAddress(context), _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = limits.SignInAttemptsPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                }));
+            o.OnRejected = (rejected, _) => RejectAsync(rejected, limits);
+        });
+        return builder;
+    }
+
+    /// <summary>Which bucket a request draws from: none for reads; per token for authenticated writes; per IP otherwise.</summary>
+    public static RateLimitPartition<string> WritePartition(HttpContext context, RateLimitOptions limits)
+    {
+        if (!limits.Enabled || !IsApiWrite(context.Request))
+            return RateLimitPartition.GetNoLimiter("unlimited");
+        // Only a token that authenticated gets its own bucket: random tokens must not buy fresh buckets.
+        if (context.User.Identity?.IsAuthenticated == true && ClientKey(context) is { } client)
+            return RateLimitPartition.GetTokenBucketLimiter(client, _ => Bucket(limits.WritesPerMinute, limits.WriteBurst));
+        return RateLimitPartition.GetTokenBucketLimiter("ip:" + ClientAddress(context), _ => Bucket(limits.AnonymousWritesPerMinute, limits.AnonymousWritesPerMinute));
+    }
+
+    public static bool IsApiWrite(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+        && (HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method) || HttpMethods.IsPatch(request.Method) || HttpMethods.IsDelete(request.Method));
+
+    /// <summary>Refills at least every second (so Retry-After is seconds, not a minute), exactly <paramref name="perMinute"/> on average up to rounding.</summary>
+    public static TokenBucketRateLimiterOptions Bucket(int perMinute, int burst) => new()
+    {
+        TokenLimit = burst,
+        ReplenishmentPeriod = perMinute >= 60 ? TimeSpan.FromSeconds(1) : TimeSpan.FromMinutes(1) / perMinute,
+        TokensPerPeriod = perMinute >= 60 ? (perMinute + 59) / 60 : 1,
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
+
+    /// <summary>
+    /// An authenticated client's key: the SHA-256 of its bearer token (never the token itself, which would then live on
+    /// in memory as a key); authenticated some other way (later a cookie session), the principal's name.
+    /// </summary>
+    private static string? ClientKey(HttpContext context)
+    {
+        string? header = context.Request.Headers.Authorization;
+        if (header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return "token:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim())));
+        var name = context.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? context.User.Identity?.Name;
+        return name is null ? null : "user:" + name;
+    }
+
+    /// <summary>The connection's remote address (behind a proxy: the proxy's, unless forwarded headers are processed).</summary>
+    private static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    private static async ValueTask RejectAsync(OnRejectedContext rejected, RateLimitOptions limits)
+    {
+        var context = rejected.HttpContext;
+        var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
+            ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
+            : 60;
+        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        var isWrite = IsApiWrite(context.Request);
+        var authenticated = context.User.Identity?.IsAuthenticated == true;
+        var what = !isWrite
+            ? $"Too many sign-in attempts from this address (at most {limits.SignInAttemptsPerMinute} a minute, RateLimits:SignInAttemptsPerMinute)."
+            : authenticated
+                ? $"Too many writes with this token (at most {limits.WritesPerMinute} a minute, bursts of {limits.WriteBurst}; RateLimits:WritesPerMinute, RateLimits:WriteBurst)."
+                : $"Too many writes without a valid token from this address (at most {limits.AnonymousWritesPerMinute} a minute, RateLimits:AnonymousWritesPerMinute).";
+        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status429TooManyRequests,
+                Title = "Too Many Requests",
+                Type = "https://www.rfc-editor.org/rfc/rfc6585#section-4",
+                Detail = what + " " + string.Format(CultureInfo.InvariantCulture, WriteLimitDetail, seconds),
+            },
+        });
+    }
+}
