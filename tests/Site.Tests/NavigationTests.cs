@@ -24,14 +24,11 @@ public sealed partial class NavigationTests(SiteAppFixture app, BrowserFixture b
         Assert.True(first?.Contains("Naar de inhoud", StringComparison.Ordinal) == true, $"The first Tab should reach the skip link 'Naar de inhoud', not '{first}'");
 
         await TabToAsync(page, path => path == "/goals", "the nav link to /goals", 40);
-        await page.Keyboard.PressAsync("Enter");
-        // Wait for the navigation to commit, not for every subresource: on a loaded 2-core machine "load" can be slow.
-        await page.WaitForURLAsync(new Regex("/goals$"), new() { WaitUntil = WaitUntilState.Commit, Timeout = 30_000 });
+        await EnterNavigatesAsync(page, new Regex("/goals$"), "the nav link to /goals");
         await Expect(page.Locator("#goal-tree")).ToBeVisibleAsync(new() { Timeout = 30_000 });
 
         await TabToAsync(page, path => path.StartsWith("/goals/", StringComparison.Ordinal), "a link to a goal page", 80);
-        await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex("/goals/[^/?#]+$"), new() { WaitUntil = WaitUntilState.Commit, Timeout = 30_000 });
+        await EnterNavigatesAsync(page, new Regex("/goals/[^/?#]+$"), "a link to a goal page");
         await Expect(page.Locator("h1").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await page.Context.CloseAsync();
     }
@@ -60,6 +57,42 @@ public sealed partial class NavigationTests(SiteAppFixture app, BrowserFixture b
         Assert.True(values.Length > 0, $"No commitment rows after filtering {filter}={value} (URL {page.Url})");
         Assert.True(values.All(v => v == value), $"After filtering {filter}={value} the rows have data-{filter}: {string.Join(", ", values.Distinct())}");
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>
+    /// Presses Enter on the focused link and waits for the navigation to commit (not for every subresource: on a
+    /// loaded 2-core machine "load" can be slow). In about one full run in five, Chromium left the first such
+    /// navigation pending for 30 s (cause not found yet; it never happened when the test ran alone). Then Enter is
+    /// pressed once more on the same, still focused link, and the test prints that it had to, with the requests the
+    /// page made. A link that does not navigate at all still fails the test.
+    /// </summary>
+    private static async Task EnterNavigatesAsync(IPage page, Regex target, string what)
+    {
+        var requests = new List<string>();
+        page.Request += (_, request) => { lock (requests) requests.Add($"{request.Method} {request.Url}"); };
+        var focused = await page.EvaluateAsync<string>("() => document.activeElement?.outerHTML ?? 'none'");
+        for (var attempt = 1; ; attempt++)
+        {
+            await page.Keyboard.PressAsync("Enter");
+            try
+            {
+                await page.WaitForURLAsync(target, new() { WaitUntil = WaitUntilState.Commit, Timeout = 15_000 });
+                if (attempt > 1)
+                    Console.WriteLine($"Site.Tests: Enter on {what} navigated only after press {attempt}; requests seen: {string.Join(", ", requests)}");
+                return;
+            }
+            catch (TimeoutException) when (attempt < 2)
+            {
+            }
+            catch (TimeoutException)
+            {
+                var now = await page.EvaluateAsync<string>("() => document.activeElement?.outerHTML ?? 'none'");
+                string seen;
+                lock (requests)
+                    seen = string.Join(", ", requests);
+                Assert.Fail($"Enter on {what} did not navigate (still at {page.Url}). Focused before: {focused}; now: {now}; requests since: {seen}");
+            }
+        }
     }
 
     private static async Task TabToAsync(IPage page, Func<string, bool> wanted, string what, int maxTabs)
