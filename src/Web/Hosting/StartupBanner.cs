@@ -19,7 +19,7 @@ public static class StartupBanner
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             foreach (var address in addresses)
-                Console.WriteLine($"Civic Contracting is serving on {address}  (API index: {address}/api/meta, OpenAPI: {address}/openapi/v1.json)");
+                Console.WriteLine($"Civic Contracting is serving on {address}  (public site and live map: {address}/, API index: {address}/api, OpenAPI: {address}/openapi/v1.json)");
             if (token.IsGenerated)
                 Console.WriteLine($"Operator token for writes (generated for this run): {token.Value}");
             if (app.Logger.IsEnabled(LogLevel.Information))
