@@ -15,56 +15,22 @@ public sealed class ClientModeTests
     [Fact]
     public async Task In_client_mode_the_web_app_writes_and_reads_through_a_separate_silo()
     {
-        var clusterId = $"client-mode-{Guid.NewGuid():N}";
-        var gatewayPort = TestHosts.FreePort();
-        var siloBuilder = Host.CreateApplicationBuilder();
-        siloBuilder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Orleans:ClusterId"] = clusterId,
-            ["Orleans:SiloPort"] = TestHosts.FreePort().ToString(CultureInfo.InvariantCulture),
-            ["Orleans:GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
-            ["Storage:Profile"] = "Memory",
-            ["Demo:Seed"] = "false",
-        });
-        siloBuilder.UseOrleans(silo => silo.AddCivicContractingSilo(siloBuilder.Configuration));
-        using var siloHost = siloBuilder.Build();
-        await siloHost.StartAsync();
-        try
-        {
-            var web = CivicContractingWebApp.Build(TestHosts.WebArgs(
-                ("Orleans:Mode", "Client"),
-                ("Orleans:ClusterId", clusterId),
-                ("Orleans:Gateways", $"127.0.0.1:{gatewayPort}"),
-                ("Orleans:ConnectTimeout", "00:00:30")));
-            await web.StartAsync();
-            try
-            {
-                using var api = TestHosts.Client(TestHosts.AddressOf(web), WebAppFixture.OperatorToken);
-                var meta = await api.GetAsync<System.Text.Json.Nodes.JsonObject>("/api/meta");
-                Assert.Equal("Client", (string)meta["orleansMode"]!);
+        await using var host = await ClientModeHost.StartAsync("client-mode");
+        using var api = TestHosts.Client(host.Address, WebAppFixture.OperatorToken);
+        var meta = await api.GetAsync<System.Text.Json.Nodes.JsonObject>("/api/meta");
+        Assert.Equal("Client", (string)meta["orleansMode"]!);
 
-                var participant = await api.RegisterAsync(ParticipantKind.Organisation, Api.Neighbourhood(4));
-                var goal = await api.DefineGoalAsync();
-                var commitment = await api.CommitAsync(participant, Api.Neighbourhood(4), Api.PledgeTerms(), (goal, 1.0));
-                await api.ConfirmAsync(commitment.Id);
+        var participant = await api.RegisterAsync(ParticipantKind.Organisation, Api.Neighbourhood(4));
+        var goal = await api.DefineGoalAsync();
+        var commitment = await api.CommitAsync(participant, Api.Neighbourhood(4), Api.PledgeTerms(), (goal, 1.0));
+        await api.ConfirmAsync(commitment.Id);
 
-                var details = await Api.EventuallyAsync(
-                    () => api.GetAsync<GoalDetails>($"/api/goals/{goal}"),
-                    d => d.Engagement.Totals.EngagedCommitments == 1,
-                    TimeSpan.FromSeconds(5));
-                Assert.Equal(1, details.Engagement.Totals.EngagedCommitments);
-                Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/health/ready")).StatusCode);
-            }
-            finally
-            {
-                await web.StopAsync();
-                await web.DisposeAsync();
-            }
-        }
-        finally
-        {
-            await siloHost.StopAsync();
-        }
+        var details = await Api.EventuallyAsync(
+            () => api.GetAsync<GoalDetails>($"/api/goals/{goal}"),
+            d => d.Engagement.Totals.EngagedCommitments == 1,
+            TimeSpan.FromSeconds(5));
+        Assert.Equal(1, details.Engagement.Totals.EngagedCommitments);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/health/ready")).StatusCode);
     }
 
     [Theory]

@@ -23,8 +23,16 @@ public sealed class LiveFeed : ILiveObserver
 
     public LiveFeed() => CivicMetrics.ObserveLiveSubscribers(() => Interlocked.Read(ref _openConnections));
 
+    private long _accepted;
+
     /// <summary>The newest change of every scope seen so far.</summary>
     public IEnumerable<AggregateChange> Snapshot => _latest.Values;
+
+    /// <summary>The newest change of <paramref name="scope"/>, if any arrived.</summary>
+    public AggregateChange? Latest(string scope) => _latest.GetValueOrDefault(scope);
+
+    /// <summary>Counts the changes that were newer than what was held; caches key on it.</summary>
+    public long AcceptedChanges => Interlocked.Read(ref _accepted);
 
     public int OpenConnections => _connections.Count;
 
@@ -36,6 +44,7 @@ public sealed class LiveFeed : ILiveObserver
             var kept = _latest.AddOrUpdate(change.Scope, change, (_, known) => known.Version >= change.Version ? known : change);
             if (!ReferenceEquals(kept, change))
                 continue;
+            Interlocked.Increment(ref _accepted);
             foreach (var connection in _connections.Keys)
                 connection.Offer(change);
         }

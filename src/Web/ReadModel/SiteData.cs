@@ -1,20 +1,19 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using CivicContracting.Aggregation;
 using CivicContracting.Commitments;
 using CivicContracting.Goals;
-using CivicContracting.Live;
+using CivicContracting.Web.Live;
 
 namespace CivicContracting.Web.ReadModel;
 
 /// <summary>
-/// This web host's memory of what the public pages show: the newest aggregate of every goal and place, the goals,
-/// and every commitment's contribution. <see cref="SiteDataSync"/> fills it at start and keeps it current from the
-/// live pushes, so a page view or a map request reads memory and causes no grain work.
+/// This web host's memory of what the public pages show: the newest aggregate of every goal and place (held by the
+/// <see cref="LiveFeed"/>, which the pushes keep current), the goals, and every commitment's contribution.
+/// <see cref="SiteDataSync"/> fills it at start and keeps it current, so a page view or a map request reads memory
+/// and causes no grain work.
 /// </summary>
-public sealed class SiteData
+public sealed class SiteData(LiveFeed feed)
 {
-    private readonly ConcurrentDictionary<string, EngagementSnapshot> _aggregates = new(StringComparer.Ordinal);
     private long _changes;
 
     /// <summary>All goals, oldest first, with their definitions.</summary>
@@ -31,27 +30,14 @@ public sealed class SiteData
     /// <summary>Completes when the first full load has finished; readers wait for it rather than show empty figures.</summary>
     public Task WhenLoaded(CancellationToken cancellationToken) => _loaded.Task.WaitAsync(cancellationToken);
 
-    /// <summary>Counts applied changes; caches key on it.</summary>
-    public long ChangeCount => Interlocked.Read(ref _changes);
+    /// <summary>Counts changes of anything held here; caches key on it.</summary>
+    public long ChangeCount => feed.AcceptedChanges + Interlocked.Read(ref _changes);
 
-    public EngagementSnapshot Aggregate(string scope) =>
-        _aggregates.TryGetValue(scope, out var snapshot) ? snapshot : EmptySnapshot(scope);
+    public EngagementSnapshot Aggregate(string scope) => feed.Latest(scope)?.Snapshot ?? EmptySnapshot(scope);
 
     public GoalInfo? Goal(string id) => Goals.FirstOrDefault(g => string.Equals(g.Id, id, StringComparison.Ordinal));
 
     public IEnumerable<GoalInfo> Children(string goalId) => Goals.Where(g => g.Definition.ParentGoalId == goalId);
-
-    /// <summary>Keeps the newer of the held and the given snapshot; true when the given one was newer.</summary>
-    public bool Apply(EngagementSnapshot snapshot)
-    {
-        var kept = _aggregates.AddOrUpdate(snapshot.Scope, snapshot, (_, known) => known.Version >= snapshot.Version ? known : snapshot);
-        if (!ReferenceEquals(kept, snapshot))
-            return false;
-        Interlocked.Increment(ref _changes);
-        return true;
-    }
-
-    public bool Apply(AggregateChange change) => Apply(change.Snapshot);
 
     internal void ReplaceGoals(IEnumerable<GoalInfo> goals)
     {

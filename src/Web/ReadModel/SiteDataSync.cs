@@ -23,7 +23,7 @@ public sealed partial class SiteDataSync(
         // Open before loading, so that no change pushed during the load is missed.
         using var connection = feed.Open(scope: null);
         var listStale = new SemaphoreSlim(0, 1);
-        var pushes = ApplyPushesAsync(connection, listStale, stoppingToken);
+        var pushes = WatchPushesAsync(connection, listStale, stoppingToken);
         var goals = WatchGoalDirectoryAsync(stoppingToken);
         try
         {
@@ -101,14 +101,12 @@ public sealed partial class SiteDataSync(
         }
     }
 
-    private async Task ApplyPushesAsync(LiveFeed.Connection connection, SemaphoreSlim listStale, CancellationToken stoppingToken)
+    private async Task WatchPushesAsync(LiveFeed.Connection connection, SemaphoreSlim listStale, CancellationToken stoppingToken)
     {
         try
         {
             await foreach (var change in connection.ReadAllAsync(stoppingToken))
             {
-                if (!data.Apply(change))
-                    continue;
                 // Any change may have moved a commitment in the lists; one signal is enough however many arrive.
                 if (listStale.CurrentCount == 0)
                 {
@@ -135,10 +133,8 @@ public sealed partial class SiteDataSync(
         var scopes = PlaceCatalog.Leuven.All.Select(p => AggregateScope.Place(p.Code))
             .Concat(data.Goals.Select(g => AggregateScope.Goal(g.Id)));
         var snapshots = await Task.WhenAll(scopes.Select(s => orleans.GetGrain<IEngagementAggregateGrain>(s).GetSnapshot()));
-        foreach (var snapshot in snapshots)
-            data.Apply(snapshot);
-        // The live feed too holds every scope then, so a browser that connects gets the whole picture from memory
-        // (the feed keeps only newer versions, so this never moves a browser back).
+        // Into the live feed, which holds the aggregates for the pages and for browsers that connect; it keeps only
+        // newer versions, so a reload never moves anything back.
         await feed.OnChanges([.. snapshots.Select(s => new CivicContracting.Live.AggregateChange(s.Scope, s.Version, s))]);
         await ReloadContributionsAsync();
     }

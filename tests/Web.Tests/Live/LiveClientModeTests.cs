@@ -15,57 +15,23 @@ public sealed class LiveClientModeTests
     [Fact]
     public async Task In_client_mode_a_live_client_gets_the_stream_at_once_and_the_change_of_a_report()
     {
-        var clusterId = $"live-client-mode-{Guid.NewGuid():N}";
-        var gatewayPort = TestHosts.FreePort();
-        var siloBuilder = Host.CreateApplicationBuilder();
-        siloBuilder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Orleans:ClusterId"] = clusterId,
-            ["Orleans:SiloPort"] = TestHosts.FreePort().ToString(CultureInfo.InvariantCulture),
-            ["Orleans:GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
-            ["Storage:Profile"] = "Memory",
-            ["Demo:Seed"] = "false",
-        });
-        siloBuilder.UseOrleans(silo => silo.AddCivicContractingSilo(siloBuilder.Configuration));
-        using var siloHost = siloBuilder.Build();
-        await siloHost.StartAsync();
-        try
-        {
-            var web = CivicContractingWebApp.Build(TestHosts.WebArgs(
-                ("Orleans:Mode", "Client"),
-                ("Orleans:ClusterId", clusterId),
-                ("Orleans:Gateways", $"127.0.0.1:{gatewayPort}"),
-                ("Orleans:ConnectTimeout", "00:00:30")));
-            await web.StartAsync();
-            try
-            {
-                var address = TestHosts.AddressOf(web);
-                using var api = TestHosts.Client(address, WebAppFixture.OperatorToken);
-                var subscription = web.Services.GetRequiredService<LiveSubscription>();
-                await Api.EventuallyAsync(() => Task.FromResult(subscription.Status), s => s.Subscribed, TimeSpan.FromSeconds(10));
+        await using var host = await ClientModeHost.StartAsync("live-client-mode");
+        var address = host.Address;
+        using var api = TestHosts.Client(address, WebAppFixture.OperatorToken);
+        var subscription = host.Web.Services.GetRequiredService<LiveSubscription>();
+        await Api.EventuallyAsync(() => Task.FromResult(subscription.Status), s => s.Subscribed, TimeSpan.FromSeconds(10));
 
-                // The stream starts at once (nothing in the client-mode pipeline may hold a never-ending response back).
-                var goal = await api.DefineGoalAsync();
-                var scope = AggregateScope.Goal(goal);
-                await using var live = await LiveStream.OpenAsync(address, $"/api/live?scope={Uri.EscapeDataString(scope)}");
+        // The stream starts at once (nothing in the client-mode pipeline may hold a never-ending response back).
+        var goal = await api.DefineGoalAsync();
+        var scope = AggregateScope.Goal(goal);
+        await using var live = await LiveStream.OpenAsync(address, $"/api/live?scope={Uri.EscapeDataString(scope)}");
 
-                var participant = await api.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(3));
-                var commitment = await api.CommitAsync(participant, Api.Neighbourhood(3), Api.ResultTerms(baseline: 20, target: 60), (goal, 1.0));
-                await api.ConfirmAsync(commitment.Id);
-                (await api.PostAsync($"/api/commitments/{commitment.Id}/progress", new { reportId = "r-live-1", value = 40.0 })).EnsureSuccessStatusCode();
+        var participant = await api.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(3));
+        var commitment = await api.CommitAsync(participant, Api.Neighbourhood(3), Api.ResultTerms(baseline: 20, target: 60), (goal, 1.0));
+        await api.ConfirmAsync(commitment.Id);
+        (await api.PostAsync($"/api/commitments/{commitment.Id}/progress", new { reportId = "r-live-1", value = 40.0 })).EnsureSuccessStatusCode();
 
-                var change = await live.ChangeAsync(c => c["snapshot"]?["meanProgress"]?.GetValue<double>() is { } mean && Math.Abs(mean - 0.5) < 1e-9, TimeSpan.FromSeconds(5));
-                Assert.Equal(scope, (string?)change["scope"]);
-            }
-            finally
-            {
-                await web.StopAsync();
-                await web.DisposeAsync();
-            }
-        }
-        finally
-        {
-            await siloHost.StopAsync();
-        }
+        var change = await live.ChangeAsync(c => c["snapshot"]?["meanProgress"]?.GetValue<double>() is { } mean && Math.Abs(mean - 0.5) < 1e-9, TimeSpan.FromSeconds(5));
+        Assert.Equal(scope, (string?)change["scope"]);
     }
 }
