@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.ServerSentEvents;
 using System.Text.Json;
 
 namespace CivicContracting.SiteBenchmark;
@@ -215,29 +216,13 @@ internal sealed class LiveClient : IAsyncDisposable
         try
         {
             await using var body = await _response.Content.ReadAsStreamAsync(_stop.Token);
-            using var reader = new StreamReader(body);
-            string? name = null;
-            string? data = null;
-            while (await reader.ReadLineAsync(_stop.Token) is { } line)
+            await foreach (var item in SseParser.Create(body).EnumerateAsync(_stop.Token))
             {
-                if (line.Length == 0)
-                {
-                    var now = Stopwatch.GetTimestamp();
-                    if (name == "ready")
-                        _ready.TrySetResult();
-                    else if (name == "change" && data is not null)
-                        Record(data, now);
-                    name = null;
-                    data = null;
-                }
-                else if (line.StartsWith("event:", StringComparison.Ordinal))
-                {
-                    name = line["event:".Length..].Trim();
-                }
-                else if (line.StartsWith("data:", StringComparison.Ordinal))
-                {
-                    data = line["data:".Length..].TrimStart();
-                }
+                var now = Stopwatch.GetTimestamp();
+                if (item.EventType == "ready")
+                    _ready.TrySetResult();
+                else if (item.EventType == "change")
+                    Record(item.Data, now);
             }
         }
         catch (Exception) when (_stop.IsCancellationRequested)

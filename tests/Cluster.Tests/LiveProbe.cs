@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.ServerSentEvents;
 using System.Text.Json.Nodes;
 using CivicContracting.Aggregation;
 using CivicContracting.Participants;
@@ -219,28 +220,12 @@ public sealed class LiveProbe : IAsyncDisposable
             try
             {
                 await using var body = await _response.Content.ReadAsStreamAsync(_stop.Token);
-                using var reader = new StreamReader(body);
-                string? name = null;
-                string? data = null;
-                while (await reader.ReadLineAsync(_stop.Token) is { } line)
+                await foreach (var item in SseParser.Create(body).EnumerateAsync(_stop.Token))
                 {
-                    if (line.Length == 0)
-                    {
-                        if (name == "ready")
-                            _ready.TrySetResult();
-                        else if (name == "change" && data is not null)
-                            Keep(data);
-                        name = null;
-                        data = null;
-                    }
-                    else if (line.StartsWith("event:", StringComparison.Ordinal))
-                    {
-                        name = line["event:".Length..].Trim();
-                    }
-                    else if (line.StartsWith("data:", StringComparison.Ordinal))
-                    {
-                        data = line["data:".Length..].TrimStart();
-                    }
+                    if (item.EventType == "ready")
+                        _ready.TrySetResult();
+                    else if (item.EventType == "change")
+                        Keep(item.Data);
                 }
             }
             catch (Exception) when (_stop.IsCancellationRequested)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.ServerSentEvents;
 using System.Text.Json.Nodes;
 
 namespace CivicContracting.Web.Tests.Live;
@@ -64,25 +65,13 @@ public sealed class LiveStream : IAsyncDisposable
     private async Task ReadAsync()
     {
         await using var body = await _response.Content.ReadAsStreamAsync(_stop.Token);
-        using var reader = new StreamReader(body);
-        string? name = null;
-        var data = new List<string>();
         try
         {
-            while (await reader.ReadLineAsync(_stop.Token) is { } line)
+            await foreach (var item in SseParser.Create(body).EnumerateAsync(_stop.Token))
             {
-                if (line.Length == 0)
-                {
-                    _events.Enqueue((name ?? "message", string.Join('\n', data)));
-                    if (name == "ready")
-                        _ready.TrySetResult();
-                    name = null;
-                    data.Clear();
-                }
-                else if (line.StartsWith("event:", StringComparison.Ordinal))
-                    name = line["event:".Length..].Trim();
-                else if (line.StartsWith("data:", StringComparison.Ordinal))
-                    data.Add(line["data:".Length..].TrimStart());
+                _events.Enqueue((item.EventType, item.Data));
+                if (item.EventType == "ready")
+                    _ready.TrySetResult();
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
