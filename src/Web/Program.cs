@@ -1,4 +1,5 @@
 using CivicContracting.Silo.Hosting;
+using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Commitments;
 using CivicContracting.Web.Goals;
 using CivicContracting.Web.Hosting;
@@ -86,8 +87,9 @@ namespace CivicContracting.Web
             builder.Services.AddProblemDetails();
             builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 
-            // Security: public reads, writes with the operator token.
-            builder.Services.AddOperatorAuthentication(OperatorToken.FromOptions(api));
+            // Security: public reads; writes by signed-in people (session cookie + antiforgery, or a personal access token)
+            // within what they may do for whom (Accounts/AccessRules), and the operator token to bootstrap.
+            builder.Services.AddCivicContractingAccounts(OperatorToken.FromOptions(api));
             // Security headers and CSP on every response, HSTS in production (Security:*); rate limits on writes (RateLimits:*).
             builder.AddCivicContractingSecurityHeaders();
             builder.AddCivicContractingRateLimits();
@@ -129,6 +131,7 @@ namespace CivicContracting.Web
             app.UseAuthentication();
             // After authentication: an authenticated client's writes draw from its own bucket, anyone else's from its IP's.
             app.UseRateLimiter();
+            app.UseApiAntiforgery();
             app.UseAuthorization();
 
             app.MapOpenApi();
@@ -136,6 +139,7 @@ namespace CivicContracting.Web
             app.MapCivicContractingMetrics();
             app.MapCivicContractingDashboard(orleans);
             app.MapMeta();
+            app.MapAccounts();
             app.MapGoals();
             app.MapPlaces();
             app.MapParticipants();

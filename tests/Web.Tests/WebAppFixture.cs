@@ -82,6 +82,9 @@ public static class TestHosts
             ["Demo:Seed"] = "false",
             ["Api:OperatorToken"] = WebAppFixture.OperatorToken,
             ["Logging:LogLevel:Default"] = "Warning",
+            // Many sign-ups and sign-ins from one address; the limits themselves are tested in RateLimitTests.
+            ["RateLimits:SignInAttemptsPerMinute"] = "10000",
+            ["RateLimits:AnonymousWritesPerMinute"] = "100000",
         };
         foreach (var (key, value) in overrides)
             settings[key] = value;

@@ -193,3 +193,27 @@ public interface ILoginGrain : IGrainWithStringKey
     /// <summary>Frees the login if <paramref name="accountId"/> owns it (account deletion, or a registration that failed after claiming).</summary>
     Task Release(string accountId);
 }
+
+/// <summary>A member of an organisation, as the organisation's member list shows it.</summary>
+[GenerateSerializer, Immutable, Alias("cc.OrganisationMember.v1")]
+public sealed record OrganisationMember(
+    [property: Id(0)] string AccountId,
+    [property: Id(1)] string DisplayName,
+    [property: Id(2)] OrganisationRole Role,
+    [property: Id(3)] DateTimeOffset Since);
+
+/// <summary>
+/// The member list of one organisation (key: its participant id), kept by the members' account grains, which own the
+/// memberships: each account writes its own membership first, then tells the list. Calls no other grain.
+/// </summary>
+public interface IOrganisationMembersGrain : IGrainWithStringKey
+{
+    /// <summary>Adds or updates a member; repeating it is a no-op.</summary>
+    Task Set(OrganisationMember member);
+
+    /// <summary>Removes a member; removing one that is not there is a no-op.</summary>
+    Task Remove(string accountId);
+
+    /// <summary>The members, owners first, then by name.</summary>
+    Task<IReadOnlyList<OrganisationMember>> List();
+}

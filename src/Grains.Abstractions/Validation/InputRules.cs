@@ -234,7 +234,7 @@ public static class InputRules
                 throw new InputRejectedException(ByField);
         }
 
-        internal void Text(string field, string? value, int maxLength, bool allowEmpty = false)
+        public void Text(string field, string? value, int maxLength, bool allowEmpty = false)
         {
             if (value is null || (!allowEmpty && string.IsNullOrWhiteSpace(value)))
                 Add(field, "Required, and not blank.");
@@ -264,7 +264,7 @@ public static class InputRules
                 Add(field, $"'{code}' is not a known neighbourhood code (24062W01 to 24062W24).");
         }
 
-        internal void Enum<T>(string field, T value) where T : struct, System.Enum
+        public void Enum<T>(string field, T value) where T : struct, System.Enum
         {
             if (!System.Enum.IsDefined(value))
                 Add(field, $"'{value}' is not one of: {string.Join(", ", System.Enum.GetNames<T>())}.");

@@ -158,7 +158,10 @@ public sealed class AccountGrain(
         RequireLive();
         var index = S.Memberships.FindIndex(m => m.OrganisationId == organisationId);
         if (index >= 0 && S.Memberships[index].Role == role)
+        {
+            await TellMemberList(S.Memberships[index]); // a retry after a failed call completes the list
             return ToView();
+        }
         if (index < 0)
         {
             if (S.Memberships.Count >= MaxMemberships)
@@ -174,6 +177,7 @@ public sealed class AccountGrain(
             S.Memberships[index] = S.Memberships[index] with { Role = role };
         }
         await state.WriteStateAsync();
+        await TellMemberList(S.Memberships.Single(m => m.OrganisationId == organisationId));
         return ToView();
     }
 
@@ -183,6 +187,7 @@ public sealed class AccountGrain(
         RequireLive();
         if (S.Memberships.RemoveAll(m => m.OrganisationId == organisationId) > 0)
             await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IOrganisationMembersGrain>(organisationId).Remove(Id);
         return ToView();
     }
 
@@ -282,6 +287,7 @@ public sealed class AccountGrain(
             }
         }
         await Task.WhenAll(S.Tokens.Select(t => GrainFactory.GetGrain<IAccessTokenGrain>(t.Id).Erase(Id)));
+        await Task.WhenAll(S.Memberships.Select(m => GrainFactory.GetGrain<IOrganisationMembersGrain>(m.OrganisationId).Remove(Id)));
         await GrainFactory.GetGrain<ILoginGrain>(LoginKeys.For(S.Registration)).Release(Id);
 
         // The tombstone: when, and which (now anonymous) participant it was; no name, e-mail, login, hash or token.
@@ -295,6 +301,10 @@ public sealed class AccountGrain(
         await state.WriteStateAsync();
         return new AccountDeletion(Id, S.DeletedAt!.Value, S.AnonymisedParticipantId, S.ErasedAccessTokens);
     }
+
+    private Task TellMemberList(OrganisationMembership membership) =>
+        GrainFactory.GetGrain<IOrganisationMembersGrain>(membership.OrganisationId)
+            .Set(new OrganisationMember(Id, S.Registration!.DisplayName, membership.Role, membership.Since));
 
     private async Task<IReadOnlyList<AccessTokenInfo>> ReadTokens()
     {

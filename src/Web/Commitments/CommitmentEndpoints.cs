@@ -1,7 +1,9 @@
+using CivicContracting.Accounts;
 using CivicContracting.Commitments;
 using CivicContracting.Goals;
 using CivicContracting.Participants;
 using CivicContracting.Validation;
+using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.Problems;
@@ -25,13 +27,15 @@ public sealed record NewCommitment(
 public sealed record CommitmentTextView(string CommitmentId, int TermsVersion, CommitmentLevel Level, string Text, string TextHash);
 
 /// <summary>
-/// A formal confirmation as sent to the API. <c>signedAt</c> (optional) is when the commitment was signed, e.g. on
-/// paper at a co-creation session, for a confirmation the support team enters later; without it, the confirmation is
-/// dated now.
+/// A formal confirmation as sent to the API. A signed-in person confirms under their public name (their participant's
+/// pseudonym, or for an organisation their display name); <c>confirmedBy</c> is for the support team and the operator
+/// token, naming who signed. <c>signedAt</c> (optional, the same callers) is when the commitment was signed, e.g. on
+/// paper at a co-creation session; without it, the confirmation is dated now.
 /// </summary>
-public sealed record ConfirmationRequest(string ConfirmedBy, string TextHash, DateTimeOffset? SignedAt = null);
+public sealed record ConfirmationRequest(string TextHash, string? ConfirmedBy = null, DateTimeOffset? SignedAt = null);
 
-public sealed record UpgradeRequest(CommitmentTerms Terms, string ConfirmedBy, string TextHash);
+/// <summary>An upgrade, confirmed in the same step. <c>confirmedBy</c> as for <see cref="ConfirmationRequest"/>.</summary>
+public sealed record UpgradeRequest(CommitmentTerms Terms, string TextHash, string? ConfirmedBy = null);
 
 public sealed record WithdrawalRequest(string Reason);
 
@@ -59,7 +63,7 @@ public static class CommitmentEndpoints
         group.MapPost("/", Create)
             .WithName("CreateCommitment")
             .WithSummary("Makes a commitment as a draft: a pledge, an action commitment (with milestones) or a result commitment (with a target).")
-            .AcceptsOperatorJson<NewCommitment>()
+            .AcceptsWriteJson<NewCommitment>()
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapGet("/{id}", Get)
@@ -75,40 +79,40 @@ public static class CommitmentEndpoints
         group.MapPost("/{id}/confirmation", Confirm)
             .WithName("ConfirmCommitment")
             .WithSummary("Records the formal confirmation of a draft: who confirmed, the hash of the exact text confirmed and, optionally, signedAt: when the commitment was signed, e.g. on paper at a co-creation session (default now).")
-            .AcceptsOperatorJson<ConfirmationRequest>()
+            .AcceptsWriteJson<ConfirmationRequest>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapPost("/{id}/upgrade", Upgrade)
             .WithName("UpgradeCommitment")
             .WithSummary("Moves a confirmed commitment to a stronger level, confirmed in the same step; the earlier terms stay readable.")
-            .AcceptsOperatorJson<UpgradeRequest>()
+            .AcceptsWriteJson<UpgradeRequest>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapPost("/{id}/progress", ReportProgress)
             .WithName("ReportProgress")
             .WithSummary("Reports progress: a measured value (result), a completed milestone (action) or a note. reportId makes retries idempotent.")
-            .AcceptsOperatorJson<ProgressRequest>()
+            .AcceptsWriteJson<ProgressRequest>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapPost("/{id}/withdrawal", Withdraw)
             .WithName("WithdrawCommitment")
             .WithSummary("Withdraws a commitment, with a reason. It stays readable but no longer counts as engagement.")
-            .AcceptsOperatorJson<WithdrawalRequest>()
+            .AcceptsWriteJson<WithdrawalRequest>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapPost("/{id}/closure", Close)
             .WithName("CloseCommitment")
             .WithSummary("Closes a confirmed or active commitment as achieved or missed.")
-            .AcceptsOperatorJson<ClosureRequest>()
+            .AcceptsWriteJson<ClosureRequest>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    public static async Task<Results<Created<CommitmentView>, Ok<CommitmentView>>> Create(HttpContext context, IClusterClient orleans)
+    public static async Task<Results<Created<CommitmentView>, Ok<CommitmentView>>> Create(HttpContext context, IClusterClient orleans, Access access)
     {
         var body = await JsonBody.ReadAsync<NewCommitment>(context);
         var draft = body.ToDraft();
@@ -116,6 +120,7 @@ public static class CommitmentEndpoints
         ApiIds.Check(errors, "id", body.Id);
         if (!errors.IsValid)
             throw ApiProblems.Invalid(errors.ByField);
+        await access.RequireForParticipantAsync(context, draft.ParticipantId, ParticipantRight.Draft);
 
         // The participant and every goal must exist; checked here so that the answer names the field.
         if (await orleans.GetGrain<IParticipantGrain>(draft.ParticipantId).GetProfile() is null)
@@ -148,26 +153,30 @@ public static class CommitmentEndpoints
             CommitmentText.Render(view.Terms), CommitmentText.Hash(view.Terms)));
     }
 
-    public static async Task<Ok<CommitmentView>> Confirm(string id, HttpContext context, IClusterClient orleans, TimeProvider clock)
+    public static async Task<Ok<CommitmentView>> Confirm(string id, HttpContext context, IClusterClient orleans, TimeProvider clock, Access access)
     {
-        var view = await RequireCommitment(orleans, id);
+        var (actor, view) = await access.RequireForCommitmentAsync(context, id, ParticipantRight.Confirm);
         var body = await JsonBody.ReadAsync<ConfirmationRequest>(context);
+        if (body.SignedAt is not null)
+            await access.RequireForParticipantAsync(context, view.ParticipantId, ParticipantRight.Backdate);
+        var confirmedBy = await Confirmer(orleans, actor, view.ParticipantId, body.ConfirmedBy);
         var errors = InputRules.SignedAt(body.SignedAt, clock.GetUtcNow());
-        CheckConfirmer(errors, body.ConfirmedBy, body.TextHash);
+        CheckConfirmer(errors, confirmedBy, body.TextHash);
         if (errors.IsValid && view.Status == CommitmentStatus.Draft && !HashMatches(view.Terms, body.TextHash))
             errors.Add("textHash", $"Does not match the current text (version {view.TermsVersion}); read GET /api/commitments/{id}/text and confirm that.");
         if (!errors.IsValid)
             throw ApiProblems.Invalid(errors.ByField);
-        return TypedResults.Ok(await orleans.GetGrain<ICommitmentGrain>(id).Confirm(body.ConfirmedBy.Trim(), body.TextHash.Trim(), body.SignedAt));
+        return TypedResults.Ok(await orleans.GetGrain<ICommitmentGrain>(id).Confirm(confirmedBy!.Trim(), body.TextHash.Trim(), body.SignedAt));
     }
 
-    public static async Task<Ok<CommitmentView>> Upgrade(string id, HttpContext context, IClusterClient orleans)
+    public static async Task<Ok<CommitmentView>> Upgrade(string id, HttpContext context, IClusterClient orleans, Access access)
     {
-        var view = await RequireCommitment(orleans, id);
+        var (actor, view) = await access.RequireForCommitmentAsync(context, id, ParticipantRight.Upgrade);
         var body = await JsonBody.ReadAsync<UpgradeRequest>(context);
+        var confirmedBy = await Confirmer(orleans, actor, view.ParticipantId, body.ConfirmedBy);
         var errors = new InputRules.Errors();
         errors.Merge(InputRules.Terms(body.Terms), "terms");
-        CheckConfirmer(errors, body.ConfirmedBy, body.TextHash);
+        CheckConfirmer(errors, confirmedBy, body.TextHash);
         if (errors.IsValid)
         {
             if (body.Terms.Level <= view.Terms.Level && !HashMatches(view.Terms, body.TextHash))
@@ -177,14 +186,17 @@ public static class CommitmentEndpoints
         }
         if (!errors.IsValid)
             throw ApiProblems.Invalid(errors.ByField);
-        return TypedResults.Ok(await orleans.GetGrain<ICommitmentGrain>(id).Upgrade(body.Terms, body.ConfirmedBy.Trim(), body.TextHash.Trim()));
+        return TypedResults.Ok(await orleans.GetGrain<ICommitmentGrain>(id).Upgrade(body.Terms, confirmedBy!.Trim(), body.TextHash.Trim()));
     }
 
-    public static async Task<Ok<CommitmentView>> ReportProgress(string id, HttpContext context, IClusterClient orleans, TimeProvider clock)
+    public static async Task<Ok<CommitmentView>> ReportProgress(string id, HttpContext context, IClusterClient orleans, TimeProvider clock, Access access)
     {
-        // The hot path: one grain call. Rules that need the commitment's terms (a value only on a result commitment,
-        // a known action, no future date) are checked by the grain, which answers unknown ids with 404 and broken
-        // rules with 400 naming the field; reading the whole commitment first would cost a second call per report.
+        // The hot path of automated feeds: with the operator token, one grain call. Rules that need the commitment's
+        // terms (a value only on a result commitment, a known action, no future date) are checked by the grain, which
+        // answers unknown ids with 404 and broken rules with 400 naming the field. A person's report costs a second
+        // call: the commitment is read to check that they report for its participant.
+        if (!(await access.ActorAsync(context)).IsOperator)
+            await access.RequireForCommitmentAsync(context, id, ParticipantRight.Report);
         var body = await JsonBody.ReadAsync<ProgressRequest>(context);
         var report = new ProgressReport(body.ReportId ?? ApiIds.New("r"), body.ReportedAt ?? clock.GetUtcNow(),
             body.Value, body.CompletedMilestoneId, body.Note, body.EvidenceUrl);
@@ -194,18 +206,18 @@ public static class CommitmentEndpoints
         return TypedResults.Ok(await orleans.GetGrain<ICommitmentGrain>(id).ReportProgress(report));
     }
 
-    public static async Task<Ok<CommitmentView>> Withdraw(string id, HttpContext context, IClusterClient orleans)
+    public static async Task<Ok<CommitmentView>> Withdraw(string id, HttpContext context, IClusterClient orleans, Access access)
     {
-        await RequireCommitment(orleans, id);
+        await access.RequireForCommitmentAsync(context, id, ParticipantRight.Withdraw);
         var body = await JsonBody.ReadAsync<WithdrawalRequest>(context);
         if (string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > MaxReasonLength)
             throw ApiProblems.Invalid("reason", $"Say briefly why (1 to {MaxReasonLength} characters).");
         return TypedResults.Ok(await orleans.GetGrain<ICommitmentGrain>(id).Withdraw(body.Reason));
     }
 
-    public static async Task<Ok<CommitmentView>> Close(string id, HttpContext context, IClusterClient orleans)
+    public static async Task<Ok<CommitmentView>> Close(string id, HttpContext context, IClusterClient orleans, Access access)
     {
-        await RequireCommitment(orleans, id);
+        await access.RequireForCommitmentAsync(context, id, ParticipantRight.Close);
         var body = await JsonBody.ReadAsync<ClosureRequest>(context);
         return TypedResults.Ok(await orleans.GetGrain<ICommitmentGrain>(id).Close(body.Outcome));
     }
@@ -213,6 +225,25 @@ public static class CommitmentEndpoints
     private static async Task<CommitmentView> RequireCommitment(IClusterClient orleans, string id) =>
         (ApiIds.IsWellFormed(id) ? await orleans.GetGrain<ICommitmentGrain>(id).Get() : null)
         ?? throw ApiProblems.NotFound("commitment", id);
+
+    /// <summary>
+    /// Who the confirmation names: a person confirms under their public name — their participant's display name (a
+    /// pseudonym unless they chose otherwise) for their own commitments, their account's display name for an
+    /// organisation's. The support team and the operator token name the signer (e.g. of a paper form) in confirmedBy.
+    /// </summary>
+    public static async Task<string?> Confirmer(IClusterClient orleans, Actor actor, string participantId, string? given)
+    {
+        if (actor.IsOperator || actor.HasRole(PlatformRole.Coach) || actor.HasRole(PlatformRole.Administrator))
+        {
+            if (!string.IsNullOrWhiteSpace(given) || actor.Account is null)
+                return given;
+        }
+        if (actor.Account is null)
+            return given;
+        if (actor.Account.ParticipantId == participantId)
+            return (await orleans.GetGrain<IParticipantGrain>(participantId).GetProfile())?.DisplayName ?? actor.Account.DisplayName;
+        return actor.Account.DisplayName;
+    }
 
     private static void CheckConfirmer(InputRules.Errors errors, string? confirmedBy, string? textHash)
     {

@@ -2,6 +2,7 @@ using CivicContracting.Aggregation;
 using CivicContracting.Goals;
 using CivicContracting.Validation;
 using CivicContracting.Web.Commitments;
+using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.Paging;
@@ -82,7 +83,7 @@ public static class GoalEndpoints
         group.MapPost("/", Define)
             .WithName("DefineGoal")
             .WithSummary("Defines a goal, optionally as an objective of a parent goal. Repeating the same definition with the same id is a no-op.")
-            .AcceptsOperatorJson<NewGoal>()
+            .AcceptsWriteJson<NewGoal>()
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
@@ -127,8 +128,10 @@ public static class GoalEndpoints
         return TypedResults.Ok(await Aggregate(orleans, id).GetHistory());
     }
 
-    public static async Task<Results<Created<GoalDetails>, Ok<GoalDetails>>> Define(HttpContext context, IClusterClient orleans)
+    public static async Task<Results<Created<GoalDetails>, Ok<GoalDetails>>> Define(HttpContext context, IClusterClient orleans, Access access)
     {
+        // Goal management is the administrators' (the citizen panel's wording, the city's targets).
+        await access.RequireAdministratorAsync(context);
         var body = await JsonBody.ReadAsync<NewGoal>(context);
         var definition = body.ToDefinition();
         var errors = InputRules.Goal(definition);

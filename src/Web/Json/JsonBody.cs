@@ -198,10 +198,14 @@ public static class JsonRequestBodyExtensions
 {
     public static RouteHandlerBuilder AcceptsJson<T>(this RouteHandlerBuilder builder) => builder.WithMetadata(new JsonRequestBody(typeof(T)));
 
-    /// <summary>The common shape of a write: operator only, a JSON body of <typeparamref name="T"/>, 400 and 401 problems.</summary>
-    public static RouteHandlerBuilder AcceptsOperatorJson<T>(this RouteHandlerBuilder builder) => builder
-        .RequireOperator()
+    /// <summary>
+    /// The common shape of a write: a signed-in caller (what it may do for whom is checked by the endpoint), a JSON body of
+    /// <typeparamref name="T"/>, 400, 401 and 403 problems.
+    /// </summary>
+    public static RouteHandlerBuilder AcceptsWriteJson<T>(this RouteHandlerBuilder builder) => builder
+        .RequireSignedIn()
         .AcceptsJson<T>()
         .ProducesValidationProblem()
-        .ProducesProblem(StatusCodes.Status401Unauthorized);
+        .ProducesProblem(StatusCodes.Status401Unauthorized)
+        .ProducesProblem(StatusCodes.Status403Forbidden);
 }

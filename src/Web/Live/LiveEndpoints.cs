@@ -35,7 +35,7 @@ public static class LiveEndpoints
             .WithName("GetLive")
             .WithSummary("Server-sent events of goal and place aggregate changes (optionally of one scope), starting with the current snapshot.");
         app.MapGet(Path + "/status", (LiveSubscription subscription) => TypedResults.Ok(subscription.Status))
-            .RequireOperator()
+            .RequireAdministrator()
             .WithTags("Live")
             .WithName("GetLiveStatus")
             .WithSummary("Operator: this web host's live subscription — whether it holds a lease, where the live registry runs, lost leases and failed renewals.");

@@ -23,7 +23,7 @@ public static class DashboardAuthentication
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, DashboardAuthenticationHandler>(Scheme, _ => { });
         services.AddAuthorizationBuilder()
-            .AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireRole(OperatorAuthentication.Role));
+            .AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireRole(Authentication.OperatorRole));
         return services;
     }
 }
@@ -59,7 +59,7 @@ public sealed class DashboardAuthenticationHandler(
         if (candidate is null || !token.Matches(candidate))
             return Task.FromResult(AuthenticateResult.Fail("The credentials do not carry the operator token."));
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "operator"), new Claim(ClaimTypes.Role, OperatorAuthentication.Role)], Scheme.Name);
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "operator"), new Claim(ClaimTypes.Role, Authentication.OperatorRole)], Scheme.Name);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
     }
 

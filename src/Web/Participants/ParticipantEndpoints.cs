@@ -1,5 +1,7 @@
+using CivicContracting.Accounts;
 using CivicContracting.Participants;
 using CivicContracting.Validation;
+using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.Problems;
@@ -33,7 +35,7 @@ public static class ParticipantEndpoints
         group.MapPost("/", Register)
             .WithName("RegisterParticipant")
             .WithSummary("Registers a participant. Name and contact data stay private; residents are shown under a pseudonym unless they opt in.")
-            .AcceptsOperatorJson<NewParticipant>()
+            .AcceptsWriteJson<NewParticipant>()
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapGet("/{id}", GetProfile)
@@ -42,14 +44,15 @@ public static class ParticipantEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/{id}/private", GetPrivateDetails)
-            .RequireOperator()
+            .RequireSignedIn()
             .WithName("GetParticipantPrivateDetails")
-            .WithSummary("Name and contact data of a participant (operators only).")
+            .WithSummary("Name and contact data of a participant: for the person themselves, the organisation's members, the support team and administrators.")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    public static async Task<Results<Created<ParticipantProfile>, Ok<ParticipantProfile>>> Register(HttpContext context, IClusterClient orleans)
+    public static async Task<Results<Created<ParticipantProfile>, Ok<ParticipantProfile>>> Register(HttpContext context, IClusterClient orleans, Access access, AccountService accounts)
     {
         var body = await JsonBody.ReadAsync<NewParticipant>(context);
         var registration = body.ToRegistration();
@@ -57,6 +60,22 @@ public static class ParticipantEndpoints
         ApiIds.Check(errors, "id", body.Id);
         if (!errors.IsValid)
             throw ApiProblems.Invalid(errors.ByField);
+
+        // The support team and administrators register participants on anyone's behalf (e.g. from a paper form);
+        // a person registers an organisation they then own, and their own resident participant at /api/me/participant.
+        var actor = await access.ActorAsync(context);
+        if (!actor.IsPlatformAdministrator && !actor.HasRole(PlatformRole.Coach))
+        {
+            if (actor.Account is null)
+                throw Access.Forbidden("Sign in first.");
+            if (!actor.HasScope(AccessTokenScopes.CommitmentsWrite))
+                throw Access.Forbidden($"This access token lacks the scope '{AccessTokenScopes.CommitmentsWrite}'. Nothing was changed.");
+            if (registration.Kind == ParticipantKind.Resident)
+                throw Access.Forbidden("A person registers their own resident participant with POST /api/me/participant; only the support team registers residents on their behalf. Nothing was changed.");
+            var (_, organisation) = await accounts.AddOrganisationAsync(actor.Account,
+                new OrganisationSignUp(registration.Kind, registration.Name, registration.NeighbourhoodCode, registration.ContactEmail, registration.ContactPhone), body.Id);
+            return TypedResults.Created($"/api/participants/{Uri.EscapeDataString(organisation.Id)}", organisation);
+        }
 
         var id = body.Id ?? ApiIds.New("p");
         var grain = orleans.GetGrain<IParticipantGrain>(id);
@@ -73,8 +92,10 @@ public static class ParticipantEndpoints
         return TypedResults.Ok(profile ?? throw ApiProblems.NotFound("participant", id));
     }
 
-    public static async Task<Ok<ParticipantPrivateDetails>> GetPrivateDetails(string id, IClusterClient orleans)
+    public static async Task<Ok<ParticipantPrivateDetails>> GetPrivateDetails(string id, HttpContext context, IClusterClient orleans, Access access)
     {
+        if (ApiIds.IsWellFormed(id))
+            await access.RequireForParticipantAsync(context, id, ParticipantRight.ReadPrivate);
         var details = ApiIds.IsWellFormed(id) ? await orleans.GetGrain<IParticipantGrain>(id).GetPrivateDetails() : null;
         return TypedResults.Ok(details ?? throw ApiProblems.NotFound("participant", id));
     }

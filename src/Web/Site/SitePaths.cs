@@ -9,5 +9,10 @@ public static class SitePaths
 
     public static bool IsPage(PathString path) => !NonPagePrefixes.Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase));
 
+    public const string SignIn = "/account/sign-in";
+    public const string SignOut = "/account/sign-out";
+    public const string Register = "/account/register";
+    public const string Account = "/account";
+
     public static string ErrorPath(object status) => string.Create(CultureInfo.InvariantCulture, $"/error/{status}");
 }

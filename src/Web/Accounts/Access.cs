@@ -1,0 +1,86 @@
+using System.Security.Claims;
+using CivicContracting.Accounts;
+using CivicContracting.Commitments;
+using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Problems;
+
+namespace CivicContracting.Web.Accounts;
+
+/// <summary>
+/// Resolves the <see cref="Actor"/> of a request (reading the account fresh from its grain, once per request) and
+/// enforces <see cref="AccessRules"/>: a refused call gets 403 problem+json before anything is stored.
+/// </summary>
+public sealed class Access(IClusterClient orleans)
+{
+    private static readonly object ActorKey = new();
+
+    public async Task<Actor> ActorAsync(HttpContext context)
+    {
+        if (context.Items.TryGetValue(ActorKey, out var cached) && cached is Actor known)
+            return known;
+        var actor = await ResolveAsync(context.User);
+        context.Items[ActorKey] = actor;
+        return actor;
+    }
+
+    /// <summary>The signed-in person (session or access token); 401 for anyone else, 403 for the operator token.</summary>
+    public async Task<Actor> RequireAccountAsync(HttpContext context, bool sessionOnly = false)
+    {
+        var actor = await ActorAsync(context);
+        if (actor.Kind == ActorKind.Anonymous)
+            throw new ApiProblemException(StatusCodes.Status401Unauthorized, "Unauthorized", "Sign in first (a session cookie or 'Authorization: Bearer <personal access token>').");
+        if (actor.Account is null)
+            throw Forbidden("This is about a person's own account; the operator token has none.");
+        if (sessionOnly && actor.Kind != ActorKind.Session)
+            throw Forbidden("This needs a signed-in session; an access token may not do it.");
+        return actor;
+    }
+
+    public async Task<Actor> RequireForParticipantAsync(HttpContext context, string participantId, ParticipantRight right)
+    {
+        var actor = await ActorAsync(context);
+        if (actor.Kind == ActorKind.Anonymous)
+            throw new ApiProblemException(StatusCodes.Status401Unauthorized, "Unauthorized", "Sign in first (a session cookie or 'Authorization: Bearer <personal access token>').");
+        if (AccessRules.Check(actor, participantId, right) is { } refusal)
+            throw Forbidden(refusal + " Nothing was changed.");
+        return actor;
+    }
+
+    /// <summary>Reads the commitment (404 if there is none) and checks the right on its participant.</summary>
+    public async Task<(Actor Actor, CommitmentView Commitment)> RequireForCommitmentAsync(HttpContext context, string commitmentId, ParticipantRight right)
+    {
+        var commitment = (ApiIds.IsWellFormed(commitmentId) ? await orleans.GetGrain<ICommitmentGrain>(commitmentId).Get() : null)
+            ?? throw ApiProblems.NotFound("commitment", commitmentId);
+        var actor = await RequireForParticipantAsync(context, commitment.ParticipantId, right);
+        return (actor, commitment);
+    }
+
+    public async Task<Actor> RequireAdministratorAsync(HttpContext context)
+    {
+        var actor = await ActorAsync(context);
+        if (actor.Kind == ActorKind.Anonymous)
+            throw new ApiProblemException(StatusCodes.Status401Unauthorized, "Unauthorized", "Sign in first.");
+        if (!actor.IsPlatformAdministrator || actor.Kind == ActorKind.AccessToken)
+            throw Forbidden("Only administrators (in a signed-in session) and the operator token may do this. Nothing was changed.");
+        return actor;
+    }
+
+    public static ApiProblemException Forbidden(string detail) =>
+        new(StatusCodes.Status403Forbidden, "Forbidden", detail);
+
+    private async Task<Actor> ResolveAsync(ClaimsPrincipal user)
+    {
+        if (user.Identity?.IsAuthenticated != true || !Enum.TryParse<ActorKind>(user.FindFirstValue(ActorClaims.Kind), out var kind))
+            return Actor.Anonymous;
+        if (kind == ActorKind.Operator)
+            return Actor.Operator;
+        var accountId = user.FindFirstValue(ActorClaims.AccountId);
+        var account = accountId is null ? null : await orleans.GetGrain<IAccountGrain>(accountId).Get();
+        if (account is null)
+            return Actor.Anonymous; // deleted since the session began
+        var scopes = kind == ActorKind.AccessToken
+            ? user.FindAll(ActorClaims.Scope).Select(c => c.Value).ToHashSet(StringComparer.Ordinal)
+            : null;
+        return new Actor(kind, account, scopes);
+    }
+}

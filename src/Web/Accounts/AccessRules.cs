@@ -1,0 +1,95 @@
+using CivicContracting.Accounts;
+
+namespace CivicContracting.Web.Accounts;
+
+/// <summary>What a caller may do for a participant (a person or an organisation) and its commitments.</summary>
+public enum ParticipantRight
+{
+    /// <summary>Make or edit a draft commitment for the participant.</summary>
+    Draft = 0,
+
+    /// <summary>Confirm a commitment formally on the participant's behalf.</summary>
+    Confirm = 1,
+
+    /// <summary>Upgrade a confirmed commitment to a stronger level (confirmed in the same step).</summary>
+    Upgrade = 2,
+
+    /// <summary>Report progress on the participant's commitments.</summary>
+    Report = 3,
+
+    /// <summary>Withdraw one of the participant's commitments.</summary>
+    Withdraw = 4,
+
+    /// <summary>Close one of the participant's commitments as achieved or missed.</summary>
+    Close = 5,
+
+    /// <summary>Read the participant's name and contact data.</summary>
+    ReadPrivate = 6,
+
+    /// <summary>Add and remove members of an organisation, change their roles.</summary>
+    ManageMembers = 7,
+
+    /// <summary>Record a confirmation signed earlier (signedAt), e.g. on paper at a co-creation session.</summary>
+    Backdate = 8,
+}
+
+/// <summary>
+/// The authorisation matrix, in one place. A participant's own person and the owners of an organisation may do
+/// everything for it (but backdate): committing formally on an organisation's behalf is its owners' power. Members may
+/// draft, report progress and read the organisation's contact data. The support team (coaches) may draft, confirm on
+/// behalf (with signedAt, for commitments signed on paper) and read contact data to help; moderators get their rights
+/// with the support-team issue; administrators and the operator token may do everything. An access token never
+/// exceeds its scopes.
+/// </summary>
+public static class AccessRules
+{
+    /// <summary>The scope an access token needs for a right.</summary>
+    public static string ScopeFor(ParticipantRight right) => right switch
+    {
+        ParticipantRight.Report => AccessTokenScopes.ProgressWrite,
+        ParticipantRight.ReadPrivate => AccessTokenScopes.ReadPrivate,
+        _ => AccessTokenScopes.CommitmentsWrite,
+    };
+
+    /// <summary>Null when allowed, else why not (for the 403 problem's detail).</summary>
+    public static string? Check(Actor actor, string participantId, ParticipantRight right)
+    {
+        if (actor.IsOperator)
+            return null;
+        if (actor.Account is null)
+            return "Sign in first.";
+        if (!actor.HasScope(ScopeFor(right)))
+            return $"This access token lacks the scope '{ScopeFor(right)}' that {Describe(right)} needs.";
+        if (actor.HasRole(PlatformRole.Administrator))
+            return null;
+
+        var role = actor.RoleFor(participantId);
+        var allowed = right switch
+        {
+            ParticipantRight.Backdate => actor.HasRole(PlatformRole.Coach),
+            ParticipantRight.Draft or ParticipantRight.ReadPrivate => role is not null || actor.HasRole(PlatformRole.Coach),
+            ParticipantRight.Confirm => role == OrganisationRole.Owner || actor.HasRole(PlatformRole.Coach),
+            ParticipantRight.Report => role is not null,
+            _ => role == OrganisationRole.Owner,
+        };
+        if (allowed)
+            return null;
+        return role == OrganisationRole.Member
+            ? $"Only owners of participant '{participantId}' may {Describe(right)}; you are a member."
+            : $"You do not act for participant '{participantId}', so you may not {Describe(right)}.";
+    }
+
+    public static string Describe(ParticipantRight right) => right switch
+    {
+        ParticipantRight.Draft => "make or edit its commitments",
+        ParticipantRight.Confirm => "confirm its commitments",
+        ParticipantRight.Upgrade => "upgrade its commitments",
+        ParticipantRight.Report => "report progress on its commitments",
+        ParticipantRight.Withdraw => "withdraw its commitments",
+        ParticipantRight.Close => "close its commitments",
+        ParticipantRight.ReadPrivate => "read its contact data",
+        ParticipantRight.ManageMembers => "manage its members",
+        ParticipantRight.Backdate => "record a confirmation signed earlier (signedAt; the support team's right)",
+        _ => right.ToString(),
+    };
+}

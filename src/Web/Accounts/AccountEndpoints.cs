@@ -1,0 +1,251 @@
+using CivicContracting.Accounts;
+using CivicContracting.Participants;
+using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Json;
+using CivicContracting.Web.Problems;
+using CivicContracting.Web.Security;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CivicContracting.Web.Accounts;
+
+public sealed record AntiforgeryTokenView(string HeaderName, string Token);
+
+public sealed record RoleChange(PlatformRole Role);
+
+/// <summary>A membership to set: the person is named by their login name, which members tell each other.</summary>
+public sealed record MembershipChange(string LoginName, OrganisationRole Role);
+
+public sealed record MemberView(string AccountId, string DisplayName, OrganisationRole Role, DateTimeOffset Since);
+
+/// <summary>
+/// Accounts over HTTP: sign-up, sessions, the person's own data (export, deletion), access tokens, organisations and
+/// their members, and platform roles (administrators).
+/// </summary>
+public static class AccountEndpoints
+{
+    public static void MapAccounts(this IEndpointRouteBuilder app)
+    {
+        var accounts = app.MapGroup("/api").WithTags("Accounts");
+
+        accounts.MapPost("/accounts", SignUp)
+            .RequireRateLimiting(RateLimits.SignInPolicy)
+            .AcceptsJson<AccountSignUp>()
+            .WithName("SignUp")
+            .WithSummary("Creates a local account (and, with neighbourhoodCode, the person's resident participant under a pseudonym) and signs in with a session cookie.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        accounts.MapPost("/session", SignIn)
+            .RequireRateLimiting(RateLimits.SignInPolicy)
+            .AcceptsJson<SignInRequest>()
+            .WithName("SignIn")
+            .WithSummary("Signs in with login name and password; sets the session cookie. Repeated failures lock the account for a while (Accounts:MaxFailedSignIns, Accounts:LockoutDuration).")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        accounts.MapDelete("/session", (Delegate)SignOut)
+            .WithName("SignOut")
+            .WithSummary("Ends the session.");
+
+        accounts.MapGet("/session/antiforgery", Antiforgery)
+            .WithName("GetAntiforgeryToken")
+            .WithSummary($"The token a browser session sends in the {ApiAntiforgery.HeaderName} header with API writes.");
+
+        var me = accounts.MapGroup("/me").RequireSignedIn();
+        me.MapGet("/", Me).WithName("GetMyAccount").WithSummary("The signed-in person's account: roles, own participant, memberships.");
+        me.MapGet("/export", Export).WithName("ExportMyData").WithSummary("Everything the platform holds about the signed-in person, as one JSON download.");
+        me.MapDelete("/", Delete).WithName("DeleteMyAccount")
+            .WithSummary("Deletes the account (session only): name, e-mail, login and tokens are erased; the person's commitments stay as anonymous contributions, so no aggregate changes.");
+        me.MapPost("/participant", AddResident).AcceptsJson<ResidentSignUp>().WithName("AddMyParticipant")
+            .WithSummary("Creates the person's own resident participant (one per account), shown under a pseudonym unless showNamePublicly.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+        me.MapPost("/organisations", AddOrganisation).AcceptsJson<OrganisationSignUp>().WithName("AddMyOrganisation")
+            .WithSummary("Registers an organisation (school, business, organisation, city, knowledge institution); the person becomes its owner.")
+            .ProducesValidationProblem();
+        me.MapGet("/tokens", ListTokens).WithName("ListMyAccessTokens").WithSummary("The person's personal access tokens (never their secrets).");
+        me.MapPost("/tokens", CreateToken).AcceptsJson<AccessTokenCreation>().WithName("CreateAccessToken")
+            .WithSummary("Creates a named, scoped personal access token (session only). The token is in the answer once and never again.")
+            .ProducesValidationProblem();
+        me.MapDelete("/tokens/{tokenId}", RevokeToken).WithName("RevokeAccessToken").WithSummary("Revokes one of the person's tokens.");
+
+        var organisations = app.MapGroup("/api/participants/{organisationId}/members").WithTags("Accounts").RequireSignedIn();
+        organisations.MapGet("/", Members).WithName("ListMembers").WithSummary("Members of an organisation (its members, the support team and administrators).");
+        organisations.MapPost("/", SetMember).AcceptsJson<MembershipChange>().WithName("SetMember")
+            .WithSummary("Adds a person (by login name) to an organisation as owner or member, or changes their role (owners and administrators).");
+        organisations.MapDelete("/{accountId}", RemoveMember).WithName("RemoveMember").WithSummary("Removes a member (owners and administrators; members may leave).");
+
+        var roles = app.MapGroup("/api/accounts/{accountId}/roles").WithTags("Accounts").RequireSignedIn();
+        roles.MapPost("/", GrantRole).AcceptsJson<RoleChange>().WithName("GrantRole").WithSummary("Grants a platform role: coach, moderator or administrator (administrators and the operator token).");
+        roles.MapDelete("/{role}", RevokeRole).WithName("RevokeRole").WithSummary("Revokes a platform role (administrators and the operator token).");
+    }
+
+    public static async Task<Created<AccountView>> SignUp(HttpContext context, AccountService accounts, TimeProvider clock)
+    {
+        var body = await JsonBody.ReadAsync<AccountSignUp>(context);
+        var account = await accounts.SignUpAsync(body);
+        await context.SignInAsync(Authentication.SessionScheme, Authentication.PrincipalFor(account, ActorKind.Session, clock.GetUtcNow()));
+        return TypedResults.Created("/api/me", account);
+    }
+
+    public static async Task<Ok<AccountView>> SignIn(HttpContext context, AccountService accounts, TimeProvider clock)
+    {
+        var body = await JsonBody.ReadAsync<SignInRequest>(context);
+        var account = await accounts.SignInAsync(body);
+        await context.SignInAsync(Authentication.SessionScheme, Authentication.PrincipalFor(account, ActorKind.Session, clock.GetUtcNow()));
+        return TypedResults.Ok(account);
+    }
+
+    public static async Task<NoContent> SignOut(HttpContext context)
+    {
+        await context.SignOutAsync(Authentication.SessionScheme);
+        return TypedResults.NoContent();
+    }
+
+    public static Ok<AntiforgeryTokenView> Antiforgery(HttpContext context, IAntiforgery antiforgery)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(new AntiforgeryTokenView(ApiAntiforgery.HeaderName, tokens.RequestToken!));
+    }
+
+    public static async Task<Ok<AccountView>> Me(HttpContext context, Access access) =>
+        TypedResults.Ok((await access.RequireAccountAsync(context)).Account!);
+
+    public static async Task<Ok<AccountExport>> Export(HttpContext context, Access access, IClusterClient orleans)
+    {
+        var actor = await access.RequireAccountAsync(context);
+        var export = await orleans.GetGrain<IAccountGrain>(actor.Account!.Id).Export() ?? throw ApiProblems.NotFound("account", actor.Account.Id);
+        context.Response.Headers.ContentDisposition = $"attachment; filename=\"civic-contracting-{actor.Account.Id}.json\"";
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(export);
+    }
+
+    public static async Task<Ok<AccountDeletion>> Delete(HttpContext context, Access access, IClusterClient orleans)
+    {
+        var actor = await access.RequireAccountAsync(context, sessionOnly: true);
+        var deletion = await orleans.GetGrain<IAccountGrain>(actor.Account!.Id).Delete();
+        await context.SignOutAsync(Authentication.SessionScheme);
+        return TypedResults.Ok(deletion);
+    }
+
+    public static async Task<Created<AccountView>> AddResident(HttpContext context, Access access, AccountService accounts)
+    {
+        var actor = await access.RequireAccountAsync(context);
+        var body = await JsonBody.ReadAsync<ResidentSignUp>(context);
+        var account = await accounts.AddResidentAsync(actor.Account!, body);
+        return TypedResults.Created($"/api/participants/{account.ParticipantId}", account);
+    }
+
+    public static async Task<Created<ParticipantProfile>> AddOrganisation(HttpContext context, Access access, AccountService accounts)
+    {
+        var actor = await access.RequireAccountAsync(context);
+        if (!actor.HasScope(AccessTokenScopes.CommitmentsWrite))
+            throw Access.Forbidden($"This access token lacks the scope '{AccessTokenScopes.CommitmentsWrite}'.");
+        var body = await JsonBody.ReadAsync<OrganisationSignUp>(context);
+        var (_, organisation) = await accounts.AddOrganisationAsync(actor.Account!, body);
+        return TypedResults.Created($"/api/participants/{organisation.Id}", organisation);
+    }
+
+    public static async Task<Ok<IReadOnlyList<AccessTokenInfo>>> ListTokens(HttpContext context, Access access, IClusterClient orleans)
+    {
+        var actor = await access.RequireAccountAsync(context);
+        return TypedResults.Ok(await orleans.GetGrain<IAccountGrain>(actor.Account!.Id).ListAccessTokens());
+    }
+
+    public static async Task<Created<CreatedAccessToken>> CreateToken(HttpContext context, Access access, AccountService accounts)
+    {
+        var actor = await access.RequireAccountAsync(context, sessionOnly: true);
+        var body = await JsonBody.ReadAsync<AccessTokenCreation>(context);
+        var created = await accounts.CreateTokenAsync(actor.Account!, body);
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Created($"/api/me/tokens/{created.Info.TokenId}", created);
+    }
+
+    public static async Task<Ok<AccessTokenInfo>> RevokeToken(string tokenId, HttpContext context, Access access, IClusterClient orleans)
+    {
+        var actor = await access.RequireAccountAsync(context);
+        if (!ApiIds.IsWellFormed(tokenId))
+            throw ApiProblems.NotFound("access token", tokenId);
+        try
+        {
+            return TypedResults.Ok(await orleans.GetGrain<IAccountGrain>(actor.Account!.Id).RevokeAccessToken(tokenId));
+        }
+        catch (KeyNotFoundException)
+        {
+            throw ApiProblems.NotFound("access token", tokenId);
+        }
+    }
+
+    public static async Task<Ok<IReadOnlyList<MemberView>>> Members(string organisationId, HttpContext context, Access access, IClusterClient orleans)
+    {
+        await RequireOrganisation(orleans, organisationId);
+        await access.RequireForParticipantAsync(context, organisationId, ParticipantRight.ReadPrivate);
+        var directory = await orleans.GetGrain<IOrganisationMembersGrain>(organisationId).List();
+        return TypedResults.Ok<IReadOnlyList<MemberView>>([.. directory.Select(m => new MemberView(m.AccountId, m.DisplayName, m.Role, m.Since))]);
+    }
+
+    public static async Task<Ok<MemberView>> SetMember(string organisationId, HttpContext context, Access access, IClusterClient orleans)
+    {
+        await RequireOrganisation(orleans, organisationId);
+        await access.RequireForParticipantAsync(context, organisationId, ParticipantRight.ManageMembers);
+        var body = await JsonBody.ReadAsync<MembershipChange>(context);
+        var errors = AccountRules.Membership(organisationId, body.Role);
+        if (string.IsNullOrWhiteSpace(body.LoginName))
+            errors.Add("loginName", "Name the person by the login name they sign in with.");
+        if (!errors.IsValid)
+            throw ApiProblems.Invalid(errors.ByField);
+        var accountId = await orleans.GetGrain<ILoginGrain>(LoginKeys.Local(body.LoginName)).GetAccountId()
+            ?? throw ApiProblems.Invalid("loginName", "No account signs in with this login name.");
+        var account = await orleans.GetGrain<IAccountGrain>(accountId).SetMembership(organisationId, body.Role);
+        var membership = account.Memberships.Single(m => m.OrganisationId == organisationId);
+        return TypedResults.Ok(new MemberView(accountId, account.DisplayName, membership.Role, membership.Since));
+    }
+
+    public static async Task<NoContent> RemoveMember(string organisationId, string accountId, HttpContext context, Access access, IClusterClient orleans)
+    {
+        await RequireOrganisation(orleans, organisationId);
+        var actor = await access.ActorAsync(context);
+        // A member may leave; removing someone else is for owners.
+        if (actor.Account?.Id != accountId)
+            await access.RequireForParticipantAsync(context, organisationId, ParticipantRight.ManageMembers);
+        if (!ApiIds.IsWellFormed(accountId))
+            throw ApiProblems.NotFound("account", accountId);
+        var account = orleans.GetGrain<IAccountGrain>(accountId);
+        if (await account.Get() is null)
+            throw ApiProblems.NotFound("account", accountId);
+        await account.RemoveMembership(organisationId);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Ok<AccountView>> GrantRole(string accountId, HttpContext context, Access access, IClusterClient orleans)
+    {
+        await access.RequireAdministratorAsync(context);
+        var body = await JsonBody.ReadAsync<RoleChange>(context);
+        AccountRules.Role(body.Role).ThrowIfAny();
+        return TypedResults.Ok(await (await RequireAccount(orleans, accountId)).GrantRole(body.Role));
+    }
+
+    public static async Task<Ok<AccountView>> RevokeRole(string accountId, string role, HttpContext context, Access access, IClusterClient orleans)
+    {
+        await access.RequireAdministratorAsync(context);
+        if (!Enum.TryParse<PlatformRole>(role, ignoreCase: true, out var platformRole) || !Enum.IsDefined(platformRole) || int.TryParse(role, out _))
+            throw ApiProblems.Invalid("role", $"One of: {string.Join(", ", Enum.GetNames<PlatformRole>().Select(ApiJson.CamelCase))}.");
+        return TypedResults.Ok(await (await RequireAccount(orleans, accountId)).RevokeRole(platformRole));
+    }
+
+    private static async Task<IAccountGrain> RequireAccount(IClusterClient orleans, string accountId)
+    {
+        var grain = ApiIds.IsWellFormed(accountId) ? orleans.GetGrain<IAccountGrain>(accountId) : null;
+        return grain is not null && await grain.Get() is not null ? grain : throw ApiProblems.NotFound("account", accountId);
+    }
+
+    private static async Task RequireOrganisation(IClusterClient orleans, string organisationId)
+    {
+        var profile = ApiIds.IsWellFormed(organisationId) ? await orleans.GetGrain<IParticipantGrain>(organisationId).GetProfile() : null;
+        if (profile is null)
+            throw ApiProblems.NotFound("participant", organisationId);
+        if (profile.Kind == ParticipantKind.Resident)
+            throw ApiProblems.Invalid("organisationId", "A resident is a person, not an organisation with members.");
+    }
+}

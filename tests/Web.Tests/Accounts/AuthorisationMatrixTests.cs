@@ -1,0 +1,300 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using CivicContracting.Participants;
+
+namespace CivicContracting.Web.Tests.Accounts;
+
+/// <summary>Who calls, in the authorisation matrix. The commitments and members belong to one organisation.</summary>
+public enum Caller
+{
+    Anonymous,
+
+    /// <summary>A signed-in person with no tie to the organisation.</summary>
+    Stranger,
+
+    /// <summary>The organisation's owner.</summary>
+    Owner,
+
+    /// <summary>A member (not an owner) of the organisation.</summary>
+    Member,
+
+    Coach,
+    Moderator,
+    Administrator,
+    Operator,
+
+    /// <summary>The owner's personal access token with every scope.</summary>
+    OwnerTokenAllScopes,
+
+    /// <summary>The owner's token with only progress:write.</summary>
+    OwnerTokenProgressOnly,
+
+    /// <summary>The owner's token with only read:private.</summary>
+    OwnerTokenReadPrivateOnly,
+}
+
+/// <summary>
+/// Every mutating endpoint (and the private read) × every kind of caller: an allowed call succeeds; a denied one gets 401
+/// (anonymous) or 403 problem+json and changes nothing, checked by reading the state it would have changed before and after.
+/// </summary>
+[Collection(WebAppCollection.Name)]
+public sealed class AuthorisationMatrixTests(WebAppFixture app)
+{
+    private static readonly Caller[] Everyone = Enum.GetValues<Caller>();
+    private static readonly Caller[] OwnerSide = [Caller.Owner, Caller.Administrator, Caller.Operator, Caller.OwnerTokenAllScopes];
+    private static readonly Caller[] SessionCallers = [Caller.Stranger, Caller.Owner, Caller.Member, Caller.Coach, Caller.Moderator, Caller.Administrator];
+
+    /// <summary>Endpoint → the callers allowed; everyone else is denied.</summary>
+    private static readonly Dictionary<string, Caller[]> Allowed = new()
+    {
+        ["define goal"] = [Caller.Administrator, Caller.Operator],
+        ["register organisation"] = [.. SessionCallers, Caller.Operator, Caller.OwnerTokenAllScopes],
+        ["create commitment"] = [.. OwnerSide, Caller.Member, Caller.Coach],
+        ["confirm commitment"] = [.. OwnerSide, Caller.Coach],
+        ["upgrade commitment"] = OwnerSide,
+        ["report progress"] = [.. OwnerSide, Caller.Member, Caller.OwnerTokenProgressOnly],
+        ["withdraw commitment"] = OwnerSide,
+        ["close commitment"] = OwnerSide,
+        ["add member"] = OwnerSide,
+        ["remove member"] = OwnerSide,
+        ["grant role"] = [Caller.Administrator, Caller.Operator],
+        ["revoke role"] = [Caller.Administrator, Caller.Operator],
+        ["create access token"] = SessionCallers,
+        ["read private details"] = [.. OwnerSide, Caller.Member, Caller.Coach, Caller.OwnerTokenReadPrivateOnly],
+        // Only denials here: an allowed deletion would delete the matrix's people (AccountApiTests deletes its own).
+        ["delete own account"] = [],
+    };
+
+    public static TheoryData<string, Caller> Cases()
+    {
+        var data = new TheoryData<string, Caller>();
+        foreach (var endpoint in Allowed.Keys)
+        {
+            foreach (var caller in Everyone)
+            {
+                if (endpoint == "delete own account" && SessionCallers.Contains(caller))
+                    continue;
+                data.Add(endpoint, caller);
+            }
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Allowed_callers_succeed_and_denied_ones_get_401_or_403_problem_json_and_change_nothing(string endpoint, Caller caller)
+    {
+        var world = await MatrixWorld.GetAsync(app);
+        var client = world.ClientOf(caller);
+        var (act, read) = await PrepareAsync(world, endpoint);
+        var allowed = Allowed[endpoint].Contains(caller);
+
+        var before = await read();
+        var response = await act(client);
+
+        if (allowed)
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, $"{caller} may {endpoint}, but got {(int)response.StatusCode}: {text}");
+            Assert.NotEqual(before, await read());
+        }
+        else
+        {
+            var problem = await response.ProblemAsync(caller == Caller.Anonymous ? HttpStatusCode.Unauthorized : HttpStatusCode.Forbidden);
+            Assert.False(string.IsNullOrWhiteSpace((string?)problem["detail"]), problem.ToJsonString());
+            Assert.Equal(before, await read());
+        }
+    }
+
+    /// <summary>A fresh target for one cell: the request to make, and a read of the state it would change.</summary>
+    private async Task<(Func<HttpClient, Task<HttpResponseMessage>> Act, Func<Task<string>> Read)> PrepareAsync(MatrixWorld world, string endpoint)
+    {
+        var op = app.Operator;
+        switch (endpoint)
+        {
+            case "define goal":
+            {
+                var id = $"g-m-{Guid.NewGuid():N}";
+                return (c => c.PostAsync("/api/goals", new { id, title = "A goal", description = "", scope = new { level = "city" } }), () => StatusOf($"/api/goals/{id}"));
+            }
+            case "register organisation":
+            {
+                var id = $"p-m-{Guid.NewGuid():N}";
+                return (c => c.PostAsync("/api/participants", new { id, kind = "school", name = "A school", neighbourhoodCode = Api.Neighbourhood(13) }), () => StatusOf($"/api/participants/{id}"));
+            }
+            case "create commitment":
+            {
+                var id = $"c-m-{Guid.NewGuid():N}";
+                return (c => c.PostAsync("/api/commitments", new
+                {
+                    id,
+                    participantId = world.OrganisationId,
+                    goals = new[] { new { goalId = world.GoalId } },
+                    neighbourhoodCode = Api.Neighbourhood(13),
+                    terms = Api.ResultTerms(),
+                }), () => StatusOf($"/api/commitments/{id}"));
+            }
+            case "confirm commitment":
+            {
+                var draft = await op.CommitAsync(world.OrganisationId, Api.Neighbourhood(13), Api.ResultTerms(), (world.GoalId, 1));
+                var text = await op.GetAsync<JsonObject>($"/api/commitments/{draft.Id}/text");
+                return (c => c.PostAsync($"/api/commitments/{draft.Id}/confirmation", new { textHash = (string)text["textHash"]!, confirmedBy = "Signer" }), () => CommitmentState(draft.Id));
+            }
+            case "upgrade commitment":
+            {
+                var id = await ConfirmedAsync(world, Api.PledgeTerms());
+                var terms = new { level = "result", title = "We carry sustainable mobility", description = "A pledge.", target = new { metric = "trips", unit = "%", baseline = 10, target = 50, deadline = "2030-06-30" } };
+                var hash = CivicContracting.Commitments.CommitmentText.Hash(new CivicContracting.Commitments.CommitmentTerms(
+                    CivicContracting.Commitments.CommitmentLevel.Result, "We carry sustainable mobility", "A pledge.", null,
+                    new CivicContracting.Goals.QuantitativeTarget("trips", "%", 10, 50, new DateOnly(2030, 6, 30))));
+                return (c => c.PostAsync($"/api/commitments/{id}/upgrade", new { terms, textHash = hash, confirmedBy = "Signer" }), () => CommitmentState(id));
+            }
+            case "report progress":
+            {
+                var id = await ConfirmedAsync(world, Api.ResultTerms());
+                return (c => c.PostAsync($"/api/commitments/{id}/progress", new { value = 30 }), () => CommitmentState(id));
+            }
+            case "withdraw commitment":
+            {
+                var id = await ConfirmedAsync(world, Api.ResultTerms());
+                return (c => c.PostAsync($"/api/commitments/{id}/withdrawal", new { reason = "No longer possible." }), () => CommitmentState(id));
+            }
+            case "close commitment":
+            {
+                var id = await ConfirmedAsync(world, Api.ResultTerms());
+                return (c => c.PostAsync($"/api/commitments/{id}/closure", new { outcome = "achieved" }), () => CommitmentState(id));
+            }
+            case "add member":
+            {
+                var newcomer = await Accounts.People.SignUpAsync(app.BaseAddress);
+                return (c => c.PostAsync($"/api/participants/{world.OrganisationId}/members", new { loginName = newcomer.LoginName, role = "member" }),
+                    () => MeOf(newcomer));
+            }
+            case "remove member":
+            {
+                var leaver = await Accounts.People.SignUpAsync(app.BaseAddress);
+                await (await op.PostAsync($"/api/participants/{world.OrganisationId}/members", new { loginName = leaver.LoginName, role = "member" })).ReadAsync<JsonObject>();
+                return (c => c.DeleteAsync($"/api/participants/{world.OrganisationId}/members/{leaver.AccountId}"), () => MeOf(leaver));
+            }
+            case "grant role":
+            {
+                var target = await Accounts.People.SignUpAsync(app.BaseAddress);
+                return (c => c.PostAsync($"/api/accounts/{target.AccountId}/roles", new { role = "coach" }), () => MeOf(target));
+            }
+            case "revoke role":
+            {
+                var target = await Accounts.People.SignUpAsync(app.BaseAddress);
+                await Accounts.People.GrantAsync(op, target.AccountId, "coach");
+                return (c => c.DeleteAsync($"/api/accounts/{target.AccountId}/roles/coach"), () => MeOf(target));
+            }
+            case "create access token":
+                // Allowed callers create one on their own account; denied ones must leave the owner's tokens as they were.
+                return (c => c.PostAsync("/api/me/tokens", new { name = "matrix", scopes = new[] { "progress:write" } }),
+                    () => TokenCountsAsync(world));
+            case "read private details":
+                return (async c =>
+                {
+                    var response = await c.GetAsync($"/api/participants/{world.OrganisationId}/private");
+                    world.PrivateReads += response.IsSuccessStatusCode ? 1 : 0;
+                    return response;
+                }, () => Task.FromResult(world.PrivateReads.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            case "delete own account":
+                return (c => c.DeleteAsync("/api/me"), () => MeOf(world.Owner));
+            default:
+                throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, null);
+        }
+    }
+
+    private async Task<string> ConfirmedAsync(MatrixWorld world, object terms)
+    {
+        var draft = await app.Operator.CommitAsync(world.OrganisationId, Api.Neighbourhood(13), terms, (world.GoalId, 1));
+        await app.Operator.ConfirmAsync(draft.Id);
+        return draft.Id;
+    }
+
+    private async Task<string> StatusOf(string path) => ((int)(await app.Public.GetAsync(path)).StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Everything a write could change on a commitment: its version (bumped by every change), status, level and reports.</summary>
+    private async Task<string> CommitmentState(string id)
+    {
+        var view = await app.Public.GetAsync<JsonObject>($"/api/commitments/{id}");
+        return $"{view["version"]}|{view["status"]}|{view["terms"]!["level"]}|{view["reports"]!.AsArray().Count}|{view["confirmation"]?.ToJsonString()}";
+    }
+
+    private static async Task<string> MeOf(Person person)
+    {
+        var me = await person.Client.GetAsync<JsonObject>("/api/me");
+        return $"{me["roles"]!.ToJsonString()}|{me["memberships"]!.AsArray().Select(m => $"{m!["organisationId"]}:{m["role"]}").Aggregate("", (a, b) => a + b)}";
+    }
+
+    private static async Task<string> TokenCountsAsync(MatrixWorld world)
+    {
+        var counts = await Task.WhenAll(world.SessionPeople.Select(p => p.Client.GetAsync<JsonArray>("/api/me/tokens")));
+        return string.Join(",", counts.Select(c => c.Count));
+    }
+}
+
+/// <summary>The matrix's people and organisation, made once per app through the API.</summary>
+public sealed class MatrixWorld
+{
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static readonly Dictionary<Uri, MatrixWorld> Worlds = [];
+
+    private readonly Dictionary<Caller, HttpClient> _clients = [];
+
+    public required string GoalId { get; init; }
+    public required string OrganisationId { get; init; }
+    public required Person Owner { get; init; }
+    public required IReadOnlyList<Person> SessionPeople { get; init; }
+    public int PrivateReads { get; set; }
+
+    public HttpClient ClientOf(Caller caller) => _clients[caller];
+
+    public static async Task<MatrixWorld> GetAsync(WebAppFixture app)
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            if (!Worlds.TryGetValue(app.BaseAddress, out var world))
+                Worlds[app.BaseAddress] = world = await CreateAsync(app);
+            return world;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    private static async Task<MatrixWorld> CreateAsync(WebAppFixture app)
+    {
+        var goalId = await app.Operator.DefineGoalAsync();
+        var people = new Dictionary<Caller, Person>();
+        foreach (var caller in new[] { Caller.Stranger, Caller.Owner, Caller.Member, Caller.Coach, Caller.Moderator, Caller.Administrator })
+            people[caller] = await Accounts.People.SignUpAsync(app.BaseAddress, Api.Neighbourhood(13));
+        await Accounts.People.GrantAsync(app.Operator, people[Caller.Coach].AccountId, "coach");
+        await Accounts.People.GrantAsync(app.Operator, people[Caller.Moderator].AccountId, "moderator");
+        await Accounts.People.GrantAsync(app.Operator, people[Caller.Administrator].AccountId, "administrator");
+
+        // The owner registers the organisation (and so owns it) and adds the member.
+        var owner = people[Caller.Owner];
+        var organisation = await (await owner.Client.PostAsync("/api/me/organisations", new
+        {
+            kind = ParticipantKind.School,
+            name = "Basisschool Matrix",
+            neighbourhoodCode = Api.Neighbourhood(13),
+            contactEmail = "school@example.org",
+        })).ReadAsync<JsonObject>(HttpStatusCode.Created);
+        var organisationId = (string)organisation["id"]!;
+        await (await owner.Client.PostAsync($"/api/participants/{organisationId}/members", new { loginName = people[Caller.Member].LoginName, role = "member" })).ReadAsync<JsonObject>();
+
+        var world = new MatrixWorld { GoalId = goalId, OrganisationId = organisationId, Owner = owner, SessionPeople = [.. people.Values] };
+        foreach (var (caller, person) in people)
+            world._clients[caller] = person.Client;
+        world._clients[Caller.Anonymous] = app.Public;
+        world._clients[Caller.Operator] = app.Operator;
+        world._clients[Caller.OwnerTokenAllScopes] = await owner.TokenClientAsync(app.BaseAddress, "commitments:write", "progress:write", "read:private");
+        world._clients[Caller.OwnerTokenProgressOnly] = await owner.TokenClientAsync(app.BaseAddress, "progress:write");
+        world._clients[Caller.OwnerTokenReadPrivateOnly] = await owner.TokenClientAsync(app.BaseAddress, "read:private");
+        return world;
+    }
+}
