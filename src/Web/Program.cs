@@ -127,8 +127,10 @@ namespace CivicContracting.Web
             app.UseStaticFiles();
             // After the error handlers, so that re-executing a request for the error page routes it again.
             app.UseRouting();
-            app.UseOutputCache();
             app.UseAuthentication();
+            // After authentication: the output cache serves and stores only anonymous requests' pages (a signed-in
+            // person's pages show their own actions and must never reach anyone else).
+            app.UseOutputCache();
             // After authentication: an authenticated client's writes draw from its own bucket, anyone else's from its IP's.
             app.UseRateLimiter();
             app.UseApiAntiforgery();

@@ -66,7 +66,7 @@ public sealed class ScreenshotTests(SiteAppFixture app, BrowserFixture browser, 
         return scrollWidth > width ? [$"{name} at {width}×{height} is {scrollWidth} px wide (horizontal scrolling)"] : [];
     }
 
-    private static async Task<IEnumerable<string>> SeriousViolationsAsync(IPage page, string path)
+    internal static async Task<IEnumerable<string>> SeriousViolationsAsync(IPage page, string path)
     {
         var results = await page.RunAxe();
         return results.Violations

@@ -44,6 +44,7 @@ public sealed partial class AccountService(IClusterClient orleans, IPasswordHash
     public const int MinPasswordLength = 10;
     public const int MaxPasswordLength = 256;
     public const int DefaultTokenDays = 90;
+    public const string LockedTitle = "Account locked";
 
     private static readonly LocalAccount User = new();
 
@@ -192,6 +193,6 @@ public sealed partial class AccountService(IClusterClient orleans, IPasswordHash
         new(StatusCodes.Status401Unauthorized, "Sign-in failed", detail);
 
     private static ApiProblemException Locked(SignInState state) =>
-        new(StatusCodes.Status401Unauthorized, "Account locked",
+        new(StatusCodes.Status401Unauthorized, LockedTitle,
             string.Create(CultureInfo.InvariantCulture, $"Too many failed sign-ins: this account is locked until {state.LockedUntil:yyyy-MM-dd HH:mm} UTC. Try again then."));
 }

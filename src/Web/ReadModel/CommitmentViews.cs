@@ -39,6 +39,10 @@ public sealed class CommitmentViews(IClusterClient orleans, SiteData data, TimeP
         return view;
     }
 
+    /// <summary>Keeps a view a write just returned, so the writer's next page shows their change before the index catches up.</summary>
+    public void Remember(CommitmentView view) =>
+        _commitments.AddOrUpdate(view.Id, view, (_, old) => old.Version >= view.Version ? old : view);
+
     /// <summary>
     /// A goal from memory, or from its grain when it was defined after this host's last load (a new goal without
     /// commitments has pushed nothing yet); a goal found that way is kept.

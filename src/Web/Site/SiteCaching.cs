@@ -20,9 +20,12 @@ public static class SiteCaching
             // Per language, once the site speaks more than one (the request's culture is set before the cache runs).
             .VaryByValue(_ => new KeyValuePair<string, string>("culture", CultureInfo.CurrentUICulture.Name)));
 
+    /// <summary>Pages never cached: errors, and forms (their antiforgery token belongs to one visitor).</summary>
+    private static readonly string[] Uncached = ["/Error", "/Account/", "/Commitments/New", "/Commitments/Confirm", "/Commitments/Report"];
+
     public static void Apply(PageApplicationModel page)
     {
-        if (!page.ViewEnginePath.StartsWith("/Error", StringComparison.Ordinal))
+        if (!Uncached.Any(prefix => page.ViewEnginePath.StartsWith(prefix, StringComparison.Ordinal)))
             page.EndpointMetadata.Add(new OutputCacheAttribute { PolicyName = PolicyName });
     }
 }

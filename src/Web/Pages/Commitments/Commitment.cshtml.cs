@@ -2,6 +2,7 @@ using CivicContracting.Commitments;
 using CivicContracting.Goals;
 using CivicContracting.Participants;
 using CivicContracting.Places;
+using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.ReadModel;
 using Microsoft.AspNetCore.Mvc;
@@ -10,8 +11,14 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace CivicContracting.Web.Pages.Commitments;
 
 /// <summary>A commitment: what it promises, its confirmation, target against current value, milestones, reports, earlier versions.</summary>
-public sealed class CommitmentModel(SiteData data, CommitmentViews views) : PageModel
+public sealed class CommitmentModel(SiteData data, CommitmentViews views, Access access) : PageModel
 {
+    /// <summary>Whether the signed-in viewer may report on it (anonymous viewers never: their page is the shared, cached one).</summary>
+    public bool CanReport { get; private set; }
+
+    /// <summary>A line after the viewer's own confirmation or report.</summary>
+    public string? Notice { get; private set; }
+
     public CommitmentView Commitment { get; private set; } = null!;
 
     public ParticipantProfile? Participant { get; private set; }
@@ -35,6 +42,11 @@ public sealed class CommitmentModel(SiteData data, CommitmentViews views) : Page
         Participant = await views.ProfileAsync(view.ParticipantId);
         Neighbourhood = PlaceCatalog.Leuven.TryGet(view.NeighbourhoodCode, out var place) ? place : null;
         Goals = [.. view.Goals.Select(g => (g, data.Goal(g.GoalId)))];
+        if (User.Identity?.IsAuthenticated == true)
+        {
+            CanReport = AccessRules.Check(await access.ActorAsync(HttpContext), view.ParticipantId, ParticipantRight.Report) is null;
+            Notice = Request.Query.ContainsKey("confirmed") ? "Confirm.Done" : Request.Query.ContainsKey("reported") ? "Report.Done" : null;
+        }
         return Page();
     }
 }

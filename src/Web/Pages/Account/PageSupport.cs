@@ -1,0 +1,34 @@
+using CivicContracting.Validation;
+using CivicContracting.Web.Problems;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+
+namespace CivicContracting.Web.Pages.Account;
+
+/// <summary>What the participation pages share: turning the API's refusals into form errors next to their fields.</summary>
+public static class PageSupport
+{
+    /// <summary>Adds each field's messages under <paramref name="prefix"/>.field (the form's input names), the rest to the summary.</summary>
+    public static void AddErrors(ModelStateDictionary modelState, IReadOnlyDictionary<string, string[]> errors, string fallback, IReadOnlyCollection<string> formFields, string prefix = "")
+    {
+        if (errors.Count == 0)
+            modelState.AddModelError("", fallback);
+        foreach (var (field, messages) in errors)
+        {
+            var key = formFields.Contains(field, StringComparer.OrdinalIgnoreCase) ? prefix + field : "";
+            foreach (var message in messages)
+                modelState.AddModelError(key, key.Length == 0 && field.Length > 0 && field != ApiProblems.BodyField ? $"{field}: {message}" : message);
+        }
+    }
+
+    public static void AddErrors(ModelStateDictionary modelState, ApiProblemException problem, IReadOnlyCollection<string> formFields, string prefix = "") =>
+        AddErrors(modelState, problem.Errors, problem.Message, formFields, prefix);
+
+    public static void AddErrors(ModelStateDictionary modelState, InputRejectedException rejected, IReadOnlyCollection<string> formFields, string prefix = "") =>
+        AddErrors(modelState, rejected.Errors, rejected.Message, formFields, prefix);
+
+    /// <summary>Only a local path: never send people to another site after signing in.</summary>
+    public static string SafeReturnUrl(string? returnUrl, string fallback = "/account") =>
+        returnUrl is { Length: > 0 } url && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
+            ? url
+            : fallback;
+}

@@ -1,0 +1,40 @@
+using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Problems;
+using CivicContracting.Web.Security;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using CivicContracting.Web.Site;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Localization;
+
+namespace CivicContracting.Web.Pages.Account;
+
+/// <summary>Sign-in with login name and password; the same lockout as the API.</summary>
+[EnableRateLimiting(RateLimits.SignInPolicy)]
+public sealed class SignInModel(AccountService accounts, TimeProvider clock, IStringLocalizer<SiteText> text) : PageModel
+{
+    [BindProperty] public string LoginName { get; set; } = "";
+    [BindProperty] public string Password { get; set; } = "";
+    [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        try
+        {
+            var account = await accounts.SignInAsync(new SignInRequest(LoginName, Password));
+            await HttpContext.SignInAsync(Authentication.SessionScheme, Authentication.PrincipalFor(account, ActorKind.Session, clock.GetUtcNow()));
+            return LocalRedirect(PageSupport.SafeReturnUrl(ReturnUrl));
+        }
+        catch (ApiProblemException problem)
+        {
+            ModelState.AddModelError("", problem.Title == AccountService.LockedTitle ? text["Account.Locked"] : text["Account.WrongPassword"]);
+            Password = "";
+            return Page();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using CivicContracting.Commitments;
+using CivicContracting.Participants;
+using CivicContracting.Validation;
+using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Pages.Account;
+using CivicContracting.Web.ReadModel;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CivicContracting.Web.Pages.Commitments;
+
+/// <summary>
+/// The guided flow's last step: the exact text, and the formal confirmation. The person ticks that they commit on behalf
+/// of themselves or their organisation; the confirmation (who, for whom, when, the text's SHA-256) is recorded and shown
+/// publicly. A draft stays here, readable by those who act for its participant, until it is confirmed.
+/// </summary>
+[Authorize(Policy = Security.Authentication.SignedInPolicy)]
+public sealed class ConfirmModel(Access access, IClusterClient orleans, CommitmentViews views) : PageModel
+{
+    public CommitmentView Commitment { get; private set; } = null!;
+
+    public ParticipantProfile Participant { get; private set; } = null!;
+
+    public bool OnBehalfOfOrganisation { get; private set; }
+
+    public string Text { get; private set; } = "";
+
+    public string TextHash { get; private set; } = "";
+
+    [BindProperty] public bool Commit { get; set; }
+
+    [BindProperty] public string? ConfirmedHash { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(string id)
+    {
+        var refusal = await LoadAsync(id);
+        if (refusal is not null)
+            return refusal;
+        return Commitment.Status == CommitmentStatus.Draft ? Page() : LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}");
+    }
+
+    public async Task<IActionResult> OnPostAsync(string id)
+    {
+        var refusal = await LoadAsync(id);
+        if (refusal is not null)
+            return refusal;
+        if (!Commit)
+        {
+            ModelState.AddModelError(nameof(Commit), "");
+            return Page();
+        }
+        // The text may have changed since the page was shown (another owner edited the draft): confirm only what was read.
+        if (!string.Equals(ConfirmedHash, TextHash, StringComparison.OrdinalIgnoreCase))
+        {
+            ModelState.AddModelError("", "");
+            return Page();
+        }
+        var actor = await access.ActorAsync(HttpContext);
+        var confirmedBy = await Web.Commitments.CommitmentEndpoints.Confirmer(orleans, actor, Commitment.ParticipantId, null) ?? actor.Account!.DisplayName;
+        try
+        {
+            var view = await orleans.GetGrain<ICommitmentGrain>(id).Confirm(confirmedBy, TextHash);
+            views.Remember(view);
+        }
+        catch (InputRejectedException rejected)
+        {
+            PageSupport.AddErrors(ModelState, rejected, []);
+            return Page();
+        }
+        return LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}?confirmed=1");
+    }
+
+    private async Task<IActionResult?> LoadAsync(string id)
+    {
+        var view = ApiIds.IsWellFormed(id) ? await orleans.GetGrain<ICommitmentGrain>(id).Get() : null;
+        if (view is null)
+            return NotFound();
+        var actor = await access.ActorAsync(HttpContext);
+        if (AccessRules.Check(actor, view.ParticipantId, ParticipantRight.Draft) is not null)
+            return Forbid();
+        Commitment = view;
+        Participant = await orleans.GetGrain<IParticipantGrain>(view.ParticipantId).GetProfile() ?? throw new InvalidOperationException("A commitment's participant exists.");
+        OnBehalfOfOrganisation = Participant.Kind != ParticipantKind.Resident;
+        CanConfirm = AccessRules.Check(actor, view.ParticipantId, ParticipantRight.Confirm) is null;
+        Text = CommitmentText.Render(view.Terms);
+        TextHash = CommitmentText.Hash(view.Terms);
+        return null;
+    }
+
+    /// <summary>Members may prepare an organisation's draft; only its owners commit it formally.</summary>
+    public bool CanConfirm { get; private set; }
+}

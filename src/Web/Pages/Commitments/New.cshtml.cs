@@ -1,0 +1,153 @@
+using System.Globalization;
+using CivicContracting.Commitments;
+using CivicContracting.Goals;
+using CivicContracting.Participants;
+using CivicContracting.Places;
+using CivicContracting.Validation;
+using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Pages.Account;
+using CivicContracting.Web.ReadModel;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CivicContracting.Web.Pages.Commitments;
+
+/// <summary>
+/// The guided flow, step 1 and 2: pick the goal (or two, with weights) and the level you dare, with plain-language help
+/// and examples; then fill in what that level needs, for whom and where. It saves a draft, which the person previews and
+/// confirms formally on the next page (<see cref="ConfirmModel"/>) — now or later, from their account page.
+/// Form fields carry the API's JSON paths as names, so the grain's and the API's messages land next to their fields.
+/// </summary>
+[Authorize(Policy = Security.Authentication.SignedInPolicy)]
+public sealed class NewModel(Access access, SiteData data, IClusterClient orleans) : PageModel
+{
+    public const int MilestoneRows = 5;
+
+    public IReadOnlyList<(ParticipantProfile Participant, bool Own)> Participants { get; private set; } = [];
+
+    public IReadOnlyList<GoalInfo> Goals { get; private set; } = [];
+
+    [BindProperty(SupportsGet = true)] public string? Goal { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Goal2 { get; set; }
+    [BindProperty(SupportsGet = true)] public double Weight2 { get; set; } = 0.5;
+    [BindProperty(SupportsGet = true)] public CommitmentLevel? Level { get; set; }
+    [BindProperty(SupportsGet = true)] public int Step { get; set; } = 1;
+
+    /// <summary>Chosen when the form is first shown, so that sending it twice makes one draft.</summary>
+    [BindProperty] public string Id { get; set; } = "";
+
+    /// <summary>The submitted form, by field name, to show it again with its errors.</summary>
+    public IFormCollection? Form { get; private set; }
+
+    public string Value(string name, string fallback = "") => Form is not null && Form.TryGetValue(name, out var value) ? value.ToString() : fallback;
+
+    public IEnumerable<string> ErrorsFor(string name) =>
+        ModelState.TryGetValue(name, out var entry) ? entry.Errors.Select(e => e.ErrorMessage) : [];
+
+    public IEnumerable<Place> Neighbourhoods => PlaceCatalog.Leuven.Neighbourhoods.OrderBy(p => p.Name, StringComparer.CurrentCulture);
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        await LoadAsync();
+        if (Step == 2 && (Level is null || data.Goal(Goal ?? "") is null))
+            Step = 1;
+        if (string.IsNullOrEmpty(Id))
+            Id = ApiIds.New("c");
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        var actor = await LoadAsync();
+        Step = 2;
+        Form = Request.Form;
+        if (Level is not { } level || data.Goal(Goal ?? "") is null || !ApiIds.IsWellFormed(Id))
+            return RedirectToPage(new { Goal, Step = 1 });
+
+        var participantId = Value("participantId");
+        var draft = new CommitmentDraft(participantId, GoalWeights(), Value("neighbourhoodCode"), Terms(level));
+        var errors = InputRules.Draft(draft);
+        if (AccessRules.Check(actor, participantId, ParticipantRight.Draft) is { } refusal)
+            errors.Add("participantId", refusal);
+        if (!errors.IsValid)
+        {
+            PageSupport.AddErrors(ModelState, errors.ByField, "", FormFields());
+            return Page();
+        }
+        try
+        {
+            await orleans.GetGrain<ICommitmentGrain>(Id).Create(draft);
+        }
+        catch (InputRejectedException rejected)
+        {
+            PageSupport.AddErrors(ModelState, rejected, FormFields());
+            return Page();
+        }
+        catch (StateConflictException)
+        {
+            // The same id with other content: the form was sent before with other values. Start a fresh draft.
+            Id = ApiIds.New("c");
+            await orleans.GetGrain<ICommitmentGrain>(Id).Create(draft);
+        }
+        return LocalRedirect($"/commitments/{Uri.EscapeDataString(Id)}/confirm");
+    }
+
+    private IReadOnlyList<GoalWeight> GoalWeights()
+    {
+        var goals = new List<GoalWeight> { new(Goal!) };
+        if (!string.IsNullOrEmpty(Goal2) && Goal2 != Goal)
+            goals.Add(new GoalWeight(Goal2, Weight2));
+        return goals;
+    }
+
+    private CommitmentTerms Terms(CommitmentLevel level)
+    {
+        var title = Value("terms.title").Trim();
+        var description = Value("terms.description").Trim();
+        return level switch
+        {
+            CommitmentLevel.Action => new CommitmentTerms(level, title, description, Milestones: [.. Enumerable.Range(0, MilestoneRows)
+                .Select(i => (Title: Value($"terms.milestones[{i}].title").Trim(), Due: Value($"terms.milestones[{i}].dueDate")))
+                .Where(m => m.Title.Length > 0 || m.Due.Length > 0)
+                .Select((m, i) => new Milestone($"m{i + 1}", m.Title, DateOnly.TryParse(m.Due, CultureInfo.InvariantCulture, out var due) ? due : default))]),
+            CommitmentLevel.Result => new CommitmentTerms(level, title, description, Target: new QuantitativeTarget(
+                Value("terms.target.metric").Trim(), Value("terms.target.unit").Trim(),
+                Number("terms.target.baseline"), Number("terms.target.target"),
+                DateOnly.TryParse(Value("terms.target.deadline"), CultureInfo.InvariantCulture, out var deadline) ? deadline : default)),
+            _ => new CommitmentTerms(level, title, description),
+        };
+    }
+
+    /// <summary>Accepts "12,5" as well as "12.5": people in Leuven write a decimal comma.</summary>
+    private double Number(string name)
+    {
+        var text = Value(name).Trim().Replace(',', '.');
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+            return number;
+        ModelState.AddModelError(name, "");
+        return double.NaN;
+    }
+
+    private static string[] FormFields() =>
+        ["participantId", "neighbourhoodCode", "terms.title", "terms.description", "terms.target.metric", "terms.target.unit",
+         "terms.target.baseline", "terms.target.target", "terms.target.deadline", "terms.milestones",
+         .. Enumerable.Range(0, MilestoneRows).SelectMany(i => new[] { $"terms.milestones[{i}].title", $"terms.milestones[{i}].dueDate" })];
+
+    private async Task<Actor> LoadAsync()
+    {
+        await data.WhenLoaded(HttpContext.RequestAborted);
+        var actor = await access.ActorAsync(HttpContext);
+        var participants = new List<(ParticipantProfile, bool)>();
+        foreach (var id in actor.ParticipantIds)
+        {
+            if (await orleans.GetGrain<IParticipantGrain>(id).GetProfile() is { } profile)
+                participants.Add((profile, id == actor.Account?.ParticipantId));
+        }
+        Participants = participants;
+        Goals = [.. data.Goals.OrderBy(g => g.Definition.ParentGoalId is null ? g.Id : g.Definition.ParentGoalId, StringComparer.Ordinal)
+            .ThenBy(g => g.Definition.ParentGoalId is not null).ThenBy(g => g.Id, StringComparer.Ordinal)];
+        return actor;
+    }
+}

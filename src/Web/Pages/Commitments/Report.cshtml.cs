@@ -1,0 +1,82 @@
+using System.Globalization;
+using CivicContracting.Commitments;
+using CivicContracting.Validation;
+using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Pages.Account;
+using CivicContracting.Web.ReadModel;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CivicContracting.Web.Pages.Commitments;
+
+/// <summary>Reporting progress: a value (result), an action done (action), a note, an evidence link.</summary>
+[Authorize(Policy = Security.Authentication.SignedInPolicy)]
+public sealed class ReportModel(Access access, IClusterClient orleans, CommitmentViews views, TimeProvider clock) : PageModel
+{
+    private static readonly string[] Fields = ["value", "completedMilestoneId", "note", "evidenceUrl"];
+
+    public CommitmentView Commitment { get; private set; } = null!;
+
+    /// <summary>Chosen when the form is shown: sending it twice stores one report.</summary>
+    [BindProperty] public string ReportId { get; set; } = "";
+    [BindProperty] public string? Value { get; set; }
+    [BindProperty] public string? CompletedMilestoneId { get; set; }
+    [BindProperty] public string? Note { get; set; }
+    [BindProperty] public string? EvidenceUrl { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(string id)
+    {
+        ReportId = ApiIds.New("r");
+        return await LoadAsync(id) ?? Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string id)
+    {
+        if (await LoadAsync(id) is { } refusal)
+            return refusal;
+        double? value = null;
+        if (!string.IsNullOrWhiteSpace(Value))
+        {
+            if (double.TryParse(Value.Trim().Replace(',', '.'), NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+                value = number;
+            else
+                ModelState.AddModelError("value", "");
+        }
+        if (!ApiIds.IsWellFormed(ReportId))
+            ReportId = ApiIds.New("r");
+        var report = new ProgressReport(ReportId, clock.GetUtcNow(), value, string.IsNullOrEmpty(CompletedMilestoneId) ? null : CompletedMilestoneId,
+            string.IsNullOrWhiteSpace(Note) ? null : Note.Trim(), string.IsNullOrWhiteSpace(EvidenceUrl) ? null : EvidenceUrl.Trim());
+        var errors = InputRules.Report(report, Commitment.Terms);
+        if (!ModelState.IsValid || !errors.IsValid)
+        {
+            PageSupport.AddErrors(ModelState, errors.ByField, "", Fields);
+            return Page();
+        }
+        try
+        {
+            views.Remember(await orleans.GetGrain<ICommitmentGrain>(id).ReportProgress(report));
+        }
+        catch (InputRejectedException rejected)
+        {
+            PageSupport.AddErrors(ModelState, rejected, Fields);
+            return Page();
+        }
+        return LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}?reported=1");
+    }
+
+    public IEnumerable<string> ErrorsFor(string name) =>
+        ModelState.TryGetValue(name, out var entry) ? entry.Errors.Select(e => e.ErrorMessage) : [];
+
+    private async Task<IActionResult?> LoadAsync(string id)
+    {
+        var view = ApiIds.IsWellFormed(id) ? await orleans.GetGrain<ICommitmentGrain>(id).Get() : null;
+        if (view is null)
+            return NotFound();
+        if (AccessRules.Check(await access.ActorAsync(HttpContext), view.ParticipantId, ParticipantRight.Report) is not null)
+            return Forbid();
+        Commitment = view;
+        return null;
+    }
+}

@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace CivicContracting.Site.Tests;
+
+/// <summary>
+/// The participation issue's acceptance, tried as a new user would in a real browser: a new resident registers, makes a
+/// result commitment towards a Kessel-Lo objective through the guided flow, confirms it formally and reports progress,
+/// while a second browser (another person, not signed in) watches the goal page and the live map change without a reload.
+/// Every page of the way is checked with axe.
+/// </summary>
+[Collection(SiteCollection.Name)]
+public sealed partial class ParticipationTests(SiteAppFixture app, BrowserFixture browser, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_new_resident_registers_commits_to_a_Kessel_Lo_objective_confirms_and_reports_and_a_second_browser_sees_it_live()
+    {
+        var accessibility = new List<string>();
+        var ambition = await Demo.KesselLoAmbitionAsync(app.Public);
+        var objective = (await SiteAppFixture.GetJsonAsync(app.Public, $"/api/goals/{ambition["id"]}"))["children"]![0]!;
+        var objectiveId = objective["id"]!.GetValue<string>();
+        var district = await Demo.KesselLoDistrictAsync(app.Public);
+        var neighbourhood = (await Demo.PlacesAsync(app.Public, "neighbourhood")).First(n => n["parentCode"]!.GetValue<string>() == district["code"]!.GetValue<string>());
+        var neighbourhoodCode = neighbourhood["code"]!.GetValue<string>();
+
+        // The second browser: the goal page and the live map, both live.
+        var goalScope = $"goal:{objectiveId}";
+        var goalEngaged = $"main [data-live-scope=\"{goalScope}\"][data-live-field=\"totals.engagedCommitments\"]";
+        var goalProgress = $"main [data-live-scope=\"{goalScope}\"][data-live-field=\"progress\"]";
+        var watcher = await browser.NewPageAsync();
+        Assert.Equal((int)HttpStatusCode.OK, (await watcher.GotoAsync(app.Url($"/goals/{objectiveId}").ToString()))?.Status);
+        await Expect(watcher.Locator("[data-live-status]")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 20_000 });
+        var map = await LiveMapTests.OpenLiveHomeAsync(app, browser);
+        var engagedBefore = Number(await watcher.Locator(goalEngaged).First.TextContentAsync());
+        var cityBefore = Number(await map.Locator(LiveMapTests.CityEngagedCommitments).First.TextContentAsync());
+        await watcher.EvaluateAsync("() => { window.__marker = 1; }");
+        await map.EvaluateAsync("() => { window.__marker = 1; }");
+
+        // The new resident registers.
+        var person = await browser.NewPageAsync();
+        await person.GotoAsync(app.Url("/account/register").ToString());
+        accessibility.AddRange(await ScreenshotTests.SeriousViolationsAsync(person, "/account/register"));
+        var login = $"bewoner-{Guid.NewGuid():N}@example.org";
+        await person.GetByLabel("Je naam").FillAsync("Lotte Janssens");
+        await person.GetByLabel("E-mailadres (om aan te melden)").FillAsync(login);
+        await person.GetByLabel("Wachtwoord").FillAsync("fietsen naar school is fijn");
+        await person.GetByLabel("Je wijk").SelectOptionAsync(neighbourhoodCode);
+        await person.GetByRole(AriaRole.Button, new() { Name = "Account maken" }).ClickAsync();
+        await Expect(person).ToHaveURLAsync(new Regex("/account$"));
+        await Expect(person.Locator("h1")).ToHaveTextAsync("Mijn account");
+        accessibility.AddRange(await ScreenshotTests.SeriousViolationsAsync(person, "/account"));
+
+        // From the objective's page into the guided flow: the result level, with its example.
+        await person.GotoAsync(app.Url($"/goals/{objectiveId}").ToString());
+        await person.Locator("[data-commit-to-goal]").ClickAsync();
+        await Expect(person.Locator("#goal")).ToHaveValueAsync(objectiveId);
+        await Expect(person.Locator("#level-result-example")).ToContainTextAsync("De ARK");
+        accessibility.AddRange(await ScreenshotTests.SeriousViolationsAsync(person, "/commitments/new (step 1)"));
+        await person.Locator("#level-result").CheckAsync();
+        await person.GetByRole(AriaRole.Button, new() { Name = "Verder" }).ClickAsync();
+
+        await Expect(person.Locator("#t-metric")).ToBeVisibleAsync();
+        accessibility.AddRange(await ScreenshotTests.SeriousViolationsAsync(person, "/commitments/new (step 2)"));
+        await Expect(person.Locator("#neighbourhoodCode")).ToHaveValueAsync(neighbourhoodCode);
+        await person.GetByLabel("Titel").FillAsync("Elke schooldag met de fiets");
+        await person.GetByLabel("Toelichting (mag kort)").FillAsync("Ons gezin fietst naar school in plaats van met de auto te rijden.");
+        await person.Locator("#t-metric").FillAsync("schooldagen per maand met de fiets");
+        await person.Locator("#t-unit").FillAsync("dagen");
+        await person.Locator("#t-baseline").FillAsync("4");
+        await person.Locator("#t-target").FillAsync("18");
+        await person.Locator("#t-deadline").FillAsync("2027-06-30");
+        await person.GetByRole(AriaRole.Button, new() { Name = "Bewaren en nalezen" }).ClickAsync();
+        await person.WaitForLoadStateAsync();
+        if (person.Url.EndsWith("/commitments/new", StringComparison.Ordinal))
+            Assert.Fail("The draft was refused: " + string.Join(" | ", await person.Locator(".field-error, .form-errors").AllTextContentsAsync()) + await person.Locator("main").InnerTextAsync());
+
+        // Preview and formal confirmation: the exact text, ticked, confirmed.
+        await Expect(person).ToHaveURLAsync(new Regex("/commitments/[^/]+/confirm$"));
+        var commitmentId = Regex.Match(person.Url, "/commitments/([^/]+)/confirm").Groups[1].Value;
+        await Expect(person.Locator("[data-commitment-text]")).ToContainTextAsync("Elke schooldag met de fiets");
+        accessibility.AddRange(await ScreenshotTests.SeriousViolationsAsync(person, "/commitments/{id}/confirm"));
+        var formalText = await SiteAppFixture.GetJsonAsync(app.Public, $"/api/commitments/{commitmentId}/text");
+        Assert.Equal(formalText["text"]!.GetValue<string>().Trim(), (await person.Locator("[data-commitment-text]").TextContentAsync())!.Trim());
+        Assert.Equal(engagedBefore, Number(await watcher.Locator(goalEngaged).First.TextContentAsync())); // a draft counts nowhere
+        await person.GetByLabel("Ik verbind me tot deze tekst, in eigen naam").CheckAsync();
+        await person.GetByRole(AriaRole.Button, new() { Name = "Formeel bevestigen" }).ClickAsync();
+        await Expect(person).ToHaveURLAsync(new Regex($"/commitments/{commitmentId}\\?confirmed=1$"));
+        await Expect(person.Locator("[role=status]")).ToContainTextAsync("Bevestigd");
+
+        // The confirmation is public: who (the pseudonym, never the name), when, and the text's hash.
+        var view = await SiteAppFixture.GetJsonAsync(app.Public, $"/api/commitments/{commitmentId}");
+        Assert.Equal(formalText["textHash"]!.GetValue<string>(), view["confirmation"]!["textHash"]!.GetValue<string>());
+        Assert.DoesNotContain("Janssens", view.ToJsonString(), StringComparison.Ordinal);
+
+        // The second browser sees it, live, without a reload.
+        await Expect(watcher.Locator(goalEngaged).First).ToHaveTextAsync(engagedBefore + 1 + "", new() { Timeout = 10_000 });
+        await Expect(map.Locator(LiveMapTests.CityEngagedCommitments).First).ToHaveTextAsync(new Regex($"^\\D*{Regex.Escape(Format(cityBefore + 1))}\\D*$"), new() { Timeout = 10_000 });
+        var progressBeforeReport = await watcher.Locator(goalProgress).First.TextContentAsync();
+
+        // Progress: the target reached.
+        await person.GetByRole(AriaRole.Link, new() { Name = "Voortgang rapporteren" }).ClickAsync();
+        accessibility.AddRange(await ScreenshotTests.SeriousViolationsAsync(person, "/commitments/{id}/report"));
+        await person.Locator("#value").FillAsync("18");
+        await person.GetByLabel("Notitie (mag leeg)").FillAsync("De hele maand gefietst.");
+        await person.GetByRole(AriaRole.Button, new() { Name = "Rapporteren" }).ClickAsync();
+        await Expect(person.Locator("[role=status]")).ToContainTextAsync("Gerapporteerd");
+        await Expect(person.Locator("main")).ToContainTextAsync("De hele maand gefietst.");
+        var reported = await SiteAppFixture.GetJsonAsync(app.Public, $"/api/commitments/{commitmentId}");
+        Assert.Equal(18, reported["currentValue"]!.GetValue<double>());
+        Assert.Equal(1.0, reported["progress"]!.GetValue<double>(), 6);
+
+        await Expect(watcher.Locator(goalProgress).First).Not.ToHaveTextAsync(progressBeforeReport ?? "", new() { Timeout = 10_000 });
+        Assert.Equal(1, await watcher.EvaluateAsync<int>("() => window.__marker"));
+        Assert.Equal(1, await map.EvaluateAsync<int>("() => window.__marker"));
+
+        // The person's account page lists it, and the data export holds it.
+        await person.GotoAsync(app.Url("/account").ToString());
+        await Expect(person.Locator("main")).ToContainTextAsync("Elke schooldag met de fiets");
+        var export = await person.Context.APIRequest.GetAsync(app.Url("/api/me/export").ToString());
+        Assert.Equal(200, export.Status);
+        Assert.Contains(commitmentId, await export.TextAsync(), StringComparison.Ordinal);
+
+        Assert.True(accessibility.Count == 0, "axe found serious or critical violations:\n" + string.Join("\n", accessibility));
+        output.WriteLine($"commitment {commitmentId} made, confirmed and reported through the site");
+        await person.Context.CloseAsync();
+        await watcher.Context.CloseAsync();
+        await map.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Sign_in_shows_a_clear_error_for_a_wrong_password_and_pages_for_people_redirect_to_it()
+    {
+        var page = await browser.NewPageAsync();
+        var response = await page.GotoAsync(app.Url("/commitments/new").ToString());
+        Assert.Equal((int)HttpStatusCode.OK, response?.Status);
+        await Expect(page).ToHaveURLAsync(new Regex("/account/sign-in\\?returnUrl=%2Fcommitments%2Fnew$"));
+        await page.GetByLabel("E-mailadres (om aan te melden)").FillAsync($"nobody-{Guid.NewGuid():N}@example.org");
+        await page.GetByLabel("Wachtwoord").FillAsync("not the password at all");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Aanmelden" }).ClickAsync();
+        await Expect(page.Locator("[role=alert]")).ToContainTextAsync("Het e-mailadres of het wachtwoord klopt niet.");
+        await page.Context.CloseAsync();
+    }
+
+    private static int Number(string? text)
+    {
+        var digits = new string((text ?? "").Where(char.IsDigit).ToArray());
+        Assert.True(digits.Length > 0, $"Expected a number, got '{text}'");
+        return int.Parse(digits, CultureInfo.InvariantCulture);
+    }
+
+    private static string Format(int number) => number.ToString("N0", CultureInfo.GetCultureInfo("nl-BE"));
+}
