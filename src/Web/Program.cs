@@ -90,6 +90,7 @@ namespace CivicContracting.Web
             // Security: public reads; writes by signed-in people (session cookie + antiforgery, or a personal access token)
             // within what they may do for whom (Accounts/AccessRules), and the operator token to bootstrap.
             builder.Services.AddCivicContractingAccounts(OperatorToken.FromOptions(api));
+            builder.AddCivicContractingOpenIdConnect();
             // Security headers and CSP on every response, HSTS in production (Security:*); rate limits on writes (RateLimits:*).
             builder.AddCivicContractingSecurityHeaders();
             builder.AddCivicContractingRateLimits();
@@ -142,6 +143,7 @@ namespace CivicContracting.Web
             app.MapCivicContractingDashboard(orleans);
             app.MapMeta();
             app.MapAccounts();
+            app.MapOpenIdConnectSignIn();
             app.MapGoals();
             app.MapPlaces();
             app.MapParticipants();

@@ -7,13 +7,19 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using CivicContracting.Web.Site;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Web.Pages.Account;
 
 /// <summary>Sign-in with login name and password; the same lockout as the API.</summary>
 [EnableRateLimiting(RateLimits.SignInPolicy)]
-public sealed class SignInModel(AccountService accounts, TimeProvider clock, IStringLocalizer<SiteText> text) : PageModel
+public sealed class SignInModel(AccountService accounts, TimeProvider clock, IStringLocalizer<SiteText> text, IOptions<OidcOptions> oidc) : PageModel
 {
+    /// <summary>The OpenID Connect provider's button text, when one is configured.</summary>
+    public string? ExternalProvider => oidc.Value.IsEnabled ? oidc.Value.DisplayName : null;
+
+    [BindProperty(SupportsGet = true)] public string? Failed { get; set; }
+
     [BindProperty] public string LoginName { get; set; } = "";
     [BindProperty] public string Password { get; set; } = "";
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
