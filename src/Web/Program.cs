@@ -1,6 +1,7 @@
 using CivicContracting.Silo.Hosting;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Commitments;
+using CivicContracting.Web.Following;
 using CivicContracting.Web.Goals;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Json;
@@ -144,6 +145,7 @@ namespace CivicContracting.Web
             app.MapMeta();
             app.MapAccounts();
             app.MapOpenIdConnectSignIn();
+            app.MapFollowing();
             app.MapGoals();
             app.MapPlaces();
             app.MapParticipants();

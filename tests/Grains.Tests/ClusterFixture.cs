@@ -43,6 +43,18 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.Configure<PlaceOptions>(o => o.Population["24062"] = 102_275);
             // Short observer caching, so an observer that a test subscribes is pushed to at once.
             silo.Services.Configure<LiveOptions>(o => o.ObserverCacheDuration = TimeSpan.FromMilliseconds(200));
+            // E-mail notifications to the tests' local SMTP sink, in short batch windows and retries.
+            silo.Services.Configure<SmtpNotificationOptions>(o =>
+            {
+                o.Enabled = true;
+                o.Host = "127.0.0.1";
+                o.Port = Following.SmtpSink.Shared.Port;
+                o.Security = SmtpSecurity.None;
+                o.From = "notifications@civic-contracting.test";
+                o.BatchWindow = TimeSpan.FromMilliseconds(100);
+                o.RetryBaseDelay = TimeSpan.FromMilliseconds(100);
+                o.MaxAttempts = 5;
+            });
         }
     }
 }

@@ -48,12 +48,21 @@ public sealed record CommitmentTerms(
     [property: Id(3)] IReadOnlyList<Milestone>? Milestones = null,
     [property: Id(4)] QuantitativeTarget? Target = null);
 
+/// <summary>
+/// What a participant commits to. <see cref="Condition"/>: the commitment only comes into force (counts in the
+/// aggregates) once the condition is met. <see cref="IsTemplate"/>: a template that others take up per neighbourhood; it
+/// never counts itself. <see cref="TemplateId"/>: this commitment is a copy of that template, with the template's goals
+/// and terms (see <see cref="ICommitmentGrain.TakeUp"/>) but its own participant and neighbourhood.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("cc.CommitmentDraft.v1")]
 public sealed record CommitmentDraft(
     [property: Id(0)] string ParticipantId,
     [property: Id(1)] IReadOnlyList<GoalWeight> Goals,
     [property: Id(2)] string NeighbourhoodCode,
-    [property: Id(3)] CommitmentTerms Terms);
+    [property: Id(3)] CommitmentTerms Terms,
+    [property: Id(4)] CommitmentCondition? Condition = null,
+    [property: Id(5)] bool IsTemplate = false,
+    [property: Id(6)] string? TemplateId = null);
 
 /// <summary>
 /// The formal confirmation: who confirmed, when (the time of signing: the moment of the call, or the signing date the
@@ -102,7 +111,20 @@ public sealed record CommitmentView(
     [property: Id(13)] DateTimeOffset CreatedAt,
     [property: Id(14)] DateTimeOffset UpdatedAt,
     [property: Id(15)] long Version,
-    [property: Id(16)] string? WithdrawalReason);
+    [property: Id(16)] string? WithdrawalReason,
+    [property: Id(17)] CommitmentCondition? Condition = null,
+    [property: Id(18)] ConditionStatus? ConditionStatus = null,
+    [property: Id(19)] DateTimeOffset? ConditionMetAt = null,
+    [property: Id(20)] DateTimeOffset? ConditionLapsedAt = null,
+    [property: Id(21)] IReadOnlyList<CoSigner>? CoSigners = null,
+    [property: Id(22)] int CoSignerCount = 0,
+    [property: Id(23)] int NeighbourhoodCoSignerCount = 0,
+    [property: Id(24)] bool IsTemplate = false,
+    [property: Id(25)] string? TemplateId = null,
+    [property: Id(26)] IReadOnlyList<string>? TemplateCopyIds = null,
+    [property: Id(27)] int TemplateCopyCount = 0,
+    [property: Id(28)] IReadOnlyList<string>? DependantIds = null,
+    [property: Id(29)] bool CountsInAggregates = false);
 
 public interface ICommitmentGrain : IGrainWithStringKey
 {
@@ -138,4 +160,77 @@ public interface ICommitmentGrain : IGrainWithStringKey
 
     /// <summary>The absolute contribution this commitment currently pushes to its aggregates (null if it does not exist).</summary>
     Task<Contribution?> GetContribution();
+
+    /// <summary>
+    /// Creates this commitment as a copy of the template <see cref="TemplateTakeUp.TemplateId"/>: the template's goals and
+    /// current terms, with the taker's own participant, neighbourhood and optional condition, so it counts in its own
+    /// neighbourhood. The template lists the copy. Repeating the same take-up is a no-op; a different one is rejected.
+    /// Equivalent to <see cref="Create"/> with a draft whose <see cref="CommitmentDraft.TemplateId"/> is set and whose goals
+    /// and terms equal the template's.
+    /// </summary>
+    Task<CommitmentView> TakeUp(TemplateTakeUp takeUp);
+
+    /// <summary>
+    /// <paramref name="participantId"/> co-signs this confirmed (or active) commitment: "me too". Not the owner, not a
+    /// template (take it up instead), not closed, withdrawn or lapsed. Joining again is a no-op (the first join time
+    /// stays). Co-signers whose own neighbourhood is the commitment's count towards a
+    /// <see cref="ConditionKind.NeighbourhoodThreshold"/> condition; when they reach it the commitment comes into force.
+    /// </summary>
+    Task<CommitmentView> Join(string participantId);
+
+    /// <summary>Removes the co-signature; a no-op if the participant has not joined. A condition already met stays met.</summary>
+    Task<CommitmentView> Leave(string participantId);
 }
+
+public enum ConditionKind
+{
+    /// <summary>"I commit if <see cref="CommitmentCondition.RequiredCoSigners"/> others in my neighbourhood join."</summary>
+    NeighbourhoodThreshold = 0,
+
+    /// <summary>"We commit if the party of commitment <see cref="CommitmentCondition.CommitmentId"/> confirms it" (a reciprocal civic contract).</summary>
+    Reciprocal = 1,
+}
+
+/// <summary>Where a conditional commitment stands. Only a met condition lets the commitment count in the aggregates.</summary>
+public enum ConditionStatus
+{
+    Waiting = 0,
+    Met = 1,
+    /// <summary>The deadline passed before the condition was met: final, the commitment never counts.</summary>
+    Lapsed = 2,
+}
+
+/// <summary>
+/// A condition of a commitment. The deadline must lie in the future when the commitment is created; when it passes
+/// while the condition is still waiting, the condition lapses (acted on by the silo, without anyone reading the grain).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("cc.CommitmentCondition.v1")]
+public sealed record CommitmentCondition(
+    [property: Id(0)] ConditionKind Kind,
+    [property: Id(1)] DateTimeOffset Deadline,
+    [property: Id(2)] int? RequiredCoSigners = null,
+    [property: Id(3)] string? CommitmentId = null)
+{
+    /// <summary>"I commit if <paramref name="requiredCoSigners"/> others in my neighbourhood join before <paramref name="deadline"/>."</summary>
+    public static CommitmentCondition Threshold(int requiredCoSigners, DateTimeOffset deadline) =>
+        new(ConditionKind.NeighbourhoodThreshold, deadline, RequiredCoSigners: requiredCoSigners);
+
+    /// <summary>"We commit if commitment <paramref name="commitmentId"/> is confirmed before <paramref name="deadline"/>."</summary>
+    public static CommitmentCondition Reciprocal(string commitmentId, DateTimeOffset deadline) =>
+        new(ConditionKind.Reciprocal, deadline, CommitmentId: commitmentId);
+}
+
+/// <summary>A participant who joined a commitment ("me too"), with their neighbourhood when they joined.</summary>
+[GenerateSerializer, Immutable, Alias("cc.CoSigner.v1")]
+public sealed record CoSigner(
+    [property: Id(0)] string ParticipantId,
+    [property: Id(1)] DateTimeOffset JoinedAt,
+    [property: Id(2)] string NeighbourhoodCode);
+
+/// <summary>Taking up a template: who takes it up, for which neighbourhood, optionally on a condition of their own.</summary>
+[GenerateSerializer, Immutable, Alias("cc.TemplateTakeUp.v1")]
+public sealed record TemplateTakeUp(
+    [property: Id(0)] string TemplateId,
+    [property: Id(1)] string ParticipantId,
+    [property: Id(2)] string NeighbourhoodCode,
+    [property: Id(3)] CommitmentCondition? Condition = null);

@@ -24,9 +24,14 @@ public sealed record Contribution(
     [property: Id(7)] bool OnTrack,
     [property: Id(8)] DateTimeOffset? ConfirmedAt,
     [property: Id(9)] IReadOnlyList<ScopeWeight> Scopes,
-    [property: Id(10)] DateTimeOffset UpdatedAt)
+    [property: Id(10)] DateTimeOffset UpdatedAt,
+    [property: Id(11)] bool NotInForce = false)
 {
-    /// <summary>Confirmed and not withdrawn: it counts as engagement.</summary>
-    public bool IsEngaged => Status is CommitmentStatus.Confirmed or CommitmentStatus.Active
-        or CommitmentStatus.Achieved or CommitmentStatus.Missed;
+    /// <summary>
+    /// Confirmed, not withdrawn and in force: it counts as engagement. <see cref="NotInForce"/> is true for a conditional
+    /// commitment whose condition is waiting or lapsed, and for a template; such a commitment counts by status only, like
+    /// a draft, and pushes no <see cref="ConfirmedAt"/>. (Stored contributions without the field read as in force.)
+    /// </summary>
+    public bool IsEngaged => !NotInForce && (Status is CommitmentStatus.Confirmed or CommitmentStatus.Active
+        or CommitmentStatus.Achieved or CommitmentStatus.Missed);
 }

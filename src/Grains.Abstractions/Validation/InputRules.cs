@@ -202,6 +202,100 @@ public static class InputRules
         return errors;
     }
 
+    /// <summary>The most co-signers a neighbourhood-threshold condition may ask for.</summary>
+    public const int MaxRequiredCoSigners = 1_000;
+
+    /// <summary>How far ahead a condition's deadline may lie.</summary>
+    public static readonly TimeSpan MaxConditionHorizon = TimeSpan.FromDays(3_653);
+
+    /// <summary>
+    /// A draft with its condition and template fields, as a grain checks it when the commitment
+    /// <paramref name="commitmentId"/> (if known) is created at <paramref name="now"/>: everything <see cref="Draft(CommitmentDraft)"/>
+    /// checks, plus <c>condition</c> (see <see cref="Condition"/>), <c>templateId</c> and <c>isTemplate</c>. Whether the
+    /// template or the condition's commitment exists is checked by the grain.
+    /// </summary>
+    public static Errors Draft(CommitmentDraft? d, DateTimeOffset now, string? commitmentId = null)
+    {
+        var errors = Draft(d);
+        if (d is null)
+            return errors;
+        if (d.TemplateId is not null)
+        {
+            errors.Id("templateId", d.TemplateId);
+            if (d.TemplateId == commitmentId)
+                errors.Add("templateId", "A commitment cannot be a copy of itself.");
+            if (d.IsTemplate)
+                errors.Add("isTemplate", "A copy of a template cannot itself be a template.");
+        }
+        if (d.IsTemplate && d.Condition is not null)
+            errors.Add("condition", "A template carries no condition; each copy may have its own.");
+        if (d.Condition is not null)
+            errors.Merge(Condition(d.Condition, now, commitmentId), "condition");
+        return errors;
+    }
+
+    /// <summary>
+    /// A commitment's condition (fields relative to it: <c>kind</c>, <c>deadline</c>, <c>requiredCoSigners</c>,
+    /// <c>commitmentId</c>): a known kind; a deadline after <paramref name="now"/> and at most
+    /// <see cref="MaxConditionHorizon"/> ahead; for a neighbourhood threshold 1 to <see cref="MaxRequiredCoSigners"/>
+    /// co-signers and no commitment id; for a reciprocal condition a commitment id other than
+    /// <paramref name="commitmentId"/> (the commitment being created) and no co-signer count.
+    /// </summary>
+    public static Errors Condition(CommitmentCondition? c, DateTimeOffset now, string? commitmentId = null)
+    {
+        var errors = new Errors();
+        if (c is null)
+            return errors.Add("", "A condition is required.");
+        errors.Enum("kind", c.Kind);
+        if (c.Deadline == default)
+            errors.Add("deadline", "A deadline is required.");
+        else if (c.Deadline <= now)
+            errors.Add("deadline", "The deadline must lie in the future.");
+        else if (c.Deadline > now + MaxConditionHorizon)
+            errors.Add("deadline", $"The deadline may lie at most {MaxConditionHorizon.TotalDays:0} days ahead.");
+        switch (c.Kind)
+        {
+            case ConditionKind.NeighbourhoodThreshold:
+                if (c.RequiredCoSigners is not { } n || n < 1 || n > MaxRequiredCoSigners)
+                    errors.Add("requiredCoSigners", $"Say how many others in the neighbourhood must join: 1 to {MaxRequiredCoSigners}.");
+                if (c.CommitmentId is not null)
+                    errors.Add("commitmentId", "Only a reciprocal condition names a commitment.");
+                break;
+            case ConditionKind.Reciprocal:
+                errors.Id("commitmentId", c.CommitmentId);
+                if (c.CommitmentId is not null && c.CommitmentId == commitmentId)
+                    errors.Add("commitmentId", "A commitment cannot depend on itself.");
+                if (c.RequiredCoSigners is not null)
+                    errors.Add("requiredCoSigners", "Only a neighbourhood-threshold condition counts co-signers.");
+                break;
+        }
+        return errors;
+    }
+
+    /// <summary>Taking up a template (fields <c>templateId</c>, <c>participantId</c>, <c>neighbourhoodCode</c>, <c>condition</c>).</summary>
+    public static Errors TakeUp(TemplateTakeUp? t, DateTimeOffset now, string? commitmentId = null)
+    {
+        var errors = new Errors();
+        if (t is null)
+            return errors.Add("", "A take-up is required.");
+        errors.Id("templateId", t.TemplateId);
+        if (t.TemplateId is not null && t.TemplateId == commitmentId)
+            errors.Add("templateId", "A commitment cannot be a copy of itself.");
+        errors.Id("participantId", t.ParticipantId);
+        errors.Neighbourhood("neighbourhoodCode", t.NeighbourhoodCode);
+        if (t.Condition is not null)
+            errors.Merge(Condition(t.Condition, now, commitmentId), "condition");
+        return errors;
+    }
+
+    /// <summary>The participant who joins or leaves a commitment as co-signer (field <c>participantId</c>).</summary>
+    public static Errors CoSigner(string? participantId)
+    {
+        var errors = new Errors();
+        errors.Id("participantId", participantId);
+        return errors;
+    }
+
     /// <summary>Collected errors per field; <see cref="ThrowIfAny"/> turns them into an exception for grains.</summary>
     public sealed class Errors
     {

@@ -288,6 +288,8 @@ public sealed class AccountGrain(
         }
         await Task.WhenAll(S.Tokens.Select(t => GrainFactory.GetGrain<IAccessTokenGrain>(t.Id).Erase(Id)));
         await Task.WhenAll(S.Memberships.Select(m => GrainFactory.GetGrain<IOrganisationMembersGrain>(m.OrganisationId).Remove(Id)));
+        // What the person follows, their feed and their e-mail address for notifications.
+        await GrainFactory.GetGrain<Following.IFollowerGrain>(Id).Erase();
         await GrainFactory.GetGrain<ILoginGrain>(LoginKeys.For(S.Registration)).Release(Id);
 
         // The tombstone: when, and which (now anonymous) participant it was; no name, e-mail, login, hash or token.

@@ -1,4 +1,5 @@
 using CivicContracting.Aggregation;
+using CivicContracting.Following;
 using CivicContracting.Goals;
 using CivicContracting.Hosting;
 using CivicContracting.Observability;
@@ -14,12 +15,27 @@ namespace CivicContracting.Commitments;
 /// state first and then pushed, as an absolute versioned <see cref="Contribution"/>, to its contribution shard;
 /// the call returns once the shard has made it durable, so an acknowledged change is never lost.
 /// </summary>
+/// <remarks>
+/// Conditions, co-signers and templates. A commitment with a <see cref="CommitmentCondition"/> is created and confirmed
+/// like any other but is not in force (<see cref="Contribution.NotInForce"/>: it counts by status only, and pushes no
+/// confirmation time) until its condition is met; from then on it counts, dated from when both the confirmation and the
+/// condition were there. A waiting condition is listed in the <see cref="ICommitmentDeadlineGrain"/>, which tells the
+/// commitment one-way when the deadline has passed; it then lapses for good. A reciprocal condition registers with its
+/// target at creation (one awaited call, dependant → target); the target's confirmation tells its dependants one-way,
+/// and a dependant asks its target again when it is confirmed and before it lapses, so a lost message costs nothing.
+/// A template never counts; its copies carry its goals and terms and count in their own neighbourhoods, and it lists
+/// them (copy → template, awaited, after the copy is stored). Awaited calls between commitments only ever go from a
+/// newer commitment to an older one, so two commitment grains never wait on each other.
+/// </remarks>
 public sealed class CommitmentGrain(
     [PersistentState("commitment", GrainStorage.Name)] IPersistentState<CommitmentState> state,
     TimeProvider clock,
-    ILogger<CommitmentGrain> logger) : Grain, ICommitmentGrain
+    ILogger<CommitmentGrain> logger) : Grain, ICommitmentGrain, ICommitmentLinkGrain
 {
     public const int MaxReports = 5_000;
+    public const int MaxCoSigners = 10_000;
+    public const int MaxTemplateCopies = 10_000;
+    public const int MaxDependants = 1_000;
     private const int MaxConfirmerLength = 120;
     private const int MaxReasonLength = 2_000;
     private const int MaxPushAttempts = 3;
@@ -43,9 +59,49 @@ public sealed class CommitmentGrain(
             if (!SameDraft(existing, draft))
                 throw new StateConflictException($"Commitment '{Id}' already exists with other content.");
             await PushIfBehind();
+            await EnsureLinks();
             return ToView();
         }
 
+        var now = clock.GetUtcNow();
+        InputRules.Draft(draft, now, Id).ThrowIfAny();
+        if (draft.TemplateId is { } templateId)
+        {
+            var template = await RequireTemplate(templateId);
+            if (!draft.Goals.SequenceEqual(template.Goals))
+                throw new InputRejectedException("goals", $"A copy carries the goals of its template '{templateId}'; take the template up to copy them.");
+            if (CommitmentText.Hash(draft.Terms) != CommitmentText.Hash(template.Terms))
+                throw new InputRejectedException("terms", $"A copy carries the current terms of its template '{templateId}'; take the template up to copy them.");
+        }
+        return await CreateChecked(draft, now);
+    }
+
+    public async Task<CommitmentView> TakeUp(TemplateTakeUp takeUp)
+    {
+        if (takeUp is null)
+            throw new InputRejectedException("", "A take-up is required.");
+        if (S.Draft is { } existing)
+        {
+            if (existing.TemplateId != takeUp.TemplateId || existing.ParticipantId != takeUp.ParticipantId
+                || existing.NeighbourhoodCode != takeUp.NeighbourhoodCode || !Equals(existing.Condition, takeUp.Condition))
+                throw new StateConflictException($"Commitment '{Id}' already exists with other content.");
+            await PushIfBehind();
+            await EnsureLinks();
+            return ToView();
+        }
+
+        var now = clock.GetUtcNow();
+        InputRules.TakeUp(takeUp, now, Id).ThrowIfAny();
+        var template = await RequireTemplate(takeUp.TemplateId);
+        var draft = new CommitmentDraft(takeUp.ParticipantId, template.Goals, takeUp.NeighbourhoodCode, template.Terms,
+            takeUp.Condition, IsTemplate: false, TemplateId: takeUp.TemplateId);
+        InputRules.Draft(draft, now, Id).ThrowIfAny();
+        return await CreateChecked(draft, now);
+    }
+
+    /// <summary>Creates the commitment from a draft that passed the input rules: looks up what it refers to, then stores it.</summary>
+    private async Task<CommitmentView> CreateChecked(CommitmentDraft draft, DateTimeOffset now)
+    {
         var participant = await GrainFactory.GetGrain<IParticipantGrain>(draft.ParticipantId).GetProfile()
             ?? throw new InputRejectedException("participantId", $"Participant '{draft.ParticipantId}' does not exist.");
 
@@ -72,7 +128,22 @@ public sealed class CommitmentGrain(
         foreach (var placeCode in PlaceCatalog.Leuven.Get(draft.NeighbourhoodCode).SelfAndAncestors)
             scopes[AggregateScope.Place(placeCode)] = 1.0;
 
-        var now = clock.GetUtcNow();
+        // Last of the checks, because it registers this commitment with its target: the reciprocal condition's target
+        // must exist and accept dependants. Its answer says whether it is confirmed already.
+        DateTimeOffset? targetConfirmedAt = null;
+        if (draft.Condition is { Kind: ConditionKind.Reciprocal } reciprocal)
+        {
+            var target = await Link(reciprocal.CommitmentId!).RegisterDependant(Id)
+                ?? throw new InputRejectedException("condition.commitmentId", $"Commitment '{reciprocal.CommitmentId}' does not exist.");
+            if (!target.Accepted)
+                throw new InputRejectedException("condition.commitmentId", $"Commitment '{reciprocal.CommitmentId}' {target.RefusalReason}");
+            targetConfirmedAt = target.ConfirmedAt;
+        }
+        // A waiting condition is listed with the deadline index before this commitment is stored: if storing fails, the
+        // index holds an entry that is dropped when it comes due; the other way round, a stored commitment could wait forever.
+        if (draft.Condition is { } condition && !(targetConfirmedAt is { } at && at <= condition.Deadline))
+            await Deadlines.Track(Id, condition.Deadline);
+
         S.Draft = draft;
         S.ParticipantKind = participant.Kind;
         S.Scopes = [.. scopes.Select(s => new ScopeWeight(s.Key, s.Value))];
@@ -80,9 +151,56 @@ public sealed class CommitmentGrain(
         S.TermsVersion = 1;
         S.Status = CommitmentStatus.Draft;
         S.CreatedAt = now;
+        if (draft.Condition is not null)
+        {
+            S.ConditionStatus = ConditionStatus.Waiting;
+            S.ConditionTargetConfirmedAt = targetConfirmedAt;
+            SettleCondition(now); // met at once if the target is confirmed already
+        }
         await Commit(now);
         await GrainFactory.GetGrain<IParticipantGrain>(draft.ParticipantId).AddCommitment(Id);
+        if (draft.TemplateId is { } templateId)
+            await Link(templateId).RegisterCopy(Id);
         return ToView();
+    }
+
+    /// <summary>
+    /// A repeated create or take-up completes what the first one may not have finished: the participant's and the
+    /// template's lists, the registration with a reciprocal target and the deadline index. Each call is idempotent.
+    /// </summary>
+    private async Task EnsureLinks()
+    {
+        var draft = S.Draft!;
+        await GrainFactory.GetGrain<IParticipantGrain>(draft.ParticipantId).AddCommitment(Id);
+        if (draft.TemplateId is { } templateId)
+            await Link(templateId).RegisterCopy(Id);
+        if (draft.Condition is not { } condition || S.ConditionStatus != ConditionStatus.Waiting)
+            return;
+        if (condition.Kind == ConditionKind.Reciprocal && await Link(condition.CommitmentId!).RegisterDependant(Id) is { ConfirmedAt: { } at })
+        {
+            S.ConditionTargetConfirmedAt ??= at;
+            var now = clock.GetUtcNow();
+            if (SettleCondition(now))
+            {
+                await Commit(now);
+                await UntrackDeadline();
+                return;
+            }
+        }
+        await Deadlines.Track(Id, condition.Deadline);
+    }
+
+    private async Task<CommitmentView> RequireTemplate(string templateId)
+    {
+        var template = await GrainFactory.GetGrain<ICommitmentGrain>(templateId).Get()
+            ?? throw new InputRejectedException("templateId", $"Commitment '{templateId}' does not exist.");
+        if (!template.IsTemplate)
+            throw new InputRejectedException("templateId", $"Commitment '{templateId}' is not a template.");
+        if (template.Status == CommitmentStatus.Withdrawn)
+            throw new InputRejectedException("templateId", $"Template '{templateId}' was withdrawn; it can no longer be taken up.");
+        if (template.TemplateCopyCount >= MaxTemplateCopies)
+            throw new StateConflictException($"Template '{templateId}' has reached the limit of {MaxTemplateCopies} copies.");
+        return template;
     }
 
     public async Task<CommitmentView> Confirm(string confirmedBy, string textHash, DateTimeOffset? signedAt = null)
@@ -100,11 +218,24 @@ public sealed class CommitmentGrain(
                 if (signedAt is { } at && at != done.ConfirmedAt)
                     throw new StateConflictException($"Commitment '{Id}' was already confirmed as signed at {done.ConfirmedAt:O}, not at {at.ToUniversalTime():O}.");
                 await PushIfBehind();
+                await NotifyDependants(); // again: a one-way message may have been lost
                 return ToView();
             }
             throw new StateConflictException($"Commitment '{Id}' is {S.Status.ToString().ToLowerInvariant()}; only a draft can be confirmed.");
         }
         RequireHashOf(S.Terms!, textHash, "textHash");
+
+        // A reciprocal condition asks its target once more (its message may have been lost), and a deadline that has
+        // passed unnoticed is acted on first: a lapsed condition cannot be confirmed into force.
+        var wasWaiting = S.ConditionStatus == ConditionStatus.Waiting;
+        await RefreshConditionTarget();
+        if (SettleCondition(now) && S.ConditionStatus == ConditionStatus.Lapsed)
+        {
+            await Commit(now);
+            await UntrackDeadline();
+        }
+        if (S.ConditionStatus == ConditionStatus.Lapsed)
+            throw new StateConflictException($"The condition of commitment '{Id}' lapsed on {S.Draft!.Condition!.Deadline:O}; it can no longer be confirmed.");
 
         // Signed earlier (e.g. on paper at a co-creation session) and entered now: the confirmation, and the stain's
         // time of first engagement, carry the signing time; the write itself is dated now.
@@ -113,6 +244,10 @@ public sealed class CommitmentGrain(
         S.FirstConfirmedAt ??= confirmedAt;
         S.Status = CommitmentStatus.Confirmed;
         await Commit(now);
+        if (wasWaiting && S.ConditionStatus != ConditionStatus.Waiting)
+            await UntrackDeadline();
+        await NotifyDependants();
+        Announce(FeedEventKind.CommitmentConfirmed, $"Confirmed by {confirmedBy}.");
         return ToView();
     }
 
@@ -148,6 +283,7 @@ public sealed class CommitmentGrain(
         var listed = (newTerms.Milestones ?? []).Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
         S.CompletedMilestones.RemoveAll(id => !listed.Contains(id));
         await Commit(now);
+        Announce(FeedEventKind.CommitmentUpgraded, $"Upgraded to a {newTerms.Level.ToString().ToLowerInvariant()} commitment.");
         return ToView();
     }
 
@@ -164,6 +300,8 @@ public sealed class CommitmentGrain(
         }
         if (S.Status is not (CommitmentStatus.Confirmed or CommitmentStatus.Active))
             throw new StateConflictException($"Commitment '{Id}' is {S.Status.ToString().ToLowerInvariant()}; progress is reported on confirmed or active commitments.");
+        if (S.Draft!.IsTemplate)
+            throw new StateConflictException($"Commitment '{Id}' is a template; progress is reported on its copies.");
         var now = clock.GetUtcNow();
         if (report.ReportedAt > now.AddDays(1))
             throw new InputRejectedException("reportedAt", "A report cannot be dated in the future.");
@@ -183,6 +321,7 @@ public sealed class CommitmentGrain(
         S.Status = CommitmentStatus.Active;
         await Commit(now);
         CivicMetrics.ProgressReportAccepted();
+        Announce(FeedEventKind.ProgressReported, ReportSummary(report));
         return ToView();
     }
 
@@ -201,6 +340,7 @@ public sealed class CommitmentGrain(
         S.Status = CommitmentStatus.Withdrawn;
         S.WithdrawalReason = reason;
         await Commit(clock.GetUtcNow());
+        Announce(FeedEventKind.CommitmentWithdrawn, $"Withdrawn: {reason}");
         return ToView();
     }
 
@@ -217,8 +357,13 @@ public sealed class CommitmentGrain(
         }
         if (S.Status is not (CommitmentStatus.Confirmed or CommitmentStatus.Active))
             throw new StateConflictException($"Commitment '{Id}' is {S.Status.ToString().ToLowerInvariant()}; only a confirmed or active commitment can be closed.");
+        if (S.Draft!.IsTemplate)
+            throw new StateConflictException($"Commitment '{Id}' is a template; its copies are closed, not the template.");
+        if (S.Draft.Condition is not null && S.ConditionStatus != ConditionStatus.Met)
+            throw new StateConflictException($"The condition of commitment '{Id}' is {S.ConditionStatus.ToString()!.ToLowerInvariant()}; only a commitment in force can be closed.");
         S.Status = target;
         await Commit(clock.GetUtcNow());
+        Announce(FeedEventKind.CommitmentClosed, outcome == CommitmentOutcome.Achieved ? "Closed: achieved." : "Closed: missed.");
         return ToView();
     }
 
@@ -237,6 +382,254 @@ public sealed class CommitmentGrain(
         await PushIfBehind();
         return ToContribution();
     }
+
+    public async Task<CommitmentView> Join(string participantId)
+    {
+        await RequireExistsAndPushed();
+        InputRules.CoSigner(participantId).ThrowIfAny();
+        if (S.CoSigners.Exists(c => c.ParticipantId == participantId))
+            return ToView(); // joined already: the first join time stays
+        if (participantId == S.Draft!.ParticipantId)
+            throw new InputRejectedException("participantId", "A participant cannot co-sign their own commitment.");
+        if (S.Draft.IsTemplate)
+            throw new StateConflictException($"Commitment '{Id}' is a template; take it up instead of joining it.");
+        if (S.Status is not (CommitmentStatus.Confirmed or CommitmentStatus.Active))
+            throw new StateConflictException($"Commitment '{Id}' is {S.Status.ToString().ToLowerInvariant()}; only a confirmed or active commitment can be joined.");
+        var now = clock.GetUtcNow();
+        if (SettleCondition(now))
+        {
+            // The deadline passed before anyone noticed: the condition lapses now, and nobody can join any more.
+            await Commit(now);
+            await UntrackDeadline();
+        }
+        if (S.ConditionStatus == ConditionStatus.Lapsed)
+            throw new StateConflictException($"The condition of commitment '{Id}' lapsed; it can no longer be joined.");
+        if (S.CoSigners.Count >= MaxCoSigners)
+            throw new StateConflictException($"Commitment '{Id}' has reached the limit of {MaxCoSigners} co-signers.");
+        var profile = await GrainFactory.GetGrain<IParticipantGrain>(participantId).GetProfile()
+            ?? throw new InputRejectedException("participantId", $"Participant '{participantId}' does not exist.");
+
+        S.CoSigners.Add(new CoSigner(participantId, now, profile.NeighbourhoodCode));
+        var wasWaiting = S.ConditionStatus == ConditionStatus.Waiting;
+        SettleCondition(now);
+        await Commit(now);
+        if (wasWaiting && S.ConditionStatus != ConditionStatus.Waiting)
+            await UntrackDeadline();
+        Announce(FeedEventKind.CommitmentJoined, $"A co-signer joined ({S.CoSigners.Count} in all).");
+        return ToView();
+    }
+
+    public async Task<CommitmentView> Leave(string participantId)
+    {
+        await RequireExistsAndPushed();
+        InputRules.CoSigner(participantId).ThrowIfAny();
+        var index = S.CoSigners.FindIndex(c => c.ParticipantId == participantId);
+        if (index < 0)
+            return ToView();
+        S.CoSigners.RemoveAt(index);
+        await Commit(clock.GetUtcNow());
+        return ToView();
+    }
+
+    public async Task<ConditionTarget?> RegisterDependant(string dependantId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(dependantId);
+        if (ToConditionTarget() is not { Accepted: true } target)
+            return ToConditionTarget();
+        await PushIfBehind();
+        if (S.Dependants.Contains(dependantId))
+            return target;
+        if (S.Dependants.Count >= MaxDependants)
+            return target with { Accepted = false, RefusalReason = $"has reached the limit of {MaxDependants} commitments depending on it." };
+        S.Dependants.Add(dependantId);
+        await Commit(clock.GetUtcNow());
+        return target;
+    }
+
+    public Task<ConditionTarget?> GetConditionTarget() => Task.FromResult(ToConditionTarget());
+
+    public async Task RegisterCopy(string copyId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(copyId);
+        RequireExists();
+        if (!S.Draft!.IsTemplate)
+            throw new StateConflictException($"Commitment '{Id}' is not a template.");
+        await PushIfBehind();
+        if (S.TemplateCopies.Contains(copyId))
+            return;
+        S.TemplateCopies.Add(copyId);
+        await Commit(clock.GetUtcNow());
+    }
+
+    public async Task ConditionTargetConfirmed(string commitmentId, DateTimeOffset confirmedAt)
+    {
+        if (S.Draft?.Condition is not { Kind: ConditionKind.Reciprocal } condition || condition.CommitmentId != commitmentId)
+            return;
+        await PushIfBehind();
+        if (S.ConditionStatus != ConditionStatus.Waiting)
+            return;
+        S.ConditionTargetConfirmedAt ??= confirmedAt;
+        var now = clock.GetUtcNow();
+        if (SettleCondition(now))
+        {
+            await Commit(now);
+            await UntrackDeadline();
+        }
+    }
+
+    public async Task ConditionDeadlinePassed()
+    {
+        if (S.Draft is null)
+        {
+            await UntrackDeadline(); // listed by a creation that was never stored
+            return;
+        }
+        await PushIfBehind();
+        if (S.Draft.Condition is not { } condition || S.ConditionStatus != ConditionStatus.Waiting)
+        {
+            await UntrackDeadline();
+            return;
+        }
+        var now = clock.GetUtcNow();
+        if (now < condition.Deadline)
+            return; // not due by this silo's clock: the index tells it again
+        await RefreshConditionTarget();
+        if (SettleCondition(now))
+            await Commit(now);
+        await UntrackDeadline();
+    }
+
+    private ICommitmentLinkGrain Link(string commitmentId) => GrainFactory.GetGrain<ICommitmentLinkGrain>(commitmentId);
+
+    private ICommitmentDeadlineGrain Deadlines => GrainFactory.GetGrain<ICommitmentDeadlineGrain>(CommitmentDeadlines.IndexKey);
+
+    private ConditionTarget? ToConditionTarget()
+    {
+        if (S.Draft is null)
+            return null;
+        if (S.Draft.IsTemplate)
+            return new ConditionTarget(Id, false, "is a template; a condition names one of its copies.", null);
+        if (S.Status == CommitmentStatus.Withdrawn && S.FirstConfirmedAt is null)
+            return new ConditionTarget(Id, false, "was withdrawn before it was confirmed.", null);
+        return new ConditionTarget(Id, true, null, S.FirstConfirmedAt);
+    }
+
+    /// <summary>
+    /// Moves a waiting condition on, in memory (the caller commits): met when its target was confirmed by the deadline
+    /// (reciprocal) or when the required number of co-signers from the commitment's neighbourhood had joined by then
+    /// (threshold, met at the time of the last join it needed); otherwise lapsed once <paramref name="now"/> has reached
+    /// the deadline. Returns whether it changed.
+    /// </summary>
+    private bool SettleCondition(DateTimeOffset now)
+    {
+        if (S.Draft?.Condition is not { } condition || S.ConditionStatus != ConditionStatus.Waiting)
+            return false;
+        DateTimeOffset? metAt = null;
+        switch (condition.Kind)
+        {
+            case ConditionKind.Reciprocal when S.ConditionTargetConfirmedAt is { } at && at <= condition.Deadline:
+                metAt = at;
+                break;
+            case ConditionKind.NeighbourhoodThreshold when condition.RequiredCoSigners is { } required:
+                var joined = NeighbourhoodCoSigners().Select(c => c.JoinedAt).Order().ToList();
+                if (joined.Count >= required && joined[required - 1] <= condition.Deadline)
+                    metAt = joined[required - 1];
+                break;
+        }
+        if (metAt is not null)
+        {
+            S.ConditionStatus = ConditionStatus.Met;
+            S.ConditionMetAt = metAt;
+            return true;
+        }
+        if (now < condition.Deadline)
+            return false;
+        S.ConditionStatus = ConditionStatus.Lapsed;
+        S.ConditionLapsedAt = now;
+        return true;
+    }
+
+    /// <summary>A waiting reciprocal condition that has not heard of its target's confirmation asks the target (an awaited call to an older commitment).</summary>
+    private async Task RefreshConditionTarget()
+    {
+        if (S.Draft?.Condition is { Kind: ConditionKind.Reciprocal } condition && S.ConditionStatus == ConditionStatus.Waiting
+            && S.ConditionTargetConfirmedAt is null
+            && await Link(condition.CommitmentId!).GetConditionTarget() is { ConfirmedAt: { } at })
+        {
+            S.ConditionTargetConfirmedAt = at;
+        }
+    }
+
+    private IEnumerable<CoSigner> NeighbourhoodCoSigners() =>
+        S.CoSigners.Where(c => c.NeighbourhoodCode == S.Draft!.NeighbourhoodCode);
+
+    /// <summary>Best effort: if the index cannot be reached now, it tells this commitment at the deadline and is untracked then.</summary>
+    private async Task UntrackDeadline()
+    {
+        try
+        {
+            await Deadlines.Untrack(Id);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Commitment {CommitmentId} could not leave the deadline index; it does so when the index tells it of its deadline", Id);
+        }
+    }
+
+    /// <summary>One-way to every dependant: this commitment is confirmed. Never awaits a dependant's work.</summary>
+    private async Task NotifyDependants()
+    {
+        if (S.FirstConfirmedAt is not { } confirmedAt)
+            return;
+        foreach (var dependant in S.Dependants)
+        {
+            try
+            {
+                await Link(dependant).ConditionTargetConfirmed(Id, confirmedAt);
+            }
+            catch (Exception ex)
+            {
+                // The dependant asks again when it is confirmed and before it lapses.
+                logger.LogWarning(ex, "Commitment {CommitmentId} could not tell {Dependant} of its confirmation", Id, dependant);
+            }
+        }
+    }
+
+    /// <summary>Not a template, and without a condition or with a met one: it counts once confirmed.</summary>
+    private bool InForce => !S.Draft!.IsTemplate && (S.Draft.Condition is null || S.ConditionStatus == ConditionStatus.Met);
+
+    /// <summary>From when a commitment in force counts: its first confirmation, or the meeting of its condition if later.</summary>
+    private DateTimeOffset? EngagedSince =>
+        S.FirstConfirmedAt is { } first ? (S.ConditionMetAt is { } met && met > first ? met : first) : null;
+
+    /// <summary>
+    /// Tells the followers of this commitment, its participant, its goals and its neighbourhood what changed: one one-way
+    /// call per topic, after the change is durable, so a report never waits for anyone's feed. The event id is the same
+    /// on every topic, so a person following several of them sees the change once.
+    /// </summary>
+    private void Announce(FeedEventKind kind, string summary)
+    {
+        var draft = S.Draft!;
+        var feedEvent = new FeedEvent($"{Id}:v{S.Version}", new FollowTopic(FollowTopicKind.Commitment, Id), kind, Id,
+            Shorten(S.Terms!.Title, InputRules.MaxTitleLength), Shorten(summary, FollowRules.MaxSummaryLength), S.UpdatedAt);
+        IEnumerable<FollowTopic> topics =
+        [
+            feedEvent.Topic,
+            new(FollowTopicKind.Participant, draft.ParticipantId),
+            new(FollowTopicKind.Neighbourhood, draft.NeighbourhoodCode),
+            .. draft.Goals.Select(g => new FollowTopic(FollowTopicKind.Goal, g.GoalId)),
+        ];
+        foreach (var topic in topics.Distinct())
+            _ = GrainFactory.GetFollowTopic(topic).Announce(feedEvent with { Topic = topic });
+    }
+
+    private static string ReportSummary(ProgressReport report) =>
+        report.Value is { } value ? $"New value: {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}."
+        : report.CompletedMilestoneId is not null ? "An action was completed."
+        : report.Note is { Length: > 0 } note ? note
+        : "Progress reported.";
+
+    private static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
     private async Task Commit(DateTimeOffset now)
     {
@@ -286,8 +679,9 @@ public sealed class CommitmentGrain(
                 ProgressRules.IsOnTrack(S.Terms!, progress, S.Confirmation?.ConfirmedAt ?? S.CreatedAt, now, S.CompletedMilestones),
             _ => false,
         };
+        var inForce = InForce;
         return new Contribution(Id, S.Version, S.Draft!.ParticipantId, S.ParticipantKind, S.Terms!.Level, S.Status,
-            progress, onTrack, S.FirstConfirmedAt, S.Scopes, S.UpdatedAt);
+            progress, onTrack, inForce ? EngagedSince : null, S.Scopes, S.UpdatedAt, NotInForce: !inForce);
     }
 
     private CommitmentView ToView() => new(
@@ -307,7 +701,20 @@ public sealed class CommitmentGrain(
         S.CreatedAt,
         S.UpdatedAt,
         S.Version,
-        S.WithdrawalReason);
+        S.WithdrawalReason,
+        S.Draft.Condition,
+        S.ConditionStatus,
+        S.ConditionMetAt,
+        S.ConditionLapsedAt,
+        [.. S.CoSigners],
+        S.CoSigners.Count,
+        NeighbourhoodCoSigners().Count(),
+        S.Draft.IsTemplate,
+        S.Draft.TemplateId,
+        [.. S.TemplateCopies],
+        S.TemplateCopies.Count,
+        [.. S.Dependants],
+        InForce && (S.Status is CommitmentStatus.Confirmed or CommitmentStatus.Active or CommitmentStatus.Achieved or CommitmentStatus.Missed));
 
     private void RequireExists()
     {
@@ -343,7 +750,10 @@ public sealed class CommitmentGrain(
         a.ParticipantId == b.ParticipantId
         && a.NeighbourhoodCode == b.NeighbourhoodCode
         && a.Goals.SequenceEqual(b.Goals)
-        && CommitmentText.Hash(a.Terms) == CommitmentText.Hash(b.Terms);
+        && CommitmentText.Hash(a.Terms) == CommitmentText.Hash(b.Terms)
+        && Equals(a.Condition, b.Condition)
+        && a.IsTemplate == b.IsTemplate
+        && a.TemplateId == b.TemplateId;
 }
 
 [GenerateSerializer, Alias("cc.CommitmentState.v1")]
@@ -370,4 +780,19 @@ public sealed class CommitmentState
 
     /// <summary>The newest version known to be durable in the shard; persisted with the next write, so a restart may re-push once.</summary>
     [Id(18)] public long PushedVersion { get; set; }
+
+    /// <summary>Null without a condition.</summary>
+    [Id(19)] public ConditionStatus? ConditionStatus { get; set; }
+    [Id(20)] public DateTimeOffset? ConditionMetAt { get; set; }
+    [Id(21)] public DateTimeOffset? ConditionLapsedAt { get; set; }
+
+    /// <summary>A reciprocal condition: when its target was first confirmed, once this commitment knows.</summary>
+    [Id(22)] public DateTimeOffset? ConditionTargetConfirmedAt { get; set; }
+    [Id(23)] public List<CoSigner> CoSigners { get; set; } = [];
+
+    /// <summary>Commitments with a reciprocal condition on this one, told one-way when it is confirmed.</summary>
+    [Id(24)] public List<string> Dependants { get; set; } = [];
+
+    /// <summary>A template: the commitments taken up from it.</summary>
+    [Id(25)] public List<string> TemplateCopies { get; set; } = [];
 }

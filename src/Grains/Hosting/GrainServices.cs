@@ -1,4 +1,6 @@
 using CivicContracting.Aggregation;
+using CivicContracting.Notifications;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -9,13 +11,26 @@ namespace CivicContracting.Hosting;
 
 public static class GrainServices
 {
-    /// <summary>Services the grains need in a silo: the clock, the validated account options and the shard keep-alive.</summary>
+    /// <summary>
+    /// Services the grains need in a silo: the clock, the validated account options, the shard keep-alive and the e-mail
+    /// notification queue and sender.
+    /// </summary>
     public static IServiceCollection AddCivicContractingGrains(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<AccountOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccountOptions>, AccountOptionsValidator>());
         services.AddHostedService<ContributionShardKeepAlive>();
+
+        // E-mail notifications (section "Notifications:Smtp", off by default). Bound here from the host's configuration,
+        // when it has one, so every silo host gets it; a later Configure (tests) overrides.
+        services.AddOptions<SmtpNotificationOptions>()
+            .Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(SmtpNotificationOptions.SectionName).Bind(o))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SmtpNotificationOptions>, SmtpNotificationOptionsValidator>());
+        services.TryAddSingleton<NotificationMailQueue>();
+        services.TryAddSingleton<INotificationMailer>(sp => sp.GetRequiredService<NotificationMailQueue>());
+        services.AddHostedService<SmtpNotificationSender>();
         return services;
     }
 }

@@ -20,6 +20,18 @@ public static class CivicMetrics
     public const string ShardBatchSizeName = "civic.shard.batch_size";
     public const string AggregateChangesName = "civic.aggregate.changes";
     public const string LiveSubscribersName = "civic.live.subscribers";
+    public const string FeedEventsPublishedName = "civic.feed.events_published";
+    public const string FeedItemsName = "civic.feed.items";
+    public const string FeedFanOutRetriesName = "civic.feed.fanout_retries";
+    public const string FeedFanOutDroppedName = "civic.feed.fanout_dropped";
+    public const string NotificationEmailsName = "civic.notifications.emails";
+
+    /// <summary>Values of the <c>outcome</c> tag of <see cref="NotificationEmailsName"/>.</summary>
+    public const string EmailOutcomeSent = "sent";
+    public const string EmailOutcomeRetry = "retry";
+    public const string EmailOutcomeGivenUp = "given_up";
+    public const string EmailOutcomeRejected = "rejected";
+    public const string EmailOutcomeQueueFull = "queue_full";
 
     private static readonly Meter Meter = new(MeterName, "1.0");
 
@@ -51,6 +63,21 @@ public static class CivicMetrics
     private static readonly Counter<long> BarrierFailures = Meter.CreateCounter<long>(
         "civic.storage.barrier_failures", "{barrier}", "Durability barrier commits that failed; their writes were not acknowledged.");
 
+    private static readonly Counter<long> FeedEventsPublished = Meter.CreateCounter<long>(
+        FeedEventsPublishedName, "{event}", "Events accepted by followed topics for fan-out (duplicates and topics without followers are not counted).");
+
+    private static readonly Counter<long> FeedItems = Meter.CreateCounter<long>(
+        FeedItemsName, "{item}", "Items added to personal feeds (a redelivered event is not counted again).");
+
+    private static readonly Counter<long> FeedFanOutRetries = Meter.CreateCounter<long>(
+        FeedFanOutRetriesName, "{delivery}", "Deliveries of an event to a follower bucket that failed and are retried.");
+
+    private static readonly Counter<long> FeedFanOutDropped = Meter.CreateCounter<long>(
+        FeedFanOutDroppedName, "{event}", "Events a topic gave up delivering to some followers (retries exhausted, or its backlog overflowed).");
+
+    private static readonly Counter<long> NotificationEmails = Meter.CreateCounter<long>(
+        NotificationEmailsName, "{email}", "Notification e-mails by outcome: sent, retry (an attempt failed), given_up, rejected (permanent SMTP error), queue_full (a change not mailed).");
+
     private static int _liveSubscribersRegistered;
 
     /// <summary>A commitment stored a new progress report.</summary>
@@ -75,6 +102,22 @@ public static class CivicMetrics
 
     /// <summary>An aggregate changed.</summary>
     public static void AggregateChanged() => AggregateChanges.Add(1);
+
+    /// <summary>A followed topic accepted an event for fan-out.</summary>
+    public static void FeedEventPublished() => FeedEventsPublished.Add(1);
+
+    /// <summary>A personal feed stored a new item.</summary>
+    public static void FeedItemAdded() => FeedItems.Add(1);
+
+    /// <summary>Delivering an event to <paramref name="buckets"/> follower buckets failed; they are retried.</summary>
+    public static void FeedFanOutRetried(int buckets) => FeedFanOutRetries.Add(buckets);
+
+    /// <summary>A topic gave up delivering an event to some of its followers.</summary>
+    public static void FeedFanOutGaveUp() => FeedFanOutDropped.Add(1);
+
+    /// <summary>A notification e-mail (or, for <see cref="EmailOutcomeQueueFull"/>, a change) with its outcome.</summary>
+    public static void NotificationEmail(string outcome) =>
+        NotificationEmails.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     /// <summary>
     /// For the live push: registers the gauge <see cref="LiveSubscribersName"/> once, reading the number of

@@ -1,3 +1,4 @@
+using CivicContracting.Commitments;
 using CivicContracting.Hosting;
 using CivicContracting.Silo.Demo;
 using System.Net;
@@ -52,6 +53,8 @@ public static class SiloHosting
 
         silo.AddCivicContractingStorage(configuration);
         silo.Services.AddCivicContractingGrains();
+        // Conditional commitments: wakes the durable deadline index on start, so deadlines lapse without any reads.
+        silo.Services.AddCommitmentConditions();
 
         silo.Services.AddOptions<CivicContracting.Live.LiveOptions>()
             .Bind(configuration.GetSection(CivicContracting.Live.LiveOptions.SectionName))

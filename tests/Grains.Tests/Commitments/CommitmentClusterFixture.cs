@@ -1,0 +1,81 @@
+using CivicContracting.Commitments;
+using CivicContracting.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.TestingHost;
+
+namespace CivicContracting.Grains.Tests.Commitments;
+
+/// <summary>
+/// A two-silo test cluster of its own for the tests of conditions, co-signers and templates, configured like
+/// <see cref="ClusterFixture"/> plus what conditional commitments need (<see cref="CommitmentConditionServices.AddCommitmentConditions"/>,
+/// deadlines checked every second), and with an <see cref="AdvancingClock"/>: a test moves the time of the whole cluster
+/// forward, for every grain alike. (<see cref="TestClock.Shift"/> moves it only for the calls of one request, and a
+/// condition's lapse pushes to a contribution shard from inside that request: the shard would date its last flush
+/// days ahead and then wait for real until then.)
+/// </summary>
+public sealed class CommitmentClusterFixture : IAsyncLifetime
+{
+    public TestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.GrainFactory;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new TestClusterBuilder(initialSilosCount: 2);
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo)
+        {
+            silo.AddMemoryGrainStorage(GrainStorage.Name);
+            silo.Services.AddCivicContractingGrains();
+            silo.Services.AddCommitmentConditions();
+            silo.Services.Configure<CommitmentConditionOptions>(o => o.DeadlineCheckInterval = TimeSpan.FromSeconds(1));
+            silo.Services.RemoveAll<TimeProvider>();
+            silo.Services.AddSingleton<TimeProvider>(AdvancingClock.Instance);
+            silo.Services.Configure<AggregationOptions>(o =>
+            {
+                o.PublishInterval = TimeSpan.FromMilliseconds(50);
+                o.AntiEntropyInterval = TimeSpan.FromSeconds(2);
+                o.AggregatePersistInterval = TimeSpan.FromMilliseconds(200);
+                o.ShardFlushInterval = TimeSpan.FromMilliseconds(5);
+            });
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class CommitmentClusterCollection : ICollectionFixture<CommitmentClusterFixture>
+{
+    public const string Name = "commitment-conditions";
+}
+
+/// <summary>
+/// The clock of <see cref="CommitmentClusterFixture"/>: the system clock plus an offset that only grows. Moving it is
+/// like time passing for the whole cluster at once, so timers and grains stay consistent with each other.
+/// </summary>
+internal sealed class AdvancingClock : TimeProvider
+{
+    public static readonly AdvancingClock Instance = new();
+
+    private long _offsetTicks;
+
+    public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + TimeSpan.FromTicks(Interlocked.Read(ref _offsetTicks));
+
+    /// <summary>Moves the cluster's time forward by <paramref name="by"/>.</summary>
+    public static void Advance(TimeSpan by)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(by, TimeSpan.Zero);
+        Interlocked.Add(ref Instance._offsetTicks, by.Ticks);
+    }
+
+    /// <summary>The cluster's time now.</summary>
+    public static DateTimeOffset Now => Instance.GetUtcNow();
+}

@@ -1,0 +1,42 @@
+using CivicContracting.Aggregation;
+using CivicContracting.Commitments;
+using CivicContracting.Goals;
+
+namespace CivicContracting.Grains.Tests.Commitments;
+
+/// <summary>Reads the tests of conditions, co-signers and templates share.</summary>
+internal static class CommitmentTestKit
+{
+    public static Task<EngagementSnapshot> Snapshot(this IGrainFactory grains, string scope) =>
+        grains.GetGrain<IEngagementAggregateGrain>(scope).GetSnapshot();
+
+    /// <summary>The aggregate of <paramref name="scope"/> once <paramref name="done"/> holds (or the last read after 10 s).</summary>
+    public static Task<EngagementSnapshot> SnapshotWhen(this IGrainFactory grains, string scope, Func<EngagementSnapshot, bool> done) =>
+        TestData.Eventually(() => grains.Snapshot(scope), done);
+
+    public static int Confirmed(this EngagementSnapshot s) => s.Totals.ByStatus.GetValueOrDefault(CommitmentStatus.Confirmed);
+
+    public static ICommitmentDeadlineGrain Deadlines(this IGrainFactory grains) =>
+        grains.GetGrain<ICommitmentDeadlineGrain>(CommitmentDeadlines.IndexKey);
+
+    public static async Task<bool> IsTracked(this IGrainFactory grains, string commitmentId) =>
+        (await grains.Deadlines().GetPending()).Any(p => p.CommitmentId == commitmentId);
+
+    /// <summary>What the commitment's shard holds for it in <paramref name="scope"/> (null if nothing).</summary>
+    public static async Task<Contribution?> InShard(this IGrainFactory grains, string participantId, string commitmentId, string scope) =>
+        (await grains.GetGrain<IContributionShardGrain>(AggregateScope.ShardFor(participantId)).GetContributions(scope))
+            .SingleOrDefault(c => c.CommitmentId == commitmentId);
+
+    public static async Task<(string Id, ICommitmentGrain Grain, CommitmentView View)> Create(
+        this IGrainFactory grains, string participant, string neighbourhood, string goal, CommitmentTerms terms,
+        CommitmentCondition? condition = null, bool isTemplate = false)
+    {
+        var id = TestData.NewId("c");
+        var grain = grains.GetGrain<ICommitmentGrain>(id);
+        var view = await grain.Create(new CommitmentDraft(participant, [new GoalWeight(goal)], neighbourhood, terms, condition, isTemplate));
+        return (id, grain, view);
+    }
+
+    public static Task<CommitmentView> ConfirmAs(this ICommitmentGrain grain, CommitmentTerms terms, string who = "Test Person") =>
+        grain.Confirm(who, CommitmentText.Hash(terms));
+}
