@@ -18,6 +18,9 @@ public static class Api
     public static async Task<HttpResponseMessage> PostAsync(this HttpClient client, string path, object body) =>
         await client.PostAsync(path, new StringContent(JsonSerializer.Serialize(body, Json), Encoding.UTF8, "application/json"));
 
+    public static async Task<HttpResponseMessage> PutAsync(this HttpClient client, string path, object body) =>
+        await client.PutAsync(path, new StringContent(JsonSerializer.Serialize(body, Json), Encoding.UTF8, "application/json"));
+
     public static async Task<T> ReadAsync<T>(this HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
     {
         var text = await response.Content.ReadAsStringAsync();

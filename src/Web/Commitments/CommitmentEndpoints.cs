@@ -12,16 +12,28 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CivicContracting.Web.Commitments;
 
-/// <summary>A commitment as sent to the API: <see cref="CommitmentDraft"/> plus an optional id chosen by the client.</summary>
+/// <summary>
+/// A commitment as sent to the API: <see cref="CommitmentDraft"/> plus an optional id chosen by the client. A
+/// <c>condition</c> makes it conditional ("if N others in my neighbourhood join", "if commitment C is confirmed");
+/// <c>isTemplate</c> (support team) makes it a template others take up per neighbourhood.
+/// </summary>
 public sealed record NewCommitment(
     string ParticipantId,
     IReadOnlyList<GoalWeight> Goals,
     string NeighbourhoodCode,
     CommitmentTerms Terms,
-    string? Id = null)
+    string? Id = null,
+    CommitmentCondition? Condition = null,
+    bool IsTemplate = false)
 {
-    public CommitmentDraft ToDraft() => new(ParticipantId, Goals, NeighbourhoodCode, Terms);
+    public CommitmentDraft ToDraft() => new(ParticipantId, Goals, NeighbourhoodCode, Terms, Condition, IsTemplate);
 }
+
+/// <summary>A participant joining a commitment as co-signer ("me too").</summary>
+public sealed record CoSignerRequest(string ParticipantId);
+
+/// <summary>A template taken up: a copy of its goals and terms for another participant, counting in its own neighbourhood.</summary>
+public sealed record TakeUpRequest(string ParticipantId, string NeighbourhoodCode, string? Id = null, CommitmentCondition? Condition = null);
 
 /// <summary>The exact text a participant confirms, with the hash to send back in the confirmation.</summary>
 public sealed record CommitmentTextView(string CommitmentId, int TermsVersion, CommitmentLevel Level, string Text, string TextHash);
@@ -104,6 +116,26 @@ public static class CommitmentEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
+        group.MapPost("/{id}/co-signers", Join)
+            .WithName("JoinCommitment")
+            .WithSummary("Joins a confirmed commitment as co-signer (\"me too\") for a participant the caller acts for; joining again is a no-op. Co-signers from the commitment's neighbourhood count towards a threshold condition.")
+            .AcceptsWriteJson<CoSignerRequest>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        group.MapDelete("/{id}/co-signers/{participantId}", Leave)
+            .RequireSignedIn()
+            .WithName("LeaveCommitment")
+            .WithSummary("Removes a co-signer the caller acts for.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapPost("/{id}/copies", TakeUp)
+            .WithName("TakeUpTemplate")
+            .WithSummary("Takes up a template commitment: a draft copy of its goals and terms for a participant the caller acts for, in the neighbourhood given, where it counts once confirmed.")
+            .AcceptsWriteJson<TakeUpRequest>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
         group.MapPost("/{id}/closure", Close)
             .WithName("CloseCommitment")
             .WithSummary("Closes a confirmed or active commitment as achieved or missed.")
@@ -112,15 +144,18 @@ public static class CommitmentEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    public static async Task<Results<Created<CommitmentView>, Ok<CommitmentView>>> Create(HttpContext context, IClusterClient orleans, Access access)
+    public static async Task<Results<Created<CommitmentView>, Ok<CommitmentView>>> Create(HttpContext context, IClusterClient orleans, Access access, TimeProvider clock)
     {
         var body = await JsonBody.ReadAsync<NewCommitment>(context);
         var draft = body.ToDraft();
-        var errors = InputRules.Draft(draft);
+        var errors = InputRules.Draft(draft, clock.GetUtcNow(), body.Id);
         ApiIds.Check(errors, "id", body.Id);
         if (!errors.IsValid)
             throw ApiProblems.Invalid(errors.ByField);
-        await access.RequireForParticipantAsync(context, draft.ParticipantId, ParticipantRight.Draft);
+        var actor = await access.RequireForParticipantAsync(context, draft.ParticipantId, ParticipantRight.Draft);
+        // Templates are offered by the support team and the city's administrators, for others to take up.
+        if (draft.IsTemplate && !actor.IsPlatformAdministrator && !actor.HasRole(PlatformRole.Coach))
+            throw Access.Forbidden("Only the support team and administrators offer template commitments. Nothing was stored.");
 
         // The participant and every goal must exist; checked here so that the answer names the field.
         if (await orleans.GetGrain<IParticipantGrain>(draft.ParticipantId).GetProfile() is null)
@@ -213,6 +248,42 @@ public static class CommitmentEndpoints
         if (string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > MaxReasonLength)
             throw ApiProblems.Invalid("reason", $"Say briefly why (1 to {MaxReasonLength} characters).");
         return TypedResults.Ok(await orleans.GetGrain<ICommitmentGrain>(id).Withdraw(body.Reason));
+    }
+
+    public static async Task<Ok<CommitmentView>> Join(string id, HttpContext context, IClusterClient orleans, Access access)
+    {
+        var commitment = await RequireCommitment(orleans, id);
+        var body = await JsonBody.ReadAsync<CoSignerRequest>(context);
+        InputRules.CoSigner(body.ParticipantId).ThrowIfAny();
+        await access.RequireForParticipantAsync(context, body.ParticipantId, ParticipantRight.Confirm);
+        return TypedResults.Ok(await orleans.GetGrain<ICommitmentGrain>(commitment.Id).Join(body.ParticipantId));
+    }
+
+    public static async Task<Ok<CommitmentView>> Leave(string id, string participantId, HttpContext context, IClusterClient orleans, Access access)
+    {
+        var commitment = await RequireCommitment(orleans, id);
+        InputRules.CoSigner(participantId).ThrowIfAny();
+        await access.RequireForParticipantAsync(context, participantId, ParticipantRight.Confirm);
+        return TypedResults.Ok(await orleans.GetGrain<ICommitmentGrain>(commitment.Id).Leave(participantId));
+    }
+
+    public static async Task<Results<Created<CommitmentView>, Ok<CommitmentView>>> TakeUp(string id, HttpContext context, IClusterClient orleans, Access access, TimeProvider clock)
+    {
+        var template = await RequireCommitment(orleans, id);
+        var body = await JsonBody.ReadAsync<TakeUpRequest>(context);
+        var takeUp = new TemplateTakeUp(template.Id, body.ParticipantId, body.NeighbourhoodCode, body.Condition);
+        var errors = InputRules.TakeUp(takeUp, clock.GetUtcNow(), body.Id);
+        ApiIds.Check(errors, "id", body.Id);
+        if (!template.IsTemplate)
+            errors.Add("id", $"Commitment '{template.Id}' is not a template; join it as co-signer instead.");
+        if (!errors.IsValid)
+            throw ApiProblems.Invalid(errors.ByField);
+        await access.RequireForParticipantAsync(context, body.ParticipantId, ParticipantRight.Draft);
+        var copyId = body.Id ?? ApiIds.New("c");
+        var grain = orleans.GetGrain<ICommitmentGrain>(copyId);
+        var existed = body.Id is not null && await grain.Get() is not null;
+        var view = await grain.TakeUp(takeUp);
+        return existed ? TypedResults.Ok(view) : TypedResults.Created($"/api/commitments/{Uri.EscapeDataString(copyId)}", view);
     }
 
     public static async Task<Ok<CommitmentView>> Close(string id, HttpContext context, IClusterClient orleans, Access access)

@@ -55,6 +55,8 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
         ["report progress"] = [.. OwnerSide, Caller.Member, Caller.OwnerTokenProgressOnly],
         ["withdraw commitment"] = OwnerSide,
         ["close commitment"] = OwnerSide,
+        ["join commitment"] = [.. OwnerSide, Caller.Coach],
+        ["take up template"] = [.. OwnerSide, Caller.Member, Caller.Coach],
         ["add member"] = OwnerSide,
         ["remove member"] = OwnerSide,
         ["grant role"] = [Caller.Administrator, Caller.Operator],
@@ -163,6 +165,30 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
             {
                 var id = await ConfirmedAsync(world, Api.ResultTerms());
                 return (c => c.PostAsync($"/api/commitments/{id}/closure", new { outcome = "achieved" }), () => CommitmentState(id));
+            }
+            case "join commitment":
+            {
+                // Someone else's commitment; the caller joins on behalf of the organisation.
+                var other = await op.RegisterAsync(ParticipantKind.Resident, Api.Neighbourhood(13));
+                var draft = await op.CommitAsync(other, Api.Neighbourhood(13), Api.PledgeTerms(), (world.GoalId, 1));
+                await op.ConfirmAsync(draft.Id);
+                return (c => c.PostAsync($"/api/commitments/{draft.Id}/co-signers", new { participantId = world.OrganisationId }), () => CommitmentState(draft.Id));
+            }
+            case "take up template":
+            {
+                var city = await op.RegisterAsync(ParticipantKind.City, Api.Neighbourhood(1));
+                var template = await (await op.PostAsync("/api/commitments", new
+                {
+                    id = $"c-tpl-{Guid.NewGuid():N}",
+                    participantId = city,
+                    goals = new[] { new { goalId = world.GoalId } },
+                    neighbourhoodCode = Api.Neighbourhood(1),
+                    terms = Api.PledgeTerms(),
+                    isTemplate = true,
+                })).ReadAsync<JsonObject>(HttpStatusCode.Created);
+                var copy = $"c-copy-{Guid.NewGuid():N}";
+                return (c => c.PostAsync($"/api/commitments/{(string)template["id"]!}/copies", new { id = copy, participantId = world.OrganisationId, neighbourhoodCode = Api.Neighbourhood(13) }),
+                    () => StatusOf($"/api/commitments/{copy}"));
             }
             case "add member":
             {
