@@ -132,6 +132,73 @@ public sealed partial class ParticipationTests(SiteAppFixture app, BrowserFixtur
     }
 
     [Fact]
+    public async Task A_commitment_conditional_on_a_neighbour_comes_into_force_when_one_clicks_me_too_and_a_follower_reads_it_in_their_feed()
+    {
+        var ambition = await Demo.KesselLoAmbitionAsync(app.Public);
+        var objectiveId = (await SiteAppFixture.GetJsonAsync(app.Public, $"/api/goals/{ambition["id"]}"))["children"]![1]!["id"]!.GetValue<string>();
+        var district = await Demo.KesselLoDistrictAsync(app.Public);
+        var neighbourhoodCode = (await Demo.PlacesAsync(app.Public, "neighbourhood")).First(n => n["parentCode"]!.GetValue<string>() == district["code"]!.GetValue<string>())["code"]!.GetValue<string>();
+
+        // A follower of the objective.
+        var follower = await RegisterAsync("Volger Van Doelen", neighbourhoodCode);
+        await follower.GotoAsync(app.Url($"/goals/{objectiveId}").ToString());
+        await follower.Locator("[data-follow]").ClickAsync();
+        await Expect(follower.Locator("[data-follow]")).ToHaveAttributeAsync("aria-pressed", "true");
+
+        // A resident commits, on condition that one neighbour joins.
+        var first = await RegisterAsync("Eerste Bewoner", neighbourhoodCode);
+        await first.GotoAsync(app.Url($"/commitments/new?goal={Uri.EscapeDataString(objectiveId)}&level=pledge&step=2").ToString());
+        await first.GetByLabel("Titel").FillAsync("Autovrije zondag in onze straat");
+        await first.Locator("#condition-threshold").CheckAsync();
+        await first.Locator("#c-required").FillAsync("1");
+        await first.Locator("#c-deadline").FillAsync(DateTime.UtcNow.AddDays(60).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        accessibility.AddRange(await ScreenshotTests.SeriousViolationsAsync(first, "/commitments/new (step 2, pledge)"));
+        await first.GetByRole(AriaRole.Button, new() { Name = "Bewaren en nalezen" }).ClickAsync();
+        await Expect(first).ToHaveURLAsync(new Regex("/commitments/[^/]+/confirm$"));
+        var commitmentPath = Regex.Match(first.Url, "(/commitments/[^/]+)/confirm").Groups[1].Value;
+        await first.GetByLabel("Ik verbind me tot deze tekst, in eigen naam").CheckAsync();
+        await first.GetByRole(AriaRole.Button, new() { Name = "Formeel bevestigen" }).ClickAsync();
+        await Expect(first.Locator("[data-condition-status]")).ToHaveAttributeAsync("data-condition-status", "waiting");
+
+        // A neighbour clicks "me too": the condition is met.
+        var neighbour = await RegisterAsync("Buur Die Meedoet", neighbourhoodCode);
+        await neighbour.GotoAsync(app.Url(commitmentPath).ToString());
+        accessibility.AddRange(await ScreenshotTests.SeriousViolationsAsync(neighbour, "/commitments/{id} (signed in, conditional)"));
+        await neighbour.GetByRole(AriaRole.Button, new() { Name = "Ik doe ook mee" }).ClickAsync();
+        await Expect(neighbour.Locator("[role=status]")).ToContainTextAsync("Je doet mee");
+        await Expect(neighbour.Locator("[data-condition-status]")).ToHaveAttributeAsync("data-condition-status", "met");
+        await Expect(neighbour.Locator("[data-co-signers]")).ToHaveAttributeAsync("data-co-signers", "1");
+
+        // The follower's feed tells of the confirmation and the join.
+        await follower.GotoAsync(app.Url("/account/feed").ToString());
+        accessibility.AddRange(await ScreenshotTests.SeriousViolationsAsync(follower, "/account/feed"));
+        await Expect(follower.Locator("[data-feed] .feed-item").Filter(new() { HasText = "Autovrije zondag" })).ToHaveCountAsync(2, new() { Timeout = 10_000 });
+        await Expect(follower.Locator("[data-feed]")).ToContainTextAsync("iemand doet mee");
+        await follower.GetByRole(AriaRole.Button, new() { Name = "Alles als gelezen markeren" }).ClickAsync();
+        await Expect(follower.Locator("[data-feed] .feed-item.unread")).ToHaveCountAsync(0);
+
+        Assert.True(accessibility.Count == 0, "axe found serious or critical violations:\n" + string.Join("\n", accessibility));
+        foreach (var page in new[] { follower, first, neighbour })
+            await page.Context.CloseAsync();
+    }
+
+    private readonly List<string> accessibility = [];
+
+    /// <summary>A new resident of <paramref name="neighbourhoodCode"/>, registered through the form and signed in.</summary>
+    private async Task<IPage> RegisterAsync(string name, string neighbourhoodCode)
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(app.Url("/account/register").ToString());
+        await page.GetByLabel("Je naam").FillAsync(name);
+        await page.GetByLabel("E-mailadres (om aan te melden)").FillAsync($"p-{Guid.NewGuid():N}@example.org");
+        await page.GetByLabel("Wachtwoord").FillAsync("een lang genoeg wachtwoord");
+        await page.GetByLabel("Je wijk").SelectOptionAsync(neighbourhoodCode);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Account maken" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/account$"));
+        return page;
+    }
+
+    [Fact]
     public async Task Sign_in_shows_a_clear_error_for_a_wrong_password_and_pages_for_people_redirect_to_it()
     {
         var page = await browser.NewPageAsync();

@@ -13,6 +13,9 @@ public static class SiteCulture
 
     public static readonly CultureInfo[] Supported = [Default];
 
+    /// <summary>Leuven's time zone: a date a person picks ("before 30 June") ends at midnight there.</summary>
+    public static readonly TimeZoneInfo TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");
+
     public static RequestLocalizationOptions Options() => new()
     {
         DefaultRequestCulture = new RequestCulture(Default),

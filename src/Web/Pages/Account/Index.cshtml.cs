@@ -24,6 +24,8 @@ public sealed class IndexModel(Access access, AccountService accounts, IClusterC
 
     public IReadOnlyList<ActingFor> ActingFor { get; private set; } = [];
 
+    public int UnreadNews { get; private set; }
+
     [BindProperty] public string? NeighbourhoodCode { get; set; }
     [BindProperty] public string? Pseudonym { get; set; }
     [BindProperty] public bool ShowNamePublicly { get; set; }
@@ -86,6 +88,7 @@ public sealed class IndexModel(Access access, AccountService accounts, IClusterC
                 [.. views.OfType<CommitmentView>().OrderByDescending(v => v.UpdatedAt)]));
         }
         ActingFor = acting;
+        UnreadNews = (await orleans.GetGrain<CivicContracting.Following.IFeedGrain>(Account.Id).GetStatus()).UnreadCount;
         return true;
     }
 }

@@ -8,6 +8,7 @@ using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Pages.Account;
 using CivicContracting.Web.ReadModel;
+using CivicContracting.Web.Site;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -21,7 +22,7 @@ namespace CivicContracting.Web.Pages.Commitments;
 /// Form fields carry the API's JSON paths as names, so the grain's and the API's messages land next to their fields.
 /// </summary>
 [Authorize(Policy = Security.Authentication.SignedInPolicy)]
-public sealed class NewModel(Access access, SiteData data, IClusterClient orleans) : PageModel
+public sealed class NewModel(Access access, SiteData data, IClusterClient orleans, TimeProvider clock) : PageModel
 {
     public const int MilestoneRows = 5;
 
@@ -67,8 +68,8 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
             return RedirectToPage(new { Goal, Step = 1 });
 
         var participantId = Value("participantId");
-        var draft = new CommitmentDraft(participantId, GoalWeights(), Value("neighbourhoodCode"), Terms(level));
-        var errors = InputRules.Draft(draft);
+        var draft = new CommitmentDraft(participantId, GoalWeights(), Value("neighbourhoodCode"), Terms(level), Condition());
+        var errors = InputRules.Draft(draft, clock.GetUtcNow(), Id);
         if (AccessRules.Check(actor, participantId, ParticipantRight.Draft) is { } refusal)
             errors.Add("participantId", refusal);
         if (!errors.IsValid)
@@ -92,6 +93,20 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
             await orleans.GetGrain<ICommitmentGrain>(Id).Create(draft);
         }
         return LocalRedirect($"/commitments/{Uri.EscapeDataString(Id)}/confirm");
+    }
+
+    /// <summary>The optional condition: "if N others in my neighbourhood join" or "if commitment C is confirmed", before a date (end of that day, Brussels time).</summary>
+    private CommitmentCondition? Condition()
+    {
+        var kind = Value("condition.kind", "none");
+        if (kind == "none")
+            return null;
+        var deadline = DateOnly.TryParse(Value("condition.deadline"), CultureInfo.InvariantCulture, out var day)
+            ? new DateTimeOffset(day.ToDateTime(new TimeOnly(23, 59)), SiteCulture.TimeZone.GetUtcOffset(day.ToDateTime(new TimeOnly(23, 59))))
+            : default;
+        if (kind == "reciprocal")
+            return CommitmentCondition.Reciprocal(Value("condition.commitmentId").Trim(), deadline);
+        return CommitmentCondition.Threshold(int.TryParse(Value("condition.requiredCoSigners"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0, deadline);
     }
 
     private IReadOnlyList<GoalWeight> GoalWeights()
@@ -133,6 +148,7 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
     private static string[] FormFields() =>
         ["participantId", "neighbourhoodCode", "terms.title", "terms.description", "terms.target.metric", "terms.target.unit",
          "terms.target.baseline", "terms.target.target", "terms.target.deadline", "terms.milestones",
+         "condition", "condition.requiredCoSigners", "condition.commitmentId", "condition.deadline",
          .. Enumerable.Range(0, MilestoneRows).SelectMany(i => new[] { $"terms.milestones[{i}].title", $"terms.milestones[{i}].dueDate" })];
 
     private async Task<Actor> LoadAsync()

@@ -1,0 +1,33 @@
+using CivicContracting.Following;
+using CivicContracting.Validation;
+using CivicContracting.Web.Accounts;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CivicContracting.Web.Pages.Account;
+
+/// <summary>The follow buttons' form target: follows or unfollows, then goes back to the page the person was on.</summary>
+[Authorize(Policy = Security.Authentication.SignedInPolicy)]
+public sealed class FollowModel(Access access, IClusterClient orleans) : PageModel
+{
+    public IActionResult OnGet() => LocalRedirect("/account/feed");
+
+    public async Task<IActionResult> OnPostAsync(FollowTopicKind kind, string id, bool follow, string? returnUrl)
+    {
+        var actor = await access.ActorAsync(HttpContext);
+        if (actor.Account is null)
+            return Challenge();
+        var follower = orleans.GetGrain<IFollowerGrain>(actor.Account.Id);
+        try
+        {
+            var topic = new FollowTopic(kind, id ?? "");
+            await (follow ? follower.Follow(topic) : follower.Unfollow(topic));
+        }
+        catch (Exception ex) when (ex is InputRejectedException or StateConflictException)
+        {
+            return BadRequest();
+        }
+        return LocalRedirect(PageSupport.SafeReturnUrl(returnUrl, "/account/feed"));
+    }
+}
