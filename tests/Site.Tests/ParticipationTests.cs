@@ -83,6 +83,15 @@ public sealed partial class ParticipationTests(SiteAppFixture app, BrowserFixtur
         var commitmentId = Regex.Match(person.Url, "/commitments/([^/]+)/confirm").Groups[1].Value;
         await Expect(person.Locator("[data-commitment-text]")).ToContainTextAsync("Elke schooldag met de fiets");
         accessibility.AddRange(await ScreenshotTests.SeriousViolationsAsync(person, "/commitments/{id}/confirm"));
+
+        // The draft is saved: resumed and edited before confirming.
+        await person.Locator("[data-edit-draft]").ClickAsync();
+        await Expect(person.Locator("#terms-title")).ToHaveValueAsync("Elke schooldag met de fiets");
+        await Expect(person.Locator("#t-target")).ToHaveValueAsync("18");
+        await person.GetByLabel("Titel").FillAsync("Elke schooldag met de fiets naar school");
+        await person.GetByRole(AriaRole.Button, new() { Name = "Bewaren en nalezen" }).ClickAsync();
+        await Expect(person).ToHaveURLAsync(new Regex($"/commitments/{commitmentId}/confirm$"));
+        await Expect(person.Locator("[data-commitment-text]")).ToContainTextAsync("Elke schooldag met de fiets naar school");
         var formalText = await SiteAppFixture.GetJsonAsync(app.Public, $"/api/commitments/{commitmentId}/text");
         Assert.Equal(formalText["text"]!.GetValue<string>().Trim(), (await person.Locator("[data-commitment-text]").TextContentAsync())!.Trim());
         Assert.Equal(engagedBefore, Number(await watcher.Locator(goalEngaged).First.TextContentAsync())); // a draft counts nowhere

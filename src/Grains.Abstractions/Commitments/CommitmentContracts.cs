@@ -132,6 +132,12 @@ public interface ICommitmentGrain : IGrainWithStringKey
     Task<CommitmentView> Create(CommitmentDraft draft);
 
     /// <summary>
+    /// Replaces a draft's goals, neighbourhood and terms (saved, resumed and edited before it is confirmed). Its participant,
+    /// condition and template ties stay; repeating the same revision is a no-op; a confirmed commitment is upgraded instead.
+    /// </summary>
+    Task<CommitmentView> Revise(CommitmentDraft draft);
+
+    /// <summary>
     /// Records the formal confirmation of the current terms. <paramref name="textHash"/> must match
     /// <see cref="CommitmentText.Hash"/> of them. <paramref name="signedAt"/> is when the commitment was signed, for a
     /// commitment signed earlier (e.g. on paper at a co-creation session) and entered later by the support team; it

@@ -99,12 +99,33 @@ public sealed class CommitmentGrain(
         return await CreateChecked(draft, now);
     }
 
-    /// <summary>Creates the commitment from a draft that passed the input rules: looks up what it refers to, then stores it.</summary>
-    private async Task<CommitmentView> CreateChecked(CommitmentDraft draft, DateTimeOffset now)
+    public async Task<CommitmentView> Revise(CommitmentDraft draft)
     {
-        var participant = await GrainFactory.GetGrain<IParticipantGrain>(draft.ParticipantId).GetProfile()
-            ?? throw new InputRejectedException("participantId", $"Participant '{draft.ParticipantId}' does not exist.");
+        await RequireExistsAndPushed();
+        var now = clock.GetUtcNow();
+        InputRules.Draft(draft, now, Id).ThrowIfAny();
+        var existing = S.Draft!;
+        if (SameDraft(existing, draft))
+            return ToView(); // the same revision, repeated
+        if (S.Status != CommitmentStatus.Draft)
+            throw new StateConflictException($"Commitment '{Id}' is {S.Status.ToString().ToLowerInvariant()}; only a draft can be revised (a confirmed commitment is upgraded).");
+        if (draft.ParticipantId != existing.ParticipantId)
+            throw new InputRejectedException("participantId", "A draft stays with its participant; make a new one for another.");
+        if (existing.TemplateId is not null || draft.TemplateId is not null || draft.IsTemplate != existing.IsTemplate)
+            throw new InputRejectedException("templateId", "A template and its copies keep their terms; take the template up again instead.");
+        if (!Equals(draft.Condition, existing.Condition))
+            throw new InputRejectedException("condition", "A draft's condition cannot be changed; withdraw it and make a new one.");
 
+        S.Scopes = await ScopesOf(draft);
+        S.Draft = draft;
+        S.Terms = draft.Terms;
+        await Commit(now);
+        return ToView();
+    }
+
+    /// <summary>The aggregates a commitment counts in: its goals and their ancestors (with weights), its neighbourhood and the places above it.</summary>
+    private async Task<List<ScopeWeight>> ScopesOf(CommitmentDraft draft)
+    {
         var scopes = new Dictionary<string, double>(StringComparer.Ordinal);
         for (var i = 0; i < draft.Goals.Count; i++)
         {
@@ -127,6 +148,15 @@ public sealed class CommitmentGrain(
         }
         foreach (var placeCode in PlaceCatalog.Leuven.Get(draft.NeighbourhoodCode).SelfAndAncestors)
             scopes[AggregateScope.Place(placeCode)] = 1.0;
+        return [.. scopes.Select(s => new ScopeWeight(s.Key, s.Value))];
+    }
+
+    /// <summary>Creates the commitment from a draft that passed the input rules: looks up what it refers to, then stores it.</summary>
+    private async Task<CommitmentView> CreateChecked(CommitmentDraft draft, DateTimeOffset now)
+    {
+        var participant = await GrainFactory.GetGrain<IParticipantGrain>(draft.ParticipantId).GetProfile()
+            ?? throw new InputRejectedException("participantId", $"Participant '{draft.ParticipantId}' does not exist.");
+        var scopes = await ScopesOf(draft);
 
         // Last of the checks, because it registers this commitment with its target: the reciprocal condition's target
         // must exist and accept dependants. Its answer says whether it is confirmed already.
@@ -146,7 +176,7 @@ public sealed class CommitmentGrain(
 
         S.Draft = draft;
         S.ParticipantKind = participant.Kind;
-        S.Scopes = [.. scopes.Select(s => new ScopeWeight(s.Key, s.Value))];
+        S.Scopes = scopes;
         S.Terms = draft.Terms;
         S.TermsVersion = 1;
         S.Status = CommitmentStatus.Draft;

@@ -78,6 +78,13 @@ public static class CommitmentEndpoints
             .AcceptsWriteJson<NewCommitment>()
             .ProducesProblem(StatusCodes.Status409Conflict);
 
+        group.MapPut("/{id}", Revise)
+            .WithName("ReviseDraft")
+            .WithSummary("Revises a draft before it is confirmed: its goals, neighbourhood and terms (participant and condition stay). A confirmed commitment is upgraded instead.")
+            .AcceptsWriteJson<NewCommitment>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
         group.MapGet("/{id}", Get)
             .WithName("GetCommitment")
             .WithSummary("A commitment with its current terms, confirmation, progress, report history and earlier versions.")
@@ -248,6 +255,19 @@ public static class CommitmentEndpoints
         if (string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > MaxReasonLength)
             throw ApiProblems.Invalid("reason", $"Say briefly why (1 to {MaxReasonLength} characters).");
         return TypedResults.Ok(await orleans.GetGrain<ICommitmentGrain>(id).Withdraw(body.Reason));
+    }
+
+    public static async Task<Ok<CommitmentView>> Revise(string id, HttpContext context, IClusterClient orleans, Access access, TimeProvider clock)
+    {
+        var (_, view) = await access.RequireForCommitmentAsync(context, id, ParticipantRight.Draft);
+        var body = await JsonBody.ReadAsync<NewCommitment>(context);
+        var draft = body.ToDraft();
+        var errors = InputRules.Draft(draft, clock.GetUtcNow(), id);
+        if (body.Id is not null && body.Id != id)
+            errors.Add("id", "The id is the one in the path.");
+        if (!errors.IsValid)
+            throw ApiProblems.Invalid(errors.ByField);
+        return TypedResults.Ok(await orleans.GetGrain<ICommitmentGrain>(view.Id).Revise(draft));
     }
 
     public static async Task<Ok<CommitmentView>> Join(string id, HttpContext context, IClusterClient orleans, Access access)

@@ -50,6 +50,7 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
         ["define goal"] = [Caller.Administrator, Caller.Operator],
         ["register organisation"] = [.. SessionCallers, Caller.Operator, Caller.OwnerTokenAllScopes],
         ["create commitment"] = [.. OwnerSide, Caller.Member, Caller.Coach],
+        ["revise draft"] = [.. OwnerSide, Caller.Member, Caller.Coach],
         ["confirm commitment"] = [.. OwnerSide, Caller.Coach],
         ["upgrade commitment"] = OwnerSide,
         ["report progress"] = [.. OwnerSide, Caller.Member, Caller.OwnerTokenProgressOnly],
@@ -135,6 +136,17 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
                     neighbourhoodCode = Api.Neighbourhood(13),
                     terms = Api.ResultTerms(),
                 }), () => StatusOf($"/api/commitments/{id}"));
+            }
+            case "revise draft":
+            {
+                var draft = await op.CommitAsync(world.OrganisationId, Api.Neighbourhood(13), Api.PledgeTerms(), (world.GoalId, 1));
+                return (c => c.PutAsync($"/api/commitments/{draft.Id}", new
+                {
+                    participantId = world.OrganisationId,
+                    goals = new[] { new { goalId = world.GoalId } },
+                    neighbourhoodCode = Api.Neighbourhood(12),
+                    terms = Api.PledgeTerms(),
+                }), () => CommitmentState(draft.Id));
             }
             case "confirm commitment":
             {

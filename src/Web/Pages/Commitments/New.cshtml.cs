@@ -42,7 +42,18 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
     /// <summary>The submitted form, by field name, to show it again with its errors.</summary>
     public IFormCollection? Form { get; private set; }
 
-    public string Value(string name, string fallback = "") => Form is not null && Form.TryGetValue(name, out var value) ? value.ToString() : fallback;
+    /// <summary>A saved draft's values, when the person resumes it (?draft=id).</summary>
+    private readonly Dictionary<string, string> _draftValues = new(StringComparer.Ordinal);
+
+    /// <summary>The draft being edited, if any.</summary>
+    [BindProperty(SupportsGet = true)] public string? Draft { get; set; }
+
+    public bool Editing { get; private set; }
+
+    public string Value(string name, string fallback = "") =>
+        Form is not null && Form.TryGetValue(name, out var value) ? value.ToString()
+        : _draftValues.TryGetValue(name, out var saved) ? saved
+        : fallback;
 
     public IEnumerable<string> ErrorsFor(string name) =>
         ModelState.TryGetValue(name, out var entry) ? entry.Errors.Select(e => e.ErrorMessage) : [];
@@ -51,7 +62,19 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
 
     public async Task<IActionResult> OnGetAsync()
     {
-        await LoadAsync();
+        var actor = await LoadAsync();
+        if (Draft is { } draftId)
+        {
+            var view = ApiIds.IsWellFormed(draftId) ? await orleans.GetGrain<ICommitmentGrain>(draftId).Get() : null;
+            if (view is null)
+                return NotFound();
+            if (AccessRules.Check(actor, view.ParticipantId, ParticipantRight.Draft) is not null)
+                return Forbid();
+            if (view.Status != CommitmentStatus.Draft)
+                return LocalRedirect($"/commitments/{Uri.EscapeDataString(view.Id)}");
+            Resume(view);
+            return Page();
+        }
         if (Step == 2 && (Level is null || data.Goal(Goal ?? "") is null))
             Step = 1;
         if (string.IsNullOrEmpty(Id))
@@ -79,7 +102,18 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
         }
         try
         {
-            await orleans.GetGrain<ICommitmentGrain>(Id).Create(draft);
+            var grain = orleans.GetGrain<ICommitmentGrain>(Id);
+            if (await grain.Get() is { } saved)
+            {
+                // Resumed (or sent twice): revise the saved draft, for its own participant only.
+                if (saved.ParticipantId != participantId && AccessRules.Check(actor, saved.ParticipantId, ParticipantRight.Draft) is not null)
+                    return Forbid();
+                await grain.Revise(draft);
+            }
+            else
+            {
+                await grain.Create(draft);
+            }
         }
         catch (InputRejectedException rejected)
         {
@@ -94,6 +128,47 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
         }
         return LocalRedirect($"/commitments/{Uri.EscapeDataString(Id)}/confirm");
     }
+
+    /// <summary>Fills the form from a saved draft: step 2, its goal(s), level and every field.</summary>
+    private void Resume(CommitmentView view)
+    {
+        Editing = true;
+        Step = 2;
+        Id = view.Id;
+        Goal = view.Goals[0].GoalId;
+        if (view.Goals.Count > 1)
+        {
+            Goal2 = view.Goals[1].GoalId;
+            Weight2 = view.Goals[1].Weight;
+        }
+        Level = view.Terms.Level;
+        _draftValues["participantId"] = view.ParticipantId;
+        _draftValues["neighbourhoodCode"] = view.NeighbourhoodCode;
+        _draftValues["terms.title"] = view.Terms.Title;
+        _draftValues["terms.description"] = view.Terms.Description;
+        for (var i = 0; i < (view.Terms.Milestones?.Count ?? 0) && i < MilestoneRows; i++)
+        {
+            _draftValues[$"terms.milestones[{i}].title"] = view.Terms.Milestones![i].Title;
+            _draftValues[$"terms.milestones[{i}].dueDate"] = view.Terms.Milestones[i].DueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        }
+        if (view.Terms.Target is { } target)
+        {
+            _draftValues["terms.target.metric"] = target.Metric;
+            _draftValues["terms.target.unit"] = target.Unit;
+            _draftValues["terms.target.baseline"] = target.Baseline.ToString(CultureInfo.InvariantCulture);
+            _draftValues["terms.target.target"] = target.Target.ToString(CultureInfo.InvariantCulture);
+            _draftValues["terms.target.deadline"] = target.Deadline.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        }
+        if (view.Condition is { } condition)
+        {
+            _draftValues["condition.kind"] = ApiJsonName(condition.Kind);
+            _draftValues["condition.requiredCoSigners"] = condition.RequiredCoSigners?.ToString(CultureInfo.InvariantCulture) ?? "";
+            _draftValues["condition.commitmentId"] = condition.CommitmentId ?? "";
+            _draftValues["condition.deadline"] = TimeZoneInfo.ConvertTime(condition.Deadline, SiteCulture.TimeZone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        }
+    }
+
+    private static string ApiJsonName(ConditionKind kind) => Json.ApiJson.CamelCase(kind.ToString());
 
     /// <summary>The optional condition: "if N others in my neighbourhood join" or "if commitment C is confirmed", before a date (end of that day, Brussels time).</summary>
     private CommitmentCondition? Condition()
