@@ -22,9 +22,9 @@ namespace CivicContracting.Web.Pages.Commitments;
 /// Form fields carry the API's JSON paths as names, so the grain's and the API's messages land next to their fields.
 /// </summary>
 [Authorize(Policy = Security.Authentication.SignedInPolicy)]
-public sealed class NewModel(Access access, SiteData data, IClusterClient orleans, TimeProvider clock) : PageModel
+public sealed class NewModel(Access access, SiteData data, IClusterClient orleans, TimeProvider clock) : PageModel, ITermsForm
 {
-    public const int MilestoneRows = 5;
+    public const int MilestoneRows = TermsFields.MilestoneRows;
 
     public IReadOnlyList<(ParticipantProfile Participant, bool Own)> Participants { get; private set; } = [];
 
@@ -192,33 +192,7 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
         return goals;
     }
 
-    private CommitmentTerms Terms(CommitmentLevel level)
-    {
-        var title = Value("terms.title").Trim();
-        var description = Value("terms.description").Trim();
-        return level switch
-        {
-            CommitmentLevel.Action => new CommitmentTerms(level, title, description, Milestones: [.. Enumerable.Range(0, MilestoneRows)
-                .Select(i => (Title: Value($"terms.milestones[{i}].title").Trim(), Due: Value($"terms.milestones[{i}].dueDate")))
-                .Where(m => m.Title.Length > 0 || m.Due.Length > 0)
-                .Select((m, i) => new Milestone($"m{i + 1}", m.Title, DateOnly.TryParse(m.Due, CultureInfo.InvariantCulture, out var due) ? due : default))]),
-            CommitmentLevel.Result => new CommitmentTerms(level, title, description, Target: new QuantitativeTarget(
-                Value("terms.target.metric").Trim(), Value("terms.target.unit").Trim(),
-                Number("terms.target.baseline"), Number("terms.target.target"),
-                DateOnly.TryParse(Value("terms.target.deadline"), CultureInfo.InvariantCulture, out var deadline) ? deadline : default)),
-            _ => new CommitmentTerms(level, title, description),
-        };
-    }
-
-    /// <summary>Accepts "12,5" as well as "12.5": people in Leuven write a decimal comma.</summary>
-    private double Number(string name)
-    {
-        var text = Value(name).Trim().Replace(',', '.');
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
-            return number;
-        ModelState.AddModelError(name, "");
-        return double.NaN;
-    }
+    private CommitmentTerms Terms(CommitmentLevel level) => TermsFields.Read(this, level, ModelState);
 
     private static string[] FormFields() =>
         ["participantId", "neighbourhoodCode", "terms.title", "terms.description", "terms.target.metric", "terms.target.unit",
