@@ -1,6 +1,7 @@
 using CivicContracting.Silo.Hosting;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Commitments;
+using CivicContracting.Web.Evidence;
 using CivicContracting.Web.Following;
 using CivicContracting.Web.Goals;
 using CivicContracting.Web.Hosting;
@@ -12,6 +13,7 @@ using CivicContracting.Web.Operations;
 using CivicContracting.Web.Participants;
 using CivicContracting.Web.Places;
 using CivicContracting.Web.Problems;
+using CivicContracting.Web.Progress;
 using CivicContracting.Web.ReadModel;
 using CivicContracting.Web.Site;
 using CivicContracting.Web.Security;
@@ -96,6 +98,10 @@ namespace CivicContracting.Web
             builder.AddCivicContractingSecurityHeaders();
             builder.AddCivicContractingRateLimits();
 
+            // Evidence uploads (Evidence:*; stored per Storage:Profile) and bulk progress: CSV imports and metric feeds (Progress:*).
+            builder.AddCivicContractingEvidence();
+            builder.AddCivicContractingProgressImports();
+
             builder.Services.TryAddSingleton(TimeProvider.System);
             builder.Services.AddSingleton<MapRenderer>();
 
@@ -150,6 +156,8 @@ namespace CivicContracting.Web
             app.MapPlaces();
             app.MapParticipants();
             app.MapCommitments();
+            app.MapEvidence();
+            app.MapProgressImports();
             app.MapMap();
             app.MapLive();
             app.MapRazorPages();

@@ -93,6 +93,13 @@ public sealed record TermsVersion(
     [property: Id(2)] DateTimeOffset ValidFrom,
     [property: Id(3)] Confirmation? Confirmation);
 
+/// <summary>The outcome of <see cref="ICommitmentGrain.ReportProgressBatch"/>: the commitment after it, and how many reports were new.</summary>
+[GenerateSerializer, Immutable, Alias("cc.ProgressBatchResult.v1")]
+public sealed record ProgressBatchResult(
+    [property: Id(0)] CommitmentView View,
+    [property: Id(1)] int Stored,
+    [property: Id(2)] int AlreadyStored);
+
 [GenerateSerializer, Immutable, Alias("cc.CommitmentView.v1")]
 public sealed record CommitmentView(
     [property: Id(0)] string Id,
@@ -157,6 +164,15 @@ public interface ICommitmentGrain : IGrainWithStringKey
     Task<CommitmentView> Upgrade(CommitmentTerms newTerms, string confirmedBy, string textHash);
 
     Task<CommitmentView> ReportProgress(ProgressReport report);
+
+    /// <summary>
+    /// Several reports in one write (bulk imports and metric feeds), all or none: each is checked as
+    /// <see cref="ReportProgress"/> checks one, and one that breaks a rule refuses the call with nothing stored
+    /// (<see cref="Validation.InputRejectedException"/> keyed <c>[i].field</c>, or a conflict). A report whose id is
+    /// stored already with the same content is a retry: counted in <see cref="ProgressBatchResult.AlreadyStored"/>, not
+    /// stored again. At most <c>CommitmentGrain.MaxReportsPerBatch</c> reports per call.
+    /// </summary>
+    Task<ProgressBatchResult> ReportProgressBatch(IReadOnlyList<ProgressReport> reports);
 
     Task<CommitmentView> Withdraw(string reason);
 

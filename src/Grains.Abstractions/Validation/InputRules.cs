@@ -22,6 +22,21 @@ public static class InputRules
     public const int MaxMilestones = 50;
     public const double MaxWeight = 1_000;
 
+    /// <summary>Where uploaded evidence is served: this prefix and the file's SHA-256 (64 lowercase hex digits).</summary>
+    public const string EvidencePathPrefix = "/api/evidence/";
+
+    /// <summary>
+    /// Whether <paramref name="url"/> is the relative url of uploaded evidence (<c>/api/evidence/{sha256}</c>), which a
+    /// report may name as its evidence besides an absolute http(s) link.
+    /// </summary>
+    public static bool IsEvidencePath(string? url) =>
+        url is not null
+        && url.Length == EvidencePathPrefix.Length + 64
+        && url.StartsWith(EvidencePathPrefix, StringComparison.Ordinal)
+        && !url.AsSpan(EvidencePathPrefix.Length).ContainsAnyExcept(LowercaseHex);
+
+    private static readonly System.Buffers.SearchValues<char> LowercaseHex = System.Buffers.SearchValues.Create("0123456789abcdef");
+
     /// <summary>How far in the future a signing date may lie: clocks of callers and hosts differ a little.</summary>
     public static readonly TimeSpan MaxSignedAtClockSkew = TimeSpan.FromMinutes(5);
 
@@ -173,8 +188,8 @@ public static class InputRules
         if (r.CompletedMilestoneId is not null)
             errors.Id("completedMilestoneId", r.CompletedMilestoneId);
         errors.OptionalText("note", r.Note, MaxNoteLength);
-        if (r.EvidenceUrl is { } url && (url.Length > MaxUrlLength || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
-            errors.Add("evidenceUrl", "Must be an absolute http(s) link.");
+        if (r.EvidenceUrl is { } url && !IsEvidencePath(url) && (url.Length > MaxUrlLength || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
+            errors.Add("evidenceUrl", $"Must be an absolute http(s) link or the url of uploaded evidence ({EvidencePathPrefix}{{evidenceId}}).");
         if (terms is not null)
         {
             if (r.Value is not null && terms.Level != CommitmentLevel.Result)
@@ -302,6 +317,9 @@ public static class InputRules
         private readonly Dictionary<string, List<string>> _byField = new(StringComparer.Ordinal);
 
         public bool IsValid => _byField.Count == 0;
+
+        /// <summary>How many fields have errors.</summary>
+        public int Count => _byField.Count;
 
         public IReadOnlyDictionary<string, string[]> ByField => _byField.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
 

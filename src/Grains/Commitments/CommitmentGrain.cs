@@ -36,6 +36,9 @@ public sealed class CommitmentGrain(
     public const int MaxCoSigners = 10_000;
     public const int MaxTemplateCopies = 10_000;
     public const int MaxDependants = 1_000;
+
+    /// <summary>The most reports of one <see cref="ReportProgressBatch"/> call (one write of the commitment's state).</summary>
+    public const int MaxReportsPerBatch = 1_000;
     private const int MaxConfirmerLength = 120;
     private const int MaxReasonLength = 2_000;
     private const int MaxPushAttempts = 3;
@@ -338,7 +341,70 @@ public sealed class CommitmentGrain(
         if (S.Reports.Count >= MaxReports)
             throw new StateConflictException($"Commitment '{Id}' has reached the limit of {MaxReports} progress reports.");
 
-        // The newest measurement wins, whatever order reports arrive in.
+        Apply(report);
+        S.Status = CommitmentStatus.Active;
+        await Commit(now);
+        CivicMetrics.ProgressReportAccepted();
+        Announce(FeedEventKind.ProgressReported, ReportSummary(report));
+        return ToView();
+    }
+
+    public async Task<ProgressBatchResult> ReportProgressBatch(IReadOnlyList<ProgressReport> reports)
+    {
+        await RequireExistsAndPushed();
+        if (reports is null || reports.Count is 0 or > MaxReportsPerBatch)
+            throw new InputRejectedException("", $"Send 1 to {MaxReportsPerBatch} reports.");
+        var errors = new InputRules.Errors();
+        for (var i = 0; i < reports.Count; i++)
+            errors.Merge(InputRules.Report(reports[i], S.Terms), $"[{i}]");
+        errors.ThrowIfAny();
+
+        // Checked whole before anything changes: a retry of a stored report is counted, another report under a used id refused.
+        var now = clock.GetUtcNow();
+        var known = S.Reports.ToDictionary(r => r.ReportId, StringComparer.Ordinal);
+        var fresh = new List<ProgressReport>(reports.Count);
+        var alreadyStored = 0;
+        for (var i = 0; i < reports.Count; i++)
+        {
+            var report = reports[i];
+            if (known.TryGetValue(report.ReportId, out var earlier))
+            {
+                if (earlier != report)
+                    throw new StateConflictException($"Report id '{report.ReportId}' was already used for another report.");
+                alreadyStored++;
+                continue;
+            }
+            if (report.ReportedAt > now.AddDays(1))
+                throw new InputRejectedException($"[{i}].reportedAt", "A report cannot be dated in the future.");
+            known[report.ReportId] = report;
+            fresh.Add(report);
+        }
+        if (fresh.Count == 0)
+        {
+            await PushIfBehind();
+            return new ProgressBatchResult(ToView(), 0, alreadyStored);
+        }
+        if (S.Status is not (CommitmentStatus.Confirmed or CommitmentStatus.Active))
+            throw new StateConflictException($"Commitment '{Id}' is {S.Status.ToString().ToLowerInvariant()}; progress is reported on confirmed or active commitments.");
+        if (S.Draft!.IsTemplate)
+            throw new StateConflictException($"Commitment '{Id}' is a template; progress is reported on its copies.");
+        if (S.Reports.Count + fresh.Count > MaxReports)
+            throw new StateConflictException($"Commitment '{Id}' would pass its limit of {MaxReports} progress reports ({S.Reports.Count} stored, {fresh.Count} new).");
+
+        foreach (var report in fresh)
+            Apply(report);
+        S.Status = CommitmentStatus.Active;
+        await Commit(now);
+        for (var i = 0; i < fresh.Count; i++)
+            CivicMetrics.ProgressReportAccepted();
+        // One announcement per batch: followers hear that progress was reported, not every row of a spreadsheet.
+        Announce(FeedEventKind.ProgressReported, fresh.Count == 1 ? ReportSummary(fresh[0]) : $"{fresh.Count} progress reports.");
+        return new ProgressBatchResult(ToView(), fresh.Count, alreadyStored);
+    }
+
+    /// <summary>Adds a checked report: the newest measurement wins, whatever order reports arrive in; the history stays ordered by date.</summary>
+    private void Apply(ProgressReport report)
+    {
         if (report.Value is { } value && (S.CurrentValueAt is null || report.ReportedAt >= S.CurrentValueAt))
         {
             S.CurrentValue = value;
@@ -348,11 +414,6 @@ public sealed class CommitmentGrain(
             S.CompletedMilestones.Add(milestone);
         var at = S.Reports.FindLastIndex(r => r.ReportedAt <= report.ReportedAt) + 1;
         S.Reports.Insert(at, report);
-        S.Status = CommitmentStatus.Active;
-        await Commit(now);
-        CivicMetrics.ProgressReportAccepted();
-        Announce(FeedEventKind.ProgressReported, ReportSummary(report));
-        return ToView();
     }
 
     public async Task<CommitmentView> Withdraw(string reason)

@@ -4,9 +4,11 @@ using CivicContracting.Goals;
 using CivicContracting.Participants;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Evidence;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.Problems;
+using CivicContracting.Web.Progress;
 using CivicContracting.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -53,7 +55,11 @@ public sealed record WithdrawalRequest(string Reason);
 
 public sealed record ClosureRequest(CommitmentOutcome Outcome);
 
-/// <summary>A progress report as sent to the API. Send the same <c>reportId</c> again to retry safely; it is stored once.</summary>
+/// <summary>
+/// A progress report as sent to the API. Send the same <c>reportId</c> again to retry safely; it is stored once. Without
+/// a reportId, an <c>Idempotency-Key</c> header does the same (<see cref="Progress.IdempotencyKeys"/>). <c>evidenceUrl</c>:
+/// an absolute http(s) link, or the url of evidence uploaded with POST /api/commitments/{id}/evidence.
+/// </summary>
 public sealed record ProgressRequest(
     string? ReportId = null,
     DateTimeOffset? ReportedAt = null,
@@ -111,8 +117,11 @@ public static class CommitmentEndpoints
 
         group.MapPost("/{id}/progress", ReportProgress)
             .WithName("ReportProgress")
-            .WithSummary("Reports progress: a measured value (result), a completed milestone (action) or a note. reportId makes retries idempotent.")
+            .WithSummary("Reports progress: a measured value (result), a completed milestone (action) or a note, optionally with evidenceUrl: an http(s) link or "
+                + "the url of uploaded evidence (POST /api/commitments/{id}/evidence). Idempotent: a report with the same reportId is stored once; without a reportId, "
+                + "an Idempotency-Key header names the report (its id is derived from the caller and the key), so a retry with the same key never reports twice.")
             .AcceptsWriteJson<ProgressRequest>()
+            .WithMetadata(new IdempotencyKeyHeader("Without a reportId: names the report, so that a retry with the same key (from the same caller) is stored once. A new key for each new report."))
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
@@ -231,21 +240,35 @@ public static class CommitmentEndpoints
         return TypedResults.Ok(await orleans.GetGrain<ICommitmentGrain>(id).Upgrade(body.Terms, confirmedBy!.Trim(), body.TextHash.Trim()));
     }
 
-    public static async Task<Ok<CommitmentView>> ReportProgress(string id, HttpContext context, IClusterClient orleans, TimeProvider clock, Access access)
+    public static async Task<Ok<CommitmentView>> ReportProgress(string id, HttpContext context, IClusterClient orleans, TimeProvider clock, Access access, IEvidenceStore evidence)
     {
         // The hot path of automated feeds: with the operator token, one grain call. Rules that need the commitment's
         // terms (a value only on a result commitment, a known action, no future date) are checked by the grain, which
         // answers unknown ids with 404 and broken rules with 400 naming the field. A person's report costs a second
-        // call: the commitment is read to check that they report for its participant.
-        if (!(await access.ActorAsync(context)).IsOperator)
-            await access.RequireForCommitmentAsync(context, id, ParticipantRight.Report);
+        // call: the commitment is read to check that they report for its participant. A report with an id (its own or
+        // derived from the Idempotency-Key) but no date is compared with the stored one first (IdempotentReports), and
+        // a relative evidenceUrl is checked against the evidence store.
+        var actor = await access.ActorAsync(context);
+        CommitmentView? known = null;
+        if (!actor.IsOperator)
+            (_, known) = await access.RequireForCommitmentAsync(context, id, ParticipantRight.Report);
+        var key = IdempotencyKeys.Read(context);
         var body = await JsonBody.ReadAsync<ProgressRequest>(context);
-        var report = new ProgressReport(body.ReportId ?? ApiIds.New("r"), body.ReportedAt ?? clock.GetUtcNow(),
+        // Without a reportId, the Idempotency-Key names the report: a retry with the same key finds it stored.
+        var reportId = body.ReportId ?? (key is null ? ApiIds.New("r") : IdempotencyKeys.ReportId(actor, key, $"progress:{id}"));
+        var report = new ProgressReport(reportId, body.ReportedAt ?? clock.GetUtcNow(),
             body.Value, body.CompletedMilestoneId, body.Note, body.EvidenceUrl);
         var errors = InputRules.Report(report);
+        if (errors.IsValid && InputRules.IsEvidencePath(report.EvidenceUrl) && !await evidence.ExistsAsync(report.EvidenceUrl![InputRules.EvidencePathPrefix.Length..], context.RequestAborted))
+            errors.Add("evidenceUrl", "No evidence was uploaded under this url; upload the file first (POST /api/commitments/{id}/evidence) and give the url it answers.");
         if (!errors.IsValid)
             throw ApiProblems.Invalid(errors.ByField);
-        return TypedResults.Ok(await orleans.GetGrain<ICommitmentGrain>(id).ReportProgress(report));
+        var grain = orleans.GetGrain<ICommitmentGrain>(id);
+        if (body.ReportedAt is not null || (body.ReportId is null && key is null))
+            return TypedResults.Ok(await grain.ReportProgress(report));
+        // A retry of a report dated on arrival differs from the stored one in its date alone: recognised as the same.
+        var (view, _) = await IdempotentReports.SendAsync(grain, report, dateGiven: false, known);
+        return TypedResults.Ok(view);
     }
 
     public static async Task<Ok<CommitmentView>> Withdraw(string id, HttpContext context, IClusterClient orleans, Access access)

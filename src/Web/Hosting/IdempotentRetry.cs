@@ -7,7 +7,8 @@ namespace CivicContracting.Web.Hosting;
 /// Client mode: retries an idempotent request inside the web tier when the grain cluster answered it with 500, 502,
 /// 503 or 504 — what a call sees while a silo stops (SIGTERM) or after it crashed, until the cluster has moved its
 /// grains. Idempotent means: GET and HEAD, and a progress report (POST /api/commitments/{id}/progress) that carries its
-/// own <c>reportId</c>, which the commitment stores once however often it arrives. Other writes are never retried.
+/// own <c>reportId</c> or an <c>Idempotency-Key</c> header, which the commitment stores once however often it arrives.
+/// Other writes are never retried.
 /// Bounded: at most <see cref="MaxAttempts"/> attempts with a growing pause (about 15 s in all), then the last answer
 /// goes to the caller. The response of a retried request is buffered so that a failed attempt is never sent.
 /// </summary>
@@ -75,6 +76,9 @@ public sealed partial class IdempotentRetry(RequestDelegate next, ILogger<Idempo
             return true;
         if (!HttpMethods.IsPost(request.Method) || !ProgressPath().IsMatch(request.Path.Value ?? ""))
             return false;
+        // Without a reportId, the Idempotency-Key names the report (Progress/IdempotencyKeys).
+        if (request.Headers.ContainsKey(Progress.IdempotencyKeys.HeaderName))
+            return true;
         if (request.ContentLength is > MaxBufferedRequestBytes)
             return false;
 

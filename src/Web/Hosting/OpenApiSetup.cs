@@ -38,6 +38,27 @@ public static class OpenApiSetup
                 operation.Security ??= [];
                 operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] });
             }
+            if (metadata.OfType<IdempotencyKeyHeader>().FirstOrDefault() is { } idempotency)
+            {
+                operation.Parameters ??= [];
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = IdempotencyKeyHeader.Name,
+                    In = ParameterLocation.Header,
+                    Required = false,
+                    Description = idempotency.Description,
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = Progress.IdempotencyKeys.MaxLength },
+                });
+            }
+            if (metadata.OfType<RawRequestBody>().FirstOrDefault() is { } raw)
+            {
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Description = raw.Description,
+                    Content = raw.ContentTypes.ToDictionary(t => t, t => new OpenApiMediaType { Schema = RawSchema(t) }),
+                };
+            }
             if (metadata.OfType<JsonRequestBody>().FirstOrDefault() is { } body)
             {
                 operation.RequestBody = new OpenApiRequestBody
@@ -69,4 +90,33 @@ public static class OpenApiSetup
             return Task.CompletedTask;
         });
     }
+
+    /// <summary>A file field for multipart/form-data; a binary string otherwise; text for text/csv.</summary>
+    private static OpenApiSchema RawSchema(string contentType)
+    {
+        if (contentType == "multipart/form-data")
+        {
+            return new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Properties = new Dictionary<string, IOpenApiSchema> { ["file"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } },
+                Required = new HashSet<string> { "file" },
+            };
+        }
+        return contentType.StartsWith("text/", StringComparison.Ordinal)
+            ? new OpenApiSchema { Type = JsonSchemaType.String }
+            : new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
+    }
+}
+
+/// <summary>
+/// Documents a request body that is not JSON (a file, a CSV) in the OpenAPI document. Like <see cref="JsonRequestBody"/>
+/// it does not make routing answer 415 to other content types: the endpoint reads the body and answers itself.
+/// </summary>
+public sealed record RawRequestBody(string Description, params string[] ContentTypes);
+
+/// <summary>Documents the optional <c>Idempotency-Key</c> request header of a write (<see cref="Progress.IdempotencyKeys"/>).</summary>
+public sealed record IdempotencyKeyHeader(string Description)
+{
+    public const string Name = Progress.IdempotencyKeys.HeaderName;
 }

@@ -53,6 +53,15 @@ public static class SecurityHeaders
     /// </summary>
     public const string DashboardPolicy = "frame-ancestors 'none'; object-src 'none'; base-uri 'self'";
 
+    /// <summary>
+    /// Uploaded evidence (GET /api/evidence/…): whatever a file holds, it runs nothing. <c>sandbox</c> puts a document
+    /// opened from it in a unique origin without scripts, forms or plugins; an image may still be shown (and styled by
+    /// the browser's own image viewer).
+    /// </summary>
+    public const string EvidencePolicy = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox; frame-ancestors 'none'";
+
+    public const string EvidencePath = "/api/evidence";
+
     public const string PermissionsPolicy = "geolocation=(), camera=(), microphone=()";
 
     public static WebApplicationBuilder AddCivicContractingSecurityHeaders(this WebApplicationBuilder builder)
@@ -99,6 +108,8 @@ public static class SecurityHeaders
     {
         if (path.StartsWithSegments(DashboardHosting.Path, StringComparison.OrdinalIgnoreCase))
             return DashboardPolicy;
+        if (path.StartsWithSegments(EvidencePath, StringComparison.OrdinalIgnoreCase))
+            return EvidencePolicy;
         return contentType is not null && contentType.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) ? pagePolicy : NonHtmlPolicy;
     }
 

@@ -54,6 +54,9 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
         ["confirm commitment"] = [.. OwnerSide, Caller.Coach],
         ["upgrade commitment"] = OwnerSide,
         ["report progress"] = [.. OwnerSide, Caller.Member, Caller.OwnerTokenProgressOnly],
+        ["upload evidence"] = [.. OwnerSide, Caller.Member, Caller.OwnerTokenProgressOnly],
+        ["import progress csv"] = [.. OwnerSide, Caller.Member, Caller.OwnerTokenProgressOnly],
+        ["post metric values"] = [.. OwnerSide, Caller.Member, Caller.OwnerTokenProgressOnly],
         ["withdraw commitment"] = OwnerSide,
         ["close commitment"] = OwnerSide,
         ["join commitment"] = [.. OwnerSide, Caller.Coach],
@@ -167,6 +170,25 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
             {
                 var id = await ConfirmedAsync(world, Api.ResultTerms());
                 return (c => c.PostAsync($"/api/commitments/{id}/progress", new { value = 30 }), () => CommitmentState(id));
+            }
+            case "upload evidence":
+            {
+                var id = await ConfirmedAsync(world, Api.ResultTerms());
+                var png = Progress.TestFiles.Png();
+                return (c => c.PostAsync($"/api/commitments/{id}/evidence", Progress.TestFiles.Multipart(png, "image/png", "evidence.png")),
+                    () => StatusOf($"/api/evidence/{Progress.TestFiles.Sha256(png)}"));
+            }
+            case "import progress csv":
+            {
+                var id = await ConfirmedAsync(world, Api.ResultTerms());
+                return (c => Progress.CsvImportTests.PostCsvAsync(c, world.OrganisationId, $"commitmentId,value,reportId\n{id},30,r-matrix\n", key: null),
+                    () => CommitmentState(id));
+            }
+            case "post metric values":
+            {
+                var id = await ConfirmedAsync(world, Api.ResultTerms());
+                return (c => c.PostAsync($"/api/commitments/{id}/metrics", new { values = new[] { new { value = 30, measuredAt = DateTimeOffset.UtcNow.AddMinutes(-1), reportId = "r-matrix" } } }),
+                    () => CommitmentState(id));
             }
             case "withdraw commitment":
             {

@@ -1,0 +1,102 @@
+using System.Globalization;
+using CivicContracting.Web.Problems;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+
+namespace CivicContracting.Web.Evidence;
+
+/// <summary>
+/// Reads the file of an upload: one part named <see cref="FieldName"/> of a <c>multipart/form-data</c> body, or the
+/// whole body of any other content type. At most <see cref="EvidenceOptions.MaxBytes"/> bytes of file: the request's
+/// own body limit is raised (or lowered) to that plus <see cref="MultipartAllowance"/> for the framing, and the file
+/// is cut off with 413 as soon as it passes the limit, before anything is stored.
+/// </summary>
+public static class EvidenceUpload
+{
+    public const string FieldName = "file";
+
+    /// <summary>Room for multipart boundaries and part headers on top of the file itself.</summary>
+    public const long MultipartAllowance = 64 * 1024;
+
+    public static async Task<byte[]> ReadAsync(HttpContext context, long maxBytes)
+    {
+        var request = context.Request;
+        var bodyLimit = maxBytes + MultipartAllowance;
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = bodyLimit;
+        if (request.ContentLength > bodyLimit)
+            throw TooLarge(maxBytes);
+
+        var content = IsMultipart(request.ContentType, out var boundary)
+            ? await ReadMultipartAsync(request.Body, boundary, maxBytes, context.RequestAborted)
+            : await ReadLimitedAsync(request.Body, maxBytes, context.RequestAborted);
+        if (content.Length == 0)
+            throw ApiProblems.Invalid(FieldName, "The file is empty.", "Send a file: a photo (JPEG, PNG, WebP) or a PDF. Nothing was stored.");
+        return content;
+    }
+
+    public static ApiProblemException TooLarge(long maxBytes) =>
+        new(StatusCodes.Status413PayloadTooLarge, "File too large",
+            string.Create(CultureInfo.InvariantCulture, $"Evidence files may be at most {maxBytes:N0} bytes (Evidence:MaxBytes). Nothing was stored."),
+            new Dictionary<string, string[]> { [FieldName] = [string.Create(CultureInfo.InvariantCulture, $"At most {maxBytes:N0} bytes.")] });
+
+    public static ApiProblemException UnsupportedType() =>
+        new(StatusCodes.Status415UnsupportedMediaType, "Unsupported file type",
+            $"Evidence must be one of: {EvidenceTypes.Describe()}. The type is recognised from the file's content, whatever its name or Content-Type says. Nothing was stored.",
+            new Dictionary<string, string[]> { [FieldName] = [$"Not one of: {EvidenceTypes.Describe()}."] });
+
+    private static bool IsMultipart(string? contentType, out string boundary)
+    {
+        boundary = "";
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+            || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+        boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value ?? "";
+        if (boundary.Length is 0 or > 70)
+            throw ApiProblems.Invalid("Content-Type", "multipart/form-data needs a boundary of 1 to 70 characters.");
+        return true;
+    }
+
+    private static async Task<byte[]> ReadMultipartAsync(Stream body, string boundary, long maxBytes, CancellationToken cancellationToken)
+    {
+        var reader = new MultipartReader(boundary, body) { HeadersCountLimit = 16, HeadersLengthLimit = 16 * 1024 };
+        byte[]? file = null;
+        try
+        {
+            while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                    || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
+                    throw ApiProblems.Invalid(ApiProblems.BodyField, "Each part of multipart/form-data needs 'Content-Disposition: form-data; name=…'.");
+                var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
+                if (!string.Equals(name, FieldName, StringComparison.Ordinal))
+                    throw ApiProblems.Invalid(name.Length == 0 ? ApiProblems.BodyField : name, $"Not a field of an upload: send the file in the one field '{FieldName}'.");
+                if (file is not null)
+                    throw ApiProblems.Invalid(FieldName, "Send one file per upload.");
+                file = await ReadLimitedAsync(section.Body, maxBytes, cancellationToken);
+            }
+        }
+        catch (InvalidDataException malformed)
+        {
+            throw ApiProblems.Invalid(ApiProblems.BodyField, $"Malformed multipart/form-data: {malformed.Message}");
+        }
+        return file ?? throw ApiProblems.Invalid(FieldName, $"Required: the file, in the multipart field '{FieldName}'.");
+    }
+
+    private static async Task<byte[]> ReadLimitedAsync(Stream body, long maxBytes, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[64 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+                throw TooLarge(maxBytes);
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+}

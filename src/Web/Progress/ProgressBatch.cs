@@ -1,0 +1,253 @@
+using System.Collections.Concurrent;
+using CivicContracting.Commitments;
+using CivicContracting.Validation;
+using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Problems;
+
+namespace CivicContracting.Web.Progress;
+
+/// <summary>
+/// One report of a batch as planned: where it came from (<see cref="Source"/>, e.g. "rows[3]" or "values[0]", the
+/// prefix of its errors), the commitment, the report, whether the client gave its date and its id (or the id was
+/// derived from the Idempotency-Key), and what the batch calls the date field.
+/// </summary>
+public sealed record PlannedReport(string Source, string CommitmentId, ProgressReport Report, bool DateGiven, bool IdGiven, string DateField = "reportedAt")
+{
+    /// <summary>A field could not be read (its error is listed already): the rest is checked, but the report is not compared or stored.</summary>
+    public bool Broken { get; init; }
+
+    /// <summary>The error key of a field of the report: "rows[3].value"; the report's date under the batch's own name.</summary>
+    public string Field(string reportField) => reportField switch
+    {
+        "" => Source,
+        "reportedAt" => $"{Source}.{DateField}",
+        "reportId" when !IdGiven => Source,
+        _ => $"{Source}.{reportField}",
+    };
+}
+
+public sealed record BatchResult(int Reports, int Applied, int AlreadyApplied);
+
+/// <summary>
+/// Bulk progress, all or nothing at the door: every report of a batch is checked first — against the input rules, the
+/// commitment it names (it exists, belongs to the participant of the import, is a result commitment that is confirmed
+/// or active and has room for the reports), its date (not in the future) and its id (not used twice in the batch, and
+/// on the commitment either unused or used by this very report, which a retry sends again) — and one bad report refuses
+/// the whole batch with 400 listing every bad field by row, before anything is stored. Only then are the reports sent:
+/// each commitment's in one grain call (one write; all or none for that commitment), several commitments at once.
+/// Reports stored already (a retry) are counted, not stored again.
+/// </summary>
+public static partial class ProgressBatch
+{
+    /// <summary>The most fields a refusal lists; the rest are counted.</summary>
+    public const int MaxListedErrors = 100;
+
+    private const int Parallelism = 8;
+
+    /// <summary>
+    /// Validates all of <paramref name="plans"/> (with <paramref name="errors"/> already found while reading them) and, if
+    /// none is bad, stores them. <paramref name="participantId"/>: every commitment must be that participant's.
+    /// <paramref name="known"/>: commitments the caller has read already.
+    /// </summary>
+    public static async Task<BatchResult> RunAsync(IClusterClient orleans, IReadOnlyList<PlannedReport> plans, InputRules.Errors errors,
+        string? participantId, DateTimeOffset now, int totalRows, IReadOnlyDictionary<string, CommitmentView>? known = null)
+    {
+        var views = await ReadCommitmentsAsync(orleans, plans, known);
+        var toApply = new List<PlannedReport>();
+        var alreadyApplied = 0;
+        var firstUse = new Dictionary<(string Commitment, string ReportId), string>();
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var storedIds = new Dictionary<string, Dictionary<string, ProgressReport>>(StringComparer.Ordinal);
+
+        foreach (var plan in plans)
+        {
+            var before = errors.Count;
+            views.TryGetValue(plan.CommitmentId, out var view);
+            CheckCommitment(errors, plan, view, participantId);
+            // The terms only of a result commitment: for others CheckCommitment has named the level already.
+            foreach (var (field, messages) in InputRules.Report(plan.Report, view?.Terms is { Level: CommitmentLevel.Result } terms ? terms : null).ByField)
+            {
+                foreach (var message in messages)
+                    errors.Add(plan.Field(field), message);
+            }
+            if (plan.Report.ReportedAt > now + InputRules.MaxSignedAtClockSkew)
+                errors.Add(plan.Field("reportedAt"), "Lies in the future; report what was measured, when it was measured.");
+            else if (plan.Report.ReportedAt != default && plan.Report.ReportedAt < InputRules.EarliestSignedAt)
+                errors.Add(plan.Field("reportedAt"), "Must be on or after 1 January 2000.");
+
+            if (firstUse.TryGetValue((plan.CommitmentId, plan.Report.ReportId), out var other))
+            {
+                errors.Add(plan.Field("reportId"), plan.IdGiven
+                    ? $"'{plan.Report.ReportId}' is the id of {other} too; each report needs its own id."
+                    : $"Has the same derived report id as {other}.");
+                continue;
+            }
+            firstUse[(plan.CommitmentId, plan.Report.ReportId)] = plan.Source;
+            if (plan.Broken || errors.Count != before || view is null)
+                continue;
+
+            if (!storedIds.TryGetValue(plan.CommitmentId, out var reportsById))
+                storedIds[plan.CommitmentId] = reportsById = view.Reports.ToDictionary(r => r.ReportId, StringComparer.Ordinal);
+            if (reportsById.TryGetValue(plan.Report.ReportId, out var stored))
+            {
+                if (IdempotentReports.IsSame(stored, plan.Report, plan.DateGiven))
+                {
+                    alreadyApplied++;
+                    continue;
+                }
+                errors.Add(plan.Field("reportId"), plan.IdGiven
+                    ? $"'{plan.Report.ReportId}' was already used on commitment '{plan.CommitmentId}' for a different report; give this report a new id."
+                    : $"This Idempotency-Key was already used, with different data here; send new data with a new Idempotency-Key.");
+                continue;
+            }
+            var count = counts[plan.CommitmentId] = counts.GetValueOrDefault(plan.CommitmentId, view.Reports.Count) + 1;
+            if (count > CommitmentGrain.MaxReports)
+            {
+                errors.Add(plan.Field(""), $"Commitment '{plan.CommitmentId}' would pass its limit of {CommitmentGrain.MaxReports} progress reports.");
+                continue;
+            }
+            toApply.Add(plan);
+        }
+
+        if (!errors.IsValid)
+            throw Refusal(errors, totalRows);
+        if (toApply.Count == 0)
+            return new BatchResult(plans.Count, 0, alreadyApplied);
+        var applied = await ApplyAsync(orleans, toApply, plans.Count);
+        return new BatchResult(plans.Count, applied.Applied, alreadyApplied + applied.AlreadyApplied);
+    }
+
+    private static void CheckCommitment(InputRules.Errors errors, PlannedReport plan, CommitmentView? view, string? participantId)
+    {
+        var field = plan.Field("commitmentId");
+        if (view is null)
+        {
+            errors.Add(field, $"There is no commitment '{plan.CommitmentId}'.");
+            return;
+        }
+        if (participantId is not null && !string.Equals(view.ParticipantId, participantId, StringComparison.Ordinal))
+            errors.Add(field, $"Commitment '{plan.CommitmentId}' is not one of participant '{participantId}''s; import it with its own participant.");
+        else if (view.Terms.Level != CommitmentLevel.Result)
+            errors.Add(field, $"Commitment '{plan.CommitmentId}' is a{(view.Terms.Level == CommitmentLevel.Action ? "n action" : " pledge")} commitment: values are reported on result commitments (report actions and notes with POST /api/commitments/{{id}}/progress).");
+        else if (view.Status is not (CommitmentStatus.Confirmed or CommitmentStatus.Active))
+            errors.Add(field, $"Commitment '{plan.CommitmentId}' is {view.Status.ToString().ToLowerInvariant()}; progress is reported on confirmed or active commitments.");
+    }
+
+    private static async Task<Dictionary<string, CommitmentView>> ReadCommitmentsAsync(IClusterClient orleans, IReadOnlyList<PlannedReport> plans, IReadOnlyDictionary<string, CommitmentView>? known)
+    {
+        var views = new ConcurrentDictionary<string, CommitmentView>(known ?? new Dictionary<string, CommitmentView>(), StringComparer.Ordinal);
+        var ids = plans.Select(p => p.CommitmentId).Distinct(StringComparer.Ordinal).Where(id => !views.ContainsKey(id) && ApiIds.IsWellFormed(id)).ToList();
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (id, _) =>
+        {
+            if (await orleans.GetGrain<ICommitmentGrain>(id).Get() is { } view)
+                views[id] = view;
+        });
+        return new Dictionary<string, CommitmentView>(views, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Each commitment's reports in one call (<see cref="ICommitmentGrain.ReportProgressBatch"/>: one write, all or none;
+    /// chunks of <see cref="CommitmentGrain.MaxReportsPerBatch"/>), up to <see cref="Parallelism"/> commitments at once.
+    /// </summary>
+    private static async Task<(int Applied, int AlreadyApplied)> ApplyAsync(IClusterClient orleans, List<PlannedReport> toApply, int total)
+    {
+        var applied = 0;
+        var alreadyApplied = 0;
+        var failures = new ConcurrentQueue<(PlannedReport[] Chunk, Exception Exception)>();
+        var groups = toApply.GroupBy(p => p.CommitmentId, StringComparer.Ordinal).ToList();
+        await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (group, _) =>
+        {
+            var grain = orleans.GetGrain<ICommitmentGrain>(group.Key);
+            foreach (var chunk in group.Chunk(CommitmentGrain.MaxReportsPerBatch))
+            {
+                try
+                {
+                    var (stored, already) = await SendAsync(grain, chunk);
+                    Interlocked.Add(ref applied, stored);
+                    Interlocked.Add(ref alreadyApplied, already);
+                }
+                catch (Exception exception)
+                {
+                    failures.Enqueue((chunk, exception));
+                    return;
+                }
+            }
+        });
+        if (failures.TryPeek(out var failure))
+        {
+            // Checked a moment ago, so something changed meanwhile (e.g. the commitment was withdrawn). What is stored
+            // stays; a retry of the same request stores the rest and nothing twice.
+            var problem = ApiExceptionHandler.ToProblem(failure.Exception);
+            var chunk = failure.Chunk;
+            var sources = chunk.Length == 1 ? chunk[0].Source : $"{chunk[0].Source} to {chunk[^1].Source}";
+            throw new ApiProblemException(problem.Status ?? StatusCodes.Status500InternalServerError, problem.Title ?? "The batch was not completed",
+                $"{applied + alreadyApplied} of {total} reports are stored; those of {sources} (commitment '{chunk[0].CommitmentId}') were refused: {problem.Detail} "
+                + "Send the same request again (the same Idempotency-Key or reportIds) once that is resolved: reports stored already are not stored twice.",
+                failure.Exception is InputRejectedException rejected ? Rekey(rejected.Errors, chunk) : null);
+        }
+        return (applied, alreadyApplied);
+    }
+
+    /// <summary>
+    /// One chunk of one commitment's reports. A report dated on arrival that a concurrent attempt of the same request
+    /// stored a moment ago differs from it in its date alone, which the grain refuses as a reused id: such reports are
+    /// recognised as stored and the rest is sent once more.
+    /// </summary>
+    private static async Task<(int Stored, int AlreadyStored)> SendAsync(ICommitmentGrain grain, PlannedReport[] chunk)
+    {
+        try
+        {
+            var result = await grain.ReportProgressBatch([.. chunk.Select(p => p.Report)]);
+            return (result.Stored, result.AlreadyStored);
+        }
+        catch (StateConflictException) when (chunk.Any(p => !p.DateGiven))
+        {
+            var view = await grain.Get();
+            var rest = chunk.Where(p => !(IdempotentReports.Find(view, p.Report.ReportId) is { } stored && IdempotentReports.IsSame(stored, p.Report, p.DateGiven))).ToList();
+            var dropped = chunk.Length - rest.Count;
+            if (dropped == 0)
+                throw;
+            if (rest.Count == 0)
+                return (0, dropped);
+            var result = await grain.ReportProgressBatch([.. rest.Select(p => p.Report)]);
+            return (result.Stored, result.AlreadyStored + dropped);
+        }
+    }
+
+    /// <summary>The grain's "[3].value" → the batch's "rows[17].value".</summary>
+    private static Dictionary<string, string[]> Rekey(IReadOnlyDictionary<string, string[]> errors, PlannedReport[] chunk)
+    {
+        var keyed = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var (key, messages) in errors)
+        {
+            var match = GrainErrorKey().Match(key);
+            var field = match.Success && int.TryParse(match.Groups["index"].Value, System.Globalization.CultureInfo.InvariantCulture, out var index) && index < chunk.Length
+                ? chunk[index].Field(match.Groups["field"].Value)
+                : chunk[0].Source;
+            keyed[field] = messages;
+        }
+        return keyed;
+    }
+
+    /// <summary>400 listing the bad fields by row (the first <see cref="MaxListedErrors"/>); nothing was stored.</summary>
+    private static ApiProblemException Refusal(InputRules.Errors errors, int totalRows)
+    {
+        var all = errors.ByField;
+        var listed = all.Take(MaxListedErrors).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+        var badRows = all.Keys.Select(RowOf).Where(r => r is not null).Distinct(StringComparer.Ordinal).Count();
+        var more = all.Count > MaxListedErrors ? $" Only the first {MaxListedErrors} of {all.Count} bad fields are listed." : "";
+        var summary = badRows > 0 ? $"{badRows} of {totalRows} rows have errors. " : "";
+        var first = string.Join("; ", listed.Take(3).Select(e => $"{e.Key}: {string.Join(" ", e.Value).TrimEnd('.')}"));
+        return ApiProblems.Invalid(listed, $"{summary}Check {first}{(listed.Count > 3 ? "; …" : "")}. Nothing was stored: correct every listed row and send the whole batch again.{more}");
+    }
+
+    /// <summary>"rows[3].value" → "rows[3]"; null for keys of the request as a whole.</summary>
+    private static string? RowOf(string key)
+    {
+        var close = key.IndexOf(']', StringComparison.Ordinal);
+        return close > 0 && key.Contains('[', StringComparison.Ordinal) ? key[..(close + 1)] : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\[(?<index>\d+)\]\.?(?<field>.*)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex GrainErrorKey();
+}
