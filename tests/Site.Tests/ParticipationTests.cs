@@ -186,6 +186,23 @@ public sealed partial class ParticipationTests(SiteAppFixture app, BrowserFixtur
         await follower.GetByRole(AriaRole.Button, new() { Name = "Alles als gelezen markeren" }).ClickAsync();
         await Expect(follower.Locator("[data-feed] .feed-item.unread")).ToHaveCountAsync(0);
 
+        // The pledge, now in force, is upgraded to an action commitment through the same steps; the pledge stays readable.
+        await first.GotoAsync(app.Url(commitmentPath).ToString());
+        await first.Locator("[data-upgrade]").ClickAsync();
+        await first.Locator("#level-action").CheckAsync();
+        await first.GetByRole(AriaRole.Button, new() { Name = "Verder" }).ClickAsync();
+        await first.GetByLabel("Actie 1", new() { Exact = true }).FillAsync("Straat afsluiten met de buren");
+        await first.GetByLabel("Datum actie 1").FillAsync(DateTime.UtcNow.AddDays(40).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        accessibility.AddRange(await ScreenshotTests.SeriousViolationsAsync(first, "/commitments/{id}/upgrade"));
+        await first.GetByRole(AriaRole.Button, new() { Name = "Bewaren en nalezen" }).ClickAsync();
+        await Expect(first.Locator("[data-commitment-text]")).ToContainTextAsync("Straat afsluiten met de buren");
+        await first.GetByLabel("Ik verbind me tot deze tekst, in eigen naam").CheckAsync();
+        await first.GetByRole(AriaRole.Button, new() { Name = "Opwaarderen en formeel bevestigen" }).ClickAsync();
+        await Expect(first.Locator("[role=status]")).ToContainTextAsync("Opgewaardeerd");
+        var upgraded = await SiteAppFixture.GetJsonAsync(app.Public, $"/api{commitmentPath}");
+        Assert.Equal("action", upgraded["terms"]!["level"]!.GetValue<string>());
+        Assert.Equal("pledge", upgraded["earlierVersions"]![0]!["terms"]!["level"]!.GetValue<string>());
+
         Assert.True(accessibility.Count == 0, "axe found serious or critical violations:\n" + string.Join("\n", accessibility));
         foreach (var page in new[] { follower, first, neighbour })
             await page.Context.CloseAsync();

@@ -27,6 +27,8 @@ public sealed class FileSystemEvidenceStore : IEvidenceStore
 
     public string PathOf(string sha256, EvidenceType type) => Path.Combine(Root, sha256[..2], $"{sha256}.{type.Extension}");
 
+    private static readonly Lock RenameGate = new();
+
     public async Task<bool> PutAsync(EvidenceInfo info, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
         if (!EvidenceIds.IsWellFormed(info.Sha256))
@@ -52,14 +54,19 @@ public sealed class FileSystemEvidenceStore : IEvidenceStore
                 // On disk before the name appears: after a crash the final name holds the whole file or does not exist.
                 stream.Flush(flushToDisk: true);
             }
-            try
+            // File.Move without overwrite is a check and a rename where the file system cannot hard-link (overlay and
+            // some container file systems), so two uploads of one file in this process decide under a lock which stored it.
+            lock (RenameGate)
             {
-                File.Move(temporary, final, overwrite: false);
-                return true;
-            }
-            catch (IOException) when (File.Exists(final))
-            {
-                return false; // the same file, uploaded at the same moment by someone else, got there first
+                try
+                {
+                    File.Move(temporary, final, overwrite: false);
+                    return true;
+                }
+                catch (IOException) when (File.Exists(final))
+                {
+                    return false; // the same file, uploaded at the same moment by someone else, got there first
+                }
             }
         }
         finally

@@ -22,6 +22,17 @@ public static class ApiJson
     }
 
     public static string CamelCase(string name) => JsonNamingPolicy.CamelCase.ConvertName(name);
+
+    /// <summary>The API's dialect as options of their own, for JSON the site writes and reads back (e.g. terms carried through a form).</summary>
+    public static JsonSerializerOptions Options { get; } = Create();
+
+    private static JsonSerializerOptions Create()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        Configure(options);
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
 }
 
 /// <summary>Enums as camelCase strings ("knowledgeInstitution"); an unknown name is an error that lists the valid ones.</summary>

@@ -17,6 +17,9 @@ public sealed class CommitmentModel(SiteData data, CommitmentViews views, Access
     /// <summary>Whether the signed-in viewer may report on it (anonymous viewers never: their page is the shared, cached one).</summary>
     public bool CanReport { get; private set; }
 
+    /// <summary>Whether the signed-in viewer may upgrade it (owners).</summary>
+    public bool CanUpgrade { get; private set; }
+
     /// <summary>A line after the viewer's own confirmation or report.</summary>
     public string? Notice { get; private set; }
 
@@ -96,8 +99,9 @@ public sealed class CommitmentModel(SiteData data, CommitmentViews views, Access
         if (User.Identity?.IsAuthenticated == true)
         {
             CanReport = AccessRules.Check(await access.ActorAsync(HttpContext), view.ParticipantId, ParticipantRight.Report) is null;
+            CanUpgrade = AccessRules.Check(await access.ActorAsync(HttpContext), view.ParticipantId, ParticipantRight.Upgrade) is null;
             Notice = Request.Query.ContainsKey("confirmed") ? "Confirm.Done" : Request.Query.ContainsKey("reported") ? "Report.Done"
-                : Request.Query.ContainsKey("joined") ? "Join.Done" : null;
+                : Request.Query.ContainsKey("joined") ? "Join.Done" : Request.Query.ContainsKey("upgraded") ? "Upgrade.Done" : null;
             var actor = await access.ActorAsync(HttpContext);
             var mine = (await Task.WhenAll(actor.ParticipantIds.Select(views.ProfileAsync))).OfType<ParticipantProfile>().ToList();
             var joined = view.CoSigners?.Select(c => c.ParticipantId).ToHashSet(StringComparer.Ordinal) ?? [];
