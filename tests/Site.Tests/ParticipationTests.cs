@@ -115,11 +115,19 @@ public sealed partial class ParticipationTests(SiteAppFixture app, BrowserFixtur
         accessibility.AddRange(await ScreenshotTests.SeriousViolationsAsync(person, "/commitments/{id}/report"));
         await person.Locator("#value").FillAsync("18");
         await person.GetByLabel("Notitie (mag leeg)").FillAsync("De hele maand gefietst.");
+        await person.Locator("#photo").SetInputFilesAsync(new FilePayload { Name = "fietsen.png", MimeType = "image/png", Buffer = OnePixelPng });
         await person.GetByRole(AriaRole.Button, new() { Name = "Rapporteren" }).ClickAsync();
         await Expect(person.Locator("[role=status]")).ToContainTextAsync("Gerapporteerd");
         await Expect(person.Locator("main")).ToContainTextAsync("De hele maand gefietst.");
         var reported = await SiteAppFixture.GetJsonAsync(app.Public, $"/api/commitments/{commitmentId}");
         Assert.Equal(18, reported["currentValue"]!.GetValue<double>());
+        var evidenceUrl = reported["reports"]![0]!["evidenceUrl"]!.GetValue<string>();
+        Assert.StartsWith("/api/evidence/", evidenceUrl, StringComparison.Ordinal);
+        using (var photo = await app.Public.GetAsync(evidenceUrl))
+        {
+            Assert.Equal("image/png", photo.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(OnePixelPng, await photo.Content.ReadAsByteArrayAsync());
+        }
         Assert.Equal(1.0, reported["progress"]!.GetValue<double>(), 6);
 
         await Expect(watcher.Locator(goalProgress).First).Not.ToHaveTextAsync(progressBeforeReport ?? "", new() { Timeout = 10_000 });
@@ -237,6 +245,9 @@ public sealed partial class ParticipationTests(SiteAppFixture app, BrowserFixtur
         await Expect(page.Locator("[role=alert]")).ToContainTextAsync("Het e-mailadres of het wachtwoord klopt niet.");
         await page.Context.CloseAsync();
     }
+
+    /// <summary>A valid 1×1 PNG, as a phone's photo would be recognised: by its signature and header chunk.</summary>
+    private static readonly byte[] OnePixelPng = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
 
     private static int Number(string? text)
     {

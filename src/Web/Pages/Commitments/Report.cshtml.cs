@@ -5,7 +5,13 @@ using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Pages.Account;
 using CivicContracting.Web.ReadModel;
+using CivicContracting.Web.Evidence;
+using CivicContracting.Web.Site;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -13,9 +19,23 @@ namespace CivicContracting.Web.Pages.Commitments;
 
 /// <summary>Reporting progress: a value (result), an action done (action), a note, an evidence link.</summary>
 [Authorize(Policy = Security.Authentication.SignedInPolicy)]
-public sealed class ReportModel(Access access, IClusterClient orleans, CommitmentViews views, TimeProvider clock) : PageModel
+public sealed class ReportModel(Access access, IClusterClient orleans, CommitmentViews views, TimeProvider clock, IEvidenceStore evidence, IOptions<EvidenceOptions> evidenceOptions, IStringLocalizer<SiteText> text) : PageModel
 {
-    private static readonly string[] Fields = ["value", "completedMilestoneId", "note", "evidenceUrl"];
+    private static readonly string[] Fields = ["value", "completedMilestoneId", "note", "evidenceUrl", "photo"];
+
+    /// <summary>An optional photo or document, stored as evidence (type from its first bytes, at most Evidence:MaxBytes).</summary>
+    [BindProperty] public IFormFile? Photo { get; set; }
+
+    public long MaxPhotoBytes => evidenceOptions.Value.MaxBytes;
+
+    /// <summary>A photo may be larger than the API's general body limit: the page raises it to the evidence limit before the form is read.</summary>
+    public override Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context)
+    {
+        if (HttpMethods.IsPost(context.HttpContext.Request.Method)
+            && context.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = evidenceOptions.Value.MaxBytes + EvidenceUpload.MultipartAllowance;
+        return Task.CompletedTask;
+    }
 
     public CommitmentView Commitment { get; private set; } = null!;
 
@@ -46,6 +66,25 @@ public sealed class ReportModel(Access access, IClusterClient orleans, Commitmen
         }
         if (!ApiIds.IsWellFormed(ReportId))
             ReportId = ApiIds.New("r");
+        if (Photo is { Length: > 0 } photo)
+        {
+            if (photo.Length > MaxPhotoBytes)
+                ModelState.AddModelError("photo", text["Report.PhotoTooLarge", MaxPhotoBytes / (1024 * 1024)]);
+            else
+            {
+                using var buffer = new MemoryStream((int)photo.Length);
+                await photo.CopyToAsync(buffer, HttpContext.RequestAborted);
+                var bytes = buffer.ToArray();
+                if (EvidenceTypes.Detect(bytes) is not { } type)
+                    ModelState.AddModelError("photo", text["Report.PhotoType"]);
+                else
+                {
+                    var sha = EvidenceIds.Of(bytes);
+                    await evidence.PutAsync(new EvidenceInfo(sha, type.ContentType, bytes.Length), bytes, HttpContext.RequestAborted);
+                    EvidenceUrl = EvidenceIds.Url(sha);
+                }
+            }
+        }
         var report = new ProgressReport(ReportId, clock.GetUtcNow(), value, string.IsNullOrEmpty(CompletedMilestoneId) ? null : CompletedMilestoneId,
             string.IsNullOrWhiteSpace(Note) ? null : Note.Trim(), string.IsNullOrWhiteSpace(EvidenceUrl) ? null : EvidenceUrl.Trim());
         var errors = InputRules.Report(report, Commitment.Terms);
