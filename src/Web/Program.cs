@@ -96,6 +96,7 @@ namespace CivicContracting.Web
             builder.AddCivicContractingOpenIdConnect();
             // Security headers and CSP on every response, HSTS in production (Security:*); rate limits on writes (RateLimits:*).
             builder.AddCivicContractingSecurityHeaders();
+            builder.AddCivicContractingForwardedHeaders();
             builder.AddCivicContractingRateLimits();
 
             // Evidence uploads (Evidence:*; stored per Storage:Profile) and bulk progress: CSV imports and metric feeds (Progress:*).
@@ -126,6 +127,7 @@ namespace CivicContracting.Web
 
             var app = builder.Build();
 
+            app.UseCivicContractingForwardedHeaders();
             app.UseCivicContractingSecurityHeaders();
             // API paths answer errors in problem+json; the public site's pages in HTML (Pages/Error.cshtml).
             app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = SitePaths.ErrorPath(500) });

@@ -17,7 +17,9 @@ public static class OpenApiSetup
         {
             document.Info.Title = "Civic Contracting API";
             document.Info.Description = "Goals, commitments, participants and places of Leuven's civic contracting, with live engagement aggregates. "
-                + "Reads are public. Writes need 'Authorization: Bearer <operator token>' (Api:OperatorToken). Errors are application/problem+json (RFC 9457) "
+                + "Reads are public. Writes need a signed-in caller acting within its rights: a personal access token ('Authorization: Bearer ccp.…', "
+                + "created at POST /api/me/tokens, limited to its scopes), a browser session with the X-CSRF-TOKEN header, or the operator token (Api:OperatorToken) "
+                + "to bootstrap. A refused write gets 401 or 403. Errors are application/problem+json (RFC 9457) "
                 + "with an 'errors' object keyed by the JSON path of each field.";
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
@@ -25,7 +27,7 @@ public static class OpenApiSetup
             {
                 Type = SecuritySchemeType.Http,
                 Scheme = "bearer",
-                Description = "The operator token configured at Api:OperatorToken (printed at start when generated for a local run).",
+                Description = "A personal access token (ccp.<id>.<secret>) or, to bootstrap, the operator token configured at Api:OperatorToken (printed at start when generated for a local run).",
             };
             return Task.CompletedTask;
         });

@@ -21,7 +21,7 @@ public static class StartupBanner
             foreach (var address in addresses)
                 Console.WriteLine($"Civic Contracting is serving on {address}  (public site and live map: {address}/, API index: {address}/api, OpenAPI: {address}/openapi/v1.json)");
             if (token.IsGenerated)
-                Console.WriteLine($"Operator token for writes (generated for this run): {token.Value}");
+                Console.WriteLine($"Operator token, to bootstrap (generated for this run): {token.Value}");
             if (app.Logger.IsEnabled(LogLevel.Information))
                 app.Logger.LogInformation("Serving on {Addresses}; Orleans mode {Mode}", string.Join(", ", addresses), orleans.Mode);
         });

@@ -28,7 +28,7 @@ public static class MetaEndpoints
 
     public static Ok<ApiIndex> Index(OrleansHostingSettings orleans) => TypedResults.Ok(new ApiIndex(
         "Civic Contracting",
-        "Public commitments towards shared climate goals in Leuven, and their live progress. Reads are public; writes need 'Authorization: Bearer <operator token>'.",
+        "Public commitments towards shared climate goals in Leuven, and their live progress. Reads are public; writes need a signed-in caller (a personal access token, a browser session, or the operator token to bootstrap).",
         orleans.Mode.ToString(),
         Links));
 }

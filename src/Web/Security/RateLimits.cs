@@ -18,7 +18,7 @@ public sealed class RateLimitOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>
-    /// Sustained writes (POST/PUT/PATCH/DELETE under /api) per authenticated client, i.e. per operator token today.
+    /// Sustained writes (POST/PUT/PATCH/DELETE under /api) per authenticated client: per token or per signed-in person.
     /// Generous: operators, integrators' bulk imports and the benchmarks share the one token, and the stack itself
     /// reaches about 2,000 durable writes/s on the development machine; this is a guard against a runaway client.
     /// </summary>
@@ -36,20 +36,20 @@ public sealed class RateLimitOptions
     [Range(1, 1_000_000)]
     public int AnonymousWritesPerMinute { get; set; } = 60;
 
-    /// <summary>Sign-in attempts per minute per IP address, for the "sign-in" policy (no sign-in endpoint exists yet).</summary>
+    /// <summary>Sign-in and sign-up attempts per minute per IP address (the "sign-in" policy: site forms, POST /api/session, POST /api/accounts).</summary>
     [Range(1, 10_000)]
     public int SignInAttemptsPerMinute { get; set; } = 10;
 }
 
 /// <summary>
 /// ASP.NET Core's rate limiter: a global, partitioned token bucket for API writes, and a named strict policy
-/// <see cref="SignInPolicy"/> for the sign-in endpoint of a later issue (<c>.RequireRateLimiting(RateLimits.SignInPolicy)</c>).
+/// <see cref="SignInPolicy"/> for sign-in and sign-up (<c>.RequireRateLimiting(RateLimits.SignInPolicy)</c>).
 /// A rejected request gets 429 problem+json with <c>Retry-After</c>; it never reaches its endpoint, so nothing is written.
 /// Reads are never limited here: they are served from the web host's memory and output cache.
 /// </summary>
 public static class RateLimits
 {
-    /// <summary>Per IP address, strict; for the sign-in endpoint that cookie sessions will bring.</summary>
+    /// <summary>Per IP address, strict: sign-in and sign-up.</summary>
     public const string SignInPolicy = "sign-in";
 
     private const string WriteLimitDetail = "Wait {0} s (Retry-After) and send it again; the request was not applied.";
@@ -102,7 +102,7 @@ public static class RateLimits
 
     /// <summary>
     /// An authenticated client's key: the SHA-256 of its bearer token (never the token itself, which would then live on
-    /// in memory as a key); authenticated some other way (later a cookie session), the principal's name.
+    /// in memory as a key); authenticated by a cookie session, the account id.
     /// </summary>
     private static string? ClientKey(HttpContext context)
     {
@@ -124,9 +124,11 @@ public static class RateLimits
             : 60;
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        // Sign-in and sign-up draw from the strict per-address policy (and, far less tightly, from the anonymous writes').
+        var isSignIn = context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == SignInPolicy;
         var isWrite = IsApiWrite(context.Request);
         var authenticated = context.User.Identity?.IsAuthenticated == true;
-        var what = !isWrite
+        var what = isSignIn || !isWrite
             ? $"Too many sign-in attempts from this address (at most {limits.SignInAttemptsPerMinute} a minute, RateLimits:SignInAttemptsPerMinute)."
             : authenticated
                 ? $"Too many writes with this token (at most {limits.WritesPerMinute} a minute, bursts of {limits.WriteBurst}; RateLimits:WritesPerMinute, RateLimits:WriteBurst)."

@@ -29,6 +29,9 @@ public sealed class SecurityOptions
     /// there would loop.
     /// </summary>
     public bool HttpsRedirection { get; set; }
+
+    /// <summary>Addresses or networks of the proxies (the ingress) whose X-Forwarded-For/-Proto are believed; see <see cref="ForwardedHeaders"/>.</summary>
+    public string[] TrustedProxies { get; set; } = [];
 }
 
 /// <summary>
