@@ -3,6 +3,7 @@ using CivicContracting.Accounts;
 using CivicContracting.Commitments;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Problems;
+using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Web.Accounts;
 
@@ -10,7 +11,7 @@ namespace CivicContracting.Web.Accounts;
 /// Resolves the <see cref="Actor"/> of a request (reading the account fresh from its grain, once per request) and
 /// enforces <see cref="AccessRules"/>: a refused call gets 403 problem+json before anything is stored.
 /// </summary>
-public sealed class Access(IClusterClient orleans)
+public sealed class Access(IClusterClient orleans, IOptions<ApiOptions> api)
 {
     private static readonly object ActorKey = new();
 
@@ -60,7 +61,7 @@ public sealed class Access(IClusterClient orleans)
         var actor = await ActorAsync(context);
         if (actor.Kind == ActorKind.Anonymous)
             throw new ApiProblemException(StatusCodes.Status401Unauthorized, "Unauthorized", "Sign in first.");
-        if (!actor.IsPlatformAdministrator || actor.Kind == ActorKind.AccessToken)
+        if (!(actor.IsPlatformAdministrator || actor.Kind == ActorKind.BootstrapOperator) || actor.Kind == ActorKind.AccessToken)
             throw Forbidden("Only administrators (in a signed-in session) and the operator token may do this. Nothing was changed.");
         return actor;
     }
@@ -73,7 +74,7 @@ public sealed class Access(IClusterClient orleans)
         if (user.Identity?.IsAuthenticated != true || !Enum.TryParse<ActorKind>(user.FindFirstValue(ActorClaims.Kind), out var kind))
             return Actor.Anonymous;
         if (kind == ActorKind.Operator)
-            return Actor.Operator;
+            return api.Value.OperatorTokenScope == OperatorTokenScope.Bootstrap ? Actor.BootstrapOperator : Actor.Operator;
         var accountId = user.FindFirstValue(ActorClaims.AccountId);
         var account = accountId is null ? null : await orleans.GetGrain<IAccountGrain>(accountId).Get();
         if (account is null)

@@ -43,6 +43,9 @@ public enum ParticipantRight
 /// </summary>
 public static class AccessRules
 {
+    public const string BootstrapOnly =
+        "The operator token only sets the platform up here (Api:OperatorTokenScope=Bootstrap: roles, goals); act for participants with a personal access token or a session.";
+
     /// <summary>The scope an access token needs for a right.</summary>
     public static string ScopeFor(ParticipantRight right) => right switch
     {
@@ -56,6 +59,8 @@ public static class AccessRules
     {
         if (actor.IsOperator)
             return null;
+        if (actor.Kind == ActorKind.BootstrapOperator)
+            return BootstrapOnly;
         if (actor.Account is null)
             return "Sign in first.";
         if (!actor.HasScope(ScopeFor(right)))

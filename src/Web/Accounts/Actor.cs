@@ -16,6 +16,9 @@ public enum ActorKind
 
     /// <summary>A personal access token: a person's account, limited to the token's scopes.</summary>
     AccessToken = 3,
+
+    /// <summary>The operator token where it is limited to setting the platform up (Api:OperatorTokenScope=Bootstrap).</summary>
+    BootstrapOperator = 4,
 }
 
 /// <summary>The claims this application puts on its principals.</summary>
@@ -58,6 +61,8 @@ public sealed record Actor(ActorKind Kind, AccountView? Account, IReadOnlySet<st
 
     public static readonly Actor Operator = new(ActorKind.Operator, null, null);
 
+    public static readonly Actor BootstrapOperator = new(ActorKind.BootstrapOperator, null, null);
+
     public bool IsOperator => Kind == ActorKind.Operator;
 
     public bool HasRole(PlatformRole role) => Account?.Roles.Contains(role) == true;
@@ -86,6 +91,7 @@ public sealed record Actor(ActorKind Kind, AccountView? Account, IReadOnlySet<st
     public string Describe() => Kind switch
     {
         ActorKind.Operator => "the operator token",
+        ActorKind.BootstrapOperator => "the operator token (bootstrap only)",
         ActorKind.Session => $"account '{Account?.Id}'",
         ActorKind.AccessToken => $"an access token of account '{Account?.Id}'",
         _ => "an anonymous caller",

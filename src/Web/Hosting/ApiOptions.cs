@@ -2,6 +2,13 @@ using System.ComponentModel.DataAnnotations;
 
 namespace CivicContracting.Web.Hosting;
 
+/// <summary>See <see cref="ApiOptions.OperatorTokenScope"/>.</summary>
+public enum OperatorTokenScope
+{
+    Full = 0,
+    Bootstrap = 1,
+}
+
 /// <summary>The HTTP API's own settings (configuration section "Api").</summary>
 public sealed class ApiOptions
 {
@@ -12,6 +19,15 @@ public sealed class ApiOptions
     /// start and printed, which suits a local run; configure one (at least 16 characters) anywhere else.
     /// </summary>
     public string? OperatorToken { get; set; }
+
+    /// <summary>
+    /// What the operator token may do. <see cref="OperatorTokenScope.Full"/> (the default, for a local run, tests and
+    /// load tests): everything. <see cref="OperatorTokenScope.Bootstrap"/> (production): only setting the platform up —
+    /// granting and revoking platform roles (the first administrator), defining goals, operators' status reads; every
+    /// write for a participant needs a person's session or personal access token.
+    /// </summary>
+    [EnumDataType(typeof(OperatorTokenScope))]
+    public OperatorTokenScope OperatorTokenScope { get; set; } = OperatorTokenScope.Full;
 
     /// <summary>The largest request body accepted; larger ones get 413.</summary>
     [Range(1_024, 64 * 1024 * 1024)]

@@ -67,7 +67,7 @@ public static class ParticipantEndpoints
         if (!actor.IsPlatformAdministrator && !actor.HasRole(PlatformRole.Coach))
         {
             if (actor.Account is null)
-                throw Access.Forbidden("Sign in first.");
+                throw Access.Forbidden(actor.Kind == ActorKind.BootstrapOperator ? AccessRules.BootstrapOnly : "Sign in first.");
             if (!actor.HasScope(AccessTokenScopes.CommitmentsWrite))
                 throw Access.Forbidden($"This access token lacks the scope '{AccessTokenScopes.CommitmentsWrite}'. Nothing was changed.");
             if (registration.Kind == ParticipantKind.Resident)
