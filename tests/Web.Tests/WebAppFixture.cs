@@ -70,6 +70,38 @@ public sealed class IsolatedWebAppCollection : ICollectionFixture<IsolatedWebApp
     public const string Name = "isolated web app";
 }
 
+/// <summary>A separate instance of the real app with its own settings (co-hosted silo, memory storage, free ports), for one test class.</summary>
+public sealed class TestApp : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestApp(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public static async Task<TestApp> StartAsync(string name, params (string Key, string Value)[] settings)
+    {
+        var app = CivicContractingWebApp.Build(TestHosts.WebArgs([
+            ("Orleans:Mode", "CoHosted"),
+            ("Orleans:ClusterId", $"{name}-{Guid.NewGuid():N}"),
+            ("Orleans:SiloPort", TestHosts.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("Orleans:GatewayPort", TestHosts.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            .. settings]));
+        await app.StartAsync();
+        return new TestApp(app, TestHosts.AddressOf(app));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
 public static class TestHosts
 {
     /// <summary>Command-line arguments for a test instance: loopback on a free port, memory storage, no demo data, a known token.</summary>

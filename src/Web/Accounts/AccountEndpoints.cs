@@ -185,21 +185,14 @@ public static class AccountEndpoints
         return TypedResults.Ok<IReadOnlyList<MemberView>>([.. directory.Select(m => new MemberView(m.AccountId, m.DisplayName, m.Role, m.Since))]);
     }
 
-    public static async Task<Ok<MemberView>> SetMember(string organisationId, HttpContext context, Access access, IClusterClient orleans)
+    public static async Task<Ok<MemberView>> SetMember(string organisationId, HttpContext context, Access access, AccountService accounts, IClusterClient orleans)
     {
         await RequireOrganisation(orleans, organisationId);
         await access.RequireForParticipantAsync(context, organisationId, ParticipantRight.ManageMembers);
         var body = await JsonBody.ReadAsync<MembershipChange>(context);
-        var errors = AccountRules.Membership(organisationId, body.Role);
-        if (string.IsNullOrWhiteSpace(body.LoginName))
-            errors.Add("loginName", "Name the person by the login name they sign in with.");
-        if (!errors.IsValid)
-            throw ApiProblems.Invalid(errors.ByField);
-        var accountId = await orleans.GetGrain<ILoginGrain>(LoginKeys.Local(body.LoginName)).GetAccountId()
-            ?? throw ApiProblems.Invalid("loginName", "No account signs in with this login name.");
-        var account = await orleans.GetGrain<IAccountGrain>(accountId).SetMembership(organisationId, body.Role);
+        var account = await accounts.SetMemberAsync(organisationId, body.LoginName, body.Role);
         var membership = account.Memberships.Single(m => m.OrganisationId == organisationId);
-        return TypedResults.Ok(new MemberView(accountId, account.DisplayName, membership.Role, membership.Since));
+        return TypedResults.Ok(new MemberView(account.Id, account.DisplayName, membership.Role, membership.Since));
     }
 
     public static async Task<NoContent> RemoveMember(string organisationId, string accountId, HttpContext context, Access access, IClusterClient orleans)

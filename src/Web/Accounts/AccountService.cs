@@ -160,6 +160,19 @@ public sealed partial class AccountService(IClusterClient orleans, IPasswordHash
         return (updated, profile);
     }
 
+    /// <summary>Makes the person with <paramref name="loginName"/> a member (or owner) of an organisation; 400 naming loginName when nobody signs in with it.</summary>
+    public async Task<AccountView> SetMemberAsync(string organisationId, string? loginName, OrganisationRole role)
+    {
+        var errors = AccountRules.Membership(organisationId, role);
+        if (string.IsNullOrWhiteSpace(loginName))
+            errors.Add("loginName", "Name the person by the login name they sign in with.");
+        if (!errors.IsValid)
+            throw ApiProblems.Invalid(errors.ByField);
+        var accountId = await orleans.GetGrain<ILoginGrain>(LoginKeys.Local(loginName!)).GetAccountId()
+            ?? throw ApiProblems.Invalid("loginName", "No account signs in with this login name.");
+        return await orleans.GetGrain<IAccountGrain>(accountId).SetMembership(organisationId, role);
+    }
+
     public async Task<CreatedAccessToken> CreateTokenAsync(AccountView account, AccessTokenCreation creation)
     {
         var errors = new InputRules.Errors();

@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Web.Tests.Accounts;
@@ -13,28 +11,20 @@ namespace CivicContracting.Web.Tests.Accounts;
 public sealed class OidcSignInTests : IAsyncLifetime
 {
     private TestOidcProvider _provider = null!;
-    private WebApplication _app = null!;
-    private Uri _base = null!;
+    private TestApp _app = null!;
 
     public async Task InitializeAsync()
     {
         _provider = await TestOidcProvider.StartAsync();
-        _app = CivicContractingWebApp.Build(TestHosts.WebArgs(
-            ("Orleans:Mode", "CoHosted"),
-            ("Orleans:ClusterId", $"oidc-tests-{Guid.NewGuid():N}"),
-            ("Orleans:SiloPort", TestHosts.FreePort().ToString(CultureInfo.InvariantCulture)),
-            ("Orleans:GatewayPort", TestHosts.FreePort().ToString(CultureInfo.InvariantCulture)),
+        _app = await TestApp.StartAsync("oidc-tests",
             ("Accounts:Oidc:Authority", _provider.Issuer.ToString().TrimEnd('/')),
             ("Accounts:Oidc:ClientId", TestOidcProvider.ClientId),
             ("Accounts:Oidc:ClientSecret", TestOidcProvider.ClientSecret),
-            ("Accounts:Oidc:RequireHttpsMetadata", "false")));
-        await _app.StartAsync();
-        _base = TestHosts.AddressOf(_app);
+            ("Accounts:Oidc:RequireHttpsMetadata", "false"));
     }
 
     public async Task DisposeAsync()
     {
-        await _app.StopAsync();
         await _app.DisposeAsync();
         await _provider.DisposeAsync();
     }
@@ -43,7 +33,7 @@ public sealed class OidcSignInTests : IAsyncLifetime
     public async Task The_first_sign_in_creates_an_account_linked_to_the_provider_and_the_next_finds_it()
     {
         _provider.NextUser = ($"sub-{Guid.NewGuid():N}", "Els Peeters", "els@example.org");
-        using var first = People.SessionClient(_base);
+        using var first = People.SessionClient(_app.BaseAddress);
         var page = await first.GetAsync("/account/sign-in/oidc?returnUrl=%2Faccount");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.EndsWith("/account", page.RequestMessage!.RequestUri!.AbsolutePath, StringComparison.Ordinal);
@@ -52,7 +42,7 @@ public sealed class OidcSignInTests : IAsyncLifetime
         Assert.Equal(_provider.Issuer.ToString().TrimEnd('/'), (string)me["external"]!["issuer"]!);
         Assert.False((bool)me["hasPassword"]!);
 
-        using var second = People.SessionClient(_base);
+        using var second = People.SessionClient(_app.BaseAddress);
         await second.GetAsync("/account/sign-in/oidc");
         var again = await second.GetAsync<JsonObject>("/api/me");
         Assert.Equal((string)me["id"]!, (string)again["id"]!);
@@ -66,7 +56,7 @@ public sealed class OidcSignInTests : IAsyncLifetime
         _provider.SignWithUnpublishedKey = true;
         try
         {
-            using var client = People.SessionClient(_base);
+            using var client = People.SessionClient(_app.BaseAddress);
             var page = await client.GetAsync("/account/sign-in/oidc");
             Assert.Contains("failed=oidc", page.RequestMessage!.RequestUri!.Query, StringComparison.Ordinal);
             await (await client.GetAsync("/api/me")).ProblemAsync(HttpStatusCode.Unauthorized);

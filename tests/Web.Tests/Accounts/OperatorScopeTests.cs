@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using CivicContracting.Participants;
-using Microsoft.AspNetCore.Builder;
 
 namespace CivicContracting.Web.Tests.Accounts;
 
@@ -12,32 +10,21 @@ namespace CivicContracting.Web.Tests.Accounts;
 /// </summary>
 public sealed class OperatorScopeTests : IAsyncLifetime
 {
-    private WebApplication _app = null!;
-    private Uri _base = null!;
+    private TestApp _app = null!;
 
     public async Task InitializeAsync()
     {
-        _app = CivicContractingWebApp.Build(TestHosts.WebArgs(
-            ("Orleans:Mode", "CoHosted"),
-            ("Orleans:ClusterId", $"operator-scope-tests-{Guid.NewGuid():N}"),
-            ("Orleans:SiloPort", TestHosts.FreePort().ToString(CultureInfo.InvariantCulture)),
-            ("Orleans:GatewayPort", TestHosts.FreePort().ToString(CultureInfo.InvariantCulture)),
-            ("Api:OperatorTokenScope", "Bootstrap")));
-        await _app.StartAsync();
-        _base = TestHosts.AddressOf(_app);
+        _app = await TestApp.StartAsync("operator-scope-tests",
+            ("Api:OperatorTokenScope", "Bootstrap"));
     }
 
-    public async Task DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
     public async Task The_bootstrap_operator_token_makes_the_first_administrator_and_goals_but_may_not_act_for_participants()
     {
-        using var bootstrap = TestHosts.Client(_base, WebAppFixture.OperatorToken);
-        using var person = await People.SignUpAsync(_base, Api.Neighbourhood(13));
+        using var bootstrap = TestHosts.Client(_app.BaseAddress, WebAppFixture.OperatorToken);
+        using var person = await People.SignUpAsync(_app.BaseAddress, Api.Neighbourhood(13));
 
         // Setting up: a goal, and the first administrator.
         var goal = await bootstrap.DefineGoalAsync();

@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Net;
 using CivicContracting.Web.Tests.Accounts;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Web.Tests.Security;
@@ -12,32 +10,21 @@ namespace CivicContracting.Web.Tests.Security;
 /// </summary>
 public sealed class SignInLimitTests : IAsyncLifetime
 {
-    private WebApplication _app = null!;
-    private Uri _base = null!;
+    private TestApp _app = null!;
 
     public async Task InitializeAsync()
     {
-        _app = CivicContractingWebApp.Build(TestHosts.WebArgs(
-            ("Orleans:Mode", "CoHosted"),
-            ("Orleans:ClusterId", $"sign-in-limit-tests-{Guid.NewGuid():N}"),
-            ("Orleans:SiloPort", TestHosts.FreePort().ToString(CultureInfo.InvariantCulture)),
-            ("Orleans:GatewayPort", TestHosts.FreePort().ToString(CultureInfo.InvariantCulture)),
+        _app = await TestApp.StartAsync("sign-in-limit-tests",
             ("RateLimits:SignInAttemptsPerMinute", "3"),
-            ("Security:TrustedProxies:0", "127.0.0.1")));
-        await _app.StartAsync();
-        _base = TestHosts.AddressOf(_app);
+            ("Security:TrustedProxies:0", "127.0.0.1"));
     }
 
-    public async Task DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
     public async Task A_fourth_attempt_within_a_minute_gets_429_for_that_client_only_as_forwarded_by_the_trusted_proxy()
     {
-        using var client = new HttpClient { BaseAddress = _base };
+        using var client = new HttpClient { BaseAddress = _app.BaseAddress };
         async Task<HttpResponseMessage> Attempt(string forwardedFor)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/session")

@@ -10,8 +10,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CivicContracting.Web.Pages.Account;
 
-/// <summary>One participant the person acts for, with their role and its commitments (drafts included).</summary>
-public sealed record ActingFor(ParticipantProfile Participant, OrganisationRole Role, IReadOnlyList<CommitmentView> Commitments);
+/// <summary>One participant the person acts for, with their role, its commitments (drafts included) and, for owners of an organisation, its members.</summary>
+public sealed record ActingFor(ParticipantProfile Participant, OrganisationRole Role, IReadOnlyList<CommitmentView> Commitments, IReadOnlyList<OrganisationMember> Members);
 
 /// <summary>The person's own page: who they act for, their commitments and drafts, their data, tokens and account.</summary>
 [Authorize(Policy = Security.Authentication.SignedInPolicy)]
@@ -71,6 +71,27 @@ public sealed class IndexModel(Access access, AccountService accounts, IClusterC
         }
     }
 
+    [BindProperty] public string? MemberLoginName { get; set; }
+    [BindProperty] public OrganisationRole MemberRole { get; set; } = OrganisationRole.Member;
+
+    public async Task<IActionResult> OnPostMemberAsync(string organisationId)
+    {
+        if (!await LoadAsync())
+            return Challenge();
+        if (AccessRules.Check(await access.ActorAsync(HttpContext), organisationId, ParticipantRight.ManageMembers) is not null)
+            return Forbid();
+        try
+        {
+            await accounts.SetMemberAsync(organisationId, MemberLoginName, MemberRole);
+            return RedirectToPage();
+        }
+        catch (ApiProblemException problem)
+        {
+            PageSupport.AddErrors(ModelState, problem, ["loginName"]);
+            return Page();
+        }
+    }
+
     private async Task<bool> LoadAsync()
     {
         var actor = await access.ActorAsync(HttpContext);
@@ -84,8 +105,11 @@ public sealed class IndexModel(Access access, AccountService accounts, IClusterC
             if (profile is null)
                 continue;
             var views = await Task.WhenAll(profile.CommitmentIds.TakeLast(MaxCommitmentsShown).Select(id => orleans.GetGrain<ICommitmentGrain>(id).Get()));
-            acting.Add(new ActingFor(profile, actor.RoleFor(participantId) ?? OrganisationRole.Member,
-                [.. views.OfType<CommitmentView>().OrderByDescending(v => v.UpdatedAt)]));
+            var role = actor.RoleFor(participantId) ?? OrganisationRole.Member;
+            var members = role == OrganisationRole.Owner && profile.Kind != ParticipantKind.Resident
+                ? await orleans.GetGrain<IOrganisationMembersGrain>(participantId).List()
+                : [];
+            acting.Add(new ActingFor(profile, role, [.. views.OfType<CommitmentView>().OrderByDescending(v => v.UpdatedAt)], members));
         }
         ActingFor = acting;
         UnreadNews = (await orleans.GetGrain<CivicContracting.Following.IFeedGrain>(Account.Id).GetStatus()).UnreadCount;
