@@ -67,7 +67,7 @@ public static class AccountEndpoints
         me.MapPost("/tokens", CreateToken).AcceptsJson<AccessTokenCreation>().WithName("CreateAccessToken")
             .WithSummary("Creates a named, scoped personal access token (session only). The token is in the answer once and never again.")
             .ProducesValidationProblem();
-        me.MapDelete("/tokens/{tokenId}", RevokeToken).WithName("RevokeAccessToken").WithSummary("Revokes one of the person's tokens.");
+        me.MapDelete("/tokens/{tokenId}", RevokeToken).WithName("RevokeAccessToken").WithSummary("Revokes one of the person's tokens (session only).");
 
         var organisations = app.MapGroup("/api/participants/{organisationId}/members").WithTags("Accounts").RequireSignedIn();
         organisations.MapGet("/", Members).WithName("ListMembers").WithSummary("Members of an organisation (its members, the support team and administrators).");
@@ -164,7 +164,8 @@ public static class AccountEndpoints
 
     public static async Task<Ok<AccessTokenInfo>> RevokeToken(string tokenId, HttpContext context, Access access, IClusterClient orleans)
     {
-        var actor = await access.RequireAccountAsync(context);
+        // Like creating one: tokens are managed from a signed-in session, never by a token.
+        var actor = await access.RequireAccountAsync(context, sessionOnly: true);
         if (!ApiIds.IsWellFormed(tokenId))
             throw ApiProblems.NotFound("access token", tokenId);
         try

@@ -27,6 +27,23 @@ public sealed class AccountApiTests(WebAppFixture app)
     }
 
     [Fact]
+    public async Task A_person_without_a_neighbourhood_adds_their_own_resident_participant_once()
+    {
+        using var person = await People.SignUpAsync(app.BaseAddress);
+        Assert.Null(person.ParticipantId);
+        await (await person.Client.PostAsync("/api/me/participant", new { neighbourhoodCode = "24062W99" })).ProblemNamingAsync("neighbourhoodCode");
+        await (await app.Operator.PostAsync("/api/me/participant", new { neighbourhoodCode = Api.Neighbourhood(4) })).ProblemAsync(HttpStatusCode.Forbidden);
+        await (await app.Public.PostAsync("/api/me/participant", new { neighbourhoodCode = Api.Neighbourhood(4) })).ProblemAsync(HttpStatusCode.Unauthorized);
+
+        var added = await (await person.Client.PostAsync("/api/me/participant", new { neighbourhoodCode = Api.Neighbourhood(4), pseudonym = "Fietser van de Vaart" }))
+            .ReadAsync<JsonObject>(HttpStatusCode.Created);
+        var participantId = (string)added["participantId"]!;
+        Assert.Equal("Fietser van de Vaart", (string)(await app.Public.GetAsync<JsonObject>($"/api/participants/{participantId}"))["displayName"]!);
+        await (await person.Client.PostAsync("/api/me/participant", new { neighbourhoodCode = Api.Neighbourhood(5) })).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(Api.Neighbourhood(4), (string)(await app.Public.GetAsync<JsonObject>($"/api/participants/{participantId}"))["neighbourhoodCode"]!);
+    }
+
+    [Fact]
     public async Task A_taken_login_gets_409_and_a_weak_password_400_naming_the_field()
     {
         using var person = await People.SignUpAsync(app.BaseAddress);

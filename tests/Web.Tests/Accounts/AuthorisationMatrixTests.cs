@@ -42,6 +42,7 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
 {
     private static readonly Caller[] Everyone = Enum.GetValues<Caller>();
     private static readonly Caller[] OwnerSide = [Caller.Owner, Caller.Administrator, Caller.Operator, Caller.OwnerTokenAllScopes];
+    private static readonly Caller[] OwnerTokens = [Caller.OwnerTokenAllScopes, Caller.OwnerTokenProgressOnly, Caller.OwnerTokenReadPrivateOnly];
     private static readonly Caller[] SessionCallers = [Caller.Stranger, Caller.Owner, Caller.Member, Caller.Coach, Caller.Moderator, Caller.Administrator];
 
     /// <summary>Endpoint → the callers allowed; everyone else is denied.</summary>
@@ -61,6 +62,13 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
         ["close commitment"] = OwnerSide,
         ["join commitment"] = [.. OwnerSide, Caller.Coach],
         ["take up template"] = [.. OwnerSide, Caller.Member, Caller.Coach],
+        ["leave commitment"] = [.. OwnerSide, Caller.Coach],
+        ["revoke access token"] = SessionCallers,
+        ["add own organisation"] = [.. SessionCallers, Caller.OwnerTokenAllScopes],
+        ["follow"] = [.. SessionCallers, .. OwnerTokens],
+        ["unfollow"] = [.. SessionCallers, .. OwnerTokens],
+        ["mark feed read"] = [.. SessionCallers, .. OwnerTokens],
+        ["set email notifications"] = [.. SessionCallers, .. OwnerTokens],
         ["add member"] = OwnerSide,
         ["remove member"] = OwnerSide,
         ["grant role"] = [Caller.Administrator, Caller.Operator],
@@ -92,7 +100,7 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
     {
         var world = await MatrixWorld.GetAsync(app);
         var client = world.ClientOf(caller);
-        var (act, read) = await PrepareAsync(world, endpoint);
+        var (act, read) = await PrepareAsync(world, endpoint, caller);
         var allowed = Allowed[endpoint].Contains(caller);
 
         var before = await read();
@@ -113,9 +121,11 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
     }
 
     /// <summary>A fresh target for one cell: the request to make, and a read of the state it would change.</summary>
-    private async Task<(Func<HttpClient, Task<HttpResponseMessage>> Act, Func<Task<string>> Read)> PrepareAsync(MatrixWorld world, string endpoint)
+    private async Task<(Func<HttpClient, Task<HttpResponseMessage>> Act, Func<Task<string>> Read)> PrepareAsync(MatrixWorld world, string endpoint, Caller caller)
     {
         var op = app.Operator;
+        // Whose own account a self-service call would change: the caller's, or for tokens (and denied callers) the owner's.
+        var self = world.PersonOf(caller) ?? world.Owner;
         switch (endpoint)
         {
             case "define goal":
@@ -224,6 +234,50 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
                 return (c => c.PostAsync($"/api/commitments/{(string)template["id"]!}/copies", new { id = copy, participantId = world.OrganisationId, neighbourhoodCode = Api.Neighbourhood(13) }),
                     () => StatusOf($"/api/commitments/{copy}"));
             }
+            case "leave commitment":
+            {
+                var other = await op.RegisterAsync(ParticipantKind.Resident, Api.Neighbourhood(13));
+                var draft = await op.CommitAsync(other, Api.Neighbourhood(13), Api.PledgeTerms(), (world.GoalId, 1));
+                await op.ConfirmAsync(draft.Id);
+                await (await op.PostAsync($"/api/commitments/{draft.Id}/co-signers", new { participantId = world.OrganisationId })).ReadAsync<JsonObject>();
+                return (c => c.DeleteAsync($"/api/commitments/{draft.Id}/co-signers/{world.OrganisationId}"), () => CommitmentState(draft.Id));
+            }
+            case "revoke access token":
+            {
+                var created = await (await self.Client.PostAsync("/api/me/tokens", new { name = "to revoke", scopes = new[] { "read:private" } })).ReadAsync<JsonObject>(HttpStatusCode.Created);
+                var tokenId = (string)created["info"]!["tokenId"]!;
+                return (c => c.DeleteAsync($"/api/me/tokens/{tokenId}"),
+                    async () => (await self.Client.GetAsync<JsonArray>("/api/me/tokens")).Single(t => (string)t!["tokenId"]! == tokenId)!["revokedAt"]?.ToJsonString() ?? "active");
+            }
+            case "add own organisation":
+                return (c => c.PostAsync("/api/me/organisations", new { kind = "business", name = "Fietsenwinkel", neighbourhoodCode = Api.Neighbourhood(13) }), () => MeOf(self));
+            case "follow":
+            {
+                var topic = $"g-follow-{Guid.NewGuid():N}";
+                return (c => c.PostAsync("/api/me/follows", new { kind = "goal", id = topic }), () => self.Client.GetStringAsync("/api/me/follows"));
+            }
+            case "unfollow":
+            {
+                var topic = $"g-follow-{Guid.NewGuid():N}";
+                await (await self.Client.PostAsync("/api/me/follows", new { kind = "goal", id = topic })).ReadAsync<JsonObject>();
+                return (c => c.DeleteAsync($"/api/me/follows/goal/{topic}"), () => self.Client.GetStringAsync("/api/me/follows"));
+            }
+            case "mark feed read":
+            {
+                // Something unread in the feed: a report on a commitment the person follows.
+                var draft = await op.CommitAsync(world.OrganisationId, Api.Neighbourhood(13), Api.ResultTerms(), (world.GoalId, 1));
+                await op.ConfirmAsync(draft.Id);
+                await (await self.Client.PostAsync("/api/me/follows", new { kind = "commitment", id = draft.Id })).ReadAsync<JsonObject>();
+                await (await op.PostAsync($"/api/commitments/{draft.Id}/progress", new { value = 30 })).ReadAsync<JsonObject>();
+                var feed = await Api.EventuallyAsync(() => self.Client.GetAsync<JsonObject>("/api/me/feed"), f => (int)f["unreadCount"]! > 0, TimeSpan.FromSeconds(10));
+                var newest = (long)feed["latestSequence"]!;
+                return (c => c.PostAsync("/api/me/feed/read", new { upTo = newest }), async () => (await self.Client.GetAsync<JsonObject>("/api/me/feed"))["unreadCount"]!.ToJsonString());
+            }
+            case "set email notifications":
+            {
+                await (await self.Client.PutAsync("/api/me/notifications/email", new { enabled = false })).ReadAsync<JsonObject>();
+                return (c => c.PutAsync("/api/me/notifications/email", new { enabled = true }), () => self.Client.GetStringAsync("/api/me/notifications/email"));
+            }
             case "add member":
             {
                 var newcomer = await Accounts.People.SignUpAsync(app.BaseAddress);
@@ -310,6 +364,11 @@ public sealed class MatrixWorld
 
     public HttpClient ClientOf(Caller caller) => _clients[caller];
 
+    /// <summary>The person behind a session caller; null for anonymous, the operator token and access tokens.</summary>
+    public Person? PersonOf(Caller caller) => _people.GetValueOrDefault(caller);
+
+    private readonly Dictionary<Caller, Person> _people = [];
+
     public static async Task<MatrixWorld> GetAsync(WebAppFixture app)
     {
         await Gate.WaitAsync();
@@ -349,7 +408,10 @@ public sealed class MatrixWorld
 
         var world = new MatrixWorld { GoalId = goalId, OrganisationId = organisationId, Owner = owner, SessionPeople = [.. people.Values] };
         foreach (var (caller, person) in people)
+        {
             world._clients[caller] = person.Client;
+            world._people[caller] = person;
+        }
         world._clients[Caller.Anonymous] = app.Public;
         world._clients[Caller.Operator] = app.Operator;
         world._clients[Caller.OwnerTokenAllScopes] = await owner.TokenClientAsync(app.BaseAddress, "commitments:write", "progress:write", "read:private");
