@@ -1,4 +1,5 @@
 using CivicContracting.Accounts;
+using CivicContracting.Following;
 using CivicContracting.Participants;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Json;
@@ -11,6 +12,20 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace CivicContracting.Web.Accounts;
 
 public sealed record AntiforgeryTokenView(string HeaderName, string Token);
+
+/// <summary>Everything the platform holds about a person: the account's record, what they follow, their feed and e-mail setting.</summary>
+public sealed record PersonalDataExport(
+    AccountView Account,
+    SignInState SignIn,
+    ParticipantProfile? Participant,
+    ParticipantPrivateDetails? ParticipantDetails,
+    IReadOnlyList<CivicContracting.Commitments.CommitmentView> Commitments,
+    IReadOnlyList<MembershipExport> Memberships,
+    IReadOnlyList<AccessTokenInfo> AccessTokens,
+    FollowingView Following,
+    EmailNotifications EmailNotifications,
+    IReadOnlyList<FeedItem> Feed,
+    DateTimeOffset ExportedAt);
 
 public sealed record RoleChange(PlatformRole Role);
 
@@ -112,10 +127,15 @@ public static class AccountEndpoints
     public static async Task<Ok<AccountView>> Me(HttpContext context, Access access) =>
         TypedResults.Ok((await access.RequireAccountAsync(context)).Account!);
 
-    public static async Task<Ok<AccountExport>> Export(HttpContext context, Access access, IClusterClient orleans)
+    public static async Task<Ok<PersonalDataExport>> Export(HttpContext context, Access access, IClusterClient orleans)
     {
         var actor = await access.RequireAccountAsync(context);
-        var export = await orleans.GetGrain<IAccountGrain>(actor.Account!.Id).Export() ?? throw ApiProblems.NotFound("account", actor.Account.Id);
+        var accountId = actor.Account!.Id;
+        var account = await orleans.GetGrain<IAccountGrain>(accountId).Export() ?? throw ApiProblems.NotFound("account", accountId);
+        var feed = orleans.GetGrain<IFeedGrain>(accountId);
+        var export = new PersonalDataExport(account.Account, account.SignIn, account.Participant, account.ParticipantDetails, account.Commitments,
+            account.Memberships, account.AccessTokens, await orleans.GetGrain<IFollowerGrain>(accountId).GetFollowing(),
+            await feed.GetEmailNotifications(), (await feed.GetPage(null, FollowRules.MaxPageSize)).Items, account.ExportedAt);
         context.Response.Headers.ContentDisposition = $"attachment; filename=\"civic-contracting-{actor.Account.Id}.json\"";
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(export);

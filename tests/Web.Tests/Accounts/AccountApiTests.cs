@@ -153,6 +153,7 @@ public sealed class AccountApiTests(WebAppFixture app)
         await (await person.Client.PostAsync($"/api/commitments/{draft.Id}/confirmation", new { textHash = text.TextHash })).ReadAsync<CommitmentView>();
         await (await person.Client.PostAsync($"/api/commitments/{draft.Id}/progress", new { value = 50 })).ReadAsync<CommitmentView>();
 
+        await (await person.Client.PostAsync("/api/me/follows", new { kind = "goal", id = goal })).ReadAsync<JsonObject>();
         var exportResponse = await person.Client.GetAsync("/api/me/export");
         var export = await exportResponse.ReadAsync<JsonObject>();
         Assert.Contains("attachment", exportResponse.Content.Headers.ContentDisposition?.ToString() ?? exportResponse.Headers.GetValues("Content-Disposition").First(), StringComparison.Ordinal);
@@ -160,6 +161,9 @@ public sealed class AccountApiTests(WebAppFixture app)
         Assert.Equal(draft.Id, (string)export["commitments"]![0]!["id"]!);
         Assert.Equal("Pieter Deletable", (string)export["participantDetails"]!["name"]!);
         Assert.DoesNotContain("AQAAAA", export.ToJsonString(), StringComparison.Ordinal); // no Identity password hash
+        Assert.Equal(goal, (string)export["following"]!["topics"]![0]!["topic"]!["id"]!);
+        Assert.False((bool)export["emailNotifications"]!["enabled"]!);
+        Assert.NotNull(export["feed"]!.AsArray());
 
         var aggregatesBefore = await AggregatesAsync(goal, neighbourhood);
         await (await person.Client.DeleteAsync("/api/me")).ReadAsync<JsonObject>();
