@@ -35,7 +35,9 @@ public sealed class ContributionShardGrain(
     private long _changes;
     private long _durable;
     private Task? _flushing;
-    private DateTimeOffset _lastFlush = DateTimeOffset.MinValue;
+    /// <summary>Monotonic timestamp (TimeProvider.GetTimestamp) of the last flush; 0 before the first. Never wall-clock time:
+    /// a clock stepped backwards (NTP) would otherwise stall the shard for the size of the step.</summary>
+    private long _lastFlush;
     private TimeSpan _lastWrite;
     private long _sequence;
 
@@ -127,7 +129,7 @@ public sealed class ContributionShardGrain(
     {
         // Back off while writes are slow (a busy database): fewer, larger group commits.
         var gap = _options.ShardFlushInterval > _lastWrite * 2 ? _options.ShardFlushInterval : _lastWrite * 2;
-        var wait = _lastFlush + gap - clock.GetUtcNow();
+        var wait = _lastFlush == 0 ? TimeSpan.Zero : gap - clock.GetElapsedTime(_lastFlush);
         if (wait > TimeSpan.Zero)
             await Task.Delay(wait, clock);
         else
@@ -170,7 +172,7 @@ public sealed class ContributionShardGrain(
             throw;
         }
         _lastWrite = clock.GetElapsedTime(started);
-        _lastFlush = clock.GetUtcNow();
+        _lastFlush = clock.GetTimestamp();
         _sequence++;
         _durable = Math.Max(_durable, upTo);
         CivicMetrics.ShardFlushed(batch.Count);
