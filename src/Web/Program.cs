@@ -158,6 +158,7 @@ namespace CivicContracting.Web
             app.MapPlaces();
             app.MapParticipants();
             app.MapCommitments();
+            CivicContracting.Web.Sessions.SessionEndpoints.MapSessions(app);
             app.MapEvidence();
             app.MapProgressImports();
             app.MapMap();

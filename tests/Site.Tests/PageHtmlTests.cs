@@ -131,6 +131,7 @@ public sealed partial class PageHtmlTests(SiteAppFixture app)
     [InlineData("/participants/no-such-participant")]
     [InlineData("/places/24062W99")]
     [InlineData("/places/99999")]
+    [InlineData("/sessions/no-such-session")]
     public async Task An_unknown_id_gives_a_404_HTML_page_without_a_stack_trace(string path)
     {
         var html = await Html.PageAsync(app.Public, path, HttpStatusCode.NotFound);

@@ -52,7 +52,9 @@ public sealed record CommitmentTerms(
 /// What a participant commits to. <see cref="Condition"/>: the commitment only comes into force (counts in the
 /// aggregates) once the condition is met. <see cref="IsTemplate"/>: a template that others take up per neighbourhood; it
 /// never counts itself. <see cref="TemplateId"/>: this commitment is a copy of that template, with the template's goals
-/// and terms (see <see cref="ICommitmentGrain.TakeUp"/>) but its own participant and neighbourhood.
+/// and terms (see <see cref="ICommitmentGrain.TakeUp"/>) but its own participant and neighbourhood. <see cref="SessionId"/>:
+/// the co-creation session the commitment was made at (or after); it must exist and have started by the time the
+/// commitment is created (and signed, for a confirmation with a signing date), and it stays with the commitment.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("cc.CommitmentDraft.v1")]
 public sealed record CommitmentDraft(
@@ -62,7 +64,8 @@ public sealed record CommitmentDraft(
     [property: Id(3)] CommitmentTerms Terms,
     [property: Id(4)] CommitmentCondition? Condition = null,
     [property: Id(5)] bool IsTemplate = false,
-    [property: Id(6)] string? TemplateId = null);
+    [property: Id(6)] string? TemplateId = null,
+    [property: Id(8)] string? SessionId = null);
 
 /// <summary>
 /// The formal confirmation: who confirmed, when (the time of signing: the moment of the call, or the signing date the
@@ -131,7 +134,8 @@ public sealed record CommitmentView(
     [property: Id(26)] IReadOnlyList<string>? TemplateCopyIds = null,
     [property: Id(27)] int TemplateCopyCount = 0,
     [property: Id(28)] IReadOnlyList<string>? DependantIds = null,
-    [property: Id(29)] bool CountsInAggregates = false);
+    [property: Id(29)] bool CountsInAggregates = false,
+    [property: Id(35)] string? SessionId = null);
 
 public interface ICommitmentGrain : IGrainWithStringKey
 {

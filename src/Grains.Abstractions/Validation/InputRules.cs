@@ -121,6 +121,8 @@ public static class InputRules
         if (goals.Where(g => g is not null).GroupBy(g => g.GoalId, StringComparer.Ordinal).Any(g => g.Count() > 1))
             errors.Add("goals", "Each goal may be named once.");
         errors.Merge(Terms(d.Terms), "terms");
+        if (d.SessionId is not null)
+            errors.Id("sessionId", d.SessionId);
         return errors;
     }
 

@@ -118,6 +118,8 @@ public sealed class CommitmentGrain(
             throw new InputRejectedException("templateId", "A template and its copies keep their terms; take the template up again instead.");
         if (!Equals(draft.Condition, existing.Condition))
             throw new InputRejectedException("condition", "A draft's condition cannot be changed; withdraw it and make a new one.");
+        if (draft.SessionId != existing.SessionId)
+            throw new InputRejectedException("sessionId", "The co-creation session a draft was made at stays with it; send the same sessionId.");
 
         S.Scopes = await ScopesOf(draft);
         S.Draft = draft;
@@ -160,6 +162,8 @@ public sealed class CommitmentGrain(
         var participant = await GrainFactory.GetGrain<IParticipantGrain>(draft.ParticipantId).GetProfile()
             ?? throw new InputRejectedException("participantId", $"Participant '{draft.ParticipantId}' does not exist.");
         var scopes = await ScopesOf(draft);
+        if (draft.SessionId is { } sessionId)
+            await CommitmentSessionLinks.LinkAsync(GrainFactory, Id, sessionId, now, "sessionId");
 
         // Last of the checks, because it registers this commitment with its target: the reciprocal condition's target
         // must exist and accept dependants. Its answer says whether it is confirmed already.
@@ -257,6 +261,8 @@ public sealed class CommitmentGrain(
             throw new StateConflictException($"Commitment '{Id}' is {S.Status.ToString().ToLowerInvariant()}; only a draft can be confirmed.");
         }
         RequireHashOf(S.Terms!, textHash, "textHash");
+        if (signedAt is { } signed && S.Draft!.SessionId is { } sessionId)
+            await CommitmentSessionLinks.LinkAsync(GrainFactory, Id, sessionId, signed.ToUniversalTime(), "signedAt");
 
         // A reciprocal condition asks its target once more (its message may have been lost), and a deadline that has
         // passed unnoticed is acted on first: a lapsed condition cannot be confirmed into force.
@@ -805,7 +811,8 @@ public sealed class CommitmentGrain(
         [.. S.TemplateCopies],
         S.TemplateCopies.Count,
         [.. S.Dependants],
-        InForce && (S.Status is CommitmentStatus.Confirmed or CommitmentStatus.Active or CommitmentStatus.Achieved or CommitmentStatus.Missed));
+        InForce && (S.Status is CommitmentStatus.Confirmed or CommitmentStatus.Active or CommitmentStatus.Achieved or CommitmentStatus.Missed),
+        SessionId: S.Draft.SessionId);
 
     private void RequireExists()
     {
@@ -844,7 +851,8 @@ public sealed class CommitmentGrain(
         && CommitmentText.Hash(a.Terms) == CommitmentText.Hash(b.Terms)
         && Equals(a.Condition, b.Condition)
         && a.IsTemplate == b.IsTemplate
-        && a.TemplateId == b.TemplateId;
+        && a.TemplateId == b.TemplateId
+        && a.SessionId == b.SessionId;
 }
 
 [GenerateSerializer, Alias("cc.CommitmentState.v1")]

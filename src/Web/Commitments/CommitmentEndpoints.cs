@@ -17,7 +17,8 @@ namespace CivicContracting.Web.Commitments;
 /// <summary>
 /// A commitment as sent to the API: <see cref="CommitmentDraft"/> plus an optional id chosen by the client. A
 /// <c>condition</c> makes it conditional ("if N others in my neighbourhood join", "if commitment C is confirmed");
-/// <c>isTemplate</c> (support team) makes it a template others take up per neighbourhood.
+/// <c>isTemplate</c> (support team) makes it a template others take up per neighbourhood. <c>sessionId</c>: the co-creation
+/// session it was made at (or after), which must have started; it stays with the commitment (a revision sends it again).
 /// </summary>
 public sealed record NewCommitment(
     string ParticipantId,
@@ -26,9 +27,10 @@ public sealed record NewCommitment(
     CommitmentTerms Terms,
     string? Id = null,
     CommitmentCondition? Condition = null,
-    bool IsTemplate = false)
+    bool IsTemplate = false,
+    string? SessionId = null)
 {
-    public CommitmentDraft ToDraft() => new(ParticipantId, Goals, NeighbourhoodCode, Terms, Condition, IsTemplate);
+    public CommitmentDraft ToDraft() => new(ParticipantId, Goals, NeighbourhoodCode, Terms, Condition, IsTemplate, SessionId: SessionId);
 }
 
 /// <summary>A participant joining a commitment as co-signer ("me too").</summary>
@@ -182,6 +184,7 @@ public static class CommitmentEndpoints
             if (goals[i] is null)
                 errors.Add($"goals[{i}].goalId", $"There is no goal '{draft.Goals[i].GoalId}'.");
         }
+        await Sessions.SessionEndpoints.CheckSessionForCommitmentAsync(orleans, draft.SessionId, clock.GetUtcNow(), errors);
         if (!errors.IsValid)
             throw ApiProblems.Invalid(errors.ByField);
 

@@ -15,6 +15,7 @@ public static class MetaEndpoints
         ["map"] = "/api/map",
         ["participants"] = "/api/participants/{id}",
         ["commitments"] = "/api/commitments/{id}",
+        ["sessions"] = "/api/sessions",
         ["openapi"] = "/openapi/v1.json",
         ["live"] = "/health/live",
         ["ready"] = "/health/ready",

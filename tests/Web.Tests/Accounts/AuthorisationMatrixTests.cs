@@ -75,6 +75,8 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
         ["revoke role"] = [Caller.Administrator, Caller.Operator],
         ["create access token"] = SessionCallers,
         ["read private details"] = [.. OwnerSide, Caller.Member, Caller.Coach, Caller.OwnerTokenReadPrivateOnly],
+        ["record session"] = [Caller.Coach, Caller.Administrator, Caller.Operator],
+        ["update session"] = [Caller.Coach, Caller.Administrator, Caller.Operator],
         // Only denials here: an allowed deletion would delete the matrix's people (AccountApiTests deletes its own).
         ["delete own account"] = [],
     };
@@ -314,6 +316,18 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
                 }, () => Task.FromResult(world.PrivateReads.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             case "delete own account":
                 return (c => c.DeleteAsync("/api/me"), () => MeOf(world.Owner));
+            case "record session":
+            {
+                var id = $"s-m-{Guid.NewGuid():N}";
+                return (c => c.PostAsync("/api/sessions", Sessions.SessionsApi.Body(world.GoalId, DateTimeOffset.UtcNow.AddDays(-1), id)), () => StatusOf($"/api/sessions/{id}"));
+            }
+            case "update session":
+            {
+                var startsAt = DateTimeOffset.UtcNow.AddDays(-1);
+                var id = await Sessions.SessionsApi.RecordAsync(op, world.GoalId, startsAt);
+                return (c => c.PutAsync($"/api/sessions/{id}", Sessions.SessionsApi.Body(world.GoalId, startsAt, title: $"Renamed by {caller}")),
+                    async () => (string)(await app.Public.GetAsync<JsonObject>($"/api/sessions/{id}"))["title"]!);
+            }
             default:
                 throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, null);
         }

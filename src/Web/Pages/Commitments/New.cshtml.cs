@@ -50,6 +50,12 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
 
     public bool Editing { get; private set; }
 
+    /// <summary>A co-creation session to preselect (?session=id, from the session's page).</summary>
+    [BindProperty(SupportsGet = true)] public string? Session { get; set; }
+
+    /// <summary>Recent co-creation sessions that have started, newest first: the ones a commitment made now may link to.</summary>
+    public IReadOnlyList<CivicContracting.Sessions.CoCreationSessionListing> Sessions { get; private set; } = [];
+
     public string Value(string name, string fallback = "") =>
         Form is not null && Form.TryGetValue(name, out var value) ? value.ToString()
         : _draftValues.TryGetValue(name, out var saved) ? saved
@@ -91,7 +97,8 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
             return RedirectToPage(new { Goal, Step = 1 });
 
         var participantId = Value("participantId");
-        var draft = new CommitmentDraft(participantId, GoalWeights(), Value("neighbourhoodCode"), Terms(level), Condition());
+        var draft = new CommitmentDraft(participantId, GoalWeights(), Value("neighbourhoodCode"), Terms(level), Condition(),
+            SessionId: Value("sessionId") is { Length: > 0 } sessionId ? sessionId : null);
         var errors = InputRules.Draft(draft, clock.GetUtcNow(), Id);
         if (AccessRules.Check(actor, participantId, ParticipantRight.Draft) is { } refusal)
             errors.Add("participantId", refusal);
@@ -144,6 +151,7 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
         Level = view.Terms.Level;
         _draftValues["participantId"] = view.ParticipantId;
         _draftValues["neighbourhoodCode"] = view.NeighbourhoodCode;
+        _draftValues["sessionId"] = view.SessionId ?? "";
         _draftValues["terms.title"] = view.Terms.Title;
         _draftValues["terms.description"] = view.Terms.Description;
         for (var i = 0; i < (view.Terms.Milestones?.Count ?? 0) && i < MilestoneRows; i++)
@@ -195,7 +203,7 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
     private CommitmentTerms Terms(CommitmentLevel level) => TermsFields.Read(this, level, ModelState);
 
     private static string[] FormFields() =>
-        ["participantId", "neighbourhoodCode", "terms.title", "terms.description", "terms.target.metric", "terms.target.unit",
+        ["participantId", "neighbourhoodCode", "sessionId", "terms.title", "terms.description", "terms.target.metric", "terms.target.unit",
          "terms.target.baseline", "terms.target.target", "terms.target.deadline", "terms.milestones",
          "condition", "condition.requiredCoSigners", "condition.commitmentId", "condition.deadline",
          .. Enumerable.Range(0, MilestoneRows).SelectMany(i => new[] { $"terms.milestones[{i}].title", $"terms.milestones[{i}].dueDate" })];
@@ -211,6 +219,7 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
                 participants.Add((profile, id == actor.Account?.ParticipantId));
         }
         Participants = participants;
+        Sessions = (await orleans.GetGrain<CivicContracting.Sessions.ICoCreationSessionDirectoryGrain>(0).List(0, 20, clock.GetUtcNow())).Items;
         Goals = [.. data.Goals.OrderBy(g => g.Definition.ParentGoalId is null ? g.Id : g.Definition.ParentGoalId, StringComparer.Ordinal)
             .ThenBy(g => g.Definition.ParentGoalId is not null).ThenBy(g => g.Id, StringComparer.Ordinal)];
         return actor;

@@ -1,0 +1,180 @@
+using System.Globalization;
+using CivicContracting.Goals;
+using CivicContracting.Participants;
+using CivicContracting.Places;
+using CivicContracting.Sessions;
+using CivicContracting.Validation;
+using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Pages.Account;
+using CivicContracting.Web.ReadModel;
+using CivicContracting.Web.Sessions;
+using CivicContracting.Web.Site;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CivicContracting.Web.Pages.Sessions;
+
+/// <summary>
+/// The support team's form to record a co-creation session (or, with <c>?edit={id}</c>, to change one): kind, title,
+/// date and start time (Brussels time), neighbourhood and venue, goals, attendance by participant kind, notes. Coaches and
+/// administrators only. Field names are the API's JSON paths, so the input rules' messages land next to their fields.
+/// </summary>
+[Authorize(Policy = Security.Authentication.SignedInPolicy)]
+public sealed class NewModel(Access access, SiteData data, IClusterClient orleans, TimeProvider clock) : PageModel
+{
+    public static readonly CoCreationSessionKind[] Kinds = Enum.GetValues<CoCreationSessionKind>();
+
+    public static readonly ParticipantKind[] ParticipantKinds = Enum.GetValues<ParticipantKind>();
+
+    /// <summary>The session being changed, if any.</summary>
+    [BindProperty(SupportsGet = true)] public string? Edit { get; set; }
+
+    /// <summary>Chosen when the form is first shown, so that sending it twice records one session.</summary>
+    [BindProperty] public string Id { get; set; } = "";
+
+    public bool Editing => !string.IsNullOrEmpty(Edit);
+
+    public IReadOnlyList<GoalInfo> Goals { get; private set; } = [];
+
+    public IEnumerable<Place> Neighbourhoods => PlaceCatalog.Leuven.Neighbourhoods.OrderBy(p => p.Name, StringComparer.CurrentCulture);
+
+    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+    private HashSet<string> _goals = new(StringComparer.Ordinal);
+
+    public string Value(string name, string fallback = "") => _values.TryGetValue(name, out var value) ? value : fallback;
+
+    public bool GoalSelected(string goalId) => _goals.Contains(goalId);
+
+    public IEnumerable<string> ErrorsFor(string name) =>
+        ModelState.TryGetValue(name, out var entry) ? entry.Errors.Select(e => e.ErrorMessage) : [];
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        if (!await LoadAsync())
+            return Forbid();
+        if (Editing)
+        {
+            var session = ApiIds.IsWellFormed(Edit) ? await orleans.GetGrain<ICoCreationSessionGrain>(Edit!).Get() : null;
+            if (session is null)
+                return NotFound();
+            Fill(session.Details);
+            Id = session.Id;
+            return Page();
+        }
+        Id = ApiIds.New("s");
+        var now = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), SiteCulture.TimeZone);
+        _values["startsAtDate"] = now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        _values["startsAtTime"] = "19:00";
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!await LoadAsync())
+            return Forbid();
+        if (!ApiIds.IsWellFormed(Id) || (Editing && Edit != Id))
+            return BadRequest();
+        var form = Request.Form;
+        foreach (var (key, value) in form)
+            _values[key] = value.ToString();
+        _goals = form["goalIds"].OfType<string>().Where(g => g.Length > 0).ToHashSet(StringComparer.Ordinal);
+
+        var details = Read(out var unreadable);
+        var errors = CoCreationSessionRules.Details(details, clock.GetUtcNow());
+        foreach (var field in unreadable)
+            errors.Add(field, "Must be a whole number.");
+        for (var i = 0; i < details.GoalIds.Count; i++)
+        {
+            if (data.Goal(details.GoalIds[i]) is null && await orleans.GetGrain<IGoalGrain>(details.GoalIds[i]).GetInfo() is null)
+                errors.Add("goalIds", $"There is no goal '{details.GoalIds[i]}'.");
+        }
+        if (!errors.IsValid)
+        {
+            PageSupport.AddErrors(ModelState, errors.ByField, "", FormFields());
+            return Page();
+        }
+        try
+        {
+            var grain = orleans.GetGrain<ICoCreationSessionGrain>(Id);
+            if (Editing)
+                await grain.Update(details);
+            else
+                await grain.Record(details);
+        }
+        catch (InputRejectedException rejected)
+        {
+            PageSupport.AddErrors(ModelState, rejected, FormFields());
+            return Page();
+        }
+        catch (StateConflictException)
+        {
+            // The same id with other details: the form was sent before with other values. Record it under a fresh id.
+            Id = ApiIds.New("s");
+            await orleans.GetGrain<ICoCreationSessionGrain>(Id).Record(details);
+        }
+        return LocalRedirect($"/sessions/{Uri.EscapeDataString(Id)}?saved=1");
+    }
+
+    /// <summary>The form as details; <paramref name="unreadable"/> names the fields whose text is no number or date.</summary>
+    private CoCreationSessionDetails Read(out List<string> unreadable)
+    {
+        unreadable = [];
+        var kind = Enum.TryParse<CoCreationSessionKind>(Value("kind"), ignoreCase: true, out var k) && Enum.IsDefined(k) ? k : (CoCreationSessionKind)(-1);
+        var startsAt = default(DateTimeOffset);
+        if (DateOnly.TryParseExact(Value("startsAtDate"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            && TimeOnly.TryParseExact(Value("startsAtTime"), ["HH:mm", "HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
+        {
+            var local = day.ToDateTime(time);
+            startsAt = new DateTimeOffset(local, SiteCulture.TimeZone.GetUtcOffset(local));
+        }
+        var attendance = new Dictionary<ParticipantKind, int>();
+        foreach (var participantKind in ParticipantKinds)
+        {
+            var field = $"attendance.{CoCreationSessionRules.JsonName(participantKind)}";
+            var text = Value(field).Trim();
+            if (text.Length == 0)
+                continue;
+            if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var count))
+                attendance[participantKind] = count;
+            else
+                unreadable.Add(field);
+        }
+        var notes = Value("notes");
+        return new CoCreationSessionDetails(kind, Value("title").Trim(), startsAt, Value("neighbourhoodCode"), Value("venue").Trim(),
+            [.. _goals], attendance, string.IsNullOrWhiteSpace(notes) ? null : notes.Trim());
+    }
+
+    private void Fill(CoCreationSessionDetails d)
+    {
+        var local = TimeZoneInfo.ConvertTime(d.StartsAt, SiteCulture.TimeZone);
+        _values["kind"] = SiteFormat.Api(d.Kind);
+        _values["title"] = d.Title;
+        _values["startsAtDate"] = local.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        _values["startsAtTime"] = local.ToString("HH:mm", CultureInfo.InvariantCulture);
+        _values["neighbourhoodCode"] = d.NeighbourhoodCode;
+        _values["venue"] = d.Venue;
+        _values["notes"] = d.Notes ?? "";
+        foreach (var (kind, count) in d.Attendance)
+            _values[$"attendance.{CoCreationSessionRules.JsonName(kind)}"] = count.ToString(CultureInfo.InvariantCulture);
+        _goals = d.GoalIds.ToHashSet(StringComparer.Ordinal);
+    }
+
+    private static string[] FormFields() =>
+        ["kind", "title", "startsAt", "neighbourhoodCode", "venue", "goalIds", "attendance", "notes",
+         .. ParticipantKinds.Select(k => $"attendance.{CoCreationSessionRules.JsonName(k)}"),
+         .. Enumerable.Range(0, CoCreationSessionRules.MaxGoals).Select(i => $"goalIds[{i}]")];
+
+    /// <summary>The goals to choose from; false when the signed-in person is not on the support team.</summary>
+    private async Task<bool> LoadAsync()
+    {
+        var actor = await access.ActorAsync(HttpContext);
+        if (!SessionReads.IsSupportTeam(actor))
+            return false;
+        await data.WhenLoaded(HttpContext.RequestAborted);
+        Goals = [.. data.Goals.OrderBy(g => g.Definition.ParentGoalId is null ? g.Id : g.Definition.ParentGoalId, StringComparer.Ordinal)
+            .ThenBy(g => g.Definition.ParentGoalId is not null).ThenBy(g => g.Id, StringComparer.Ordinal)];
+        return true;
+    }
+}

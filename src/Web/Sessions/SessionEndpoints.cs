@@ -1,0 +1,167 @@
+using CivicContracting.Accounts;
+using CivicContracting.Participants;
+using CivicContracting.Sessions;
+using CivicContracting.Validation;
+using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Json;
+using CivicContracting.Web.Paging;
+using CivicContracting.Web.Problems;
+using CivicContracting.Web.ReadModel;
+using CivicContracting.Web.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CivicContracting.Web.Sessions;
+
+/// <summary>
+/// A co-creation session as sent to the API: <see cref="CoCreationSessionDetails"/> plus an optional id chosen by the
+/// client. <c>attendance</c> counts people by participant kind (<c>{"resident": 23, "school": 2}</c>); <c>notes</c> are
+/// for the support team and never shown to the public.
+/// </summary>
+public sealed record NewCoCreationSession(
+    CoCreationSessionKind Kind,
+    string Title,
+    DateTimeOffset StartsAt,
+    string NeighbourhoodCode,
+    string Venue,
+    IReadOnlyList<string> GoalIds,
+    IReadOnlyDictionary<ParticipantKind, int>? Attendance = null,
+    string? Notes = null,
+    string? Id = null)
+{
+    public CoCreationSessionDetails ToDetails() =>
+        new(Kind, Title, StartsAt, NeighbourhoodCode, Venue, GoalIds, Attendance ?? new Dictionary<ParticipantKind, int>(), Notes);
+}
+
+/// <summary>
+/// Co-creation sessions (workshops, neighbourhood meetings, citizen-panel sessions): recorded by the support team, read by
+/// everyone with what came out of them — the commitments made at or after them that link to them.
+/// </summary>
+public static class SessionEndpoints
+{
+    public static void MapSessions(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/sessions").WithTags("Co-creation sessions");
+
+        group.MapGet("/", List)
+            .WithName("ListSessions")
+            .WithSummary("Lists co-creation sessions, newest first (by start): kind, title, start, neighbourhood, goals and how many attended.")
+            .ProducesValidationProblem();
+
+        group.MapGet("/{id}", Get)
+            .WithName("GetSession")
+            .WithSummary("A co-creation session and what came out of it: its goals, attendance by participant kind, and the commitments made at "
+                + "or after it that link to it, with counts by level and participants by kind. The support team's notes (and drafts) only for coaches and administrators.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapPost("/", Record)
+            .WithName("RecordSession")
+            .WithSummary("Records a co-creation session (coaches and administrators). Repeating the same session with the same id is a no-op.")
+            .AcceptsWriteJson<NewCoCreationSession>()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        group.MapPut("/{id}", Update)
+            .WithName("UpdateSession")
+            .WithSummary("Replaces the details of a recorded co-creation session (coaches and administrators). Its start may not move past a linked commitment's making.")
+            .AcceptsWriteJson<NewCoCreationSession>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    public static async Task<Ok<Paged<CoCreationSessionSummary>>> List(IClusterClient orleans, int? page, int? pageSize)
+    {
+        var paging = PageRequest.From(page, pageSize);
+        var listed = await orleans.GetGrain<ICoCreationSessionDirectoryGrain>(0).List(paging.Skip, paging.PageSize);
+        return TypedResults.Ok(paging.Of<CoCreationSessionSummary>([.. listed.Items.Select(SessionReads.Summary)], listed.TotalItems));
+    }
+
+    public static async Task<Ok<CoCreationSessionResponse>> Get(string id, HttpContext context, IClusterClient orleans, CommitmentViews views, Access access)
+    {
+        var session = await RequireSession(orleans, id);
+        var actor = await access.ActorAsync(context);
+        return TypedResults.Ok(await SessionReads.DescribeAsync(orleans, views, session, SessionReads.MaySeePrivate(actor)));
+    }
+
+    public static async Task<Results<Created<CoCreationSessionResponse>, Ok<CoCreationSessionResponse>>> Record(
+        HttpContext context, IClusterClient orleans, CommitmentViews views, Access access, TimeProvider clock)
+    {
+        await RequireSupportTeamAsync(context, access);
+        var body = await JsonBody.ReadAsync<NewCoCreationSession>(context);
+        var details = body.ToDetails();
+        var errors = CoCreationSessionRules.Details(details, clock.GetUtcNow());
+        ApiIds.Check(errors, "id", body.Id);
+        await CheckGoalsExistAsync(orleans, details, errors);
+        if (!errors.IsValid)
+            throw ApiProblems.Invalid(errors.ByField);
+
+        var id = body.Id ?? ApiIds.New("s");
+        var grain = orleans.GetGrain<ICoCreationSessionGrain>(id);
+        var existed = body.Id is not null && await grain.Get() is not null;
+        var view = await grain.Record(details);
+        var response = await SessionReads.DescribeAsync(orleans, views, view, includePrivate: true);
+        return existed
+            ? TypedResults.Ok(response)
+            : TypedResults.Created($"/api/sessions/{Uri.EscapeDataString(id)}", response);
+    }
+
+    public static async Task<Ok<CoCreationSessionResponse>> Update(
+        string id, HttpContext context, IClusterClient orleans, CommitmentViews views, Access access, TimeProvider clock)
+    {
+        await RequireSupportTeamAsync(context, access);
+        await RequireSession(orleans, id);
+        var body = await JsonBody.ReadAsync<NewCoCreationSession>(context);
+        var details = body.ToDetails();
+        var errors = CoCreationSessionRules.Details(details, clock.GetUtcNow());
+        if (body.Id is not null && body.Id != id)
+            errors.Add("id", "The id is the one in the path.");
+        await CheckGoalsExistAsync(orleans, details, errors);
+        if (!errors.IsValid)
+            throw ApiProblems.Invalid(errors.ByField);
+        var view = await orleans.GetGrain<ICoCreationSessionGrain>(id).Update(details);
+        return TypedResults.Ok(await SessionReads.DescribeAsync(orleans, views, view, includePrivate: true));
+    }
+
+    /// <summary>
+    /// The session a new commitment names (<c>sessionId</c>) must exist and have started by <paramref name="now"/>; checked
+    /// by the API so that the answer names the field (the commitment grain checks it again when it links).
+    /// </summary>
+    public static async Task CheckSessionForCommitmentAsync(IClusterClient orleans, string? sessionId, DateTimeOffset now, InputRules.Errors errors)
+    {
+        if (sessionId is null || !ApiIds.IsWellFormed(sessionId))
+            return; // no session, or a malformed id the input rules name already
+        var session = await orleans.GetGrain<ICoCreationSessionGrain>(sessionId).Get();
+        if (session is null)
+            errors.Add("sessionId", $"There is no co-creation session '{sessionId}'.");
+        else if (session.Details.StartsAt > now)
+            errors.Add("sessionId", $"Co-creation session '{sessionId}' starts at {session.Details.StartsAt:O}; a commitment links only to a session it was made at or after.");
+    }
+
+    /// <summary>Coaches and administrators (in a session, or with an access token that has <c>commitments:write</c>) and the operator token.</summary>
+    private static async Task<Actor> RequireSupportTeamAsync(HttpContext context, Access access)
+    {
+        var actor = await access.ActorAsync(context);
+        if (actor.Kind == ActorKind.Anonymous)
+            throw new ApiProblemException(StatusCodes.Status401Unauthorized, "Unauthorized", "Sign in first (a session cookie or 'Authorization: Bearer <personal access token>').");
+        if (!SessionReads.IsSupportTeam(actor))
+            throw Access.Forbidden("Only the support team (coaches) and administrators record co-creation sessions. Nothing was changed.");
+        if (!actor.HasScope(AccessTokenScopes.CommitmentsWrite))
+            throw Access.Forbidden($"This access token lacks the scope '{AccessTokenScopes.CommitmentsWrite}' that recording a co-creation session needs. Nothing was changed.");
+        return actor;
+    }
+
+    private static async Task CheckGoalsExistAsync(IClusterClient orleans, CoCreationSessionDetails details, InputRules.Errors errors)
+    {
+        var ids = details.GoalIds ?? [];
+        if (!errors.IsValid || ids.Count == 0)
+            return;
+        var goals = await Task.WhenAll(ids.Select(g => orleans.GetGrain<CivicContracting.Goals.IGoalGrain>(g).GetInfo()));
+        for (var i = 0; i < goals.Length; i++)
+        {
+            if (goals[i] is null)
+                errors.Add($"goalIds[{i}]", $"There is no goal '{ids[i]}'.");
+        }
+    }
+
+    private static async Task<CoCreationSessionView> RequireSession(IClusterClient orleans, string id) =>
+        (ApiIds.IsWellFormed(id) ? await orleans.GetGrain<ICoCreationSessionGrain>(id).Get() : null)
+        ?? throw ApiProblems.NotFound("co-creation session", id);
+}
