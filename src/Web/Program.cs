@@ -110,6 +110,7 @@ namespace CivicContracting.Web
             builder.Services.AddOptions<SiteOptions>().Bind(builder.Configuration.GetSection(SiteOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
             builder.Services.AddSingleton<SiteData>();
             builder.Services.AddSingleton<CommitmentViews>();
+            builder.Services.AddSingleton<CivicContracting.Web.Goals.GoalGapReader>();
             builder.Services.AddSingleton<ReplayCache>();
             builder.Services.AddHostedService<SiteDataSync>();
             builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");

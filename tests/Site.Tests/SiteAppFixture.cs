@@ -48,6 +48,8 @@ public sealed partial class SiteAppFixture : IAsyncLifetime
             ["Demo:Seed"] = "true",
             ["Demo:Simulate"] = "false",
             ["Api:OperatorToken"] = OperatorToken,
+            // Several browser tests sign people up from one address within a minute; the limit itself is tested in Web.Tests.
+            ["RateLimits:SignInAttemptsPerMinute"] = "1000",
             ["Orleans:Mode"] = "CoHosted",
             ["Orleans:ClusterId"] = $"site-tests-{Guid.NewGuid():N}",
             ["Orleans:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),

@@ -42,6 +42,16 @@ public sealed record QuantitativeTarget(
     public Direction Direction => Target >= Baseline ? Direction.Increase : Direction.Decrease;
 }
 
+/// <summary>
+/// The citizen panel's own words for a goal (e.g. the Kessel-Lo panel's vision), shown beside the city's formulation,
+/// with whom to credit and, optionally, a link to the source document.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("cc.CitizenPanelWording.v1")]
+public sealed record CitizenPanelWording(
+    [property: Id(0)] string Text,
+    [property: Id(1)] string Source,
+    [property: Id(2)] string? SourceUrl = null);
+
 [GenerateSerializer, Immutable, Alias("cc.GoalDefinition.v1")]
 public sealed record GoalDefinition(
     [property: Id(0)] string Title,
@@ -50,29 +60,79 @@ public sealed record GoalDefinition(
     [property: Id(3)] string? ParentGoalId = null,
     [property: Id(4)] QuantitativeTarget? Target = null,
     [property: Id(5)] RollUpRule RollUp = RollUpRule.WeightedMeanOfCommitments,
-    [property: Id(6)] bool Illustrative = false);
+    [property: Id(6)] bool Illustrative = false,
+    [property: Id(7)] CitizenPanelWording? CitizenPanelWording = null);
 
+/// <summary>
+/// A goal as it is now. <see cref="Version"/> starts at 1 and grows with every revision that changes something;
+/// <see cref="RevisedAt"/> and <see cref="RevisedBy"/> say when and by whom the current version was made (for version 1:
+/// the definition, with <see cref="RevisedBy"/> null when the definer was not recorded).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("cc.GoalInfo.v1")]
 public sealed record GoalInfo(
     [property: Id(0)] string Id,
     [property: Id(1)] GoalDefinition Definition,
     [property: Id(2)] IReadOnlyList<string> ChildGoalIds,
     [property: Id(3)] IReadOnlyList<string> Lineage,
-    [property: Id(4)] DateTimeOffset CreatedAt);
+    [property: Id(4)] DateTimeOffset CreatedAt,
+    [property: Id(5)] int Version = 1,
+    [property: Id(6)] DateTimeOffset? RevisedAt = null,
+    [property: Id(7)] string? RevisedBy = null);
 
-/// <summary>One line in the goal directory, enough to list and page goals without activating each of them.</summary>
+/// <summary>
+/// One line in the goal directory, enough to list and page goals without activating each of them. <see cref="Version"/>
+/// is the goal's version (listings stored before goals had versions read as 0: version 1).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("cc.GoalListing.v1")]
 public sealed record GoalListing(
     [property: Id(0)] string Id,
     [property: Id(1)] string Title,
     [property: Id(2)] string? ParentGoalId,
     [property: Id(3)] PlaceLevel ScopeLevel,
-    [property: Id(4)] DateTimeOffset CreatedAt);
+    [property: Id(4)] DateTimeOffset CreatedAt,
+    [property: Id(5)] int Version = 1);
+
+/// <summary>
+/// A change to a goal's editable parts: everything in it replaces what the goal has (leaving out the wording or the
+/// target removes it). The goal's id, parent, scope and the illustrative mark do not change.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("cc.GoalRevision.v1")]
+public sealed record GoalRevision(
+    [property: Id(0)] string Title,
+    [property: Id(1)] string Description,
+    [property: Id(2)] CitizenPanelWording? CitizenPanelWording,
+    [property: Id(3)] QuantitativeTarget? Target,
+    [property: Id(4)] RollUpRule RollUp,
+    [property: Id(5)] string RevisedBy,
+    [property: Id(6)] string? Note = null);
+
+/// <summary>One version of a goal, kept readable after a revision: what it said, from when to when, who made it and why.</summary>
+[GenerateSerializer, Immutable, Alias("cc.GoalVersion.v1")]
+public sealed record GoalVersion(
+    [property: Id(0)] int Version,
+    [property: Id(1)] GoalDefinition Definition,
+    [property: Id(2)] DateTimeOffset ValidFrom,
+    [property: Id(3)] DateTimeOffset? ValidUntil,
+    [property: Id(4)] string? By,
+    [property: Id(5)] string? Note);
 
 public interface IGoalGrain : IGrainWithStringKey
 {
     /// <summary>Creates the goal. Repeating the same definition is a no-op; a different one is rejected.</summary>
     Task<GoalInfo> Define(GoalDefinition definition);
+
+    /// <summary>As <see cref="Define"/>, recording who defined it (the author of version 1).</summary>
+    Task<GoalInfo> DefineAs(GoalDefinition definition, string definedBy);
+
+    /// <summary>
+    /// Changes the goal's title, description, citizen panel's wording, target and roll-up rule, keeping the version it
+    /// replaces. A revision that changes nothing is a no-op (no new version). Throws <see cref="KeyNotFoundException"/>
+    /// for an unknown goal. The aggregate is reconfigured only when the roll-up rule changes, and then recomputes.
+    /// </summary>
+    Task<GoalInfo> Revise(GoalRevision revision);
+
+    /// <summary>Every version of the goal, oldest first; the last one is the current version. Empty for an unknown goal.</summary>
+    Task<IReadOnlyList<GoalVersion>> GetVersions();
 
     Task<GoalInfo?> GetInfo();
 

@@ -92,6 +92,26 @@ public static class InputRules
         }
         if (d.Target is not null)
             errors.Target("target", d.Target);
+        if (d.CitizenPanelWording is not null)
+            errors.Wording("citizenPanelWording", d.CitizenPanelWording);
+        return errors;
+    }
+
+    /// <summary>A revision of a goal (<see cref="IGoalGrain.Revise"/>): the editable parts as for a definition, who revises and why.</summary>
+    public static Errors GoalRevision(GoalRevision? r)
+    {
+        var errors = new Errors();
+        if (r is null)
+            return errors.Add("", "A goal revision is required.");
+        errors.Text("title", r.Title, MaxTitleLength);
+        errors.Text("description", r.Description, MaxDescriptionLength, allowEmpty: true);
+        errors.Enum("rollUp", r.RollUp);
+        if (r.Target is not null)
+            errors.Target("target", r.Target);
+        if (r.CitizenPanelWording is not null)
+            errors.Wording("citizenPanelWording", r.CitizenPanelWording);
+        errors.Text("revisedBy", r.RevisedBy, MaxNameLength);
+        errors.OptionalText("note", r.Note, MaxNoteLength);
         return errors;
     }
 
@@ -382,6 +402,14 @@ public static class InputRules
         {
             if (!System.Enum.IsDefined(value))
                 Add(field, $"'{value}' is not one of: {string.Join(", ", System.Enum.GetNames<T>())}.");
+        }
+
+        internal void Wording(string field, CitizenPanelWording wording)
+        {
+            Text($"{field}.text", wording.Text, MaxDescriptionLength);
+            Text($"{field}.source", wording.Source, MaxTitleLength);
+            if (wording.SourceUrl is { } url && (url.Length > MaxUrlLength || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
+                Add($"{field}.sourceUrl", "Must be an absolute http(s) link.");
         }
 
         internal void Target(string field, QuantitativeTarget target)

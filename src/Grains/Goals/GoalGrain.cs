@@ -10,12 +10,23 @@ public sealed class GoalGrain(
 {
     private string Id => this.GetPrimaryKeyString();
 
-    public async Task<GoalInfo> Define(GoalDefinition definition)
+    public Task<GoalInfo> Define(GoalDefinition definition) => DefineCore(definition, null);
+
+    public Task<GoalInfo> DefineAs(GoalDefinition definition, string definedBy)
+    {
+        if (string.IsNullOrWhiteSpace(definedBy) || definedBy.Length > InputRules.MaxNameLength)
+            throw new InputRejectedException("definedBy", $"Required, at most {InputRules.MaxNameLength} characters.");
+        return DefineCore(definition, definedBy.Trim());
+    }
+
+    private async Task<GoalInfo> DefineCore(GoalDefinition definition, string? definedBy)
     {
         InputRules.Goal(definition).ThrowIfAny();
         if (state.State.Definition is { } existing)
         {
-            if (!SameDefinition(existing, definition))
+            // A repeated create is a no-op also after revisions: it names the goal's first version.
+            var original = state.State.EarlierVersions.Count > 0 ? state.State.EarlierVersions[0].Definition : existing;
+            if (!SameDefinition(existing, definition) && !SameDefinition(original, definition))
                 throw new StateConflictException($"Goal '{Id}' already exists with another definition.");
         }
         else
@@ -41,19 +52,88 @@ public sealed class GoalGrain(
             state.State.Definition = definition;
             state.State.Lineage = lineage;
             state.State.CreatedAt = clock.GetUtcNow();
-            await state.WriteStateAsync();
+            state.State.Version = 1;
+            state.State.RevisedBy = definedBy;
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                state.State.Definition = null;
+                throw;
+            }
         }
 
         // Every step below is idempotent, so repeating Define after a partial failure completes the wiring.
-        var def = state.State.Definition!;
-        if (def.ParentGoalId is { } parent)
+        if (state.State.Definition!.ParentGoalId is { } parent)
             await GrainFactory.GetGrain<IGoalGrain>(parent).AddChild(Id);
+        await Publish();
+        return ToInfo();
+    }
+
+    public async Task<GoalInfo> Revise(GoalRevision revision)
+    {
+        InputRules.GoalRevision(revision).ThrowIfAny();
+        var current = state.State.Definition ?? throw new KeyNotFoundException($"Goal '{Id}' does not exist.");
+        var revised = current with
+        {
+            Title = revision.Title,
+            Description = revision.Description,
+            CitizenPanelWording = revision.CitizenPanelWording,
+            Target = revision.Target,
+            RollUp = revision.RollUp,
+        };
+        if (!SameDefinition(current, revised))
+        {
+            var now = clock.GetUtcNow();
+            var (version, revisedAt, revisedBy, note) = (state.State.Version, state.State.RevisedAt, state.State.RevisedBy, state.State.RevisionNote);
+            state.State.EarlierVersions.Add(CurrentVersion(validUntil: now));
+            state.State.Definition = revised;
+            state.State.Version = Math.Max(1, version) + 1;
+            state.State.RevisedAt = now;
+            state.State.RevisedBy = revision.RevisedBy.Trim();
+            state.State.RevisionNote = string.IsNullOrWhiteSpace(revision.Note) ? null : revision.Note.Trim();
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                // Nothing was stored: the grain goes on with what it had.
+                state.State.EarlierVersions.RemoveAt(state.State.EarlierVersions.Count - 1);
+                state.State.Definition = current;
+                (state.State.Version, state.State.RevisedAt, state.State.RevisedBy, state.State.RevisionNote) = (version, revisedAt, revisedBy, note);
+                throw;
+            }
+        }
+
+        // Idempotent, so a revision repeated after a partial failure (or one that changes nothing) completes the wiring.
+        await Publish();
+        return ToInfo();
+    }
+
+    public Task<IReadOnlyList<GoalVersion>> GetVersions() => Task.FromResult<IReadOnlyList<GoalVersion>>(
+        state.State.Definition is null ? [] : [.. state.State.EarlierVersions, CurrentVersion(validUntil: null)]);
+
+    /// <summary>
+    /// Tells the aggregate its roll-up rule and parent (it recomputes only when they changed) and the directory the title
+    /// and version (it writes only when they changed).
+    /// </summary>
+    private async Task Publish()
+    {
+        var def = state.State.Definition!;
         await GrainFactory.GetGrain<IEngagementAggregateGrain>(AggregateScope.Goal(Id))
             .Configure(new AggregateSettings(def.RollUp, def.ParentGoalId is { } p ? AggregateScope.Goal(p) : null, null));
         await GrainFactory.GetGrain<IGoalDirectoryGrain>(0)
-            .Register(new GoalListing(Id, def.Title, def.ParentGoalId, def.Scope.Level, state.State.CreatedAt));
-        return ToInfo();
+            .Register(new GoalListing(Id, def.Title, def.ParentGoalId, def.Scope.Level, state.State.CreatedAt, Version));
     }
+
+    /// <summary>States stored before goals had versions read as 0: they are version 1.</summary>
+    private int Version => Math.Max(1, state.State.Version);
+
+    private GoalVersion CurrentVersion(DateTimeOffset? validUntil) => new(
+        Version, state.State.Definition!, state.State.RevisedAt ?? state.State.CreatedAt, validUntil, state.State.RevisedBy, state.State.RevisionNote);
 
     public Task<GoalInfo?> GetInfo() => Task.FromResult(state.State.Definition is null ? null : ToInfo());
 
@@ -73,7 +153,8 @@ public sealed class GoalGrain(
     }
 
     private GoalInfo ToInfo() =>
-        new(Id, state.State.Definition!, [.. state.State.Children], [.. state.State.Lineage], state.State.CreatedAt);
+        new(Id, state.State.Definition!, [.. state.State.Children], [.. state.State.Lineage], state.State.CreatedAt,
+            Version, state.State.RevisedAt, state.State.RevisedBy);
 
     /// <summary>Records compare lists by reference, so compare the scope's codes by value.</summary>
     private static bool SameDefinition(GoalDefinition a, GoalDefinition b) =>
@@ -89,4 +170,19 @@ public sealed class GoalState
     [Id(1)] public List<string> Lineage { get; set; } = [];
     [Id(2)] public List<string> Children { get; set; } = [];
     [Id(3)] public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The current version's number (0 in states stored before versions: version 1).</summary>
+    [Id(4)] public int Version { get; set; }
+
+    /// <summary>The versions the current one replaced, oldest first.</summary>
+    [Id(5)] public List<GoalVersion> EarlierVersions { get; set; } = [];
+
+    /// <summary>When the current version was made by a revision; null for version 1 (then it is <see cref="CreatedAt"/>).</summary>
+    [Id(6)] public DateTimeOffset? RevisedAt { get; set; }
+
+    /// <summary>Who made the current version (for version 1: who defined the goal, when recorded).</summary>
+    [Id(7)] public string? RevisedBy { get; set; }
+
+    /// <summary>The reason given for the current version's revision.</summary>
+    [Id(8)] public string? RevisionNote { get; set; }
 }

@@ -95,9 +95,11 @@ public sealed class DemoSeeder(IGrainFactory grains, IOptions<DemoOptions> optio
     internal static async Task<bool> IsAnotherEditionAsync(IGrainFactory grains, IReadOnlyList<PlannedGoal> goals)
     {
         var probe = goals.First(g => g.Id == LeuvenContent.KesselLoAmbitionId);
-        var stored = await grains.GetGrain<IGoalGrain>(probe.Id).GetInfo();
+        // The goal's first version: administrators may have revised the texts since, which makes no other edition.
+        var versions = await grains.GetGrain<IGoalGrain>(probe.Id).GetVersions();
+        var stored = versions.Count > 0 ? versions[0].Definition : null;
         return stored is not null
-            && (stored.Definition.Title != probe.Definition.Title || stored.Definition.Description != probe.Definition.Description);
+            && (stored.Title != probe.Definition.Title || stored.Description != probe.Definition.Description);
     }
 
     internal static async Task EnsureGoalsAsync(IGrainFactory grains, IReadOnlyList<PlannedGoal> goals, Counters counters, ILogger logger, CancellationToken cancellationToken)

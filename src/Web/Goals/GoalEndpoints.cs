@@ -7,6 +7,7 @@ using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.Paging;
 using CivicContracting.Web.Problems;
+using CivicContracting.Web.ReadModel;
 using CivicContracting.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -24,10 +25,51 @@ public sealed record NewGoal(
     string? ParentGoalId = null,
     QuantitativeTarget? Target = null,
     RollUpRule RollUp = RollUpRule.WeightedMeanOfCommitments,
-    bool Illustrative = false)
+    bool Illustrative = false,
+    CitizenPanelWording? CitizenPanelWording = null)
 {
     public GoalDefinition ToDefinition() =>
-        new(Title, Description, Scope is null ? null! : new GoalScope(Scope.Level, Scope.PlaceCodes ?? []), ParentGoalId, Target, RollUp, Illustrative);
+        new(Title, Description, Scope is null ? null! : new GoalScope(Scope.Level, Scope.PlaceCodes ?? []), ParentGoalId, Target, RollUp, Illustrative,
+            CitizenPanelWording);
+}
+
+/// <summary>
+/// A revision of a goal (<c>PUT /api/goals/{id}</c>), shaped like <see cref="NewGoal"/>: title, description, the citizen
+/// panel's wording, target and roll-up rule replace the goal's (what is left out is cleared: no wording, no target, the
+/// default roll-up). <c>id</c>, <c>parentGoalId</c>, <c>scope</c> and <c>illustrative</c> may be sent back as read, but
+/// cannot change. <c>note</c>: why, kept with the version.
+/// </summary>
+public sealed record GoalUpdate(
+    string Title,
+    string Description = "",
+    CitizenPanelWording? CitizenPanelWording = null,
+    QuantitativeTarget? Target = null,
+    RollUpRule RollUp = RollUpRule.WeightedMeanOfCommitments,
+    string? Note = null,
+    string? Id = null,
+    string? ParentGoalId = null,
+    NewGoalScope? Scope = null,
+    bool? Illustrative = null)
+{
+    public GoalRevision ToRevision(string revisedBy) => new(Title, Description, CitizenPanelWording, Target, RollUp, revisedBy, Note);
+}
+
+/// <summary>One version of a goal in <c>GET /api/goals/{id}/versions</c>.</summary>
+public sealed record GoalVersionView(
+    int Version,
+    string Title,
+    string Description,
+    CitizenPanelWording? CitizenPanelWording,
+    QuantitativeTarget? Target,
+    RollUpRule RollUp,
+    DateTimeOffset ValidFrom,
+    DateTimeOffset? ValidUntil,
+    string? By,
+    string? Note,
+    bool Current)
+{
+    public static GoalVersionView From(GoalVersion v) => new(v.Version, v.Definition.Title, v.Definition.Description,
+        v.Definition.CitizenPanelWording, v.Definition.Target, v.Definition.RollUp, v.ValidFrom, v.ValidUntil, v.By, v.Note, v.ValidUntil is null);
 }
 
 public sealed record GoalSummary(
@@ -50,7 +92,12 @@ public sealed record GoalDetails(
     IReadOnlyList<string> Lineage,
     DateTimeOffset CreatedAt,
     IReadOnlyList<GoalListing> Children,
-    EngagementSnapshot Engagement);
+    EngagementSnapshot Engagement,
+    CitizenPanelWording? CitizenPanelWording = null,
+    int Version = 1,
+    DateTimeOffset? RevisedAt = null,
+    string? RevisedBy = null,
+    UncommittedGap? UncommittedGap = null);
 
 /// <summary>Goals: ambitions with their objectives, each with its live engagement aggregate.</summary>
 public static class GoalEndpoints
@@ -80,11 +127,22 @@ public static class GoalEndpoints
             .WithSummary("The goal's engagement over time, in buckets.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        group.MapGet("/{id}/versions", Versions)
+            .WithName("ListGoalVersions")
+            .WithSummary("Every version of the goal, oldest first (the last is the current one): its texts, target and roll-up rule, from when to when, by whom and why.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         group.MapPost("/", Define)
             .WithName("DefineGoal")
             .WithSummary("Defines a goal, optionally as an objective of a parent goal. Repeating the same definition with the same id is a no-op.")
             .AcceptsWriteJson<NewGoal>()
             .ProducesProblem(StatusCodes.Status409Conflict);
+
+        group.MapPut("/{id}", Revise)
+            .WithName("ReviseGoal")
+            .WithSummary("Revises a goal's title, description, citizen panel's wording, target and roll-up rule (administrators, the operator token); the earlier version stays readable. A revision that changes nothing is a no-op.")
+            .AcceptsWriteJson<GoalUpdate>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     public static async Task<Ok<Paged<GoalSummary>>> List(IClusterClient orleans, string? parent, bool? root, int? page, int? pageSize)
@@ -103,16 +161,31 @@ public static class GoalEndpoints
             (g, s) => new GoalSummary(g.Id, g.Title, g.ParentGoalId, g.ScopeLevel, g.CreatedAt, s))]));
     }
 
-    public static async Task<Ok<GoalDetails>> Get(string id, IClusterClient orleans)
+    public static async Task<Ok<GoalDetails>> Get(string id, IClusterClient orleans, GoalGapReader gaps, CancellationToken cancellationToken)
     {
         var info = await RequireGoal(orleans, id);
+        return TypedResults.Ok(await DetailsAsync(info, orleans, gaps, cancellationToken));
+    }
+
+    private static async Task<GoalDetails> DetailsAsync(GoalInfo info, IClusterClient orleans, GoalGapReader gaps, CancellationToken cancellationToken)
+    {
+        var id = info.Id;
         var snapshot = Aggregate(orleans, id).GetSnapshot();
         var listings = orleans.GetGrain<IGoalDirectoryGrain>(0).List();
+        var gap = gaps.GetAsync(info, cancellationToken);
         var children = (await listings).Where(g => g.ParentGoalId == id)
             .OrderBy(g => g.CreatedAt).ThenBy(g => g.Id, StringComparer.Ordinal).ToList();
         var d = info.Definition;
-        return TypedResults.Ok(new GoalDetails(info.Id, d.Title, d.Description, d.Scope, d.ParentGoalId, d.Target, d.RollUp,
-            d.Illustrative, info.Lineage, info.CreatedAt, children, await snapshot));
+        return new GoalDetails(info.Id, d.Title, d.Description, d.Scope, d.ParentGoalId, d.Target, d.RollUp,
+            d.Illustrative, info.Lineage, info.CreatedAt, children, await snapshot,
+            d.CitizenPanelWording, info.Version, info.RevisedAt, info.RevisedBy, await gap);
+    }
+
+    public static async Task<Ok<IReadOnlyList<GoalVersionView>>> Versions(string id, IClusterClient orleans)
+    {
+        await RequireGoal(orleans, id);
+        var versions = await orleans.GetGrain<IGoalGrain>(id).GetVersions();
+        return TypedResults.Ok<IReadOnlyList<GoalVersionView>>([.. versions.Select(GoalVersionView.From)]);
     }
 
     public static async Task<Ok<Paged<CommitmentSummary>>> ListCommitments(string id, IClusterClient orleans, int? page, int? pageSize)
@@ -128,14 +201,16 @@ public static class GoalEndpoints
         return TypedResults.Ok(await Aggregate(orleans, id).GetHistory());
     }
 
-    public static async Task<Results<Created<GoalDetails>, Ok<GoalDetails>>> Define(HttpContext context, IClusterClient orleans, Access access)
+    public static async Task<Results<Created<GoalDetails>, Ok<GoalDetails>>> Define(HttpContext context, IClusterClient orleans, Access access, GoalGapReader gaps, SiteData site)
     {
         // Goal management is the administrators' (the citizen panel's wording, the city's targets).
-        await access.RequireAdministratorAsync(context);
+        var actor = await access.RequireAdministratorAsync(context);
         var body = await JsonBody.ReadAsync<NewGoal>(context);
         var definition = body.ToDefinition();
         var errors = InputRules.Goal(definition);
         ApiIds.Check(errors, "id", body.Id);
+        if (string.Equals(body.Id, ReservedId, StringComparison.OrdinalIgnoreCase))
+            errors.Add("id", $"'{ReservedId}' is the address of the page that creates a goal; choose another id.");
         if (!errors.IsValid)
             throw ApiProblems.Invalid(errors.ByField);
         if (definition.ParentGoalId is { } parentId && await orleans.GetGrain<IGoalGrain>(parentId).GetInfo() is null)
@@ -144,11 +219,57 @@ public static class GoalEndpoints
         var id = body.Id ?? ApiIds.New("g");
         var grain = orleans.GetGrain<IGoalGrain>(id);
         var existed = body.Id is not null && await grain.GetInfo() is not null;
-        await grain.Define(definition);
-        var details = (await Get(id, orleans)).Value!;
+        var info = await grain.DefineAs(definition, EditorName(actor));
+        site.PutGoal(info);
+        var details = await DetailsAsync(info, orleans, gaps, context.RequestAborted);
         return existed
             ? TypedResults.Ok(details)
             : TypedResults.Created($"/api/goals/{Uri.EscapeDataString(id)}", details);
+    }
+
+    public static async Task<Ok<GoalDetails>> Revise(string id, HttpContext context, IClusterClient orleans, Access access, GoalGapReader gaps, SiteData site)
+    {
+        var actor = await access.RequireAdministratorAsync(context);
+        var current = await RequireGoal(orleans, id);
+        var body = await JsonBody.ReadAsync<GoalUpdate>(context);
+        var revision = body.ToRevision(EditorName(actor));
+        var errors = InputRules.GoalRevision(revision);
+        CheckFixedParts(errors, current, body);
+        if (!errors.IsValid)
+            throw ApiProblems.Invalid(errors.ByField);
+        var info = await orleans.GetGrain<IGoalGrain>(id).Revise(revision);
+        site.PutGoal(info);
+        return TypedResults.Ok(await DetailsAsync(info, orleans, gaps, context.RequestAborted));
+    }
+
+    /// <summary>The id the site's page for a new goal takes (<c>/goals/new</c>): no goal may have it.</summary>
+    public const string ReservedId = "new";
+
+    /// <summary>Who a goal's version is credited to: the administrator's display name, or the platform for the operator token.</summary>
+    public static string EditorName(Actor actor)
+    {
+        var name = actor.Account?.DisplayName?.Trim();
+        if (string.IsNullOrEmpty(name))
+            return OperatorEditor;
+        return name.Length > InputRules.MaxNameLength ? name[..InputRules.MaxNameLength] : name;
+    }
+
+    /// <summary>The name versions made with the operator token are credited to.</summary>
+    public const string OperatorEditor = "operator";
+
+    /// <summary>A revision may send back the parts that do not change, as read; it may not change them.</summary>
+    private static void CheckFixedParts(InputRules.Errors errors, GoalInfo current, GoalUpdate body)
+    {
+        var d = current.Definition;
+        if (body.Id is not null && !string.Equals(body.Id, current.Id, StringComparison.Ordinal))
+            errors.Add("id", $"A goal's id does not change (this is '{current.Id}').");
+        if (body.ParentGoalId is not null && !string.Equals(body.ParentGoalId, d.ParentGoalId, StringComparison.Ordinal))
+            errors.Add("parentGoalId", d.ParentGoalId is null ? "This goal has no parent, and a revision cannot give it one." : $"A goal's parent does not change (it is '{d.ParentGoalId}').");
+        if (body.Scope is { } scope && (scope.Level != d.Scope.Level
+            || !(scope.PlaceCodes ?? []).Order(StringComparer.OrdinalIgnoreCase).SequenceEqual(d.Scope.PlaceCodes.Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase)))
+            errors.Add("scope", "A goal's scope does not change in a revision.");
+        if (body.Illustrative is { } illustrative && illustrative != d.Illustrative)
+            errors.Add("illustrative", "Whether a goal is illustrative does not change in a revision.");
     }
 
     private static async Task<GoalInfo> RequireGoal(IClusterClient orleans, string id) =>

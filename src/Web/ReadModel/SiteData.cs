@@ -53,6 +53,17 @@ public sealed class SiteData(LiveFeed feed)
         ReplaceGoals(Goals.Append(goal));
     }
 
+    /// <summary>
+    /// Keeps a goal a write just returned (a new one, or a revision), so the writer's next page shows it before the next
+    /// reload; an older version than the one held changes nothing.
+    /// </summary>
+    internal void PutGoal(GoalInfo goal)
+    {
+        if (Goal(goal.Id) is { } held && held.Version >= goal.Version)
+            return;
+        ReplaceGoals(Goals.Where(g => !string.Equals(g.Id, goal.Id, StringComparison.Ordinal)).Append(goal));
+    }
+
     internal void ReplaceContributions(ContributionIndex index)
     {
         Contributions = index;

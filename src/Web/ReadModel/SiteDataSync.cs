@@ -72,7 +72,10 @@ public sealed partial class SiteDataSync(
         await goals.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    /// <summary>How often the goal directory is checked for goals defined since: a new goal pushes nothing until it has commitments.</summary>
+    /// <summary>
+    /// How often the goal directory is checked for goals defined or revised since: a new goal pushes nothing until it has
+    /// commitments, and a revision of its title, wording or target pushes nothing at all.
+    /// </summary>
     private static readonly TimeSpan GoalDirectoryCheck = TimeSpan.FromSeconds(10);
 
     private async Task WatchGoalDirectoryAsync(CancellationToken stoppingToken)
@@ -87,7 +90,7 @@ public sealed partial class SiteDataSync(
                 try
                 {
                     var listings = await orleans.GetGrain<IGoalDirectoryGrain>(0).List();
-                    if (listings.Any(l => data.Goal(l.Id) is null))
+                    if (listings.Any(l => data.Goal(l.Id) is not { } held || held.Version < Math.Max(1, l.Version)))
                         await ReloadGoalsAsync();
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)

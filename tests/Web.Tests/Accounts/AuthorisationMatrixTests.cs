@@ -49,6 +49,7 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
     private static readonly Dictionary<string, Caller[]> Allowed = new()
     {
         ["define goal"] = [Caller.Administrator, Caller.Operator],
+        ["revise goal"] = [Caller.Administrator, Caller.Operator],
         ["register organisation"] = [.. SessionCallers, Caller.Operator, Caller.OwnerTokenAllScopes],
         ["create commitment"] = [.. OwnerSide, Caller.Member, Caller.Coach],
         ["revise draft"] = [.. OwnerSide, Caller.Member, Caller.Coach],
@@ -134,6 +135,15 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
             {
                 var id = $"g-m-{Guid.NewGuid():N}";
                 return (c => c.PostAsync("/api/goals", new { id, title = "A goal", description = "", scope = new { level = "city" } }), () => StatusOf($"/api/goals/{id}"));
+            }
+            case "revise goal":
+            {
+                var id = await op.DefineGoalAsync(id: $"g-m-{Guid.NewGuid():N}");
+                return (c => c.PutAsync($"/api/goals/{id}", new { title = "A revised goal", description = "Revised." }), async () =>
+                {
+                    var goal = await app.Public.GetAsync<JsonObject>($"/api/goals/{id}");
+                    return $"{goal["version"]}|{goal["title"]}|{(await app.Public.GetAsync<JsonArray>($"/api/goals/{id}/versions")).Count}";
+                });
             }
             case "register organisation":
             {

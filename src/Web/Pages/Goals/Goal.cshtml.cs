@@ -3,6 +3,8 @@ using CivicContracting.Commitments;
 using CivicContracting.Goals;
 using CivicContracting.Participants;
 using CivicContracting.Places;
+using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Goals;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.ReadModel;
 using Microsoft.AspNetCore.Mvc;
@@ -11,8 +13,18 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace CivicContracting.Web.Pages.Goals;
 
 /// <summary>A goal: its aggregate, its progress and engagement over time, its objectives and its commitments (filtered).</summary>
-public sealed class GoalModel(SiteData data, CommitmentViews views, ReplayCache replays) : PageModel
+public sealed class GoalModel(SiteData data, CommitmentViews views, ReplayCache replays, GoalGapReader gaps, Access access) : PageModel
 {
+    /// <summary>What is committed against what the goal's quantitative target requires; null without a target.</summary>
+    public UncommittedGap? Gap { get; private set; }
+
+    /// <summary>Whether the visitor is an administrator (in a session), who may edit the goal and add objectives.</summary>
+    public bool MayEdit { get; private set; }
+
+    /// <summary>Set after the edit or new page saved the goal.</summary>
+    [BindProperty(SupportsGet = true, Name = "saved")]
+    public string? Saved { get; set; }
+
     public GoalInfo Goal { get; private set; } = null!;
 
     public IReadOnlyList<GoalInfo> Lineage { get; private set; } = [];
@@ -57,6 +69,8 @@ public sealed class GoalModel(SiteData data, CommitmentViews views, ReplayCache 
         Snapshot = data.Aggregate(scope);
         History = await views.HistoryAsync(scope);
         Engagement = replays.Get(goal.Id, null).Total();
+        Gap = await gaps.GetAsync(goal, HttpContext.RequestAborted);
+        MayEdit = User.Identity?.IsAuthenticated == true && GoalForm.MayManageGoals(await access.ActorAsync(HttpContext));
 
         var level = Parse<CommitmentLevel>(Level);
         var kind = Parse<ParticipantKind>(Kind);
