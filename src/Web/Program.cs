@@ -158,6 +158,7 @@ namespace CivicContracting.Web
             app.MapPlaces();
             app.MapParticipants();
             app.MapCommitments();
+            CivicContracting.Web.Coaching.CoachEndpoints.MapCoaching(app);
             app.MapEvidence();
             app.MapProgressImports();
             app.MapMap();

@@ -53,6 +53,9 @@ public sealed record CommitmentTerms(
 /// aggregates) once the condition is met. <see cref="IsTemplate"/>: a template that others take up per neighbourhood; it
 /// never counts itself. <see cref="TemplateId"/>: this commitment is a copy of that template, with the template's goals
 /// and terms (see <see cref="ICommitmentGrain.TakeUp"/>) but its own participant and neighbourhood.
+/// <see cref="ReportingInterval"/>: how long the commitment may go without a progress report before it is due (and its
+/// owner is reminded); null takes the platform's default (<c>Coaching:DefaultReportingInterval</c>, 90 days). Between
+/// <see cref="Validation.InputRules.MinReportingInterval"/> and <see cref="Validation.InputRules.MaxReportingInterval"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("cc.CommitmentDraft.v1")]
 public sealed record CommitmentDraft(
@@ -62,7 +65,8 @@ public sealed record CommitmentDraft(
     [property: Id(3)] CommitmentTerms Terms,
     [property: Id(4)] CommitmentCondition? Condition = null,
     [property: Id(5)] bool IsTemplate = false,
-    [property: Id(6)] string? TemplateId = null);
+    [property: Id(6)] string? TemplateId = null,
+    [property: Id(7)] TimeSpan? ReportingInterval = null);
 
 /// <summary>
 /// The formal confirmation: who confirmed, when (the time of signing: the moment of the call, or the signing date the
@@ -131,7 +135,12 @@ public sealed record CommitmentView(
     [property: Id(26)] IReadOnlyList<string>? TemplateCopyIds = null,
     [property: Id(27)] int TemplateCopyCount = 0,
     [property: Id(28)] IReadOnlyList<string>? DependantIds = null,
-    [property: Id(29)] bool CountsInAggregates = false);
+    [property: Id(29)] bool CountsInAggregates = false,
+    [property: Id(30)] CommitmentPhase Phase = CommitmentPhase.Drafting,
+    [property: Id(31)] DateTimeOffset? NextReportDue = null,
+    [property: Id(32)] DateTimeOffset? LastNudgedAt = null,
+    [property: Id(33)] int NudgeCount = 0,
+    [property: Id(34)] TimeSpan? ReportingInterval = null);
 
 public interface ICommitmentGrain : IGrainWithStringKey
 {

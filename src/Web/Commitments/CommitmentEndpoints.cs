@@ -17,7 +17,8 @@ namespace CivicContracting.Web.Commitments;
 /// <summary>
 /// A commitment as sent to the API: <see cref="CommitmentDraft"/> plus an optional id chosen by the client. A
 /// <c>condition</c> makes it conditional ("if N others in my neighbourhood join", "if commitment C is confirmed");
-/// <c>isTemplate</c> (support team) makes it a template others take up per neighbourhood.
+/// <c>isTemplate</c> (support team) makes it a template others take up per neighbourhood. <c>reportingInterval</c>
+/// (e.g. "30.00:00:00", 7 to 365 days; default the platform's, 90 days): how often progress is expected.
 /// </summary>
 public sealed record NewCommitment(
     string ParticipantId,
@@ -26,9 +27,10 @@ public sealed record NewCommitment(
     CommitmentTerms Terms,
     string? Id = null,
     CommitmentCondition? Condition = null,
-    bool IsTemplate = false)
+    bool IsTemplate = false,
+    TimeSpan? ReportingInterval = null)
 {
-    public CommitmentDraft ToDraft() => new(ParticipantId, Goals, NeighbourhoodCode, Terms, Condition, IsTemplate);
+    public CommitmentDraft ToDraft() => new(ParticipantId, Goals, NeighbourhoodCode, Terms, Condition, IsTemplate, ReportingInterval: ReportingInterval);
 }
 
 /// <summary>A participant joining a commitment as co-signer ("me too").</summary>
