@@ -160,6 +160,7 @@ namespace CivicContracting.Web
             app.MapParticipants();
             app.MapCommitments();
             CivicContracting.Web.Sessions.SessionEndpoints.MapSessions(app);
+            CivicContracting.Web.Coaching.CoachEndpoints.MapCoaching(app);
             app.MapEvidence();
             app.MapProgressImports();
             app.MapMap();

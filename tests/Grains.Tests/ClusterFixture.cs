@@ -1,3 +1,4 @@
+using CivicContracting.Commitments;
 using CivicContracting.Hosting;
 using CivicContracting.Live;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +30,9 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             silo.AddMemoryGrainStorage(GrainStorage.Name);
             silo.Services.AddCivicContractingGrains();
+            // Commitments' reporting reminders, in memory and restored from the durable index on start, as in the embedded profiles.
+            silo.UseInMemoryReminderService();
+            silo.Services.AddCommitmentCoaching(restoreRemindersOnStart: true);
             // The real clock, which a test can move for its own calls only (lockout and token expiry).
             silo.Services.RemoveAll<TimeProvider>();
             silo.Services.AddSingleton<TimeProvider>(TestClock.Instance);

@@ -55,6 +55,9 @@ public sealed record CommitmentTerms(
 /// and terms (see <see cref="ICommitmentGrain.TakeUp"/>) but its own participant and neighbourhood. <see cref="SessionId"/>:
 /// the co-creation session the commitment was made at (or after); it must exist and have started by the time the
 /// commitment is created (and signed, for a confirmation with a signing date), and it stays with the commitment.
+/// <see cref="ReportingInterval"/>: how long the commitment may go without a progress report before it is due (and its
+/// owner is reminded); null takes the platform's default (<c>Coaching:DefaultReportingInterval</c>, 90 days). Between
+/// <see cref="Validation.InputRules.MinReportingInterval"/> and <see cref="Validation.InputRules.MaxReportingInterval"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("cc.CommitmentDraft.v1")]
 public sealed record CommitmentDraft(
@@ -65,6 +68,7 @@ public sealed record CommitmentDraft(
     [property: Id(4)] CommitmentCondition? Condition = null,
     [property: Id(5)] bool IsTemplate = false,
     [property: Id(6)] string? TemplateId = null,
+    [property: Id(7)] TimeSpan? ReportingInterval = null,
     [property: Id(8)] string? SessionId = null);
 
 /// <summary>
@@ -135,6 +139,11 @@ public sealed record CommitmentView(
     [property: Id(27)] int TemplateCopyCount = 0,
     [property: Id(28)] IReadOnlyList<string>? DependantIds = null,
     [property: Id(29)] bool CountsInAggregates = false,
+    [property: Id(30)] CommitmentPhase Phase = CommitmentPhase.Drafting,
+    [property: Id(31)] DateTimeOffset? NextReportDue = null,
+    [property: Id(32)] DateTimeOffset? LastNudgedAt = null,
+    [property: Id(33)] int NudgeCount = 0,
+    [property: Id(34)] TimeSpan? ReportingInterval = null,
     [property: Id(35)] string? SessionId = null);
 
 public interface ICommitmentGrain : IGrainWithStringKey

@@ -56,6 +56,9 @@ public enum FeedEventKind
     CommitmentClosed = 4,
     CommitmentJoined = 5,
     NewCommitmentInTopic = 6,
+
+    /// <summary>A commitment's progress report is due (its reminder; published to its participant's topic only).</summary>
+    ReportDue = 7,
 }
 
 /// <summary>

@@ -40,6 +40,12 @@ public static class InputRules
     /// <summary>How far in the future a signing date may lie: clocks of callers and hosts differ a little.</summary>
     public static readonly TimeSpan MaxSignedAtClockSkew = TimeSpan.FromMinutes(5);
 
+    /// <summary>The shortest reporting interval a commitment may ask for (<see cref="CommitmentDraft.ReportingInterval"/>).</summary>
+    public static readonly TimeSpan MinReportingInterval = TimeSpan.FromDays(7);
+
+    /// <summary>The longest reporting interval: at least one report a year.</summary>
+    public static readonly TimeSpan MaxReportingInterval = TimeSpan.FromDays(365);
+
     /// <summary>The earliest signing date accepted: anything before is a typing or conversion error.</summary>
     public static readonly DateTimeOffset EarliestSignedAt = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -143,6 +149,8 @@ public static class InputRules
         errors.Merge(Terms(d.Terms), "terms");
         if (d.SessionId is not null)
             errors.Id("sessionId", d.SessionId);
+        if (d.ReportingInterval is { } interval && (interval < MinReportingInterval || interval > MaxReportingInterval))
+            errors.Add("reportingInterval", $"Must be {MinReportingInterval.TotalDays:0} to {MaxReportingInterval.TotalDays:0} days, or left out for the platform's default.");
         return errors;
     }
 

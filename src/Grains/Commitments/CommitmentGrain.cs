@@ -7,6 +7,7 @@ using CivicContracting.Participants;
 using CivicContracting.Places;
 using CivicContracting.Validation;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Commitments;
 
@@ -27,10 +28,12 @@ namespace CivicContracting.Commitments;
 /// them (copy → template, awaited, after the copy is stored). Awaited calls between commitments only ever go from a
 /// newer commitment to an older one, so two commitment grains never wait on each other.
 /// </remarks>
-public sealed class CommitmentGrain(
+public sealed partial class CommitmentGrain(
     [PersistentState("commitment", GrainStorage.Name)] IPersistentState<CommitmentState> state,
     TimeProvider clock,
-    ILogger<CommitmentGrain> logger) : Grain, ICommitmentGrain, ICommitmentLinkGrain
+    ILogger<CommitmentGrain> logger,
+    IOptions<CoachingOptions> coaching,
+    IOptions<CommitmentReminderOptions> reminderSettings) : Grain, ICommitmentGrain, ICommitmentLinkGrain
 {
     public const int MaxReports = 5_000;
     public const int MaxCoSigners = 10_000;
@@ -52,6 +55,8 @@ public sealed class CommitmentGrain(
         // A push that failed (or was cut off by a crash) before the caller got its answer is completed here.
         if (S.Draft is not null && S.PushedVersion < S.Version)
             await Push();
+        // A reporting reminder that was never registered (a failed attempt; a commitment from before reminders) is now.
+        await EnsureReminderOnActivation();
     }
 
     public async Task<CommitmentView> Create(CommitmentDraft draft)
@@ -349,6 +354,7 @@ public sealed class CommitmentGrain(
 
         Apply(report);
         S.Status = CommitmentStatus.Active;
+        S.LastReportAt = now;
         await Commit(now);
         CivicMetrics.ProgressReportAccepted();
         Announce(FeedEventKind.ProgressReported, ReportSummary(report));
@@ -400,6 +406,7 @@ public sealed class CommitmentGrain(
         foreach (var report in fresh)
             Apply(report);
         S.Status = CommitmentStatus.Active;
+        S.LastReportAt = now;
         await Commit(now);
         for (var i = 0; i < fresh.Count; i++)
             CivicMetrics.ProgressReportAccepted();
@@ -732,8 +739,12 @@ public sealed class CommitmentGrain(
     {
         S.Version++;
         S.UpdatedAt = now;
+        // The reporting reminder follows the change (CommitmentGrain.Coaching.cs): registered before the write, so a
+        // stored confirmation never lacks it; the queue and a dropped reminder after it.
+        await BeforeCoachingWrite(now);
         await state.WriteStateAsync();
         await Push();
+        await AfterCoachingWrite();
     }
 
     private Task PushIfBehind() => S.PushedVersion < S.Version ? Push() : Task.CompletedTask;
@@ -812,6 +823,11 @@ public sealed class CommitmentGrain(
         S.TemplateCopies.Count,
         [.. S.Dependants],
         InForce && (S.Status is CommitmentStatus.Confirmed or CommitmentStatus.Active or CommitmentStatus.Achieved or CommitmentStatus.Missed),
+        CommitmentPhases.Assess(CoachingFacts(), clock.GetUtcNow()).Phase,
+        CoachingFacts().NextReportDue,
+        S.LastNudgedAt,
+        S.NudgeCount,
+        ReportingInterval,
         SessionId: S.Draft.SessionId);
 
     private void RequireExists()
@@ -852,7 +868,8 @@ public sealed class CommitmentGrain(
         && Equals(a.Condition, b.Condition)
         && a.IsTemplate == b.IsTemplate
         && a.TemplateId == b.TemplateId
-        && a.SessionId == b.SessionId;
+        && a.SessionId == b.SessionId
+        && a.ReportingInterval == b.ReportingInterval;
 }
 
 [GenerateSerializer, Alias("cc.CommitmentState.v1")]
@@ -894,4 +911,17 @@ public sealed class CommitmentState
 
     /// <summary>A template: the commitments taken up from it.</summary>
     [Id(25)] public List<string> TemplateCopies { get; set; } = [];
+
+    /// <summary>When the last progress report was received (its own date may be earlier): starts a new reporting interval.</summary>
+    [Id(26)] public DateTimeOffset? LastReportAt { get; set; }
+
+    /// <summary>When the owner was last reminded that a report is due, and how often in all.</summary>
+    [Id(27)] public DateTimeOffset? LastNudgedAt { get; set; }
+    [Id(28)] public int NudgeCount { get; set; }
+
+    /// <summary>Why the commitment stands in the coach queue; null when it does not.</summary>
+    [Id(29)] public ReportingDueReason? QueuedReason { get; set; }
+
+    /// <summary>When the registered reporting reminder next fires; null when none is registered (or its registration failed).</summary>
+    [Id(30)] public DateTimeOffset? ReminderDueAt { get; set; }
 }

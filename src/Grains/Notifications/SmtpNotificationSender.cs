@@ -192,6 +192,7 @@ internal sealed partial class SmtpNotificationSender(
         FeedEventKind.CommitmentClosed => "commitment closed",
         FeedEventKind.CommitmentJoined => "a participant joined",
         FeedEventKind.NewCommitmentInTopic => "new commitment",
+        FeedEventKind.ReportDue => "progress report due",
         _ => "changed",
     };
 

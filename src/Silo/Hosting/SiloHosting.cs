@@ -27,7 +27,7 @@ public static class SiloHosting
     public static ISiloBuilder AddCivicContractingSilo(this ISiloBuilder silo, IConfiguration configuration)
     {
         var cluster = configuration.GetSection(ClusterSettings.SectionName).Get<ClusterSettings>() ?? new ClusterSettings();
-        if (StorageProfiles.Normalise(configuration.GetSection(StorageOptions.SectionName)[nameof(StorageOptions.Profile)]) == StorageProfiles.PostgreSql)
+        if (IsPostgreSql(configuration))
         {
             // A real cluster: silos find each other through the membership table in PostgreSQL (see AddPostgreSqlStorage).
             var address = cluster.ParseAdvertisedAddress();
@@ -55,6 +55,9 @@ public static class SiloHosting
         silo.Services.AddCivicContractingGrains();
         // Conditional commitments: wakes the durable deadline index on start, so deadlines lapse without any reads.
         silo.Services.AddCommitmentConditions();
+        // Phases and reporting reminders (section "Coaching"). Reminders live in PostgreSQL in production; in the embedded
+        // profiles they live in memory, so commitments list themselves in a durable index that every start re-registers.
+        silo.Services.AddCommitmentCoaching(restoreRemindersOnStart: !IsPostgreSql(configuration));
 
         silo.Services.AddOptions<CivicContracting.Live.LiveOptions>()
             .Bind(configuration.GetSection(CivicContracting.Live.LiveOptions.SectionName))
@@ -89,9 +92,12 @@ public static class SiloHosting
         {
             case StorageProfiles.Sqlite:
                 silo.AddSqliteGrainStorage();
+                // Reminders in memory, registered again at every start from the durable reminder index (AddCommitmentCoaching).
+                silo.UseInMemoryReminderService();
                 break;
             case StorageProfiles.Memory:
                 silo.AddMemoryGrainStorage(GrainStorage.Name);
+                silo.UseInMemoryReminderService();
                 break;
             case StorageProfiles.PostgreSql:
                 silo.AddPostgreSqlStorage(configuration);
@@ -181,6 +187,9 @@ public static class SiloHosting
             o.DataSource = dataSource;
         }));
     }
+
+    private static bool IsPostgreSql(IConfiguration configuration) =>
+        StorageProfiles.Normalise(configuration.GetSection(StorageOptions.SectionName)[nameof(StorageOptions.Profile)]) == StorageProfiles.PostgreSql;
 
     /// <summary>With group commit: the name of the ADO.NET provider inside <see cref="GroupCommitGrainStorage"/>.</summary>
     public const string AdoNetGrainStorageName = GrainStorage.Name + "-adonet";

@@ -17,7 +17,8 @@ namespace CivicContracting.Web.Commitments;
 /// <summary>
 /// A commitment as sent to the API: <see cref="CommitmentDraft"/> plus an optional id chosen by the client. A
 /// <c>condition</c> makes it conditional ("if N others in my neighbourhood join", "if commitment C is confirmed");
-/// <c>isTemplate</c> (support team) makes it a template others take up per neighbourhood. <c>sessionId</c>: the co-creation
+/// <c>isTemplate</c> (support team) makes it a template others take up per neighbourhood. <c>reportingInterval</c>
+/// (e.g. "30.00:00:00", 7 to 365 days; default the platform's, 90 days): how often progress is expected. <c>sessionId</c>: the co-creation
 /// session it was made at (or after), which must have started; it stays with the commitment (a revision sends it again).
 /// </summary>
 public sealed record NewCommitment(
@@ -28,9 +29,10 @@ public sealed record NewCommitment(
     string? Id = null,
     CommitmentCondition? Condition = null,
     bool IsTemplate = false,
+    TimeSpan? ReportingInterval = null,
     string? SessionId = null)
 {
-    public CommitmentDraft ToDraft() => new(ParticipantId, Goals, NeighbourhoodCode, Terms, Condition, IsTemplate, SessionId: SessionId);
+    public CommitmentDraft ToDraft() => new(ParticipantId, Goals, NeighbourhoodCode, Terms, Condition, IsTemplate, ReportingInterval: ReportingInterval, SessionId: SessionId);
 }
 
 /// <summary>A participant joining a commitment as co-signer ("me too").</summary>

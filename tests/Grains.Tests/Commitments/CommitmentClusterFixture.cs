@@ -9,7 +9,8 @@ namespace CivicContracting.Grains.Tests.Commitments;
 /// <summary>
 /// A two-silo test cluster of its own for the tests of conditions, co-signers and templates, configured like
 /// <see cref="ClusterFixture"/> plus what conditional commitments need (<see cref="CommitmentConditionServices.AddCommitmentConditions"/>,
-/// deadlines checked every second), and with an <see cref="AdvancingClock"/>: a test moves the time of the whole cluster
+/// deadlines checked every second) and what reporting reminders need (in-memory reminders,
+/// <see cref="CommitmentCoachingServices.AddCommitmentCoaching"/>), and with an <see cref="AdvancingClock"/>: a test moves the time of the whole cluster
 /// forward, for every grain alike. (<see cref="TestClock.Shift"/> moves it only for the calls of one request, and a
 /// condition's lapse pushes to a contribution shard from inside that request: the shard would date its last flush
 /// days ahead and then wait for real until then.)
@@ -37,6 +38,9 @@ public sealed class CommitmentClusterFixture : IAsyncLifetime
             silo.AddMemoryGrainStorage(GrainStorage.Name);
             silo.Services.AddCivicContractingGrains();
             silo.Services.AddCommitmentConditions();
+            // Reporting reminders in memory, restored from the durable index on start (as in the embedded profiles).
+            silo.UseInMemoryReminderService();
+            silo.Services.AddCommitmentCoaching(restoreRemindersOnStart: true);
             silo.Services.Configure<CommitmentConditionOptions>(o => o.DeadlineCheckInterval = TimeSpan.FromSeconds(1));
             silo.Services.RemoveAll<TimeProvider>();
             silo.Services.AddSingleton<TimeProvider>(AdvancingClock.Instance);

@@ -45,7 +45,7 @@ public sealed class DraftRevisionTests(CommitmentClusterFixture fixture)
         var moved = await Assert.ThrowsAsync<InputRejectedException>(() => commitment.Revise(new CommitmentDraft(other, [new GoalWeight(goal)], "24062W13", TestData.PledgeTerms())));
         Assert.Contains("participantId", moved.Errors.Keys);
         var conditional = await Assert.ThrowsAsync<InputRejectedException>(() => commitment.Revise(new CommitmentDraft(owner, [new GoalWeight(goal)], "24062W13", TestData.PledgeTerms(),
-            CommitmentCondition.Threshold(2, DateTimeOffset.UtcNow.AddDays(10)))));
+            CommitmentCondition.Threshold(2, AdvancingClock.Now.AddDays(10)))));
         Assert.Contains("condition", conditional.Errors.Keys);
         var blank = await Assert.ThrowsAsync<InputRejectedException>(() => commitment.Revise(new CommitmentDraft(owner, [new GoalWeight(goal)], "24062W13", TestData.PledgeTerms() with { Title = "" })));
         Assert.Contains("terms.title", blank.Errors.Keys);

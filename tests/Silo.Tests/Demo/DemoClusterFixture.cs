@@ -1,4 +1,5 @@
 using CivicContracting.Aggregation;
+using CivicContracting.Commitments;
 using CivicContracting.Hosting;
 using CivicContracting.Silo.Demo;
 using Microsoft.Extensions.Configuration;
@@ -39,6 +40,9 @@ public class DemoClusterFixture : IAsyncLifetime
         {
             silo.AddMemoryGrainStorage(GrainStorage.Name);
             silo.Services.AddCivicContractingGrains();
+            // The demo confirms commitments, which register reporting reminders.
+            silo.UseInMemoryReminderService();
+            silo.Services.AddCommitmentCoaching(restoreRemindersOnStart: true);
             silo.Services.Configure<AggregationOptions>(o =>
             {
                 o.PublishInterval = TimeSpan.FromMilliseconds(50);

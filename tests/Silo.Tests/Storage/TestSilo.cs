@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using CivicContracting.Silo.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -40,7 +41,8 @@ public sealed class TempDirectory : IDisposable
 /// </summary>
 public static class TestSilo
 {
-    public static IHost Build(string contentRoot, IDictionary<string, string?> settings, ILoggerProvider? logs = null)
+    public static IHost Build(string contentRoot, IDictionary<string, string?> settings, ILoggerProvider? logs = null,
+        Action<IServiceCollection>? services = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -61,6 +63,8 @@ public static class TestSilo
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         if (logs is not null)
             builder.Logging.AddProvider(logs);
+        // Before the silo's own registrations, which only add what is missing (e.g. the clock).
+        services?.Invoke(builder.Services);
         builder.UseOrleans(silo => silo.AddCivicContractingSilo(builder.Configuration));
         return builder.Build();
     }

@@ -115,7 +115,8 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
                 // Resumed (or sent twice): revise the saved draft, for its own participant only.
                 if (saved.ParticipantId != participantId && AccessRules.Check(actor, saved.ParticipantId, ParticipantRight.Draft) is not null)
                     return Forbid();
-                await grain.Revise(draft);
+                // The form does not ask for the reporting interval: a revision keeps the draft's.
+                await grain.Revise(draft with { ReportingInterval = saved.ReportingInterval });
             }
             else
             {

@@ -1,0 +1,43 @@
+using CivicContracting.Hosting;
+
+namespace CivicContracting.Coaching;
+
+/// <summary>
+/// The coaches' queue (see <see cref="ICoachQueueGrain"/>): one entry per commitment whose report is due, in grain
+/// storage. Commitments put and remove their own entries; this grain calls nobody, so no call can cycle through it.
+/// </summary>
+public sealed class CoachQueueGrain(
+    [PersistentState("coach-queue", GrainStorage.Name)] IPersistentState<CoachQueueState> state) : Grain, ICoachQueueGrain
+{
+    public async Task Put(CoachQueueEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentException.ThrowIfNullOrWhiteSpace(entry.CommitmentId);
+        var entries = state.State.Entries;
+        if (entries.TryGetValue(entry.CommitmentId, out var known) && known == entry)
+            return;
+        if (known is null && entries.Count >= CoachQueue.MaxEntries)
+            throw new InvalidOperationException($"The coach queue holds its limit of {CoachQueue.MaxEntries} commitments.");
+        entries[entry.CommitmentId] = entry;
+        await state.WriteStateAsync();
+    }
+
+    public async Task Remove(string commitmentId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(commitmentId);
+        if (!state.State.Entries.Remove(commitmentId))
+            return;
+        await state.WriteStateAsync();
+    }
+
+    public Task<IReadOnlyList<CoachQueueEntry>> GetEntries() =>
+        Task.FromResult<IReadOnlyList<CoachQueueEntry>>(
+            [.. state.State.Entries.Values.OrderBy(e => e.Since).ThenBy(e => e.CommitmentId, StringComparer.Ordinal)]);
+}
+
+[GenerateSerializer, Alias("cc.CoachQueueState.v1")]
+public sealed class CoachQueueState
+{
+    /// <summary>Commitment id → its entry.</summary>
+    [Id(0)] public Dictionary<string, CoachQueueEntry> Entries { get; set; } = [];
+}

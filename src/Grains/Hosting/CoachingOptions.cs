@@ -1,0 +1,56 @@
+using CivicContracting.Validation;
+using Microsoft.Extensions.Options;
+
+namespace CivicContracting.Hosting;
+
+/// <summary>
+/// Coaching commitments through their phases (configuration section "Coaching", silo setting): how often a commitment is
+/// expected to report, and how soon a reminder that is already due fires.
+/// </summary>
+public sealed class CoachingOptions
+{
+    public const string SectionName = "Coaching";
+
+    /// <summary>
+    /// The reporting interval of a commitment that names none (<see cref="Commitments.CommitmentDraft.ReportingInterval"/>):
+    /// without a report (or confirmation) for this long, its report is due. Between 7 and 365 days.
+    /// </summary>
+    public TimeSpan DefaultReportingInterval { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>
+    /// The soonest a commitment's reminder fires after it is registered when the commitment is due already (e.g. signed
+    /// on paper months ago, or found overdue at a silo's start); each such reminder adds a random spread of up to this
+    /// much again, so that a start with many overdue commitments does not wake them all at once. 0 to 1 day.
+    /// </summary>
+    public TimeSpan ReminderDelay { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>Checks <see cref="CoachingOptions"/>, so a wrong value stops the start with a message naming the setting.</summary>
+internal sealed class CoachingOptionsValidator : IValidateOptions<CoachingOptions>
+{
+    private const string S = CoachingOptions.SectionName;
+
+    public ValidateOptionsResult Validate(string? name, CoachingOptions o)
+    {
+        var failures = new List<string>();
+        if (o.DefaultReportingInterval < InputRules.MinReportingInterval || o.DefaultReportingInterval > InputRules.MaxReportingInterval)
+            failures.Add($"{S}:DefaultReportingInterval must lie between {InputRules.MinReportingInterval:c} and {InputRules.MaxReportingInterval:c} (got {o.DefaultReportingInterval:c}).");
+        if (o.ReminderDelay < TimeSpan.Zero || o.ReminderDelay > TimeSpan.FromDays(1))
+            failures.Add($"{S}:ReminderDelay must lie between 00:00:00 and 1.00:00:00 (got {o.ReminderDelay:c}).");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+/// <summary>
+/// How the silo keeps commitments' reminders: set by the host from its storage profile
+/// (<see cref="Commitments.CommitmentCoachingServices.AddCommitmentCoaching"/>), not a configuration setting.
+/// </summary>
+public sealed class CommitmentReminderOptions
+{
+    /// <summary>
+    /// True where the reminder table lives in memory (the embedded SQLite default, the Memory profile, test clusters):
+    /// commitments list themselves in the durable <see cref="Commitments.ICommitmentReminderIndexGrain"/>, and every
+    /// silo start tells them to register their reminders again. False with a durable reminder table (PostgreSQL).
+    /// </summary>
+    public bool RestoreOnStart { get; set; }
+}

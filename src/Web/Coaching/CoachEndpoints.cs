@@ -1,0 +1,58 @@
+using CivicContracting.Accounts;
+using CivicContracting.Coaching;
+using CivicContracting.Commitments;
+using CivicContracting.Places;
+using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Json;
+using CivicContracting.Web.Problems;
+using CivicContracting.Web.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CivicContracting.Web.Coaching;
+
+/// <summary>The coach queue as the API gives it: how many commitments wait, and those that match the filters, longest waiting first.</summary>
+public sealed record CoachQueueView(int Total, IReadOnlyList<CoachQueueEntry> Items);
+
+/// <summary>
+/// The support team's work list: commitments whose progress report is due (no report within their reporting interval, a
+/// deadline close or passed), put there by the commitments' reminders and taken out by their next report or closure.
+/// Coaches and administrators only (a session or a personal access token of theirs, or the operator token).
+/// </summary>
+public static class CoachEndpoints
+{
+    public static void MapCoaching(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/api/coach").WithTags("Coaching")
+            .MapGet("/queue", Queue)
+            .RequireSignedIn()
+            .WithName("GetCoachQueue")
+            .WithSummary("Commitments whose report is due, longest waiting first: why (reportOverdue, deadlineSoon, deadlinePassed), since when, whose, "
+                + "where and how often the owner was reminded. ?neighbourhood=<code> and ?reason=<reason> filter. Coaches and administrators only.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+    }
+
+    public static async Task<Ok<CoachQueueView>> Queue(HttpContext context, Access access, IClusterClient orleans, string? neighbourhood, string? reason)
+    {
+        var actor = await access.ActorAsync(context);
+        if (actor.Kind == ActorKind.Anonymous)
+            throw new ApiProblemException(StatusCodes.Status401Unauthorized, "Unauthorized", "Sign in first (a session cookie or 'Authorization: Bearer <personal access token>').");
+        if (!(actor.HasRole(PlatformRole.Coach) || actor.IsPlatformAdministrator))
+            throw Access.Forbidden("Only coaches (the support team) and administrators read the coach queue.");
+        if (neighbourhood is not null && !PlaceCatalog.Leuven.IsNeighbourhood(neighbourhood))
+            throw ApiProblems.Invalid("neighbourhood", $"'{neighbourhood}' is not a known neighbourhood code (24062W01 to 24062W24).");
+        ReportingDueReason? wanted = null;
+        if (reason is not null)
+        {
+            if (!Enum.TryParse<ReportingDueReason>(reason, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(reason, out _))
+                throw ApiProblems.Invalid("reason", $"One of: {string.Join(", ", Enum.GetNames<ReportingDueReason>().Select(ApiJson.CamelCase))}.");
+            wanted = parsed;
+        }
+
+        var entries = await orleans.GetGrain<ICoachQueueGrain>(CoachQueue.Key).GetEntries();
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(new CoachQueueView(entries.Count,
+            [.. entries.Where(e => (neighbourhood is null || e.NeighbourhoodCode == neighbourhood) && (wanted is null || e.Reason == wanted))]));
+    }
+}
