@@ -20,6 +20,12 @@ public sealed class TemplateCommitmentTests(CommitmentClusterFixture fixture)
     [Fact]
     public async Task Copies_of_a_template_count_each_in_their_own_neighbourhood_and_the_template_never_counts()
     {
+        // Read before anything of this test exists: aggregates publish asynchronously, so a read after the template's
+        // confirmation might or might not include it yet.
+        string[] places = [TemplateHome, FirstStreet, SecondStreet];
+        var before = new Dictionary<string, EngagementSnapshot>();
+        foreach (var code in places)
+            before[code] = await Grains.Snapshot(AggregateScope.Place(code));
         var goal = await TestData.Goal(Grains);
         var city = await TestData.Participant(Grains, ParticipantKind.City, TemplateHome);
         var terms = TestData.ActionTerms(2);
@@ -28,11 +34,6 @@ public sealed class TemplateCommitmentTests(CommitmentClusterFixture fixture)
         var published = await template.ConfirmAs(terms, "Alderman");
         Assert.False(published.CountsInAggregates);
         Assert.True((await template.GetContribution())!.NotInForce);
-
-        string[] places = [TemplateHome, FirstStreet, SecondStreet];
-        var before = new Dictionary<string, EngagementSnapshot>();
-        foreach (var code in places)
-            before[code] = await Grains.Snapshot(AggregateScope.Place(code));
 
         // One copy taken up, one created with the template's goals and terms: each with its own participant and place.
         var resident = await TestData.Participant(Grains, ParticipantKind.Resident, FirstStreet);
