@@ -1,5 +1,6 @@
 using System.Globalization;
 using CivicContracting.Accounts;
+using CivicContracting.Following;
 using CivicContracting.Participants;
 using CivicContracting.Validation;
 using CivicContracting.Web.Hosting;
@@ -139,7 +140,9 @@ public sealed partial class AccountService(IClusterClient orleans, IPasswordHash
             throw ApiProblems.Invalid(errors.ByField);
         var participantId = ResidentIdFor(account.Id);
         await orleans.GetGrain<IParticipantGrain>(participantId).Register(registration);
-        return await orleans.GetGrain<IAccountGrain>(account.Id).LinkParticipant(participantId);
+        var linked = await orleans.GetGrain<IAccountGrain>(account.Id).LinkParticipant(participantId);
+        await FollowOwnAsync(account.Id, participantId);
+        return linked;
     }
 
     /// <summary>Registers an organisation (anything but a resident) and makes the person its owner.</summary>
@@ -156,6 +159,7 @@ public sealed partial class AccountService(IClusterClient orleans, IPasswordHash
         var organisationId = id ?? ApiIds.New("p");
         var profile = await orleans.GetGrain<IParticipantGrain>(organisationId).Register(registration);
         var updated = await orleans.GetGrain<IAccountGrain>(account.Id).SetMembership(organisationId, OrganisationRole.Owner);
+        await FollowOwnAsync(account.Id, organisationId);
         LogOrganisationRegistered(logger, account.Id, organisationId);
         return (updated, profile);
     }
@@ -170,8 +174,17 @@ public sealed partial class AccountService(IClusterClient orleans, IPasswordHash
             throw ApiProblems.Invalid(errors.ByField);
         var accountId = await orleans.GetGrain<ILoginGrain>(LoginKeys.Local(loginName!)).GetAccountId()
             ?? throw ApiProblems.Invalid("loginName", "No account signs in with this login name.");
-        return await orleans.GetGrain<IAccountGrain>(accountId).SetMembership(organisationId, role);
+        var member = await orleans.GetGrain<IAccountGrain>(accountId).SetMembership(organisationId, role);
+        await FollowOwnAsync(accountId, organisationId);
+        return member;
     }
+
+    /// <summary>
+    /// A person follows the participants they act for from the start, so what happens to their commitments — a co-signer
+    /// joining, a report falling due — reaches their feed. They may unfollow.
+    /// </summary>
+    private Task FollowOwnAsync(string accountId, string participantId) =>
+        orleans.GetGrain<IFollowerGrain>(accountId).Follow(new FollowTopic(FollowTopicKind.Participant, participantId));
 
     public async Task<CreatedAccessToken> CreateTokenAsync(AccountView account, AccessTokenCreation creation)
     {

@@ -82,7 +82,9 @@ public sealed class ParticipationApiTests(WebAppFixture app)
         using var follower = await People.SignUpAsync(app.BaseAddress, Api.Neighbourhood(13));
         await (await follower.Client.PostAsync("/api/me/follows", new { kind = "goal", id = goal })).ReadAsync<JsonObject>();
         await (await follower.Client.PostAsync("/api/me/follows", new { kind = "planet", id = "x" })).ProblemNamingAsync("kind");
-        Assert.Single((await follower.Client.GetAsync<JsonObject>("/api/me/follows"))["topics"]!.AsArray());
+        // The goal, and (from sign-up) the person's own participant.
+        var topics = (await follower.Client.GetAsync<JsonObject>("/api/me/follows"))["topics"]!.AsArray().Select(t => ((string)t!["topic"]!["kind"]!, (string)t["topic"]!["id"]!)).ToList();
+        Assert.Equal([("participant", follower.ParticipantId!), ("goal", goal)], topics.OrderByDescending(t => t.Item1));
 
         var school = await app.Operator.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(13));
         var commitment = await app.Operator.CommitAsync(school, Api.Neighbourhood(13), Api.ResultTerms(), (goal, 1));
