@@ -213,7 +213,10 @@ public sealed class AggregationExactnessTests(ClusterFixture fixture, ITestOutpu
         while (DateTime.UtcNow < deadline);
 
         Assert.True(mismatches.Count == 0, string.Join("\n", mismatches.Take(20)));
-        Assert.True(outcomes.GetValueOrDefault("report") > 250, "the random mix must exercise plenty of reports");
+        // About 40 % of the 1,000 operations try a report; how many succeed depends on the interleaving (a report on a
+        // commitment another operation has just closed or withdrawn is refused): 276 to 312 in four runs on their own, 248
+        // in a full CI run on 2 busy cores. The guard only makes sure the mix is not starved of reports.
+        Assert.True(outcomes.GetValueOrDefault("report") > 200, $"the random mix must exercise plenty of reports: {string.Join(", ", outcomes.OrderBy(o => o.Key).Select(o => $"{o.Key}={o.Value}"))}");
         Assert.True(outcomes.GetValueOrDefault("deactivate") > 50, "the random mix must exercise deactivations");
     }
 
