@@ -13,6 +13,13 @@ public sealed record ScopeWeight(
 /// newest version per commitment, so a duplicated, re-ordered or retried push can never double count.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("cc.Contribution.v1")]
+/// <remarks>
+/// <see cref="VerifiedProgress"/>: progress counting only claims verified by the support team (null where
+/// <see cref="Progress"/> is null). <see cref="ClaimTier"/>: the tier of the newest result claim, null without one.
+/// <see cref="HelpRequestedAt"/>: a draft whose participant asked the support team for help, since then.
+/// <see cref="ConditionDeadline"/>: the deadline of a condition that is still waiting (null otherwise). These feed the
+/// coach's workspace from the web host's index of contributions, without reading every commitment.
+/// </remarks>
 public sealed record Contribution(
     [property: Id(0)] string CommitmentId,
     [property: Id(1)] long Version,
@@ -25,7 +32,11 @@ public sealed record Contribution(
     [property: Id(8)] DateTimeOffset? ConfirmedAt,
     [property: Id(9)] IReadOnlyList<ScopeWeight> Scopes,
     [property: Id(10)] DateTimeOffset UpdatedAt,
-    [property: Id(11)] bool NotInForce = false)
+    [property: Id(11)] bool NotInForce = false,
+    [property: Id(12)] double? VerifiedProgress = null,
+    [property: Id(13)] VerificationTier? ClaimTier = null,
+    [property: Id(14)] DateTimeOffset? HelpRequestedAt = null,
+    [property: Id(15)] DateTimeOffset? ConditionDeadline = null)
 {
     /// <summary>
     /// Confirmed, not withdrawn and in force: it counts as engagement. <see cref="NotInForce"/> is true for a conditional

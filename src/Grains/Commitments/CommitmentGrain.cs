@@ -789,7 +789,8 @@ public sealed partial class CommitmentGrain(
         };
         var inForce = InForce;
         return new Contribution(Id, S.Version, S.Draft!.ParticipantId, S.ParticipantKind, S.Terms!.Level, S.Status,
-            progress, onTrack, inForce ? EngagedSince : null, S.Scopes, S.UpdatedAt, NotInForce: !inForce);
+            progress, onTrack, inForce ? EngagedSince : null, S.Scopes, S.UpdatedAt, NotInForce: !inForce,
+            ConditionDeadline: S.ConditionStatus == ConditionStatus.Waiting ? S.Draft.Condition?.Deadline : null);
     }
 
     private CommitmentView ToView() => new(
