@@ -41,7 +41,7 @@ public enum ParticipantRight
 /// with the support-team issue; administrators and the operator token may do everything. An access token never
 /// exceeds its scopes.
 /// </summary>
-public static class AccessRules
+public static partial class AccessRules
 {
     public const string BootstrapOnly =
         "The operator token only sets the platform up here (Api:OperatorTokenScope=Bootstrap: roles, goals); act for participants with a personal access token or a session.";

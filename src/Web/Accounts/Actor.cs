@@ -70,6 +70,12 @@ public sealed record Actor(ActorKind Kind, AccountView? Account, IReadOnlySet<st
     /// <summary>The operator token and administrators: every right on every participant.</summary>
     public bool IsPlatformAdministrator => IsOperator || HasRole(PlatformRole.Administrator);
 
+    /// <summary>Coaches and administrators (and the full operator token): they coach, verify, assign and nudge.</summary>
+    public bool IsCoachOrAdministrator => IsPlatformAdministrator || HasRole(PlatformRole.Coach);
+
+    /// <summary>The support team: coaches, moderators and administrators. Only they read team notes and hidden content.</summary>
+    public bool IsSupportTeam => IsCoachOrAdministrator || HasRole(PlatformRole.Moderator);
+
     /// <summary>An access token lacks scopes; a session and the operator token have every scope.</summary>
     public bool HasScope(string scope) => Kind != ActorKind.AccessToken || Scopes?.Contains(scope) == true;
 
