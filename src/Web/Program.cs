@@ -104,6 +104,8 @@ namespace CivicContracting.Web
             builder.AddCivicContractingProgressImports();
 
             builder.Services.TryAddSingleton(TimeProvider.System);
+            // The commitments' calendar (dates of reports, confirmations, drafts): the silo's own when co-hosted.
+            builder.Services.TryAddSingleton(sp => new CivicContracting.Hosting.CivicClock(sp.GetRequiredService<TimeProvider>()));
             builder.Services.AddSingleton<MapRenderer>();
 
             // The public site: server-rendered pages in Dutch (texts in Resources/SiteText.resx), read from this host's memory.

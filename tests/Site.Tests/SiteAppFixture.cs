@@ -20,8 +20,23 @@ namespace CivicContracting.Site.Tests;
 /// temporary folder) with the Leuven demo data seeded, served by Kestrel on a free loopback port. The fixture is
 /// ready once the seed is done and the city's aggregate counts all 300 demo commitments.
 /// </summary>
-public sealed partial class SiteAppFixture : IAsyncLifetime
+public partial class SiteAppFixture : IAsyncLifetime
 {
+    private readonly bool _seedDemo;
+    private readonly IReadOnlyDictionary<string, string> _extraSettings;
+
+    public SiteAppFixture()
+        : this(seedDemo: true, new Dictionary<string, string>())
+    {
+    }
+
+    /// <summary>A variant for tests that need an app of their own (e.g. one whose calendar they move forward).</summary>
+    protected SiteAppFixture(bool seedDemo, IReadOnlyDictionary<string, string> extraSettings)
+    {
+        _seedDemo = seedDemo;
+        _extraSettings = extraSettings;
+    }
+
     public const string OperatorToken = "site-tests-operator-token-0123456789";
     public const int DemoCommitments = 300;
     public const string City = "24062";
@@ -45,7 +60,7 @@ public sealed partial class SiteAppFixture : IAsyncLifetime
             ["urls"] = "http://127.0.0.1:0",
             ["Storage:Profile"] = "Sqlite",
             ["Storage:DataDirectory"] = _dataDirectory,
-            ["Demo:Seed"] = "true",
+            ["Demo:Seed"] = _seedDemo ? "true" : "false",
             ["Demo:Simulate"] = "false",
             ["Api:OperatorToken"] = OperatorToken,
             // Several browser tests sign people up from one address within a minute; the limit itself is tested in Web.Tests.
@@ -58,12 +73,16 @@ public sealed partial class SiteAppFixture : IAsyncLifetime
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
             ["Logging:LogLevel:CivicContracting"] = "Warning",
         };
+        foreach (var (key, value) in _extraSettings)
+            settings[key] = value;
         _app = CivicContractingWebApp.Build([.. settings.Select(s => $"--{s.Key}={s.Value}")]);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         Operator = Client(OperatorToken);
         Public = Client(token: null);
 
+        if (!_seedDemo)
+            return;
         var seed = await _app.Services.GetRequiredService<DemoRunner>().Seeded.WaitAsync(TimeSpan.FromMinutes(3));
         if (seed is null || seed.CommitmentsCreated != DemoCommitments)
             throw new InvalidOperationException($"The Leuven demo data was not seeded as expected: {seed?.ToString() ?? "no seed result"}.");
@@ -114,6 +133,9 @@ public sealed partial class SiteAppFixture : IAsyncLifetime
     }
 
     public Uri Url(string path) => new(BaseAddress, path);
+
+    /// <summary>The app's services (e.g. its <see cref="CivicContracting.Hosting.CivicClock"/>).</summary>
+    public IServiceProvider Services => _app!.Services;
 
     public HttpClient Client(string? token)
     {

@@ -30,7 +30,7 @@ namespace CivicContracting.Commitments;
 /// </remarks>
 public sealed partial class CommitmentGrain(
     [PersistentState("commitment", GrainStorage.Name)] IPersistentState<CommitmentState> state,
-    TimeProvider clock,
+    CivicClock clock,
     ILogger<CommitmentGrain> logger,
     IOptions<CoachingOptions> coaching,
     IOptions<CommitmentReminderOptions> reminderSettings) : Grain, ICommitmentGrain, ICommitmentLinkGrain

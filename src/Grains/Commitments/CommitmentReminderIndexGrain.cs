@@ -90,13 +90,36 @@ public static class CommitmentCoachingServices
 
 /// <summary>
 /// At the silo's start, asks every shard of the reminder index to tell its commitments to register their reminders again
-/// (retrying a shard that cannot be reached yet), so reminders kept in memory survive a restart.
+/// (retrying a shard that cannot be reached yet), so reminders kept in memory survive a restart; and again whenever the
+/// <see cref="CivicClock"/> is moved forward.
 /// </summary>
-internal sealed partial class CommitmentReminderRestorer(IGrainFactory grains, ILogger<CommitmentReminderRestorer> logger) : BackgroundService
+internal sealed partial class CommitmentReminderRestorer(IGrainFactory grains, CivicClock clock, ILogger<CommitmentReminderRestorer> logger) : BackgroundService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 
+    private readonly SemaphoreSlim _calendarMoved = new(0);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // When the commitments' calendar is moved forward (tests, demonstrations), reminders registered for the old
+        // calendar would fire late: every listed commitment registers its reminder again, as at a start.
+        clock.Advanced += _ => _calendarMoved.Release();
+        await RestoreAll(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _calendarMoved.WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            await RestoreAll(stoppingToken);
+        }
+    }
+
+    private async Task RestoreAll(CancellationToken stoppingToken)
     {
         var pending = Enumerable.Range(0, CommitmentReminderIndex.ShardCount).ToList();
         var told = 0;

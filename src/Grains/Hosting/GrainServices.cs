@@ -12,12 +12,13 @@ namespace CivicContracting.Hosting;
 public static class GrainServices
 {
     /// <summary>
-    /// Services the grains need in a silo: the clock, the validated account options, the shard keep-alive and the e-mail
+    /// Services the grains need in a silo: the clocks (the host's, and the commitments' <see cref="CivicClock"/>), the validated account options, the shard keep-alive and the e-mail
     /// notification queue and sender.
     /// </summary>
     public static IServiceCollection AddCivicContractingGrains(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new CivicClock(sp.GetRequiredService<TimeProvider>()));
         services.AddOptions<AccountOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccountOptions>, AccountOptionsValidator>());
         services.AddHostedService<ContributionShardKeepAlive>();

@@ -1,6 +1,7 @@
 using CivicContracting.Accounts;
 using CivicContracting.Commitments;
 using CivicContracting.Goals;
+using CivicContracting.Hosting;
 using CivicContracting.Participants;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
@@ -164,7 +165,7 @@ public static class CommitmentEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    public static async Task<Results<Created<CommitmentView>, Ok<CommitmentView>>> Create(HttpContext context, IClusterClient orleans, Access access, TimeProvider clock)
+    public static async Task<Results<Created<CommitmentView>, Ok<CommitmentView>>> Create(HttpContext context, IClusterClient orleans, Access access, CivicClock clock)
     {
         var body = await JsonBody.ReadAsync<NewCommitment>(context);
         var draft = body.ToDraft();
@@ -209,7 +210,7 @@ public static class CommitmentEndpoints
             CommitmentText.Render(view.Terms), CommitmentText.Hash(view.Terms)));
     }
 
-    public static async Task<Ok<CommitmentView>> Confirm(string id, HttpContext context, IClusterClient orleans, TimeProvider clock, Access access)
+    public static async Task<Ok<CommitmentView>> Confirm(string id, HttpContext context, IClusterClient orleans, CivicClock clock, Access access)
     {
         var (actor, view) = await access.RequireForCommitmentAsync(context, id, ParticipantRight.Confirm);
         var body = await JsonBody.ReadAsync<ConfirmationRequest>(context);
@@ -245,7 +246,7 @@ public static class CommitmentEndpoints
         return TypedResults.Ok(await orleans.GetGrain<ICommitmentGrain>(id).Upgrade(body.Terms, confirmedBy!.Trim(), body.TextHash.Trim()));
     }
 
-    public static async Task<Ok<CommitmentView>> ReportProgress(string id, HttpContext context, IClusterClient orleans, TimeProvider clock, Access access, IEvidenceStore evidence)
+    public static async Task<Ok<CommitmentView>> ReportProgress(string id, HttpContext context, IClusterClient orleans, CivicClock clock, Access access, IEvidenceStore evidence)
     {
         // The hot path of automated feeds: with the operator token, one grain call. Rules that need the commitment's
         // terms (a value only on a result commitment, a known action, no future date) are checked by the grain, which
@@ -285,7 +286,7 @@ public static class CommitmentEndpoints
         return TypedResults.Ok(await orleans.GetGrain<ICommitmentGrain>(id).Withdraw(body.Reason));
     }
 
-    public static async Task<Ok<CommitmentView>> Revise(string id, HttpContext context, IClusterClient orleans, Access access, TimeProvider clock)
+    public static async Task<Ok<CommitmentView>> Revise(string id, HttpContext context, IClusterClient orleans, Access access, CivicClock clock)
     {
         var (_, view) = await access.RequireForCommitmentAsync(context, id, ParticipantRight.Draft);
         var body = await JsonBody.ReadAsync<NewCommitment>(context);
@@ -315,7 +316,7 @@ public static class CommitmentEndpoints
         return TypedResults.Ok(await orleans.GetGrain<ICommitmentGrain>(commitment.Id).Leave(participantId));
     }
 
-    public static async Task<Results<Created<CommitmentView>, Ok<CommitmentView>>> TakeUp(string id, HttpContext context, IClusterClient orleans, Access access, TimeProvider clock)
+    public static async Task<Results<Created<CommitmentView>, Ok<CommitmentView>>> TakeUp(string id, HttpContext context, IClusterClient orleans, Access access, CivicClock clock)
     {
         var template = await RequireCommitment(orleans, id);
         var body = await JsonBody.ReadAsync<TakeUpRequest>(context);

@@ -1,7 +1,8 @@
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
+using System.Text;
 using CivicContracting.Commitments;
+using CivicContracting.Hosting;
 using CivicContracting.Participants;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
@@ -77,7 +78,7 @@ public static partial class ProgressImportEndpoints
     }
 
     public static async Task<Ok<ProgressImportSummary>> ImportCsv(string participantId, HttpContext context, IClusterClient orleans, Access access,
-        TimeProvider clock, IOptions<ProgressOptions> options, IOptions<ApiOptions> api)
+        CivicClock clock, IOptions<ProgressOptions> options, IOptions<ApiOptions> api)
     {
         var actor = await access.RequireForParticipantAsync(context, participantId, ParticipantRight.Report);
         if (!ApiIds.IsWellFormed(participantId) || await orleans.GetGrain<IParticipantGrain>(participantId).GetProfile() is null)
@@ -146,7 +147,7 @@ public static partial class ProgressImportEndpoints
     }
 
     public static async Task<Ok<MetricBatchSummary>> PostMetrics(string id, HttpContext context, IClusterClient orleans, Access access,
-        TimeProvider clock, IOptions<ProgressOptions> options)
+        CivicClock clock, IOptions<ProgressOptions> options)
     {
         var (actor, view) = await access.RequireForCommitmentAsync(context, id, ParticipantRight.Report);
         var key = IdempotencyKeys.Read(context);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CivicContracting.Commitments;
 using CivicContracting.Goals;
+using CivicContracting.Hosting;
 using CivicContracting.Participants;
 using CivicContracting.Places;
 using CivicContracting.Validation;
@@ -22,7 +23,7 @@ namespace CivicContracting.Web.Pages.Commitments;
 /// Form fields carry the API's JSON paths as names, so the grain's and the API's messages land next to their fields.
 /// </summary>
 [Authorize(Policy = Security.Authentication.SignedInPolicy)]
-public sealed class NewModel(Access access, SiteData data, IClusterClient orleans, TimeProvider clock) : PageModel, ITermsForm
+public sealed class NewModel(Access access, SiteData data, IClusterClient orleans, CivicClock clock) : PageModel, ITermsForm
 {
     public const int MilestoneRows = TermsFields.MilestoneRows;
 

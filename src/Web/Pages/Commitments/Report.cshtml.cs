@@ -1,25 +1,26 @@
 using System.Globalization;
 using CivicContracting.Commitments;
+using CivicContracting.Hosting;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Evidence;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Pages.Account;
 using CivicContracting.Web.ReadModel;
-using CivicContracting.Web.Evidence;
 using CivicContracting.Web.Site;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CivicContracting.Web.Pages.Commitments;
 
 /// <summary>Reporting progress: a value (result), an action done (action), a note, an evidence link.</summary>
 [Authorize(Policy = Security.Authentication.SignedInPolicy)]
-public sealed class ReportModel(Access access, IClusterClient orleans, CommitmentViews views, TimeProvider clock, IEvidenceStore evidence, IOptions<EvidenceOptions> evidenceOptions, IStringLocalizer<SiteText> text) : PageModel
+public sealed class ReportModel(Access access, IClusterClient orleans, CommitmentViews views, CivicClock clock, IEvidenceStore evidence, IOptions<EvidenceOptions> evidenceOptions, IStringLocalizer<SiteText> text) : PageModel
 {
     private static readonly string[] Fields = ["value", "completedMilestoneId", "note", "evidenceUrl", "photo"];
 
