@@ -161,6 +161,7 @@ namespace CivicContracting.Web
             app.MapPlaces();
             app.MapParticipants();
             app.MapCommitments();
+            app.MapVerification();
             CivicContracting.Web.Sessions.SessionEndpoints.MapSessions(app);
             CivicContracting.Web.Coaching.CoachEndpoints.MapCoaching(app);
             app.MapEvidence();

@@ -21,7 +21,9 @@ public sealed record Recomputation(
     double WeightedProgressSum,
     int ResultCommitments,
     int ResultsAchieved,
-    DateTimeOffset? FirstEngagementAt)
+    DateTimeOffset? FirstEngagementAt,
+    double VerifiedProgressSum = 0,
+    double VerifiedWeightedProgressSum = 0)
 {
     public static Recomputation Of(string scope, IReadOnlyList<CommitmentView> views, IReadOnlyDictionary<string, ParticipantKind> kinds, IReadOnlyDictionary<string, string[]> lineage)
     {
@@ -48,7 +50,9 @@ public sealed record Recomputation(
             withProgress.Sum(m => m.Weight!.Value * m.View.Progress!.Value),
             engaged.Count(m => m.View.Terms.Level == CommitmentLevel.Result),
             engaged.Count(m => m.View.Terms.Level == CommitmentLevel.Result && m.View.Status == CommitmentStatus.Achieved),
-            members.Select(m => FirstConfirmation(m.View)).Where(at => at is not null).Min());
+            members.Select(m => FirstConfirmation(m.View)).Where(at => at is not null).Min(),
+            withProgress.Sum(m => m.View.VerifiedProgress ?? 0),
+            withProgress.Sum(m => m.Weight!.Value * (m.View.VerifiedProgress ?? 0)));
     }
 
     /// <summary>The first formal confirmation, also after upgrades (which keep the earlier ones in their versions).</summary>
@@ -83,6 +87,8 @@ public sealed record Recomputation(
         Close("weightedProgressSum", WeightedProgressSum, t.WeightedProgressSum);
         Close("meanProgress", ProgressCount == 0 ? null : ProgressSum / ProgressCount, actual.MeanProgress);
         Close("weightedProgress", WeightSum <= 0 ? null : WeightedProgressSum / WeightSum, actual.WeightedProgress);
+        Close("verifiedProgressSum", VerifiedProgressSum, t.VerifiedProgressSum);
+        Close("verifiedWeightedProgressSum", VerifiedWeightedProgressSum, t.VerifiedWeightedProgressSum);
         Check("resultCommitments", ResultCommitments, t.ResultCommitments);
         Check("resultsAchieved", ResultsAchieved, t.ResultsAchieved);
         Check("distinctKinds", ParticipantsByKind.Count(kv => kv.Value > 0), actual.DistinctKinds);

@@ -38,6 +38,9 @@ public static class AggregateScope
 /// <summary>
 /// Additive totals over a set of contributions. Every field is a sum or a minimum, so summaries of disjoint
 /// sets (shards) combine exactly; derived figures (means, diversity, intensity) are computed from them.
+/// <see cref="VerifiedProgressSum"/> and <see cref="VerifiedWeightedProgressSum"/> add up, over the same contributions as
+/// <see cref="ProgressSum"/> and <see cref="WeightedProgressSum"/>, the progress that counts only claims verified by the
+/// support team (<see cref="Contribution.VerifiedProgress"/>, 0 where a contribution has none).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("cc.EngagementTotals.v1")]
 public sealed record EngagementTotals(
@@ -52,7 +55,9 @@ public sealed record EngagementTotals(
     [property: Id(8)] int ResultCommitments,
     [property: Id(9)] int ResultsAchieved,
     [property: Id(10)] int ResultsOnTrack,
-    [property: Id(11)] DateTimeOffset? FirstEngagementAt)
+    [property: Id(11)] DateTimeOffset? FirstEngagementAt,
+    [property: Id(12)] double VerifiedWeightedProgressSum = 0,
+    [property: Id(13)] double VerifiedProgressSum = 0)
 {
     public static EngagementTotals Empty { get; } = new(
         0,
@@ -78,7 +83,8 @@ public sealed record ShardReport(
 public sealed record ChildGoalReport(
     [property: Id(0)] string ChildGoalId,
     [property: Id(1)] long Version,
-    [property: Id(2)] double? Progress);
+    [property: Id(2)] double? Progress,
+    [property: Id(3)] double? VerifiedProgress = null);
 
 /// <summary>How an aggregate computes progress and intensity. Set by the goal grain or from the place catalogue.</summary>
 [GenerateSerializer, Immutable, Alias("cc.AggregateSettings.v1")]
@@ -87,7 +93,11 @@ public sealed record AggregateSettings(
     [property: Id(1)] string? ParentScope,
     [property: Id(2)] int? Population);
 
-/// <summary>The live picture of one goal or place.</summary>
+/// <summary>
+/// The live picture of one goal or place. <see cref="VerifiedProgress"/>: <see cref="Progress"/> by the same roll-up rule,
+/// counting only claims verified by the support team (null exactly when progress is null). <see cref="VerifiedShare"/>:
+/// verified progress as a share of progress (null when progress is null or 0).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("cc.EngagementSnapshot.v1")]
 public sealed record EngagementSnapshot(
     [property: Id(0)] string Scope,
@@ -101,7 +111,9 @@ public sealed record EngagementSnapshot(
     [property: Id(8)] double? ParticipantsPer1000Residents,
     [property: Id(9)] long Version,
     [property: Id(10)] DateTimeOffset UpdatedAt,
-    [property: Id(11)] IReadOnlyDictionary<string, double?> ObjectiveProgress);
+    [property: Id(11)] IReadOnlyDictionary<string, double?> ObjectiveProgress,
+    [property: Id(12)] double? VerifiedProgress = null,
+    [property: Id(13)] double? VerifiedShare = null);
 
 /// <summary>One bucket of a place's or goal's engagement history (the oil stain over time).</summary>
 [GenerateSerializer, Immutable, Alias("cc.EngagementBucket.v1")]

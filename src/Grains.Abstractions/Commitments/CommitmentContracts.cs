@@ -144,7 +144,10 @@ public sealed record CommitmentView(
     [property: Id(32)] DateTimeOffset? LastNudgedAt = null,
     [property: Id(33)] int NudgeCount = 0,
     [property: Id(34)] TimeSpan? ReportingInterval = null,
-    [property: Id(35)] string? SessionId = null);
+    [property: Id(35)] string? SessionId = null,
+    [property: Id(36)] IReadOnlyList<ReportVerification>? Verifications = null,
+    [property: Id(37)] VerificationTier? ClaimTier = null,
+    [property: Id(38)] double? VerifiedProgress = null);
 
 public interface ICommitmentGrain : IGrainWithStringKey
 {

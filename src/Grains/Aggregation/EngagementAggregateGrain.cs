@@ -89,6 +89,8 @@ public sealed class EngagementAggregateGrain(
         ArgumentException.ThrowIfNullOrWhiteSpace(report.ChildGoalId);
         if (report.Progress is { } p && !(p >= 0 && p <= 1))
             throw new ArgumentOutOfRangeException(nameof(report), "Progress is normalised to [0, 1].");
+        if (report.VerifiedProgress is { } v && !(v >= 0 && v <= 1))
+            throw new ArgumentOutOfRangeException(nameof(report), "Verified progress is normalised to [0, 1].");
         if (state.State.Children.TryGetValue(report.ChildGoalId, out var known) && known.Version >= report.Version)
             return;
         state.State.Children[report.ChildGoalId] = report;
@@ -123,7 +125,8 @@ public sealed class EngagementAggregateGrain(
             await PersistIfDirty(CancellationToken.None);
 
         // An objective tells its ambition when its progress moves (the mean-of-objectives rule needs it).
-        if (state.State.Settings?.ParentScope is not null && (before.Progress != _snapshot.Progress || forcePersist))
+        if (state.State.Settings?.ParentScope is not null
+            && (before.Progress != _snapshot.Progress || before.VerifiedProgress != _snapshot.VerifiedProgress || forcePersist))
         {
             _parentBehind = true;
             await TellParent();
@@ -139,7 +142,7 @@ public sealed class EngagementAggregateGrain(
         try
         {
             await GrainFactory.GetGrain<IEngagementAggregateGrain>(parent)
-                .ReportChildGoal(new ChildGoalReport(childId, snapshot.Version, snapshot.Progress));
+                .ReportChildGoal(new ChildGoalReport(childId, snapshot.Version, snapshot.Progress, snapshot.VerifiedProgress));
             if (_snapshot == snapshot)
                 _parentBehind = false;
         }
@@ -166,6 +169,11 @@ public sealed class EngagementAggregateGrain(
         var progress = settings.RollUp == RollUpRule.MeanOfObjectives
             ? withProgress.Count == 0 ? null : withProgress.Average()
             : weighted;
+        // Verified progress by the same rule, over the same objectives (those with progress; one reported before verified
+        // progress existed counts 0) or the same commitments and weights: null exactly when progress is null.
+        var verifiedProgress = settings.RollUp == RollUpRule.MeanOfObjectives
+            ? withProgress.Count == 0 ? null : state.State.Children.Values.Where(c => c.Progress is not null).Average(c => c.VerifiedProgress ?? 0)
+            : EngagementMath.VerifiedWeightedProgress(totals);
         return new EngagementSnapshot(
             Scope,
             totals,
@@ -178,7 +186,9 @@ public sealed class EngagementAggregateGrain(
             EngagementMath.Per1000(totals.Participants, settings.Population),
             state.State.Version,
             state.State.UpdatedAt,
-            objectives);
+            objectives,
+            verifiedProgress,
+            EngagementMath.VerifiedShare(progress, verifiedProgress));
     }
 
     /// <summary>Keeps the latest figures of the current hour; hourly buckets older than two weeks fold into days.</summary>

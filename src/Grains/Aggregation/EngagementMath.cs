@@ -16,7 +16,7 @@ public static class EngagementMath
         var byLevel = new Dictionary<CommitmentLevel, int>();
         var participants = new Dictionary<string, ParticipantKind>(StringComparer.Ordinal);
         int count = 0, progressCount = 0, results = 0, achieved = 0, onTrack = 0;
-        double progressSum = 0, weightSum = 0, weightedSum = 0;
+        double progressSum = 0, weightSum = 0, weightedSum = 0, verifiedSum = 0, verifiedWeightedSum = 0;
         DateTimeOffset? first = null;
 
         foreach (var c in contributions)
@@ -36,6 +36,9 @@ public static class EngagementMath
                 progressSum += progress;
                 weightSum += weight;
                 weightedSum += weight * progress;
+                var verified = c.VerifiedProgress ?? 0;
+                verifiedSum += verified;
+                verifiedWeightedSum += weight * verified;
             }
             if (c.Level == CommitmentLevel.Result)
             {
@@ -49,7 +52,7 @@ public static class EngagementMath
 
         var byKind = participants.Values.GroupBy(k => k).ToDictionary(g => g.Key, g => g.Count());
         return new EngagementTotals(count, byStatus, byLevel, byKind, progressCount, progressSum, weightSum, weightedSum,
-            results, achieved, onTrack, first);
+            results, achieved, onTrack, first, verifiedWeightedSum, verifiedSum);
     }
 
     /// <summary>Sum of totals of disjoint sets of commitments whose participants are disjoint too (the shards).</summary>
@@ -59,7 +62,7 @@ public static class EngagementMath
         var byLevel = new Dictionary<CommitmentLevel, int>();
         var byKind = new Dictionary<ParticipantKind, int>();
         int count = 0, progressCount = 0, results = 0, achieved = 0, onTrack = 0;
-        double progressSum = 0, weightSum = 0, weightedSum = 0;
+        double progressSum = 0, weightSum = 0, weightedSum = 0, verifiedSum = 0, verifiedWeightedSum = 0;
         DateTimeOffset? first = null;
         foreach (var t in parts)
         {
@@ -71,6 +74,8 @@ public static class EngagementMath
             progressSum += t.ProgressSum;
             weightSum += t.WeightSum;
             weightedSum += t.WeightedProgressSum;
+            verifiedSum += t.VerifiedProgressSum;
+            verifiedWeightedSum += t.VerifiedWeightedProgressSum;
             results += t.ResultCommitments;
             achieved += t.ResultsAchieved;
             onTrack += t.ResultsOnTrack;
@@ -78,12 +83,19 @@ public static class EngagementMath
                 first = f;
         }
         return new EngagementTotals(count, byStatus, byLevel, byKind, progressCount, progressSum, weightSum, weightedSum,
-            results, achieved, onTrack, first);
+            results, achieved, onTrack, first, verifiedWeightedSum, verifiedSum);
     }
 
     public static double? MeanProgress(EngagementTotals t) => t.ProgressCount == 0 ? null : t.ProgressSum / t.ProgressCount;
 
     public static double? WeightedProgress(EngagementTotals t) => t.WeightSum <= 0 ? null : t.WeightedProgressSum / t.WeightSum;
+
+    /// <summary>The weighted mean of verified progress, over the same commitments and weights as <see cref="WeightedProgress"/>.</summary>
+    public static double? VerifiedWeightedProgress(EngagementTotals t) => t.WeightSum <= 0 ? null : t.VerifiedWeightedProgressSum / t.WeightSum;
+
+    /// <summary>Verified progress as a share of progress: null when progress is null or 0.</summary>
+    public static double? VerifiedShare(double? progress, double? verifiedProgress) =>
+        progress is { } p && p > 0 && verifiedProgress is { } v ? v / p : null;
 
     /// <summary>Shannon index H = −Σ pₖ·ln pₖ over the participant kinds present (0 for one kind, ln 6 ≈ 1.79 for an even mix of all six).</summary>
     public static double Shannon(IReadOnlyDictionary<ParticipantKind, int> participantsByKind)

@@ -790,7 +790,8 @@ public sealed partial class CommitmentGrain(
         var inForce = InForce;
         return new Contribution(Id, S.Version, S.Draft!.ParticipantId, S.ParticipantKind, S.Terms!.Level, S.Status,
             progress, onTrack, inForce ? EngagedSince : null, S.Scopes, S.UpdatedAt, NotInForce: !inForce,
-            ConditionDeadline: S.ConditionStatus == ConditionStatus.Waiting ? S.Draft.Condition?.Deadline : null);
+            ConditionDeadline: S.ConditionStatus == ConditionStatus.Waiting ? S.Draft.Condition?.Deadline : null,
+            VerifiedProgress: VerifiedProgressOf(progress), ClaimTier: NewestClaimTier());
     }
 
     private CommitmentView ToView() => new(
@@ -829,7 +830,10 @@ public sealed partial class CommitmentGrain(
         S.LastNudgedAt,
         S.NudgeCount,
         ReportingInterval,
-        SessionId: S.Draft.SessionId);
+        SessionId: S.Draft.SessionId,
+        Verifications: VerificationsInReportOrder(),
+        ClaimTier: NewestClaimTier(),
+        VerifiedProgress: VerifiedProgressOf(ProgressRules.Normalised(S.Terms!, S.CurrentValue, S.CompletedMilestones.Count)));
 
     private void RequireExists()
     {
@@ -925,4 +929,7 @@ public sealed class CommitmentState
 
     /// <summary>When the registered reporting reminder next fires; null when none is registered (or its registration failed).</summary>
     [Id(30)] public DateTimeOffset? ReminderDueAt { get; set; }
+
+    /// <summary>Claims raised above self-declared, by report id: the highest tier each reached (CommitmentGrain.Verification.cs).</summary>
+    [Id(31)] public Dictionary<string, ReportVerification> Verifications { get; set; } = new(StringComparer.Ordinal);
 }

@@ -14,7 +14,7 @@ public static class MapTexts
         "commitmentOther", "participantOne", "participantOther", "resident", "residentOne", "residentOther",
         "school", "schoolOne", "schoolOther", "business", "businessOne", "businessOther",
         "organisation", "organisationOne", "organisationOther", "city", "cityOne", "cityOther",
-        "knowledgeInstitution", "knowledgeInstitutionOne", "knowledgeInstitutionOther", "summary", "summaryNone", "summaryAt",
+        "knowledgeInstitution", "knowledgeInstitutionOne", "knowledgeInstitutionOther", "summary", "summaryNone", "summaryAt", "summaryVerified",
         "layerNeighbourhoods", "layerGlyphs", "layerDistricts", "layerTiles", "layers", "zoomIn",
         "zoomOut", "attributionShort", "replayHeading", "replayPlay", "replayPause", "replayTime",
         "replayNow", "replayLive", "replayLoading", "replayError",

@@ -80,6 +80,8 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
         ["update session"] = [Caller.Coach, Caller.Administrator, Caller.Operator],
         // Only denials here: an allowed deletion would delete the matrix's people (AccountApiTests deletes its own).
         ["delete own account"] = [],
+        ["verify claim"] = [Caller.Coach, Caller.Administrator, Caller.Operator],
+        ["confirm claim as peer"] = [.. OwnerSide, Caller.Member],
     };
 
     public static TheoryData<string, Caller> Cases()
@@ -337,6 +339,21 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
                 var id = await Sessions.SessionsApi.RecordAsync(op, world.GoalId, startsAt);
                 return (c => c.PutAsync($"/api/sessions/{id}", Sessions.SessionsApi.Body(world.GoalId, startsAt, title: $"Renamed by {caller}")),
                     async () => (string)(await app.Public.GetAsync<JsonObject>($"/api/sessions/{id}"))["title"]!);
+            }
+            case "verify claim":
+            {
+                var id = await ConfirmedAsync(world, Api.ResultTerms());
+                await (await op.PostAsync($"/api/commitments/{id}/progress", new { reportId = "r-matrix", value = 30 })).ReadAsync<JsonObject>();
+                return (c => c.PostAsync($"/api/commitments/{id}/reports/r-matrix/verification", new { note = "Counted at the school gate." }), () => CommitmentState(id));
+            }
+            case "confirm claim as peer":
+            {
+                // Someone else's claim; the caller confirms it on behalf of the organisation.
+                var other = await op.RegisterAsync(ParticipantKind.Resident, Api.Neighbourhood(13));
+                var draft = await op.CommitAsync(other, Api.Neighbourhood(13), Api.ResultTerms(), (world.GoalId, 1));
+                await op.ConfirmAsync(draft.Id);
+                await (await op.PostAsync($"/api/commitments/{draft.Id}/progress", new { reportId = "r-matrix", value = 30 })).ReadAsync<JsonObject>();
+                return (c => c.PostAsync($"/api/commitments/{draft.Id}/reports/r-matrix/peer-confirmation", new { participantId = world.OrganisationId }), () => CommitmentState(draft.Id));
             }
             default:
                 throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, null);

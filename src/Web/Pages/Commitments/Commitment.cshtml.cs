@@ -108,6 +108,110 @@ public sealed class CommitmentModel(SiteData data, CommitmentViews views, Access
             CanJoinFor = [.. mine.Where(p => p.Id != view.ParticipantId && !joined.Contains(p.Id) && AccessRules.Check(actor, p.Id, ParticipantRight.Confirm) is null)];
             CanTakeUpFor = [.. mine.Where(p => AccessRules.Check(actor, p.Id, ParticipantRight.Draft) is null)];
         }
+        await LoadClaimVerificationAsync(view);
         return Page();
+    }
+
+    // ---- Verification tiers of result claims (rendered by _ClaimVerification.cshtml) ----
+
+    /// <summary>Whether the signed-in viewer may verify this commitment's claims (coaches and administrators).</summary>
+    public bool CanVerify { get; private set; }
+
+    /// <summary>The participants the signed-in viewer may confirm claims for (those they act for, not the owner).</summary>
+    public IReadOnlyList<ParticipantProfile> CanPeerConfirmFor { get; private set; } = [];
+
+    /// <summary>After a failed verification or confirmation: the claim, the site-text key of the error, and the note as typed.</summary>
+    public (string ReportId, string ErrorKey, string? Note)? ClaimError { get; private set; }
+
+    /// <summary>The site-text key of the line after the viewer's own verification or confirmation (PRG: ?claim=verified|confirmed).</summary>
+    public string? ClaimNotice => Request.Query["claim"].ToString() switch
+    {
+        "verified" => "Claim.Verified.Done",
+        "confirmed" => "Claim.Confirmed.Done",
+        _ => null,
+    };
+
+    /// <summary>The claims (a value or a completed action), newest first, with their tier and how it was raised.</summary>
+    public IEnumerable<(ProgressReport Report, VerificationTier Tier, ReportVerification? Verification)> Claims()
+    {
+        var verifications = (Commitment.Verifications ?? []).ToDictionary(v => v.ReportId, StringComparer.Ordinal);
+        return Commitment.Reports.Where(VerificationRules.IsClaim).Reverse()
+            .Select(r => verifications.TryGetValue(r.ReportId, out var v) ? (r, v.Tier, (ReportVerification?)v) : (r, VerificationTier.SelfDeclared, null));
+    }
+
+    /// <summary>Claims are raised on a confirmed, active or closed commitment that is not a template.</summary>
+    private static bool IsVerifiable(CommitmentView view) => !view.IsTemplate
+        && view.Status is CommitmentStatus.Confirmed or CommitmentStatus.Active or CommitmentStatus.Achieved or CommitmentStatus.Missed;
+
+    private async Task LoadClaimVerificationAsync(CommitmentView view)
+    {
+        if (User.Identity?.IsAuthenticated != true || !IsVerifiable(view))
+            return;
+        var actor = await access.ActorAsync(HttpContext);
+        CanVerify = AccessRules.CheckVerification(actor) is null;
+        var mine = (await Task.WhenAll(actor.ParticipantIds.Select(views.ProfileAsync))).OfType<ParticipantProfile>();
+        CanPeerConfirmFor = [.. mine.Where(p => p.Id != view.ParticipantId && AccessRules.CheckPeerConfirmation(actor, p.Id) is null)];
+    }
+
+    public async Task<IActionResult> OnPostVerifyAsync(string id, string reportId, string? note)
+    {
+        if (User.Identity?.IsAuthenticated != true)
+            return Challenge();
+        if (!ApiIds.IsWellFormed(id) || !ApiIds.IsWellFormed(reportId))
+            return BadRequest();
+        var actor = await access.ActorAsync(HttpContext);
+        if (AccessRules.CheckVerification(actor) is not null)
+            return Forbid();
+        var verifiedBy = AccessRules.VerifierId(actor);
+        if (!VerificationRules.Verification(reportId, verifiedBy, note).IsValid)
+            return await ClaimFailedAsync(id, reportId, "Claim.Error.Note", note);
+        return await RaiseClaimAsync(id, reportId, note, "verified",
+            () => orleans.GetGrain<ICommitmentVerificationGrain>(id).VerifyClaim(reportId, verifiedBy, note!));
+    }
+
+    public async Task<IActionResult> OnPostPeerConfirmAsync(string id, string reportId, string participantId, string? note)
+    {
+        if (User.Identity?.IsAuthenticated != true)
+            return Challenge();
+        if (!ApiIds.IsWellFormed(id) || !ApiIds.IsWellFormed(reportId) || !ApiIds.IsWellFormed(participantId))
+            return BadRequest();
+        var actor = await access.ActorAsync(HttpContext);
+        if (AccessRules.CheckPeerConfirmation(actor, participantId) is not null)
+            return Forbid();
+        note = string.IsNullOrWhiteSpace(note) ? null : note;
+        if (!VerificationRules.PeerConfirmation(reportId, participantId, note).IsValid)
+            return await ClaimFailedAsync(id, reportId, "Claim.Error.ConfirmNote", note);
+        if (await views.GetAsync(id) is { } view && view.ParticipantId == participantId)
+            return await ClaimFailedAsync(id, reportId, "Claim.Error.Own", note);
+        return await RaiseClaimAsync(id, reportId, note, "confirmed",
+            () => orleans.GetGrain<ICommitmentVerificationGrain>(id).ConfirmClaim(reportId, participantId, note));
+    }
+
+    /// <summary>Calls the grain; on success back to the page (PRG) with a notice, on a refusal the page again with the error beside the form.</summary>
+    private async Task<IActionResult> RaiseClaimAsync(string id, string reportId, string? note, string done, Func<Task<CommitmentView>> raise)
+    {
+        try
+        {
+            views.Remember(await raise());
+        }
+        catch (KeyNotFoundException)
+        {
+            return await ClaimFailedAsync(id, reportId, "Claim.Error.NotFound", note);
+        }
+        catch (InputRejectedException)
+        {
+            return await ClaimFailedAsync(id, reportId, "Claim.Error.Invalid", note);
+        }
+        catch (StateConflictException)
+        {
+            return await ClaimFailedAsync(id, reportId, "Claim.Error.State", note);
+        }
+        return LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}?claim={done}#claim-{Uri.EscapeDataString(reportId)}");
+    }
+
+    private async Task<IActionResult> ClaimFailedAsync(string id, string reportId, string errorKey, string? note)
+    {
+        ClaimError = (reportId, errorKey, note);
+        return await OnGetAsync(id);
     }
 }

@@ -83,6 +83,7 @@
     summary: '{name}: {commitments}, {participants}: {kinds}',
     summaryNone: '{name}: nog geen engagementen',
     summaryAt: '{summary} (op {time})',
+    summaryVerified: '{summary}. Geverifieerd: {share} van de voortgang',
     layerNeighbourhoods: 'Wijken (kleur: engagementen)',
     layerGlyphs: 'Deelnemers per soort (ringen)',
     layerDistricts: 'Deelgemeenten',
@@ -106,6 +107,7 @@
   const lang = document.documentElement.lang || 'nl-BE';
   const numberFormat = new Intl.NumberFormat(lang, { maximumFractionDigits: 0 });
   const decimalFormat = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
+  const percentFormat = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 });
   const timeFormat = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
   const plural = new Intl.PluralRules(lang);
   const reduceMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
@@ -240,6 +242,12 @@
       const kinds = KINDS.filter((k) => f.byKind[k] > 0).sort((a, b) => f.byKind[b] - f.byKind[a]).map((k) => count(f.byKind[k], k));
       text = fill(texts.summary, { name, commitments: count(f.commitments, 'commitment'), participants: count(f.participants, 'participant'), kinds: kinds.join(', ') });
       if (!kinds.length) text = text.replace(/:\s*$/, '');
+      // The live figures only (the replay and a filter have no verified progress): the share of the neighbourhood's
+      // progress that rests on claims verified by the support team, when it has progress.
+      const p = place.props;
+      if (!replay && !filtered && typeof p.progress === 'number' && p.progress > 0 && typeof p.verifiedShare === 'number') {
+        text = fill(texts.summaryVerified, { summary: text, share: percentFormat.format(p.verifiedShare) });
+      }
     }
     if (replay) text = fill(texts.summaryAt, { summary: text, time: timeFormat.format(new Date(replay.data.steps[replay.frame])) });
     return text;
@@ -341,6 +349,7 @@
       el.dataset.commitments = String(f.commitments);
       el.dataset.participants = String(f.participants);
       el.dataset.kinds = String(KINDS.filter((k) => f.byKind[k] > 0).length);
+      el.dataset.verifiedShare = !replay && !filtered && typeof place.props.verifiedShare === 'number' ? String(place.props.verifiedShare) : '';
       el.classList.toggle('is-empty', f.participants <= 0);
       if (pulse) pulseMarker(el, place);
     }
@@ -807,6 +816,9 @@
       distinctKinds: s.distinctKinds,
       shannonIndex: s.shannonIndex,
       meanProgress: s.meanProgress,
+      progress: s.progress,
+      verifiedProgress: s.verifiedProgress,
+      verifiedShare: s.verifiedShare,
       firstEngagementAt: s.totals.firstEngagementAt,
       byLevel: s.totals.engagedByLevel || {},
       updatedAt: s.updatedAt,

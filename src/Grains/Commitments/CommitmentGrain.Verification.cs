@@ -1,0 +1,100 @@
+using CivicContracting.Participants;
+using CivicContracting.Validation;
+
+namespace CivicContracting.Commitments;
+
+/// <summary>
+/// Verification tiers of result claims: a report with a value or a completed action is self-declared until a peer (a
+/// participant other than the owner) confirms it or the support team verifies it. Tiers only go up; a call that would
+/// not raise one returns the commitment unchanged. A change goes through <see cref="Commit"/> like any other, so the
+/// aggregates learn the new <see cref="Contribution.VerifiedProgress"/> and <see cref="Contribution.ClaimTier"/>.
+/// </summary>
+/// <remarks>
+/// Verified progress (null exactly when progress is null): for a result commitment, the progress of the newest verified
+/// value report, but never more than the progress of the current value (a newer self-declared value below a verified one
+/// is what the commitment now claims; the verified share stays within 0..1); 0 while no value is verified. For an action
+/// commitment, the share of its actions whose completing report is verified.
+/// </remarks>
+public sealed partial class CommitmentGrain : ICommitmentVerificationGrain
+{
+    public async Task<CommitmentView> ConfirmClaim(string reportId, string peerParticipantId, string? note)
+    {
+        VerificationRules.PeerConfirmation(reportId, peerParticipantId, note).ThrowIfAny();
+        await RequireExistsAndPushed();
+        if (peerParticipantId == S.Draft!.ParticipantId)
+            throw new InputRejectedException("participantId", "A participant cannot confirm the claims of their own commitment; another participant (a counterparty or peer) confirms them.");
+        var claim = RequireClaim(reportId);
+        if (TierOf(claim.ReportId) >= VerificationTier.PeerConfirmed)
+            return ToView(); // confirmed or verified already: tiers only go up
+        RequireVerifiable();
+        if (await GrainFactory.GetGrain<IParticipantGrain>(peerParticipantId).GetProfile() is null)
+            throw new InputRejectedException("participantId", $"Participant '{peerParticipantId}' does not exist.");
+
+        var now = clock.GetUtcNow();
+        S.Verifications[claim.ReportId] = new ReportVerification(claim.ReportId, VerificationTier.PeerConfirmed, peerParticipantId, now,
+            string.IsNullOrWhiteSpace(note) ? null : note.Trim());
+        await Commit(now);
+        return ToView();
+    }
+
+    public async Task<CommitmentView> VerifyClaim(string reportId, string verifiedBy, string note)
+    {
+        VerificationRules.Verification(reportId, verifiedBy, note).ThrowIfAny();
+        await RequireExistsAndPushed();
+        var claim = RequireClaim(reportId);
+        if (TierOf(claim.ReportId) >= VerificationTier.Verified)
+            return ToView(); // verified already: the first verification stays
+        RequireVerifiable();
+
+        var now = clock.GetUtcNow();
+        S.Verifications[claim.ReportId] = new ReportVerification(claim.ReportId, VerificationTier.Verified, verifiedBy.Trim(), now, note.Trim());
+        await Commit(now);
+        return ToView();
+    }
+
+    private ProgressReport RequireClaim(string reportId)
+    {
+        var report = S.Reports.FirstOrDefault(r => r.ReportId == reportId)
+            ?? throw new KeyNotFoundException($"Commitment '{Id}' has no progress report '{reportId}'.");
+        if (!VerificationRules.IsClaim(report))
+            throw new InputRejectedException("reportId", $"Report '{reportId}' carries only a note; only a value or a completed action is a claim to confirm or verify.");
+        return report;
+    }
+
+    private void RequireVerifiable()
+    {
+        if (S.Status is not (CommitmentStatus.Confirmed or CommitmentStatus.Active or CommitmentStatus.Achieved or CommitmentStatus.Missed))
+            throw new StateConflictException($"Commitment '{Id}' is {S.Status.ToString().ToLowerInvariant()}; only the claims of a confirmed, active or closed commitment are confirmed or verified.");
+    }
+
+    private VerificationTier TierOf(string reportId) =>
+        S.Verifications.TryGetValue(reportId, out var verification) ? verification.Tier : VerificationTier.SelfDeclared;
+
+    /// <summary>The tier of the newest claim (the last in the dated history); null without claims.</summary>
+    private VerificationTier? NewestClaimTier() =>
+        S.Reports.LastOrDefault(VerificationRules.IsClaim) is { } newest ? TierOf(newest.ReportId) : null;
+
+    /// <summary>Progress counting only verified claims; null exactly when <paramref name="progress"/> is null (see the remarks above).</summary>
+    private double? VerifiedProgressOf(double? progress)
+    {
+        if (progress is not { } all)
+            return null;
+        var terms = S.Terms!;
+        switch (terms.Level)
+        {
+            case CommitmentLevel.Result when terms.Target is { } target:
+                // Reports are in date order, and the current value is the last value report's (CommitmentGrain.Apply).
+                var newest = S.Reports.LastOrDefault(r => r.Value is not null && TierOf(r.ReportId) == VerificationTier.Verified);
+                return newest is null ? 0.0 : Math.Min(all, ProgressRules.OfResult(target, newest.Value!.Value));
+            case CommitmentLevel.Action when terms.Milestones is { Count: > 0 } milestones:
+                var verified = milestones.Count(m => S.CompletedMilestones.Contains(m.Id)
+                    && S.Reports.Exists(r => r.CompletedMilestoneId == m.Id && TierOf(r.ReportId) == VerificationTier.Verified));
+                return Math.Clamp((double)verified / milestones.Count, 0, 1);
+            default:
+                return 0.0; // not reached: only results with a target and actions with milestones have progress
+        }
+    }
+
+    private IReadOnlyList<ReportVerification> VerificationsInReportOrder() =>
+        [.. S.Reports.Where(r => S.Verifications.ContainsKey(r.ReportId)).Select(r => S.Verifications[r.ReportId])];
+}

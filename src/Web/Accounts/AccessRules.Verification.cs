@@ -1,0 +1,47 @@
+using CivicContracting.Accounts;
+
+namespace CivicContracting.Web.Accounts;
+
+/// <summary>
+/// Who raises a result claim's verification tier. Verifying is the support team's work: coaches and administrators (and
+/// the full operator token), with commitments:write on an access token. A peer confirmation is made for a participant the
+/// caller acts for (its own person, or an organisation they own or are a member of; administrators and the operator token
+/// for any), and never for the commitment's own participant; a coach's role gives no right to confirm as someone else.
+/// </summary>
+public static partial class AccessRules
+{
+    /// <summary>Null when the caller may verify claims (the support team's tier), else why not.</summary>
+    public static string? CheckVerification(Actor actor)
+    {
+        if (actor.Kind == ActorKind.BootstrapOperator)
+            return BootstrapOnly;
+        if (!actor.IsCoachOrAdministrator)
+            return "Only the support team (coaches) and administrators verify result claims.";
+        if (!actor.HasScope(AccessTokenScopes.CommitmentsWrite))
+            return $"This access token lacks the scope '{AccessTokenScopes.CommitmentsWrite}' that verifying a claim needs.";
+        return null;
+    }
+
+    /// <summary>
+    /// Null when the caller may confirm a claim as <paramref name="peerParticipantId"/>, else why not. (That the peer is not
+    /// the commitment's own participant is a rule of the claim, checked with the input: 400.)
+    /// </summary>
+    public static string? CheckPeerConfirmation(Actor actor, string peerParticipantId)
+    {
+        if (actor.Kind == ActorKind.BootstrapOperator)
+            return BootstrapOnly;
+        if (!actor.IsOperator)
+        {
+            if (actor.Account is null)
+                return "Sign in first.";
+            if (!actor.HasScope(AccessTokenScopes.CommitmentsWrite))
+                return $"This access token lacks the scope '{AccessTokenScopes.CommitmentsWrite}' that confirming a claim needs.";
+            if (!actor.HasRole(PlatformRole.Administrator) && actor.RoleFor(peerParticipantId) is null)
+                return $"You do not act for participant '{peerParticipantId}', so you may not confirm a claim on its behalf.";
+        }
+        return null;
+    }
+
+    /// <summary>Who a verification names: the account id of the coach or administrator, "operator" for the operator token.</summary>
+    public static string VerifierId(Actor actor) => actor.Account?.Id ?? "operator";
+}

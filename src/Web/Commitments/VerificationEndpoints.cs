@@ -1,0 +1,86 @@
+using CivicContracting.Commitments;
+using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Json;
+using CivicContracting.Web.Problems;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CivicContracting.Web.Commitments;
+
+/// <summary>A peer's confirmation of a claim: for which participant (one the caller acts for, not the commitment's own), optionally with a note.</summary>
+public sealed record PeerConfirmationRequest(string ParticipantId, string? Note = null);
+
+/// <summary>The support team's verification of a claim: how it was verified (3 to 500 characters).</summary>
+public sealed record VerificationRequest(string Note);
+
+/// <summary>
+/// Verification tiers of result claims (a progress report with a value or a completed action): self-declared, confirmed
+/// by a peer, verified by the support team. Tiers only go up; a repeat is a no-op. The commitment's view shows each raised
+/// claim (<c>verifications</c>), the newest claim's tier (<c>claimTier</c>) and the progress that counts only verified
+/// claims (<c>verifiedProgress</c>); goals and places show it rolled up (<c>engagement.verifiedProgress</c>,
+/// <c>engagement.verifiedShare</c>).
+/// </summary>
+public static class VerificationEndpoints
+{
+    public static void MapVerification(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/commitments").WithTags("Commitments");
+
+        group.MapPost("/{id}/reports/{reportId}/peer-confirmation", ConfirmClaim)
+            .WithName("ConfirmClaim")
+            .WithSummary("A participant the caller acts for (not the commitment's own) confirms a result claim: a report with a value or a completed action. "
+                + "The claim becomes peerConfirmed (a verified one stays verified); repeating is a no-op. Scope commitments:write.")
+            .AcceptsWriteJson<PeerConfirmationRequest>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        group.MapPost("/{id}/reports/{reportId}/verification", VerifyClaim)
+            .WithName("VerifyClaim")
+            .WithSummary("The support team (coaches and administrators) verifies a result claim, with a note of how (3 to 500 characters). "
+                + "The claim becomes verified and counts in verifiedProgress; repeating is a no-op. Scope commitments:write.")
+            .AcceptsWriteJson<VerificationRequest>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
+    public static async Task<Ok<CommitmentView>> ConfirmClaim(string id, string reportId, HttpContext context, IClusterClient orleans, Access access)
+    {
+        var actor = await RequireSignedIn(context, access);
+        var body = await JsonBody.ReadAsync<PeerConfirmationRequest>(context);
+        var errors = VerificationRules.PeerConfirmation(reportId, body.ParticipantId, body.Note);
+        if (!errors.IsValid)
+            throw ApiProblems.Invalid(errors.ByField);
+        if (AccessRules.CheckPeerConfirmation(actor, body.ParticipantId) is { } refusal)
+            throw Access.Forbidden(refusal + " Nothing was changed.");
+        var commitment = await RequireCommitment(orleans, id);
+        if (string.Equals(commitment.ParticipantId, body.ParticipantId, StringComparison.Ordinal))
+            throw ApiProblems.Invalid("participantId", "A participant cannot confirm the claims of their own commitment; another participant (a counterparty or peer) confirms them.");
+        return TypedResults.Ok(await orleans.GetGrain<ICommitmentVerificationGrain>(commitment.Id).ConfirmClaim(reportId, body.ParticipantId, body.Note));
+    }
+
+    public static async Task<Ok<CommitmentView>> VerifyClaim(string id, string reportId, HttpContext context, IClusterClient orleans, Access access)
+    {
+        var actor = await RequireSignedIn(context, access);
+        if (AccessRules.CheckVerification(actor) is { } refusal)
+            throw Access.Forbidden(refusal + " Nothing was changed.");
+        var body = await JsonBody.ReadAsync<VerificationRequest>(context);
+        var verifiedBy = AccessRules.VerifierId(actor);
+        var errors = VerificationRules.Verification(reportId, verifiedBy, body.Note);
+        if (!errors.IsValid)
+            throw ApiProblems.Invalid(errors.ByField);
+        var commitment = await RequireCommitment(orleans, id);
+        return TypedResults.Ok(await orleans.GetGrain<ICommitmentVerificationGrain>(commitment.Id).VerifyClaim(reportId, verifiedBy, body.Note));
+    }
+
+    private static async Task<Actor> RequireSignedIn(HttpContext context, Access access)
+    {
+        var actor = await access.ActorAsync(context);
+        if (actor.Kind == ActorKind.Anonymous)
+            throw new ApiProblemException(StatusCodes.Status401Unauthorized, "Unauthorized", "Sign in first (a session cookie or 'Authorization: Bearer <personal access token>').");
+        return actor;
+    }
+
+    private static async Task<CommitmentView> RequireCommitment(IClusterClient orleans, string id) =>
+        (ApiIds.IsWellFormed(id) ? await orleans.GetGrain<ICommitmentGrain>(id).Get() : null)
+        ?? throw ApiProblems.NotFound("commitment", id);
+}
