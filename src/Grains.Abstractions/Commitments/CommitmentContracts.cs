@@ -144,7 +144,11 @@ public sealed record CommitmentView(
     [property: Id(32)] DateTimeOffset? LastNudgedAt = null,
     [property: Id(33)] int NudgeCount = 0,
     [property: Id(34)] TimeSpan? ReportingInterval = null,
-    [property: Id(35)] string? SessionId = null);
+    [property: Id(35)] string? SessionId = null,
+    [property: Id(39)] IReadOnlyList<ModerationAction>? Moderation = null,
+    [property: Id(40)] bool TextHidden = false,
+    [property: Id(41)] DateTimeOffset? HelpRequestedAt = null,
+    [property: Id(42)] string? HelpRequest = null);
 
 public interface ICommitmentGrain : IGrainWithStringKey
 {
