@@ -164,6 +164,7 @@ namespace CivicContracting.Web
             app.MapVerification();
             CivicContracting.Web.Sessions.SessionEndpoints.MapSessions(app);
             CivicContracting.Web.Coaching.CoachEndpoints.MapCoaching(app);
+            CivicContracting.Web.Moderation.ModerationEndpoints.MapModeration(app);
             app.MapEvidence();
             app.MapProgressImports();
             app.MapMap();

@@ -147,7 +147,11 @@ public sealed record CommitmentView(
     [property: Id(35)] string? SessionId = null,
     [property: Id(36)] IReadOnlyList<ReportVerification>? Verifications = null,
     [property: Id(37)] VerificationTier? ClaimTier = null,
-    [property: Id(38)] double? VerifiedProgress = null);
+    [property: Id(38)] double? VerifiedProgress = null,
+    [property: Id(39)] IReadOnlyList<ModerationAction>? Moderation = null,
+    [property: Id(40)] bool TextHidden = false,
+    [property: Id(41)] DateTimeOffset? HelpRequestedAt = null,
+    [property: Id(42)] string? HelpRequest = null);
 
 public interface ICommitmentGrain : IGrainWithStringKey
 {

@@ -287,6 +287,7 @@ public sealed partial class CommitmentGrain(
         S.Confirmation = new Confirmation(confirmedBy, confirmedAt, textHash, S.TermsVersion);
         S.FirstConfirmedAt ??= confirmedAt;
         S.Status = CommitmentStatus.Confirmed;
+        ClearHelpRequest();
         await Commit(now);
         if (wasWaiting && S.ConditionStatus != ConditionStatus.Waiting)
             await UntrackDeadline();
@@ -443,6 +444,7 @@ public sealed partial class CommitmentGrain(
             throw new StateConflictException($"Commitment '{Id}' is already closed as {S.Status.ToString().ToLowerInvariant()}.");
         S.Status = CommitmentStatus.Withdrawn;
         S.WithdrawalReason = reason;
+        ClearHelpRequest();
         await Commit(clock.GetUtcNow());
         Announce(FeedEventKind.CommitmentWithdrawn, $"Withdrawn: {reason}");
         return ToView();
@@ -715,7 +717,7 @@ public sealed partial class CommitmentGrain(
     {
         var draft = S.Draft!;
         var feedEvent = new FeedEvent($"{Id}:v{S.Version}", new FollowTopic(FollowTopicKind.Commitment, Id), kind, Id,
-            Shorten(S.Terms!.Title, InputRules.MaxTitleLength), Shorten(summary, FollowRules.MaxSummaryLength), S.UpdatedAt);
+            Shorten(TextHidden ? ModerationRules.HiddenTitle : S.Terms!.Title, InputRules.MaxTitleLength), Shorten(summary, FollowRules.MaxSummaryLength), S.UpdatedAt);
         IEnumerable<FollowTopic> topics =
         [
             feedEvent.Topic,
@@ -791,7 +793,8 @@ public sealed partial class CommitmentGrain(
         return new Contribution(Id, S.Version, S.Draft!.ParticipantId, S.ParticipantKind, S.Terms!.Level, S.Status,
             progress, onTrack, inForce ? EngagedSince : null, S.Scopes, S.UpdatedAt, NotInForce: !inForce,
             ConditionDeadline: S.ConditionStatus == ConditionStatus.Waiting ? S.Draft.Condition?.Deadline : null,
-            VerifiedProgress: VerifiedProgressOf(progress), ClaimTier: NewestClaimTier());
+            VerifiedProgress: VerifiedProgressOf(progress), ClaimTier: NewestClaimTier(),
+            HelpRequestedAt: S.Status == CommitmentStatus.Draft ? S.HelpRequestedAt : null);
     }
 
     private CommitmentView ToView() => new(
@@ -833,7 +836,11 @@ public sealed partial class CommitmentGrain(
         SessionId: S.Draft.SessionId,
         Verifications: VerificationsInReportOrder(),
         ClaimTier: NewestClaimTier(),
-        VerifiedProgress: VerifiedProgressOf(ProgressRules.Normalised(S.Terms!, S.CurrentValue, S.CompletedMilestones.Count)));
+        VerifiedProgress: VerifiedProgressOf(ProgressRules.Normalised(S.Terms!, S.CurrentValue, S.CompletedMilestones.Count)),
+        Moderation: [.. S.Moderation],
+        TextHidden: TextHidden,
+        HelpRequestedAt: S.HelpRequestedAt,
+        HelpRequest: S.HelpRequest);
 
     private void RequireExists()
     {
@@ -932,4 +939,11 @@ public sealed class CommitmentState
 
     /// <summary>Claims raised above self-declared, by report id: the highest tier each reached (CommitmentGrain.Verification.cs).</summary>
     [Id(31)] public Dictionary<string, ReportVerification> Verifications { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The moderation log: every hide and unhide, oldest first (CommitmentGrain.Moderation.cs).</summary>
+    [Id(33)] public List<ModerationAction> Moderation { get; set; } = [];
+
+    /// <summary>A draft whose participant asked the support team for help: since when, and their message (CommitmentGrain.Help.cs).</summary>
+    [Id(34)] public DateTimeOffset? HelpRequestedAt { get; set; }
+    [Id(35)] public string? HelpRequest { get; set; }
 }

@@ -37,9 +37,9 @@ public enum ParticipantRight
 /// The authorisation matrix, in one place. A participant's own person and the owners of an organisation may do
 /// everything for it (but backdate): committing formally on an organisation's behalf is its owners' power. Members may
 /// draft, report progress and read the organisation's contact data. The support team (coaches) may draft, confirm on
-/// behalf (with signedAt, for commitments signed on paper) and read contact data to help; moderators get their rights
-/// with the support-team issue; administrators and the operator token may do everything. An access token never
-/// exceeds its scopes.
+/// behalf (with signedAt, for commitments signed on paper) and read contact data to help; moderators hide abusive content
+/// and settle flags (<see cref="CanModerate"/>, in AccessRules.Moderation.cs) but act for no participant; administrators and
+/// the operator token may do everything. An access token never exceeds its scopes.
 /// </summary>
 public static partial class AccessRules
 {

@@ -8,6 +8,7 @@ using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Evidence;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Json;
+using CivicContracting.Web.Moderation;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Progress;
 using CivicContracting.Web.Security;
@@ -82,6 +83,7 @@ public static class CommitmentEndpoints
     public static void MapCommitments(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/commitments").WithTags("Commitments");
+        group.RedactForThePublic(); // what moderators hid reaches only the support team, from every endpoint of the group
 
         group.MapPost("/", Create)
             .WithName("CreateCommitment")
@@ -203,9 +205,9 @@ public static class CommitmentEndpoints
     public static async Task<Ok<CommitmentView>> Get(string id, IClusterClient orleans) =>
         TypedResults.Ok(await RequireCommitment(orleans, id));
 
-    public static async Task<Ok<CommitmentTextView>> GetText(string id, IClusterClient orleans)
+    public static async Task<Ok<CommitmentTextView>> GetText(string id, HttpContext context, IClusterClient orleans, Access access)
     {
-        var view = await RequireCommitment(orleans, id);
+        var view = await PublicView.ForTextAsync(context, access, await RequireCommitment(orleans, id));
         return TypedResults.Ok(new CommitmentTextView(view.Id, view.TermsVersion, view.Terms.Level,
             CommitmentText.Render(view.Terms), CommitmentText.Hash(view.Terms)));
     }

@@ -36,7 +36,7 @@ public static class ScopeCommitments
         var page = paging.Apply(all);
         var views = await Task.WhenAll(page.Items.Select(c => orleans.GetGrain<ICommitmentGrain>(c.CommitmentId).Get()));
         return page.With<CommitmentSummary>([.. page.Items.Zip(views, (c, view) => new CommitmentSummary(
-            c.CommitmentId, view?.Terms.Title, c.ParticipantId, c.ParticipantKind, view?.NeighbourhoodCode,
+            c.CommitmentId, view is null ? null : Moderation.PublicView.Title(view), c.ParticipantId, c.ParticipantKind, view?.NeighbourhoodCode,
             c.Level, c.Status, c.Progress, c.OnTrack, c.ConfirmedAt, c.UpdatedAt))]);
     }
 }

@@ -26,7 +26,12 @@ public sealed class CommitmentViews(IClusterClient orleans, SiteData data, TimeP
     /// <summary>A bound on the views held, so that memory stays flat at city scale; the busiest are simply read again.</summary>
     private const int MaxViews = 20_000;
 
-    public async Task<CommitmentView?> GetAsync(string id)
+    /// <summary>The commitment as the public may read it: what moderators hid is redacted (<see cref="Moderation.PublicView"/>).</summary>
+    public async Task<CommitmentView?> GetAsync(string id) =>
+        await GetUnredactedAsync(id) is { } view ? Moderation.PublicView.Redact(view) : null;
+
+    /// <summary>The commitment with everything moderators hid: for the support team only.</summary>
+    public async Task<CommitmentView?> GetUnredactedAsync(string id)
     {
         var known = data.Contributions.Get(id)?.Version;
         if (_commitments.TryGetValue(id, out var held) && known is { } version && held.Version >= version)

@@ -82,6 +82,11 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
         ["delete own account"] = [],
         ["verify claim"] = [Caller.Coach, Caller.Administrator, Caller.Operator],
         ["confirm claim as peer"] = [.. OwnerSide, Caller.Member],
+        ["flag content"] = [.. SessionCallers, Caller.OwnerTokenAllScopes],
+        ["moderate commitment"] = [Caller.Moderator, Caller.Administrator, Caller.Operator],
+        ["dismiss flags"] = [Caller.Moderator, Caller.Administrator, Caller.Operator],
+        ["request help"] = [.. OwnerSide, Caller.Member, Caller.Coach],
+        ["mark help given"] = [Caller.Coach, Caller.Administrator, Caller.Operator],
     };
 
     public static TheoryData<string, Caller> Cases()
@@ -355,6 +360,35 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
                 await (await op.PostAsync($"/api/commitments/{draft.Id}/progress", new { reportId = "r-matrix", value = 30 })).ReadAsync<JsonObject>();
                 return (c => c.PostAsync($"/api/commitments/{draft.Id}/reports/r-matrix/peer-confirmation", new { participantId = world.OrganisationId }), () => CommitmentState(draft.Id));
             }
+            case "flag content":
+            {
+                var id = await ConfirmedAsync(world, Api.PledgeTerms());
+                return (c => c.PostAsync($"/api/commitments/{id}/flags", new { target = "text", reason = $"Flagged by {caller}" }), () => OpenFlagsAsync(id));
+            }
+            case "moderate commitment":
+            {
+                var id = await ConfirmedAsync(world, Api.PledgeTerms());
+                return (c => c.PostAsync($"/api/commitments/{id}/moderation", new { action = "hide", target = "text", publicReason = "Beledigende taal" }),
+                    async () => $"{await CommitmentState(id)}|{(await app.Public.GetAsync<JsonObject>($"/api/commitments/{id}"))["terms"]!["title"]}");
+            }
+            case "dismiss flags":
+            {
+                var id = await ConfirmedAsync(world, Api.PledgeTerms());
+                await (await world.Owner.Client.PostAsync($"/api/commitments/{id}/flags", new { target = "text", reason = "Beledigend" })).ReadAsync<JsonObject>(HttpStatusCode.Accepted);
+                return (c => c.PostAsync("/api/moderation/flags/dismissal", new { commitmentId = id, target = "text" }), () => OpenFlagsAsync(id));
+            }
+            case "request help":
+            {
+                var draft = await op.CommitAsync(world.OrganisationId, Api.Neighbourhood(13), Api.PledgeTerms(), (world.GoalId, 1));
+                return (c => c.PostAsync($"/api/commitments/{draft.Id}/help-request", new { message = "Hoe maak ik dit meetbaar?" }), () => CommitmentState(draft.Id));
+            }
+            case "mark help given":
+            {
+                var draft = await op.CommitAsync(world.OrganisationId, Api.Neighbourhood(13), Api.PledgeTerms(), (world.GoalId, 1));
+                await (await op.PostAsync($"/api/commitments/{draft.Id}/help-request", new { message = "Hoe maak ik dit meetbaar?" })).ReadAsync<JsonObject>();
+                return (c => c.DeleteAsync($"/api/commitments/{draft.Id}/help-request"),
+                    async () => $"{await CommitmentState(draft.Id)}|{(await app.Public.GetAsync<JsonObject>($"/api/commitments/{draft.Id}"))["helpRequestedAt"]}");
+            }
             default:
                 throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, null);
         }
@@ -374,6 +408,13 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
     {
         var view = await app.Public.GetAsync<JsonObject>($"/api/commitments/{id}");
         return $"{view["version"]}|{view["status"]}|{view["terms"]!["level"]}|{view["reports"]!.AsArray().Count}|{view["confirmation"]?.ToJsonString()}";
+    }
+
+    /// <summary>The open flags on a commitment, as the operator token reads them.</summary>
+    private async Task<string> OpenFlagsAsync(string commitmentId)
+    {
+        var flags = await app.Operator.GetAsync<JsonObject>("/api/moderation/flags");
+        return string.Join(";", flags["items"]!.AsArray().Where(i => (string)i!["commitmentId"]! == commitmentId).Select(i => i!["flags"]!.ToJsonString()));
     }
 
     private static async Task<string> MeOf(Person person)

@@ -12,7 +12,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace CivicContracting.Web.Pages.Commitments;
 
 /// <summary>A commitment: what it promises, its confirmation, target against current value, milestones, reports, earlier versions.</summary>
-public sealed class CommitmentModel(SiteData data, CommitmentViews views, Access access, IClusterClient orleans) : PageModel
+public sealed partial class CommitmentModel(SiteData data, CommitmentViews views, Access access, IClusterClient orleans) : PageModel
 {
     /// <summary>Whether the signed-in viewer may report on it (anonymous viewers never: their page is the shared, cached one).</summary>
     public bool CanReport { get; private set; }
@@ -94,6 +94,7 @@ public sealed class CommitmentModel(SiteData data, CommitmentViews views, Access
         Participant = await views.ProfileAsync(view.ParticipantId);
         Neighbourhood = PlaceCatalog.Leuven.TryGet(view.NeighbourhoodCode, out var place) ? place : null;
         Goals = [.. view.Goals.Select(g => (g, data.Goal(g.GoalId)))];
+        await LoadModerationAsync(view); // Commitment.Moderation.cshtml.cs
         if (view.Condition?.CommitmentId is { } targetId)
             ConditionTargetTitle = (await views.GetAsync(targetId))?.Terms.Title;
         if (User.Identity?.IsAuthenticated == true)

@@ -1,0 +1,139 @@
+using CivicContracting.Commitments;
+using CivicContracting.Moderation;
+using CivicContracting.Validation;
+using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Moderation;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CivicContracting.Web.Pages.Commitments;
+
+/// <summary>A report on the commitment page with the page, for the report's moderation partial (_ModerationReport).</summary>
+public sealed record ReportModeration(CommitmentModel Page, ProgressReport Report);
+
+/// <summary>
+/// Moderation on the commitment page (the markup is in _Moderation.cshtml and _ModerationReport.cshtml): signed-in people
+/// flag the text or a report, moderators hide and show it with a public reason, and the support team sees what is hidden
+/// from the public, marked as such. A draft's help request is asked from the confirmation page but posted here
+/// (<see cref="OnPostHelpRequestAsync"/>), as is a coach's "help given".
+/// </summary>
+public sealed partial class CommitmentModel
+{
+    /// <summary>Signed in with an account: may flag.</summary>
+    public bool CanFlag { get; private set; }
+
+    /// <summary>Moderators and administrators: hide and show.</summary>
+    public bool CanModerate { get; private set; }
+
+    /// <summary>The support team reads what is hidden from the public.</summary>
+    public bool IsSupportTeam { get; private set; }
+
+    /// <summary>The commitment with what is hidden: only loaded for the support team.</summary>
+    public CommitmentView? Unredacted { get; private set; }
+
+    /// <summary>A line after the viewer's flag or moderation.</summary>
+    public string? ModerationNotice { get; private set; }
+
+    /// <summary>The step that hid the text from the public, if it is hidden.</summary>
+    public ModerationAction? TextHiding => (Unredacted ?? Commitment).TextHiddenBy();
+
+    /// <summary>The step that hid a report from the public, if it is hidden.</summary>
+    public ModerationAction? ReportHiding(string reportId) => (Unredacted ?? Commitment).ReportHiddenBy(reportId);
+
+    /// <summary>The report as stored (the support team only; null for anyone else).</summary>
+    public ProgressReport? OriginalReport(string reportId) => Unredacted?.Reports.FirstOrDefault(r => r.ReportId == reportId);
+
+    /// <summary>Loaded by <see cref="OnGetAsync"/> for a signed-in viewer.</summary>
+    private async Task LoadModerationAsync(CommitmentView view)
+    {
+        if (User.Identity?.IsAuthenticated != true)
+            return;
+        var actor = await access.ActorAsync(HttpContext);
+        CanFlag = AccessRules.CanFlag(actor);
+        CanModerate = AccessRules.CanModerate(actor);
+        IsSupportTeam = actor.IsSupportTeam;
+        if (IsSupportTeam && PublicView.NeedsRedaction(view))
+            Unredacted = await views.GetUnredactedAsync(view.Id);
+        ModerationNotice = Request.Query.ContainsKey("flagged") ? "Moderation.Flagged"
+            : Request.Query.ContainsKey("moderated") ? "Moderation.Saved" : null;
+    }
+
+    public async Task<IActionResult> OnPostFlagAsync(string id, ModerationTarget target, string? reportId, string? reason)
+    {
+        var actor = await access.ActorAsync(HttpContext);
+        if (!AccessRules.CanFlag(actor))
+            return Forbid();
+        reportId = target == ModerationTarget.Report ? reportId : null;
+        var errors = ModerationRules.Target(target, reportId);
+        ModerationRules.Reason("reason", reason, ModerationRules.MaxFlagReasonLength, into: errors);
+        if (!errors.IsValid || !ApiIds.IsWellFormed(id))
+            return BadRequest();
+        if (await views.GetUnredactedAsync(id) is not { } view)
+            return NotFound();
+        if (target == ModerationTarget.Report && !view.Reports.Any(r => r.ReportId == reportId))
+            return NotFound();
+        await orleans.GetGrain<IModerationQueueGrain>(ModerationQueue.Key).Flag(id, target, reportId, actor.Account!.Id, reason!);
+        return LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}?flagged=1");
+    }
+
+    public async Task<IActionResult> OnPostModerateAsync(string id, ModerationStep step, ModerationTarget target, string? reportId, string? publicReason)
+    {
+        var actor = await access.ActorAsync(HttpContext);
+        if (!AccessRules.CanModerate(actor))
+            return Forbid();
+        reportId = target == ModerationTarget.Report ? reportId : null;
+        var errors = ModerationRules.Target(target, reportId);
+        ModerationRules.Reason("publicReason", publicReason, ModerationRules.MaxPublicReasonLength, into: errors);
+        if (!errors.IsValid || !ApiIds.IsWellFormed(id))
+            return BadRequest();
+        try
+        {
+            if (step == ModerationStep.Hide)
+                await ModerationEndpoints.HideAsync(orleans, views, id, target, reportId, publicReason!, ModerationEndpoints.ModeratorId(actor));
+            else
+                await ModerationEndpoints.UnhideAsync(orleans, views, id, target, reportId, publicReason!, ModerationEndpoints.ModeratorId(actor));
+        }
+        catch (KeyNotFoundException)
+        {
+            return NotFound();
+        }
+        catch (Exception ex) when (ex is InputRejectedException or StateConflictException)
+        {
+            return BadRequest();
+        }
+        return LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}?moderated=1");
+    }
+
+    /// <summary>From the draft's confirmation page: those who may edit the draft ask a coach for help.</summary>
+    public async Task<IActionResult> OnPostHelpRequestAsync(string id, string? message)
+    {
+        var actor = await access.ActorAsync(HttpContext);
+        if (!ApiIds.IsWellFormed(id) || await orleans.GetGrain<ICommitmentGrain>(id).Get() is not { } view)
+            return NotFound();
+        if (AccessRules.Check(actor, view.ParticipantId, ParticipantRight.Draft) is not null)
+            return Forbid();
+        if (!ModerationRules.Reason("message", message, HelpRequests.MaxMessageLength, HelpRequests.MinMessageLength).IsValid)
+            return BadRequest();
+        try
+        {
+            views.Remember(await orleans.GetGrain<ICommitmentHelpGrain>(id).RequestHelp(message!));
+        }
+        catch (Exception ex) when (ex is InputRejectedException or StateConflictException)
+        {
+            return BadRequest();
+        }
+        return LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}/confirm?help=1");
+    }
+
+    /// <summary>From the draft's confirmation page: a coach marks the help as given.</summary>
+    public async Task<IActionResult> OnPostHelpGivenAsync(string id)
+    {
+        var actor = await access.ActorAsync(HttpContext);
+        if (!AccessRules.CanMarkHelpGiven(actor))
+            return Forbid();
+        if (!ApiIds.IsWellFormed(id) || await orleans.GetGrain<ICommitmentGrain>(id).Get() is null)
+            return NotFound();
+        views.Remember(await orleans.GetGrain<ICommitmentHelpGrain>(id).HelpGiven(ModerationEndpoints.ModeratorId(actor)));
+        return LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}/confirm");
+    }
+}
