@@ -925,4 +925,7 @@ public sealed class CommitmentState
 
     /// <summary>When the registered reporting reminder next fires; null when none is registered (or its registration failed).</summary>
     [Id(30)] public DateTimeOffset? ReminderDueAt { get; set; }
+
+    /// <summary>The last nudge a coach sent by hand (CommitmentGrain.Coaching.cs); for the support team only.</summary>
+    [Id(37)] public ManualNudge? LastManualNudge { get; set; }
 }

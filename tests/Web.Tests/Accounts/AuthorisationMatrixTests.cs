@@ -80,6 +80,11 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
         ["update session"] = [Caller.Coach, Caller.Administrator, Caller.Operator],
         // Only denials here: an allowed deletion would delete the matrix's people (AccountApiTests deletes its own).
         ["delete own account"] = [],
+        ["nudge commitment"] = [Caller.Coach, Caller.Administrator, Caller.Operator],
+        ["assign coach"] = [Caller.Coach, Caller.Administrator, Caller.Operator],
+        ["set coach profile"] = [Caller.Coach, Caller.Administrator, Caller.Operator],
+        ["add commitment note"] = [Caller.Coach, Caller.Moderator, Caller.Administrator, Caller.Operator],
+        ["add participant note"] = [Caller.Coach, Caller.Moderator, Caller.Administrator, Caller.Operator],
     };
 
     public static TheoryData<string, Caller> Cases()
@@ -337,6 +342,42 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
                 var id = await Sessions.SessionsApi.RecordAsync(op, world.GoalId, startsAt);
                 return (c => c.PutAsync($"/api/sessions/{id}", Sessions.SessionsApi.Body(world.GoalId, startsAt, title: $"Renamed by {caller}")),
                     async () => (string)(await app.Public.GetAsync<JsonObject>($"/api/sessions/{id}"))["title"]!);
+            }
+            case "nudge commitment":
+            {
+                var id = await ConfirmedAsync(world, Api.ResultTerms());
+                return (c => c.PostAsync($"/api/commitments/{id}/nudges", new { message = "Hoe staat het?" }),
+                    async () => (await app.Public.GetAsync<JsonObject>($"/api/commitments/{id}"))["nudgeCount"]!.ToJsonString());
+            }
+            case "assign coach":
+            {
+                var participant = await op.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(13));
+                var coach = world.PersonOf(Caller.Coach)!.AccountId;
+                return (c => c.PutAsync($"/api/participants/{participant}/coach", new { coachId = coach }),
+                    () => op.GetStringAsync($"/api/participants/{participant}/coach"));
+            }
+            case "set coach profile":
+            {
+                // The coach's own profile: the coach and administrators may set it, nobody else.
+                var coach = world.PersonOf(Caller.Coach)!.AccountId;
+                return (c => c.PutAsync($"/api/coach/coaches/{coach}/profile", new { displayName = $"Coach {Guid.NewGuid():N}", areas = new[] { Api.Neighbourhood(13) } }),
+                    async () =>
+                    {
+                        var response = await op.GetAsync($"/api/coach/coaches/{coach}/profile");
+                        return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    });
+            }
+            case "add commitment note":
+            {
+                var id = await ConfirmedAsync(world, Api.ResultTerms());
+                return (c => c.PostAsync($"/api/commitments/{id}/notes", new { text = "A note of the team." }),
+                    async () => (await op.GetAsync<JsonArray>($"/api/commitments/{id}/notes")).Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+            case "add participant note":
+            {
+                var participant = await op.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(13));
+                return (c => c.PostAsync($"/api/participants/{participant}/notes", new { text = "A note of the team." }),
+                    async () => (await op.GetAsync<JsonArray>($"/api/participants/{participant}/notes")).Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
             default:
                 throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, null);
