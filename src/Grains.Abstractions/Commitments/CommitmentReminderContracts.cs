@@ -3,8 +3,9 @@ using Orleans.Concurrency;
 namespace CivicContracting.Commitments;
 
 /// <summary>
-/// The commitments' reporting reminders, on the same activation as <see cref="ICommitmentGrain"/> (same key). Not for
-/// the web tier: the <see cref="ICommitmentReminderIndexGrain"/> calls it, one-way, when a silo starts.
+/// The commitments' reporting reminders and the coaches' nudges, on the same activation as <see cref="ICommitmentGrain"/>
+/// (same key). The <see cref="ICommitmentReminderIndexGrain"/> calls <see cref="RestoreReminder"/>, one-way, when a silo
+/// starts; the web tier calls <see cref="Nudge"/> for a coach (after checking the caller is one).
 /// </summary>
 public interface ICommitmentCoachingGrain : IGrainWithStringKey
 {
@@ -14,6 +15,30 @@ public interface ICommitmentCoachingGrain : IGrainWithStringKey
     /// </summary>
     [OneWay]
     Task RestoreReminder();
+
+    /// <summary>
+    /// A coach asks the owner for a progress report by hand: only a commitment that is reported on (confirmed or active,
+    /// in force) can be nudged, else <see cref="Validation.StateConflictException"/>. <paramref name="message"/>: optional,
+    /// at most <see cref="ManualNudge.MaxMessageLength"/> characters. Counts as a nudge (<see cref="CommitmentView.NudgeCount"/>,
+    /// <see cref="CommitmentView.LastNudgedAt"/>, so the automatic reminder waits a reporting interval before it nudges
+    /// again), tells the owner's participant topic (<see cref="Following.FeedEventKind.ReportDue"/>) and updates the
+    /// commitment's coach-queue entry. Written without a new version: a nudge changes no terms, status or progress.
+    /// </summary>
+    Task<CommitmentView> Nudge(string coachId, string? message);
+
+    /// <summary>The last nudge a coach sent by hand (null if none): for the support team's pages, not the public view.</summary>
+    Task<ManualNudge?> GetLastManualNudge();
+}
+
+/// <summary>A nudge a coach sent by hand: who, when, and the message to the owner (if any).</summary>
+[GenerateSerializer, Immutable, Alias("cc.ManualNudge.v1")]
+public sealed record ManualNudge(
+    [property: Id(0)] string CoachId,
+    [property: Id(1)] DateTimeOffset At,
+    [property: Id(2)] string? Message)
+{
+    public const int MaxMessageLength = 500;
+    public const int MaxCoachIdLength = 200;
 }
 
 /// <summary>

@@ -116,6 +116,46 @@ public sealed partial class CommitmentGrain : ICommitmentCoachingGrain, IReminda
             await state.WriteStateAsync();
     }
 
+    public async Task<CommitmentView> Nudge(string coachId, string? message)
+    {
+        RequireExists();
+        if (string.IsNullOrWhiteSpace(coachId) || coachId.Length > ManualNudge.MaxCoachIdLength)
+            throw new InputRejectedException("coachId", $"Name the coach (1 to {ManualNudge.MaxCoachIdLength} characters).");
+        message = string.IsNullOrWhiteSpace(message) ? null : message.Trim();
+        if (message is { Length: > ManualNudge.MaxMessageLength })
+            throw new InputRejectedException("message", $"At most {ManualNudge.MaxMessageLength} characters.");
+        await PushIfBehind();
+        if (!IsReportedOn)
+            throw new StateConflictException(S.Status == CommitmentStatus.Draft
+                ? $"Commitment '{Id}' is a draft; only a commitment that is reported on (confirmed or active, in force) can be nudged."
+                : $"Commitment '{Id}' is not reported on ({S.Status.ToString().ToLowerInvariant()}{(InForce ? "" : ", not in force")}); it cannot be nudged.");
+
+        var now = clock.GetUtcNow();
+        S.NudgeCount++;
+        S.LastNudgedAt = now;
+        S.LastManualNudge = new ManualNudge(coachId, now, message);
+        // Due already (its reminder may not have fired yet): it belongs in the queue, with the nudge counted.
+        var assessment = CommitmentPhases.Assess(CoachingFacts(), now);
+        var wasQueued = S.QueuedReason is not null;
+        S.QueuedReason = assessment.Reason;
+        // Like the automatic nudge: no terms, status or progress change, so no new version and nothing to push. The
+        // reminder stays as it is: the next automatic nudge waits a reporting interval after this one (NextReminderAt).
+        await state.WriteStateAsync();
+        if (assessment.Reason is not null)
+            await TryQueue(QueueEntry(assessment));
+        else if (wasQueued)
+            await TryDequeue();
+
+        var summary = message is null ? "Je coach vraagt een stand van zaken." : $"Je coach vraagt een stand van zaken: {message}";
+        var topic = new FollowTopic(FollowTopicKind.Participant, S.Draft!.ParticipantId);
+        var feedEvent = new FeedEvent($"{Id}:nudge{S.NudgeCount}", topic, FeedEventKind.ReportDue, Id,
+            Shorten(S.Terms!.Title, InputRules.MaxTitleLength), Shorten(summary, FollowRules.MaxSummaryLength), now);
+        _ = GrainFactory.GetFollowTopic(topic).Announce(feedEvent);
+        return ToView();
+    }
+
+    public Task<ManualNudge?> GetLastManualNudge() => Task.FromResult(S.LastManualNudge);
+
     /// <summary>On activation: a commitment reported on whose reminder is not registered (a failed attempt, or one confirmed before reminders) registers it.</summary>
     private async Task EnsureReminderOnActivation()
     {

@@ -946,4 +946,7 @@ public sealed class CommitmentState
     /// <summary>A draft whose participant asked the support team for help: since when, and their message (CommitmentGrain.Help.cs).</summary>
     [Id(34)] public DateTimeOffset? HelpRequestedAt { get; set; }
     [Id(35)] public string? HelpRequest { get; set; }
+
+    /// <summary>The last nudge a coach sent by hand (CommitmentGrain.Coaching.cs); for the support team only.</summary>
+    [Id(37)] public ManualNudge? LastManualNudge { get; set; }
 }

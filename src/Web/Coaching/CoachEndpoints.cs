@@ -31,6 +31,7 @@ public static class CoachEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
+        app.MapCoachWorkspace();
     }
 
     public static async Task<Ok<CoachQueueView>> Queue(HttpContext context, Access access, IClusterClient orleans, string? neighbourhood, string? reason)

@@ -87,6 +87,11 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
         ["dismiss flags"] = [Caller.Moderator, Caller.Administrator, Caller.Operator],
         ["request help"] = [.. OwnerSide, Caller.Member, Caller.Coach],
         ["mark help given"] = [Caller.Coach, Caller.Administrator, Caller.Operator],
+        ["nudge commitment"] = [Caller.Coach, Caller.Administrator, Caller.Operator],
+        ["assign coach"] = [Caller.Coach, Caller.Administrator, Caller.Operator],
+        ["set coach profile"] = [Caller.Coach, Caller.Administrator, Caller.Operator],
+        ["add commitment note"] = [Caller.Coach, Caller.Moderator, Caller.Administrator, Caller.Operator],
+        ["add participant note"] = [Caller.Coach, Caller.Moderator, Caller.Administrator, Caller.Operator],
     };
 
     public static TheoryData<string, Caller> Cases()
@@ -388,6 +393,42 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
                 await (await op.PostAsync($"/api/commitments/{draft.Id}/help-request", new { message = "Hoe maak ik dit meetbaar?" })).ReadAsync<JsonObject>();
                 return (c => c.DeleteAsync($"/api/commitments/{draft.Id}/help-request"),
                     async () => $"{await CommitmentState(draft.Id)}|{(await app.Public.GetAsync<JsonObject>($"/api/commitments/{draft.Id}"))["helpRequestedAt"]}");
+            }
+            case "nudge commitment":
+            {
+                var id = await ConfirmedAsync(world, Api.ResultTerms());
+                return (c => c.PostAsync($"/api/commitments/{id}/nudges", new { message = "Hoe staat het?" }),
+                    async () => (await app.Public.GetAsync<JsonObject>($"/api/commitments/{id}"))["nudgeCount"]!.ToJsonString());
+            }
+            case "assign coach":
+            {
+                var participant = await op.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(13));
+                var coach = world.PersonOf(Caller.Coach)!.AccountId;
+                return (c => c.PutAsync($"/api/participants/{participant}/coach", new { coachId = coach }),
+                    () => op.GetStringAsync($"/api/participants/{participant}/coach"));
+            }
+            case "set coach profile":
+            {
+                // The coach's own profile: the coach and administrators may set it, nobody else.
+                var coach = world.PersonOf(Caller.Coach)!.AccountId;
+                return (c => c.PutAsync($"/api/coach/coaches/{coach}/profile", new { displayName = $"Coach {Guid.NewGuid():N}", areas = new[] { Api.Neighbourhood(13) } }),
+                    async () =>
+                    {
+                        var response = await op.GetAsync($"/api/coach/coaches/{coach}/profile");
+                        return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    });
+            }
+            case "add commitment note":
+            {
+                var id = await ConfirmedAsync(world, Api.ResultTerms());
+                return (c => c.PostAsync($"/api/commitments/{id}/notes", new { text = "A note of the team." }),
+                    async () => (await op.GetAsync<JsonArray>($"/api/commitments/{id}/notes")).Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+            case "add participant note":
+            {
+                var participant = await op.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(13));
+                return (c => c.PostAsync($"/api/participants/{participant}/notes", new { text = "A note of the team." }),
+                    async () => (await op.GetAsync<JsonArray>($"/api/participants/{participant}/notes")).Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
             default:
                 throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, null);

@@ -1,0 +1,57 @@
+using CivicContracting.Coaching;
+using CivicContracting.Commitments;
+using CivicContracting.Web.ReadModel;
+
+namespace CivicContracting.Web.Coaching;
+
+/// <summary>
+/// What a section of the coach's workspace shows: everyone's, or only the coach's own participants
+/// (<see cref="MineOnly"/>, with <see cref="MyParticipants"/>), optionally in one neighbourhood.
+/// </summary>
+public sealed record WorkspaceFilter(bool MineOnly, string? NeighbourhoodCode, IReadOnlySet<string> MyParticipants)
+{
+    public static readonly WorkspaceFilter Everyone = new(false, null, new HashSet<string>());
+
+    public bool Admits(string participantId, string? neighbourhoodCode) =>
+        (!MineOnly || MyParticipants.Contains(participantId))
+        && (NeighbourhoodCode is null || string.Equals(NeighbourhoodCode, neighbourhoodCode, StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>
+/// The lists of the coach's workspace, from the coach queue and this host's index of contributions (no grain reads): plain
+/// functions, so each can be tested with constructed contributions.
+/// </summary>
+public static class CoachWorkspace
+{
+    /// <summary>A waiting condition whose deadline lies within this many days (or has passed unnoticed) is listed.</summary>
+    public static readonly TimeSpan ConditionWindow = TimeSpan.FromDays(14);
+
+    /// <summary>Reports overdue (the coach queue), longest waiting first.</summary>
+    public static IReadOnlyList<CoachQueueEntry> Overdue(IEnumerable<CoachQueueEntry> entries, WorkspaceFilter filter) =>
+        [.. entries.Where(e => filter.Admits(e.ParticipantId, e.NeighbourhoodCode))
+            .OrderBy(e => e.Since).ThenBy(e => e.CommitmentId, StringComparer.Ordinal)];
+
+    /// <summary>
+    /// Result claims to verify: engaged commitments whose newest claim is self-declared or peer-confirmed (not yet verified
+    /// by the team), most recently changed first.
+    /// </summary>
+    public static IReadOnlyList<Contribution> ClaimsToVerify(IEnumerable<Contribution> contributions, WorkspaceFilter filter) =>
+        [.. contributions.Where(c => c.IsEngaged && (c.ClaimTier is VerificationTier.SelfDeclared or VerificationTier.PeerConfirmed) && Admits(filter, c))
+            .OrderByDescending(c => c.UpdatedAt).ThenBy(c => c.CommitmentId, StringComparer.Ordinal)];
+
+    /// <summary>Drafts whose participant asked for help, longest waiting first.</summary>
+    public static IReadOnlyList<Contribution> DraftsAskingHelp(IEnumerable<Contribution> contributions, WorkspaceFilter filter) =>
+        [.. contributions.Where(c => c.Status == CommitmentStatus.Draft && c.HelpRequestedAt is not null && Admits(filter, c))
+            .OrderBy(c => c.HelpRequestedAt).ThenBy(c => c.CommitmentId, StringComparer.Ordinal)];
+
+    /// <summary>
+    /// Conditional commitments (not withdrawn) whose condition still waits and whose deadline lies within
+    /// <see cref="ConditionWindow"/> of <paramref name="now"/>, soonest first.
+    /// </summary>
+    public static IReadOnlyList<Contribution> ConditionsClosing(IEnumerable<Contribution> contributions, WorkspaceFilter filter, DateTimeOffset now) =>
+        [.. contributions.Where(c => c.ConditionDeadline is { } deadline && deadline <= now + ConditionWindow
+                && c.Status != CommitmentStatus.Withdrawn && Admits(filter, c))
+            .OrderBy(c => c.ConditionDeadline).ThenBy(c => c.CommitmentId, StringComparer.Ordinal)];
+
+    private static bool Admits(WorkspaceFilter filter, Contribution c) => filter.Admits(c.ParticipantId, ContributionIndex.NeighbourhoodOf(c));
+}

@@ -1,0 +1,243 @@
+using CivicContracting.Accounts;
+using CivicContracting.Coaching;
+using CivicContracting.Commitments;
+using CivicContracting.Participants;
+using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Json;
+using CivicContracting.Web.Problems;
+using CivicContracting.Web.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CivicContracting.Web.Coaching;
+
+/// <summary>A coach's nudge: an optional message to the owner (at most 500 characters).</summary>
+public sealed record NudgeRequest(string? Message = null);
+
+/// <summary>A note of the support team.</summary>
+public sealed record SupportNoteRequest(string Text);
+
+/// <summary>A coach's profile as sent: the display name (default: the account's), areas (place codes) and kinds.</summary>
+public sealed record CoachProfileRequest(IReadOnlyList<string>? Areas = null, IReadOnlyList<ParticipantKind>? Kinds = null, string? DisplayName = null);
+
+/// <summary>Who coaches a participant: a coach's (or administrator's) account id; a note, required for a hand-over.</summary>
+public sealed record CoachAssignmentRequest(string CoachId, string? Note = null);
+
+/// <summary>
+/// The coach's workspace through the API: nudges by hand, coach profiles, who coaches whom (with hand-overs and
+/// suggestions) and the support team's notes. The notes are read and written only here: no commitment or participant
+/// view, feed or export includes them.
+/// </summary>
+public static class CoachWorkspaceEndpoints
+{
+    private const string SignInFirst = "Sign in first (a session cookie or 'Authorization: Bearer <personal access token>').";
+
+    public static void MapCoachWorkspace(this IEndpointRouteBuilder app)
+    {
+        var coach = app.MapGroup("/api/coach").WithTags("Coaching").RequireSignedIn();
+        coach.MapGet("/coaches", Coaches)
+            .WithName("ListCoaches")
+            .WithSummary("The coaches with a profile (areas: place codes; kinds of participant), by name. The support team only.")
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        coach.MapGet("/coaches/{accountId}/profile", GetProfile)
+            .WithName("GetCoachProfile")
+            .WithSummary("A coach's profile. The support team only.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        coach.MapPut("/coaches/{accountId}/profile", PutProfile)
+            .WithName("SetCoachProfile")
+            .WithSummary("Sets a coach's profile: areas (neighbourhood, district or city codes) and kinds of participant they coach. A coach sets their own; administrators anyone's.")
+            .AcceptsWriteJson<CoachProfileRequest>()
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        var commitments = app.MapGroup("/api/commitments").WithTags("Coaching").RequireSignedIn();
+        commitments.MapPost("/{id}/nudges", Nudge)
+            .WithName("NudgeCommitment")
+            .WithSummary("A coach asks the owner for a progress report now, with an optional message (at most 500 characters), told on the participant's feed. "
+                + "Only a commitment that is reported on (confirmed or active, in force); 409 otherwise. Coaches and administrators only.")
+            .AcceptsWriteJson<NudgeRequest>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        commitments.MapGet("/{id}/notes", CommitmentNotes)
+            .WithName("GetCommitmentNotes")
+            .WithSummary("The support team's notes on a commitment, newest first. The support team only; never part of the commitment's view.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        commitments.MapPost("/{id}/notes", AddCommitmentNote)
+            .WithName("AddCommitmentNote")
+            .WithSummary("Adds a note (1 to 2000 characters) to a commitment, visible only to the support team.")
+            .AcceptsWriteJson<SupportNoteRequest>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        var participants = app.MapGroup("/api/participants").WithTags("Coaching").RequireSignedIn();
+        participants.MapGet("/{id}/coach", GetCoach)
+            .WithName("GetParticipantCoach")
+            .WithSummary("Who coaches a participant now, and every earlier assignment with its hand-over note. The support team only.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        participants.MapPut("/{id}/coach", PutCoach)
+            .WithName("AssignParticipantCoach")
+            .WithSummary("Assigns a coach (an account with the coach role, or an administrator) to a participant. The same coach again is a no-op; "
+                + "another coach is a hand-over and needs a note of 3 to 1000 characters. Coaches and administrators only.")
+            .AcceptsWriteJson<CoachAssignmentRequest>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        participants.MapGet("/{id}/coach/suggestions", Suggestions)
+            .WithName("SuggestParticipantCoach")
+            .WithSummary("Coaches ranked for a participant: covering its neighbourhood (4) or district (3) or the city (1), its kind (2, or 1 for no preference), "
+                + "already coaching in its neighbourhood (1); ties to the fewest current assignments. The support team only.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        participants.MapGet("/{id}/notes", ParticipantNotes)
+            .WithName("GetParticipantNotes")
+            .WithSummary("The support team's notes on a participant, newest first. The support team only.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        participants.MapPost("/{id}/notes", AddParticipantNote)
+            .WithName("AddParticipantNote")
+            .WithSummary("Adds a note (1 to 2000 characters) to a participant, visible only to the support team.")
+            .AcceptsWriteJson<SupportNoteRequest>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    /// <summary>The caller's id and name as the notes and assignments record them.</summary>
+    public static (string Id, string Name) Who(Actor actor) =>
+        actor.Account is { } account ? (account.Id, account.DisplayName) : ("operator", "Operator");
+
+    public static async Task<Ok<CommitmentView>> Nudge(string id, HttpContext context, Access access, IClusterClient orleans)
+    {
+        var actor = await RequireAsync(context, access, a => AccessRules.CheckCoaching(a, "nudge an owner for a report"));
+        await RequireCommitmentAsync(orleans, id);
+        var body = context.Request.ContentLength is 0 || (context.Request.ContentLength is null && !context.Request.HasJsonContentType())
+            ? new NudgeRequest()
+            : await JsonBody.ReadAsync<NudgeRequest>(context);
+        if (body.Message is { Length: > ManualNudge.MaxMessageLength })
+            throw ApiProblems.Invalid("message", $"At most {ManualNudge.MaxMessageLength} characters.");
+        var view = await orleans.GetGrain<ICommitmentCoachingGrain>(id).Nudge(Who(actor).Id, body.Message);
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(view);
+    }
+
+    public static async Task<Ok<IReadOnlyList<SupportNote>>> CommitmentNotes(string id, HttpContext context, Access access, IClusterClient orleans)
+    {
+        await RequireAsync(context, access, a => AccessRules.CheckSupportTeam(a, "read the support team's notes", write: false));
+        await RequireCommitmentAsync(orleans, id);
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(await orleans.GetGrain<ISupportNotesGrain>(SupportNotes.CommitmentKey(id)).List());
+    }
+
+    public static async Task<Created<SupportNote>> AddCommitmentNote(string id, HttpContext context, Access access, IClusterClient orleans)
+    {
+        var actor = await RequireAsync(context, access, a => AccessRules.CheckSupportTeam(a, "write the support team's notes", write: true));
+        await RequireCommitmentAsync(orleans, id);
+        return await AddNoteAsync(context, orleans, actor, SupportNotes.CommitmentKey(id), $"/api/commitments/{Uri.EscapeDataString(id)}/notes");
+    }
+
+    public static async Task<Ok<IReadOnlyList<SupportNote>>> ParticipantNotes(string id, HttpContext context, Access access, IClusterClient orleans)
+    {
+        await RequireAsync(context, access, a => AccessRules.CheckSupportTeam(a, "read the support team's notes", write: false));
+        await RequireParticipantAsync(orleans, id);
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(await orleans.GetGrain<ISupportNotesGrain>(SupportNotes.ParticipantKey(id)).List());
+    }
+
+    public static async Task<Created<SupportNote>> AddParticipantNote(string id, HttpContext context, Access access, IClusterClient orleans)
+    {
+        var actor = await RequireAsync(context, access, a => AccessRules.CheckSupportTeam(a, "write the support team's notes", write: true));
+        await RequireParticipantAsync(orleans, id);
+        return await AddNoteAsync(context, orleans, actor, SupportNotes.ParticipantKey(id), $"/api/participants/{Uri.EscapeDataString(id)}/notes");
+    }
+
+    public static async Task<Ok<IReadOnlyList<CoachProfile>>> Coaches(HttpContext context, Access access, IClusterClient orleans)
+    {
+        await RequireAsync(context, access, a => AccessRules.CheckSupportTeam(a, "read the list of coaches", write: false));
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(await Assignments(orleans).GetProfiles());
+    }
+
+    public static async Task<Ok<CoachProfile>> GetProfile(string accountId, HttpContext context, Access access, IClusterClient orleans)
+    {
+        await RequireAsync(context, access, a => AccessRules.CheckSupportTeam(a, "read a coach's profile", write: false));
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(await Assignments(orleans).GetProfile(accountId) ?? throw ApiProblems.NotFound("coach profile", accountId));
+    }
+
+    public static async Task<Ok<CoachProfile>> PutProfile(string accountId, HttpContext context, Access access, IClusterClient orleans)
+    {
+        await RequireAsync(context, access, a => AccessRules.CheckCoachProfile(a, accountId));
+        var account = await RequireCoachAccountAsync(orleans, accountId, "accountId");
+        var body = await JsonBody.ReadAsync<CoachProfileRequest>(context);
+        var profile = new CoachProfile(accountId, string.IsNullOrWhiteSpace(body.DisplayName) ? account.DisplayName : body.DisplayName,
+            body.Areas ?? [], body.Kinds ?? []);
+        return TypedResults.Ok(await Assignments(orleans).SetProfile(profile));
+    }
+
+    public static async Task<Ok<ParticipantCoaching>> GetCoach(string id, HttpContext context, Access access, IClusterClient orleans)
+    {
+        await RequireAsync(context, access, a => AccessRules.CheckSupportTeam(a, "read who coaches a participant", write: false));
+        await RequireParticipantAsync(orleans, id);
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(await Assignments(orleans).GetAssignment(id));
+    }
+
+    public static async Task<Ok<ParticipantCoaching>> PutCoach(string id, HttpContext context, Access access, IClusterClient orleans)
+    {
+        var actor = await RequireAsync(context, access, a => AccessRules.CheckCoaching(a, "assign a participant's coach"));
+        await RequireParticipantAsync(orleans, id);
+        var body = await JsonBody.ReadAsync<CoachAssignmentRequest>(context);
+        return TypedResults.Ok(await AssignAsync(orleans, id, body.CoachId, Who(actor).Id, body.Note));
+    }
+
+    /// <summary>Checks the coach is one (or an administrator), gives them a profile if they have none, and assigns them.</summary>
+    public static async Task<ParticipantCoaching> AssignAsync(IClusterClient orleans, string participantId, string? coachId, string by, string? note)
+    {
+        if (string.IsNullOrWhiteSpace(coachId))
+            throw ApiProblems.Invalid("coachId", "Name the coach (an account id).");
+        if (note is { Length: > CoachAssignments.MaxNoteLength })
+            throw ApiProblems.Invalid("note", $"At most {CoachAssignments.MaxNoteLength} characters.");
+        var coach = await RequireCoachAccountAsync(orleans, coachId, "coachId");
+        var grain = Assignments(orleans);
+        await grain.EnsureProfile(coach.Id, coach.DisplayName);
+        return await grain.Assign(participantId, coach.Id, by, note);
+    }
+
+    public static async Task<Ok<IReadOnlyList<CoachSuggestion>>> Suggestions(string id, HttpContext context, Access access, IClusterClient orleans)
+    {
+        await RequireAsync(context, access, a => AccessRules.CheckSupportTeam(a, "read coach suggestions", write: false));
+        var participant = await RequireParticipantAsync(orleans, id);
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(await Assignments(orleans).Suggest(id, participant.NeighbourhoodCode, participant.Kind));
+    }
+
+    public static ICoachAssignmentGrain Assignments(IClusterClient orleans) => orleans.GetGrain<ICoachAssignmentGrain>(CoachAssignments.Key);
+
+    private static async Task<Created<SupportNote>> AddNoteAsync(HttpContext context, IClusterClient orleans, Actor actor, string key, string location)
+    {
+        var body = await JsonBody.ReadAsync<SupportNoteRequest>(context);
+        if (string.IsNullOrWhiteSpace(body.Text) || body.Text.Trim().Length > SupportNotes.MaxTextLength)
+            throw ApiProblems.Invalid("text", $"Write 1 to {SupportNotes.MaxTextLength} characters.");
+        var (authorId, authorName) = Who(actor);
+        var note = await orleans.GetGrain<ISupportNotesGrain>(key).Add(authorId, authorName, body.Text);
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Created(location, note);
+    }
+
+    private static async Task<Actor> RequireAsync(HttpContext context, Access access, Func<Actor, string?> check)
+    {
+        var actor = await access.ActorAsync(context);
+        if (actor.Kind == ActorKind.Anonymous)
+            throw new ApiProblemException(StatusCodes.Status401Unauthorized, "Unauthorized", SignInFirst);
+        if (check(actor) is { } refusal)
+            throw Access.Forbidden(refusal + " Nothing was changed.");
+        return actor;
+    }
+
+    private static async Task<CommitmentView> RequireCommitmentAsync(IClusterClient orleans, string id) =>
+        (ApiIds.IsWellFormed(id) ? await orleans.GetGrain<ICommitmentGrain>(id).Get() : null) ?? throw ApiProblems.NotFound("commitment", id);
+
+    private static async Task<ParticipantProfile> RequireParticipantAsync(IClusterClient orleans, string id) =>
+        (ApiIds.IsWellFormed(id) ? await orleans.GetGrain<IParticipantGrain>(id).GetProfile() : null) ?? throw ApiProblems.NotFound("participant", id);
+
+    /// <summary>An account with the coach role, or an administrator; otherwise 400 naming <paramref name="field"/>.</summary>
+    private static async Task<AccountView> RequireCoachAccountAsync(IClusterClient orleans, string accountId, string field)
+    {
+        var account = ApiIds.IsWellFormed(accountId) ? await orleans.GetGrain<IAccountGrain>(accountId).Get() : null;
+        if (account is null || !(account.Roles.Contains(PlatformRole.Coach) || account.Roles.Contains(PlatformRole.Administrator)))
+            throw ApiProblems.Invalid(field, $"'{accountId}' is not the account of a coach (or an administrator).");
+        return account;
+    }
+}

@@ -1,0 +1,130 @@
+using CivicContracting.Accounts;
+using CivicContracting.Coaching;
+using CivicContracting.Commitments;
+using CivicContracting.Participants;
+using CivicContracting.Validation;
+using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Coaching;
+using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Problems;
+using CivicContracting.Web.ReadModel;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CivicContracting.Web.Pages.Coach;
+
+/// <summary>
+/// A participant for the support team: who coaches it (and who did), the assign / hand-over form with the ranked
+/// suggestions and their reasons, the team's notes, and the participant's commitments. The support team only; assigning
+/// is for coaches and administrators.
+/// </summary>
+[Authorize(Policy = Security.Authentication.SignedInPolicy)]
+public sealed class ParticipantModel(Access access, CommitmentViews views, IClusterClient orleans, TimeProvider clock) : PageModel
+{
+    public ParticipantProfile Participant { get; private set; } = null!;
+
+    public ParticipantCoaching Coaching { get; private set; } = null!;
+
+    public IReadOnlyDictionary<string, string> CoachNames { get; private set; } = new Dictionary<string, string>();
+
+    public IReadOnlyList<CoachProfile> Coaches { get; private set; } = [];
+
+    public IReadOnlyList<CoachSuggestion> Suggestions { get; private set; } = [];
+
+    public IReadOnlyList<SupportNote> Notes { get; private set; } = [];
+
+    public IReadOnlyList<(CommitmentView View, TrajectoryJudgement? Judgement)> Commitments { get; private set; } = [];
+
+    public bool CanCoach { get; private set; }
+
+    public string? Notice { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public string NoteText { get; private set; } = "";
+
+    public string HandOverNote { get; private set; } = "";
+
+    public string NameOf(string coachId) => CoachNames.GetValueOrDefault(coachId, coachId);
+
+    public async Task<IActionResult> OnGetAsync(string id, string? done)
+    {
+        var actor = await access.ActorAsync(HttpContext);
+        if (!CoachPages.MaySee(actor))
+            return StatusCode(StatusCodes.Status403Forbidden);
+        Notice = done switch
+        {
+            "assigned" => "De coach is toegewezen.",
+            "noted" => "De notitie is bewaard.",
+            _ => null,
+        };
+        return await LoadAsync(id, actor) ?? Page();
+    }
+
+    public async Task<IActionResult> OnPostAssignAsync(string id, string? coachId, string? note)
+    {
+        var actor = await access.ActorAsync(HttpContext);
+        if (!CoachPages.MayCoach(actor))
+            return StatusCode(StatusCodes.Status403Forbidden);
+        if (!ApiIds.IsWellFormed(id) || await views.ProfileAsync(id) is null)
+            return NotFound();
+        try
+        {
+            await CoachWorkspaceEndpoints.AssignAsync(orleans, id, coachId, CoachWorkspaceEndpoints.Who(actor).Id, note);
+        }
+        catch (Exception ex) when (ex is ApiProblemException or InputRejectedException or StateConflictException)
+        {
+            Error = ex switch
+            {
+                InputRejectedException { Errors: var errors } when errors.ContainsKey("note") =>
+                    $"Een overdracht aan een andere coach vraagt een notitie van {CoachAssignments.MinHandOverNoteLength} tot {CoachAssignments.MaxNoteLength} tekens: wat moet de nieuwe coach weten?",
+                ApiProblemException => "Kies een coach uit de lijst.",
+                _ => "De toewijzing is niet gelukt: " + ex.Message,
+            };
+            HandOverNote = note ?? "";
+            return await LoadAsync(id, actor) ?? Page();
+        }
+        return LocalRedirect($"/coach/participants/{Uri.EscapeDataString(id)}?done=assigned");
+    }
+
+    public async Task<IActionResult> OnPostNoteAsync(string id, string? text)
+    {
+        var actor = await access.ActorAsync(HttpContext);
+        if (!CoachPages.MaySee(actor))
+            return StatusCode(StatusCodes.Status403Forbidden);
+        if (!ApiIds.IsWellFormed(id) || await views.ProfileAsync(id) is null)
+            return NotFound();
+        var (authorId, authorName) = CoachWorkspaceEndpoints.Who(actor);
+        try
+        {
+            await orleans.GetGrain<ISupportNotesGrain>(SupportNotes.ParticipantKey(id)).Add(authorId, authorName, text ?? "");
+        }
+        catch (Exception ex) when (ex is InputRejectedException or StateConflictException)
+        {
+            Error = $"De notitie is niet bewaard: schrijf 1 tot {SupportNotes.MaxTextLength} tekens.";
+            NoteText = text ?? "";
+            return await LoadAsync(id, actor) ?? Page();
+        }
+        return LocalRedirect($"/coach/participants/{Uri.EscapeDataString(id)}?done=noted#notes");
+    }
+
+    private async Task<IActionResult?> LoadAsync(string id, Actor actor)
+    {
+        Response.Headers.CacheControl = "no-store";
+        CanCoach = CoachPages.MayCoach(actor);
+        if (!ApiIds.IsWellFormed(id) || await orleans.GetGrain<IParticipantGrain>(id).GetProfile() is not { } profile)
+            return NotFound();
+        Participant = profile;
+        var assignments = CoachWorkspaceEndpoints.Assignments(orleans);
+        Coaching = await assignments.GetAssignment(id);
+        Coaches = await assignments.GetProfiles();
+        Suggestions = await assignments.Suggest(id, profile.NeighbourhoodCode, profile.Kind);
+        CoachNames = Coaches.ToDictionary(c => c.AccountId, c => c.DisplayName, StringComparer.Ordinal);
+        Notes = await orleans.GetGrain<ISupportNotesGrain>(SupportNotes.ParticipantKey(id)).List();
+        var now = clock.GetUtcNow();
+        var commitments = await views.GetManyAsync(profile.CommitmentIds.TakeLast(IndexModel.MaxRows));
+        Commitments = [.. commitments.Select(v => (v, Trajectories.Of(v, now)?.Judgement))];
+        return null;
+    }
+}
