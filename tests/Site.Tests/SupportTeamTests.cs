@@ -91,7 +91,7 @@ public sealed class SupportTeamTests(SupportTeamSiteFixture app, BrowserFixture 
 
         // The coach opens the workspace and finds it under the overdue reports.
         await coach.GotoAsync(app.Url("/coach").ToString());
-        var row = coach.Locator($"#overdue tr[data-commitment=\"{commitmentId}\"]");
+        var row = coach.Locator($"section[data-section=\"overdue\"] tr[data-commitment=\"{commitmentId}\"]");
         await Expect(row).ToBeVisibleAsync();
         await Expect(row).ToContainTextAsync("Ons huis verwarmt met een warmtepomp");
         accessibility.AddRange(await ScreenshotTests.SeriousViolationsAsync(coach, "/coach"));
@@ -99,7 +99,7 @@ public sealed class SupportTeamTests(SupportTeamSiteFixture app, BrowserFixture 
         // A nudge by hand reaches the resident's feed.
         var nudgesBefore = (await SiteAppFixture.GetJsonAsync(op, $"/api/commitments/{commitmentId}"))["nudgeCount"]!.GetValue<int>();
         await row.GetByRole(AriaRole.Button, new() { Name = "Herinnering sturen" }).ClickAsync();
-        await Expect(coach.Locator("[role=status]")).ToContainTextAsync("Herinnering verstuurd");
+        await Expect(coach.Locator("[role=status]")).ToContainTextAsync("De herinnering is verstuurd.");
         Assert.Equal(nudgesBefore + 1, (await SiteAppFixture.GetJsonAsync(op, $"/api/commitments/{commitmentId}"))["nudgeCount"]!.GetValue<int>());
         await EventuallyAsync(async () => (await FeedAsync(resident)).Count(e => e["event"]?["commitmentId"]?.GetValue<string>() == commitmentId)
             > feedBefore.Count(e => e["event"]?["commitmentId"]?.GetValue<string>() == commitmentId) + 1, "the coach's nudge in the resident's feed");
@@ -109,7 +109,9 @@ public sealed class SupportTeamTests(SupportTeamSiteFixture app, BrowserFixture 
         var verify = coach.Locator("form[data-verify-report=\"r-1\"]");
         await verify.GetByLabel("Hoe geverifieerd?").FillAsync("Energiefactuur en foto van de warmtepomp gezien bij een huisbezoek.");
         await verify.GetByRole(AriaRole.Button, new() { Name = "Verifiëren" }).ClickAsync();
-        await Expect(coach.Locator("[data-claim-tier=\"r-1\"]")).ToContainTextAsync("Geverifieerd");
+        var claim = coach.Locator("li[data-claim=\"r-1\"]");
+        await Expect(claim).ToHaveAttributeAsync("data-claim-tier", "verified");
+        await Expect(claim).ToContainTextAsync("Geverifieerd door het ondersteuningsteam");
         accessibility.AddRange(await ScreenshotTests.SeriousViolationsAsync(coach, "/commitments/{id} (coach)"));
         var verified = await SiteAppFixture.GetJsonAsync(op, $"/api/commitments/{commitmentId}");
         Assert.Equal("verified", verified["claimTier"]!.GetValue<string>());
