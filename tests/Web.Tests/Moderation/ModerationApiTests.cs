@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using CivicContracting.Participants;
 using CivicContracting.Web.Tests.Accounts;
 
@@ -11,7 +12,7 @@ namespace CivicContracting.Web.Tests.Moderation;
 /// a resident cannot hide; unhiding restores; a dismissal settles flags without hiding. Also a draft's help request.
 /// </summary>
 [Collection(WebAppCollection.Name)]
-public sealed class ModerationApiTests(WebAppFixture app)
+public sealed partial class ModerationApiTests(WebAppFixture app)
 {
     private const string HiddenTitle = "Verborgen door moderatie";
 
@@ -167,6 +168,39 @@ public sealed class ModerationApiTests(WebAppFixture app)
         Assert.Null(given["helpRequestedAt"]);
         Assert.Null((await app.Public.GetAsync<JsonObject>($"/api/commitments/{draft.Id}"))["helpRequestedAt"]);
     }
+
+    [Fact]
+    public async Task A_moderation_or_flag_form_with_a_blank_reason_says_why_on_the_page_and_changes_nothing()
+    {
+        var (resident, moderator, _) = await PeopleAsync();
+        var id = await ConfirmedAsync("Een titel die zichtbaar blijft");
+        var before = (await app.Operator.GetAsync<JsonObject>($"/api/commitments/{id}")).ToJsonString();
+
+        // Spaces pass the browser's minlength check; the server refuses them and the page says why.
+        var hide = await PostFormAsync(moderator, id, "Moderate", new() { ["step"] = "Hide", ["target"] = "Text", ["publicReason"] = "      " });
+        Assert.Contains("De moderatie is niet bewaard", hide, StringComparison.Ordinal);
+        Assert.Contains("data-moderation-error", hide, StringComparison.Ordinal);
+        var flag = await PostFormAsync(resident, id, "Flag", new() { ["target"] = "Text", ["reason"] = "  " });
+        Assert.Contains("Je melding is niet bewaard", flag, StringComparison.Ordinal);
+
+        Assert.Equal(before, (await app.Operator.GetAsync<JsonObject>($"/api/commitments/{id}")).ToJsonString());
+        Assert.Null(await OpenFlagAsync(moderator, id, "text"));
+    }
+
+    /// <summary>Posts a form of the commitment page as a browser does (antiforgery token from the page), following the redirect back; returns the page.</summary>
+    private static async Task<string> PostFormAsync(Person person, string commitmentId, string handler, Dictionary<string, string> fields)
+    {
+        var page = await person.Client.GetStringAsync($"/commitments/{commitmentId}");
+        fields["__RequestVerificationToken"] = AntiforgeryField().Match(page).Groups[1].Value;
+        Assert.NotEmpty(fields["__RequestVerificationToken"]);
+        using var sent = await person.Client.PostAsync($"/commitments/{commitmentId}?handler={handler}", new FormUrlEncodedContent(fields));
+        var html = WebUtility.HtmlDecode(await sent.Content.ReadAsStringAsync());
+        Assert.True(sent.StatusCode == HttpStatusCode.OK, $"POST {handler}: {(int)sent.StatusCode}");
+        return html;
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
 
     private async Task<(Person Resident, Person Moderator, Person Coach)> PeopleAsync()
     {

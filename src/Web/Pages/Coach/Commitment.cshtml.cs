@@ -1,5 +1,6 @@
 using CivicContracting.Coaching;
 using CivicContracting.Commitments;
+using CivicContracting.Hosting;
 using CivicContracting.Participants;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
@@ -17,7 +18,7 @@ namespace CivicContracting.Web.Pages.Coach;
 /// coach, the team's notes (list and form) and a nudge. The support team only.
 /// </summary>
 [Authorize(Policy = Security.Authentication.SignedInPolicy)]
-public sealed class CommitmentModel(Access access, CommitmentViews views, IClusterClient orleans, TimeProvider clock) : PageModel
+public sealed class CommitmentModel(Access access, CommitmentViews views, IClusterClient orleans, CivicClock clock) : PageModel
 {
     public CommitmentView Commitment { get; private set; } = null!;
 

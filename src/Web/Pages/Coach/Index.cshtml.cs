@@ -1,6 +1,7 @@
 using CivicContracting.Accounts;
 using CivicContracting.Coaching;
 using CivicContracting.Commitments;
+using CivicContracting.Hosting;
 using CivicContracting.Participants;
 using CivicContracting.Places;
 using CivicContracting.Web.Accounts;
@@ -25,7 +26,7 @@ public sealed record MyParticipant(CoachAssignment Assignment, string Name, IRea
 /// neighbourhood — and the coach's participants. The support team only (others: 403; anonymous: sign in).
 /// </summary>
 [Authorize(Policy = Security.Authentication.SignedInPolicy)]
-public sealed class IndexModel(Access access, SiteData data, CommitmentViews views, IClusterClient orleans, TimeProvider clock) : PageModel
+public sealed class IndexModel(Access access, SiteData data, CommitmentViews views, IClusterClient orleans, CivicClock clock) : PageModel
 {
     /// <summary>The most rows a section lists (the count says how many there are in all).</summary>
     public const int MaxRows = 100;

@@ -1,6 +1,7 @@
 using CivicContracting.Accounts;
 using CivicContracting.Coaching;
 using CivicContracting.Commitments;
+using CivicContracting.Hosting;
 using CivicContracting.Participants;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
@@ -20,7 +21,7 @@ namespace CivicContracting.Web.Pages.Coach;
 /// is for coaches and administrators.
 /// </summary>
 [Authorize(Policy = Security.Authentication.SignedInPolicy)]
-public sealed class ParticipantModel(Access access, CommitmentViews views, IClusterClient orleans, TimeProvider clock) : PageModel
+public sealed class ParticipantModel(Access access, CommitmentViews views, IClusterClient orleans, CivicClock clock) : PageModel
 {
     public ParticipantProfile Participant { get; private set; } = null!;
 

@@ -34,6 +34,9 @@ public sealed partial class CommitmentModel
     /// <summary>A line after the viewer's flag or moderation.</summary>
     public string? ModerationNotice { get; private set; }
 
+    /// <summary>Why the viewer's flag or moderation was refused (a site text key), if it was.</summary>
+    public string? ModerationError { get; private set; }
+
     /// <summary>The step that hid the text from the public, if it is hidden.</summary>
     public ModerationAction? TextHiding => (Unredacted ?? Commitment).TextHiddenBy();
 
@@ -56,7 +59,17 @@ public sealed partial class CommitmentModel
             Unredacted = await views.GetUnredactedAsync(view.Id);
         ModerationNotice = Request.Query.ContainsKey("flagged") ? "Moderation.Flagged"
             : Request.Query.ContainsKey("moderated") ? "Moderation.Saved" : null;
+        ModerationError = Request.Query["moderationError"].ToString() switch
+        {
+            "flag" => "Moderation.FlagInvalid",
+            "moderate" => "Moderation.ModerateInvalid",
+            _ => null,
+        };
     }
+
+    /// <summary>A refused flag or moderation: back to the page, which says why (the form's own checks catch most of it first).</summary>
+    private LocalRedirectResult BackWithError(string id, string what) =>
+        LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}?moderationError={what}");
 
     public async Task<IActionResult> OnPostFlagAsync(string id, ModerationTarget target, string? reportId, string? reason)
     {
@@ -66,8 +79,10 @@ public sealed partial class CommitmentModel
         reportId = target == ModerationTarget.Report ? reportId : null;
         var errors = ModerationRules.Target(target, reportId);
         ModerationRules.Reason("reason", reason, ModerationRules.MaxFlagReasonLength, into: errors);
-        if (!errors.IsValid || !ApiIds.IsWellFormed(id))
-            return BadRequest();
+        if (!ApiIds.IsWellFormed(id))
+            return NotFound();
+        if (!errors.IsValid)
+            return BackWithError(id, "flag");
         if (await views.GetUnredactedAsync(id) is not { } view)
             return NotFound();
         if (target == ModerationTarget.Report && !view.Reports.Any(r => r.ReportId == reportId))
@@ -84,8 +99,10 @@ public sealed partial class CommitmentModel
         reportId = target == ModerationTarget.Report ? reportId : null;
         var errors = ModerationRules.Target(target, reportId);
         ModerationRules.Reason("publicReason", publicReason, ModerationRules.MaxPublicReasonLength, into: errors);
-        if (!errors.IsValid || !ApiIds.IsWellFormed(id))
-            return BadRequest();
+        if (!ApiIds.IsWellFormed(id))
+            return NotFound();
+        if (!errors.IsValid)
+            return BackWithError(id, "moderate");
         try
         {
             if (step == ModerationStep.Hide)
@@ -99,7 +116,7 @@ public sealed partial class CommitmentModel
         }
         catch (Exception ex) when (ex is InputRejectedException or StateConflictException)
         {
-            return BadRequest();
+            return BackWithError(id, "moderate");
         }
         return LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}?moderated=1");
     }
@@ -113,14 +130,14 @@ public sealed partial class CommitmentModel
         if (AccessRules.Check(actor, view.ParticipantId, ParticipantRight.Draft) is not null)
             return Forbid();
         if (!ModerationRules.Reason("message", message, HelpRequests.MaxMessageLength, HelpRequests.MinMessageLength).IsValid)
-            return BadRequest();
+            return LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}/confirm?helpError=message#help-heading");
         try
         {
             views.Remember(await orleans.GetGrain<ICommitmentHelpGrain>(id).RequestHelp(message!));
         }
         catch (Exception ex) when (ex is InputRejectedException or StateConflictException)
         {
-            return BadRequest();
+            return LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}/confirm?helpError=state#help-heading");
         }
         return LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}/confirm?help=1");
     }
