@@ -82,6 +82,10 @@ public sealed partial class VerificationApiTests(WebAppFixture app)
             p => p.Contains("data-verified-share=\"1\"", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.Contains("data-verified-share=\"1\"", goalPage, StringComparison.Ordinal);
         Assert.Contains("Geverifieerd:", goalPage, StringComparison.Ordinal);
+        // The neighbourhood's page too (its share mixes in other tests' commitments there: only that it shows one).
+        var placePage = await Api.EventuallyAsync(() => app.Public.GetStringAsync($"/places/{Api.Neighbourhood(13)}"),
+            p => System.Text.RegularExpressions.Regex.IsMatch(p, "id=\"place-verified\"[^>]*data-verified-share=\"[0-9]"), TimeSpan.FromSeconds(10));
+        Assert.Matches("id=\"place-verified\"[^>]*data-verified-share=\"[0-9]", placePage);
         var map = await Api.EventuallyAsync(() => app.Public.GetAsync<JsonObject>("/api/map"),
             m => m["features"]!.AsArray().Any(f => (string)f!["properties"]!["code"]! == Api.Neighbourhood(13) && f["properties"]!["verifiedShare"] is not null),
             TimeSpan.FromSeconds(10));

@@ -87,27 +87,6 @@ public sealed class GoalModel(SiteData data, CommitmentViews views, ReplayCache 
         return Page();
     }
 
-    /// <summary>The goal's verified share (verified progress / progress) for the page's data-verified-share attribute; empty when there is none.</summary>
-    public string VerifiedShareAttribute => Snapshot.VerifiedShare is { } share ? Exact(share) : "";
-
-    /// <summary>The goal's verified progress for the data-verified-progress attribute (0 when there is none).</summary>
-    public string VerifiedProgressAttribute => Exact(Snapshot.VerifiedProgress ?? 0);
-
-    /// <summary>A number as the API gives it (round-trip, invariant), so a test can compare the attribute with the snapshot.</summary>
-    private static string Exact(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>
-    /// "Geverifieerd: X % (Y % van de voortgang)": <paramref name="template"/> (the site text, {0} verified progress, {1} the
-    /// share) encoded, with the two figures as elements js/live.js keeps current.
-    /// </summary>
-    public Microsoft.AspNetCore.Html.IHtmlContent VerifiedLine(string template)
-    {
-        var encoder = System.Text.Encodings.Web.HtmlEncoder.Default;
-        var verified = $"<strong data-live-field=\"verifiedProgress\" data-live-format=\"percent\">{encoder.Encode(Site.SiteFormat.Percent(Snapshot.VerifiedProgress))}</strong>";
-        var share = $"<span data-live-field=\"verifiedShare\" data-live-format=\"percent\">{encoder.Encode(Site.SiteFormat.Percent(Snapshot.VerifiedShare))}</span>";
-        return new Microsoft.AspNetCore.Html.HtmlString(string.Format(System.Globalization.CultureInfo.InvariantCulture, encoder.Encode(template), verified, share));
-    }
-
     private string PageUrl(int page) => QueryHelpers(page);
 
     private string QueryHelpers(int page)
