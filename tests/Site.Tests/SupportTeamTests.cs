@@ -95,6 +95,7 @@ public sealed class SupportTeamTests(SupportTeamSiteFixture app, BrowserFixture 
         await Expect(row).ToBeVisibleAsync();
         await Expect(row).ToContainTextAsync("Ons huis verwarmt met een warmtepomp");
         accessibility.AddRange(await ScreenshotTests.SeriousViolationsAsync(coach, "/coach"));
+        await CaptureAsync(coach, "coach");
 
         // A nudge by hand reaches the resident's feed.
         var nudgesBefore = (await SiteAppFixture.GetJsonAsync(op, $"/api/commitments/{commitmentId}"))["nudgeCount"]!.GetValue<int>();
@@ -103,6 +104,19 @@ public sealed class SupportTeamTests(SupportTeamSiteFixture app, BrowserFixture 
         Assert.Equal(nudgesBefore + 1, (await SiteAppFixture.GetJsonAsync(op, $"/api/commitments/{commitmentId}"))["nudgeCount"]!.GetValue<int>());
         await EventuallyAsync(async () => (await FeedAsync(resident)).Count(e => e["event"]?["commitmentId"]?.GetValue<string>() == commitmentId)
             > feedBefore.Count(e => e["event"]?["commitmentId"]?.GetValue<string>() == commitmentId) + 1, "the coach's nudge in the resident's feed");
+
+        // The coach view of the commitment: its trajectory (half-way after three months of a four-year line: on track),
+        // with a team note only the support team reads.
+        await coach.GotoAsync(app.Url($"/coach/commitments/{commitmentId}").ToString());
+        await Expect(coach.Locator("[data-trajectory]")).ToHaveAttributeAsync("data-judgement", "onTrack");
+        await Expect(coach.Locator("[data-trajectory] svg")).ToBeVisibleAsync();
+        await coach.GetByLabel("Nieuwe notitie").FillAsync("Huisbezoek gepland.");
+        await coach.GetByRole(AriaRole.Button, new() { Name = "Notitie bewaren" }).ClickAsync();
+        await Expect(coach.Locator("[data-notes]")).ToContainTextAsync("Huisbezoek gepland.");
+        accessibility.AddRange(await ScreenshotTests.SeriousViolationsAsync(coach, "/coach/commitments/{id}"));
+        await CaptureAsync(coach, "coach-commitment");
+        var residentView = await resident.Context.APIRequest.GetAsync(app.Url($"/api/commitments/{commitmentId}/notes").ToString());
+        Assert.Equal(403, residentView.Status);
 
         // The coach verifies the resident's claim on the commitment page.
         await coach.GotoAsync(app.Url($"/commitments/{commitmentId}").ToString());
@@ -132,6 +146,16 @@ public sealed class SupportTeamTests(SupportTeamSiteFixture app, BrowserFixture 
         Assert.True(accessibility.Count == 0, string.Join(Environment.NewLine, accessibility));
         foreach (var page in new[] { resident, coach, visitor })
             await page.Context.CloseAsync();
+    }
+
+    /// <summary>A full-page screenshot in artifacts/screenshots, beside the public pages' ones.</summary>
+    private static async Task CaptureAsync(IPage page, string name)
+    {
+        var folder = Path.Combine(Repository.Root, "artifacts", "screenshots");
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, $"{name}-1280x900.png");
+        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
+        Console.WriteLine($"Site.Tests screenshot: {path}");
     }
 
     private async Task<IPage> RegisterAsync(string name)

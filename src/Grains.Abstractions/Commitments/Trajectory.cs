@@ -51,7 +51,8 @@ public sealed record Trajectory(
 /// <item>Points: (start, 0), then each reported value normalised with <see cref="ProgressRules.OfResult"/> (clamped to
 /// [0, 1]), by date. The current progress is the newest point's.</item>
 /// <item>Trend: the least-squares line through the last <see cref="TrendPoints"/> points (time in days); its value at the
-/// deadline is the projection. Points all at one moment have no slope: the projection is their mean.</item>
+/// deadline is the projection, clamped to [0, 1]. Points spanning less than <see cref="MinTrendSpan"/> give no trend (null
+/// slope and projection): the judgement then rests on the line alone.</item>
 /// <item>Judgement: <see cref="TrajectoryJudgement.Achieved"/> when closed as achieved or current ≥ 1; after the deadline
 /// (or closed as missed) <see cref="TrajectoryJudgement.OffTrack"/>; before any value was reported
 /// <see cref="TrajectoryJudgement.NotEnoughData"/>; else <see cref="TrajectoryJudgement.OnTrack"/> when the projection
@@ -70,6 +71,9 @@ public static class Trajectories
 
     /// <summary>Progress at most this far (10 percentage points) below the line is at risk rather than off track.</summary>
     public const double AtRiskMargin = 0.10;
+
+    /// <summary>The shortest time the points of a trend must span (first to last of the last <see cref="TrendPoints"/>).</summary>
+    public static readonly TimeSpan MinTrendSpan = TimeSpan.FromDays(7);
 
     private const double Tolerance = 1e-9;
 
@@ -101,7 +105,8 @@ public static class Trajectories
 
         var current = points[^1].Progress;
         var expected = Line(start, deadline, now);
-        var (slope, projected) = Trend(points, start, deadline);
+        var trend = Trend(points, start, deadline);
+        var projected = trend?.ProjectedAtDeadline;
 
         TrajectoryJudgement judgement;
         if (status == CommitmentStatus.Achieved || current >= 1 - Tolerance)
@@ -116,7 +121,7 @@ public static class Trajectories
             judgement = TrajectoryJudgement.AtRisk;
         else
             judgement = TrajectoryJudgement.OffTrack;
-        return new Trajectory(start, deadline, points, current, expected, points.Count > 1 ? slope : null, points.Count > 1 ? projected : null, judgement);
+        return new Trajectory(start, deadline, points, current, expected, trend?.SlopePerDay, projected, judgement);
     }
 
     /// <summary>The straight line's progress at <paramref name="at"/>: 0 at the start, 1 at the deadline, clamped.</summary>
@@ -127,12 +132,14 @@ public static class Trajectories
     }
 
     /// <summary>The least-squares slope (per day) through the last <see cref="TrendPoints"/> points, and its value at the deadline.</summary>
-    public static (double SlopePerDay, double ProjectedAtDeadline) Trend(IReadOnlyList<TrajectoryPoint> points, DateTimeOffset start, DateTimeOffset deadline)
+    public static (double SlopePerDay, double ProjectedAtDeadline)? Trend(IReadOnlyList<TrajectoryPoint> points, DateTimeOffset start, DateTimeOffset deadline)
     {
         ArgumentNullException.ThrowIfNull(points);
-        if (points.Count == 0)
-            return (0, 0);
         var fit = points.Skip(Math.Max(0, points.Count - TrendPoints)).ToList();
+        // Points close together in time say nothing about a trend (a report an hour after the confirmation would project
+        // thousands of per cent): no trend until they span MinTrendSpan.
+        if (fit.Count < 2 || fit[^1].At - fit[0].At < MinTrendSpan)
+            return null;
         var xs = fit.Select(p => (p.At - start).TotalDays).ToList();
         var ys = fit.Select(p => p.Progress).ToList();
         var meanX = xs.Average();
@@ -143,10 +150,9 @@ public static class Trajectories
             sxx += (xs[i] - meanX) * (xs[i] - meanX);
             sxy += (xs[i] - meanX) * (ys[i] - meanY);
         }
-        if (sxx < Tolerance)
-            return (0, meanY);
         var slope = sxy / sxx;
-        var projected = meanY + slope * ((deadline - start).TotalDays - meanX);
+        // Progress is normalised to [0, 1]: a trend beyond the target reaches it, one below the baseline reaches nothing.
+        var projected = Math.Clamp(meanY + slope * ((deadline - start).TotalDays - meanX), 0, 1);
         return (slope, projected);
     }
 }

@@ -41,10 +41,11 @@ public sealed class TrajectoryTests
     [Fact]
     public void Progress_above_the_line_is_on_track()
     {
-        // (0, 0), (40, 0.5): slope 0.5/40 = 0.0125 a day; the fit passes through both, so at day 100: 1.25.
+        // (0, 0), (40, 0.5): slope 0.5/40 = 0.0125 a day; the fit passes through both, so at day 100: 1.25, which reaches
+        // the target: the projection is clamped to 1.
         var t = Judge(40, (40, 50));
         Assert.Equal(0.0125, t.SlopePerDay!.Value, 9);
-        Assert.Equal(1.25, t.ProjectedAtDeadline!.Value, 9);
+        Assert.Equal(1.0, t.ProjectedAtDeadline!.Value, 9);
         Assert.Equal(0.5, t.Current, 9);
         Assert.Equal(0.4, t.Expected, 9);
         Assert.Equal(TrajectoryJudgement.OnTrack, t.Judgement);
@@ -54,11 +55,30 @@ public sealed class TrajectoryTests
     public void A_trend_that_reaches_the_target_is_on_track_even_below_the_line_now()
     {
         // (0,0), (10,0.2), (20,0.3): means x 10, y 0.1667; sxx 200, sxy (−10)(−0.1667) + (0)(0.0333) + (10)(0.1333) = 3;
-        // slope 0.015, projected 0.1667 + 0.015·90 = 1.5167. Now (day 60) the line is at 0.6 and progress at 0.3: the trend decides.
+        // slope 0.015, projected 0.1667 + 0.015·90 = 1.5167 (clamped to 1). Now (day 60) the line is at 0.6 and progress
+        // at 0.3: the trend decides.
         var t = Judge(60, (10, 20), (20, 30));
         Assert.Equal(0.015, t.SlopePerDay!.Value, 9);
-        Assert.Equal(0.5 / 3 + 0.015 * 90, t.ProjectedAtDeadline!.Value, 9);
+        Assert.Equal(1.0, t.ProjectedAtDeadline!.Value, 9);
         Assert.Equal(TrajectoryJudgement.OnTrack, t.Judgement);
+    }
+
+    [Fact]
+    public void Points_less_than_a_week_apart_give_no_trend_and_the_line_alone_judges()
+    {
+        // A value an hour after the confirmation: no trend (it would project far beyond the target); 40 % against a line
+        // at 0 % is on track. Six days later, 2 % against a line at 6 %: within 10 points → at risk, still without a trend.
+        var early = Trajectories.Compute(Target, Start, [(Start.AddHours(1), 40)], Start.AddHours(2));
+        Assert.Null(early.SlopePerDay);
+        Assert.Null(early.ProjectedAtDeadline);
+        Assert.Equal(TrajectoryJudgement.OnTrack, early.Judgement);
+        var slow = Judge(6, (6, 2));
+        Assert.Null(slow.ProjectedAtDeadline);
+        Assert.Equal(TrajectoryJudgement.AtRisk, slow.Judgement);
+        // A week after the start there is a trend: 0.02/7 a day, projected 0.2857 → off track once 10 points behind the line (day 20: 0.2).
+        var week = Judge(20, (7, 2));
+        Assert.Equal(0.02 / 7, week.SlopePerDay!.Value, 9);
+        Assert.Equal(TrajectoryJudgement.OffTrack, week.Judgement);
     }
 
     [Fact]
