@@ -243,8 +243,7 @@ public static class AccountEndpoints
     public static async Task<Ok<AccountView>> RevokeRole(string accountId, string role, HttpContext context, Access access, IClusterClient orleans)
     {
         await access.RequireAdministratorAsync(context);
-        if (!Enum.TryParse<PlatformRole>(role, ignoreCase: true, out var platformRole) || !Enum.IsDefined(platformRole) || int.TryParse(role, out _))
-            throw ApiProblems.Invalid("role", $"One of: {string.Join(", ", Enum.GetNames<PlatformRole>().Select(ApiJson.CamelCase))}.");
+        var platformRole = EnumNames.Require<PlatformRole>(role, "role");
         return TypedResults.Ok(await (await RequireAccount(orleans, accountId)).RevokeRole(platformRole));
     }
 

@@ -43,13 +43,7 @@ public static class CoachEndpoints
             throw Access.Forbidden("Only coaches (the support team) and administrators read the coach queue.");
         if (neighbourhood is not null && !PlaceCatalog.Leuven.IsNeighbourhood(neighbourhood))
             throw ApiProblems.Invalid("neighbourhood", $"'{neighbourhood}' is not a known neighbourhood code (24062W01 to 24062W24).");
-        ReportingDueReason? wanted = null;
-        if (reason is not null)
-        {
-            if (!Enum.TryParse<ReportingDueReason>(reason, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(reason, out _))
-                throw ApiProblems.Invalid("reason", $"One of: {string.Join(", ", Enum.GetNames<ReportingDueReason>().Select(ApiJson.CamelCase))}.");
-            wanted = parsed;
-        }
+        ReportingDueReason? wanted = reason is null ? null : EnumNames.Require<ReportingDueReason>(reason, "reason");
 
         var entries = await orleans.GetGrain<ICoachQueueGrain>(CoachQueue.Key).GetEntries();
         context.Response.Headers.CacheControl = "no-store";

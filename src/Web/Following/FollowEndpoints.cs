@@ -51,8 +51,7 @@ public static class FollowEndpoints
     public static async Task<Ok<FollowingView>> Unfollow(string kind, string id, HttpContext context, Access access, IClusterClient orleans)
     {
         var actor = await access.RequireAccountAsync(context);
-        if (!Enum.TryParse<FollowTopicKind>(kind, ignoreCase: true, out var topicKind) || !Enum.IsDefined(topicKind) || int.TryParse(kind, out _))
-            throw ApiProblems.Invalid("kind", $"One of: {string.Join(", ", Enum.GetNames<FollowTopicKind>().Select(ApiJson.CamelCase))}.");
+        var topicKind = EnumNames.Require<FollowTopicKind>(kind, "kind");
         return TypedResults.Ok(await orleans.GetGrain<IFollowerGrain>(actor.Account!.Id).Unfollow(new FollowTopic(topicKind, id)));
     }
 

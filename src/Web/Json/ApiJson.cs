@@ -123,4 +123,9 @@ public static class EnumNames
         }
         return null;
     }
+
+    /// <summary>Parses an API name (any case; numbers are not names), or refuses the request naming <paramref name="field"/> and the values it takes.</summary>
+    public static T Require<T>(string text, string field)
+        where T : struct, Enum =>
+        Parse<T>(text) ?? throw Problems.ApiProblems.Invalid(field, $"One of: {string.Join(", ", Of<T>())}.");
 }

@@ -44,6 +44,21 @@ public static class CoachPages
         _ => reason.ToString(),
     };
 
+    /// <summary>Adds a team note for the actor to <paramref name="subjectKey"/>; null when stored, else the reason in Dutch.</summary>
+    public static async Task<string?> AddNoteAsync(IClusterClient orleans, Actor actor, string subjectKey, string? text)
+    {
+        var (authorId, authorName) = Web.Coaching.CoachWorkspaceEndpoints.Who(actor);
+        try
+        {
+            await orleans.GetGrain<ISupportNotesGrain>(subjectKey).Add(authorId, authorName, text ?? "");
+            return null;
+        }
+        catch (Exception ex) when (ex is InputRejectedException or StateConflictException)
+        {
+            return $"De notitie is niet bewaard: schrijf 1 tot {SupportNotes.MaxTextLength} tekens.";
+        }
+    }
+
     /// <summary>Sends a nudge for the coach; null when sent, else the reason in Dutch (the commitment is not reported on, or the message is too long).</summary>
     public static async Task<string?> NudgeAsync(IClusterClient orleans, CommitmentViews views, Actor actor, string commitmentId, string? message)
     {

@@ -2,7 +2,6 @@ using CivicContracting.Coaching;
 using CivicContracting.Commitments;
 using CivicContracting.Hosting;
 using CivicContracting.Participants;
-using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Coaching;
 using CivicContracting.Web.Hosting;
@@ -81,14 +80,9 @@ public sealed class CommitmentModel(Access access, CommitmentViews views, IClust
             return StatusCode(StatusCodes.Status403Forbidden);
         if (!ApiIds.IsWellFormed(id) || await orleans.GetGrain<ICommitmentGrain>(id).Get() is null)
             return NotFound();
-        var (authorId, authorName) = CoachWorkspaceEndpoints.Who(actor);
-        try
+        Error = await CoachPages.AddNoteAsync(orleans, actor, SupportNotes.CommitmentKey(id), text);
+        if (Error is not null)
         {
-            await orleans.GetGrain<ISupportNotesGrain>(SupportNotes.CommitmentKey(id)).Add(authorId, authorName, text ?? "");
-        }
-        catch (Exception ex) when (ex is InputRejectedException or StateConflictException)
-        {
-            Error = $"De notitie is niet bewaard: schrijf 1 tot {SupportNotes.MaxTextLength} tekens.";
             NoteText = text ?? "";
             return await LoadAsync(id, actor) ?? Page();
         }

@@ -96,14 +96,9 @@ public sealed class ParticipantModel(Access access, CommitmentViews views, IClus
             return StatusCode(StatusCodes.Status403Forbidden);
         if (!ApiIds.IsWellFormed(id) || await views.ProfileAsync(id) is null)
             return NotFound();
-        var (authorId, authorName) = CoachWorkspaceEndpoints.Who(actor);
-        try
+        Error = await CoachPages.AddNoteAsync(orleans, actor, SupportNotes.ParticipantKey(id), text);
+        if (Error is not null)
         {
-            await orleans.GetGrain<ISupportNotesGrain>(SupportNotes.ParticipantKey(id)).Add(authorId, authorName, text ?? "");
-        }
-        catch (Exception ex) when (ex is InputRejectedException or StateConflictException)
-        {
-            Error = $"De notitie is niet bewaard: schrijf 1 tot {SupportNotes.MaxTextLength} tekens.";
             NoteText = text ?? "";
             return await LoadAsync(id, actor) ?? Page();
         }
