@@ -130,6 +130,9 @@ public sealed class SupportTeamTests(SupportTeamSiteFixture app, BrowserFixture 
         var verified = await SiteAppFixture.GetJsonAsync(op, $"/api/commitments/{commitmentId}");
         Assert.Equal("verified", verified["claimTier"]!.GetValue<string>());
         Assert.Equal(0.5, verified["verifiedProgress"]!.GetValue<double>(), 9);
+        // The resident hears of it in their feed.
+        await EventuallyAsync(async () => (await FeedAsync(resident)).Any(e => e["event"]?["commitmentId"]?.GetValue<string>() == commitmentId
+            && e["event"]?["kind"]?.GetValue<string>() == "claimVerified"), "the verification in the resident's feed");
 
         // The goal page shows the verified share of its progress to everyone: all of it is verified.
         var visitor = await browser.NewPageAsync();

@@ -59,6 +59,9 @@ public enum FeedEventKind
 
     /// <summary>A commitment's progress report is due (its reminder; published to its participant's topic only).</summary>
     ReportDue = 7,
+
+    /// <summary>A result claim was confirmed by a peer or verified by the support team.</summary>
+    ClaimVerified = 8,
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using CivicContracting.Following;
 using CivicContracting.Participants;
 using CivicContracting.Validation;
 
@@ -34,6 +35,7 @@ public sealed partial class CommitmentGrain : ICommitmentVerificationGrain
         S.Verifications[claim.ReportId] = new ReportVerification(claim.ReportId, VerificationTier.PeerConfirmed, peerParticipantId, now,
             string.IsNullOrWhiteSpace(note) ? null : note.Trim());
         await Commit(now);
+        Announce(FeedEventKind.ClaimVerified, $"{ClaimSummary(claim)} was confirmed by another participant.");
         return ToView();
     }
 
@@ -49,7 +51,17 @@ public sealed partial class CommitmentGrain : ICommitmentVerificationGrain
         var now = clock.GetUtcNow();
         S.Verifications[claim.ReportId] = new ReportVerification(claim.ReportId, VerificationTier.Verified, verifiedBy.Trim(), now, note.Trim());
         await Commit(now);
+        Announce(FeedEventKind.ClaimVerified, $"{ClaimSummary(claim)} was verified by the support team: {note.Trim()}");
         return ToView();
+    }
+
+    /// <summary>"The value 70 reported on 2026-11-28", "The action reported done on …": the claim, for a feed event.</summary>
+    private static string ClaimSummary(ProgressReport claim)
+    {
+        var on = claim.ReportedAt.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        return claim.Value is { } value
+            ? $"The value {value.ToString(System.Globalization.CultureInfo.InvariantCulture)} reported on {on}"
+            : $"The action reported done on {on}";
     }
 
     private ProgressReport RequireClaim(string reportId)

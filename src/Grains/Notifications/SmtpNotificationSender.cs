@@ -193,6 +193,7 @@ internal sealed partial class SmtpNotificationSender(
         FeedEventKind.CommitmentJoined => "a participant joined",
         FeedEventKind.NewCommitmentInTopic => "new commitment",
         FeedEventKind.ReportDue => "progress report due",
+        FeedEventKind.ClaimVerified => "claim confirmed or verified",
         _ => "changed",
     };
 
