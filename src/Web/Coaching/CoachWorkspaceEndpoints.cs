@@ -78,6 +78,11 @@ public static class CoachWorkspaceEndpoints
                 + "another coach is a hand-over and needs a note of 3 to 1000 characters. Coaches and administrators only.")
             .AcceptsWriteJson<CoachAssignmentRequest>()
             .ProducesProblem(StatusCodes.Status404NotFound);
+        participants.MapDelete("/{id}/coach", Unassign)
+            .WithName("UnassignParticipantCoach")
+            .WithSummary("Ends a participant's coaching (a no-op without a coach); the history keeps it with ?note= (up to 1000 characters). "
+                + "Coaches and administrators only.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         participants.MapGet("/{id}/coach/suggestions", Suggestions)
             .WithName("SuggestParticipantCoach")
             .WithSummary("Coaches ranked for a participant: covering its neighbourhood (4) or district (3) or the city (1), its kind (2, or 1 for no preference), "
@@ -180,6 +185,13 @@ public static class CoachWorkspaceEndpoints
         await RequireParticipantAsync(orleans, id);
         var body = await JsonBody.ReadAsync<CoachAssignmentRequest>(context);
         return TypedResults.Ok(await AssignAsync(orleans, id, body.CoachId, Who(actor).Id, body.Note));
+    }
+
+    public static async Task<Ok<ParticipantCoaching>> Unassign(string id, string? note, HttpContext context, Access access, IClusterClient orleans)
+    {
+        var actor = await RequireAsync(context, access, a => AccessRules.CheckCoaching(a, "end a participant's coaching"));
+        await RequireParticipantAsync(orleans, id);
+        return TypedResults.Ok(await Assignments(orleans).Unassign(id, Who(actor).Id, note));
     }
 
     /// <summary>Checks the coach is one (or an administrator), gives them a profile if they have none, and assigns them.</summary>

@@ -89,6 +89,7 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
         ["mark help given"] = [Caller.Coach, Caller.Administrator, Caller.Operator],
         ["nudge commitment"] = [Caller.Coach, Caller.Administrator, Caller.Operator],
         ["assign coach"] = [Caller.Coach, Caller.Administrator, Caller.Operator],
+        ["unassign coach"] = [Caller.Coach, Caller.Administrator, Caller.Operator],
         ["set coach profile"] = [Caller.Coach, Caller.Administrator, Caller.Operator],
         ["add commitment note"] = [Caller.Coach, Caller.Moderator, Caller.Administrator, Caller.Operator],
         ["add participant note"] = [Caller.Coach, Caller.Moderator, Caller.Administrator, Caller.Operator],
@@ -405,6 +406,14 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
                 var participant = await op.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(13));
                 var coach = world.PersonOf(Caller.Coach)!.AccountId;
                 return (c => c.PutAsync($"/api/participants/{participant}/coach", new { coachId = coach }),
+                    () => op.GetStringAsync($"/api/participants/{participant}/coach"));
+            }
+            case "unassign coach":
+            {
+                var participant = await op.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(13));
+                var coach = world.PersonOf(Caller.Coach)!.AccountId;
+                await (await op.PutAsync($"/api/participants/{participant}/coach", new { coachId = coach })).ReadAsync<JsonObject>();
+                return (c => c.DeleteAsync($"/api/participants/{participant}/coach?note=Verhuisd"),
                     () => op.GetStringAsync($"/api/participants/{participant}/coach"));
             }
             case "set coach profile":

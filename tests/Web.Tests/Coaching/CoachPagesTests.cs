@@ -86,6 +86,39 @@ public sealed partial class CoachPagesTests(WebAppFixture app)
         Assert.DoesNotContain("data-coach-link", await resident.Client.GetStringAsync("/"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_coach_assigns_a_participant_on_its_page_and_ends_the_coaching_which_the_history_keeps()
+    {
+        var op = app.Operator;
+        using var coach = await People.SignUpAsync(app.BaseAddress, displayName: "Coach Lien");
+        await People.GrantAsync(op, coach.AccountId, "coach");
+        var school = await op.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(13));
+
+        var assigned = await PostPageFormAsync(coach, $"/coach/participants/{school}", "Assign", new() { ["coachId"] = coach.AccountId, ["note"] = "" });
+        Assert.Contains("De coach is toegewezen.", assigned, StringComparison.Ordinal);
+        Assert.Equal(coach.AccountId, (string)(await op.GetAsync<JsonObject>($"/api/participants/{school}/coach"))["current"]!["coachId"]!);
+        Assert.Contains("data-unassign-form", assigned, StringComparison.Ordinal);
+
+        var ended = await PostPageFormAsync(coach, $"/coach/participants/{school}", "Unassign", new() { ["note"] = "Project afgerond" });
+        Assert.Contains("De begeleiding is beëindigd", ended, StringComparison.Ordinal);
+        var coaching = await op.GetAsync<JsonObject>($"/api/participants/{school}/coach");
+        Assert.Null(coaching["current"]);
+        var last = coaching["history"]!.AsArray()[^1]!;
+        Assert.Equal(coach.AccountId, (string)last["coachId"]!);
+        Assert.Equal("Project afgerond", (string)last["endNote"]!);
+        Assert.NotNull(last["endedAt"]);
+    }
+
+    /// <summary>Posts a form of a page as a browser does (antiforgery token from the page), following the redirect back; returns the page.</summary>
+    private static async Task<string> PostPageFormAsync(Person person, string path, string handler, Dictionary<string, string> fields)
+    {
+        fields["__RequestVerificationToken"] = AntiforgeryField().Match(await person.Client.GetStringAsync(path)).Groups[1].Value;
+        Assert.NotEmpty(fields["__RequestVerificationToken"]);
+        using var sent = await person.Client.PostAsync($"{path}?handler={handler}", new FormUrlEncodedContent(fields));
+        Assert.True(sent.StatusCode == HttpStatusCode.OK, $"POST {path} {handler}: {(int)sent.StatusCode}");
+        return WebUtility.HtmlDecode(await sent.Content.ReadAsStringAsync());
+    }
+
     private static string Row(string page, string commitmentId)
     {
         var start = page.IndexOf($"<tr data-commitment=\"{commitmentId}\"", StringComparison.Ordinal);

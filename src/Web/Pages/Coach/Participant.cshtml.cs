@@ -57,6 +57,7 @@ public sealed class ParticipantModel(Access access, CommitmentViews views, IClus
         Notice = done switch
         {
             "assigned" => "De coach is toegewezen.",
+            "unassigned" => "De begeleiding is beëindigd; de geschiedenis bewaart ze.",
             "noted" => "De notitie is bewaard.",
             _ => null,
         };
@@ -87,6 +88,25 @@ public sealed class ParticipantModel(Access access, CommitmentViews views, IClus
             return await LoadAsync(id, actor) ?? Page();
         }
         return LocalRedirect($"/coach/participants/{Uri.EscapeDataString(id)}?done=assigned");
+    }
+
+    public async Task<IActionResult> OnPostUnassignAsync(string id, string? note)
+    {
+        var actor = await access.ActorAsync(HttpContext);
+        if (!CoachPages.MayCoach(actor))
+            return StatusCode(StatusCodes.Status403Forbidden);
+        if (!ApiIds.IsWellFormed(id) || await views.ProfileAsync(id) is null)
+            return NotFound();
+        try
+        {
+            await CoachWorkspaceEndpoints.Assignments(orleans).Unassign(id, CoachWorkspaceEndpoints.Who(actor).Id, note);
+        }
+        catch (InputRejectedException)
+        {
+            Error = $"De begeleiding is niet beëindigd: de notitie mag hoogstens {CoachAssignments.MaxNoteLength} tekens hebben.";
+            return await LoadAsync(id, actor) ?? Page();
+        }
+        return LocalRedirect($"/coach/participants/{Uri.EscapeDataString(id)}?done=unassigned");
     }
 
     public async Task<IActionResult> OnPostNoteAsync(string id, string? text)
