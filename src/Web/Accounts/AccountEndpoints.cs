@@ -237,7 +237,11 @@ public static class AccountEndpoints
         await access.RequireAdministratorAsync(context);
         var body = await JsonBody.ReadAsync<RoleChange>(context);
         AccountRules.Role(body.Role).ThrowIfAny();
-        return TypedResults.Ok(await (await RequireAccount(orleans, accountId)).GrantRole(body.Role));
+        var account = await (await RequireAccount(orleans, accountId)).GrantRole(body.Role);
+        // A new coach is listed at once, to assign participants to and hand over to.
+        if (body.Role == PlatformRole.Coach)
+            await orleans.GetGrain<CivicContracting.Coaching.ICoachAssignmentGrain>(CivicContracting.Coaching.CoachAssignments.Key).EnsureProfile(account.Id, account.DisplayName);
+        return TypedResults.Ok(account);
     }
 
     public static async Task<Ok<AccountView>> RevokeRole(string accountId, string role, HttpContext context, Access access, IClusterClient orleans)

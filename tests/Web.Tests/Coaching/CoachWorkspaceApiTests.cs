@@ -119,6 +119,17 @@ public sealed class CoachWorkspaceApiTests(WebAppFixture app)
     }
 
     [Fact]
+    public async Task A_new_coach_is_listed_as_soon_as_the_role_is_granted()
+    {
+        using var person = await People.SignUpAsync(app.BaseAddress, displayName: "Nieuwe Coach");
+        var before = await app.Operator.GetAsync<JsonArray>("/api/coach/coaches");
+        Assert.DoesNotContain(before, c => (string)c!["accountId"]! == person.AccountId);
+        await People.GrantAsync(app.Operator, person.AccountId, "coach");
+        var after = await app.Operator.GetAsync<JsonArray>("/api/coach/coaches");
+        Assert.Contains(after, c => (string)c!["accountId"]! == person.AccountId && (string)c["displayName"]! == "Nieuwe Coach");
+    }
+
+    [Fact]
     public async Task Notes_are_for_the_support_team_only_and_never_appear_in_public_views_or_feeds()
     {
         using var coach = await CoachAsync();

@@ -109,7 +109,8 @@ public sealed class IndexModel(Access access, SiteData data, CommitmentViews vie
             Neighbourhood = null;
         await data.WhenLoaded(HttpContext.RequestAborted);
         var me = CoachWorkspaceEndpoints.Who(actor).Id;
-        // A coach's first visit gives them an (empty) profile, so they are listed to assign and hand over to.
+        // Granting the role gives a coach a profile; a coach whose profile is missing (e.g. granted before profiles existed)
+        // gets one on their first visit (a no-op write-free call after that), so every coach is listed to assign to.
         if (actor.Account is { } account && actor.HasRole(PlatformRole.Coach))
             await CoachWorkspaceEndpoints.Assignments(orleans).EnsureProfile(account.Id, account.DisplayName);
         var assignments = await CoachWorkspaceEndpoints.Assignments(orleans).GetAssignmentsOf(me);
