@@ -21,9 +21,12 @@ public sealed class ExactnessTests(IsolatedWebAppFixture app)
 {
     private const int Reports = 1_000;
     private const int Duplicates = 150;
+    private const int Verifications = 200;
+    private const int VerificationRepeats = 40;
+    private const int SecondWaveReports = 150;
 
     [Fact]
-    public async Task After_1000_concurrent_reports_with_duplicates_every_aggregate_equals_a_recomputation_from_the_commitments()
+    public async Task After_1000_concurrent_reports_with_duplicates_and_a_wave_of_verifications_every_aggregate_equals_a_recomputation_from_the_commitments()
     {
         var api = app.Operator;
         var random = new Random(20300630);
@@ -94,11 +97,44 @@ public sealed class ExactnessTests(IsolatedWebAppFixture app)
         }));
         Assert.All(responses, r => Assert.True(r.StatusCode == HttpStatusCode.OK, $"{(int)r.StatusCode}: {r.Text}"));
 
+        // A second wave, all at once: the support team verifies 200 of those claims (40 of them twice) while 150 new reports
+        // arrive, so verified progress moves under concurrency with the progress it is a part of.
+        var claims = distinct.Select((r, i) => (r.Id, ReportId: $"r-{i}", IsClaim: !r.Body.Contains("\"note\"", StringComparison.Ordinal)))
+            .Where(r => r.IsClaim).OrderBy(_ => random.Next()).Take(Verifications).ToList();
+        var verifications = claims.Concat(claims.Take(VerificationRepeats)).Select(c =>
+            (Path: $"/api/commitments/{c.Id}/reports/{c.ReportId}/verification", Body: JsonSerializer.Serialize(new { note = "Checked on site." }, Api.Json)));
+        var secondReports = Enumerable.Range(0, SecondWaveReports).Select(i =>
+        {
+            var c = reportable[random.Next(reportable.Count)];
+            object body = c.Terms.Level switch
+            {
+                CommitmentLevel.Result => new { reportId = $"r2-{i}", reportedAt = now.AddSeconds(-random.Next(1, 100_000)), value = Math.Round(random.NextDouble() * 120, 3) },
+                CommitmentLevel.Action => new { reportId = $"r2-{i}", reportedAt = now.AddSeconds(-random.Next(1, 100_000)), completedMilestoneId = c.Terms.Milestones![random.Next(c.Terms.Milestones.Count)].Id },
+                _ => (object)new { reportId = $"r2-{i}", reportedAt = now.AddSeconds(-random.Next(1, 100_000)), note = "Still on it." },
+            };
+            return (Path: $"/api/commitments/{c.Id}/progress", Body: JsonSerializer.Serialize(body, Api.Json));
+        });
+        var secondWave = await Task.WhenAll(verifications.Concat(secondReports).OrderBy(_ => random.Next()).ToList().Select(async r =>
+        {
+            using var content = new StringContent(r.Body, System.Text.Encoding.UTF8, "application/json");
+            using var response = await api.PostAsync(r.Path, content);
+            return (response.StatusCode, Text: response.StatusCode == HttpStatusCode.OK ? "" : $"{r.Path}: {await response.Content.ReadAsStringAsync()}");
+        }));
+        Assert.All(secondWave, r => Assert.True(r.StatusCode == HttpStatusCode.OK, $"{(int)r.StatusCode}: {r.Text}"));
+
         // The truth: every commitment as its own resource shows it.
         var views = new List<CommitmentView>();
         foreach (var c in commitments)
             views.Add(await api.GetAsync<CommitmentView>($"/api/commitments/{c.Id}"));
-        Assert.Equal(Reports - Duplicates, views.Sum(v => v.Reports.Count));
+        Assert.Equal(Reports - Duplicates + SecondWaveReports, views.Sum(v => v.Reports.Count));
+        Assert.Equal(Verifications, views.Sum(v => v.Verifications?.Count(x => x.Tier == VerificationTier.Verified) ?? 0));
+
+        // Each commitment's verified progress, recomputed here from its reports and verifications (README, "Progress
+        // semantics"): a result's newest verified value (capped at its progress, 0 without one); an action's verified
+        // completed actions over all of them.
+        foreach (var v in views)
+            Assert.True(Close(ExpectedVerifiedProgress(v), v.VerifiedProgress), $"{v.Id}: verified progress {v.VerifiedProgress}, expected {ExpectedVerifiedProgress(v)}");
+        Assert.True(views.Count(v => v.VerifiedProgress > 0) >= 10, $"Too few commitments with verified progress to test anything: {views.Count(v => v.VerifiedProgress > 0)}.");
 
         var scopes = new Dictionary<string, string>(); // scope → API path of its resource
         foreach (var goal in goalIds)
@@ -136,4 +172,27 @@ public sealed class ExactnessTests(IsolatedWebAppFixture app)
         Assert.Equal(commitments.Count, city.TotalItems);
         Assert.Equal(commitments.Select(c => c.Id).Order(), city.Items.Select(c => c.Id).Order());
     }
+
+    private static double? ExpectedVerifiedProgress(CommitmentView v)
+    {
+        if (v.Progress is not { } progress)
+            return null;
+        var verified = (v.Verifications ?? []).Where(x => x.Tier == VerificationTier.Verified).Select(x => x.ReportId).ToHashSet();
+        if (v.Terms.Level == CommitmentLevel.Result)
+        {
+            var newest = v.Reports.Where(r => r.Value is not null && verified.Contains(r.ReportId))
+                .OrderBy(r => r.ReportedAt).LastOrDefault();
+            if (newest is null)
+                return 0;
+            var t = v.Terms.Target!;
+            return Math.Min(progress, Math.Clamp((newest.Value!.Value - t.Baseline) / (t.Target - t.Baseline), 0, 1));
+        }
+        var milestones = v.Terms.Milestones!;
+        var done = milestones.Count(m => v.CompletedMilestoneIds.Contains(m.Id)
+            && v.Reports.Any(r => r.CompletedMilestoneId == m.Id && verified.Contains(r.ReportId)));
+        return (double)done / milestones.Count;
+    }
+
+    private static bool Close(double? expected, double? actual) =>
+        expected is null ? actual is null : actual is { } a && Math.Abs(a - expected.Value) < 1e-9;
 }
