@@ -106,6 +106,9 @@ public interface ICoachAssignmentGrain : IGrainWithIntegerKey
     /// <summary>The participants <paramref name="coachId"/> coaches now, longest first.</summary>
     Task<IReadOnlyList<CoachAssignment>> GetAssignmentsOf(string coachId);
 
+    /// <summary>Every participant that has a coach now (to find those who have none).</summary>
+    Task<IReadOnlyList<string>> GetCoachedParticipants();
+
     /// <summary>
     /// Coaches ranked for a participant in <paramref name="neighbourhoodCode"/> of <paramref name="kind"/> (its current coach
     /// left out), best first, at most <see cref="CoachAssignments.MaxSuggestions"/>; see <see cref="CoachAssignments"/>.

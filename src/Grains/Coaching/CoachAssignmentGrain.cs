@@ -148,6 +148,9 @@ public sealed class CoachAssignmentGrain(
     public Task<ParticipantCoaching> GetAssignment(string participantId) =>
         Task.FromResult(ToCoaching(participantId, participantId is null ? null : S.Participants.GetValueOrDefault(participantId)));
 
+    public Task<IReadOnlyList<string>> GetCoachedParticipants() =>
+        Task.FromResult<IReadOnlyList<string>>([.. _byCoach.Values.SelectMany(participants => participants)]);
+
     public Task<IReadOnlyList<CoachAssignment>> GetAssignmentsOf(string coachId)
     {
         if (coachId is null || !_byCoach.TryGetValue(coachId, out var participants))

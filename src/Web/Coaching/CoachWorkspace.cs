@@ -1,5 +1,6 @@
 using CivicContracting.Coaching;
 using CivicContracting.Commitments;
+using CivicContracting.Participants;
 using CivicContracting.Web.ReadModel;
 
 namespace CivicContracting.Web.Coaching;
@@ -53,5 +54,29 @@ public static class CoachWorkspace
                 && c.Status != CommitmentStatus.Withdrawn && Admits(filter, c))
             .OrderBy(c => c.ConditionDeadline).ThenBy(c => c.CommitmentId, StringComparer.Ordinal)];
 
+    /// <summary>
+    /// Participants with a commitment that is not withdrawn (a draft or engaged) and no coach: the ones to assign, most
+    /// commitments first. The neighbourhood filter admits a participant with a commitment there; "mine only" shows none.
+    /// </summary>
+    public static IReadOnlyList<UncoachedParticipant> Uncoached(IEnumerable<Contribution> contributions, IReadOnlySet<string> coached, WorkspaceFilter filter)
+    {
+        if (filter.MineOnly)
+            return [];
+        return [.. contributions
+            .Where(c => c.Status != CommitmentStatus.Withdrawn && !coached.Contains(c.ParticipantId))
+            .GroupBy(c => c.ParticipantId, StringComparer.Ordinal)
+            .Where(g => filter.NeighbourhoodCode is null || g.Any(c => Admits(filter, c)))
+            .Select(g =>
+            {
+                var newest = g.MaxBy(c => c.UpdatedAt)!;
+                return new UncoachedParticipant(g.Key, newest.ParticipantKind, ContributionIndex.NeighbourhoodOf(newest), g.Count(),
+                    g.Count(c => c.Status == CommitmentStatus.Draft), g.Min(c => c.UpdatedAt));
+            })
+            .OrderByDescending(p => p.Commitments).ThenBy(p => p.Since).ThenBy(p => p.ParticipantId, StringComparer.Ordinal)];
+    }
+
     private static bool Admits(WorkspaceFilter filter, Contribution c) => filter.Admits(c.ParticipantId, ContributionIndex.NeighbourhoodOf(c));
 }
+
+/// <summary>A participant without a coach: kind, the neighbourhood of their newest commitment, how many commitments (and drafts), and since when.</summary>
+public sealed record UncoachedParticipant(string ParticipantId, ParticipantKind Kind, string? NeighbourhoodCode, int Commitments, int Drafts, DateTimeOffset Since);

@@ -93,11 +93,15 @@ public sealed partial class CoachPagesTests(WebAppFixture app)
         using var coach = await People.SignUpAsync(app.BaseAddress, displayName: "Coach Lien");
         await People.GrantAsync(op, coach.AccountId, "coach");
         var school = await op.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(13));
+        await op.CommitAsync(school, Api.Neighbourhood(13), Api.PledgeTerms(), (await op.DefineGoalAsync(), 1.0));
+        // With a draft and no coach, the school is listed to assign (once this host's index has the draft).
+        await Api.EventuallyAsync(() => coach.Client.GetStringAsync("/coach"), p => UncoachedRow(p, school), TimeSpan.FromSeconds(10));
 
         var assigned = await PostPageFormAsync(coach, $"/coach/participants/{school}", "Assign", new() { ["coachId"] = coach.AccountId, ["note"] = "" });
         Assert.Contains("De coach is toegewezen.", assigned, StringComparison.Ordinal);
         Assert.Equal(coach.AccountId, (string)(await op.GetAsync<JsonObject>($"/api/participants/{school}/coach"))["current"]!["coachId"]!);
         Assert.Contains("data-unassign-form", assigned, StringComparison.Ordinal);
+        Assert.False(UncoachedRow(await coach.Client.GetStringAsync("/coach"), school));
 
         var ended = await PostPageFormAsync(coach, $"/coach/participants/{school}", "Unassign", new() { ["note"] = "Project afgerond" });
         Assert.Contains("De begeleiding is beëindigd", ended, StringComparison.Ordinal);
@@ -107,6 +111,16 @@ public sealed partial class CoachPagesTests(WebAppFixture app)
         Assert.Equal(coach.AccountId, (string)last["coachId"]!);
         Assert.Equal("Project afgerond", (string)last["endNote"]!);
         Assert.NotNull(last["endedAt"]);
+        Assert.True(UncoachedRow(await coach.Client.GetStringAsync("/coach"), school));
+    }
+
+    /// <summary>Whether the workspace lists <paramref name="participantId"/> among the participants without a coach.</summary>
+    private static bool UncoachedRow(string page, string participantId)
+    {
+        var start = page.IndexOf("data-section=\"uncoached\"", StringComparison.Ordinal);
+        var end = page.IndexOf("data-section=\"mine\"", StringComparison.Ordinal);
+        Assert.True(start >= 0 && end > start, "No section of participants without a coach on /coach.");
+        return page[start..end].Contains($"<tr data-participant=\"{participantId}\"", StringComparison.Ordinal);
     }
 
     /// <summary>Posts a form of a page as a browser does (antiforgery token from the page), following the redirect back; returns the page.</summary>

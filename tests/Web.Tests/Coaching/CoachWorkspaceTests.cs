@@ -19,6 +19,29 @@ public sealed class CoachWorkspaceTests
             Now.AddMinutes(-minutesAgo), NotInForce: notInForce, ClaimTier: tier, HelpRequestedAt: help, ConditionDeadline: conditionDeadline);
 
     [Fact]
+    public void Participants_without_a_coach_are_those_with_a_draft_or_engaged_commitment_and_no_coach_most_commitments_first()
+    {
+        var contributions = new[]
+        {
+            Make("c-1", CommitmentStatus.Active, participant: "p-busy", minutesAgo: 50),
+            Make("c-2", CommitmentStatus.Draft, participant: "p-busy", neighbourhood: "24062W05", minutesAgo: 5),
+            Make("c-3", CommitmentStatus.Confirmed, participant: "p-one", minutesAgo: 40),
+            Make("c-4", CommitmentStatus.Active, participant: "p-coached"),
+            Make("c-5", CommitmentStatus.Withdrawn, participant: "p-gone"),
+        };
+        var coached = new HashSet<string> { "p-coached" };
+
+        var all = CoachWorkspace.Uncoached(contributions, coached, WorkspaceFilter.Everyone);
+        Assert.Equal(["p-busy", "p-one"], all.Select(p => p.ParticipantId));
+        Assert.Equal((2, 1, "24062W05"), (all[0].Commitments, all[0].Drafts, all[0].NeighbourhoodCode));
+        Assert.Equal(Now.AddMinutes(-50), all[0].Since);
+
+        // A commitment in the neighbourhood admits the participant; "mine only" shows nobody (they have no coach).
+        Assert.Equal(["p-busy"], CoachWorkspace.Uncoached(contributions, coached, new WorkspaceFilter(false, "24062W05", new HashSet<string>())).Select(p => p.ParticipantId));
+        Assert.Empty(CoachWorkspace.Uncoached(contributions, coached, new WorkspaceFilter(true, null, new HashSet<string> { "p-busy" })));
+    }
+
+    [Fact]
     public void Claims_to_verify_are_engaged_commitments_with_an_unverified_newest_claim_newest_first()
     {
         var contributions = new[]

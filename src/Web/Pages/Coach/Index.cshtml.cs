@@ -61,6 +61,11 @@ public sealed class IndexModel(Access access, SiteData data, CommitmentViews vie
 
     public IReadOnlyList<MyParticipant> Mine { get; private set; } = [];
 
+    /// <summary>Participants with commitments and no coach (name beside each), to assign.</summary>
+    public IReadOnlyList<(UncoachedParticipant Participant, string Name)> Uncoached { get; private set; } = [];
+
+    public int UncoachedTotal { get; private set; }
+
     public IEnumerable<Place> Neighbourhoods => PlaceCatalog.Leuven.Neighbourhoods.OrderBy(p => p.Name, StringComparer.CurrentCulture);
 
     /// <summary>This page's address with the current filters (and <paramref name="extra"/>), to return to after a nudge.</summary>
@@ -127,16 +132,22 @@ public sealed class IndexModel(Access access, SiteData data, CommitmentViews vie
         var conditions = CoachWorkspace.ConditionsClosing(contributions, filter, now);
         ConditionsTotal = conditions.Count;
 
+        var coached = (await CoachWorkspaceEndpoints.Assignments(orleans).GetCoachedParticipants()).ToHashSet(StringComparer.Ordinal);
+        var uncoached = CoachWorkspace.Uncoached(contributions, coached, filter);
+        UncoachedTotal = uncoached.Count;
+
         var shownOverdue = overdue.Take(MaxRows).ToList();
         var profiles = await views.ProfilesAsync(shownOverdue.Select(e => e.ParticipantId)
             .Concat(claims.Take(MaxRows).Concat(help.Take(MaxRows)).Concat(conditions.Take(MaxRows)).Select(c => c.ParticipantId))
-            .Concat(assignments.Select(a => a.ParticipantId)));
+            .Concat(assignments.Select(a => a.ParticipantId))
+            .Concat(uncoached.Take(MaxRows).Select(p => p.ParticipantId)));
         string NameOf(string participantId) => profiles.TryGetValue(participantId, out var p) ? p.DisplayName : participantId;
 
         Overdue = [.. shownOverdue.Select(e => (e, NameOf(e.ParticipantId)))];
         Claims = await RowsAsync(claims, c => c.UpdatedAt, NameOf);
         HelpRequests = await RowsAsync(help, c => c.HelpRequestedAt, NameOf);
         Conditions = await RowsAsync(conditions, c => c.ConditionDeadline, NameOf);
+        Uncoached = [.. uncoached.Take(MaxRows).Select(p => (p, NameOf(p.ParticipantId)))];
 
         var mine = new List<MyParticipant>();
         foreach (var assignment in assignments.Take(MaxRows))
