@@ -106,6 +106,13 @@ public interface ICoachAssignmentGrain : IGrainWithIntegerKey
     /// <summary>The participants <paramref name="coachId"/> coaches now, longest first.</summary>
     Task<IReadOnlyList<CoachAssignment>> GetAssignmentsOf(string coachId);
 
+    /// <summary>
+    /// Someone stops being a coach (the role was revoked): every participant they coach loses them as coach, with
+    /// <paramref name="note"/> in the history (and shows among the participants without a coach), and their profile goes,
+    /// so nobody is suggested or assigned to them. Returns how many participants were released; a no-op for a non-coach.
+    /// </summary>
+    Task<int> RetireCoach(string coachId, string by, string note);
+
     /// <summary>Every participant that has a coach now (to find those who have none).</summary>
     Task<IReadOnlyList<string>> GetCoachedParticipants();
 

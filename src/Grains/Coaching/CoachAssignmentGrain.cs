@@ -148,6 +148,29 @@ public sealed class CoachAssignmentGrain(
     public Task<ParticipantCoaching> GetAssignment(string participantId) =>
         Task.FromResult(ToCoaching(participantId, participantId is null ? null : S.Participants.GetValueOrDefault(participantId)));
 
+    public async Task<int> RetireCoach(string coachId, string by, string note)
+    {
+        var errors = new InputRules.Errors();
+        CheckId(errors, "coachId", coachId);
+        CheckId(errors, "by", by);
+        if (string.IsNullOrWhiteSpace(note) || note.Trim().Length > CoachAssignments.MaxNoteLength)
+            errors.Add("note", $"1 to {CoachAssignments.MaxNoteLength} characters.");
+        errors.ThrowIfAny();
+        var released = _byCoach.TryGetValue(coachId, out var participants) ? participants.ToList() : [];
+        if (released.Count == 0 && !S.Profiles.ContainsKey(coachId))
+            return 0;
+        var now = clock.GetUtcNow();
+        foreach (var participantId in released)
+        {
+            var history = S.Participants[participantId];
+            history[^1] = Current(history)! with { EndedAt = now, EndedBy = by, EndNote = note.Trim() };
+        }
+        _byCoach.Remove(coachId);
+        S.Profiles.Remove(coachId);
+        await state.WriteStateAsync();
+        return released.Count;
+    }
+
     public Task<IReadOnlyList<string>> GetCoachedParticipants() =>
         Task.FromResult<IReadOnlyList<string>>([.. _byCoach.Values.SelectMany(participants => participants)]);
 

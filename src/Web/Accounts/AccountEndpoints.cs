@@ -248,7 +248,15 @@ public static class AccountEndpoints
     {
         await access.RequireAdministratorAsync(context);
         var platformRole = EnumNames.Require<PlatformRole>(role, "role");
-        return TypedResults.Ok(await (await RequireAccount(orleans, accountId)).RevokeRole(platformRole));
+        var account = await (await RequireAccount(orleans, accountId)).RevokeRole(platformRole);
+        // A former coach coaches nobody: their participants show among those without a coach, with why in the history.
+        if (platformRole == PlatformRole.Coach)
+        {
+            var by = (await access.ActorAsync(context)).Account?.Id ?? "operator";
+            await orleans.GetGrain<CivicContracting.Coaching.ICoachAssignmentGrain>(CivicContracting.Coaching.CoachAssignments.Key)
+                .RetireCoach(account.Id, by, "De coachrol is ingetrokken.");
+        }
+        return TypedResults.Ok(account);
     }
 
     private static async Task<IAccountGrain> RequireAccount(IClusterClient orleans, string accountId)

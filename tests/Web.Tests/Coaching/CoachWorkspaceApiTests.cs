@@ -130,6 +130,23 @@ public sealed class CoachWorkspaceApiTests(WebAppFixture app)
     }
 
     [Fact]
+    public async Task Revoking_the_coach_role_releases_the_coachs_participants_and_takes_them_off_the_list()
+    {
+        using var coach = await People.SignUpAsync(app.BaseAddress, displayName: "Vertrekkende Coach");
+        await People.GrantAsync(app.Operator, coach.AccountId, "coach");
+        var school = await Op.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(13));
+        await (await Op.PutAsync($"/api/participants/{school}/coach", new { coachId = coach.AccountId })).ReadAsync<JsonObject>();
+
+        (await app.Operator.DeleteAsync($"/api/accounts/{coach.AccountId}/roles/coach")).EnsureSuccessStatusCode();
+
+        var coaching = await Op.GetAsync<JsonObject>($"/api/participants/{school}/coach");
+        Assert.Null(coaching["current"]);
+        var last = coaching["history"]!.AsArray()[^1]!;
+        Assert.Equal((coach.AccountId, "De coachrol is ingetrokken."), ((string)last["coachId"]!, (string)last["endNote"]!));
+        Assert.DoesNotContain(await Op.GetAsync<JsonArray>("/api/coach/coaches"), c => (string)c!["accountId"]! == coach.AccountId);
+    }
+
+    [Fact]
     public async Task Notes_are_for_the_support_team_only_and_never_appear_in_public_views_or_feeds()
     {
         using var coach = await CoachAsync();
