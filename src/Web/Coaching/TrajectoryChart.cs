@@ -10,12 +10,13 @@ namespace CivicContracting.Web.Coaching;
 /// <summary>
 /// A result commitment's trajectory as inline SVG: the straight line from the baseline at the start to the target at the
 /// deadline (dashed), the progress reported (a line with points), and today. The page lists the same figures in a table.
+/// The caller passes the labels in the site's language (<paramref name="straightLineLabel"/>, <paramref name="todayLabel"/>).
 /// </summary>
 public static class TrajectoryChart
 {
     private const double Width = 600, Height = 240, Left = 48, Right = 16, Top = 16, Bottom = 32;
 
-    public static IHtmlContent Render(string id, string title, string description, Trajectory trajectory, DateTimeOffset now)
+    public static IHtmlContent Render(string id, string title, string description, Trajectory trajectory, DateTimeOffset now, string straightLineLabel, string todayLabel)
     {
         ArgumentNullException.ThrowIfNull(trajectory);
         var html = HtmlEncoder.Default;
@@ -39,10 +40,10 @@ public static class TrajectoryChart
 
         // The straight line from the baseline to the target (dashed, as the site's target lines are).
         sb.Append(CultureInfo.InvariantCulture, $"<line class=\"chart-target\" data-straight-line x1=\"{N(X(trajectory.Start))}\" y1=\"{N(Y(0))}\" x2=\"{N(X(trajectory.Deadline))}\" y2=\"{N(Y(1))}\"/>");
-        sb.Append(CultureInfo.InvariantCulture, $"<text class=\"chart-target-label\" x=\"{N(X(trajectory.Deadline) - 4)}\" y=\"{N(Y(1) + 14)}\" text-anchor=\"end\">rechte lijn naar het doel</text>");
+        sb.Append(CultureInfo.InvariantCulture, $"<text class=\"chart-target-label\" x=\"{N(X(trajectory.Deadline) - 4)}\" y=\"{N(Y(1) + 14)}\" text-anchor=\"end\">{html.Encode(straightLineLabel)}</text>");
         // Today.
         sb.Append(CultureInfo.InvariantCulture, $"<line class=\"chart-grid\" data-today x1=\"{N(X(now))}\" x2=\"{N(X(now))}\" y1=\"{N(Top)}\" y2=\"{N(Height - Bottom)}\"/>");
-        sb.Append(CultureInfo.InvariantCulture, $"<text class=\"chart-axis\" x=\"{N(X(now) + 4)}\" y=\"{N(Top + 10)}\">vandaag</text>");
+        sb.Append(CultureInfo.InvariantCulture, $"<text class=\"chart-axis\" x=\"{N(X(now) + 4)}\" y=\"{N(Top + 10)}\">{html.Encode(todayLabel)}</text>");
 
         var path = string.Join(' ', trajectory.Points.Select((p, i) => $"{(i == 0 ? 'M' : 'L')}{N(X(p.At))},{N(Y(p.Progress))}"));
         sb.Append(CultureInfo.InvariantCulture, $"<path class=\"chart-line\" d=\"{path}\"/>");

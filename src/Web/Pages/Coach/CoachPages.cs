@@ -3,10 +3,11 @@ using CivicContracting.Commitments;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.ReadModel;
+using Microsoft.Extensions.Localization;
 
 namespace CivicContracting.Web.Pages.Coach;
 
-/// <summary>What the coach's pages share: who may see them, the Dutch words for judgements and reasons, and a nudge.</summary>
+/// <summary>What the coach's pages share: who may see them, the words for judgements and reasons (from the site's texts), and a nudge.</summary>
 public static class CoachPages
 {
     /// <summary>The support team (coaches, moderators, administrators) sees the workspace; everyone else gets the 403 page.</summary>
@@ -17,35 +18,35 @@ public static class CoachPages
 
     public static string PlaceName(string? code) => code is not null && CivicContracting.Places.PlaceCatalog.Leuven.TryGet(code, out var place) ? place.Name : code ?? "–";
 
-    public static string Judgement(TrajectoryJudgement judgement) => judgement switch
+    public static string Judgement(IStringLocalizer t, TrajectoryJudgement judgement) => t[judgement switch
     {
-        TrajectoryJudgement.OnTrack => "Op schema",
-        TrajectoryJudgement.AtRisk => "Risico",
-        TrajectoryJudgement.OffTrack => "Niet op schema",
-        TrajectoryJudgement.Achieved => "Doel bereikt",
-        _ => "Nog te weinig gegevens",
-    };
+        TrajectoryJudgement.OnTrack => "Coach.Judgement.onTrack",
+        TrajectoryJudgement.AtRisk => "Coach.Judgement.atRisk",
+        TrajectoryJudgement.OffTrack => "Coach.Judgement.offTrack",
+        TrajectoryJudgement.Achieved => "Coach.Judgement.achieved",
+        _ => "Coach.Judgement.notEnoughData",
+    }];
 
-    public static string Reason(ReportingDueReason reason) => reason switch
+    public static string Reason(IStringLocalizer t, ReportingDueReason reason) => t[reason switch
     {
-        ReportingDueReason.DeadlinePassed => "Deadline verstreken",
-        ReportingDueReason.DeadlineSoon => "Deadline nadert",
-        _ => "Rapport te laat",
-    };
+        ReportingDueReason.DeadlinePassed => "Coach.Reason.deadlinePassed",
+        ReportingDueReason.DeadlineSoon => "Coach.Reason.deadlineSoon",
+        _ => "Coach.Reason.reportOverdue",
+    }];
 
-    public static string SuggestionReason(CoachSuggestionReason reason) => reason switch
+    public static string SuggestionReason(IStringLocalizer t, CoachSuggestionReason reason) => reason switch
     {
-        CoachSuggestionReason.CoversNeighbourhood => "volgt deze wijk op",
-        CoachSuggestionReason.CoversDistrict => "volgt de deelgemeente op",
-        CoachSuggestionReason.CoversCity => "volgt de hele stad op",
-        CoachSuggestionReason.CoversKind => "begeleidt dit soort deelnemer",
-        CoachSuggestionReason.AnyKind => "begeleidt elk soort deelnemer",
-        CoachSuggestionReason.CoachesInNeighbourhood => "begeleidt al deelnemers in deze wijk",
+        CoachSuggestionReason.CoversNeighbourhood => t["Coach.SuggestionReason.coversNeighbourhood"],
+        CoachSuggestionReason.CoversDistrict => t["Coach.SuggestionReason.coversDistrict"],
+        CoachSuggestionReason.CoversCity => t["Coach.SuggestionReason.coversCity"],
+        CoachSuggestionReason.CoversKind => t["Coach.SuggestionReason.coversKind"],
+        CoachSuggestionReason.AnyKind => t["Coach.SuggestionReason.anyKind"],
+        CoachSuggestionReason.CoachesInNeighbourhood => t["Coach.SuggestionReason.coachesInNeighbourhood"],
         _ => reason.ToString(),
     };
 
-    /// <summary>Adds a team note for the actor to <paramref name="subjectKey"/>; null when stored, else the reason in Dutch.</summary>
-    public static async Task<string?> AddNoteAsync(IClusterClient orleans, Actor actor, string subjectKey, string? text)
+    /// <summary>Adds a team note for the actor to <paramref name="subjectKey"/>; null when stored, else the reason (a site text).</summary>
+    public static async Task<string?> AddNoteAsync(IClusterClient orleans, IStringLocalizer t, Actor actor, string subjectKey, string? text)
     {
         var (authorId, authorName) = Web.Coaching.CoachWorkspaceEndpoints.Who(actor);
         try
@@ -55,15 +56,15 @@ public static class CoachPages
         }
         catch (Exception ex) when (ex is InputRejectedException or StateConflictException)
         {
-            return $"De notitie is niet bewaard: schrijf 1 tot {SupportNotes.MaxTextLength} tekens.";
+            return t["Coach.Error.Note", SupportNotes.MaxTextLength];
         }
     }
 
-    /// <summary>Sends a nudge for the coach; null when sent, else the reason in Dutch (the commitment is not reported on, or the message is too long).</summary>
-    public static async Task<string?> NudgeAsync(IClusterClient orleans, CommitmentViews views, Actor actor, string commitmentId, string? message)
+    /// <summary>Sends a nudge for the coach; null when sent, else the reason (a site text; the commitment is not reported on, or the message is too long).</summary>
+    public static async Task<string?> NudgeAsync(IClusterClient orleans, CommitmentViews views, IStringLocalizer t, Actor actor, string commitmentId, string? message)
     {
         if (message is { Length: > ManualNudge.MaxMessageLength })
-            return $"Het bericht is te lang (hoogstens {ManualNudge.MaxMessageLength} tekens).";
+            return t["Coach.Error.MessageTooLong", ManualNudge.MaxMessageLength];
         try
         {
             views.Remember(await orleans.GetGrain<ICommitmentCoachingGrain>(commitmentId).Nudge(Web.Coaching.CoachWorkspaceEndpoints.Who(actor).Id, message));
@@ -71,7 +72,7 @@ public static class CoachPages
         }
         catch (StateConflictException)
         {
-            return "Deze verbintenis wordt niet opgevolgd (een ontwerp, afgesloten of niet van kracht): er is geen herinnering verstuurd.";
+            return t["Coach.Error.NotReportedOn"];
         }
         catch (InputRejectedException rejected)
         {
@@ -79,7 +80,7 @@ public static class CoachPages
         }
         catch (KeyNotFoundException)
         {
-            return "Deze verbintenis bestaat niet.";
+            return t["Coach.Error.NoSuchCommitment"];
         }
     }
 }

@@ -6,9 +6,11 @@ using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Coaching;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.ReadModel;
+using CivicContracting.Web.Site;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace CivicContracting.Web.Pages.Coach;
 
@@ -17,7 +19,7 @@ namespace CivicContracting.Web.Pages.Coach;
 /// coach, the team's notes (list and form) and a nudge. The support team only.
 /// </summary>
 [Authorize(Policy = Security.Authentication.SignedInPolicy)]
-public sealed class CommitmentModel(Access access, CommitmentViews views, IClusterClient orleans, CivicClock clock) : PageModel
+public sealed class CommitmentModel(Access access, CommitmentViews views, IClusterClient orleans, CivicClock clock, IStringLocalizer<SiteText> siteText) : PageModel
 {
     public CommitmentView Commitment { get; private set; } = null!;
 
@@ -53,8 +55,8 @@ public sealed class CommitmentModel(Access access, CommitmentViews views, IClust
             return StatusCode(StatusCodes.Status403Forbidden);
         Notice = done switch
         {
-            "nudged" => "De herinnering is verstuurd.",
-            "noted" => "De notitie is bewaard.",
+            "nudged" => siteText["Coach.Notice.Nudged"].Value,
+            "noted" => siteText["Coach.Notice.Noted"].Value,
             _ => null,
         };
         return await LoadAsync(id, actor) ?? Page();
@@ -67,7 +69,7 @@ public sealed class CommitmentModel(Access access, CommitmentViews views, IClust
             return StatusCode(StatusCodes.Status403Forbidden);
         if (!ApiIds.IsWellFormed(id))
             return NotFound();
-        Error = await CoachPages.NudgeAsync(orleans, views, actor, id, message);
+        Error = await CoachPages.NudgeAsync(orleans, views, siteText, actor, id, message);
         if (Error is null)
             return LocalRedirect($"/coach/commitments/{Uri.EscapeDataString(id)}?done=nudged");
         return await LoadAsync(id, actor) ?? Page();
@@ -80,7 +82,7 @@ public sealed class CommitmentModel(Access access, CommitmentViews views, IClust
             return StatusCode(StatusCodes.Status403Forbidden);
         if (!ApiIds.IsWellFormed(id) || await orleans.GetGrain<ICommitmentGrain>(id).Get() is null)
             return NotFound();
-        Error = await CoachPages.AddNoteAsync(orleans, actor, SupportNotes.CommitmentKey(id), text);
+        Error = await CoachPages.AddNoteAsync(orleans, siteText, actor, SupportNotes.CommitmentKey(id), text);
         if (Error is not null)
         {
             NoteText = text ?? "";

@@ -8,9 +8,11 @@ using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Coaching;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.ReadModel;
+using CivicContracting.Web.Site;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace CivicContracting.Web.Pages.Coach;
 
@@ -26,7 +28,7 @@ public sealed record MyParticipant(CoachAssignment Assignment, string Name, IRea
 /// neighbourhood — and the coach's participants. The support team only (others: 403; anonymous: sign in).
 /// </summary>
 [Authorize(Policy = Security.Authentication.SignedInPolicy)]
-public sealed class IndexModel(Access access, SiteData data, CommitmentViews views, IClusterClient orleans, CivicClock clock) : PageModel
+public sealed class IndexModel(Access access, SiteData data, CommitmentViews views, IClusterClient orleans, CivicClock clock, IStringLocalizer<SiteText> siteText) : PageModel
 {
     /// <summary>The most rows a section lists (the count says how many there are in all).</summary>
     public const int MaxRows = 100;
@@ -87,7 +89,7 @@ public sealed class IndexModel(Access access, SiteData data, CommitmentViews vie
         if (!CoachPages.MaySee(actor))
             return StatusCode(StatusCodes.Status403Forbidden);
         if (nudged is not null)
-            Notice = "De herinnering is verstuurd.";
+            Notice = siteText["Coach.Notice.Nudged"].Value;
         await LoadAsync(actor);
         return Page();
     }
@@ -99,7 +101,7 @@ public sealed class IndexModel(Access access, SiteData data, CommitmentViews vie
             return StatusCode(StatusCodes.Status403Forbidden);
         if (!ApiIds.IsWellFormed(commitmentId))
             return BadRequest();
-        Error = await CoachPages.NudgeAsync(orleans, views, actor, commitmentId, message);
+        Error = await CoachPages.NudgeAsync(orleans, views, siteText, actor, commitmentId, message);
         if (Error is null)
             return LocalRedirect(Here("nudged=" + Uri.EscapeDataString(commitmentId)) + "#overdue");
         await LoadAsync(actor);

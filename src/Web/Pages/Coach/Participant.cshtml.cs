@@ -9,9 +9,11 @@ using CivicContracting.Web.Coaching;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;
+using CivicContracting.Web.Site;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace CivicContracting.Web.Pages.Coach;
 
@@ -21,7 +23,7 @@ namespace CivicContracting.Web.Pages.Coach;
 /// is for coaches and administrators.
 /// </summary>
 [Authorize(Policy = Security.Authentication.SignedInPolicy)]
-public sealed class ParticipantModel(Access access, CommitmentViews views, IClusterClient orleans, CivicClock clock) : PageModel
+public sealed class ParticipantModel(Access access, CommitmentViews views, IClusterClient orleans, CivicClock clock, IStringLocalizer<SiteText> siteText) : PageModel
 {
     public ParticipantProfile Participant { get; private set; } = null!;
 
@@ -56,9 +58,9 @@ public sealed class ParticipantModel(Access access, CommitmentViews views, IClus
             return StatusCode(StatusCodes.Status403Forbidden);
         Notice = done switch
         {
-            "assigned" => "De coach is toegewezen.",
-            "unassigned" => "De begeleiding is beëindigd; de geschiedenis bewaart ze.",
-            "noted" => "De notitie is bewaard.",
+            "assigned" => siteText["Coach.Notice.Assigned"].Value,
+            "unassigned" => siteText["Coach.Notice.Unassigned"].Value,
+            "noted" => siteText["Coach.Notice.Noted"].Value,
             _ => null,
         };
         return await LoadAsync(id, actor) ?? Page();
@@ -80,9 +82,9 @@ public sealed class ParticipantModel(Access access, CommitmentViews views, IClus
             Error = ex switch
             {
                 InputRejectedException { Errors: var errors } when errors.ContainsKey("note") =>
-                    $"Een overdracht aan een andere coach vraagt een notitie van {CoachAssignments.MinHandOverNoteLength} tot {CoachAssignments.MaxNoteLength} tekens: wat moet de nieuwe coach weten?",
-                ApiProblemException => "Kies een coach uit de lijst.",
-                _ => "De toewijzing is niet gelukt: " + ex.Message,
+                    siteText["Coach.Error.HandOverNote", CoachAssignments.MinHandOverNoteLength, CoachAssignments.MaxNoteLength].Value,
+                ApiProblemException => siteText["Coach.Error.ChooseCoach"].Value,
+                _ => siteText["Coach.Error.AssignFailed", ex.Message].Value,
             };
             HandOverNote = note ?? "";
             return await LoadAsync(id, actor) ?? Page();
@@ -103,7 +105,7 @@ public sealed class ParticipantModel(Access access, CommitmentViews views, IClus
         }
         catch (InputRejectedException)
         {
-            Error = $"De begeleiding is niet beëindigd: de notitie mag hoogstens {CoachAssignments.MaxNoteLength} tekens hebben.";
+            Error = siteText["Coach.Error.UnassignNote", CoachAssignments.MaxNoteLength];
             return await LoadAsync(id, actor) ?? Page();
         }
         return LocalRedirect($"/coach/participants/{Uri.EscapeDataString(id)}?done=unassigned");
@@ -116,7 +118,7 @@ public sealed class ParticipantModel(Access access, CommitmentViews views, IClus
             return StatusCode(StatusCodes.Status403Forbidden);
         if (!ApiIds.IsWellFormed(id) || await views.ProfileAsync(id) is null)
             return NotFound();
-        Error = await CoachPages.AddNoteAsync(orleans, actor, SupportNotes.ParticipantKey(id), text);
+        Error = await CoachPages.AddNoteAsync(orleans, siteText, actor, SupportNotes.ParticipantKey(id), text);
         if (Error is not null)
         {
             NoteText = text ?? "";
