@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using CivicContracting.Accounts;
 using CivicContracting.Commitments;
+using CivicContracting.Participants;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Problems;
 using Microsoft.Extensions.Options;
@@ -24,12 +25,28 @@ public sealed class Access(IClusterClient orleans, IOptions<ApiOptions> api)
         return actor;
     }
 
-    /// <summary>The signed-in person (session or access token); 401 for anyone else, 403 for the operator token.</summary>
-    public async Task<Actor> RequireAccountAsync(HttpContext context, bool sessionOnly = false)
+    /// <summary>Anyone signed in (a session, an access token or the operator token); 401 problem+json for anyone else.</summary>
+    public async Task<Actor> RequireSignedInAsync(HttpContext context)
     {
         var actor = await ActorAsync(context);
         if (actor.Kind == ActorKind.Anonymous)
             throw new ApiProblemException(StatusCodes.Status401Unauthorized, "Unauthorized", "Sign in first (a session cookie or 'Authorization: Bearer <personal access token>').");
+        return actor;
+    }
+
+    /// <summary>Signed in (else 401), and <paramref name="refusal"/> finds no reason to refuse (else 403 with it: nothing changes).</summary>
+    public async Task<Actor> RequireAsync(HttpContext context, Func<Actor, string?> refusal)
+    {
+        var actor = await RequireSignedInAsync(context);
+        if (refusal(actor) is { } reason)
+            throw Forbidden(reason + " Nothing was changed.");
+        return actor;
+    }
+
+    /// <summary>The signed-in person (session or access token); 401 for anyone else, 403 for the operator token.</summary>
+    public async Task<Actor> RequireAccountAsync(HttpContext context, bool sessionOnly = false)
+    {
+        var actor = await RequireSignedInAsync(context);
         if (actor.Account is null)
             throw Forbidden("This is about a person's own account; the operator token has none.");
         if (sessionOnly && actor.Kind != ActorKind.Session)
@@ -37,21 +54,13 @@ public sealed class Access(IClusterClient orleans, IOptions<ApiOptions> api)
         return actor;
     }
 
-    public async Task<Actor> RequireForParticipantAsync(HttpContext context, string participantId, ParticipantRight right)
-    {
-        var actor = await ActorAsync(context);
-        if (actor.Kind == ActorKind.Anonymous)
-            throw new ApiProblemException(StatusCodes.Status401Unauthorized, "Unauthorized", "Sign in first (a session cookie or 'Authorization: Bearer <personal access token>').");
-        if (AccessRules.Check(actor, participantId, right) is { } refusal)
-            throw Forbidden(refusal + " Nothing was changed.");
-        return actor;
-    }
+    public Task<Actor> RequireForParticipantAsync(HttpContext context, string participantId, ParticipantRight right) =>
+        RequireAsync(context, actor => AccessRules.Check(actor, participantId, right));
 
     /// <summary>Reads the commitment (404 if there is none) and checks the right on its participant.</summary>
     public async Task<(Actor Actor, CommitmentView Commitment)> RequireForCommitmentAsync(HttpContext context, string commitmentId, ParticipantRight right)
     {
-        var commitment = (ApiIds.IsWellFormed(commitmentId) ? await orleans.GetGrain<ICommitmentGrain>(commitmentId).Get() : null)
-            ?? throw ApiProblems.NotFound("commitment", commitmentId);
+        var commitment = await RequireCommitmentAsync(orleans, commitmentId);
         var actor = await RequireForParticipantAsync(context, commitment.ParticipantId, right);
         return (actor, commitment);
     }
@@ -65,6 +74,14 @@ public sealed class Access(IClusterClient orleans, IOptions<ApiOptions> api)
             throw Forbidden("Only administrators (in a signed-in session) and the operator token may do this. Nothing was changed.");
         return actor;
     }
+
+    /// <summary>The commitment as its grain shows it (everything, hidden content too); 404 problem+json if there is none.</summary>
+    public static async Task<CommitmentView> RequireCommitmentAsync(IClusterClient orleans, string id) =>
+        (ApiIds.IsWellFormed(id) ? await orleans.GetGrain<ICommitmentGrain>(id).Get() : null) ?? throw ApiProblems.NotFound("commitment", id);
+
+    /// <summary>The participant's profile; 404 problem+json if there is none.</summary>
+    public static async Task<ParticipantProfile> RequireParticipantAsync(IClusterClient orleans, string id) =>
+        (ApiIds.IsWellFormed(id) ? await orleans.GetGrain<IParticipantGrain>(id).GetProfile() : null) ?? throw ApiProblems.NotFound("participant", id);
 
     public static ApiProblemException Forbidden(string detail) =>
         new(StatusCodes.Status403Forbidden, "Forbidden", detail);

@@ -41,7 +41,4 @@ public static partial class AccessRules
         }
         return null;
     }
-
-    /// <summary>Who a verification names: the account id of the coach or administrator, "operator" for the operator token.</summary>
-    public static string VerifierId(Actor actor) => actor.Account?.Id ?? "operator";
 }

@@ -252,7 +252,7 @@ public static class AccountEndpoints
         // A former coach coaches nobody: their participants show among those without a coach, with why in the history.
         if (platformRole == PlatformRole.Coach)
         {
-            var by = (await access.ActorAsync(context)).Account?.Id ?? "operator";
+            var by = (await access.ActorAsync(context)).RecordedId;
             await orleans.GetGrain<CivicContracting.Coaching.ICoachAssignmentGrain>(CivicContracting.Coaching.CoachAssignments.Key)
                 .RetireCoach(account.Id, by, "De coachrol is ingetrokken.");
         }

@@ -63,7 +63,16 @@ public sealed record Actor(ActorKind Kind, AccountView? Account, IReadOnlySet<st
 
     public static readonly Actor BootstrapOperator = new(ActorKind.BootstrapOperator, null, null);
 
+    /// <summary>How records (logs, notes, assignments, verifications) name the operator token, which has no account.</summary>
+    public const string OperatorId = "operator";
+
     public bool IsOperator => Kind == ActorKind.Operator;
+
+    /// <summary>Who a record names as having done something: the account id, or <see cref="OperatorId"/>.</summary>
+    public string RecordedId => Account?.Id ?? OperatorId;
+
+    /// <summary>The name a record shows beside <see cref="RecordedId"/>: the account's display name, or "Operator".</summary>
+    public string RecordedName => Account?.DisplayName ?? "Operator";
 
     public bool HasRole(PlatformRole role) => Account?.Roles.Contains(role) == true;
 

@@ -1,4 +1,3 @@
-using CivicContracting.Accounts;
 using CivicContracting.Coaching;
 using CivicContracting.Commitments;
 using CivicContracting.Places;
@@ -36,10 +35,8 @@ public static class CoachEndpoints
 
     public static async Task<Ok<CoachQueueView>> Queue(HttpContext context, Access access, IClusterClient orleans, string? neighbourhood, string? reason)
     {
-        var actor = await access.ActorAsync(context);
-        if (actor.Kind == ActorKind.Anonymous)
-            throw new ApiProblemException(StatusCodes.Status401Unauthorized, "Unauthorized", "Sign in first (a session cookie or 'Authorization: Bearer <personal access token>').");
-        if (!(actor.HasRole(PlatformRole.Coach) || actor.IsPlatformAdministrator))
+        var actor = await access.RequireSignedInAsync(context);
+        if (!actor.IsCoachOrAdministrator)
             throw Access.Forbidden("Only coaches (the support team) and administrators read the coach queue.");
         if (neighbourhood is not null && !PlaceCatalog.Leuven.IsNeighbourhood(neighbourhood))
             throw ApiProblems.Invalid("neighbourhood", $"'{neighbourhood}' is not a known neighbourhood code (24062W01 to 24062W24).");

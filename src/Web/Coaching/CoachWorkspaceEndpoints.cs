@@ -30,7 +30,6 @@ public sealed record CoachAssignmentRequest(string CoachId, string? Note = null)
 /// </summary>
 public static class CoachWorkspaceEndpoints
 {
-    private const string SignInFirst = "Sign in first (a session cookie or 'Authorization: Bearer <personal access token>').";
 
     public static void MapCoachWorkspace(this IEndpointRouteBuilder app)
     {
@@ -99,71 +98,67 @@ public static class CoachWorkspaceEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    /// <summary>The caller's id and name as the notes and assignments record them.</summary>
-    public static (string Id, string Name) Who(Actor actor) =>
-        actor.Account is { } account ? (account.Id, account.DisplayName) : ("operator", "Operator");
-
     public static async Task<Ok<CommitmentView>> Nudge(string id, HttpContext context, Access access, IClusterClient orleans)
     {
-        var actor = await RequireAsync(context, access, a => AccessRules.CheckCoaching(a, "nudge an owner for a report"));
-        await RequireCommitmentAsync(orleans, id);
+        var actor = await access.RequireAsync(context, a => AccessRules.CheckCoaching(a, "nudge an owner for a report"));
+        await Access.RequireCommitmentAsync(orleans, id);
         var body = context.Request.ContentLength is 0 || (context.Request.ContentLength is null && !context.Request.HasJsonContentType())
             ? new NudgeRequest()
             : await JsonBody.ReadAsync<NudgeRequest>(context);
         if (body.Message is { Length: > ManualNudge.MaxMessageLength })
             throw ApiProblems.Invalid("message", $"At most {ManualNudge.MaxMessageLength} characters.");
-        var view = await orleans.GetGrain<ICommitmentCoachingGrain>(id).Nudge(Who(actor).Id, body.Message);
+        var view = await orleans.GetGrain<ICommitmentCoachingGrain>(id).Nudge(actor.RecordedId, body.Message);
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(view);
     }
 
     public static async Task<Ok<IReadOnlyList<SupportNote>>> CommitmentNotes(string id, HttpContext context, Access access, IClusterClient orleans)
     {
-        await RequireAsync(context, access, a => AccessRules.CheckSupportTeam(a, "read the support team's notes", write: false));
-        await RequireCommitmentAsync(orleans, id);
+        await access.RequireAsync(context, a => AccessRules.CheckSupportTeam(a, "read the support team's notes", write: false));
+        await Access.RequireCommitmentAsync(orleans, id);
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(await orleans.GetGrain<ISupportNotesGrain>(SupportNotes.CommitmentKey(id)).List());
     }
 
     public static async Task<Created<SupportNote>> AddCommitmentNote(string id, HttpContext context, Access access, IClusterClient orleans)
     {
-        var actor = await RequireAsync(context, access, a => AccessRules.CheckSupportTeam(a, "write the support team's notes", write: true));
-        await RequireCommitmentAsync(orleans, id);
+        var actor = await access.RequireAsync(context, a => AccessRules.CheckSupportTeam(a, "write the support team's notes", write: true));
+        await Access.RequireCommitmentAsync(orleans, id);
         return await AddNoteAsync(context, orleans, actor, SupportNotes.CommitmentKey(id), $"/api/commitments/{Uri.EscapeDataString(id)}/notes");
     }
 
     public static async Task<Ok<IReadOnlyList<SupportNote>>> ParticipantNotes(string id, HttpContext context, Access access, IClusterClient orleans)
     {
-        await RequireAsync(context, access, a => AccessRules.CheckSupportTeam(a, "read the support team's notes", write: false));
-        await RequireParticipantAsync(orleans, id);
+        await access.RequireAsync(context, a => AccessRules.CheckSupportTeam(a, "read the support team's notes", write: false));
+        await Access.RequireParticipantAsync(orleans, id);
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(await orleans.GetGrain<ISupportNotesGrain>(SupportNotes.ParticipantKey(id)).List());
     }
 
     public static async Task<Created<SupportNote>> AddParticipantNote(string id, HttpContext context, Access access, IClusterClient orleans)
     {
-        var actor = await RequireAsync(context, access, a => AccessRules.CheckSupportTeam(a, "write the support team's notes", write: true));
-        await RequireParticipantAsync(orleans, id);
+        var actor = await access.RequireAsync(context, a => AccessRules.CheckSupportTeam(a, "write the support team's notes", write: true));
+        await Access.RequireParticipantAsync(orleans, id);
         return await AddNoteAsync(context, orleans, actor, SupportNotes.ParticipantKey(id), $"/api/participants/{Uri.EscapeDataString(id)}/notes");
     }
 
     public static async Task<Ok<IReadOnlyList<CoachProfile>>> Coaches(HttpContext context, Access access, IClusterClient orleans)
     {
-        await RequireAsync(context, access, a => AccessRules.CheckSupportTeam(a, "read the list of coaches", write: false));
+        await access.RequireAsync(context, a => AccessRules.CheckSupportTeam(a, "read the list of coaches", write: false));
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(await Assignments(orleans).GetProfiles());
     }
 
     public static async Task<Ok<CoachProfile>> GetProfile(string accountId, HttpContext context, Access access, IClusterClient orleans)
     {
-        await RequireAsync(context, access, a => AccessRules.CheckSupportTeam(a, "read a coach's profile", write: false));
+        await access.RequireAsync(context, a => AccessRules.CheckSupportTeam(a, "read a coach's profile", write: false));
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(await Assignments(orleans).GetProfile(accountId) ?? throw ApiProblems.NotFound("coach profile", accountId));
     }
 
     public static async Task<Ok<CoachProfile>> PutProfile(string accountId, HttpContext context, Access access, IClusterClient orleans)
     {
-        await RequireAsync(context, access, a => AccessRules.CheckCoachProfile(a, accountId));
+        await access.RequireAsync(context, a => AccessRules.CheckCoachProfile(a, accountId));
         var account = await RequireCoachAccountAsync(orleans, accountId, "accountId");
         var body = await JsonBody.ReadAsync<CoachProfileRequest>(context);
         var profile = new CoachProfile(accountId, string.IsNullOrWhiteSpace(body.DisplayName) ? account.DisplayName : body.DisplayName,
@@ -173,25 +168,25 @@ public static class CoachWorkspaceEndpoints
 
     public static async Task<Ok<ParticipantCoaching>> GetCoach(string id, HttpContext context, Access access, IClusterClient orleans)
     {
-        await RequireAsync(context, access, a => AccessRules.CheckSupportTeam(a, "read who coaches a participant", write: false));
-        await RequireParticipantAsync(orleans, id);
+        await access.RequireAsync(context, a => AccessRules.CheckSupportTeam(a, "read who coaches a participant", write: false));
+        await Access.RequireParticipantAsync(orleans, id);
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(await Assignments(orleans).GetAssignment(id));
     }
 
     public static async Task<Ok<ParticipantCoaching>> PutCoach(string id, HttpContext context, Access access, IClusterClient orleans)
     {
-        var actor = await RequireAsync(context, access, a => AccessRules.CheckCoaching(a, "assign a participant's coach"));
-        await RequireParticipantAsync(orleans, id);
+        var actor = await access.RequireAsync(context, a => AccessRules.CheckCoaching(a, "assign a participant's coach"));
+        await Access.RequireParticipantAsync(orleans, id);
         var body = await JsonBody.ReadAsync<CoachAssignmentRequest>(context);
-        return TypedResults.Ok(await AssignAsync(orleans, id, body.CoachId, Who(actor).Id, body.Note));
+        return TypedResults.Ok(await AssignAsync(orleans, id, body.CoachId, actor.RecordedId, body.Note));
     }
 
     public static async Task<Ok<ParticipantCoaching>> Unassign(string id, string? note, HttpContext context, Access access, IClusterClient orleans)
     {
-        var actor = await RequireAsync(context, access, a => AccessRules.CheckCoaching(a, "end a participant's coaching"));
-        await RequireParticipantAsync(orleans, id);
-        return TypedResults.Ok(await Assignments(orleans).Unassign(id, Who(actor).Id, note));
+        var actor = await access.RequireAsync(context, a => AccessRules.CheckCoaching(a, "end a participant's coaching"));
+        await Access.RequireParticipantAsync(orleans, id);
+        return TypedResults.Ok(await Assignments(orleans).Unassign(id, actor.RecordedId, note));
     }
 
     /// <summary>Checks the coach is one (or an administrator), gives them a profile if they have none, and assigns them.</summary>
@@ -209,8 +204,8 @@ public static class CoachWorkspaceEndpoints
 
     public static async Task<Ok<IReadOnlyList<CoachSuggestion>>> Suggestions(string id, HttpContext context, Access access, IClusterClient orleans)
     {
-        await RequireAsync(context, access, a => AccessRules.CheckSupportTeam(a, "read coach suggestions", write: false));
-        var participant = await RequireParticipantAsync(orleans, id);
+        await access.RequireAsync(context, a => AccessRules.CheckSupportTeam(a, "read coach suggestions", write: false));
+        var participant = await Access.RequireParticipantAsync(orleans, id);
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(await Assignments(orleans).Suggest(id, participant.NeighbourhoodCode, participant.Kind));
     }
@@ -222,27 +217,14 @@ public static class CoachWorkspaceEndpoints
         var body = await JsonBody.ReadAsync<SupportNoteRequest>(context);
         if (string.IsNullOrWhiteSpace(body.Text) || body.Text.Trim().Length > SupportNotes.MaxTextLength)
             throw ApiProblems.Invalid("text", $"Write 1 to {SupportNotes.MaxTextLength} characters.");
-        var (authorId, authorName) = Who(actor);
+        var (authorId, authorName) = (actor.RecordedId, actor.RecordedName);
         var note = await orleans.GetGrain<ISupportNotesGrain>(key).Add(authorId, authorName, body.Text);
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Created(location, note);
     }
 
-    private static async Task<Actor> RequireAsync(HttpContext context, Access access, Func<Actor, string?> check)
-    {
-        var actor = await access.ActorAsync(context);
-        if (actor.Kind == ActorKind.Anonymous)
-            throw new ApiProblemException(StatusCodes.Status401Unauthorized, "Unauthorized", SignInFirst);
-        if (check(actor) is { } refusal)
-            throw Access.Forbidden(refusal + " Nothing was changed.");
-        return actor;
-    }
 
-    private static async Task<CommitmentView> RequireCommitmentAsync(IClusterClient orleans, string id) =>
-        (ApiIds.IsWellFormed(id) ? await orleans.GetGrain<ICommitmentGrain>(id).Get() : null) ?? throw ApiProblems.NotFound("commitment", id);
 
-    private static async Task<ParticipantProfile> RequireParticipantAsync(IClusterClient orleans, string id) =>
-        (ApiIds.IsWellFormed(id) ? await orleans.GetGrain<IParticipantGrain>(id).GetProfile() : null) ?? throw ApiProblems.NotFound("participant", id);
 
     /// <summary>An account with the coach role, or an administrator; otherwise 400 naming <paramref name="field"/>.</summary>
     private static async Task<AccountView> RequireCoachAccountAsync(IClusterClient orleans, string accountId, string field)

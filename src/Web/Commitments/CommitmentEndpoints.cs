@@ -177,7 +177,7 @@ public static class CommitmentEndpoints
             throw ApiProblems.Invalid(errors.ByField);
         var actor = await access.RequireForParticipantAsync(context, draft.ParticipantId, ParticipantRight.Draft);
         // Templates are offered by the support team and the city's administrators, for others to take up.
-        if (draft.IsTemplate && !actor.IsPlatformAdministrator && !actor.HasRole(PlatformRole.Coach))
+        if (draft.IsTemplate && !actor.IsCoachOrAdministrator)
             throw Access.Forbidden("Only the support team and administrators offer template commitments. Nothing was stored.");
 
         // The participant and every goal must exist; checked here so that the answer names the field.
@@ -203,11 +203,11 @@ public static class CommitmentEndpoints
     }
 
     public static async Task<Ok<CommitmentView>> Get(string id, IClusterClient orleans) =>
-        TypedResults.Ok(await RequireCommitment(orleans, id));
+        TypedResults.Ok(await Access.RequireCommitmentAsync(orleans, id));
 
     public static async Task<Ok<CommitmentTextView>> GetText(string id, HttpContext context, IClusterClient orleans, Access access)
     {
-        var view = await PublicView.ForTextAsync(context, access, await RequireCommitment(orleans, id));
+        var view = await PublicView.ForTextAsync(context, access, await Access.RequireCommitmentAsync(orleans, id));
         return TypedResults.Ok(new CommitmentTextView(view.Id, view.TermsVersion, view.Terms.Level,
             CommitmentText.Render(view.Terms), CommitmentText.Hash(view.Terms)));
     }
@@ -303,7 +303,7 @@ public static class CommitmentEndpoints
 
     public static async Task<Ok<CommitmentView>> Join(string id, HttpContext context, IClusterClient orleans, Access access)
     {
-        var commitment = await RequireCommitment(orleans, id);
+        var commitment = await Access.RequireCommitmentAsync(orleans, id);
         var body = await JsonBody.ReadAsync<CoSignerRequest>(context);
         InputRules.CoSigner(body.ParticipantId).ThrowIfAny();
         await access.RequireForParticipantAsync(context, body.ParticipantId, ParticipantRight.Confirm);
@@ -312,7 +312,7 @@ public static class CommitmentEndpoints
 
     public static async Task<Ok<CommitmentView>> Leave(string id, string participantId, HttpContext context, IClusterClient orleans, Access access)
     {
-        var commitment = await RequireCommitment(orleans, id);
+        var commitment = await Access.RequireCommitmentAsync(orleans, id);
         InputRules.CoSigner(participantId).ThrowIfAny();
         await access.RequireForParticipantAsync(context, participantId, ParticipantRight.Confirm);
         return TypedResults.Ok(await orleans.GetGrain<ICommitmentGrain>(commitment.Id).Leave(participantId));
@@ -320,7 +320,7 @@ public static class CommitmentEndpoints
 
     public static async Task<Results<Created<CommitmentView>, Ok<CommitmentView>>> TakeUp(string id, HttpContext context, IClusterClient orleans, Access access, CivicClock clock)
     {
-        var template = await RequireCommitment(orleans, id);
+        var template = await Access.RequireCommitmentAsync(orleans, id);
         var body = await JsonBody.ReadAsync<TakeUpRequest>(context);
         var takeUp = new TemplateTakeUp(template.Id, body.ParticipantId, body.NeighbourhoodCode, body.Condition);
         var errors = InputRules.TakeUp(takeUp, clock.GetUtcNow(), body.Id);
@@ -344,9 +344,6 @@ public static class CommitmentEndpoints
         return TypedResults.Ok(await orleans.GetGrain<ICommitmentGrain>(id).Close(body.Outcome));
     }
 
-    private static async Task<CommitmentView> RequireCommitment(IClusterClient orleans, string id) =>
-        (ApiIds.IsWellFormed(id) ? await orleans.GetGrain<ICommitmentGrain>(id).Get() : null)
-        ?? throw ApiProblems.NotFound("commitment", id);
 
     /// <summary>
     /// Who the confirmation names: a person confirms under their public name — their participant's display name (a
@@ -355,7 +352,7 @@ public static class CommitmentEndpoints
     /// </summary>
     public static async Task<string?> Confirmer(IClusterClient orleans, Actor actor, string participantId, string? given)
     {
-        if (actor.IsOperator || actor.HasRole(PlatformRole.Coach) || actor.HasRole(PlatformRole.Administrator))
+        if (actor.IsCoachOrAdministrator)
         {
             if (!string.IsNullOrWhiteSpace(given) || actor.Account is null)
                 return given;

@@ -45,14 +45,14 @@ public static class VerificationEndpoints
 
     public static async Task<Ok<CommitmentView>> ConfirmClaim(string id, string reportId, HttpContext context, IClusterClient orleans, Access access)
     {
-        var actor = await RequireSignedIn(context, access);
+        var actor = await access.RequireSignedInAsync(context);
         var body = await JsonBody.ReadAsync<PeerConfirmationRequest>(context);
         var errors = VerificationRules.PeerConfirmation(reportId, body.ParticipantId, body.Note);
         if (!errors.IsValid)
             throw ApiProblems.Invalid(errors.ByField);
         if (AccessRules.CheckPeerConfirmation(actor, body.ParticipantId) is { } refusal)
             throw Access.Forbidden(refusal + " Nothing was changed.");
-        var commitment = await RequireCommitment(orleans, id);
+        var commitment = await Access.RequireCommitmentAsync(orleans, id);
         if (string.Equals(commitment.ParticipantId, body.ParticipantId, StringComparison.Ordinal))
             throw ApiProblems.Invalid("participantId", "A participant cannot confirm the claims of their own commitment; another participant (a counterparty or peer) confirms them.");
         return TypedResults.Ok(await orleans.GetGrain<ICommitmentVerificationGrain>(commitment.Id).ConfirmClaim(reportId, body.ParticipantId, body.Note));
@@ -60,27 +60,17 @@ public static class VerificationEndpoints
 
     public static async Task<Ok<CommitmentView>> VerifyClaim(string id, string reportId, HttpContext context, IClusterClient orleans, Access access)
     {
-        var actor = await RequireSignedIn(context, access);
+        var actor = await access.RequireSignedInAsync(context);
         if (AccessRules.CheckVerification(actor) is { } refusal)
             throw Access.Forbidden(refusal + " Nothing was changed.");
         var body = await JsonBody.ReadAsync<VerificationRequest>(context);
-        var verifiedBy = AccessRules.VerifierId(actor);
+        var verifiedBy = actor.RecordedId;
         var errors = VerificationRules.Verification(reportId, verifiedBy, body.Note);
         if (!errors.IsValid)
             throw ApiProblems.Invalid(errors.ByField);
-        var commitment = await RequireCommitment(orleans, id);
+        var commitment = await Access.RequireCommitmentAsync(orleans, id);
         return TypedResults.Ok(await orleans.GetGrain<ICommitmentVerificationGrain>(commitment.Id).VerifyClaim(reportId, verifiedBy, body.Note));
     }
 
-    private static async Task<Actor> RequireSignedIn(HttpContext context, Access access)
-    {
-        var actor = await access.ActorAsync(context);
-        if (actor.Kind == ActorKind.Anonymous)
-            throw new ApiProblemException(StatusCodes.Status401Unauthorized, "Unauthorized", "Sign in first (a session cookie or 'Authorization: Bearer <personal access token>').");
-        return actor;
-    }
 
-    private static async Task<CommitmentView> RequireCommitment(IClusterClient orleans, string id) =>
-        (ApiIds.IsWellFormed(id) ? await orleans.GetGrain<ICommitmentGrain>(id).Get() : null)
-        ?? throw ApiProblems.NotFound("commitment", id);
 }

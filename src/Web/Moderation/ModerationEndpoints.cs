@@ -98,7 +98,7 @@ public static class ModerationEndpoints
 
     public static async Task<Accepted<FlagReceipt>> Flag(string id, HttpContext context, IClusterClient orleans, Access access)
     {
-        var actor = await RequireSignedInAsync(context, access);
+        var actor = await access.RequireSignedInAsync(context);
         if (!AccessRules.CanFlag(actor))
         {
             throw Access.Forbidden(actor.Account is null
@@ -110,7 +110,7 @@ public static class ModerationEndpoints
         ModerationRules.Reason("reason", body.Reason, ModerationRules.MaxFlagReasonLength, into: errors);
         if (!errors.IsValid)
             throw ApiProblems.Invalid(errors.ByField);
-        var view = await RequireCommitmentAsync(orleans, id);
+        var view = await Access.RequireCommitmentAsync(orleans, id);
         RequireReport(view, body.Target!.Value, body.ReportId);
 
         var item = await Queue(orleans).Flag(view.Id, body.Target.Value, body.ReportId, actor.Account!.Id, body.Reason!);
@@ -128,17 +128,17 @@ public static class ModerationEndpoints
         ModerationRules.Reason("publicReason", body.PublicReason, ModerationRules.MaxPublicReasonLength, into: errors);
         if (!errors.IsValid)
             throw ApiProblems.Invalid(errors.ByField);
-        var view = await RequireCommitmentAsync(orleans, id);
+        var view = await Access.RequireCommitmentAsync(orleans, id);
         RequireReport(view, body.Target!.Value, body.ReportId);
 
         return TypedResults.Ok(body.Action == ModerationStep.Hide
-            ? await HideAsync(orleans, views, view.Id, body.Target.Value, body.ReportId, body.PublicReason!, ModeratorId(actor))
-            : await UnhideAsync(orleans, views, view.Id, body.Target.Value, body.ReportId, body.PublicReason!, ModeratorId(actor)));
+            ? await HideAsync(orleans, views, view.Id, body.Target.Value, body.ReportId, body.PublicReason!, actor.RecordedId)
+            : await UnhideAsync(orleans, views, view.Id, body.Target.Value, body.ReportId, body.PublicReason!, actor.RecordedId));
     }
 
     public static async Task<Ok<ModerationFlagsView>> Flags(HttpContext context, IClusterClient orleans, Access access)
     {
-        var actor = await RequireSignedInAsync(context, access);
+        var actor = await access.RequireSignedInAsync(context);
         if (!AccessRules.ModeratesContent(actor))
             throw Access.Forbidden("Only moderators and administrators read the flags.");
         var open = await Queue(orleans).GetOpen();
@@ -155,7 +155,7 @@ public static class ModerationEndpoints
             errors.Add("commitmentId", "The commitment whose flags to dismiss.");
         if (!errors.IsValid)
             throw ApiProblems.Invalid(errors.ByField);
-        var resolved = await DismissAsync(orleans, body.CommitmentId!, body.Target!.Value, body.ReportId, ModeratorId(actor))
+        var resolved = await DismissAsync(orleans, body.CommitmentId!, body.Target!.Value, body.ReportId, actor.RecordedId)
             ?? throw new ApiProblemException(StatusCodes.Status404NotFound, "Not found",
                 $"There are no open flags on {Describe(body.Target.Value, body.ReportId)} of commitment '{body.CommitmentId}'.");
         return TypedResults.Ok(resolved);
@@ -175,11 +175,11 @@ public static class ModerationEndpoints
 
     public static async Task<Ok<CommitmentView>> HelpGiven(string id, HttpContext context, IClusterClient orleans, Access access, CommitmentViews views)
     {
-        var actor = await RequireSignedInAsync(context, access);
+        var actor = await access.RequireSignedInAsync(context);
         if (!AccessRules.CanMarkHelpGiven(actor))
             throw Access.Forbidden("Only coaches (the support team) and administrators mark help as given. Nothing was changed.");
-        var commitment = await RequireCommitmentAsync(orleans, id);
-        var view = await orleans.GetGrain<ICommitmentHelpGrain>(commitment.Id).HelpGiven(ModeratorId(actor));
+        var commitment = await Access.RequireCommitmentAsync(orleans, id);
+        var view = await orleans.GetGrain<ICommitmentHelpGrain>(commitment.Id).HelpGiven(actor.RecordedId);
         views.Remember(view);
         return TypedResults.Ok(view);
     }
@@ -203,24 +203,15 @@ public static class ModerationEndpoints
     public static Task<ResolvedFlags?> DismissAsync(IClusterClient orleans, string commitmentId, ModerationTarget target, string? reportId, string by) =>
         Queue(orleans).Resolve(commitmentId, target, reportId, FlagResolution.Dismissed, by);
 
-    /// <summary>Who moderated, in the log: the account id, or "operator" for the operator token.</summary>
-    public static string ModeratorId(Actor actor) => actor.Account?.Id ?? "operator";
 
     public static string Describe(ModerationTarget target, string? reportId) => target == ModerationTarget.Text ? "the text" : $"report '{reportId}'";
 
     private static IModerationQueueGrain Queue(IClusterClient orleans) => orleans.GetGrain<IModerationQueueGrain>(ModerationQueue.Key);
 
-    private static async Task<Actor> RequireSignedInAsync(HttpContext context, Access access)
-    {
-        var actor = await access.ActorAsync(context);
-        if (actor.Kind == ActorKind.Anonymous)
-            throw new ApiProblemException(StatusCodes.Status401Unauthorized, "Unauthorized", "Sign in first (a session cookie or 'Authorization: Bearer <personal access token>').");
-        return actor;
-    }
 
     private static async Task<Actor> RequireModeratorAsync(HttpContext context, Access access)
     {
-        var actor = await RequireSignedInAsync(context, access);
+        var actor = await access.RequireSignedInAsync(context);
         if (!AccessRules.CanModerate(actor))
         {
             throw Access.Forbidden(AccessRules.ModeratesContent(actor)
@@ -239,9 +230,6 @@ public static class ModerationEndpoints
         return errors;
     }
 
-    private static async Task<CommitmentView> RequireCommitmentAsync(IClusterClient orleans, string id) =>
-        (ApiIds.IsWellFormed(id) ? await orleans.GetGrain<ICommitmentGrain>(id).Get() : null)
-        ?? throw ApiProblems.NotFound("commitment", id);
 
     private static void RequireReport(CommitmentView view, ModerationTarget target, string? reportId)
     {

@@ -64,7 +64,7 @@ public static class ParticipantEndpoints
         // The support team and administrators register participants on anyone's behalf (e.g. from a paper form);
         // a person registers an organisation they then own, and their own resident participant at /api/me/participant.
         var actor = await access.ActorAsync(context);
-        if (!actor.IsPlatformAdministrator && !actor.HasRole(PlatformRole.Coach))
+        if (!actor.IsCoachOrAdministrator)
         {
             if (actor.Account is null)
                 throw Access.Forbidden(actor.Kind == ActorKind.BootstrapOperator ? AccessRules.BootstrapOnly : "Sign in first.");

@@ -138,10 +138,8 @@ public static class SessionEndpoints
     /// <summary>Coaches and administrators (in a session, or with an access token that has <c>commitments:write</c>) and the operator token.</summary>
     private static async Task<Actor> RequireSupportTeamAsync(HttpContext context, Access access)
     {
-        var actor = await access.ActorAsync(context);
-        if (actor.Kind == ActorKind.Anonymous)
-            throw new ApiProblemException(StatusCodes.Status401Unauthorized, "Unauthorized", "Sign in first (a session cookie or 'Authorization: Bearer <personal access token>').");
-        if (!SessionReads.IsSupportTeam(actor))
+        var actor = await access.RequireSignedInAsync(context);
+        if (!actor.IsCoachOrAdministrator)
             throw Access.Forbidden("Only the support team (coaches) and administrators record co-creation sessions. Nothing was changed.");
         if (!actor.HasScope(AccessTokenScopes.CommitmentsWrite))
             throw Access.Forbidden($"This access token lacks the scope '{AccessTokenScopes.CommitmentsWrite}' that recording a co-creation session needs. Nothing was changed.");

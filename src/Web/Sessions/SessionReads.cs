@@ -72,11 +72,8 @@ public sealed record CoCreationSessionSummary(
 /// <summary>Reads of co-creation sessions shared by the API (<see cref="SessionEndpoints"/>) and the site's pages.</summary>
 public static class SessionReads
 {
-    /// <summary>The support team: coaches and administrators (and the operator token), who record sessions and read their notes.</summary>
-    public static bool IsSupportTeam(Actor actor) => actor.HasRole(PlatformRole.Coach) || actor.IsPlatformAdministrator;
-
-    /// <summary>The support team, and for an access token only with <c>read:private</c>: who may read the support team's notes and drafts.</summary>
-    public static bool MaySeePrivate(Actor actor) => IsSupportTeam(actor) && actor.HasScope(AccessTokenScopes.ReadPrivate);
+    /// <summary>Coaches and administrators, and for an access token only with <c>read:private</c>: who may read the support team's notes and drafts.</summary>
+    public static bool MaySeePrivate(Actor actor) => actor.IsCoachOrAdministrator && actor.HasScope(AccessTokenScopes.ReadPrivate);
 
     /// <summary>A session's start as people in Leuven read it (Brussels time), whatever the server's own time zone.</summary>
     public static string LocalDateTime(DateTimeOffset at) =>

@@ -48,7 +48,7 @@ public static class CoachPages
     /// <summary>Adds a team note for the actor to <paramref name="subjectKey"/>; null when stored, else the reason (a site text).</summary>
     public static async Task<string?> AddNoteAsync(IClusterClient orleans, IStringLocalizer t, Actor actor, string subjectKey, string? text)
     {
-        var (authorId, authorName) = Web.Coaching.CoachWorkspaceEndpoints.Who(actor);
+        var (authorId, authorName) = (actor.RecordedId, actor.RecordedName);
         try
         {
             await orleans.GetGrain<ISupportNotesGrain>(subjectKey).Add(authorId, authorName, text ?? "");
@@ -67,7 +67,7 @@ public static class CoachPages
             return t["Coach.Error.MessageTooLong", ManualNudge.MaxMessageLength];
         try
         {
-            views.Remember(await orleans.GetGrain<ICommitmentCoachingGrain>(commitmentId).Nudge(Web.Coaching.CoachWorkspaceEndpoints.Who(actor).Id, message));
+            views.Remember(await orleans.GetGrain<ICommitmentCoachingGrain>(commitmentId).Nudge(actor.RecordedId, message));
             return null;
         }
         catch (StateConflictException)

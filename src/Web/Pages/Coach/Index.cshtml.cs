@@ -115,7 +115,7 @@ public sealed class IndexModel(Access access, SiteData data, CommitmentViews vie
         if (Neighbourhood is not null && !PlaceCatalog.Leuven.IsNeighbourhood(Neighbourhood))
             Neighbourhood = null;
         await data.WhenLoaded(HttpContext.RequestAborted);
-        var me = CoachWorkspaceEndpoints.Who(actor).Id;
+        var me = actor.RecordedId;
         // Granting the role gives a coach a profile; a coach whose profile is missing (e.g. granted before profiles existed)
         // gets one on their first visit (a no-op write-free call after that), so every coach is listed to assign to.
         if (actor.Account is { } account && actor.HasRole(PlatformRole.Coach))

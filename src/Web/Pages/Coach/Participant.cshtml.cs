@@ -75,7 +75,7 @@ public sealed class ParticipantModel(Access access, CommitmentViews views, IClus
             return NotFound();
         try
         {
-            await CoachWorkspaceEndpoints.AssignAsync(orleans, id, coachId, CoachWorkspaceEndpoints.Who(actor).Id, note);
+            await CoachWorkspaceEndpoints.AssignAsync(orleans, id, coachId, actor.RecordedId, note);
         }
         catch (Exception ex) when (ex is ApiProblemException or InputRejectedException or StateConflictException)
         {
@@ -101,7 +101,7 @@ public sealed class ParticipantModel(Access access, CommitmentViews views, IClus
             return NotFound();
         try
         {
-            await CoachWorkspaceEndpoints.Assignments(orleans).Unassign(id, CoachWorkspaceEndpoints.Who(actor).Id, note);
+            await CoachWorkspaceEndpoints.Assignments(orleans).Unassign(id, actor.RecordedId, note);
         }
         catch (InputRejectedException)
         {

@@ -106,9 +106,9 @@ public sealed partial class CommitmentModel
         try
         {
             if (step == ModerationStep.Hide)
-                await ModerationEndpoints.HideAsync(orleans, views, id, target, reportId, publicReason!, ModerationEndpoints.ModeratorId(actor));
+                await ModerationEndpoints.HideAsync(orleans, views, id, target, reportId, publicReason!, actor.RecordedId);
             else
-                await ModerationEndpoints.UnhideAsync(orleans, views, id, target, reportId, publicReason!, ModerationEndpoints.ModeratorId(actor));
+                await ModerationEndpoints.UnhideAsync(orleans, views, id, target, reportId, publicReason!, actor.RecordedId);
         }
         catch (KeyNotFoundException)
         {
@@ -150,7 +150,7 @@ public sealed partial class CommitmentModel
             return Forbid();
         if (!ApiIds.IsWellFormed(id) || await orleans.GetGrain<ICommitmentGrain>(id).Get() is null)
             return NotFound();
-        views.Remember(await orleans.GetGrain<ICommitmentHelpGrain>(id).HelpGiven(ModerationEndpoints.ModeratorId(actor)));
+        views.Remember(await orleans.GetGrain<ICommitmentHelpGrain>(id).HelpGiven(actor.RecordedId));
         return LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}/confirm");
     }
 }

@@ -163,7 +163,7 @@ public sealed partial class CommitmentModel(SiteData data, CommitmentViews views
         var actor = await access.ActorAsync(HttpContext);
         if (AccessRules.CheckVerification(actor) is not null)
             return Forbid();
-        var verifiedBy = AccessRules.VerifierId(actor);
+        var verifiedBy = actor.RecordedId;
         if (!VerificationRules.Verification(reportId, verifiedBy, note).IsValid)
             return await ClaimFailedAsync(id, reportId, "Claim.Error.Note", note);
         return await RaiseClaimAsync(id, reportId, note, "verified",

@@ -64,7 +64,7 @@ public sealed class IndexModel(Access access, IClusterClient orleans, Commitment
             return BadRequest();
         try
         {
-            await ModerationEndpoints.HideAsync(orleans, views, commitmentId, target, reportId, publicReason!, ModerationEndpoints.ModeratorId(actor));
+            await ModerationEndpoints.HideAsync(orleans, views, commitmentId, target, reportId, publicReason!, actor.RecordedId);
         }
         catch (KeyNotFoundException)
         {
@@ -85,7 +85,7 @@ public sealed class IndexModel(Access access, IClusterClient orleans, Commitment
         reportId = target == ModerationTarget.Report ? reportId : null;
         if (!ModerationRules.Target(target, reportId).IsValid || !ApiIds.IsWellFormed(commitmentId))
             return BadRequest();
-        await ModerationEndpoints.DismissAsync(orleans, commitmentId, target, reportId, ModerationEndpoints.ModeratorId(actor));
+        await ModerationEndpoints.DismissAsync(orleans, commitmentId, target, reportId, actor.RecordedId);
         return LocalRedirect("/moderation?dismissed=1");
     }
 }

@@ -28,6 +28,6 @@ public sealed class IndexModel(IClusterClient orleans, Access access) : PageMode
         Sessions = [.. listed.Items.Select(SessionReads.Summary)];
         TotalItems = listed.TotalItems;
         TotalPages = Math.Max(1, (TotalItems + PageSize - 1) / PageSize);
-        CanRecord = User.Identity?.IsAuthenticated == true && SessionReads.IsSupportTeam(await access.ActorAsync(HttpContext));
+        CanRecord = User.Identity?.IsAuthenticated == true && (await access.ActorAsync(HttpContext)).IsCoachOrAdministrator;
     }
 }

@@ -170,7 +170,7 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
     private async Task<bool> LoadAsync()
     {
         var actor = await access.ActorAsync(HttpContext);
-        if (!SessionReads.IsSupportTeam(actor))
+        if (!actor.IsCoachOrAdministrator)
             return false;
         await data.WhenLoaded(HttpContext.RequestAborted);
         Goals = [.. data.Goals.OrderBy(g => g.Definition.ParentGoalId is null ? g.Id : g.Definition.ParentGoalId, StringComparer.Ordinal)
