@@ -212,6 +212,27 @@ public sealed class AggregationExactnessTests(ClusterFixture fixture, ITestOutpu
         }
         while (DateTime.UtcNow < deadline);
 
+        if (mismatches.Count > 0)
+        {
+            var viewById = views!.Where(v => v is not null).ToDictionary(v => v!.Id, v => v!);
+            foreach (var (scope, _) in scopes)
+            {
+                for (var i = 0; i < AggregateScope.ShardCount; i++)
+                {
+                    var shard = Grains.GetGrain<IContributionShardGrain>(i);
+                    var held = await shard.GetContributions(scope);
+                    var running = ShardAggregation.Fingerprint(await shard.GetTotals(scope));
+                    var recomputed = ShardAggregation.Fingerprint(EngagementMath.Totals(held, scope));
+                    if (running != recomputed)
+                        output.WriteLine($"shard {i} {scope}: running totals {running} recomputed {recomputed}");
+                    foreach (var c in held)
+                    {
+                        if (viewById.TryGetValue(c.CommitmentId, out var v) && v.Version != c.Version)
+                            output.WriteLine($"shard {i} {scope}: {c.CommitmentId} holds v{c.Version}, commitment at v{v.Version}");
+                    }
+                }
+            }
+        }
         Assert.True(mismatches.Count == 0, string.Join("\n", mismatches.Take(20)));
         // About 40 % of the 1,000 operations try a report; how many succeed depends on the interleaving (a report on a
         // commitment another operation has just closed or withdrawn is refused): 276 to 312 in four runs on their own, 248

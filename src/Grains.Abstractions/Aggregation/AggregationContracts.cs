@@ -41,6 +41,9 @@ public static class AggregateScope
 /// <see cref="VerifiedProgressSum"/> and <see cref="VerifiedWeightedProgressSum"/> add up, over the same contributions as
 /// <see cref="ProgressSum"/> and <see cref="WeightedProgressSum"/>, the progress that counts only claims verified by the
 /// support team (<see cref="Contribution.VerifiedProgress"/>, 0 where a contribution has none).
+/// <see cref="Exact"/> holds the same five sums in <see cref="FixedPoint"/> integers; the double sums are derived from it,
+/// and totals combine through it, so combining never drifts. (Totals stored before it existed have none; they are
+/// replaced as soon as their shard publishes again.)
 /// </summary>
 [GenerateSerializer, Immutable, Alias("cc.EngagementTotals.v1")]
 public sealed record EngagementTotals(
@@ -57,14 +60,15 @@ public sealed record EngagementTotals(
     [property: Id(10)] int ResultsOnTrack,
     [property: Id(11)] DateTimeOffset? FirstEngagementAt,
     [property: Id(12)] double VerifiedWeightedProgressSum = 0,
-    [property: Id(13)] double VerifiedProgressSum = 0)
+    [property: Id(13)] double VerifiedProgressSum = 0,
+    [property: Id(14)] ExactSums? Exact = null)
 {
     public static EngagementTotals Empty { get; } = new(
         0,
         new Dictionary<CommitmentStatus, int>(),
         new Dictionary<CommitmentLevel, int>(),
         new Dictionary<ParticipantKind, int>(),
-        0, 0, 0, 0, 0, 0, 0, null);
+        0, 0, 0, 0, 0, 0, 0, null, 0, 0, ExactSums.Zero);
 
     public int EngagedCommitments => EngagedByLevel.Values.Sum();
 
@@ -143,7 +147,37 @@ public interface IContributionShardGrain : IGrainWithIntegerKey
 
     /// <summary>The contributions this shard holds for a scope (to page a goal's or place's commitments).</summary>
     Task<IReadOnlyList<Contribution>> GetContributions(string scope);
+
+    /// <summary>Every contribution this shard holds, with the sequence of the group commit they are current as of (a read model's full load or repair).</summary>
+    Task<ContributionSlice> GetSlice();
+
+    /// <summary>How the shard is doing: size, sequence, verification passes and repairs (operators, tests, benchmarks).</summary>
+    Task<ShardStatus> GetStatus();
 }
+
+/// <summary>All contributions of one shard as of its group commit <see cref="Sequence"/>.</summary>
+[GenerateSerializer, Immutable, Alias("cc.ContributionSlice.v1")]
+public sealed record ContributionSlice(
+    [property: Id(0)] int ShardIndex,
+    [property: Id(1)] long Sequence,
+    [property: Id(2)] IReadOnlyList<Contribution> Contributions);
+
+/// <summary>
+/// A contribution shard's figures: contributions held, durable sequence, the aggregation work done (scope updates and
+/// contributions visited), completed verification passes, repairs the verifier made (expected 0), rows and
+/// contributions written since activation.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("cc.ShardStatus.v1")]
+public sealed record ShardStatus(
+    [property: Id(0)] int ShardIndex,
+    [property: Id(1)] int Contributions,
+    [property: Id(2)] long Sequence,
+    [property: Id(3)] long Work,
+    [property: Id(4)] long VerifiedPasses,
+    [property: Id(5)] long Repairs,
+    [property: Id(6)] long RowsWritten,
+    [property: Id(7)] long ContributionsWritten,
+    [property: Id(8)] long CompactedSequence);
 
 /// <summary>The live aggregate of one scope: combines its shards' totals (and, for goals, its objectives' progress).</summary>
 public interface IEngagementAggregateGrain : IGrainWithStringKey

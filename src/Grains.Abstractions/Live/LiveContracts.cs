@@ -1,4 +1,5 @@
 using CivicContracting.Aggregation;
+using CivicContracting.Commitments;
 using Orleans.Concurrency;
 
 namespace CivicContracting.Live;
@@ -21,7 +22,26 @@ public interface ILiveObserver : IGrainObserver
 {
     [OneWay]
     Task OnChanges(IReadOnlyList<AggregateChange> changes);
+
+    /// <summary>
+    /// The contributions that shards made durable, as deltas numbered per shard: the web host keeps its read model of
+    /// commitments current from them (O(what changed)), and re-reads one shard when its numbers show a gap.
+    /// </summary>
+    [OneWay]
+    Task OnContributions(IReadOnlyList<ContributionDelta> deltas);
 }
+
+/// <summary>
+/// The contributions one shard made durable with its group commits <see cref="FromSequence"/> to <see cref="ToSequence"/>
+/// (newest version per commitment). A reader that holds the shard's state as of <c>FromSequence - 1</c> or later and
+/// applies these (keeping the newer version per commitment) holds it as of <see cref="ToSequence"/>.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("cc.ContributionDelta.v1")]
+public sealed record ContributionDelta(
+    [property: Id(0)] int ShardIndex,
+    [property: Id(1)] long FromSequence,
+    [property: Id(2)] long ToSequence,
+    [property: Id(3)] IReadOnlyList<Contribution> Contributions);
 
 /// <summary>
 /// The registry's answer to a subscription. <see cref="Renewed"/> is false when the registry did not hold a current
@@ -64,4 +84,8 @@ public interface ILiveBatcherGrain : IGrainWithIntegerKey
 {
     [OneWay]
     Task Publish(AggregateChange change);
+
+    /// <summary>A shard's durable contributions, sent on to every web host with the next batch (contiguous deltas of a shard are merged).</summary>
+    [OneWay]
+    Task PublishContributions(ContributionDelta delta);
 }

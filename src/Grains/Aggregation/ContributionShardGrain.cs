@@ -1,79 +1,95 @@
 using CivicContracting.Commitments;
 using CivicContracting.Hosting;
+using CivicContracting.Live;
 using CivicContracting.Observability;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Storage;
 
 namespace CivicContracting.Aggregation;
 
 /// <summary>
-/// The intermediate stage of the aggregation (style.md, "Reduce"): holds the newest contribution of each commitment
-/// of one slice of participants and persists them in group commits. Reentrant so that reports arriving while a
-/// write is in flight join the next write instead of queueing behind it; the grain is still single-threaded,
-/// and a write works on dictionaries that no report touches meanwhile (new reports wait in <see cref="_buffer"/>).
+/// The intermediate stage of the aggregation (style.md, "Reduce" and "Incremental aggregation"): holds the newest
+/// contribution of each commitment of one slice of participants, keeps the running totals of every scope they count in
+/// (<see cref="ShardAggregation"/>), and persists changes in group commits (<see cref="ShardStore"/>).
 /// <para>
-/// Storage is a snapshot plus a journal, so that a write costs what changed, not the whole slice: each flush
-/// writes only the journal (the contributions changed since the snapshot); when the journal reaches
-/// <see cref="JournalLimit"/> entries it is folded into the snapshot. Versions
-/// make the fold crash-safe: on activation the newer of snapshot and journal wins per commitment.
+/// <b>Cost per report.</b> A report adjusts the totals of the scopes its commitment is in (subtract the previous version,
+/// add the new one) and publishing a changed scope sends its totals, O(1): nothing here grows with the city.
+/// </para>
+/// <para>
+/// <b>Group commit without waiting.</b> Reentrant: a report that arrives when no write is in flight starts one at once;
+/// reports that arrive while it runs wait in <see cref="_buffer"/> and share the next write. A report's call returns once
+/// the write holding it is durable. Only durable contributions reach the totals, the aggregates and the web hosts.
+/// </para>
+/// <para>
+/// <b>Verification.</b> Every <see cref="AggregationOptions.AntiEntropyInterval"/> the totals are recomputed from the
+/// contributions, one segment per step; differences are repaired, counted (<c>civic.aggregation.repairs</c>) and logged.
+/// Then every scope is published again, so aggregates that lost a push converge.
 /// </para>
 /// </summary>
 [Reentrant]
 public sealed class ContributionShardGrain(
-    [PersistentState("contributionShard", GrainStorage.Name)] IPersistentState<ContributionShardState> snapshot,
-    [PersistentState("contributionShardJournal", GrainStorage.Name)] IPersistentState<ContributionShardState> journal,
     IOptions<AggregationOptions> options,
-    TimeProvider clock,
     ILogger<ContributionShardGrain> logger) : Grain, IContributionShardGrain
 {
     private readonly AggregationOptions _options = options.Value;
+    private readonly ShardAggregation _aggregation = new();
     private readonly Dictionary<string, Contribution> _buffer = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Contribution> _current = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<string>> _byScope = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _unpublished = new(StringComparer.Ordinal);
+    private readonly HashSet<int> _dirtySegments = [];
+    private List<Contribution> _pendingDelta = [];
+    private long _pendingDeltaFrom;
+    private ShardStore _store = null!;
     private long _changes;
     private long _durable;
     private Task? _flushing;
-    /// <summary>Monotonic timestamp (TimeProvider.GetTimestamp) of the last flush; 0 before the first. Never wall-clock time:
-    /// a clock stepped backwards (NTP) would otherwise stall the shard for the size of the step.</summary>
-    private long _lastFlush;
-    private TimeSpan _lastWrite;
+    private Task? _compacting;
     private long _sequence;
+    private long _compactedSequence;
+    private long _changesSinceCompaction;
+    private long _publishVersion;
 
-    /// <summary>Smoothed number of contributions per group commit, for <see cref="JournalLimit"/>.</summary>
-    private double _meanBatch = 1;
     // Stopwatch timestamps (0 = none) of the oldest contribution accepted but not yet written / written but not yet published: for civic.aggregation.lag.
     private long _acceptedSince;
     private long _unpublishedSince;
+
     private int ShardIndex => (int)this.GetPrimaryKeyLong();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (ShardIndex is < 0 or >= AggregateScope.ShardCount)
             throw new InvalidOperationException($"Contribution shard {ShardIndex} is outside 0..{AggregateScope.ShardCount - 1}.");
-        foreach (var c in snapshot.State.Contributions.Values)
-            _current[c.CommitmentId] = c;
-        foreach (var c in journal.State.Contributions.Values)
+        var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(GrainStorage.Name);
+        _store = new ShardStore(storage, this.GetGrainId(), logger);
+        var loaded = await _store.LoadAsync();
+        foreach (var c in loaded.Contributions)
+            _aggregation.Apply(c); // newest version per commitment wins, whatever order the rows were read in
+        _sequence = loaded.Sequence;
+        _compactedSequence = loaded.CompactedSequence;
+        _changesSinceCompaction = loaded.Sequence - loaded.CompactedSequence;
+        _dirtySegments.UnionWith(loaded.SegmentsInLog);
+        // Versions of what this shard publishes only grow, across restarts too: they follow the durable sequence.
+        _publishVersion = _sequence << 20;
+        if (loaded.Migrated)
         {
-            if (!_current.TryGetValue(c.CommitmentId, out var known) || known.Version < c.Version)
-                _current[c.CommitmentId] = c;
+            await Compact();
+            await _store.ClearLegacyAsync();
         }
-        foreach (var c in _current.Values)
-            Index(c);
-        _sequence = Math.Max(snapshot.State.Sequence, journal.State.Sequence);
         // Publish everything once: an aggregate that lost its last seconds in a crash gets it back now.
-        _unpublished.UnionWith(_byScope.Keys);
-        this.RegisterGrainTimer(PublishChanged, new GrainTimerCreationOptions(_options.PublishInterval, _options.PublishInterval) { Interleave = true });
-        this.RegisterGrainTimer(PublishAll, new GrainTimerCreationOptions(_options.AntiEntropyInterval, _options.AntiEntropyInterval) { Interleave = true, KeepAlive = true });
-        return Task.CompletedTask;
+        _aggregation.MarkAllChanged();
+        this.RegisterGrainTimer(Publish, new GrainTimerCreationOptions(_options.PublishInterval, _options.PublishInterval) { Interleave = true });
+        var step = _options.AntiEntropyInterval / ShardAggregation.SegmentCount;
+        this.RegisterGrainTimer(VerifyStep, new GrainTimerCreationOptions(step, step) { Interleave = true, KeepAlive = true });
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (_durable < _changes)
             await WaitDurable(_changes);
-        await PublishChanged(cancellationToken);
+        if (_compacting is { } compacting)
+            await compacting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        await Publish(cancellationToken);
     }
 
     public async Task Report(Contribution contribution)
@@ -81,7 +97,7 @@ public sealed class ContributionShardGrain(
         Validate(contribution);
         if (AggregateScope.ShardFor(contribution.ParticipantId) != ShardIndex)
             throw new ArgumentException($"Participant '{contribution.ParticipantId}' belongs to shard {AggregateScope.ShardFor(contribution.ParticipantId)}, not {ShardIndex}.", nameof(contribution));
-        var known = _buffer.GetValueOrDefault(contribution.CommitmentId) ?? _current.GetValueOrDefault(contribution.CommitmentId);
+        var known = _buffer.GetValueOrDefault(contribution.CommitmentId) ?? _aggregation.Get(contribution.CommitmentId);
         if (known is null || known.Version < contribution.Version)
         {
             _buffer[contribution.CommitmentId] = contribution;
@@ -98,22 +114,22 @@ public sealed class ContributionShardGrain(
     public Task<EngagementTotals> GetTotals(string scope)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(scope);
-        return Task.FromResult(EngagementMath.Totals(InScope(scope), scope));
+        return Task.FromResult(_aggregation.Totals(scope));
     }
 
     public Task<IReadOnlyList<Contribution>> GetContributions(string scope)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(scope);
-        return Task.FromResult<IReadOnlyList<Contribution>>([.. InScope(scope)]);
+        // Durable contributions only: what is read has been acknowledged and will survive a crash.
+        return Task.FromResult<IReadOnlyList<Contribution>>([.. _aggregation.InScope(scope)]);
     }
 
-    private IEnumerable<Contribution> InScope(string scope)
-    {
-        // Durable contributions only: what is read has been acknowledged and will survive a crash.
-        if (!_byScope.TryGetValue(scope, out var ids))
-            return [];
-        return ids.Select(id => _current[id]);
-    }
+    public Task<ContributionSlice> GetSlice() =>
+        Task.FromResult(new ContributionSlice(ShardIndex, _sequence, [.. _aggregation.All]));
+
+    public Task<ShardStatus> GetStatus() => Task.FromResult(new ShardStatus(
+        ShardIndex, _aggregation.Count, _sequence, _aggregation.Work, _aggregation.VerifiedPasses, _aggregation.Repairs,
+        _store.RowsWritten, _store.ContributionsWritten, _compactedSequence));
 
     private async Task WaitDurable(long ticket)
     {
@@ -125,151 +141,182 @@ public sealed class ContributionShardGrain(
         }
     }
 
+    /// <summary>One group commit: everything buffered so far, in one log row; starts at once, without a timer.</summary>
     private async Task Flush()
     {
-        // Back off while writes are slow (a busy database): fewer, larger group commits.
-        var gap = _options.ShardFlushInterval > _lastWrite * 2 ? _options.ShardFlushInterval : _lastWrite * 2;
-        var wait = _lastFlush == 0 ? TimeSpan.Zero : gap - clock.GetElapsedTime(_lastFlush);
-        if (wait > TimeSpan.Zero)
-            await Task.Delay(wait, clock);
-        else
-            await Task.Yield(); // let reports already queued join this write
-
         var upTo = _changes;
         var batch = _buffer.Values.ToList();
         _buffer.Clear();
         var acceptedSince = _acceptedSince;
         _acceptedSince = 0;
-        var previous = new List<(string Id, Contribution? Old)>(batch.Count);
-        foreach (var c in batch)
-        {
-            previous.Add((c.CommitmentId, journal.State.Contributions.GetValueOrDefault(c.CommitmentId)));
-            journal.State.Contributions[c.CommitmentId] = c;
-        }
-        journal.State.Sequence = _sequence + 1;
-        var started = clock.GetTimestamp();
+        var sequence = _sequence + 1;
         try
         {
-            await journal.WriteStateAsync();
+            // The ring must not overwrite a row whose changes are not yet in the segments.
+            if (sequence - _compactedSequence > ShardStore.LogSlots)
+            {
+                StartCompaction();
+                await _compacting!;
+                if (sequence - _compactedSequence > ShardStore.LogSlots)
+                    throw new InvalidOperationException($"Contribution shard {ShardIndex} cannot write: its log is full and folding it into its segments failed (see the warning before).");
+            }
+            await _store.WriteLogAsync(sequence, batch);
         }
         catch (Exception ex)
         {
-            // Put the batch back so that the next flush retries it; the callers of this batch get the error.
-            foreach (var (id, old) in previous)
+            // Put the batch back so that the next flush retries it (under the same sequence); its callers get the error.
+            foreach (var c in batch)
             {
-                var attempted = journal.State.Contributions[id];
-                if (old is null)
-                    journal.State.Contributions.Remove(id);
-                else
-                    journal.State.Contributions[id] = old;
-                if (!_buffer.TryGetValue(id, out var newer) || newer.Version < attempted.Version)
-                    _buffer[id] = attempted;
+                if (!_buffer.TryGetValue(c.CommitmentId, out var newer) || newer.Version < c.Version)
+                    _buffer[c.CommitmentId] = c;
             }
-            journal.State.Sequence = _sequence;
             if (_acceptedSince == 0 || (acceptedSince != 0 && acceptedSince < _acceptedSince))
                 _acceptedSince = acceptedSince;
             logger.LogError(ex, "Contribution shard {Shard} could not write a batch of {Count}", ShardIndex, batch.Count);
             throw;
         }
-        _lastWrite = clock.GetElapsedTime(started);
-        _lastFlush = clock.GetTimestamp();
-        _sequence++;
+
+        // Durable: from here on, in one turn, the batch becomes what the shard shows.
+        _sequence = sequence;
         _durable = Math.Max(_durable, upTo);
         CivicMetrics.ShardFlushed(batch.Count);
         if (_unpublishedSince == 0)
             _unpublishedSince = acceptedSince;
+        if (_pendingDelta.Count == 0)
+            _pendingDeltaFrom = sequence;
         foreach (var c in batch)
         {
-            if (_current.TryGetValue(c.CommitmentId, out var old))
-                Unindex(old);
-            _current[c.CommitmentId] = c;
-            Index(c);
+            if (_aggregation.Apply(c))
+            {
+                _dirtySegments.Add(ShardAggregation.SegmentOf(c.CommitmentId));
+                _pendingDelta.Add(_aggregation.Get(c.CommitmentId)!);
+            }
         }
-
-        _meanBatch = 0.9 * _meanBatch + 0.1 * batch.Count;
-        if (journal.State.Contributions.Count >= JournalLimit())
-            await Compact();
+        _changesSinceCompaction += batch.Count;
+        if (CompactionDue())
+            StartCompaction();
     }
 
     /// <summary>
-    /// When to fold the journal. Per change, a journal of up to J entries costs about J/2 entries written per flush,
-    /// shared by the batch b of that flush, and folding costs the whole slice N once every J changes: J/(2b) + N/J
-    /// bytes-worth, smallest at J = √(2·N·b). Bounded by <see cref="AggregationOptions.JournalCompactionThreshold"/>.
+    /// A compaction rewrites the changed segments, so it costs up to the whole slice: it is due once as many changes as
+    /// half the slice have accumulated (so each change pays a constant share of it, at any size), or when half the log
+    /// ring is used.
     /// </summary>
-    private int JournalLimit() =>
-        (int)Math.Clamp(Math.Sqrt(2.0 * _current.Count * Math.Max(1.0, _meanBatch)), 16, _options.JournalCompactionThreshold);
+    private bool CompactionDue() =>
+        _changesSinceCompaction >= Math.Max(_options.JournalCompactionThreshold, _aggregation.Count / 2)
+        || _sequence - _compactedSequence >= ShardStore.LogSlots / 2;
 
-    /// <summary>Folds the journal into the snapshot. A failure here loses nothing: the journal stays durable and is folded later.</summary>
+    private void StartCompaction()
+    {
+        if (_compacting is null || _compacting.IsCompleted)
+            _compacting = Compact();
+    }
+
+    /// <summary>
+    /// Writes the segments changed since the last compaction, one row each (never the whole slice in one write), then the
+    /// meta row with the sequence they cover. Runs beside group commits. A failure loses nothing: the log rows stay, the
+    /// segments are marked changed again and the next compaction writes them.
+    /// </summary>
     private async Task Compact()
     {
-        snapshot.State.Contributions = new Dictionary<string, Contribution>(_current, StringComparer.Ordinal);
-        snapshot.State.Sequence = _sequence;
-        var folded = journal.State.Contributions;
+        await Task.Yield();
+        var coveredThrough = _sequence;
+        var changesCovered = _changesSinceCompaction;
+        var segments = _dirtySegments.Order().ToList();
+        _dirtySegments.Clear();
+        var written = 0;
         try
         {
-            await snapshot.WriteStateAsync();
-            journal.State.Contributions = new Dictionary<string, Contribution>(StringComparer.Ordinal);
-            await journal.WriteStateAsync();
+            foreach (var index in segments)
+            {
+                // A copy as of now: later group commits change the dictionary while the write is in flight.
+                await _store.WriteSegmentAsync(index, [.. _aggregation.Segment(index).Values], _sequence);
+                written++;
+            }
+            await _store.WriteMetaAsync(coveredThrough);
+            _compactedSequence = coveredThrough;
+            _changesSinceCompaction -= changesCovered;
         }
         catch (Exception ex)
         {
-            journal.State.Contributions = folded;
-            logger.LogWarning(ex, "Contribution shard {Shard} could not fold its journal into its snapshot; it tries again later", ShardIndex);
+            // The meta row was not written, so even the segments written count as changed until a compaction completes.
+            _dirtySegments.UnionWith(segments);
+            logger.LogWarning(ex, "Contribution shard {Shard} could not compact its log into its segments; it tries again later", ShardIndex);
         }
     }
 
-    private void Index(Contribution c)
+    private async Task VerifyStep(CancellationToken cancellationToken)
     {
-        foreach (var s in c.Scopes)
+        var repaired = _aggregation.VerifyNextSegment();
+        if (repaired.Count > 0)
         {
-            if (!_byScope.TryGetValue(s.Scope, out var ids))
-                _byScope[s.Scope] = ids = new HashSet<string>(StringComparer.Ordinal);
-            ids.Add(c.CommitmentId);
-            _unpublished.Add(s.Scope);
+            CivicMetrics.AggregationRepaired(repaired.Count);
+            logger.LogWarning("Contribution shard {Shard}: verification found {Count} scope total(s) different from a recomputation and repaired them: {Scopes}",
+                ShardIndex, repaired.Count, string.Join(", ", repaired.Take(10)));
         }
-    }
-
-    private void Unindex(Contribution c)
-    {
-        foreach (var s in c.Scopes)
+        if (_aggregation.VerifiedPasses > _lastPassPublished)
         {
-            if (_byScope.TryGetValue(s.Scope, out var ids))
-                ids.Remove(c.CommitmentId);
-            _unpublished.Add(s.Scope);
+            // A full pass ended: publish every scope again, so an aggregate that lost a push (its silo crashed) converges.
+            _lastPassPublished = _aggregation.VerifiedPasses;
+            _aggregation.MarkAllChanged();
         }
+        await Task.CompletedTask;
     }
 
-    private Task PublishAll(CancellationToken cancellationToken)
-    {
-        _unpublished.UnionWith(_byScope.Keys);
-        return PublishChanged(cancellationToken);
-    }
+    private long _lastPassPublished;
 
-    private async Task PublishChanged(CancellationToken cancellationToken)
+    private async Task Publish(CancellationToken cancellationToken)
     {
-        if (_unpublished.Count == 0)
+        await PublishContributions();
+        var scopes = _aggregation.TakeChangedScopes();
+        if (scopes.Count == 0)
             return;
-        var scopes = _unpublished.ToList();
-        _unpublished.Clear();
         var unpublishedSince = _unpublishedSince;
         _unpublishedSince = 0;
-        var version = _sequence;
+        var version = _publishVersion = Math.Max(_publishVersion + 1, _sequence << 20);
         var calls = scopes.Select(async scope =>
         {
             try
             {
-                var totals = EngagementMath.Totals(InScope(scope), scope);
+                var totals = _aggregation.Totals(scope);
                 await GrainFactory.GetGrain<IEngagementAggregateGrain>(scope).ReportShard(new ShardReport(ShardIndex, version, totals));
             }
             catch (Exception ex)
             {
-                _unpublished.Add(scope); // retried on the next tick
+                _retryScopes.Add(scope); // retried on the next tick
                 logger.LogWarning(ex, "Contribution shard {Shard} could not publish scope {Scope}", ShardIndex, scope);
             }
         });
         await Task.WhenAll(calls);
+        if (_retryScopes.Count > 0)
+        {
+            foreach (var scope in _retryScopes)
+                _aggregation.MarkChanged(scope);
+            _retryScopes.Clear();
+        }
         if (unpublishedSince != 0)
             CivicMetrics.AggregationPublished(unpublishedSince);
+    }
+
+    private readonly HashSet<string> _retryScopes = new(StringComparer.Ordinal);
+
+    /// <summary>Hands the contributions made durable since the last tick to this silo's live batcher, one-way: the web hosts' read models follow.</summary>
+    private Task PublishContributions()
+    {
+        if (_pendingDelta.Count == 0)
+            return Task.CompletedTask;
+        var delta = new ContributionDelta(ShardIndex, _pendingDeltaFrom, _sequence, _pendingDelta);
+        _pendingDelta = [];
+        try
+        {
+            return GrainFactory.GetGrain<ILiveBatcherGrain>(0).PublishContributions(delta);
+        }
+        catch (Exception ex)
+        {
+            // A web host that misses it sees the gap in the sequence numbers and reads this shard again.
+            logger.LogWarning(ex, "Contribution shard {Shard} could not hand its contributions to the live batcher", ShardIndex);
+            return Task.CompletedTask;
+        }
     }
 
     private static void Validate(Contribution c)
@@ -282,16 +329,13 @@ public sealed class ContributionShardGrain(
             throw new ArgumentException("A contribution counts in at least one scope.", nameof(c));
         if (c.Progress is { } p && !(p >= 0 && p <= 1))
             throw new ArgumentException("Progress is normalised to [0, 1].", nameof(c));
-        if (c.Scopes.Any(s => s is null || string.IsNullOrWhiteSpace(s.Scope) || !double.IsFinite(s.Weight) || s.Weight < 0))
+        if (c.VerifiedProgress is { } v && !(v >= 0 && v <= 1))
+            throw new ArgumentException("Verified progress is normalised to [0, 1].", nameof(c));
+        if (!Enum.IsDefined(c.Status) || !Enum.IsDefined(c.Level) || !Enum.IsDefined(c.ParticipantKind))
+            throw new ArgumentException("Status, level and participant kind must be known values.", nameof(c));
+        if (c.Scopes.Any(s => s is null || string.IsNullOrWhiteSpace(s.Scope) || !double.IsFinite(s.Weight) || s.Weight < 0 || s.Weight > 1_000_000))
             throw new ArgumentException("Each scope needs a name and a finite, non-negative weight.", nameof(c));
+        if (c.Scopes.Select(s => s.Scope).Distinct(StringComparer.Ordinal).Count() != c.Scopes.Count)
+            throw new ArgumentException("A contribution names each scope once.", nameof(c));
     }
-}
-
-[GenerateSerializer, Alias("cc.ContributionShardState.v1")]
-public sealed class ContributionShardState
-{
-    [Id(0)] public Dictionary<string, Contribution> Contributions { get; set; } = new(StringComparer.Ordinal);
-
-    /// <summary>Grows with every durable write; it versions what the shard publishes, so aggregates keep the newest.</summary>
-    [Id(1)] public long Sequence { get; set; }
 }

@@ -80,6 +80,10 @@ public sealed class EngagementAggregateGrain(
         if (state.State.Shards.TryGetValue(report.ShardIndex, out var known) && known.Version >= report.Version)
             return; // stale or repeated: the newer totals stay
         state.State.Shards[report.ShardIndex] = report;
+        // A shard re-publishes every scope after each verification pass: the same figures under a newer version change
+        // nothing that anyone sees, so they are not a change (no new version, no live push, no history bucket).
+        if (known is not null && ShardAggregation.Fingerprint(known.Totals) == ShardAggregation.Fingerprint(report.Totals))
+            return;
         await Changed(forcePersist: false);
     }
 

@@ -9,14 +9,18 @@ namespace CivicContracting.Aggregation;
 /// </summary>
 public static class EngagementMath
 {
-    /// <summary>Totals of the given contributions as they count in <paramref name="scope"/> (weights differ per scope).</summary>
+    /// <summary>
+    /// Totals of the given contributions as they count in <paramref name="scope"/> (weights differ per scope), computed
+    /// from scratch: the rule that <see cref="ScopeTally"/> maintains incrementally, and the recomputation it is checked
+    /// against. Sums are exact (<see cref="FixedPoint"/>); a participant counts once per kind it commits as.
+    /// </summary>
     public static EngagementTotals Totals(IEnumerable<Contribution> contributions, string scope)
     {
         var byStatus = new Dictionary<CommitmentStatus, int>();
         var byLevel = new Dictionary<CommitmentLevel, int>();
-        var participants = new Dictionary<string, ParticipantKind>(StringComparer.Ordinal);
+        var participants = new HashSet<(string Participant, ParticipantKind Kind)>();
         int count = 0, progressCount = 0, results = 0, achieved = 0, onTrack = 0;
-        double progressSum = 0, weightSum = 0, weightedSum = 0, verifiedSum = 0, verifiedWeightedSum = 0;
+        var sums = ExactSums.Zero;
         DateTimeOffset? first = null;
 
         foreach (var c in contributions)
@@ -28,17 +32,11 @@ public static class EngagementMath
             if (!c.IsEngaged)
                 continue;
             byLevel[c.Level] = byLevel.GetValueOrDefault(c.Level) + 1;
-            participants[c.ParticipantId] = c.ParticipantKind;
+            participants.Add((c.ParticipantId, c.ParticipantKind));
             if (c.Progress is { } progress)
             {
-                var weight = WeightIn(c, scope);
                 progressCount++;
-                progressSum += progress;
-                weightSum += weight;
-                weightedSum += weight * progress;
-                var verified = c.VerifiedProgress ?? 0;
-                verifiedSum += verified;
-                verifiedWeightedSum += weight * verified;
+                sums += ExactOf(progress, c.VerifiedProgress, WeightIn(c, scope));
             }
             if (c.Level == CommitmentLevel.Result)
             {
@@ -50,12 +48,34 @@ public static class EngagementMath
             }
         }
 
-        var byKind = participants.Values.GroupBy(k => k).ToDictionary(g => g.Key, g => g.Count());
-        return new EngagementTotals(count, byStatus, byLevel, byKind, progressCount, progressSum, weightSum, weightedSum,
-            results, achieved, onTrack, first, verifiedWeightedSum, verifiedSum);
+        var byKind = participants.GroupBy(p => p.Kind).ToDictionary(g => g.Key, g => g.Count());
+        return FromParts(count, byStatus, byLevel, byKind, progressCount, sums, results, achieved, onTrack, first);
     }
 
-    /// <summary>Sum of totals of disjoint sets of commitments whose participants are disjoint too (the shards).</summary>
+    /// <summary>The exact sums one engaged contribution with progress adds to a scope in which it weighs <paramref name="weight"/>.</summary>
+    public static ExactSums ExactOf(double progress, double? verifiedProgress, double weight)
+    {
+        var p = FixedPoint.Progress(progress);
+        var v = FixedPoint.Progress(verifiedProgress ?? 0);
+        var w = FixedPoint.Weight(weight);
+        return new ExactSums(p, v, w, (decimal)w * p, (decimal)w * v);
+    }
+
+    /// <summary>Totals from their integer parts: the double sums are derived from <paramref name="sums"/>.</summary>
+    public static EngagementTotals FromParts(
+        int commitments, IReadOnlyDictionary<CommitmentStatus, int> byStatus, IReadOnlyDictionary<CommitmentLevel, int> engagedByLevel,
+        IReadOnlyDictionary<ParticipantKind, int> participantsByKind, int progressCount, ExactSums sums,
+        int results, int achieved, int onTrack, DateTimeOffset? firstEngagementAt) =>
+        new(commitments, byStatus, engagedByLevel, participantsByKind, progressCount,
+            FixedPoint.ProgressValue(sums.Progress), FixedPoint.WeightValue(sums.Weight), FixedPoint.WeightedValue(sums.WeightedProgress),
+            results, achieved, onTrack, firstEngagementAt,
+            FixedPoint.WeightedValue(sums.VerifiedWeightedProgress), FixedPoint.ProgressValue(sums.VerifiedProgress), sums);
+
+    /// <summary>
+    /// Sum of totals of disjoint sets of commitments whose participants are disjoint too (the shards). Exact when every
+    /// part carries its <see cref="EngagementTotals.Exact"/> sums (the normal case); totals stored by an earlier version
+    /// without them are added as doubles until their shard publishes again.
+    /// </summary>
     public static EngagementTotals Combine(IEnumerable<EngagementTotals> parts)
     {
         var byStatus = new Dictionary<CommitmentStatus, int>();
@@ -63,6 +83,8 @@ public static class EngagementMath
         var byKind = new Dictionary<ParticipantKind, int>();
         int count = 0, progressCount = 0, results = 0, achieved = 0, onTrack = 0;
         double progressSum = 0, weightSum = 0, weightedSum = 0, verifiedSum = 0, verifiedWeightedSum = 0;
+        var sums = ExactSums.Zero;
+        var exact = true;
         DateTimeOffset? first = null;
         foreach (var t in parts)
         {
@@ -76,12 +98,18 @@ public static class EngagementMath
             weightedSum += t.WeightedProgressSum;
             verifiedSum += t.VerifiedProgressSum;
             verifiedWeightedSum += t.VerifiedWeightedProgressSum;
+            if (t.Exact is { } e)
+                sums += e;
+            else
+                exact = false;
             results += t.ResultCommitments;
             achieved += t.ResultsAchieved;
             onTrack += t.ResultsOnTrack;
             if (t.FirstEngagementAt is { } f && (first is null || f < first))
                 first = f;
         }
+        if (exact)
+            return FromParts(count, byStatus, byLevel, byKind, progressCount, sums, results, achieved, onTrack, first);
         return new EngagementTotals(count, byStatus, byLevel, byKind, progressCount, progressSum, weightSum, weightedSum,
             results, achieved, onTrack, first, verifiedWeightedSum, verifiedSum);
     }

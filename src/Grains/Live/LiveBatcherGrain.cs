@@ -14,6 +14,7 @@ namespace CivicContracting.Live;
 public sealed partial class LiveBatcherGrain(IOptions<LiveOptions> options, TimeProvider clock, ILogger<LiveBatcherGrain> logger) : Grain, ILiveBatcherGrain
 {
     private Dictionary<string, AggregateChange> _pending = new(StringComparer.Ordinal);
+    private List<ContributionDelta> _pendingContributions = [];
     private IReadOnlyList<ILiveObserver> _observers = [];
     private DateTimeOffset _observersFetched = DateTimeOffset.MinValue;
     private int _registryFailures;
@@ -43,17 +44,41 @@ public sealed partial class LiveBatcherGrain(IOptions<LiveOptions> options, Time
         return Task.CompletedTask;
     }
 
+    public Task PublishContributions(ContributionDelta delta)
+    {
+        ArgumentNullException.ThrowIfNull(delta);
+        // A shard's deltas arrive in order; contiguous ones merge into one (the newest version per commitment wins when
+        // the host applies them, so overlap is harmless). A gap stays visible to the host, which then reads the shard.
+        for (var i = _pendingContributions.Count - 1; i >= 0; i--)
+        {
+            var held = _pendingContributions[i];
+            if (held.ShardIndex != delta.ShardIndex)
+                continue;
+            if (delta.FromSequence <= held.ToSequence + 1 && delta.ToSequence >= held.ToSequence)
+            {
+                _pendingContributions[i] = held with { ToSequence = delta.ToSequence, Contributions = [.. held.Contributions, .. delta.Contributions] };
+                return Task.CompletedTask;
+            }
+            break;
+        }
+        _pendingContributions.Add(delta);
+        return Task.CompletedTask;
+    }
+
     private async Task Flush(CancellationToken cancellationToken)
     {
-        if (_pending.Count == 0)
+        if (_pending.Count == 0 && _pendingContributions.Count == 0)
             return;
         var batch = _pending;
         _pending = new(StringComparer.Ordinal);
+        var deltas = _pendingContributions;
+        _pendingContributions = [];
         var (observers, answered) = await Observers();
         if (observers.Count == 0)
         {
             // Nobody to push to. When the registry said so, the changes have no reader; when it could not be asked
-            // (its silo is leaving), keep them for the next flush — at most one per scope, the newest.
+            // (its silo is leaving), keep them for the next flush — at most one per scope, the newest. Contribution
+            // deltas are not kept: a host that misses some sees the gap in their numbers and reads the shard again.
             if (!answered)
                 KeepForNextFlush(batch);
             return;
@@ -64,7 +89,10 @@ public sealed partial class LiveBatcherGrain(IOptions<LiveOptions> options, Time
             try
             {
                 // One-way: returns at once; a host that has gone is found out by its lease, not by this call.
-                await observer.OnChanges(changes);
+                if (deltas.Count > 0)
+                    await observer.OnContributions(deltas);
+                if (changes.Count > 0)
+                    await observer.OnChanges(changes);
             }
             catch (Exception ex)
             {

@@ -17,6 +17,7 @@ public static class CivicMetrics
     public const string ProgressReportsName = "civic.progress_reports";
     public const string AggregationLagName = "civic.aggregation.lag";
     public const string ShardFlushesName = "civic.shard.flushes";
+    public const string AggregationRepairsName = "civic.aggregation.repairs";
     public const string ShardBatchSizeName = "civic.shard.batch_size";
     public const string AggregateChangesName = "civic.aggregate.changes";
     public const string LiveSubscribersName = "civic.live.subscribers";
@@ -51,6 +52,10 @@ public static class CivicMetrics
         ShardBatchSizeName, "{contribution}", "Contributions written by one shard group commit.",
         tags: null,
         advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] });
+
+    private static readonly Counter<long> AggregationRepairs = Meter.CreateCounter<long>(
+        AggregationRepairsName, "{scope}",
+        "Scope totals of a contribution shard that its verifier (a paced full recomputation) found different from the running totals and repaired. Expected: 0.");
 
     private static readonly Counter<long> AggregateChanges = Meter.CreateCounter<long>(
         AggregateChangesName, "{change}", "Changes of goal and place aggregates (a shard's newer totals, a child goal's progress, new settings).");
@@ -89,6 +94,9 @@ public static class CivicMetrics
         ShardFlushes.Add(1);
         ShardBatchSize.Record(contributions);
     }
+
+    /// <summary>A shard's verifier repaired <paramref name="scopes"/> scope totals that differed from a recomputation.</summary>
+    public static void AggregationRepaired(int scopes) => AggregationRepairs.Add(scopes);
 
     /// <summary>A shard published totals; <paramref name="acceptedTimestamp"/> is the <see cref="Stopwatch"/> timestamp of the oldest contribution they include that had not been published.</summary>
     public static void AggregationPublished(long acceptedTimestamp) =>

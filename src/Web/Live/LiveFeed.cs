@@ -51,6 +51,18 @@ public sealed class LiveFeed : ILiveObserver
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Contribution deltas of the shards (<see cref="ILiveObserver.OnContributions"/>), handed to the read model of
+    /// commitments; called on the observer's thread, so a handler only records and returns.
+    /// </summary>
+    public event Action<IReadOnlyList<ContributionDelta>>? ContributionsArrived;
+
+    public Task OnContributions(IReadOnlyList<ContributionDelta> deltas)
+    {
+        ContributionsArrived?.Invoke(deltas);
+        return Task.CompletedTask;
+    }
+
     /// <summary>Opens a connection that receives changes of <paramref name="scope"/> (all scopes when null) from now on.</summary>
     public Connection Open(string? scope)
     {

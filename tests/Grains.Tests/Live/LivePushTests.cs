@@ -111,6 +111,8 @@ public sealed class LivePushTests(ClusterFixture fixture)
             return Task.CompletedTask;
         }
 
+        public Task OnContributions(IReadOnlyList<ContributionDelta> deltas) => Task.CompletedTask;
+
         public async Task<AggregateChange> WaitFor(Func<AggregateChange, bool> match, TimeSpan within)
         {
             var deadline = DateTime.UtcNow + within;
