@@ -41,8 +41,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 o.PublishInterval = TimeSpan.FromMilliseconds(50);
                 o.AntiEntropyInterval = TimeSpan.FromSeconds(2);
                 o.AggregatePersistInterval = TimeSpan.FromMilliseconds(200);
-                o.ShardFlushInterval = TimeSpan.FromMilliseconds(5);
-                o.JournalCompactionThreshold = 16; // fold often, so the tests cross snapshot + journal recovery
+                o.JournalCompactionThreshold = 16; // compact often, so the tests cross log + segment recovery
             });
             silo.Services.Configure<PlaceOptions>(o => o.Population["24062"] = 102_275);
             // Short observer caching, so an observer that a test subscribes is pushed to at once.

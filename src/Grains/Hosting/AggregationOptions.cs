@@ -8,15 +8,10 @@ public sealed class AggregationOptions
     public const string SectionName = "Aggregation";
 
     /// <summary>
-    /// Shortest gap between two durable flushes of one contribution shard. Reports that arrive meanwhile share
-    /// the next write (group commit), so a larger gap means fewer writes and a little more latency.
-    /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
-    public TimeSpan ShardFlushInterval { get; set; } = TimeSpan.FromMilliseconds(20);
-
-    /// <summary>
-    /// The most changed contributions a shard's journal holds before it is folded into the shard's snapshot. Below
-    /// it the shard picks the size that writes the fewest bytes per change, √(2 × slice size × batch size).
+    /// The fewest changed contributions after which a shard folds its log into its segments (a compaction). A compaction
+    /// rewrites the changed segments, so it waits for at least half the shard's size in changes as well: each change then
+    /// pays a constant share of it, whatever the size. (A shard writes at once when no write is in flight; there is no
+    /// flush interval.)
     /// </summary>
     [Range(16, 100_000)]
     public int JournalCompactionThreshold { get; set; } = 4_096;
@@ -28,7 +23,11 @@ public sealed class AggregationOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
     public TimeSpan PublishInterval { get; set; } = TimeSpan.FromMilliseconds(25);
 
-    /// <summary>How often a shard re-pushes all its totals, so aggregates converge after a crash.</summary>
+    /// <summary>
+    /// How long one verification pass of a shard takes: its totals are recomputed from its contributions in 64 paced
+    /// steps, differences repaired and counted (civic.aggregation.repairs), then every total is pushed again, so
+    /// aggregates converge after a crash.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan AntiEntropyInterval { get; set; } = TimeSpan.FromSeconds(20);
 

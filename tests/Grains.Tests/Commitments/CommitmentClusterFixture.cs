@@ -49,7 +49,6 @@ public sealed class CommitmentClusterFixture : IAsyncLifetime
                 o.PublishInterval = TimeSpan.FromMilliseconds(50);
                 o.AntiEntropyInterval = TimeSpan.FromSeconds(2);
                 o.AggregatePersistInterval = TimeSpan.FromMilliseconds(200);
-                o.ShardFlushInterval = TimeSpan.FromMilliseconds(5);
             });
         }
     }

@@ -47,7 +47,6 @@ public class DemoClusterFixture : IAsyncLifetime
             {
                 o.PublishInterval = TimeSpan.FromMilliseconds(50);
                 o.AggregatePersistInterval = TimeSpan.FromMilliseconds(200);
-                o.ShardFlushInterval = TimeSpan.FromMilliseconds(5);
             });
             silo.Services.Configure<PlaceOptions>(o => o.Population["24062"] = 102_275);
             silo.Services.AddCivicContractingDemo(configuration);
