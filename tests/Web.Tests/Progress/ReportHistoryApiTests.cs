@@ -127,6 +127,35 @@ public sealed partial class ReportHistoryApiTests(WebAppFixture app)
         Assert.DoesNotContain("Meting 2.", pastTheEnd, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_coach_verifies_an_old_claim_with_the_form_on_its_timeline_page_and_comes_back_to_that_page()
+    {
+        var (world, id) = await CommitmentWithHistoryAsync(101);
+        using var _ = world;
+        using var coach = await People.SignUpAsync(app.BaseAddress);
+        await People.GrantAsync(app.Operator, coach.AccountId, "coach");
+
+        // The claims listed are those of the timeline page: m-001 is on page 5.
+        Assert.DoesNotContain("data-verify-report=\"m-001\"", await coach.Client.GetStringAsync($"/commitments/{id}"), StringComparison.Ordinal);
+        var form = Regex.Match(await coach.Client.GetStringAsync($"/commitments/{id}?reports=5"), "<form[^>]*data-verify-report=\"m-001\"[^>]*>.*?</form>", RegexOptions.Singleline);
+        Assert.True(form.Success, "No verify form for m-001 on page 5.");
+        var fields = HiddenField().Matches(form.Value).ToDictionary(m => m.Groups["name"].Value, m => WebUtility.HtmlDecode(m.Groups["value"].Value));
+        fields["Note"] = "Counted on site.";
+        var done = await coach.Client.PostAsync(WebUtility.HtmlDecode(FormAction().Match(form.Value).Groups[1].Value), new FormUrlEncodedContent(fields));
+
+        Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+        Assert.Contains("reports=5", done.RequestMessage!.RequestUri!.Query, StringComparison.Ordinal);
+        Assert.Contains("data-claim=\"m-001\" data-claim-tier=\"verified\"", await done.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var view = await world.CommitmentAsync(id);
+        Assert.Equal("m-001", Assert.Single(view.Verifications!).ReportId);
+    }
+
+    [GeneratedRegex("<input (?=[^>]*type=\"hidden\")[^>]*name=\"(?<name>[^\"]+)\"[^>]*value=\"(?<value>[^\"]*)\"")]
+    private static partial Regex HiddenField();
+
+    [GeneratedRegex("action=\"([^\"]+)\"")]
+    private static partial Regex FormAction();
+
     [GeneratedRegex("id=\"chart-target\".*?<path class=\"chart-line\" d=\"(?<d>[^\"]*)\"", RegexOptions.Singleline)]
     private static partial Regex ChartLine();
 }

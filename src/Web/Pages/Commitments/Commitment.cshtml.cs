@@ -248,12 +248,16 @@ public sealed partial class CommitmentModel(SiteData data, CommitmentViews views
         {
             return await ClaimFailedAsync(id, reportId, "Claim.Error.State", note);
         }
-        return LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}?claim={done}#claim-{Uri.EscapeDataString(reportId)}");
+        var page = PostedTimelinePage is > 1 and var shown ? $"reports={shown}&" : "";
+        return LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}?{page}claim={done}#claim-{Uri.EscapeDataString(reportId)}");
     }
+
+    /// <summary>The timeline page a claim's form was on (its claims are the page's), to return to it.</summary>
+    private int? PostedTimelinePage => Request.HasFormContentType && int.TryParse(Request.Form["reports"], out var page) ? page : null;
 
     private async Task<IActionResult> ClaimFailedAsync(string id, string reportId, string errorKey, string? note)
     {
         ClaimError = (reportId, errorKey, note);
-        return await OnGetAsync(id);
+        return await OnGetAsync(id, PostedTimelinePage);
     }
 }
