@@ -92,14 +92,20 @@ public sealed class ReportStream(ClusterFixture cluster, Scenario scenario, bool
             _failures.Enqueue(what);
     }
 
-    /// <summary>The acknowledged reports that GET /api/commitments/{id} does not show.</summary>
+    /// <summary>The acknowledged reports that the commitment's history (GET /api/commitments/{id}/reports, every page) does not hold.</summary>
     public async Task<int> CountLostAsync(HttpClient api)
     {
         var lost = 0;
         foreach (var group in _acknowledged.GroupBy(a => a.CommitmentId))
         {
-            var view = await api.GetJsonAsync<Commitments.CommitmentView>($"/api/commitments/{group.Key}");
-            var stored = view.Reports.Select(r => r.ReportId).ToHashSet(StringComparer.Ordinal);
+            var stored = new HashSet<string>(StringComparer.Ordinal);
+            for (var page = 1; ; page++)
+            {
+                var history = await api.GetJsonAsync<Web.Paging.Paged<Commitments.ProgressReport>>($"/api/commitments/{group.Key}/reports?page={page}&pageSize=100");
+                stored.UnionWith(history.Items.Select(r => r.ReportId));
+                if (page >= history.TotalPages)
+                    break;
+            }
             lost += group.Count(a => !stored.Contains(a.ReportId));
         }
         return lost;

@@ -3,6 +3,8 @@ using CivicContracting.Hosting;
 using CivicContracting.Live;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Serialization;
+using Orleans.Storage;
 using Orleans.TestingHost;
 
 namespace CivicContracting.Grains.Tests;
@@ -28,7 +30,10 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         public void Configure(ISiloBuilder silo)
         {
-            silo.AddMemoryGrainStorage(GrainStorage.Name);
+            // Memory storage, counted: the commitments' tests measure what a report writes (Commitments/StorageWrites.cs).
+            silo.AddMemoryGrainStorage(Commitments.StorageWrites.InnerName);
+            silo.Services.AddKeyedSingleton<IGrainStorage>(GrainStorage.Name, (sp, _) =>
+                new Commitments.StorageWrites(sp.GetRequiredKeyedService<IGrainStorage>(Commitments.StorageWrites.InnerName), sp.GetRequiredService<Serializer>()));
             silo.Services.AddCivicContractingGrains();
             // Commitments' reporting reminders, in memory and restored from the durable index on start, as in the embedded profiles.
             silo.UseInMemoryReminderService();

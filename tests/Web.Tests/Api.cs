@@ -119,6 +119,21 @@ public static class Api
         return await response.ReadAsync<CommitmentView>();
     }
 
+    /// <summary>Every report of the commitment, oldest first, read through the pages of GET /api/commitments/{id}/reports.</summary>
+    public static async Task<List<ProgressReport>> AllReportsAsync(this HttpClient client, string commitmentId)
+    {
+        var newestFirst = new List<ProgressReport>();
+        for (var page = 1; ; page++)
+        {
+            var history = await client.GetAsync<Paging.Paged<ProgressReport>>($"/api/commitments/{commitmentId}/reports?page={page}&pageSize=100");
+            newestFirst.AddRange(history.Items);
+            if (page >= history.TotalPages)
+                break;
+        }
+        newestFirst.Reverse();
+        return newestFirst;
+    }
+
     /// <summary>Polls until <paramref name="condition"/> holds or the deadline passes; returns the last value read.</summary>
     public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> condition, TimeSpan within)
     {

@@ -123,9 +123,15 @@ public sealed class ExactnessTests(IsolatedWebAppFixture app)
         Assert.All(secondWave, r => Assert.True(r.StatusCode == HttpStatusCode.OK, $"{(int)r.StatusCode}: {r.Text}"));
 
         // The truth: every commitment as its own resource shows it.
+        // A commitment carries its newest reports; its whole history is read through its pages.
         var views = new List<CommitmentView>();
         foreach (var c in commitments)
-            views.Add(await api.GetAsync<CommitmentView>($"/api/commitments/{c.Id}"));
+        {
+            var view = await api.GetAsync<CommitmentView>($"/api/commitments/{c.Id}");
+            var history = await api.AllReportsAsync(c.Id);
+            Assert.Equal(view.ReportCount, history.Count);
+            views.Add(view with { Reports = history });
+        }
         Assert.Equal(Reports - Duplicates + SecondWaveReports, views.Sum(v => v.Reports.Count));
         Assert.Equal(Verifications, views.Sum(v => v.Verifications?.Count(x => x.Tier == VerificationTier.Verified) ?? 0));
 

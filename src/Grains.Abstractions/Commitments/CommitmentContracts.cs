@@ -107,6 +107,47 @@ public sealed record ProgressBatchResult(
     [property: Id(1)] int Stored,
     [property: Id(2)] int AlreadyStored);
 
+/// <summary>One measured value of a result commitment's history: when it was measured, and the value (a chart's point).</summary>
+[GenerateSerializer, Immutable, Alias("cc.ReportedValue.v1")]
+public readonly record struct ReportedValue(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] double Value);
+
+/// <summary>
+/// One page of a commitment's progress history, newest first (by report date; reports of the same date newest arrival
+/// first): page <see cref="Page"/> of <see cref="PageSize"/> reports out of <see cref="TotalReports"/>. A page past the
+/// end is empty.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("cc.ReportPage.v1")]
+public sealed record ReportPage(
+    [property: Id(0)] IReadOnlyList<ProgressReport> Reports,
+    [property: Id(1)] int Page,
+    [property: Id(2)] int PageSize,
+    [property: Id(3)] int TotalReports);
+
+/// <summary>How much of a commitment's progress history travels with it, and how it is read in pages.</summary>
+public static class ReportHistory
+{
+    /// <summary>
+    /// The newest reports a <see cref="CommitmentView"/> carries (<see cref="CommitmentView.Reports"/>): the first page of the
+    /// commitment page's timeline. Older ones are read in pages (<see cref="ICommitmentGrain.GetReports"/>).
+    /// </summary>
+    public const int NewestInView = 20;
+
+    /// <summary>The most reports of one page (<see cref="ICommitmentGrain.GetReports"/>).</summary>
+    public const int MaxPageSize = 100;
+
+    /// <summary>The most report ids one <see cref="ICommitmentGrain.FindReports"/> call looks up.</summary>
+    public const int MaxLookup = 5_000;
+}
+
+/// <summary>
+/// A commitment as read. <see cref="Reports"/> holds its newest reports only (at most <see cref="ReportHistory.NewestInView"/>,
+/// oldest first, by report date), <see cref="ReportCount"/> how many it has in all; the whole history is read in pages
+/// (<see cref="ICommitmentGrain.GetReports"/>), one report by id (<see cref="ICommitmentGrain.FindReport"/>), and the
+/// measured values as a series (<see cref="ICommitmentGrain.GetReportedValues"/>). <see cref="RecentValues"/>: the newest
+/// measured values (at most <see cref="Trajectories.TrendPoints"/>, oldest first), which a trajectory's judgement needs.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("cc.CommitmentView.v1")]
 public sealed record CommitmentView(
     [property: Id(0)] string Id,
@@ -151,7 +192,9 @@ public sealed record CommitmentView(
     [property: Id(39)] IReadOnlyList<ModerationAction>? Moderation = null,
     [property: Id(40)] bool TextHidden = false,
     [property: Id(41)] DateTimeOffset? HelpRequestedAt = null,
-    [property: Id(42)] string? HelpRequest = null);
+    [property: Id(42)] string? HelpRequest = null,
+    [property: Id(43)] int ReportCount = 0,
+    [property: Id(44)] IReadOnlyList<ReportedValue>? RecentValues = null);
 
 public interface ICommitmentGrain : IGrainWithStringKey
 {
@@ -183,6 +226,11 @@ public interface ICommitmentGrain : IGrainWithStringKey
     /// </summary>
     Task<CommitmentView> Upgrade(CommitmentTerms newTerms, string confirmedBy, string textHash);
 
+    /// <summary>
+    /// Stores a progress report. Its <see cref="ProgressReport.ReportId"/> is stored once: the same report again (however
+    /// old) is a no-op, another report under a used id a <see cref="Validation.StateConflictException"/>. The answer carries
+    /// the newest reports only (<see cref="CommitmentView.Reports"/>), never the whole history.
+    /// </summary>
     Task<CommitmentView> ReportProgress(ProgressReport report);
 
     /// <summary>
@@ -199,6 +247,26 @@ public interface ICommitmentGrain : IGrainWithStringKey
     Task<CommitmentView> Close(CommitmentOutcome outcome);
 
     Task<CommitmentView?> Get();
+
+    /// <summary>
+    /// Page <paramref name="page"/> (from 1) of the progress history, <paramref name="pageSize"/> (1 to
+    /// <see cref="ReportHistory.MaxPageSize"/>) reports a page, newest first. Bad paging is an
+    /// <see cref="Validation.InputRejectedException"/> naming <c>page</c> or <c>pageSize</c>; an unknown commitment a
+    /// <see cref="KeyNotFoundException"/>. Reports as stored: what moderators hid is redacted by the web tier.
+    /// </summary>
+    Task<ReportPage> GetReports(int page, int pageSize);
+
+    /// <summary>The report stored under <paramref name="reportId"/>, however old; null if there is none (or no commitment).</summary>
+    Task<ProgressReport?> FindReport(string reportId);
+
+    /// <summary>
+    /// The reports stored under any of <paramref name="reportIds"/> (at most <see cref="ReportHistory.MaxLookup"/>), each
+    /// once, in the order asked; ids not stored are left out. Checks a batch of reports against the whole history in one call.
+    /// </summary>
+    Task<IReadOnlyList<ProgressReport>> FindReports(IReadOnlyList<string> reportIds);
+
+    /// <summary>Every measured value of the history (reports with a value), oldest first: the series a chart draws. Empty for an unknown commitment.</summary>
+    Task<IReadOnlyList<ReportedValue>> GetReportedValues();
 
     /// <summary>The absolute contribution this commitment currently pushes to its aggregates (null if it does not exist).</summary>
     Task<Contribution?> GetContribution();

@@ -79,16 +79,28 @@ public static class Trajectories
 
     /// <summary>
     /// The trajectory of a confirmed result commitment with a target at <paramref name="now"/>; null for any other (a
-    /// draft, a withdrawn commitment, a pledge or action, or one without a confirmation).
+    /// draft, a withdrawn commitment, a pledge or action, or one without a confirmation). From the view alone: its
+    /// <see cref="CommitmentView.RecentValues"/> (the newest <see cref="TrendPoints"/> values, or its reports' values when a
+    /// view has none), which is all the judgement, the current progress and the trend need — the newest values dated
+    /// from the start are among them — so <see cref="Trajectory.Points"/> holds those only. The whole path (a chart):
+    /// <see cref="Of(CommitmentView, IEnumerable{ReportedValue}, DateTimeOffset)"/> with every value.
     /// </summary>
     public static Trajectory? Of(CommitmentView view, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(view);
+        var values = view.RecentValues ?? [.. view.Reports.Where(r => r.Value is not null).Select(r => new ReportedValue(r.ReportedAt, r.Value!.Value))];
+        return Of(view, values, now);
+    }
+
+    /// <summary>The trajectory of the view's commitment through <paramref name="values"/> (its whole value history, e.g. <see cref="ICommitmentGrain.GetReportedValues"/>).</summary>
+    public static Trajectory? Of(CommitmentView view, IEnumerable<ReportedValue> values, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        ArgumentNullException.ThrowIfNull(values);
         if (view.Terms.Level != CommitmentLevel.Result || view.Terms.Target is not { } target || view.Confirmation is not { } confirmation
             || view.Status is CommitmentStatus.Draft or CommitmentStatus.Withdrawn)
             return null;
-        var values = view.Reports.Where(r => r.Value is not null).Select(r => (r.ReportedAt, r.Value!.Value));
-        return Compute(target, confirmation.ConfirmedAt, values, now, view.Status);
+        return Compute(target, confirmation.ConfirmedAt, values.Select(v => (v.At, v.Value)), now, view.Status);
     }
 
     /// <summary>The trajectory from <paramref name="start"/> for the values reported (any order), judged at <paramref name="now"/>.</summary>

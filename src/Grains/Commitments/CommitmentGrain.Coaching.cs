@@ -51,7 +51,7 @@ public sealed partial class CommitmentGrain : ICommitmentCoachingGrain, IReminda
     private bool IsReportedOn => S.Draft is not null && CommitmentPhases.IsReportedOn(S.Status, InForce);
 
     /// <summary>The start of the current reporting interval: the latest of the confirmation, the condition's meeting and the last report received.</summary>
-    private DateTimeOffset? ReportingSince => Latest(Latest(S.Confirmation?.ConfirmedAt, S.ConditionMetAt), S.LastReportAt ?? S.Reports.LastOrDefault()?.ReportedAt);
+    private DateTimeOffset? ReportingSince => Latest(Latest(S.Confirmation?.ConfirmedAt, S.ConditionMetAt), S.LastReportAt ?? S.RecentReports.LastOrDefault()?.Report.ReportedAt);
 
     private PhaseFacts CoachingFacts() => new(S.Status, S.Terms!, S.CompletedMilestones, S.Draft is not null && InForce,
         IsReportedOn ? CommitmentPhases.NextReportDue(ReportingSince, ReportingInterval) : null);

@@ -25,7 +25,7 @@ public sealed partial class CommitmentGrain : ICommitmentModerationGrain
             errors.Add("moderatorId", $"Name the moderator (1 to {ModerationRules.MaxModeratorIdLength} characters).");
         errors.ThrowIfAny();
         await RequireExistsAndPushed();
-        if (target == ModerationTarget.Report && !S.Reports.Exists(r => r.ReportId == reportId))
+        if (target == ModerationTarget.Report && await FindStored(reportId!) is null)
             throw new KeyNotFoundException($"Commitment '{Id}' has no report '{reportId}'.");
 
         var isHidden = ModerationRules.HiddenBy(S.Moderation, target, reportId) is not null;

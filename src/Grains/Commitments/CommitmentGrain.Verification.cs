@@ -24,7 +24,8 @@ public sealed partial class CommitmentGrain : ICommitmentVerificationGrain
         await RequireExistsAndPushed();
         if (peerParticipantId == S.Draft!.ParticipantId)
             throw new InputRejectedException("participantId", "A participant cannot confirm the claims of their own commitment; another participant (a counterparty or peer) confirms them.");
-        var claim = RequireClaim(reportId);
+        var stored = await RequireClaim(reportId);
+        var claim = stored.Report;
         if (TierOf(claim.ReportId) >= VerificationTier.PeerConfirmed)
             return ToView(); // confirmed or verified already: tiers only go up
         RequireVerifiable();
@@ -34,6 +35,7 @@ public sealed partial class CommitmentGrain : ICommitmentVerificationGrain
         var now = clock.GetUtcNow();
         S.Verifications[claim.ReportId] = new ReportVerification(claim.ReportId, VerificationTier.PeerConfirmed, peerParticipantId, now,
             string.IsNullOrWhiteSpace(note) ? null : note.Trim());
+        NoteVerification(stored, VerificationTier.PeerConfirmed);
         await Commit(now);
         Announce(FeedEventKind.ClaimVerified, $"{ClaimSummary(claim)} was confirmed by another participant.");
         return ToView();
@@ -43,13 +45,15 @@ public sealed partial class CommitmentGrain : ICommitmentVerificationGrain
     {
         VerificationRules.Verification(reportId, verifiedBy, note).ThrowIfAny();
         await RequireExistsAndPushed();
-        var claim = RequireClaim(reportId);
+        var stored = await RequireClaim(reportId);
+        var claim = stored.Report;
         if (TierOf(claim.ReportId) >= VerificationTier.Verified)
             return ToView(); // verified already: the first verification stays
         RequireVerifiable();
 
         var now = clock.GetUtcNow();
         S.Verifications[claim.ReportId] = new ReportVerification(claim.ReportId, VerificationTier.Verified, verifiedBy.Trim(), now, note.Trim());
+        NoteVerification(stored, VerificationTier.Verified);
         await Commit(now);
         Announce(FeedEventKind.ClaimVerified, $"{ClaimSummary(claim)} was verified by the support team: {note.Trim()}");
         return ToView();
@@ -64,13 +68,30 @@ public sealed partial class CommitmentGrain : ICommitmentVerificationGrain
             : $"The action reported done on {on}";
     }
 
-    private ProgressReport RequireClaim(string reportId)
+    /// <summary>The claim stored under <paramref name="reportId"/>, however old (CommitmentGrain.Reports.cs).</summary>
+    private async Task<StoredReport> RequireClaim(string reportId)
     {
-        var report = S.Reports.FirstOrDefault(r => r.ReportId == reportId)
+        var stored = await FindStored(reportId)
             ?? throw new KeyNotFoundException($"Commitment '{Id}' has no progress report '{reportId}'.");
-        if (!VerificationRules.IsClaim(report))
+        if (!VerificationRules.IsClaim(stored.Report))
             throw new InputRejectedException("reportId", $"Report '{reportId}' carries only a note; only a value or a completed action is a claim to confirm or verify.");
-        return report;
+        return stored;
+    }
+
+    /// <summary>
+    /// What the rules keep of a claim raised to <paramref name="tier"/> (in memory; the caller commits): its place in the
+    /// history, and for a verification the newest verified value and the actions with a verified completing report.
+    /// </summary>
+    private void NoteVerification(StoredReport stored, VerificationTier tier)
+    {
+        var report = stored.Report;
+        S.VerificationReportKeys[report.ReportId] = stored.Key;
+        if (tier != VerificationTier.Verified)
+            return;
+        if (report.Value is not null && (S.NewestVerifiedValue is not { } newest || newest.Key.CompareTo(stored.Key) < 0))
+            S.NewestVerifiedValue = new ReportMark(report.ReportId, stored.Key, report.Value);
+        if (report.CompletedMilestoneId is { } milestone && !S.VerifiedMilestones.Contains(milestone))
+            S.VerifiedMilestones.Add(milestone);
     }
 
     private void RequireVerifiable()
@@ -84,7 +105,7 @@ public sealed partial class CommitmentGrain : ICommitmentVerificationGrain
 
     /// <summary>The tier of the newest claim (the last in the dated history); null without claims.</summary>
     private VerificationTier? NewestClaimTier() =>
-        S.Reports.LastOrDefault(VerificationRules.IsClaim) is { } newest ? TierOf(newest.ReportId) : null;
+        S.NewestClaim is { } newest ? TierOf(newest.ReportId) : null;
 
     /// <summary>Progress counting only verified claims; null exactly when <paramref name="progress"/> is null (see the remarks above).</summary>
     private double? VerifiedProgressOf(double? progress)
@@ -95,12 +116,10 @@ public sealed partial class CommitmentGrain : ICommitmentVerificationGrain
         switch (terms.Level)
         {
             case CommitmentLevel.Result when terms.Target is { } target:
-                // Reports are in date order, and the current value is the last value report's (CommitmentGrain.Apply).
-                var newest = S.Reports.LastOrDefault(r => r.Value is not null && TierOf(r.ReportId) == VerificationTier.Verified);
-                return newest is null ? 0.0 : Math.Min(all, ProgressRules.OfResult(target, newest.Value!.Value));
+                // The newest verified value in the dated history (NoteVerification keeps it), as the current value is the newest value's.
+                return S.NewestVerifiedValue is { Value: { } verifiedValue } ? Math.Min(all, ProgressRules.OfResult(target, verifiedValue)) : 0.0;
             case CommitmentLevel.Action when terms.Milestones is { Count: > 0 } milestones:
-                var verified = milestones.Count(m => S.CompletedMilestones.Contains(m.Id)
-                    && S.Reports.Exists(r => r.CompletedMilestoneId == m.Id && TierOf(r.ReportId) == VerificationTier.Verified));
+                var verified = milestones.Count(m => S.CompletedMilestones.Contains(m.Id) && S.VerifiedMilestones.Contains(m.Id));
                 return Math.Clamp((double)verified / milestones.Count, 0, 1);
             default:
                 return 0.0; // not reached: only results with a target and actions with milestones have progress
@@ -108,5 +127,5 @@ public sealed partial class CommitmentGrain : ICommitmentVerificationGrain
     }
 
     private IReadOnlyList<ReportVerification> VerificationsInReportOrder() =>
-        [.. S.Reports.Where(r => S.Verifications.ContainsKey(r.ReportId)).Select(r => S.Verifications[r.ReportId])];
+        [.. S.Verifications.Values.OrderBy(v => S.VerificationReportKeys.GetValueOrDefault(v.ReportId))];
 }

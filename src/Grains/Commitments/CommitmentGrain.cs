@@ -29,7 +29,7 @@ namespace CivicContracting.Commitments;
 /// newer commitment to an older one, so two commitment grains never wait on each other.
 /// </remarks>
 public sealed partial class CommitmentGrain(
-    [PersistentState("commitment", GrainStorage.Name)] IPersistentState<CommitmentState> state,
+    [PersistentState(CommitmentGrain.StateName, GrainStorage.Name)] IPersistentState<CommitmentState> state,
     CivicClock clock,
     ILogger<CommitmentGrain> logger,
     IOptions<CoachingOptions> coaching,
@@ -52,6 +52,8 @@ public sealed partial class CommitmentGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // A commitment stored before report history segments holds all its reports in its state: moved out first.
+        await MigrateLegacyReports();
         // A push that failed (or was cut off by a crash) before the caller got its answer is completed here.
         if (S.Draft is not null && S.PushedVersion < S.Version)
             await Push();
@@ -336,7 +338,8 @@ public sealed partial class CommitmentGrain(
     {
         await RequireExistsAndPushed();
         InputRules.Report(report, S.Terms).ThrowIfAny();
-        if (S.Reports.FirstOrDefault(r => r.ReportId == report.ReportId) is { } earlier)
+        // Exact, over the whole history: the newest reports are in this state, older ones in the segments' index.
+        if (await FindStored(report.ReportId) is { Report: var earlier })
         {
             if (earlier != report)
                 throw new StateConflictException($"Report id '{report.ReportId}' was already used for another report.");
@@ -350,7 +353,7 @@ public sealed partial class CommitmentGrain(
         var now = clock.GetUtcNow();
         if (report.ReportedAt > now.AddDays(1))
             throw new InputRejectedException("reportedAt", "A report cannot be dated in the future.");
-        if (S.Reports.Count >= MaxReports)
+        if (S.ReportCount >= MaxReports)
             throw new StateConflictException($"Commitment '{Id}' has reached the limit of {MaxReports} progress reports.");
 
         Apply(report);
@@ -374,13 +377,14 @@ public sealed partial class CommitmentGrain(
 
         // Checked whole before anything changes: a retry of a stored report is counted, another report under a used id refused.
         var now = clock.GetUtcNow();
-        var known = S.Reports.ToDictionary(r => r.ReportId, StringComparer.Ordinal);
+        var known = new Dictionary<string, ProgressReport>(StringComparer.Ordinal); // this batch's new reports
+        var recent = RecentById();
         var fresh = new List<ProgressReport>(reports.Count);
         var alreadyStored = 0;
         for (var i = 0; i < reports.Count; i++)
         {
             var report = reports[i];
-            if (known.TryGetValue(report.ReportId, out var earlier))
+            if (known.TryGetValue(report.ReportId, out var earlier) || (earlier = (await FindStored(report.ReportId, recent))?.Report) is not null)
             {
                 if (earlier != report)
                     throw new StateConflictException($"Report id '{report.ReportId}' was already used for another report.");
@@ -401,8 +405,8 @@ public sealed partial class CommitmentGrain(
             throw new StateConflictException($"Commitment '{Id}' is {S.Status.ToString().ToLowerInvariant()}; progress is reported on confirmed or active commitments.");
         if (S.Draft!.IsTemplate)
             throw new StateConflictException($"Commitment '{Id}' is a template; progress is reported on its copies.");
-        if (S.Reports.Count + fresh.Count > MaxReports)
-            throw new StateConflictException($"Commitment '{Id}' would pass its limit of {MaxReports} progress reports ({S.Reports.Count} stored, {fresh.Count} new).");
+        if (S.ReportCount + fresh.Count > MaxReports)
+            throw new StateConflictException($"Commitment '{Id}' would pass its limit of {MaxReports} progress reports ({S.ReportCount} stored, {fresh.Count} new).");
 
         foreach (var report in fresh)
             Apply(report);
@@ -416,7 +420,10 @@ public sealed partial class CommitmentGrain(
         return new ProgressBatchResult(ToView(), fresh.Count, alreadyStored);
     }
 
-    /// <summary>Adds a checked report: the newest measurement wins, whatever order reports arrive in; the history stays ordered by date.</summary>
+    /// <summary>
+    /// Adds a checked report: the newest measurement wins, whatever order reports arrive in; the history stays ordered by
+    /// date (CommitmentGrain.Reports.cs keeps it, in this state and in sealed segments).
+    /// </summary>
     private void Apply(ProgressReport report)
     {
         if (report.Value is { } value && (S.CurrentValueAt is null || report.ReportedAt >= S.CurrentValueAt))
@@ -426,8 +433,7 @@ public sealed partial class CommitmentGrain(
         }
         if (report.CompletedMilestoneId is { } milestone && !S.CompletedMilestones.Contains(milestone))
             S.CompletedMilestones.Add(milestone);
-        var at = S.Reports.FindLastIndex(r => r.ReportedAt <= report.ReportedAt) + 1;
-        S.Reports.Insert(at, report);
+        AddToHistory(report);
     }
 
     public async Task<CommitmentView> Withdraw(string reason)
@@ -744,7 +750,18 @@ public sealed partial class CommitmentGrain(
         // The reporting reminder follows the change (CommitmentGrain.Coaching.cs): registered before the write, so a
         // stored confirmation never lacks it; the queue and a dropped reminder after it.
         await BeforeCoachingWrite(now);
-        await state.WriteStateAsync();
+        try
+        {
+            // Full segments of the history first, then this state, which says which segments count (CommitmentGrain.Reports.cs).
+            await SealFullSegments();
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // The change is in this activation's memory but may not be stored: a new activation starts again from what is.
+            DeactivateOnIdle();
+            throw;
+        }
         await Push();
         await AfterCoachingWrite();
     }
@@ -813,7 +830,7 @@ public sealed partial class CommitmentGrain(
             progress,
             S.CurrentValue,
             [.. S.CompletedMilestones],
-            [.. S.Reports],
+            NewestReports(),
             [.. S.EarlierVersions],
             S.CreatedAt,
             S.UpdatedAt,
@@ -844,7 +861,9 @@ public sealed partial class CommitmentGrain(
             Moderation: [.. S.Moderation],
             TextHidden: TextHidden,
             HelpRequestedAt: S.HelpRequestedAt,
-            HelpRequest: S.HelpRequest);
+            HelpRequest: S.HelpRequest,
+            ReportCount: S.ReportCount,
+            RecentValues: [.. S.RecentValues]);
     }
 
     private void RequireExists()
@@ -905,6 +924,11 @@ public sealed class CommitmentState
     [Id(10)] public double? CurrentValue { get; set; }
     [Id(11)] public DateTimeOffset? CurrentValueAt { get; set; }
     [Id(12)] public List<string> CompletedMilestones { get; set; } = [];
+
+    /// <summary>
+    /// Stored by versions before report history segments: every report, in date order. Read once on activation and moved
+    /// into <see cref="RecentReports"/> and sealed segments (CommitmentGrain.Reports.cs); empty ever after.
+    /// </summary>
     [Id(13)] public List<ProgressReport> Reports { get; set; } = [];
     [Id(14)] public string? WithdrawalReason { get; set; }
     [Id(15)] public DateTimeOffset CreatedAt { get; set; }
@@ -954,4 +978,37 @@ public sealed class CommitmentState
 
     /// <summary>The last nudge a coach sent by hand (CommitmentGrain.Coaching.cs); for the support team only.</summary>
     [Id(37)] public ManualNudge? LastManualNudge { get; set; }
+
+    // The progress history (CommitmentGrain.Reports.cs). Nothing below grows with the number of reports: the newest
+    // reports are kept here, the rest in sealed segments of their own.
+
+    /// <summary>How many reports the commitment has: the next report's sequence number.</summary>
+    [Id(38)] public int ReportCount { get; set; }
+
+    /// <summary>The newest reports, not yet sealed into a segment, in history order (date, then arrival).</summary>
+    [Id(39)] public List<StoredReport> RecentReports { get; set; } = [];
+
+    /// <summary>How many segments are sealed (segments 0 to this − 1, of <see cref="CommitmentGrain.SegmentSize"/> reports each).</summary>
+    [Id(40)] public int SealedSegments { get; set; }
+
+    /// <summary>The latest place in the history of a sealed report; null while none is sealed.</summary>
+    [Id(41)] public ReportKey? SealedMax { get; set; }
+
+    /// <summary>A segment was sealed with reports older than an earlier segment's (reports that arrived backdated): paging then reads the index.</summary>
+    [Id(42)] public bool SegmentsOverlap { get; set; }
+
+    /// <summary>The newest measured values (at most <see cref="Trajectories.TrendPoints"/>), in history order: what a trajectory's judgement needs.</summary>
+    [Id(43)] public List<ReportedValue> RecentValues { get; set; } = [];
+
+    /// <summary>The newest claim (a report with a value or a completed action): its tier is the commitment's claim tier.</summary>
+    [Id(44)] public ReportMark? NewestClaim { get; set; }
+
+    /// <summary>The newest value report verified by the support team: verified progress of a result commitment.</summary>
+    [Id(45)] public ReportMark? NewestVerifiedValue { get; set; }
+
+    /// <summary>The actions with a completing report verified by the support team: verified progress of an action commitment.</summary>
+    [Id(46)] public List<string> VerifiedMilestones { get; set; } = [];
+
+    /// <summary>Where each report in <see cref="Verifications"/> stands in the history, to list them in report order.</summary>
+    [Id(47)] public Dictionary<string, ReportKey> VerificationReportKeys { get; set; } = new(StringComparer.Ordinal);
 }

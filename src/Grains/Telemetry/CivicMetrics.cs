@@ -137,4 +137,22 @@ public static class CivicMetrics
         if (Interlocked.Exchange(ref _liveSubscribersRegistered, 1) == 0)
             Meter.CreateObservableGauge(LiveSubscribersName, count, "{subscriber}", "Browsers and web hosts subscribed to live aggregate changes.");
     }
+
+    // ---- Commitments' report history (CommitmentGrain.Reports.cs) ----
+
+    public const string ReportSegmentsSealedName = "civic.report_history.segments_sealed";
+    public const string ReportSegmentReadsName = "civic.report_history.segment_reads";
+
+    private static readonly Counter<long> ReportSegmentsSealed = Meter.CreateCounter<long>(
+        ReportSegmentsSealedName, "{segment}", "Segments of commitments' report histories sealed (written once, with their reports, when a commitment's newest reports are full).");
+
+    private static readonly Counter<long> ReportSegmentReads = Meter.CreateCounter<long>(
+        ReportSegmentReadsName, "{segment}", "Sealed segments of report histories read from storage: for a page of older reports (purpose page), or all of a commitment's once per activation to check report ids and list values (purpose index).");
+
+    /// <summary>A commitment sealed <paramref name="segments"/> segments of its history.</summary>
+    public static void ReportSegmentsWritten(int segments) => ReportSegmentsSealed.Add(segments);
+
+    /// <summary>A commitment read <paramref name="segments"/> sealed segments, for a page or for its index.</summary>
+    public static void ReportSegmentsRead(int segments, bool forIndex) =>
+        ReportSegmentReads.Add(segments, new KeyValuePair<string, object?>("purpose", forIndex ? "index" : "page"));
 }

@@ -189,7 +189,9 @@ public sealed class DemoSeeder(IGrainFactory grains, IOptions<DemoOptions> optio
             counters.Add(ref counters.Upgrades);
         }
 
-        var stored = view.Reports.Select(r => r.ReportId).ToHashSet(StringComparer.Ordinal);
+        // The planned reports already stored (a seeding cut off earlier), looked up in the whole history.
+        var stored = planned.Reports.Count == 0 ? [] : (await grain.FindReports([.. planned.Reports.Select(r => r.ReportId)]))
+            .Select(r => r.ReportId).ToHashSet(StringComparer.Ordinal);
         foreach (var report in planned.Reports)
         {
             if (stored.Contains(report.ReportId) || !IsOpen(view.Status) || !Fits(report, view.Terms))

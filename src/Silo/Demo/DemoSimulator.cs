@@ -269,9 +269,10 @@ public sealed class DemoSimulator : IDisposable
             return false;
 
         var now = _time.GetUtcNow();
+        // The view's newest reports hold the latest date of the whole history.
         var last = view.Reports.Count > 0 ? view.Reports.Max(r => r.ReportedAt) : DateTimeOffset.MinValue;
         var reportedAt = now > last ? now : last.AddSeconds(1);
-        var reportId = $"sim-{view.Reports.Count + 1:D4}";
+        var reportId = $"sim-{view.ReportCount + 1:D4}";
         bool done;
         ProgressReport report;
         switch (view.Terms.Level)

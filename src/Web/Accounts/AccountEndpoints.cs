@@ -133,12 +133,34 @@ public static class AccountEndpoints
         var accountId = actor.Account!.Id;
         var account = await orleans.GetGrain<IAccountGrain>(accountId).Export() ?? throw ApiProblems.NotFound("account", accountId);
         var feed = orleans.GetGrain<IFeedGrain>(accountId);
-        var export = new PersonalDataExport(account.Account, account.SignIn, account.Participant, account.ParticipantDetails, account.Commitments,
+        var commitments = await Task.WhenAll(account.Commitments.Select(c => WithWholeHistoryAsync(orleans, c)));
+        var export = new PersonalDataExport(account.Account, account.SignIn, account.Participant, account.ParticipantDetails, commitments,
             account.Memberships, account.AccessTokens, await orleans.GetGrain<IFollowerGrain>(accountId).GetFollowing(),
             await feed.GetEmailNotifications(), (await feed.GetPage(null, FollowRules.MaxPageSize)).Items, account.ExportedAt);
         context.Response.Headers.ContentDisposition = $"attachment; filename=\"civic-contracting-{actor.Account.Id}.json\"";
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(export);
+    }
+
+    /// <summary>
+    /// The commitment with every report of its history (oldest first, as the newest are in a view): an export holds
+    /// everything, though a view carries only the newest reports.
+    /// </summary>
+    private static async Task<CivicContracting.Commitments.CommitmentView> WithWholeHistoryAsync(IClusterClient orleans, CivicContracting.Commitments.CommitmentView view)
+    {
+        if (view.ReportCount <= view.Reports.Count)
+            return view;
+        var grain = orleans.GetGrain<CivicContracting.Commitments.ICommitmentGrain>(view.Id);
+        var newestFirst = new List<CivicContracting.Commitments.ProgressReport>(view.ReportCount);
+        for (var page = 1; ; page++)
+        {
+            var history = await grain.GetReports(page, CivicContracting.Commitments.ReportHistory.MaxPageSize);
+            newestFirst.AddRange(history.Reports);
+            if (history.Reports.Count < history.PageSize || newestFirst.Count >= history.TotalReports)
+                break;
+        }
+        newestFirst.Reverse();
+        return view with { Reports = newestFirst };
     }
 
     public static async Task<Ok<AccountDeletion>> Delete(HttpContext context, Access access, IClusterClient orleans)

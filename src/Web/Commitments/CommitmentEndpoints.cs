@@ -9,6 +9,7 @@ using CivicContracting.Web.Evidence;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.Moderation;
+using CivicContracting.Web.Paging;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Progress;
 using CivicContracting.Web.Security;
@@ -100,7 +101,15 @@ public static class CommitmentEndpoints
 
         group.MapGet("/{id}", Get)
             .WithName("GetCommitment")
-            .WithSummary("A commitment with its current terms, confirmation, progress, report history and earlier versions.")
+            .WithSummary("A commitment with its current terms, confirmation, progress, its newest reports (reports, at most 20; reportCount in all) and earlier versions. "
+                + "The whole report history: GET /api/commitments/{id}/reports.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapGet("/{id}/reports", GetReports)
+            .WithName("GetCommitmentReports")
+            .WithSummary("The commitment's progress history, newest first (by report date), a page at a time: ?page=1&pageSize=20 (1 to 100). "
+                + "What moderators hid is redacted for the public, as in GET /api/commitments/{id}.")
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/{id}/text", GetText)
@@ -204,6 +213,17 @@ public static class CommitmentEndpoints
 
     public static async Task<Ok<CommitmentView>> Get(string id, IClusterClient orleans) =>
         TypedResults.Ok(await Access.RequireCommitmentAsync(orleans, id));
+
+    public static async Task<Ok<Paged<ProgressReport>>> GetReports(string id, int? page, int? pageSize, HttpContext context, IClusterClient orleans, Access access)
+    {
+        var paging = PageRequest.From(page, pageSize);
+        var view = await Access.RequireCommitmentAsync(orleans, id);
+        var history = await orleans.GetGrain<ICommitmentGrain>(view.Id).GetReports(paging.Page, paging.PageSize);
+        var reports = PublicView.HidesReports(view)
+            ? PublicView.ReportsFor(await access.ActorAsync(context), view, history.Reports)
+            : history.Reports;
+        return TypedResults.Ok(paging.Of(reports, history.TotalReports));
+    }
 
     public static async Task<Ok<CommitmentTextView>> GetText(string id, HttpContext context, IClusterClient orleans, Access access)
     {

@@ -111,7 +111,7 @@ public static class ModerationEndpoints
         if (!errors.IsValid)
             throw ApiProblems.Invalid(errors.ByField);
         var view = await Access.RequireCommitmentAsync(orleans, id);
-        RequireReport(view, body.Target!.Value, body.ReportId);
+        await RequireReportAsync(orleans, view, body.Target!.Value, body.ReportId);
 
         var item = await Queue(orleans).Flag(view.Id, body.Target.Value, body.ReportId, actor.Account!.Id, body.Reason!);
         var mine = item.Flags.FirstOrDefault(f => f.AccountId == actor.Account.Id);
@@ -129,7 +129,7 @@ public static class ModerationEndpoints
         if (!errors.IsValid)
             throw ApiProblems.Invalid(errors.ByField);
         var view = await Access.RequireCommitmentAsync(orleans, id);
-        RequireReport(view, body.Target!.Value, body.ReportId);
+        await RequireReportAsync(orleans, view, body.Target!.Value, body.ReportId);
 
         return TypedResults.Ok(body.Action == ModerationStep.Hide
             ? await HideAsync(orleans, views, view.Id, body.Target.Value, body.ReportId, body.PublicReason!, actor.RecordedId)
@@ -231,9 +231,14 @@ public static class ModerationEndpoints
     }
 
 
-    private static void RequireReport(CommitmentView view, ModerationTarget target, string? reportId)
+    /// <summary>A report target must name a report of the commitment, however old; 404 problem+json otherwise.</summary>
+    private static async Task RequireReportAsync(IClusterClient orleans, CommitmentView view, ModerationTarget target, string? reportId)
     {
-        if (target == ModerationTarget.Report && !view.Reports.Any(r => r.ReportId == reportId))
+        if (target == ModerationTarget.Report && !await HasReportAsync(orleans, view, reportId!))
             throw ApiProblems.NotFound($"report of commitment '{view.Id}' with id", reportId!);
     }
+
+    /// <summary>Whether the commitment has a report under <paramref name="reportId"/>: among its newest, or anywhere in its history.</summary>
+    public static async Task<bool> HasReportAsync(IClusterClient orleans, CommitmentView view, string reportId) =>
+        await Progress.IdempotentReports.FindAsync(orleans.GetGrain<ICommitmentGrain>(view.Id), view, reportId) is not null;
 }

@@ -32,13 +32,7 @@ public static class PublicView
             terms = RedactTerms(terms, hiding.PublicReason);
             earlier = [.. earlier.Select(v => v with { Terms = RedactTerms(v.Terms, hiding.PublicReason) })];
         }
-        var reports = view.Reports;
-        if (view.Moderation!.Any(a => a.Target == ModerationTarget.Report))
-        {
-            reports = [.. reports.Select(r => view.ReportHiddenBy(r.ReportId) is null || (r.Note is null && r.EvidenceUrl is null)
-                ? r
-                : r with { Note = null, EvidenceUrl = null })];
-        }
+        var reports = RedactReports(view, view.Reports);
         return view with
         {
             Terms = terms,
@@ -48,6 +42,26 @@ public static class PublicView
             HelpRequest = null,
         };
     }
+
+    /// <summary>Whether moderators hid any of the commitment's reports (the others are never redacted).</summary>
+    public static bool HidesReports(CommitmentView view) => view.Moderation?.Any(a => a.Target == ModerationTarget.Report) == true;
+
+    /// <summary>
+    /// Reports of the commitment (its newest, or a page of its history) as the public may read them: a hidden report keeps
+    /// its value, action and date, without its note and evidence.
+    /// </summary>
+    public static IReadOnlyList<ProgressReport> RedactReports(CommitmentView view, IReadOnlyList<ProgressReport> reports)
+    {
+        if (!HidesReports(view))
+            return reports;
+        return [.. reports.Select(r => view.ReportHiddenBy(r.ReportId) is null || (r.Note is null && r.EvidenceUrl is null)
+            ? r
+            : r with { Note = null, EvidenceUrl = null })];
+    }
+
+    /// <summary>Reports for <paramref name="actor"/>: as stored for the support team, redacted for everyone else.</summary>
+    public static IReadOnlyList<ProgressReport> ReportsFor(Actor actor, CommitmentView view, IReadOnlyList<ProgressReport> reports) =>
+        actor.IsSupportTeam ? reports : RedactReports(view, reports);
 
     /// <summary>The view for <paramref name="actor"/>: all of it for the support team, redacted for everyone else.</summary>
     public static CommitmentView For(Actor actor, CommitmentView view) => actor.IsSupportTeam ? view : Redact(view);

@@ -20,8 +20,40 @@ public static class IdempotentReports
         && string.Equals(stored.EvidenceUrl, sent.EvidenceUrl, StringComparison.Ordinal)
         && (!dateGiven || stored.ReportedAt == sent.ReportedAt);
 
-    public static ProgressReport? Find(CommitmentView? view, string reportId) =>
-        view?.Reports.FirstOrDefault(r => string.Equals(r.ReportId, reportId, StringComparison.Ordinal));
+    /// <summary>
+    /// The report stored under <paramref name="reportId"/>, however old: from <paramref name="view"/> when it is among the
+    /// newest reports the view carries (or the view carries the whole history), else asked of the commitment.
+    /// </summary>
+    public static async Task<ProgressReport?> FindAsync(ICommitmentGrain grain, CommitmentView? view, string reportId)
+    {
+        if (view is not null)
+        {
+            var inView = view.Reports.FirstOrDefault(r => string.Equals(r.ReportId, reportId, StringComparison.Ordinal));
+            if (inView is not null || HoldsWholeHistory(view))
+                return inView;
+        }
+        return await grain.FindReport(reportId);
+    }
+
+    /// <summary>The reports stored under any of <paramref name="reportIds"/>, by id: from the view when it carries the whole history, else from the commitment.</summary>
+    public static async Task<IReadOnlyDictionary<string, ProgressReport>> FindManyAsync(ICommitmentGrain grain, CommitmentView? view, IEnumerable<string> reportIds)
+    {
+        var ids = reportIds.Distinct(StringComparer.Ordinal).ToList();
+        if (view is not null && HoldsWholeHistory(view))
+        {
+            var wanted = ids.ToHashSet(StringComparer.Ordinal);
+            return view.Reports.Where(r => wanted.Contains(r.ReportId)).ToDictionary(r => r.ReportId, StringComparer.Ordinal);
+        }
+        var found = new Dictionary<string, ProgressReport>(StringComparer.Ordinal);
+        foreach (var chunk in ids.Chunk(ReportHistory.MaxLookup))
+        {
+            foreach (var report in await grain.FindReports(chunk))
+                found[report.ReportId] = report;
+        }
+        return found;
+    }
+
+    private static bool HoldsWholeHistory(CommitmentView view) => view.ReportCount <= view.Reports.Count;
 
     /// <summary>
     /// Stores <paramref name="report"/> on the commitment; <c>AlreadyStored</c> when the same report was there already.
@@ -32,7 +64,7 @@ public static class IdempotentReports
         if (!dateGiven)
         {
             var view = known ?? await grain.Get();
-            if (Find(view, report.ReportId) is { } earlier)
+            if (await FindAsync(grain, view, report.ReportId) is { } earlier)
             {
                 return IsSame(earlier, report, dateGiven)
                     ? (view!, true)
@@ -47,7 +79,7 @@ public static class IdempotentReports
         {
             // A concurrent attempt of the same request may have stored it meanwhile, dated a moment differently.
             var view = await grain.Get();
-            if (Find(view, report.ReportId) is { } earlier && IsSame(earlier, report, dateGiven))
+            if (await FindAsync(grain, view, report.ReportId) is { } earlier && IsSame(earlier, report, dateGiven))
                 return (view!, true);
             throw;
         }

@@ -53,11 +53,11 @@ public static partial class ProgressBatch
         string? participantId, DateTimeOffset now, int totalRows, IReadOnlyDictionary<string, CommitmentView>? known = null)
     {
         var views = await ReadCommitmentsAsync(orleans, plans, known);
+        var storedIds = await ReadStoredReportsAsync(orleans, plans, views);
         var toApply = new List<PlannedReport>();
         var alreadyApplied = 0;
         var firstUse = new Dictionary<(string Commitment, string ReportId), string>();
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        var storedIds = new Dictionary<string, Dictionary<string, ProgressReport>>(StringComparer.Ordinal);
 
         foreach (var plan in plans)
         {
@@ -86,9 +86,7 @@ public static partial class ProgressBatch
             if (plan.Broken || errors.Count != before || view is null)
                 continue;
 
-            if (!storedIds.TryGetValue(plan.CommitmentId, out var reportsById))
-                storedIds[plan.CommitmentId] = reportsById = view.Reports.ToDictionary(r => r.ReportId, StringComparer.Ordinal);
-            if (reportsById.TryGetValue(plan.Report.ReportId, out var stored))
+            if (storedIds[plan.CommitmentId].TryGetValue(plan.Report.ReportId, out var stored))
             {
                 if (IdempotentReports.IsSame(stored, plan.Report, plan.DateGiven))
                 {
@@ -100,7 +98,7 @@ public static partial class ProgressBatch
                     : $"This Idempotency-Key was already used, with different data here; send new data with a new Idempotency-Key.");
                 continue;
             }
-            var count = counts[plan.CommitmentId] = counts.GetValueOrDefault(plan.CommitmentId, view.Reports.Count) + 1;
+            var count = counts[plan.CommitmentId] = counts.GetValueOrDefault(plan.CommitmentId, view.ReportCount) + 1;
             if (count > CommitmentGrain.MaxReports)
             {
                 errors.Add(plan.Field(""), $"Commitment '{plan.CommitmentId}' would pass its limit of {CommitmentGrain.MaxReports} progress reports.");
@@ -143,6 +141,21 @@ public static partial class ProgressBatch
                 views[id] = view;
         });
         return new Dictionary<string, CommitmentView>(views, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Of each commitment, the reports already stored under the ids the batch names (from its whole history, however old),
+    /// by id: what a retry sends again, or a new report under a used id.
+    /// </summary>
+    private static async Task<Dictionary<string, IReadOnlyDictionary<string, ProgressReport>>> ReadStoredReportsAsync(
+        IClusterClient orleans, IReadOnlyList<PlannedReport> plans, Dictionary<string, CommitmentView> views)
+    {
+        var stored = new ConcurrentDictionary<string, IReadOnlyDictionary<string, ProgressReport>>(StringComparer.Ordinal);
+        var byCommitment = plans.Where(p => views.ContainsKey(p.CommitmentId)).GroupBy(p => p.CommitmentId, StringComparer.Ordinal).ToList();
+        await Parallel.ForEachAsync(byCommitment, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (group, _) =>
+            stored[group.Key] = await IdempotentReports.FindManyAsync(orleans.GetGrain<ICommitmentGrain>(group.Key), views[group.Key],
+                group.Select(p => p.Report.ReportId)));
+        return new Dictionary<string, IReadOnlyDictionary<string, ProgressReport>>(stored, StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -202,8 +215,8 @@ public static partial class ProgressBatch
         }
         catch (StateConflictException) when (chunk.Any(p => !p.DateGiven))
         {
-            var view = await grain.Get();
-            var rest = chunk.Where(p => !(IdempotentReports.Find(view, p.Report.ReportId) is { } stored && IdempotentReports.IsSame(stored, p.Report, p.DateGiven))).ToList();
+            var stored = await IdempotentReports.FindManyAsync(grain, await grain.Get(), chunk.Select(p => p.Report.ReportId));
+            var rest = chunk.Where(p => !(stored.GetValueOrDefault(p.Report.ReportId) is { } earlier && IdempotentReports.IsSame(earlier, p.Report, p.DateGiven))).ToList();
             var dropped = chunk.Length - rest.Count;
             if (dropped == 0)
                 throw;

@@ -26,6 +26,11 @@ public sealed class CommitmentViews(IClusterClient orleans, SiteData data, TimeP
     /// <summary>A bound on the views held, so that memory stays flat at city scale; the busiest are simply read again.</summary>
     private const int MaxViews = 20_000;
 
+    private readonly ConcurrentDictionary<string, (long Version, IReadOnlyList<ReportedValue> Values)> _values = new(StringComparer.Ordinal);
+
+    /// <summary>A bound on the value series held (a series has at most one point per report).</summary>
+    private const int MaxValueSeries = 1_000;
+
     /// <summary>The commitment as the public may read it: what moderators hid is redacted (<see cref="Moderation.PublicView"/>).</summary>
     public async Task<CommitmentView?> GetAsync(string id) =>
         await GetUnredactedAsync(id) is { } view ? Moderation.PublicView.Redact(view) : null;
@@ -42,6 +47,23 @@ public sealed class CommitmentViews(IClusterClient orleans, SiteData data, TimeP
         if (view is not null)
             _commitments.AddOrUpdate(id, view, (_, old) => old.Version >= view.Version ? old : view);
         return view;
+    }
+
+    /// <summary>
+    /// Every measured value of the commitment's history, oldest first (a chart's series): from the view when it carries
+    /// every report, else from the commitment, held until the commitment has a newer version.
+    /// </summary>
+    public async Task<IReadOnlyList<ReportedValue>> ReportedValuesAsync(CommitmentView view)
+    {
+        if (view.ReportCount <= view.Reports.Count)
+            return [.. view.Reports.Where(r => r.Value is not null).Select(r => new ReportedValue(r.ReportedAt, r.Value!.Value))];
+        if (_values.TryGetValue(view.Id, out var held) && held.Version >= view.Version)
+            return held.Values;
+        var values = await orleans.GetGrain<ICommitmentGrain>(view.Id).GetReportedValues();
+        if (_values.Count > MaxValueSeries)
+            _values.Clear();
+        _values[view.Id] = (view.Version, values);
+        return values;
     }
 
     /// <summary>Keeps a view a write just returned, so the writer's next page shows their change before the index catches up.</summary>

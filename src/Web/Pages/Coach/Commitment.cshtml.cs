@@ -100,7 +100,10 @@ public sealed class CommitmentModel(Access access, CommitmentViews views, IClust
             return NotFound();
         Commitment = view;
         Now = clock.GetUtcNow();
-        Trajectory = Trajectories.Of(view, Now);
+        // The whole path for the chart and table: every value of the history, not only the newest the view carries.
+        Trajectory = view.Terms is { Level: CommitmentLevel.Result, Target: not null }
+            ? Trajectories.Of(view, await views.ReportedValuesAsync(view), Now)
+            : null;
         Participant = await views.ProfileAsync(view.ParticipantId);
         Notes = await orleans.GetGrain<ISupportNotesGrain>(SupportNotes.CommitmentKey(id)).List();
         LastManualNudge = await orleans.GetGrain<ICommitmentCoachingGrain>(id).GetLastManualNudge();

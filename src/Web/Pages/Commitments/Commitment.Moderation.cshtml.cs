@@ -43,8 +43,8 @@ public sealed partial class CommitmentModel
     /// <summary>The step that hid a report from the public, if it is hidden.</summary>
     public ModerationAction? ReportHiding(string reportId) => (Unredacted ?? Commitment).ReportHiddenBy(reportId);
 
-    /// <summary>The report as stored (the support team only; null for anyone else).</summary>
-    public ProgressReport? OriginalReport(string reportId) => Unredacted?.Reports.FirstOrDefault(r => r.ReportId == reportId);
+    /// <summary>A report of the timeline page as stored (the support team only; null for anyone else).</summary>
+    public ProgressReport? OriginalReport(string reportId) => _timelineAsStored?.FirstOrDefault(r => r.ReportId == reportId);
 
     /// <summary>Loaded by <see cref="OnGetAsync"/> for a signed-in viewer.</summary>
     private async Task LoadModerationAsync(CommitmentView view)
@@ -85,7 +85,7 @@ public sealed partial class CommitmentModel
             return BackWithError(id, "flag");
         if (await views.GetUnredactedAsync(id) is not { } view)
             return NotFound();
-        if (target == ModerationTarget.Report && !view.Reports.Any(r => r.ReportId == reportId))
+        if (target == ModerationTarget.Report && !await ModerationEndpoints.HasReportAsync(orleans, view, reportId!))
             return NotFound();
         await orleans.GetGrain<IModerationQueueGrain>(ModerationQueue.Key).Flag(id, target, reportId, actor.Account!.Id, reason!);
         return LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}?flagged=1");

@@ -85,7 +85,24 @@ public sealed partial class CommitmentModel(SiteData data, CommitmentViews views
             ? Participant?.DisplayName ?? "–"
             : confirmation.ConfirmedBy;
 
-    public async Task<IActionResult> OnGetAsync(string id)
+    /// <summary>The timeline's page size: the newest page is the reports a view carries.</summary>
+    public const int TimelinePageSize = ReportHistory.NewestInView;
+
+    /// <summary>The page of the timeline shown (?reports=2 for the next older page), from 1.</summary>
+    public int TimelinePage { get; private set; } = 1;
+
+    public int TimelinePages { get; private set; } = 1;
+
+    /// <summary>The reports of the timeline page shown, newest first, as the viewer may read them.</summary>
+    public IReadOnlyList<ProgressReport> Timeline { get; private set; } = [];
+
+    /// <summary>The same reports as stored, for the support team (null for anyone else).</summary>
+    private IReadOnlyList<ProgressReport>? _timelineAsStored;
+
+    /// <summary>The measured values of the whole history, oldest first: the chart of a result commitment.</summary>
+    public IReadOnlyList<ReportedValue> ChartValues { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(string id, int? reports = null)
     {
         await data.WhenLoaded(HttpContext.RequestAborted);
         if (!ApiIds.IsWellFormed(id) || await views.GetAsync(id) is not { } view || view.Status == CommitmentStatus.Draft)
@@ -110,7 +127,31 @@ public sealed partial class CommitmentModel(SiteData data, CommitmentViews views
             CanTakeUpFor = [.. mine.Where(p => AccessRules.Check(actor, p.Id, ParticipantRight.Draft) is null)];
         }
         await LoadClaimVerificationAsync(view);
+        await LoadHistoryAsync(view, reports);
         return Page();
+    }
+
+    /// <summary>
+    /// The timeline's page (the newest from the view itself; older ones from the commitment's history, redacted like the
+    /// view) and, for a result commitment, the values of its whole history for the chart.
+    /// </summary>
+    private async Task LoadHistoryAsync(CommitmentView view, int? page)
+    {
+        TimelinePages = Math.Max(1, (view.ReportCount + TimelinePageSize - 1) / TimelinePageSize);
+        TimelinePage = Math.Clamp(page ?? 1, 1, TimelinePages);
+        if (TimelinePage == 1)
+        {
+            Timeline = [.. view.Reports.Reverse()];
+            _timelineAsStored = Unredacted is { } stored ? [.. stored.Reports.Reverse()] : null;
+        }
+        else
+        {
+            var history = await orleans.GetGrain<ICommitmentGrain>(view.Id).GetReports(TimelinePage, TimelinePageSize);
+            Timeline = CivicContracting.Web.Moderation.PublicView.RedactReports(view, history.Reports);
+            _timelineAsStored = IsSupportTeam ? history.Reports : null;
+        }
+        if (view.Terms.Target is not null)
+            ChartValues = await views.ReportedValuesAsync(view);
     }
 
     // ---- Verification tiers of result claims (rendered by _ClaimVerification.cshtml) ----
@@ -132,11 +173,11 @@ public sealed partial class CommitmentModel(SiteData data, CommitmentViews views
         _ => null,
     };
 
-    /// <summary>The claims (a value or a completed action), newest first, with their tier and how it was raised.</summary>
+    /// <summary>The claims (a value or a completed action) of the timeline page shown, newest first, with their tier and how it was raised.</summary>
     public IEnumerable<(ProgressReport Report, VerificationTier Tier, ReportVerification? Verification)> Claims()
     {
         var verifications = (Commitment.Verifications ?? []).ToDictionary(v => v.ReportId, StringComparer.Ordinal);
-        return Commitment.Reports.Where(VerificationRules.IsClaim).Reverse()
+        return Timeline.Where(VerificationRules.IsClaim)
             .Select(r => verifications.TryGetValue(r.ReportId, out var v) ? (r, v.Tier, (ReportVerification?)v) : (r, VerificationTier.SelfDeclared, null));
     }
 
@@ -207,12 +248,16 @@ public sealed partial class CommitmentModel(SiteData data, CommitmentViews views
         {
             return await ClaimFailedAsync(id, reportId, "Claim.Error.State", note);
         }
-        return LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}?claim={done}#claim-{Uri.EscapeDataString(reportId)}");
+        var page = PostedTimelinePage is > 1 and var shown ? $"reports={shown}&" : "";
+        return LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}?{page}claim={done}#claim-{Uri.EscapeDataString(reportId)}");
     }
+
+    /// <summary>The timeline page a claim's form was on (its claims are the page's), to return to it.</summary>
+    private int? PostedTimelinePage => Request.HasFormContentType && int.TryParse(Request.Form["reports"], out var page) ? page : null;
 
     private async Task<IActionResult> ClaimFailedAsync(string id, string reportId, string errorKey, string? note)
     {
         ClaimError = (reportId, errorKey, note);
-        return await OnGetAsync(id);
+        return await OnGetAsync(id, PostedTimelinePage);
     }
 }

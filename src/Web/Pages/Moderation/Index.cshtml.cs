@@ -46,8 +46,11 @@ public sealed class IndexModel(Access access, IClusterClient orleans, Commitment
         Total = open.Count;
         var shown = open.Take(MaxShown).ToList();
         var commitments = await Task.WhenAll(shown.Select(i => views.GetUnredactedAsync(i.CommitmentId)));
-        Items = [.. shown.Zip(commitments, (item, view) => new FlaggedContent(item, view,
-            item.ReportId is { } reportId ? view?.Reports.FirstOrDefault(r => r.ReportId == reportId) : null))];
+        // A flagged report may be older than the newest reports a view carries: found in the commitment's whole history.
+        var reports = await Task.WhenAll(shown.Zip(commitments, (item, view) => item.ReportId is { } reportId && view is not null
+            ? Progress.IdempotentReports.FindAsync(orleans.GetGrain<ICommitmentGrain>(view.Id), view, reportId)
+            : Task.FromResult<ProgressReport?>(null)));
+        Items = [.. shown.Select((item, i) => new FlaggedContent(item, commitments[i], reports[i]))];
         Notice = Request.Query.ContainsKey("hidden") ? "Moderation.HiddenDone" : Request.Query.ContainsKey("dismissed") ? "Moderation.Dismissed" : null;
         return Page();
     }
