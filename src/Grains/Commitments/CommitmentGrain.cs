@@ -32,8 +32,7 @@ public sealed partial class CommitmentGrain(
     [PersistentState("commitment", GrainStorage.Name)] IPersistentState<CommitmentState> state,
     CivicClock clock,
     ILogger<CommitmentGrain> logger,
-    IOptions<CoachingOptions> coaching,
-    IOptions<CommitmentReminderOptions> reminderSettings) : Grain, ICommitmentGrain, ICommitmentLinkGrain
+    IOptions<CoachingOptions> coaching) : Grain, ICommitmentGrain, ICommitmentLinkGrain
 {
     public const int MaxReports = 5_000;
     public const int MaxCoSigners = 10_000;
@@ -55,7 +54,7 @@ public sealed partial class CommitmentGrain(
         // A push that failed (or was cut off by a crash) before the caller got its answer is completed here.
         if (S.Draft is not null && S.PushedVersion < S.Version)
             await Push();
-        // A reporting reminder that was never registered (a failed attempt; a commitment from before reminders) is now.
+        // A reporting reminder that was never scheduled (a failed attempt; a commitment from before reminders) is now.
         await EnsureReminderOnActivation();
     }
 
@@ -741,8 +740,8 @@ public sealed partial class CommitmentGrain(
     {
         S.Version++;
         S.UpdatedAt = now;
-        // The reporting reminder follows the change (CommitmentGrain.Coaching.cs): registered before the write, so a
-        // stored confirmation never lacks it; the queue and a dropped reminder after it.
+        // The reporting reminder follows the change (CommitmentGrain.Coaching.cs): scheduled before the write, so a
+        // stored confirmation never lacks it; the queue and a cancelled reminder after it.
         await BeforeCoachingWrite(now);
         await state.WriteStateAsync();
         await Push();
@@ -939,7 +938,10 @@ public sealed class CommitmentState
     /// <summary>Why the commitment stands in the coach queue; null when it does not.</summary>
     [Id(29)] public ReportingDueReason? QueuedReason { get; set; }
 
-    /// <summary>When the registered reporting reminder next fires; null when none is registered (or its registration failed).</summary>
+    /// <summary>
+    /// When the commitment's current entry in the reporting schedule is due; null when none is scheduled (or scheduling
+    /// failed). Before the schedule (earlier versions): when its Orleans reminder fired next.
+    /// </summary>
     [Id(30)] public DateTimeOffset? ReminderDueAt { get; set; }
 
     /// <summary>Claims raised above self-declared, by report id: the highest tier each reached (CommitmentGrain.Verification.cs).</summary>
