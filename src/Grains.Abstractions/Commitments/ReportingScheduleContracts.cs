@@ -121,9 +121,9 @@ public static class ReportingSchedule
     public const int MaxLevel = 12;
 
     /// <summary>
-    /// A bucket holding this many entries or more is crowded, and its hour is widened: a bucket's write then carries
-    /// about this many entries, however many commitments the city has and however many are due in one hour (an import
-    /// of a city confirms them all in the same few minutes).
+    /// A bucket holding this many entries or more is crowded, and its hour is widened (<see cref="SlotFor"/>): a bucket's
+    /// write carries at most about this many entries, however many commitments the city has and however many are due in
+    /// one hour (an import of a city confirms them all in the same few minutes).
     /// </summary>
     public const int CrowdedAt = 64;
 
@@ -142,21 +142,25 @@ public static class ReportingSchedule
     }
 
     /// <summary>
-    /// The slot of <paramref name="commitmentId"/> in an hour at <paramref name="level"/> (FNV-1a of the id). Widths are
-    /// powers of two, so a slot at a lower level is the same hash modulo a divisor: an entry placed before a widening
-    /// stays within the slots swept after it.
+    /// The slot of <paramref name="commitmentId"/> in an hour at <paramref name="level"/> (FNV-1a of the id). Each level
+    /// adds a range of new slots (level 0: slots 0–15; level L: from <c>Width(L − 1)</c> up to <c>Width(L)</c>) and an
+    /// entry placed at a level goes into that level's range only, so the buckets that crowded stop growing: every bucket
+    /// holds about <see cref="CrowdedAt"/> entries at most, however many are due in the hour.
     /// </summary>
-    public static int SlotFor(string commitmentId, int level) => (int)(Hash(commitmentId) % (uint)Width(level));
+    public static int SlotFor(string commitmentId, int level)
+    {
+        var hash = Hash(commitmentId);
+        if (level == 0)
+            return (int)(hash % BaseWidth);
+        var first = Width(level - 1);
+        return first + (int)(hash % (uint)first);
+    }
 
-    /// <summary>The slots <paramref name="commitmentId"/> can occupy in an hour at <paramref name="level"/> (one per level up to it, distinct).</summary>
+    /// <summary>The slots <paramref name="commitmentId"/> can occupy in an hour at <paramref name="level"/>: one per level up to it.</summary>
     public static IEnumerable<int> CandidateSlots(string commitmentId, int level)
     {
-        var seen = new HashSet<int>();
         for (var l = level; l >= 0; l--)
-        {
-            if (seen.Add(SlotFor(commitmentId, l)))
-                yield return SlotFor(commitmentId, l);
-        }
+            yield return SlotFor(commitmentId, l);
     }
 
     /// <summary>The key of the bucket of <paramref name="hour"/> and <paramref name="slot"/>: "{hour}/{slot}".</summary>

@@ -189,25 +189,31 @@ public sealed class ReportingReminderTests(CommitmentClusterFixture fixture)
         var terms = TestData.PledgeTerms();
         var id = TestData.NewId("c");
         var commitment = Grains.GetGrain<ICommitmentGrain>(id);
-        await commitment.Create(new CommitmentDraft(owner, [new GoalWeight(goal)], "24062W08", terms, ReportingInterval: TimeSpan.FromDays(60)));
+        await commitment.Create(new CommitmentDraft(owner, [new GoalWeight(goal)], "24062W08", terms, ReportingInterval: TimeSpan.FromDays(30)));
         var confirmed = await commitment.ConfirmAs(terms);
         var later = Assert.Single(await Sweeper.FindScheduled(id));
         Assert.Equal(confirmed.NextReportDue, later.DueAt);
 
-        // An upgrade to a result due in 20 days: its deadline warning (6 days ahead) comes before the report (60 days).
-        var deadline = DateOnly.FromDateTime(AdvancingClock.Now.UtcDateTime.AddDays(20));
-        var result = new CommitmentTerms(CommitmentLevel.Result, "Fewer car deliveries", "Cargo bikes for the last mile.",
-            Target: new QuantitativeTarget("Deliveries by cargo bike", "%", 10, 50, deadline));
-        await commitment.Upgrade(result, "Test Person", CommitmentText.Hash(result));
+        // An upgrade to actions, the first due in three days: a deadline is close, so a report is due now, and the
+        // reminder is moved to fire at once (after Coaching:ReminderDelay, one minute here, plus a spread of as much).
+        var actions = new CommitmentTerms(CommitmentLevel.Action, "Car-free school street", "Actions we take.",
+            Milestones: [new Milestone("m1", "Close the street on Fridays", DateOnly.FromDateTime(AdvancingClock.Now.UtcDateTime.AddDays(3)))]);
+        var upgraded = await commitment.Upgrade(actions, "Test Person", CommitmentText.Hash(actions));
+        Assert.Equal(CommitmentPhase.ReportingDue, upgraded.Phase);
         var entries = await Sweeper.FindScheduled(id);
         Assert.Equal(2, entries.Count);
         var earlier = Assert.Single(entries, e => e.DueAt != later.DueAt);
-        Assert.Equal(new DateTimeOffset(deadline.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) - CommitmentPhases.DeadlineWarning, earlier.DueAt);
+        Assert.InRange(earlier.DueAt, AdvancingClock.Now, AdvancingClock.Now + TimeSpan.FromMinutes(2));
 
-        // The out-of-date entry fires (a bucket tells it): nothing happens but its removal.
+        // The out-of-date entry is told (as its bucket would when it came due): ignored, though a report is due, and removed.
         await Tick(id, later);
         Assert.Equal(0, (await commitment.Get())!.NudgeCount);
         Assert.Equal(earlier, Assert.Single(await Sweeper.FindScheduled(id)));
+
+        // The current one nudges.
+        await Tick(id, earlier);
+        Assert.Equal(1, (await commitment.Get())!.NudgeCount);
+        Assert.Contains(await Queue.GetEntries(), e => e.CommitmentId == id && e.Reason == ReportingDueReason.DeadlineSoon);
     }
 
     [Fact]
