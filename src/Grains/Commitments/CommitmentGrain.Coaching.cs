@@ -59,7 +59,7 @@ public sealed partial class CommitmentGrain : ICommitmentCoachingGrain, IReminda
     private PhaseFacts CoachingFacts() => new(S.Status, S.Terms!, S.CompletedMilestones, S.Draft is not null && InForce,
         IsReportedOn ? CommitmentPhases.NextReportDue(ReportingSince, ReportingInterval) : null);
 
-    private ICoachQueueGrain CoachQueueGrain => GrainFactory.GetGrain<ICoachQueueGrain>(CoachQueue.Key);
+    private ICoachQueueGrain CoachQueueGrain => GrainFactory.GetGrain<ICoachQueueGrain>(CoachQueue.ShardFor(Id));
 
     private IReportingSweeperGrain Sweeper => GrainFactory.GetGrain<IReportingSweeperGrain>(ReportingSchedule.SweeperKey);
 
@@ -363,6 +363,9 @@ public sealed partial class CommitmentGrain : ICommitmentCoachingGrain, IReminda
         try
         {
             await CoachQueueGrain.Remove(Id);
+            // Earlier versions had one queue, now the first shard: an entry put there then is removed there too (no write when absent).
+            if (CoachQueue.ShardFor(Id) != CoachQueue.Key)
+                await GrainFactory.GetGrain<ICoachQueueGrain>(CoachQueue.Key).Remove(Id);
             return true;
         }
         catch (Exception ex)

@@ -22,7 +22,7 @@ public sealed class ReportingReminderTests(CommitmentClusterFixture fixture)
 
     private IGrainFactory Grains => fixture.Grains;
 
-    private ICoachQueueGrain Queue => Grains.GetGrain<ICoachQueueGrain>(CoachQueue.Key);
+    private Task<IReadOnlyList<CoachQueueEntry>> QueueEntries() => CoachQueue.ReadAllAsync(Grains);
 
     private IReportingSweeperGrain Sweeper => Grains.GetGrain<IReportingSweeperGrain>(ReportingSchedule.SweeperKey);
 
@@ -64,7 +64,7 @@ public sealed class ReportingReminderTests(CommitmentClusterFixture fixture)
         Assert.Equal(1, nudged.NudgeCount);
         Assert.NotNull(nudged.LastNudgedAt);
         Assert.True(nudged.LastNudgedAt >= confirmed.NextReportDue);
-        var entry = Assert.Single(await Queue.GetEntries(), e => e.CommitmentId == id);
+        var entry = Assert.Single(await QueueEntries(), e => e.CommitmentId == id);
         Assert.Equal(new CoachQueueEntry(id, ReportingDueReason.ReportOverdue, confirmed.NextReportDue!.Value, owner, "24062W13", terms.Title, 1, nudged.LastNudgedAt),
             entry);
         // The fired entry is done, and the next one scheduled: one reporting interval after the nudge.
@@ -84,18 +84,18 @@ public sealed class ReportingReminderTests(CommitmentClusterFixture fixture)
         var reported = await commitment.ReportProgress(new ProgressReport(TestData.NewId("r"), AdvancingClock.Now, Note: "The bike shed is built."));
         Assert.Equal(CommitmentPhase.InProgress, reported.Phase);
         Assert.True(reported.NextReportDue > AdvancingClock.Now + Interval - TimeSpan.FromMinutes(1));
-        Assert.DoesNotContain(await Queue.GetEntries(), e => e.CommitmentId == id);
+        Assert.DoesNotContain(await QueueEntries(), e => e.CommitmentId == id);
         Assert.Equal(1, reported.NudgeCount);
         await Tick(id); // and a tick now finds nothing due
         Assert.Equal(1, (await commitment.Get())!.NudgeCount);
-        Assert.DoesNotContain(await Queue.GetEntries(), e => e.CommitmentId == id);
+        Assert.DoesNotContain(await QueueEntries(), e => e.CommitmentId == id);
 
         // Still no report a whole interval later: due again, and reminded again by a sweep.
         AdvancingClock.Advance(Interval + TimeSpan.FromDays(1));
         await Sweeper.Sweep();
         var again = await TestData.Eventually(async () => (await commitment.Get())!, v => v.NudgeCount == 2);
         Assert.Equal((CommitmentPhase.ReportingDue, 2), (again.Phase, again.NudgeCount));
-        Assert.Contains(await Queue.GetEntries(), e => e.CommitmentId == id && e.NudgeCount == 2);
+        Assert.Contains(await QueueEntries(), e => e.CommitmentId == id && e.NudgeCount == 2);
     }
 
     [Fact]
@@ -115,19 +115,19 @@ public sealed class ReportingReminderTests(CommitmentClusterFixture fixture)
         var scheduled = Assert.Single(await Sweeper.FindScheduled(id));
         Assert.InRange(scheduled.DueAt, AdvancingClock.Now, AdvancingClock.Now + TimeSpan.FromMinutes(2));
         await Tick(id);
-        Assert.Contains(await Queue.GetEntries(), e => e.CommitmentId == id && e.Reason == ReportingDueReason.ReportOverdue);
+        Assert.Contains(await QueueEntries(), e => e.CommitmentId == id && e.Reason == ReportingDueReason.ReportOverdue);
         var fired = Assert.Single(await Sweeper.FindScheduled(id)); // the next one; the fired one is done
 
         var withdrawn = await commitment.Withdraw("We moved away.");
         Assert.Equal(CommitmentPhase.Withdrawn, withdrawn.Phase);
         Assert.Null(withdrawn.NextReportDue);
-        Assert.DoesNotContain(await Queue.GetEntries(), e => e.CommitmentId == id);
+        Assert.DoesNotContain(await QueueEntries(), e => e.CommitmentId == id);
         Assert.Empty(await Sweeper.FindScheduled(id));
 
         // A late tick of a reminder that was already on its way changes nothing.
         await Tick(id, fired);
         Assert.Equal(1, (await commitment.Get())!.NudgeCount);
-        Assert.DoesNotContain(await Queue.GetEntries(), e => e.CommitmentId == id);
+        Assert.DoesNotContain(await QueueEntries(), e => e.CommitmentId == id);
     }
 
     [Fact]
@@ -146,16 +146,16 @@ public sealed class ReportingReminderTests(CommitmentClusterFixture fixture)
         Assert.Equal(CommitmentPhase.ReportingDue, confirmed.Phase);
         Assert.Equal(TimeSpan.FromDays(90), confirmed.ReportingInterval); // the platform's default
         await Tick(id);
-        Assert.Contains(await Queue.GetEntries(), e => e.CommitmentId == id && e.Reason == ReportingDueReason.DeadlineSoon);
+        Assert.Contains(await QueueEntries(), e => e.CommitmentId == id && e.Reason == ReportingDueReason.DeadlineSoon);
 
         // A report does not end a close deadline ...
         var reported = await commitment.ReportProgress(new ProgressReport(TestData.NewId("r"), AdvancingClock.Now, Value: 45));
         Assert.Equal(CommitmentPhase.ReportingDue, reported.Phase);
-        Assert.Contains(await Queue.GetEntries(), e => e.CommitmentId == id);
+        Assert.Contains(await QueueEntries(), e => e.CommitmentId == id);
         // ... closing it does.
         var closed = await commitment.Close(CommitmentOutcome.Achieved);
         Assert.Equal(CommitmentPhase.Achieved, closed.Phase);
-        Assert.DoesNotContain(await Queue.GetEntries(), e => e.CommitmentId == id);
+        Assert.DoesNotContain(await QueueEntries(), e => e.CommitmentId == id);
         Assert.Empty(await Sweeper.FindScheduled(id));
     }
 
@@ -213,7 +213,7 @@ public sealed class ReportingReminderTests(CommitmentClusterFixture fixture)
         // The current one nudges.
         await Tick(id, earlier);
         Assert.Equal(1, (await commitment.Get())!.NudgeCount);
-        Assert.Contains(await Queue.GetEntries(), e => e.CommitmentId == id && e.Reason == ReportingDueReason.DeadlineSoon);
+        Assert.Contains(await QueueEntries(), e => e.CommitmentId == id && e.Reason == ReportingDueReason.DeadlineSoon);
     }
 
     [Fact]
