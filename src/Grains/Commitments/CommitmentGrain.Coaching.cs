@@ -50,6 +50,13 @@ public sealed partial class CommitmentGrain : ICommitmentCoachingGrain, IReminda
 
     private TimeSpan ReportingInterval => S.Draft?.ReportingInterval ?? coaching.Value.DefaultReportingInterval;
 
+    /// <summary>
+    /// The deadline of a waiting condition, else null. While a condition waits, the commitment's one schedule entry is for
+    /// its deadline: a commitment with a waiting condition is not in force, so never reported on, and never needs both.
+    /// </summary>
+    private DateTimeOffset? WaitingDeadline =>
+        S.Draft?.Condition is { } condition && S.ConditionStatus == ConditionStatus.Waiting ? condition.Deadline : null;
+
     /// <summary>Reported on: confirmed or active, and in force (a template or a waiting or lapsed condition is not).</summary>
     private bool IsReportedOn => S.Draft is not null && CommitmentPhases.IsReportedOn(S.Status, InForce);
 
@@ -70,6 +77,14 @@ public sealed partial class CommitmentGrain : ICommitmentCoachingGrain, IReminda
     {
         if (slot < 0 || slot >= ReportingSchedule.Width(ReportingSchedule.MaxLevel))
             throw new ArgumentOutOfRangeException(nameof(slot), slot, "Not a slot of the reporting schedule.");
+        if (WaitingDeadline is { } deadline)
+        {
+            if (S.ReminderDueAt == dueAt)
+                await ConditionDeadlineDue(deadline, dueAt, slot);
+            else
+                await TryDone(dueAt, slot); // out of date
+            return;
+        }
         if (!IsReportedOn)
         {
             // Closed, withdrawn, lapsed, or never created: leave the queue, then the schedule. An entry whose dequeue
@@ -117,6 +132,23 @@ public sealed partial class CommitmentGrain : ICommitmentCoachingGrain, IReminda
             await TryDequeue();
         if (nudge)
             AnnounceReportDue(assessment, now);
+    }
+
+    /// <summary>
+    /// The entry for a waiting condition's deadline came due: once the deadline has passed by this silo's clock, the
+    /// condition is settled (met, if its target was confirmed in time; else lapsed for good) and the entry goes with the
+    /// change. Told early (another silo's clock), it does nothing and, not marked done, is told again.
+    /// </summary>
+    private async Task ConditionDeadlineDue(DateTimeOffset deadline, DateTimeOffset dueAt, int slot)
+    {
+        await PushIfBehind();
+        var now = clock.GetUtcNow();
+        if (now < deadline)
+            return;
+        await RefreshConditionTarget();
+        if (SettleCondition(now))
+            await Commit(now); // no longer waiting: the change cancels the entry (or moves it to the reporting reminder)
+        await TryDone(dueAt, slot);
     }
 
     public async Task RestoreReminder()
@@ -200,14 +232,28 @@ public sealed partial class CommitmentGrain : ICommitmentCoachingGrain, IReminda
 
     public Task<ManualNudge?> GetLastManualNudge() => Task.FromResult(S.LastManualNudge);
 
-    /// <summary>On activation: a commitment reported on without a scheduled reminder (a failed attempt; one confirmed before reminders) schedules it.</summary>
+    /// <summary>On activation: a commitment reported on, or with a waiting condition, without a scheduled entry (a failed attempt; one from before the schedule) schedules it.</summary>
     private async Task EnsureReminderOnActivation()
     {
-        if (IsReportedOn && S.ReminderDueAt is null && await ScheduleReminder(clock.GetUtcNow()) is { } dueAt)
+        if (S.ReminderDueAt is not null)
+            return;
+        var scheduled = WaitingDeadline is { } deadline ? await ScheduleAt(deadline)
+            : IsReportedOn ? await ScheduleReminder(clock.GetUtcNow())
+            : null;
+        if (scheduled is not null)
         {
-            S.ReminderDueAt = dueAt;
+            S.ReminderDueAt = scheduled;
             await state.WriteStateAsync();
         }
+    }
+
+    /// <summary>A repeated creation (<see cref="EnsureLinks"/>): a waiting condition whose deadline entry is missing (scheduling failed) gets it.</summary>
+    private async Task EnsureDeadlineScheduled(DateTimeOffset deadline)
+    {
+        if (S.ReminderDueAt == deadline || await ScheduleAt(deadline) is not { } scheduled)
+            return;
+        S.ReminderDueAt = scheduled;
+        await state.WriteStateAsync();
     }
 
     /// <summary>
@@ -220,6 +266,14 @@ public sealed partial class CommitmentGrain : ICommitmentCoachingGrain, IReminda
         _afterWrite = default;
         if (S.Draft is null)
             return;
+        if (WaitingDeadline is { } deadline)
+        {
+            // A waiting condition: the entry is for its deadline, scheduled before the write, so a stored waiting
+            // condition never lacks it. (If scheduling fails, the next change, activation or repeated creation tries again.)
+            if (S.ReminderDueAt != deadline)
+                S.ReminderDueAt = await ScheduleAt(deadline);
+            return;
+        }
         if (!IsReportedOn)
         {
             _afterWrite = (S.QueuedReason is not null, null, S.ReminderDueAt);
@@ -227,16 +281,22 @@ public sealed partial class CommitmentGrain : ICommitmentCoachingGrain, IReminda
             S.ReminderDueAt = null;
             return;
         }
+        // An entry left from the condition's deadline (the condition was met) gives way to the reporting reminder.
+        DateTimeOffset? deadlineEntry = S.Draft.Condition is { } condition && S.ReminderDueAt == condition.Deadline ? condition.Deadline : null;
         // A reminder moved earlier leaves its later entry behind: out of date, it is only marked done when it fires.
-        if ((S.ReminderDueAt is not { } scheduled || NextReminderAt(now) < scheduled) && await ScheduleReminder(now) is { } dueAt)
+        if ((deadlineEntry is not null || S.ReminderDueAt is not { } scheduled || NextReminderAt(now) < scheduled)
+            && await ScheduleReminder(now) is { } dueAt)
+        {
             S.ReminderDueAt = dueAt;
+            _afterWrite = (false, null, deadlineEntry);
+        }
         if (S.QueuedReason is { } queued)
         {
             var assessment = CommitmentPhases.Assess(CoachingFacts(), now);
             if (assessment.Reason != queued)
             {
                 S.QueuedReason = assessment.Reason;
-                _afterWrite = (assessment.Reason is null, assessment.Reason is null ? null : QueueEntry(assessment), null);
+                _afterWrite = (assessment.Reason is null, assessment.Reason is null ? null : QueueEntry(assessment), _afterWrite.Unschedule);
             }
         }
     }
@@ -279,7 +339,7 @@ public sealed partial class CommitmentGrain : ICommitmentCoachingGrain, IReminda
     /// bucket stores it, durably. Returns when it is due, or null when it failed (logged; tried again later). The caller
     /// writes it to <see cref="CommitmentState.ReminderDueAt"/>.
     /// </summary>
-    private async Task<DateTimeOffset?> ScheduleReminder(DateTimeOffset now)
+    private Task<DateTimeOffset?> ScheduleReminder(DateTimeOffset now)
     {
         var wait = NextReminderAt(now) - now;
         var delay = coaching.Value.ReminderDelay;
@@ -287,7 +347,12 @@ public sealed partial class CommitmentGrain : ICommitmentCoachingGrain, IReminda
             wait = delay + TimeSpan.FromTicks((long)(Random.Shared.NextDouble() * delay.Ticks));
         if (wait > MaxReminderWait)
             wait = MaxReminderWait;
-        var dueAt = now + wait;
+        return ScheduleAt(now + wait);
+    }
+
+    /// <summary>Puts an entry due at <paramref name="dueAt"/> in the reporting schedule (see <see cref="ScheduleReminder"/>); null when it failed.</summary>
+    private async Task<DateTimeOffset?> ScheduleAt(DateTimeOffset dueAt)
+    {
         var hour = ReportingSchedule.HourOf(dueAt);
         int level, held;
         try

@@ -20,8 +20,9 @@ namespace CivicContracting.Commitments;
 /// Conditions, co-signers and templates. A commitment with a <see cref="CommitmentCondition"/> is created and confirmed
 /// like any other but is not in force (<see cref="Contribution.NotInForce"/>: it counts by status only, and pushes no
 /// confirmation time) until its condition is met; from then on it counts, dated from when both the confirmation and the
-/// condition were there. A waiting condition is listed in the <see cref="ICommitmentDeadlineGrain"/>, which tells the
-/// commitment one-way when the deadline has passed; it then lapses for good. A reciprocal condition registers with its
+/// condition were there. A waiting condition's deadline is the commitment's entry in the reporting schedule, which tells
+/// the commitment when the deadline has passed; it then lapses for good (earlier versions listed it in the
+/// <see cref="ICommitmentDeadlineGrain"/>, which still tells the commitments it lists). A reciprocal condition registers with its
 /// target at creation (one awaited call, dependant → target); the target's confirmation tells its dependants one-way,
 /// and a dependant asks its target again when it is confirmed and before it lapses, so a lost message costs nothing.
 /// A template never counts; its copies carry its goals and terms and count in their own neighbourhoods, and it lists
@@ -180,10 +181,9 @@ public sealed partial class CommitmentGrain(
                 throw new InputRejectedException("condition.commitmentId", $"Commitment '{reciprocal.CommitmentId}' {target.RefusalReason}");
             targetConfirmedAt = target.ConfirmedAt;
         }
-        // A waiting condition is listed with the deadline index before this commitment is stored: if storing fails, the
-        // index holds an entry that is dropped when it comes due; the other way round, a stored commitment could wait forever.
-        if (draft.Condition is { } condition && !(targetConfirmedAt is { } at && at <= condition.Deadline))
-            await Deadlines.Track(Id, condition.Deadline);
+        // A waiting condition's deadline is scheduled by Commit before this commitment is stored (CommitmentGrain.Coaching.cs):
+        // if storing fails, the schedule holds an entry that is dropped when it comes due; the other way round, a stored
+        // commitment could wait forever.
 
         S.Draft = draft;
         S.ParticipantKind = participant.Kind;
@@ -228,7 +228,7 @@ public sealed partial class CommitmentGrain(
                 return;
             }
         }
-        await Deadlines.Track(Id, condition.Deadline);
+        await EnsureDeadlineScheduled(condition.Deadline);
     }
 
     private async Task<CommitmentView> RequireTemplate(string templateId)
