@@ -35,9 +35,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddKeyedSingleton<IGrainStorage>(GrainStorage.Name, (sp, _) =>
                 new Commitments.StorageWrites(sp.GetRequiredKeyedService<IGrainStorage>(Commitments.StorageWrites.InnerName), sp.GetRequiredService<Serializer>()));
             silo.Services.AddCivicContractingGrains();
-            // Commitments' reporting reminders, in memory and restored from the durable index on start, as in the embedded profiles.
-            silo.UseInMemoryReminderService();
-            silo.Services.AddCommitmentCoaching(restoreRemindersOnStart: true);
+            // Reporting reminders: the durable reporting schedule and its sweeper (no Orleans reminder service needed).
+            silo.Services.AddCommitmentCoaching();
             // The real clock, which a test can move for its own calls only (lockout and token expiry).
             silo.Services.RemoveAll<TimeProvider>();
             silo.Services.AddSingleton<TimeProvider>(TestClock.Instance);

@@ -18,27 +18,70 @@ public sealed record CoachQueueEntry(
     [property: Id(7)] DateTimeOffset? LastNudgedAt);
 
 /// <summary>
-/// The coaches' queue (one grain, key <see cref="CoachQueue.Key"/>): commitments whose report is due, put there by the
-/// commitments' reminders and taken out by the commitments themselves on their next report or closure. Durable. It
-/// calls nobody: commitments call it, the web tier reads it.
+/// One shard of the coaches' queue (<see cref="CoachQueue.ShardCount"/> grains, key <see cref="CoachQueue.ShardFor"/>):
+/// commitments whose report is due, put there by the commitments' reminders and taken out by the commitments themselves
+/// on their next report or closure. Durable; a shard's write carries only its share of the queue. It calls nobody:
+/// commitments call it, the web tier reads all shards (<see cref="CoachQueue.ReadAllAsync"/>).
 /// </summary>
 public interface ICoachQueueGrain : IGrainWithIntegerKey
 {
     /// <summary>Adds or replaces the commitment's entry; returns once durable (no write when nothing changed).</summary>
     Task Put(CoachQueueEntry entry);
 
-    /// <summary>Takes the commitment out; returns once durable. A no-op if it is not queued.</summary>
+    /// <summary>Takes the commitment out; returns once durable. A no-op if it is not queued here.</summary>
     Task Remove(string commitmentId);
 
-    /// <summary>The queue, longest waiting first (by <see cref="CoachQueueEntry.Since"/>, then id).</summary>
+    /// <summary>This shard's entries, longest waiting first (by <see cref="CoachQueueEntry.Since"/>, then id).</summary>
     Task<IReadOnlyList<CoachQueueEntry>> GetEntries();
 }
 
 public static class CoachQueue
 {
-    /// <summary>The key of the platform's one <see cref="ICoachQueueGrain"/>.</summary>
+    /// <summary>
+    /// The first shard, which in earlier versions was the whole queue: entries it still holds for commitments of other
+    /// shards are read with the rest and removed when those commitments leave the queue.
+    /// </summary>
     public const long Key = 0;
 
-    /// <summary>The most entries the queue holds; beyond it the newest due commitments wait for room (they are put again at their next reminder).</summary>
+    /// <summary>Shards of the queue, so that putting or removing one commitment writes about 1/64 of it.</summary>
+    public const int ShardCount = 64;
+
+    /// <summary>The most entries the queue holds, about; beyond it the newest due commitments wait for room (they are put again at their next reminder).</summary>
     public const int MaxEntries = 50_000;
+
+    /// <summary>The most entries one shard holds.</summary>
+    public const int MaxEntriesPerShard = MaxEntries / ShardCount;
+
+    /// <summary>The shard that holds <paramref name="commitmentId"/>'s entry (FNV-1a of the id).</summary>
+    public static long ShardFor(string commitmentId)
+    {
+        ArgumentNullException.ThrowIfNull(commitmentId);
+        uint hash = 2166136261;
+        foreach (var c in commitmentId)
+        {
+            hash ^= c;
+            hash *= 16777619;
+        }
+        return hash % ShardCount;
+    }
+
+    /// <summary>
+    /// The whole queue, longest waiting first (by <see cref="CoachQueueEntry.Since"/>, then id): every shard read at once,
+    /// one entry per commitment (its own shard's, over one left in the first shard by an earlier version).
+    /// </summary>
+    public static async Task<IReadOnlyList<CoachQueueEntry>> ReadAllAsync(IGrainFactory grains)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        var shards = await Task.WhenAll(Enumerable.Range(0, ShardCount).Select(shard => grains.GetGrain<ICoachQueueGrain>(shard).GetEntries()));
+        var entries = new Dictionary<string, CoachQueueEntry>(StringComparer.Ordinal);
+        for (var shard = 0; shard < shards.Length; shard++)
+        {
+            foreach (var entry in shards[shard])
+            {
+                if (!entries.ContainsKey(entry.CommitmentId) || ShardFor(entry.CommitmentId) == shard)
+                    entries[entry.CommitmentId] = entry;
+            }
+        }
+        return [.. entries.Values.OrderBy(e => e.Since).ThenBy(e => e.CommitmentId, StringComparer.Ordinal)];
+    }
 }

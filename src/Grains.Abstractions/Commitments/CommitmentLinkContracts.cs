@@ -40,7 +40,7 @@ public interface ICommitmentLinkGrain : IGrainWithStringKey
     Task ConditionTargetConfirmed(string commitmentId, DateTimeOffset confirmedAt);
 
     /// <summary>
-    /// One-way, from <see cref="ICommitmentDeadlineGrain"/>: the condition's deadline has passed. The commitment checks
+    /// One-way, from earlier versions' <see cref="ICommitmentDeadlineGrain"/>: the condition's deadline has passed. The commitment checks
     /// against its own clock, so an early call changes nothing; a reciprocal condition looks at its target once more.
     /// </summary>
     [OneWay]
@@ -54,10 +54,12 @@ public sealed record PendingDeadline(
     [property: Id(1)] DateTimeOffset Deadline);
 
 /// <summary>
-/// The durable list of conditional commitments whose condition is still waiting (one grain, key
-/// <see cref="CommitmentDeadlines.IndexKey"/>). Its timer calls <see cref="ExpireDue"/> every few seconds, and a keep-alive on every silo
-/// wakes it at start and every minute, so a deadline is acted on without anyone reading the commitment, also after a
-/// restart. Commitments call it; it calls them one-way only.
+/// Earlier versions' durable list of conditional commitments whose condition is still waiting (one grain, key
+/// <see cref="CommitmentDeadlines.IndexKey"/>, written whole per change). A waiting condition's deadline is now the
+/// commitment's entry in the reporting schedule (<see cref="IReportingScheduleGrain"/>), and nothing is tracked here any
+/// more; the grain keeps telling the commitments it still lists when their deadlines pass (its timer calls
+/// <see cref="ExpireDue"/>, a keep-alive wakes it), and they untrack themselves as before. Commitments call it; it calls
+/// them one-way only.
 /// </summary>
 public interface ICommitmentDeadlineGrain : IGrainWithIntegerKey
 {

@@ -4,17 +4,27 @@ namespace CivicContracting.Commitments;
 
 /// <summary>
 /// The commitments' reporting reminders and the coaches' nudges, on the same activation as <see cref="ICommitmentGrain"/>
-/// (same key). The <see cref="ICommitmentReminderIndexGrain"/> calls <see cref="RestoreReminder"/>, one-way, when a silo
-/// starts; the web tier calls <see cref="Nudge"/> for a coach (after checking the caller is one).
+/// (same key). A bucket of the reporting schedule calls <see cref="ReportingDue"/> when the commitment's reminder is due;
+/// the sweeper's one-time move from the reminder index of earlier versions calls <see cref="RestoreReminder"/>; the web
+/// tier calls <see cref="Nudge"/> for a coach (after checking the caller is one).
 /// </summary>
 public interface ICommitmentCoachingGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// One-way, from the reminder index at a silo's start: registers this commitment's reporting reminder again (the
-    /// in-memory reminder table of the embedded profiles starts empty), or leaves the index if it needs none any more.
+    /// One-way, from the move off the reminder index of earlier versions (<see cref="IReportingSweeperGrain.DrainReminderIndex"/>):
+    /// schedules this commitment's reporting reminder in the <see cref="IReportingScheduleGrain">reporting schedule</see>
+    /// if it is reported on.
     /// </summary>
     [OneWay]
     Task RestoreReminder();
+
+    /// <summary>
+    /// From the reporting schedule's bucket at <paramref name="slot"/> of the hour of <paramref name="dueAt"/>: the entry
+    /// due at <paramref name="dueAt"/> came due. If it is the commitment's current reminder, the commitment nudges its
+    /// owner and queues itself when a report is due, schedules its next reminder and tells the bucket it is done; an
+    /// out-of-date entry (the reminder was moved or dropped) is only marked done. The bucket does not wait for the answer.
+    /// </summary>
+    Task ReportingDue(DateTimeOffset dueAt, int slot);
 
     /// <summary>
     /// A coach asks the owner for a progress report by hand: only a commitment that is reported on (confirmed or active,
@@ -42,22 +52,24 @@ public sealed record ManualNudge(
 }
 
 /// <summary>
-/// Where the reminder table is in memory (the embedded SQLite default, the Memory profile, the test clusters): the
-/// durable list of commitments that have a reporting reminder, in <see cref="CommitmentReminderIndex.ShardCount"/>
-/// shards (key <see cref="CommitmentReminderIndex.ShardFor"/>). A hosted service on every silo calls
-/// <see cref="RestoreAll"/> at start, so each listed commitment registers its reminder again and reminders survive a
-/// restart. Commitments call it (awaited); it calls them one-way only.
+/// Earlier versions' durable list of commitments with a reporting reminder (where the reminder table was in memory), in
+/// <see cref="CommitmentReminderIndex.ShardCount"/> shards (key <see cref="CommitmentReminderIndex.ShardFor"/>). Kept only
+/// so existing databases move to the reporting schedule: <see cref="IReportingSweeperGrain.DrainReminderIndex"/> has
+/// every shard <see cref="Drain"/> itself once. Nothing lists commitments in it any more.
 /// </summary>
 public interface ICommitmentReminderIndexGrain : IGrainWithIntegerKey
 {
-    /// <summary>Lists a commitment; returns once durable. A no-op if listed.</summary>
+    /// <summary>Lists a commitment; returns once durable. A no-op if listed. (Earlier versions; tests emulate them with it.)</summary>
     Task Track(string commitmentId);
 
     /// <summary>Forgets a commitment; returns once durable. A no-op if unknown.</summary>
     Task Untrack(string commitmentId);
 
-    /// <summary>Tells every listed commitment, one-way, to register its reminder again; returns how many were told.</summary>
-    Task<int> RestoreAll();
+    /// <summary>
+    /// Tells every listed commitment, one-way, to schedule its reporting reminder (<see cref="ICommitmentCoachingGrain.RestoreReminder"/>),
+    /// then empties the shard (one write, none when it is empty). Returns how many were told.
+    /// </summary>
+    Task<int> Drain();
 
     /// <summary>The listed commitments, in id order.</summary>
     Task<IReadOnlyList<string>> GetTracked();
@@ -65,7 +77,7 @@ public interface ICommitmentReminderIndexGrain : IGrainWithIntegerKey
 
 public static class CommitmentReminderIndex
 {
-    /// <summary>Shards of the index, so that one write never carries every commitment of the city.</summary>
+    /// <summary>Shards of the index of earlier versions.</summary>
     public const int ShardCount = 64;
 
     /// <summary>The index shard that lists <paramref name="commitmentId"/> (FNV-1a of the id).</summary>

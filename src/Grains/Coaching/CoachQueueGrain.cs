@@ -3,8 +3,9 @@ using CivicContracting.Hosting;
 namespace CivicContracting.Coaching;
 
 /// <summary>
-/// The coaches' queue (see <see cref="ICoachQueueGrain"/>): one entry per commitment whose report is due, in grain
-/// storage. Commitments put and remove their own entries; this grain calls nobody, so no call can cycle through it.
+/// One shard of the coaches' queue (see <see cref="ICoachQueueGrain"/>): one entry per commitment of the shard whose report
+/// is due, in grain storage, written whole per change (at most <see cref="CoachQueue.MaxEntriesPerShard"/> entries).
+/// Commitments put and remove their own entries; this grain calls nobody, so no call can cycle through it.
 /// </summary>
 public sealed class CoachQueueGrain(
     [PersistentState("coach-queue", GrainStorage.Name)] IPersistentState<CoachQueueState> state) : Grain, ICoachQueueGrain
@@ -16,8 +17,8 @@ public sealed class CoachQueueGrain(
         var entries = state.State.Entries;
         if (entries.TryGetValue(entry.CommitmentId, out var known) && known == entry)
             return;
-        if (known is null && entries.Count >= CoachQueue.MaxEntries)
-            throw new InvalidOperationException($"The coach queue holds its limit of {CoachQueue.MaxEntries} commitments.");
+        if (known is null && entries.Count >= CoachQueue.MaxEntriesPerShard)
+            throw new InvalidOperationException($"Coach queue shard {this.GetPrimaryKeyLong()} holds its limit of {CoachQueue.MaxEntriesPerShard} commitments.");
         entries[entry.CommitmentId] = entry;
         await state.WriteStateAsync();
     }
@@ -38,6 +39,6 @@ public sealed class CoachQueueGrain(
 [GenerateSerializer, Alias("cc.CoachQueueState.v1")]
 public sealed class CoachQueueState
 {
-    /// <summary>Commitment id → its entry.</summary>
+    /// <summary>Commitment id → its entry. (Shard 0: in earlier versions, the whole queue.)</summary>
     [Id(0)] public Dictionary<string, CoachQueueEntry> Entries { get; set; } = [];
 }

@@ -8,7 +8,8 @@ using Microsoft.Extensions.Options;
 namespace CivicContracting.Commitments;
 
 /// <summary>
-/// The durable list of waiting conditions and their deadlines (see <see cref="ICommitmentDeadlineGrain"/>). It is kept in
+/// Earlier versions' durable list of waiting conditions and their deadlines (see <see cref="ICommitmentDeadlineGrain"/>;
+/// deadlines are now entries of the reporting schedule, and only commitments listed before stay here). It is kept in
 /// the platform's grain storage, so it survives restarts on every storage profile; its timer (kept alive while the silo
 /// runs) tells each commitment whose deadline has passed, one-way, and the <see cref="CommitmentDeadlineKeepAlive"/> on
 /// every silo re-activates it after a restart or the loss of its silo. The commitment decides by its own clock and

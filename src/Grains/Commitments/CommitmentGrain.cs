@@ -20,8 +20,9 @@ namespace CivicContracting.Commitments;
 /// Conditions, co-signers and templates. A commitment with a <see cref="CommitmentCondition"/> is created and confirmed
 /// like any other but is not in force (<see cref="Contribution.NotInForce"/>: it counts by status only, and pushes no
 /// confirmation time) until its condition is met; from then on it counts, dated from when both the confirmation and the
-/// condition were there. A waiting condition is listed in the <see cref="ICommitmentDeadlineGrain"/>, which tells the
-/// commitment one-way when the deadline has passed; it then lapses for good. A reciprocal condition registers with its
+/// condition were there. A waiting condition's deadline is the commitment's entry in the reporting schedule, which tells
+/// the commitment when the deadline has passed; it then lapses for good (earlier versions listed it in the
+/// <see cref="ICommitmentDeadlineGrain"/>, which still tells the commitments it lists). A reciprocal condition registers with its
 /// target at creation (one awaited call, dependant → target); the target's confirmation tells its dependants one-way,
 /// and a dependant asks its target again when it is confirmed and before it lapses, so a lost message costs nothing.
 /// A template never counts; its copies carry its goals and terms and count in their own neighbourhoods, and it lists
@@ -32,8 +33,7 @@ public sealed partial class CommitmentGrain(
     [PersistentState(CommitmentGrain.StateName, GrainStorage.Name)] IPersistentState<CommitmentState> state,
     CivicClock clock,
     ILogger<CommitmentGrain> logger,
-    IOptions<CoachingOptions> coaching,
-    IOptions<CommitmentReminderOptions> reminderSettings) : Grain, ICommitmentGrain, ICommitmentLinkGrain
+    IOptions<CoachingOptions> coaching) : Grain, ICommitmentGrain, ICommitmentLinkGrain
 {
     public const int MaxReports = 5_000;
     public const int MaxCoSigners = 10_000;
@@ -57,7 +57,7 @@ public sealed partial class CommitmentGrain(
         // A push that failed (or was cut off by a crash) before the caller got its answer is completed here.
         if (S.Draft is not null && S.PushedVersion < S.Version)
             await Push();
-        // A reporting reminder that was never registered (a failed attempt; a commitment from before reminders) is now.
+        // A reporting reminder that was never scheduled (a failed attempt; a commitment from before reminders) is now.
         await EnsureReminderOnActivation();
     }
 
@@ -183,10 +183,9 @@ public sealed partial class CommitmentGrain(
                 throw new InputRejectedException("condition.commitmentId", $"Commitment '{reciprocal.CommitmentId}' {target.RefusalReason}");
             targetConfirmedAt = target.ConfirmedAt;
         }
-        // A waiting condition is listed with the deadline index before this commitment is stored: if storing fails, the
-        // index holds an entry that is dropped when it comes due; the other way round, a stored commitment could wait forever.
-        if (draft.Condition is { } condition && !(targetConfirmedAt is { } at && at <= condition.Deadline))
-            await Deadlines.Track(Id, condition.Deadline);
+        // A waiting condition's deadline is scheduled by Commit before this commitment is stored (CommitmentGrain.Coaching.cs):
+        // if storing fails, the schedule holds an entry that is dropped when it comes due; the other way round, a stored
+        // commitment could wait forever.
 
         S.Draft = draft;
         S.ParticipantKind = participant.Kind;
@@ -231,7 +230,7 @@ public sealed partial class CommitmentGrain(
                 return;
             }
         }
-        await Deadlines.Track(Id, condition.Deadline);
+        await EnsureDeadlineScheduled(condition.Deadline);
     }
 
     private async Task<CommitmentView> RequireTemplate(string templateId)
@@ -747,8 +746,8 @@ public sealed partial class CommitmentGrain(
     {
         S.Version++;
         S.UpdatedAt = now;
-        // The reporting reminder follows the change (CommitmentGrain.Coaching.cs): registered before the write, so a
-        // stored confirmation never lacks it; the queue and a dropped reminder after it.
+        // The reporting reminder follows the change (CommitmentGrain.Coaching.cs): scheduled before the write, so a
+        // stored confirmation never lacks it; the queue and a cancelled reminder after it.
         await BeforeCoachingWrite(now);
         try
         {
@@ -963,7 +962,10 @@ public sealed class CommitmentState
     /// <summary>Why the commitment stands in the coach queue; null when it does not.</summary>
     [Id(29)] public ReportingDueReason? QueuedReason { get; set; }
 
-    /// <summary>When the registered reporting reminder next fires; null when none is registered (or its registration failed).</summary>
+    /// <summary>
+    /// When the commitment's current entry in the reporting schedule is due; null when none is scheduled (or scheduling
+    /// failed). Before the schedule (earlier versions): when its Orleans reminder fired next.
+    /// </summary>
     [Id(30)] public DateTimeOffset? ReminderDueAt { get; set; }
 
     /// <summary>Claims raised above self-declared, by report id: the highest tier each reached (CommitmentGrain.Verification.cs).</summary>

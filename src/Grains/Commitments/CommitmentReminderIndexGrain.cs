@@ -1,18 +1,14 @@
 using CivicContracting.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Commitments;
 
 /// <summary>
-/// One shard of the durable list of commitments with a reporting reminder (see <see cref="ICommitmentReminderIndexGrain"/>),
-/// kept in the platform's grain storage so that it survives restarts where the reminder table does not. Like the
-/// <see cref="CommitmentDeadlineGrain"/>, it is woken at every silo's start (by <see cref="CommitmentReminderRestorer"/>)
-/// and tells each commitment one-way, so it never waits for a commitment that may be waiting for it.
+/// One shard of the reminder index of earlier versions (see <see cref="ICommitmentReminderIndexGrain"/>): where the
+/// reminder table was in memory, every commitment with a reporting reminder listed itself here, and every silo start told
+/// each one to register its reminder again. Kept, with its state's alias, only so that existing databases move to the
+/// reporting schedule: <see cref="Drain"/> tells each listed commitment once, one-way, to schedule itself, and empties the
+/// shard. Nothing lists commitments here any more.
 /// </summary>
 public sealed partial class CommitmentReminderIndexGrain(
     [PersistentState("commitment-reminders", GrainStorage.Name)] IPersistentState<CommitmentReminderIndexState> state,
@@ -34,129 +30,42 @@ public sealed partial class CommitmentReminderIndexGrain(
         await state.WriteStateAsync();
     }
 
-    public async Task<int> RestoreAll()
+    public async Task<int> Drain()
     {
+        if (state.State.Commitments.Count == 0)
+            return 0;
         var told = 0;
         foreach (var commitmentId in state.State.Commitments.Order(StringComparer.Ordinal).ToList())
         {
             try
             {
-                // One-way: the commitment registers its reminder (or leaves this index) in its own turn.
+                // One-way: the commitment schedules itself in its own turn; this grain never waits on it.
                 await GrainFactory.GetGrain<ICommitmentCoachingGrain>(commitmentId).RestoreReminder();
+                state.State.Commitments.Remove(commitmentId);
                 told++;
             }
             catch (Exception ex)
             {
-                LogTellFailed(logger, commitmentId, ex);
+                LogTellFailed(logger, commitmentId, ex); // stays listed: told at the next start
             }
         }
+        if (state.State.Commitments.Count == 0)
+            await state.ClearStateAsync();
+        else
+            await state.WriteStateAsync();
         return told;
     }
 
     public Task<IReadOnlyList<string>> GetTracked() =>
         Task.FromResult<IReadOnlyList<string>>([.. state.State.Commitments.Order(StringComparer.Ordinal)]);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell commitment {CommitmentId} to register its reminder again; it does so at its next change or activation")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell commitment {CommitmentId} to schedule its reporting reminder; it is told at the next start")]
     private static partial void LogTellFailed(ILogger logger, string commitmentId, Exception ex);
 }
 
 [GenerateSerializer, Alias("cc.CommitmentReminderIndexState.v1")]
 public sealed class CommitmentReminderIndexState
 {
-    /// <summary>The commitments of this shard that have a reporting reminder.</summary>
+    /// <summary>The commitments of this shard that had a reporting reminder (earlier versions).</summary>
     [Id(0)] public HashSet<string> Commitments { get; set; } = [];
-}
-
-public static class CommitmentCoachingServices
-{
-    /// <summary>
-    /// What coaching commitments needs in a silo: <see cref="CoachingOptions"/> (section "Coaching", validated at start)
-    /// and, with <paramref name="restoreRemindersOnStart"/> (a reminder table in memory), the durable reminder index and
-    /// the <see cref="CommitmentReminderRestorer"/> that has every listed commitment register its reminder again when the
-    /// silo starts. The host configures the reminder service itself (in memory, or ADO.NET). Idempotent.
-    /// </summary>
-    public static IServiceCollection AddCommitmentCoaching(this IServiceCollection services, bool restoreRemindersOnStart)
-    {
-        services.AddOptions<CoachingOptions>()
-            .Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(CoachingOptions.SectionName).Bind(o))
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CoachingOptions>, CoachingOptionsValidator>());
-        services.Configure<CommitmentReminderOptions>(o => o.RestoreOnStart = restoreRemindersOnStart);
-        if (restoreRemindersOnStart)
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CommitmentReminderRestorer>());
-        return services;
-    }
-}
-
-/// <summary>
-/// At the silo's start, asks every shard of the reminder index to tell its commitments to register their reminders again
-/// (retrying a shard that cannot be reached yet), so reminders kept in memory survive a restart; and again whenever the
-/// <see cref="CivicClock"/> is moved forward.
-/// </summary>
-internal sealed partial class CommitmentReminderRestorer(IGrainFactory grains, CivicClock clock, ILogger<CommitmentReminderRestorer> logger) : BackgroundService
-{
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
-
-    private readonly SemaphoreSlim _calendarMoved = new(0);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // When the commitments' calendar is moved forward (tests, demonstrations), reminders registered for the old
-        // calendar would fire late: every listed commitment registers its reminder again, as at a start.
-        clock.Advanced += _ => _calendarMoved.Release();
-        await RestoreAll(stoppingToken);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await _calendarMoved.WaitAsync(stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            await RestoreAll(stoppingToken);
-        }
-    }
-
-    private async Task RestoreAll(CancellationToken stoppingToken)
-    {
-        var pending = Enumerable.Range(0, CommitmentReminderIndex.ShardCount).ToList();
-        var told = 0;
-        while (pending.Count > 0)
-        {
-            foreach (var shard in pending.ToList())
-            {
-                try
-                {
-                    told += await grains.GetGrain<ICommitmentReminderIndexGrain>(shard).RestoreAll();
-                    pending.Remove(shard);
-                }
-                catch (Exception ex)
-                {
-                    if (stoppingToken.IsCancellationRequested)
-                        return;
-                    // The silo may not be up yet: try again shortly.
-                    LogShardFailed(logger, shard, ex);
-                }
-            }
-            if (pending.Count == 0)
-                break;
-            try
-            {
-                await Task.Delay(RetryDelay, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-        LogRestored(logger, told);
-    }
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not reach reminder index shard {Shard}; retrying")]
-    private static partial void LogShardFailed(ILogger logger, int shard, Exception ex);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Told {Count} commitments to register their reporting reminders again")]
-    private static partial void LogRestored(ILogger logger, int count);
 }

@@ -18,9 +18,10 @@ public sealed class CoachingOptions
     public TimeSpan DefaultReportingInterval { get; set; } = TimeSpan.FromDays(90);
 
     /// <summary>
-    /// The soonest a commitment's reminder fires after it is registered when the commitment is due already (e.g. signed
-    /// on paper months ago, or found overdue at a silo's start); each such reminder adds a random spread of up to this
-    /// much again, so that a start with many overdue commitments does not wake them all at once. 0 to 1 day.
+    /// The soonest a commitment's reminder fires after it is scheduled when the commitment is due already (e.g. signed
+    /// on paper months ago); each such reminder adds a random spread of up to this much again, so that many overdue
+    /// commitments (an import) are not woken all at once. Also sets how often the reporting schedule is swept (this
+    /// long, at most 30 s, at least 200 ms). 0 to 1 day.
     /// </summary>
     public TimeSpan ReminderDelay { get; set; } = TimeSpan.FromMinutes(1);
 }
@@ -39,18 +40,4 @@ internal sealed class CoachingOptionsValidator : IValidateOptions<CoachingOption
             failures.Add($"{S}:ReminderDelay must lie between 00:00:00 and 1.00:00:00 (got {o.ReminderDelay:c}).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
-}
-
-/// <summary>
-/// How the silo keeps commitments' reminders: set by the host from its storage profile
-/// (<see cref="Commitments.CommitmentCoachingServices.AddCommitmentCoaching"/>), not a configuration setting.
-/// </summary>
-public sealed class CommitmentReminderOptions
-{
-    /// <summary>
-    /// True where the reminder table lives in memory (the embedded SQLite default, the Memory profile, test clusters):
-    /// commitments list themselves in the durable <see cref="Commitments.ICommitmentReminderIndexGrain"/>, and every
-    /// silo start tells them to register their reminders again. False with a durable reminder table (PostgreSQL).
-    /// </summary>
-    public bool RestoreOnStart { get; set; }
 }

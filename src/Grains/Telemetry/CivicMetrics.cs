@@ -26,6 +26,7 @@ public static class CivicMetrics
     public const string FeedFanOutRetriesName = "civic.feed.fanout_retries";
     public const string FeedFanOutDroppedName = "civic.feed.fanout_dropped";
     public const string NotificationEmailsName = "civic.notifications.emails";
+    public const string RemindersDueName = "civic.reporting.reminders_due";
 
     /// <summary>Values of the <c>outcome</c> tag of <see cref="NotificationEmailsName"/>.</summary>
     public const string EmailOutcomeSent = "sent";
@@ -79,6 +80,9 @@ public static class CivicMetrics
 
     private static readonly Counter<long> FeedFanOutDropped = Meter.CreateCounter<long>(
         FeedFanOutDroppedName, "{event}", "Events a topic gave up delivering to some followers (retries exhausted, or its backlog overflowed).");
+
+    private static readonly Counter<long> RemindersDue = Meter.CreateCounter<long>(
+        RemindersDueName, "{reminder}", "Entries of the reporting schedule told to their commitments by sweeps (an entry not answered within a minute is told again and counted again).");
 
     private static readonly Counter<long> NotificationEmails = Meter.CreateCounter<long>(
         NotificationEmailsName, "{email}", "Notification e-mails by outcome: sent, retry (an attempt failed), given_up, rejected (permanent SMTP error), queue_full (a change not mailed).");
@@ -137,6 +141,8 @@ public static class CivicMetrics
         if (Interlocked.Exchange(ref _liveSubscribersRegistered, 1) == 0)
             Meter.CreateObservableGauge(LiveSubscribersName, count, "{subscriber}", "Browsers and web hosts subscribed to live aggregate changes.");
     }
+
+    public static void RecordRemindersDue(int count) => RemindersDue.Add(count);
 
     // ---- Commitments' report history (CommitmentGrain.Reports.cs) ----
 

@@ -55,9 +55,9 @@ public static class SiloHosting
         silo.Services.AddCivicContractingGrains();
         // Conditional commitments: wakes the durable deadline index on start, so deadlines lapse without any reads.
         silo.Services.AddCommitmentConditions();
-        // Phases and reporting reminders (section "Coaching"). Reminders live in PostgreSQL in production; in the embedded
-        // profiles they live in memory, so commitments list themselves in a durable index that every start re-registers.
-        silo.Services.AddCommitmentCoaching(restoreRemindersOnStart: !IsPostgreSql(configuration));
+        // Phases and reporting reminders (section "Coaching"): the durable reporting schedule, in grain storage on every
+        // profile, swept by one grain that a keep-alive on every silo wakes. Nothing is restored at a start.
+        silo.Services.AddCommitmentCoaching();
 
         silo.Services.AddOptions<CivicContracting.Live.LiveOptions>()
             .Bind(configuration.GetSection(CivicContracting.Live.LiveOptions.SectionName))
@@ -92,7 +92,8 @@ public static class SiloHosting
         {
             case StorageProfiles.Sqlite:
                 silo.AddSqliteGrainStorage();
-                // Reminders in memory, registered again at every start from the durable reminder index (AddCommitmentCoaching).
+                // Orleans' reminder service, in memory: nothing of ours registers reminders any more (commitments use the
+                // reporting schedule in grain storage); kept so Orleans' reminder API and the dashboard's view of it work.
                 silo.UseInMemoryReminderService();
                 break;
             case StorageProfiles.Memory:
@@ -131,7 +132,8 @@ public static class SiloHosting
     }
 
     /// <summary>
-    /// PostgreSQL profile: grain storage, cluster membership and reminders through Orleans' ADO.NET providers.
+    /// PostgreSQL profile: grain storage, cluster membership and reminders through Orleans' ADO.NET providers (the
+    /// reminder table only for reminders of earlier versions, which move themselves to the reporting schedule when they fire).
     /// <see cref="PostgreSqlSchema"/> checks the server and migrates the schema first. With
     /// <see cref="StorageOptions.GroupCommit"/> (the default) grain storage gets its own pool, whose sessions commit
     /// asynchronously, and is wrapped in <see cref="GroupCommitGrainStorage"/>, which acknowledges a write only after

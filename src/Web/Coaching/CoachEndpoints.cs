@@ -42,7 +42,7 @@ public static class CoachEndpoints
             throw ApiProblems.Invalid("neighbourhood", $"'{neighbourhood}' is not a known neighbourhood code (24062W01 to 24062W24).");
         ReportingDueReason? wanted = reason is null ? null : EnumNames.Require<ReportingDueReason>(reason, "reason");
 
-        var entries = await orleans.GetGrain<ICoachQueueGrain>(CoachQueue.Key).GetEntries();
+        var entries = await CoachQueue.ReadAllAsync(orleans);
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(new CoachQueueView(entries.Count,
             [.. entries.Where(e => (neighbourhood is null || e.NeighbourhoodCode == neighbourhood) && (wanted is null || e.Reason == wanted))]));

@@ -17,7 +17,7 @@ public sealed class ManualNudgeTests(CommitmentClusterFixture fixture)
 
     private IGrainFactory Grains => fixture.Grains;
 
-    private ICoachQueueGrain Queue => Grains.GetGrain<ICoachQueueGrain>(CoachQueue.Key);
+    private Task<IReadOnlyList<CoachQueueEntry>> QueueEntries() => CoachQueue.ReadAllAsync(Grains);
 
     [Fact]
     public async Task A_nudge_counts_announces_the_coachs_message_to_the_owners_feed_and_keeps_the_version()
@@ -43,7 +43,7 @@ public sealed class ManualNudgeTests(CommitmentClusterFixture fixture)
         Assert.Equal(new ManualNudge("a-coach", nudged.LastNudgedAt!.Value, "Hoe staat het met de fietstellingen?"), manual);
         Assert.Equal(1, (await commitment.Get())!.NudgeCount);
         // Not due yet: not queued.
-        Assert.DoesNotContain(await Queue.GetEntries(), e => e.CommitmentId == id);
+        Assert.DoesNotContain(await QueueEntries(), e => e.CommitmentId == id);
 
         var feed = await TestData.Eventually(() => Grains.GetGrain<IFeedGrain>(ownerAccount).GetPage(null, 50),
             p => p.Items.Any(i => i.Event.Kind == FeedEventKind.ReportDue), TimeSpan.FromSeconds(10));
@@ -75,7 +75,7 @@ public sealed class ManualNudgeTests(CommitmentClusterFixture fixture)
         var nudged = await Grains.GetGrain<ICommitmentCoachingGrain>(id).Nudge("a-coach", null);
 
         Assert.Equal(CommitmentPhase.ReportingDue, nudged.Phase);
-        var entry = await TestData.Eventually(async () => (await Queue.GetEntries()).SingleOrDefault(e => e.CommitmentId == id), e => e is not null);
+        var entry = await TestData.Eventually(async () => (await QueueEntries()).SingleOrDefault(e => e.CommitmentId == id), e => e is not null);
         Assert.NotNull(entry);
         Assert.Equal(ReportingDueReason.ReportOverdue, entry.Reason);
         Assert.Equal(nudged.NudgeCount, entry.NudgeCount);

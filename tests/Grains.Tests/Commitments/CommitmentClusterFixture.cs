@@ -9,7 +9,7 @@ namespace CivicContracting.Grains.Tests.Commitments;
 /// <summary>
 /// A two-silo test cluster of its own for the tests of conditions, co-signers and templates, configured like
 /// <see cref="ClusterFixture"/> plus what conditional commitments need (<see cref="CommitmentConditionServices.AddCommitmentConditions"/>,
-/// deadlines checked every second) and what reporting reminders need (in-memory reminders,
+/// the earlier versions' deadline index checked every second) and what reporting reminders need (the reporting schedule,
 /// <see cref="CommitmentCoachingServices.AddCommitmentCoaching"/>), and with an <see cref="AdvancingClock"/>: a test moves the time of the whole cluster
 /// forward, for every grain alike. (<see cref="TestClock.Shift"/> moves it only for the calls of one request, and a
 /// condition's lapse pushes to a contribution shard from inside that request: the shard would date its last flush
@@ -38,10 +38,11 @@ public sealed class CommitmentClusterFixture : IAsyncLifetime
             silo.AddMemoryGrainStorage(GrainStorage.Name);
             silo.Services.AddCivicContractingGrains();
             silo.Services.AddCommitmentConditions();
-            // Reporting reminders in memory, restored from the durable index on start (as in the embedded profiles).
-            silo.UseInMemoryReminderService();
-            silo.Services.AddCommitmentCoaching(restoreRemindersOnStart: true);
+            // Reporting reminders: the durable reporting schedule and its sweeper (no Orleans reminder service needed).
+            silo.Services.AddCommitmentCoaching();
             silo.Services.Configure<CommitmentConditionOptions>(o => o.DeadlineCheckInterval = TimeSpan.FromSeconds(1));
+            // Due reminders fire a second or two after they are scheduled, and the schedule is swept every second.
+            silo.Services.Configure<CoachingOptions>(o => o.ReminderDelay = TimeSpan.FromSeconds(1));
             silo.Services.RemoveAll<TimeProvider>();
             silo.Services.AddSingleton<TimeProvider>(AdvancingClock.Instance);
             silo.Services.Configure<AggregationOptions>(o =>

@@ -16,11 +16,19 @@ internal static class CommitmentTestKit
 
     public static int Confirmed(this EngagementSnapshot s) => s.Totals.ByStatus.GetValueOrDefault(CommitmentStatus.Confirmed);
 
-    public static ICommitmentDeadlineGrain Deadlines(this IGrainFactory grains) =>
-        grains.GetGrain<ICommitmentDeadlineGrain>(CommitmentDeadlines.IndexKey);
+    public static IReportingSweeperGrain Sweeper(this IGrainFactory grains) =>
+        grains.GetGrain<IReportingSweeperGrain>(ReportingSchedule.SweeperKey);
 
-    public static async Task<bool> IsTracked(this IGrainFactory grains, string commitmentId) =>
-        (await grains.Deadlines().GetPending()).Any(p => p.CommitmentId == commitmentId);
+    /// <summary>
+    /// Whether the reporting schedule holds an entry for the commitment's condition deadline (for a commitment that does
+    /// not exist: any entry at all).
+    /// </summary>
+    public static async Task<bool> IsTracked(this IGrainFactory grains, string commitmentId)
+    {
+        var entries = await grains.Sweeper().FindScheduled(commitmentId);
+        var view = await grains.GetGrain<ICommitmentGrain>(commitmentId).Get();
+        return view?.Condition is { } condition ? entries.Any(e => e.DueAt == condition.Deadline) : entries.Count > 0;
+    }
 
     /// <summary>What the commitment's shard holds for it in <paramref name="scope"/> (null if nothing).</summary>
     public static async Task<Contribution?> InShard(this IGrainFactory grains, string participantId, string commitmentId, string scope) =>

@@ -22,7 +22,7 @@ public sealed class ThresholdConditionTests(CommitmentClusterFixture fixture)
         var (id, commitment, created) = await Grains.Create(owner, "24062W03", goal, terms, CommitmentCondition.Threshold(2, deadline));
         Assert.Equal(ConditionStatus.Waiting, created.ConditionStatus);
         Assert.Equal(CommitmentCondition.Threshold(2, deadline), created.Condition);
-        Assert.Contains(await Grains.Deadlines().GetPending(), p => p.CommitmentId == id && p.Deadline == deadline);
+        Assert.Contains(await Grains.Sweeper().FindScheduled(id), e => e.DueAt == deadline);
 
         // Confirmed formally, but not in force: it counts by status only.
         var confirmed = await commitment.ConfirmAs(terms);
@@ -81,15 +81,15 @@ public sealed class ThresholdConditionTests(CommitmentClusterFixture fixture)
         await commitment.ConfirmAs(terms);
         await commitment.Join(await TestData.Participant(Grains, ParticipantKind.Resident, "24062W03"));
 
-        // Before the deadline the index leaves it alone.
-        await Grains.Deadlines().ExpireDue();
+        // Before the deadline a sweep of the schedule leaves it alone.
+        await Grains.Sweeper().Sweep();
         await Task.Delay(300);
         Assert.Equal(ConditionStatus.Waiting, (await commitment.Get())!.ConditionStatus);
 
-        // Two days later: what the index's timer runs (ExpireDue; the timer itself may come first) tells the commitment,
+        // Two days later: a sweep (what the sweeper's timer runs; the timer itself may come first) tells the commitment,
         // which lapses. Nobody reads the commitment meanwhile.
         AdvancingClock.Advance(TimeSpan.FromDays(2));
-        Assert.True(await Grains.Deadlines().ExpireDue() >= 1 || !await Grains.IsTracked(id));
+        await Grains.Sweeper().Sweep();
         var lapsed = (await TestData.Eventually(() => commitment.Get(), v => v!.ConditionStatus == ConditionStatus.Lapsed))!;
         Assert.Equal(ConditionStatus.Lapsed, lapsed.ConditionStatus);
         Assert.True(lapsed.ConditionLapsedAt >= deadline);
@@ -122,12 +122,12 @@ public sealed class ThresholdConditionTests(CommitmentClusterFixture fixture)
     }
 
     [Fact]
-    public async Task The_deadline_index_timer_lapses_a_condition_by_itself_without_any_call()
+    public async Task The_schedule_lapses_a_condition_by_itself_without_any_call()
     {
         var goal = await TestData.Goal(Grains);
         var owner = await TestData.Participant(Grains, ParticipantKind.Resident, "24062W03");
         var terms = TestData.PledgeTerms();
-        // A real deadline three seconds ahead; the test cluster checks deadlines every second.
+        // A real deadline three seconds ahead; the test cluster sweeps the schedule every second.
         var (id, commitment, _) = await Grains.Create(owner, "24062W03", goal, terms, CommitmentCondition.Threshold(1, AdvancingClock.Now.AddSeconds(3)));
         Assert.True(await Grains.IsTracked(id));
 

@@ -40,9 +40,8 @@ public class DemoClusterFixture : IAsyncLifetime
         {
             silo.AddMemoryGrainStorage(GrainStorage.Name);
             silo.Services.AddCivicContractingGrains();
-            // The demo confirms commitments, which register reporting reminders.
-            silo.UseInMemoryReminderService();
-            silo.Services.AddCommitmentCoaching(restoreRemindersOnStart: true);
+            // Reporting reminders: the durable reporting schedule and its sweeper (no Orleans reminder service needed).
+            silo.Services.AddCommitmentCoaching();
             silo.Services.Configure<AggregationOptions>(o =>
             {
                 o.PublishInterval = TimeSpan.FromMilliseconds(50);

@@ -125,7 +125,7 @@ public sealed class IndexModel(Access access, SiteData data, CommitmentViews vie
         var contributions = data.Contributions.All;
         var now = clock.GetUtcNow();
 
-        var overdue = CoachWorkspace.Overdue(await orleans.GetGrain<ICoachQueueGrain>(CoachQueue.Key).GetEntries(), filter);
+        var overdue = CoachWorkspace.Overdue(await CoachQueue.ReadAllAsync(orleans), filter);
         OverdueTotal = overdue.Count;
         var claims = CoachWorkspace.ClaimsToVerify(contributions, filter);
         ClaimsTotal = claims.Count;
