@@ -53,6 +53,14 @@ public interface ICommitmentReminderIndexGrain : IGrainWithIntegerKey
     /// <summary>Lists a commitment; returns once durable. A no-op if listed.</summary>
     Task Track(string commitmentId);
 
+    /// <summary>
+    /// Lists several commitments of this shard in one write (an operator import, before it loads them, so that each
+    /// commitment's own <see cref="Track"/> finds itself listed and writes nothing); returns once durable. Ids listed
+    /// already are skipped. A no-op where reminders are durable themselves (no index is kept). A listed id whose
+    /// commitment is never stored leaves the index at the next start, when told to register its reminder.
+    /// </summary>
+    Task TrackMany(IReadOnlyList<string> commitmentIds);
+
     /// <summary>Forgets a commitment; returns once durable. A no-op if unknown.</summary>
     Task Untrack(string commitmentId);
 

@@ -16,6 +16,7 @@ namespace CivicContracting.Commitments;
 /// </summary>
 public sealed partial class CommitmentReminderIndexGrain(
     [PersistentState("commitment-reminders", GrainStorage.Name)] IPersistentState<CommitmentReminderIndexState> state,
+    IOptions<CommitmentReminderOptions> options,
     ILogger<CommitmentReminderIndexGrain> logger) : Grain, ICommitmentReminderIndexGrain
 {
     public async Task Track(string commitmentId)
@@ -24,6 +25,34 @@ public sealed partial class CommitmentReminderIndexGrain(
         if (!state.State.Commitments.Add(commitmentId))
             return;
         await state.WriteStateAsync();
+    }
+
+    public async Task TrackMany(IReadOnlyList<string> commitmentIds)
+    {
+        ArgumentNullException.ThrowIfNull(commitmentIds);
+        if (!options.Value.RestoreOnStart)
+            return;
+        var shard = this.GetPrimaryKeyLong();
+        var added = new List<string>();
+        foreach (var commitmentId in commitmentIds)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(commitmentId);
+            if (CommitmentReminderIndex.ShardFor(commitmentId) != shard)
+                throw new ArgumentException($"Commitment '{commitmentId}' belongs to reminder index shard {CommitmentReminderIndex.ShardFor(commitmentId)}, not {shard}.", nameof(commitmentIds));
+            if (state.State.Commitments.Add(commitmentId))
+                added.Add(commitmentId);
+        }
+        if (added.Count == 0)
+            return;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State.Commitments.ExceptWith(added);
+            throw;
+        }
     }
 
     public async Task Untrack(string commitmentId)
