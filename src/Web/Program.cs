@@ -5,6 +5,7 @@ using CivicContracting.Web.Evidence;
 using CivicContracting.Web.Following;
 using CivicContracting.Web.Goals;
 using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Imports;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.Live;
 using CivicContracting.Web.Map;
@@ -102,6 +103,8 @@ namespace CivicContracting.Web
             // Evidence uploads (Evidence:*; stored per Storage:Profile) and bulk progress: CSV imports and metric feeds (Progress:*).
             builder.AddCivicContractingEvidence();
             builder.AddCivicContractingProgressImports();
+            // The operator import of a city (Import:*): POST /api/operations/imports and the `import` command.
+            builder.AddCivicContractingImports();
 
             builder.Services.TryAddSingleton(TimeProvider.System);
             // The commitments' calendar (dates of reports, confirmations, drafts): the silo's own when co-hosted.
@@ -167,6 +170,7 @@ namespace CivicContracting.Web
             CivicContracting.Web.Moderation.ModerationEndpoints.MapModeration(app);
             app.MapEvidence();
             app.MapProgressImports();
+            app.MapImports();
             app.MapMap();
             app.MapLive();
             app.MapRazorPages();
