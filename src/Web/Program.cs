@@ -28,6 +28,11 @@ using OpenTelemetry.Trace;
 // Civic Contracting's web host: the JSON API over the grains. `dotnet run --project src/Web` co-hosts a silo
 // (Orleans:Mode=CoHosted) for the one-command local run; in production it is a client of a silo cluster
 // (Orleans:Mode=Client, Orleans:Gateways=host:port,...).
+// `CivicContracting.Web import FILE [--url URL --token TOKEN]` loads a city from a JSON Lines or CSV file and exits
+// (0 loaded, 1 errors in the file, 2 bad usage, 3 not finished: run it again to continue); see Imports/ImportCommand.cs.
+if (args.Length > 0 && string.Equals(args[0], ImportCommand.Name, StringComparison.OrdinalIgnoreCase))
+    return await ImportCommand.RunAsync(args[1..], Console.Out, Console.Error);
+
 try
 {
     var app = CivicContracting.Web.CivicContractingWebApp.Build(args);
