@@ -71,6 +71,7 @@ public static class ImportCommand
         // The whole app, as `dotnet run --project src/Web` runs it, but quietly and on a free port: the same storage,
         // silo and rules; the site answers while the import runs.
         string[] hostArgs = ["--urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning",
+            "--Logging:LogLevel:CivicContracting=Warning",
             $"--Api:OperatorToken={Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))}", .. arguments.Settings];
         WebApplication app;
         try
