@@ -85,7 +85,7 @@ public sealed class JsonLinesReader(int maxRecordBytes)
             var where = exception.BytePositionInLine is { } position ? $" at byte {position + 1}" : "";
             return BadRow.Of(row, "", $"Malformed JSON{where}: {FirstSentence(exception.Message)}");
         }
-        catch (InvalidOperationException)
+        catch (Exception exception) when (exception is InvalidOperationException or ArgumentException)
         {
             return BadRow.Of(row, "", "Malformed JSON: the line is not one JSON object.");
         }
