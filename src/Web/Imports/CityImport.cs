@@ -49,6 +49,12 @@ public sealed record ImportSummary(
     public static ImportSummary From(ImportJobView job, ImportFormat format, bool alreadyImported, ImportCheckpoint resumedFrom)
     {
         var p = job.Progress;
+        if (alreadyImported)
+        {
+            // Nothing is loaded now: what the completed run stored is there already, what it refused is refused still.
+            static ImportCounts There(ImportCounts c) => new(c.InFile, 0, c.Created + c.AlreadyThere + c.Skipped, c.Failed, 0);
+            p = p with { Goals = There(p.Goals), Participants = There(p.Participants), Commitments = There(p.Commitments), CommitmentsPerSecond = 0, SecondsLeft = null };
+        }
         var kinds = new[] { p.Goals, p.Participants, p.Commitments };
         return new ImportSummary(job.Id, job.Status, format, job.Bytes, kinds.Sum(k => k.InFile), p.Goals, p.Participants, p.Commitments,
             kinds.Sum(k => k.Created), kinds.Sum(k => k.AlreadyThere), kinds.Sum(k => k.Failed), kinds.Sum(k => k.Skipped),

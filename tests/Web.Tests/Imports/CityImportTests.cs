@@ -217,12 +217,24 @@ public sealed class CityImportTests(WebAppFixture app)
         return goal["engagement"]!.AsObject();
     }
 
-    /// <summary>An aggregate without what changes when it is merely published again (its version and time).</summary>
+    /// <summary>
+    /// An aggregate without what changes when it is merely published again (its version and time), its keys in order and
+    /// its numbers to 9 decimals (derived figures such as the Shannon index are sums of doubles in dictionary order).
+    /// </summary>
     internal static string Comparable(JsonObject engagement)
     {
-        var copy = JsonNode.Parse(engagement.ToJsonString())!.AsObject();
+        var copy = Sorted(engagement)!.AsObject();
         copy.Remove("version");
         copy.Remove("updatedAt");
         return copy.ToJsonString();
     }
+
+    private static JsonNode? Sorted(JsonNode? node) => node switch
+    {
+        JsonObject o => new JsonObject(o.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, Sorted(p.Value)))),
+        JsonArray a => new JsonArray([.. a.Select(Sorted)]),
+        null => null,
+        JsonValue v when v.TryGetValue<double>(out var number) => JsonValue.Create(Math.Round(number, 9)),
+        _ => node.DeepClone(),
+    };
 }
