@@ -31,7 +31,16 @@ using OpenTelemetry.Trace;
 // `CivicContracting.Web import FILE [--url URL --token TOKEN]` loads a city from a JSON Lines or CSV file and exits
 // (0 loaded, 1 errors in the file, 2 bad usage, 3 not finished: run it again to continue); see Imports/ImportCommand.cs.
 if (args.Length > 0 && string.Equals(args[0], ImportCommand.Name, StringComparison.OrdinalIgnoreCase))
-    return await ImportCommand.RunAsync(args[1..], Console.Out, Console.Error);
+{
+    // Ctrl+C stops the import at once and records where it got, so that running it again continues without waiting for its lease.
+    using var interrupted = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        interrupted.Cancel();
+    };
+    return await ImportCommand.RunAsync(args[1..], Console.Out, Console.Error, interrupted.Token);
+}
 
 try
 {

@@ -86,7 +86,7 @@ public sealed class ImportBusyException(ImportJobView job)
 /// many batches at a time. The job grain of the file's SHA-256 keeps a checkpoint, so a run that stops is continued by
 /// the next, and a file loaded before loads nothing twice.
 /// </summary>
-public sealed partial class CityImport(IGrainFactory grains, IOptions<ImportOptions> settings, CivicClock clock, ILogger<CityImport> logger)
+public sealed partial class CityImport(IClusterClient grains, IOptions<ImportOptions> settings, CivicClock clock, ILogger<CityImport> logger)
 {
     private readonly ImportOptions _options = settings.Value;
 

@@ -114,12 +114,13 @@ public static class ImportCommand
                 await error.WriteLineAsync($"import: {busy.Message}");
                 return NotFinished;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex)
             {
                 await following.CancelAsync();
                 await follow;
                 progress.Clear();
-                await error.WriteLineAsync($"import: stopped ({ex.Message}); run it again to continue from its checkpoint.");
+                var why = ex is OperationCanceledException && cancellationToken.IsCancellationRequested ? "as asked" : ex.Message;
+                await error.WriteLineAsync($"import: stopped ({why}); run it again to continue from its checkpoint.");
                 return NotFinished;
             }
         }
@@ -154,6 +155,14 @@ public static class ImportCommand
             content.Headers.ContentType = new MediaTypeHeaderValue(file.Format == ImportFormat.Csv ? ImportEndpoints.CsvContentType : ImportEndpoints.JsonLinesContentType);
             content.Headers.ContentLength = file.Bytes;
             answer = await http.PostAsync($"api/operations/imports{(arguments.Again ? "?again=true" : "")}", content, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await following.CancelAsync();
+            await follow;
+            progress.Clear();
+            await error.WriteLineAsync("import: stopped as asked; the host records where it got, and running it again continues from there.");
+            return NotFinished;
         }
         catch (HttpRequestException unreachable)
         {
