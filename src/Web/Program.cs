@@ -5,6 +5,7 @@ using CivicContracting.Web.Evidence;
 using CivicContracting.Web.Following;
 using CivicContracting.Web.Goals;
 using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Imports;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.Live;
 using CivicContracting.Web.Map;
@@ -27,6 +28,20 @@ using OpenTelemetry.Trace;
 // Civic Contracting's web host: the JSON API over the grains. `dotnet run --project src/Web` co-hosts a silo
 // (Orleans:Mode=CoHosted) for the one-command local run; in production it is a client of a silo cluster
 // (Orleans:Mode=Client, Orleans:Gateways=host:port,...).
+// `CivicContracting.Web import FILE [--url URL --token TOKEN]` loads a city from a JSON Lines or CSV file and exits
+// (0 loaded, 1 errors in the file, 2 bad usage, 3 not finished: run it again to continue); see Imports/ImportCommand.cs.
+if (args.Length > 0 && string.Equals(args[0], ImportCommand.Name, StringComparison.OrdinalIgnoreCase))
+{
+    // Ctrl+C stops the import at once and records where it got, so that running it again continues without waiting for its lease.
+    using var interrupted = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        interrupted.Cancel();
+    };
+    return await ImportCommand.RunAsync(args[1..], Console.Out, Console.Error, interrupted.Token);
+}
+
 try
 {
     var app = CivicContracting.Web.CivicContractingWebApp.Build(args);
@@ -102,6 +117,8 @@ namespace CivicContracting.Web
             // Evidence uploads (Evidence:*; stored per Storage:Profile) and bulk progress: CSV imports and metric feeds (Progress:*).
             builder.AddCivicContractingEvidence();
             builder.AddCivicContractingProgressImports();
+            // The operator import of a city (Import:*): POST /api/operations/imports and the `import` command.
+            builder.AddCivicContractingImports();
 
             builder.Services.TryAddSingleton(TimeProvider.System);
             // The commitments' calendar (dates of reports, confirmations, drafts): the silo's own when co-hosted.
@@ -167,6 +184,7 @@ namespace CivicContracting.Web
             CivicContracting.Web.Moderation.ModerationEndpoints.MapModeration(app);
             app.MapEvidence();
             app.MapProgressImports();
+            app.MapImports();
             app.MapMap();
             app.MapLive();
             app.MapRazorPages();

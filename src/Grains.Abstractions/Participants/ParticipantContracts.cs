@@ -53,6 +53,12 @@ public interface IParticipantGrain : IGrainWithStringKey
     Task AddCommitment(string commitmentId);
 
     /// <summary>
+    /// Adds several commitments to the participant's list in one write (an operator import adds a participant's
+    /// imported commitments once they are stored); ids listed already are skipped, and nothing is written when all are.
+    /// </summary>
+    Task AddCommitments(IReadOnlyList<string> commitmentIds);
+
+    /// <summary>
     /// Erases the name, pseudonym and contact data (the person deleted their account): the public profile becomes
     /// anonymous. Kind, neighbourhood and commitments stay, so no aggregate changes. Repeating it is a no-op.
     /// </summary>

@@ -42,6 +42,36 @@ public sealed class ParticipantGrain(
         await state.WriteStateAsync();
     }
 
+    public async Task AddCommitments(IReadOnlyList<string> commitmentIds)
+    {
+        ArgumentNullException.ThrowIfNull(commitmentIds);
+        if (commitmentIds.Any(string.IsNullOrWhiteSpace))
+            throw new ArgumentException("Commitment ids must not be blank.", nameof(commitmentIds));
+        if (state.State.Registration is null)
+            throw new KeyNotFoundException($"Participant '{this.GetPrimaryKeyString()}' does not exist.");
+        var listed = state.State.CommitmentIds.ToHashSet(StringComparer.Ordinal);
+        var added = 0;
+        foreach (var id in commitmentIds)
+        {
+            if (listed.Add(id))
+            {
+                state.State.CommitmentIds.Add(id);
+                added++;
+            }
+        }
+        if (added == 0)
+            return;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State.CommitmentIds.RemoveRange(state.State.CommitmentIds.Count - added, added);
+            throw;
+        }
+    }
+
     public async Task<ParticipantProfile> Anonymise()
     {
         var r = state.State.Registration

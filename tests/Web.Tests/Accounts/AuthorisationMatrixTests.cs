@@ -87,6 +87,7 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
         ["dismiss flags"] = [Caller.Moderator, Caller.Administrator, Caller.Operator],
         ["request help"] = [.. OwnerSide, Caller.Member, Caller.Coach],
         ["mark help given"] = [Caller.Coach, Caller.Administrator, Caller.Operator],
+        ["import a city"] = [Caller.Administrator, Caller.Operator],
         ["nudge commitment"] = [Caller.Coach, Caller.Administrator, Caller.Operator],
         ["assign coach"] = [Caller.Coach, Caller.Administrator, Caller.Operator],
         ["unassign coach"] = [Caller.Coach, Caller.Administrator, Caller.Operator],
@@ -387,6 +388,13 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
             {
                 var draft = await op.CommitAsync(world.OrganisationId, Api.Neighbourhood(13), Api.PledgeTerms(), (world.GoalId, 1));
                 return (c => c.PostAsync($"/api/commitments/{draft.Id}/help-request", new { message = "Hoe maak ik dit meetbaar?" }), () => CommitmentState(draft.Id));
+            }
+            case "import a city":
+            {
+                // A file of one participant of the organisation's and one commitment; what it would create is read back.
+                var participant = $"p-m-{Guid.NewGuid():N}";
+                var body = Imports.ImportFiles.Lines([Imports.ImportFiles.Participant(participant), Imports.ImportFiles.Commitment($"c-m-{Guid.NewGuid():N}", participant, world.GoalId, 2)]);
+                return (c => Imports.ImportFiles.PostImportAsync(c, body), () => StatusOf($"/api/participants/{participant}"));
             }
             case "mark help given":
             {
