@@ -71,6 +71,11 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
     private Thread? _writer;
     private readonly TaskCompletionSource _writerStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WriterSession? _session; // the writer thread's connection; reopened after a failed transaction
+    private Checkpointer? _checkpointer;
+    // The writer's estimates of the pages it appended to the write-ahead log: since it last asked the checkpointer, and
+    // since the log last started from the beginning.
+    private long _pagesSinceCheckpoint;
+    private long _pagesInLog;
     private bool _readLegacy;
 
     private int _inFlight;
@@ -140,6 +145,7 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
             ObjectDisposedException.ThrowIf(_stopping, this);
         }
         _session = new WriterSession(_store);
+        _checkpointer = new Checkpointer(_store, _logger);
         _readLegacy = _legacy is not null && LegacyTableHasRows(_session.Connection);
         if (_readLegacy)
             LogReadingLegacyTable(_store.DatabasePath, LegacyTable, Table);
@@ -323,6 +329,7 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
         {
             _session?.Dispose();
             _session = null;
+            _checkpointer?.Dispose();
             _writerStopped.TrySetResult();
         }
     }
@@ -343,6 +350,7 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var rows = 0;
         long bytes = 0;
+        long pages = 0;
         try
         {
             _session ??= new WriterSession(_store);
@@ -355,6 +363,8 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
                     {
                         rows++;
                         bytes += write.Payload?.Length ?? 0;
+                        // Its leaf page and the payload's overflow pages (a cell keeps up to about a quarter page).
+                        pages += 1 + ((write.Payload?.Length ?? 0) + _session.PageSize - 1) / _session.PageSize;
                     }
                 }
                 transaction.Commit();
@@ -385,6 +395,13 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
         Interlocked.Add(ref _writes, rows);
         Interlocked.Add(ref _bytesWritten, bytes);
         CivicMetrics.StorageTransactionCommitted(rows, bytes);
+        _pagesSinceCheckpoint += pages;
+        _pagesInLog += pages;
+        if (_pagesSinceCheckpoint >= Checkpointer.RequestPages)
+        {
+            _pagesSinceCheckpoint = 0;
+            _checkpointer?.Request();
+        }
         foreach (var write in batch)
         {
             if (write.NewETag is { } etag)
@@ -402,6 +419,46 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
                 Interlocked.Increment(ref _conflicts);
                 write.Conflicted();
             }
+        }
+
+        // After the acknowledgements: only the next batch waits for this.
+        if (_pagesInLog >= Checkpointer.CatchUpPages && _checkpointer is not null)
+            CatchUpCheckpoint(_checkpointer);
+    }
+
+    /// <summary>
+    /// Under sustained writing the checkpointer never quite catches up (the writer appends while it copies), and the log
+    /// starts again from the beginning only after a checkpoint that copied all of it. When the log has grown past
+    /// <see cref="Checkpointer.CatchUpPages"/>, the writer finishes the job between two transactions: the checkpointer has
+    /// copied nearly everything, so this copies only the rest, and the next transaction starts the log from the beginning.
+    /// </summary>
+    private void CatchUpCheckpoint(Checkpointer checkpointer)
+    {
+        // While the checkpointer runs, try again after the next transaction; wait for it only when the log has grown
+        // to twice the mark (a slow disk), so that it stays bounded.
+        if (_pagesInLog >= 2 * Checkpointer.CatchUpPages)
+            Monitor.Enter(checkpointer.Running);
+        else if (!Monitor.TryEnter(checkpointer.Running))
+            return;
+        try
+        {
+            using var command = _session!.Connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+            using var reader = command.ExecuteReader();
+            // busy, frames in the log, frames copied: all copied means the next transaction restarts the log
+            if (reader.Read() && reader.GetInt64(0) == 0 && reader.GetInt64(2) == reader.GetInt64(1))
+            {
+                _pagesInLog = 0;
+                _pagesSinceCheckpoint = 0;
+            }
+        }
+        catch (Exception ex)
+        {
+            LogCatchUpFailed(ex, _store.DatabasePath);
+        }
+        finally
+        {
+            Monitor.Exit(checkpointer.Running);
         }
     }
 
@@ -465,6 +522,9 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
 
     [LoggerMessage(Level = LogLevel.Error, Message = "SQLite grain storage: a transaction of {Writes} write(s) to {Path} failed and was rolled back; every write in it failed")]
     private partial void LogTransactionFailed(Exception exception, int writes, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SQLite grain storage: the writer's catch-up checkpoint of the write-ahead log of {Path} failed; the log grows until one succeeds")]
+    private partial void LogCatchUpFailed(Exception exception, string path);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "SQLite grain storage: the writer of {Path} stopped unexpectedly; no further grain state can be written")]
     private partial void LogWriterCrashed(Exception exception, string path);
@@ -577,7 +637,11 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
         }
     }
 
-    /// <summary>The writer thread's connection and its prepared statements (reused for every write).</summary>
+    /// <summary>
+    /// The writer thread's connection and its prepared statements (reused for every write). Its automatic WAL
+    /// checkpoints are off: they would run inside a commit, on the writer thread, and every waiting write would wait for
+    /// their fsyncs too. The <see cref="Checkpointer"/> does them beside it.
+    /// </summary>
     private sealed class WriterSession : IDisposable
     {
         private readonly SqliteCommand _insert;
@@ -588,6 +652,13 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
             Connection = (SqliteConnection)store.OpenConnection();
             try
             {
+                using (var pragma = Connection.CreateCommand())
+                {
+                    pragma.CommandText = "PRAGMA wal_autocheckpoint = 0;";
+                    pragma.ExecuteNonQuery();
+                    pragma.CommandText = "PRAGMA page_size;";
+                    PageSize = Math.Max(512, Convert.ToInt32(pragma.ExecuteScalar(), CultureInfo.InvariantCulture));
+                }
                 _insert = Prepare(InsertSql);
                 _update = Prepare(UpdateSql);
             }
@@ -599,6 +670,8 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
         }
 
         public SqliteConnection Connection { get; }
+
+        public int PageSize { get; }
 
         /// <summary>Runs one write inside <paramref name="transaction"/>; returns the row's new version, or null when nothing changed.</summary>
         public long? Execute(PendingWrite write, SqliteTransaction transaction)
@@ -648,6 +721,108 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
             command.Parameters.Add("$payload", SqliteType.Blob);
             return command;
         }
+    }
+
+    /// <summary>
+    /// Copies the write-ahead log into the database file (<c>PRAGMA wal_checkpoint(PASSIVE)</c>) on a thread and
+    /// connection of its own, when the writer has appended about <see cref="RequestPages"/> pages since it last asked. A passive
+    /// checkpoint never blocks the writer or the readers; with <c>synchronous = NORMAL</c> it is where SQLite syncs the
+    /// files, so that cost stays off the acknowledgement path. Requests that arrive while one runs are merged. When it
+    /// leaves a long log behind, the writer finishes the copy (<see cref="CatchUpCheckpoint"/>).
+    /// </summary>
+    private sealed partial class Checkpointer : IDisposable
+    {
+        /// <summary>Half of SQLite's default automatic-checkpoint threshold: small steps keep the writer's catch-up short.</summary>
+        public const int RequestPages = 500;
+
+        /// <summary>
+        /// A log of about this many pages (16 MB) makes the writer catch up (<see cref="CatchUpCheckpoint"/>): the
+        /// checkpointer has copied all but the last step by then, and the log stays near this size however long the
+        /// writing goes on.
+        /// </summary>
+        public const int CatchUpPages = 8 * RequestPages;
+
+        /// <summary>Held while a checkpoint runs (by the checkpointer, or by the writer catching up).</summary>
+        public object Running { get; } = new();
+
+
+        private readonly object _gate = new();
+        private readonly SqliteStore _store;
+        private readonly ILogger _logger;
+        private readonly Thread _thread;
+        private bool _wanted;
+        private bool _stopped;
+
+        public Checkpointer(SqliteStore store, ILogger logger)
+        {
+            _store = store;
+            _logger = logger;
+            _thread = new Thread(Run) { IsBackground = true, Name = "civic-sqlite-checkpoint" };
+            _thread.Start();
+        }
+
+        public void Request()
+        {
+            lock (_gate)
+            {
+                _wanted = true;
+                Monitor.Pulse(_gate);
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (_gate)
+            {
+                _stopped = true;
+                Monitor.Pulse(_gate);
+            }
+            if (_thread != Thread.CurrentThread)
+                _thread.Join(StopTimeout);
+        }
+
+        private void Run()
+        {
+            SqliteConnection? connection = null;
+            try
+            {
+                while (true)
+                {
+                    lock (_gate)
+                    {
+                        while (!_wanted && !_stopped)
+                            Monitor.Wait(_gate);
+                        if (_stopped)
+                            return; // closing the last connection checkpoints anyway
+                        _wanted = false;
+                    }
+                    try
+                    {
+                        connection ??= (SqliteConnection)_store.OpenConnection();
+                        lock (Running)
+                        {
+                            using var command = connection.CreateCommand();
+                            command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+                            command.ExecuteNonQuery();
+                        }
+                    }
+                    catch (Exception ex)
+                    {
+                        // Not fatal: the log only grows until the next checkpoint succeeds.
+                        LogCheckpointFailed(ex, _store.DatabasePath);
+                        connection?.Dispose();
+                        connection = null;
+                    }
+                }
+            }
+            finally
+            {
+                connection?.Dispose();
+            }
+        }
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "SQLite grain storage: a checkpoint of the write-ahead log of {Path} failed; the next one retries")]
+        private partial void LogCheckpointFailed(Exception exception, string path);
     }
 }
 
