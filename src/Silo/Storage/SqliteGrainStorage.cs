@@ -145,8 +145,17 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
             ObjectDisposedException.ThrowIf(_stopping, this);
         }
         _session = new WriterSession(_store);
+        try
+        {
+            _readLegacy = _legacy is not null && LegacyTableHasRows(_session.Connection);
+        }
+        catch
+        {
+            _session.Dispose();
+            _session = null;
+            throw;
+        }
         _checkpointer = new Checkpointer(_store, _logger);
-        _readLegacy = _legacy is not null && LegacyTableHasRows(_session.Connection);
         if (_readLegacy)
             LogReadingLegacyTable(_store.DatabasePath, LegacyTable, Table);
         var writer = new Thread(WriterLoop) { IsBackground = true, Name = "civic-sqlite-writer" };
@@ -317,6 +326,8 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
         {
             // Not expected (CommitBatch handles database errors); fail what is left rather than leave callers waiting.
             LogWriterCrashed(ex, _store.DatabasePath);
+            foreach (var write in _batch)
+                write.Fail(ex); // those already completed stay as they are
             lock (_gate)
             {
                 _stopping = true;
