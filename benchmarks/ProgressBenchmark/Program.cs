@@ -14,7 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-// Durable progress updates per second on the embedded default (SQLite through Orleans' ADO.NET provider), with the
+// Durable progress updates per second on the embedded default (SQLite, SqliteGrainStorage with group commit), with the
 // silo's production settings, and the share of Orleans warnings about long or blocked turns while it runs.
 // Not a test: it prints figures. Usage (every option also as an environment variable, e.g. BENCH_CONCURRENCY=50):
 //   dotnet run -c Release --project benchmarks/ProgressBenchmark -- [--commitments 10000] [--participants 2000]
@@ -23,6 +23,7 @@ var settings = BenchmarkSettings.Parse(args);
 var dataDirectory = settings.DataDirectory ?? Path.Combine(Path.GetTempPath(), "civic-progress-benchmark-" + Guid.NewGuid().ToString("N"));
 Directory.CreateDirectory(dataDirectory);
 var counter = new CountingLoggerProvider();
+using var storageLatency = new StorageLatencyListener();
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 {
@@ -83,6 +84,8 @@ try
     if (settings.Warmup > TimeSpan.Zero)
         await Run(grains, settings, settings.Warmup, "w");
     counter.Reset();
+    var storage = host.Services.GetService<SqliteGrainStorage>();
+    var storageBefore = storage?.Statistics;
     var process = Process.GetCurrentProcess();
     var cpuBefore = process.TotalProcessorTime;
     var gcBefore = (Gen0: GC.CollectionCount(0), Gen2: GC.CollectionCount(2), Pause: GC.GetTotalPauseDuration());
@@ -98,7 +101,10 @@ try
             await Task.Delay(100, CancellationToken.None);
         }
     });
+    storageLatency.Recording = true;
     var result = await Run(grains, settings, settings.Duration, "r");
+    storageLatency.Recording = false;
+    var storageDuring = storage?.Statistics.Since(storageBefore!.Value);
     counter.Stop();
     await sampling.CancelAsync();
     await sampler;
@@ -124,6 +130,15 @@ try
     var wal = new FileInfo(database.FullName + "-wal");
     if (database.Exists)
         Console.WriteLine($"Database: {database.Length / 1048576.0:N1} MiB, WAL {(wal.Exists ? wal.Length / 1048576.0 : 0):N1} MiB");
+    // Lines added after the ones above (scripts parse those): what the storage wrote per acknowledged update.
+    if (storageDuring is { } written && result.Succeeded > 0)
+    {
+        Console.WriteLine($"Storage writes: {(double)written.Writes / result.Succeeded:N2} per durable update ({written.Writes:N0} grain writes in {written.Transactions:N0} transactions, {(written.Transactions == 0 ? 0 : (double)written.Writes / written.Transactions):N1} writes per transaction; conflicts {written.Conflicts:N0}, failed transactions {written.FailedTransactions:N0})");
+        Console.WriteLine($"Bytes written: {(double)written.BytesWritten / result.Succeeded:N0} payload bytes per durable update ({written.BytesWritten / 1048576.0:N1} MiB); writer busy {written.WriterBusy.TotalSeconds / result.Elapsed.TotalSeconds:P0} of the run");
+    }
+    // The storage's own acknowledgement time (Orleans' grain-storage write latency), apart from the rest of a report.
+    foreach (var (state, sorted) in storageLatency.Snapshot().Where(s => s.Sorted.Count > 0))
+        Console.WriteLine($"Storage acknowledgement ({state}): {sorted.Count:N0} writes, p50 {Percentile(sorted, 0.50):N2} ms, p90 {Percentile(sorted, 0.90):N2} ms, p99 {Percentile(sorted, 0.99):N2} ms");
 }
 finally
 {

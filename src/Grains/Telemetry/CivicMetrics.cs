@@ -27,6 +27,10 @@ public static class CivicMetrics
     public const string FeedFanOutDroppedName = "civic.feed.fanout_dropped";
     public const string NotificationEmailsName = "civic.notifications.emails";
     public const string RemindersDueName = "civic.reporting.reminders_due";
+    public const string StorageWritesName = "civic.storage.writes";
+    public const string StorageTransactionsName = "civic.storage.transactions";
+    public const string StorageBytesWrittenName = "civic.storage.bytes_written";
+    public const string StorageTransactionFailuresName = "civic.storage.transaction_failures";
 
     /// <summary>Values of the <c>outcome</c> tag of <see cref="NotificationEmailsName"/>.</summary>
     public const string EmailOutcomeSent = "sent";
@@ -68,6 +72,18 @@ public static class CivicMetrics
 
     private static readonly Counter<long> BarrierFailures = Meter.CreateCounter<long>(
         "civic.storage.barrier_failures", "{barrier}", "Durability barrier commits that failed; their writes were not acknowledged.");
+
+    private static readonly Counter<long> StorageWrites = Meter.CreateCounter<long>(
+        StorageWritesName, "{write}", "Grain-state rows written (writes and clears) by the embedded SQLite grain storage, counted when their transaction committed.");
+
+    private static readonly Counter<long> StorageTransactions = Meter.CreateCounter<long>(
+        StorageTransactionsName, "{transaction}", "Transactions committed by the embedded SQLite grain storage's writer; each carries every write that arrived while the previous one ran (group commit).");
+
+    private static readonly Counter<long> StorageBytesWritten = Meter.CreateCounter<long>(
+        StorageBytesWrittenName, "By", "Serialised grain-state payload bytes written by the embedded SQLite grain storage (committed writes only).");
+
+    private static readonly Counter<long> StorageTransactionFailures = Meter.CreateCounter<long>(
+        StorageTransactionFailuresName, "{transaction}", "Transactions of the embedded SQLite grain storage that failed and were rolled back; every write in them failed.");
 
     private static readonly Counter<long> FeedEventsPublished = Meter.CreateCounter<long>(
         FeedEventsPublishedName, "{event}", "Events accepted by followed topics for fan-out (duplicates and topics without followers are not counted).");
@@ -111,6 +127,17 @@ public static class CivicMetrics
 
     /// <summary>A group-commit barrier failed: its waiting writes fail instead of being acknowledged.</summary>
     public static void BarrierFailed() => BarrierFailures.Add(1);
+
+    /// <summary>The embedded SQLite grain storage committed one transaction of <paramref name="writes"/> rows and <paramref name="bytes"/> payload bytes.</summary>
+    public static void StorageTransactionCommitted(int writes, long bytes)
+    {
+        StorageTransactions.Add(1);
+        StorageWrites.Add(writes);
+        StorageBytesWritten.Add(bytes);
+    }
+
+    /// <summary>A transaction of the embedded SQLite grain storage failed and was rolled back.</summary>
+    public static void StorageTransactionFailed() => StorageTransactionFailures.Add(1);
 
     /// <summary>An aggregate changed.</summary>
     public static void AggregateChanged() => AggregateChanges.Add(1);

@@ -7,10 +7,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
+using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
+using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 
 namespace CivicContracting.Silo.Hosting;
@@ -110,6 +113,11 @@ public static class SiloHosting
         return silo;
     }
 
+    /// <summary>
+    /// SQLite profile: <see cref="SqliteGrainStorage"/> (one writer, group commit) is the grain storage "civic". Orleans'
+    /// ADO.NET provider stays registered under <see cref="LegacySqliteGrainStorageName"/>, only to read grain state
+    /// that earlier versions stored in its table (see <see cref="SqliteGrainStorage"/>).
+    /// </summary>
     private static void AddSqliteGrainStorage(this ISiloBuilder silo)
     {
         silo.Services.AddSingleton(sp =>
@@ -121,14 +129,22 @@ public static class SiloHosting
         silo.Services.AddSingleton<SqliteSchema>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SqliteSchema>());
 
-        silo.AddAdoNetGrainStorage(GrainStorage.Name, options => options.Configure<SqliteStore, Serializer>((o, store, serializer) =>
+        silo.AddAdoNetGrainStorage(LegacySqliteGrainStorageName, options => options.Configure<SqliteStore, Serializer>((o, store, serializer) =>
         {
             o.Invariant = SqliteInvariant;
             o.DataSource = store;
-            // Orleans' own binary format: smaller and faster than the JSON default, and version tolerant through
-            // the [Id]/[Alias] attributes the state classes carry.
             o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
         }));
+        silo.Services.AddSingleton(sp => new SqliteGrainStorage(
+            sp.GetRequiredService<SqliteStore>(),
+            // Orleans' own binary format, as the ADO.NET provider had it: version tolerant through the [Id]/[Alias]
+            // attributes the state classes carry, and the legacy rows are in it too.
+            new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>()),
+            sp.GetRequiredService<IActivatorProvider>(),
+            sp.GetRequiredService<ILogger<SqliteGrainStorage>>(),
+            () => sp.GetRequiredKeyedService<IGrainStorage>(LegacySqliteGrainStorageName)));
+        // Keyed "civic" (what [PersistentState(..., "civic")] resolves) and a silo lifecycle participant.
+        silo.Services.AddGrainStorage(GrainStorage.Name, (sp, _) => sp.GetRequiredService<SqliteGrainStorage>());
     }
 
     /// <summary>
@@ -195,6 +211,9 @@ public static class SiloHosting
 
     /// <summary>With group commit: the name of the ADO.NET provider inside <see cref="GroupCommitGrainStorage"/>.</summary>
     public const string AdoNetGrainStorageName = GrainStorage.Name + "-adonet";
+
+    /// <summary>SQLite profile: the name of the ADO.NET provider that reads grain state stored by earlier versions.</summary>
+    public const string LegacySqliteGrainStorageName = GrainStorage.Name + "-legacy";
 }
 
 /// <summary>Cluster identity and ports (configuration section "Orleans").</summary>
