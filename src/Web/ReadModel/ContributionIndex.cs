@@ -40,13 +40,13 @@ public sealed class ContributionIndex : IDisposable
     private readonly Dictionary<string, ScopeLists> _scopes = new(StringComparer.Ordinal);
 
     // The home page: confirmed public commitments by confirmation (newest) and by change (latest reports).
-    private readonly SortedChunkList<Contribution> _confirmedByConfirmation = new(ContributionOrder.NewestConfirmationFirst);
-    private readonly SortedChunkList<Contribution> _confirmedByChange = new(ContributionOrder.NewestChangeFirst);
+    private readonly SortedChunkList<Contribution> _confirmedByConfirmation = ContributionOrder.List(ContributionOrder.NewestConfirmationFirst);
+    private readonly SortedChunkList<Contribution> _confirmedByChange = ContributionOrder.List(ContributionOrder.NewestChangeFirst);
 
     // The coach's workspace.
-    private readonly SortedChunkList<Contribution> _claimsToVerify = new(ContributionOrder.NewestChangeFirst);
-    private readonly SortedChunkList<Contribution> _draftsAskingHelp = new(ContributionOrder.LongestWaitingForHelpFirst);
-    private readonly SortedChunkList<Contribution> _waitingConditions = new(ContributionOrder.SoonestConditionDeadlineFirst);
+    private readonly SortedChunkList<Contribution> _claimsToVerify = ContributionOrder.List(ContributionOrder.NewestChangeFirst);
+    private readonly SortedChunkList<Contribution> _draftsAskingHelp = ContributionOrder.List(ContributionOrder.LongestWaitingForHelpFirst);
+    private readonly SortedChunkList<Contribution> _waitingConditions = ContributionOrder.List(ContributionOrder.SoonestConditionDeadlineFirst);
     private readonly ParticipantStandings _participants = new();
 
     // The replay of the whole city (per neighbourhood and kind of participant).
@@ -129,17 +129,26 @@ public sealed class ContributionIndex : IDisposable
             return false;
         _byId[c.CommitmentId] = c;
 
+        // Where each version shows in the replay, worked out once for all the lists that need it.
+        var oldNeighbourhood = old is null ? null : NeighbourhoodOf(old);
+        var neighbourhood = NeighbourhoodOf(c);
+        long? oldReplayed = old is not null && IsReplayed(old, oldNeighbourhood) ? old.ConfirmedAt!.Value.UtcTicks : null;
+        long? replayed = IsReplayed(c, neighbourhood) ? c.ConfirmedAt!.Value.UtcTicks : null;
+
         var sameScopes = old is not null && ReferenceEquals(old.Scopes, c.Scopes);
         if (old is not null && !sameScopes)
         {
             foreach (var s in old.Scopes)
             {
                 if (!Names(c.Scopes, s.Scope))
-                    ScopeOf(s.Scope).Replace(old, null);
+                    ScopeOf(s.Scope).Replace(old, oldReplayed, null, null);
             }
         }
         foreach (var s in c.Scopes)
-            ScopeOf(s.Scope).Replace(old is not null && (sameScopes || Names(old.Scopes, s.Scope)) ? old : null, c);
+        {
+            var before = old is not null && (sameScopes || Names(old.Scopes, s.Scope));
+            ScopeOf(s.Scope).Replace(before ? old : null, before ? oldReplayed : null, c, replayed);
+        }
 
         Update(_confirmedByConfirmation, IsConfirmedPublic, old, c);
         Update(_confirmedByChange, IsConfirmedPublic, old, c);
@@ -147,7 +156,7 @@ public sealed class ContributionIndex : IDisposable
         Update(_draftsAskingHelp, IsDraftAskingHelp, old, c);
         Update(_waitingConditions, HasWaitingCondition, old, c);
         _participants.Replace(old, c);
-        _replay.Replace(old, c);
+        _replay.Replace(old, oldNeighbourhood, c, neighbourhood);
         return true;
     }
 
@@ -190,10 +199,13 @@ public sealed class ContributionIndex : IDisposable
     {
         if (!_scopes.TryGetValue(scope, out var lists))
             return ((IReadOnlyList<Contribution>)[], 0);
-        var list = publicOnly ? lists.Public : lists.All;
-        var items = new List<Contribution>(Math.Clamp(take, 0, Math.Max(0, list.Count - skip)));
-        list.CopyTo(items, skip, take);
-        return (items, list.Count);
+        var total = publicOnly ? lists.All.MarkedCount : lists.All.Count;
+        var items = new List<Contribution>(Math.Clamp(take, 0, Math.Max(0, total - skip)));
+        if (publicOnly)
+            lists.All.CopyMarkedTo(items, skip, take);
+        else
+            lists.All.CopyTo(items, skip, take);
+        return (items, total);
     });
 
     /// <summary>
@@ -206,9 +218,9 @@ public sealed class ContributionIndex : IDisposable
             return ((IReadOnlyList<Contribution>)[], 0);
         var items = new List<Contribution>();
         var total = 0;
-        (publicOnly ? lists.Public : lists.All).ForEach(c =>
+        lists.All.ForEach(c =>
         {
-            if (filter(c))
+            if ((!publicOnly || IsPublic(c)) && filter(c))
             {
                 if (total >= skip && items.Count < take)
                     items.Add(c);
@@ -366,7 +378,7 @@ public sealed class ContributionIndex : IDisposable
     private static bool IsEngagedResult(Contribution c) => c.IsEngaged && c.Level == CommitmentLevel.Result;
 
     /// <summary>Engaged, signed and in a neighbourhood: it shows in the replay (and a goal's engagement over time).</summary>
-    internal static bool IsReplayed(Contribution c) => c.IsEngaged && c.ConfirmedAt is not null && NeighbourhoodOf(c) is not null;
+    internal static bool IsReplayed(Contribution c, string? neighbourhood) => c.IsEngaged && c.ConfirmedAt is not null && neighbourhood is not null;
 
     private static readonly FrozenDictionary<string, string> NeighbourhoodScopes = PlaceCatalog.Leuven.Neighbourhoods
         .ToFrozenDictionary(p => AggregateScope.Place(p.Code), p => p.Code, StringComparer.Ordinal);
@@ -388,18 +400,23 @@ public sealed class ContributionIndex : IDisposable
     /// <summary>What one scope holds.</summary>
     private sealed class ScopeLists(bool isGoal)
     {
-        public readonly SortedChunkList<Contribution> All = new(ContributionOrder.NewestChangeFirst);
-        public readonly SortedChunkList<Contribution> Public = new(ContributionOrder.NewestChangeFirst);
-        public readonly SortedChunkList<Contribution> EngagedResults = new(ContributionOrder.NewestChangeFirst);
+        /// <summary>All its commitments, newest change first, counting the public ones (not drafts) per chunk to page them alone.</summary>
+        public readonly SortedChunkList<Contribution> All = new(ContributionOrder.NewestChangeFirst.Key, ContributionOrder.NewestChangeFirst.Comparer, IsPublic);
+
+        public readonly SortedChunkList<Contribution> EngagedResults = ContributionOrder.List(ContributionOrder.NewestChangeFirst);
 
         /// <summary>Goals only: confirmation times (UTC ticks) of the engaged commitments with a neighbourhood.</summary>
-        public readonly SortedChunkList<long>? EngagedConfirmations = isGoal ? new(Comparer<long>.Default) : null;
+        public readonly SortedChunkList<long>? EngagedConfirmations = isGoal ? SortedChunkList.OfTicks() : null;
 
         public long Changes;
 
-        public long Visits => All.Visits + Public.Visits + EngagedResults.Visits + (EngagedConfirmations?.Visits ?? 0);
+        public long Visits => All.Visits + EngagedResults.Visits + (EngagedConfirmations?.Visits ?? 0);
 
-        public void Replace(Contribution? old, Contribution? replacement)
+        /// <summary>
+        /// <paramref name="old"/> gives way to <paramref name="replacement"/> (either may be null: it joins or leaves the
+        /// scope); the ticks are their confirmation times when they show in the replay, else null.
+        /// </summary>
+        public void Replace(Contribution? old, long? oldReplayed, Contribution? replacement, long? replayed)
         {
             Changes++;
             if (old is null && replacement is not null)
@@ -408,51 +425,54 @@ public sealed class ContributionIndex : IDisposable
                 All.Remove(old);
             else if (old is not null && replacement is not null)
                 All.Replace(old, replacement);
-            Update(Public, IsPublic, old, replacement);
             Update(EngagedResults, IsEngagedResult, old, replacement);
-            if (EngagedConfirmations is not null)
+            if (EngagedConfirmations is not null && oldReplayed != replayed)
             {
-                long? was = old is not null && IsReplayed(old) ? old.ConfirmedAt!.Value.UtcTicks : null;
-                long? @is = replacement is not null && IsReplayed(replacement) ? replacement.ConfirmedAt!.Value.UtcTicks : null;
-                if (was == @is)
-                    return;
-                if (was is { } w)
+                if (oldReplayed is { } w)
                     EngagedConfirmations.Remove(w);
-                if (@is is { } i)
+                if (replayed is { } i)
                     EngagedConfirmations.Add(i);
             }
         }
     }
 }
 
-/// <summary>The orders of the lists; every one ends on the commitment id, so it is total and pages are stable.</summary>
+/// <summary>
+/// The orders of the lists: each a sort key in ticks (compared without following a reference) and a comparer for equal
+/// keys that ends on the commitment id, so the order is total and pages are stable.
+/// </summary>
 public static class ContributionOrder
 {
+    /// <summary>An order: the key of each contribution and the full comparison, which agree.</summary>
+    public sealed record Order(Func<Contribution, long> Key, IComparer<Contribution> Comparer);
+
+    public static SortedChunkList<Contribution> List(Order order) => new(order.Key, order.Comparer);
+
     /// <summary>Newest change first (<see cref="Contribution.UpdatedAt"/> descending), then by id.</summary>
-    public static readonly IComparer<Contribution> NewestChangeFirst = Comparer<Contribution>.Create((a, b) =>
+    public static readonly Order NewestChangeFirst = new(static c => -c.UpdatedAt.UtcTicks, Comparer<Contribution>.Create((a, b) =>
     {
         var byTime = b.UpdatedAt.CompareTo(a.UpdatedAt);
         return byTime != 0 ? byTime : string.CompareOrdinal(a.CommitmentId, b.CommitmentId);
-    });
+    }));
 
-    /// <summary>Most recently confirmed first, then by id.</summary>
-    public static readonly IComparer<Contribution> NewestConfirmationFirst = Comparer<Contribution>.Create((a, b) =>
+    /// <summary>Most recently confirmed first, then by id (only confirmed contributions are held in this order).</summary>
+    public static readonly Order NewestConfirmationFirst = new(static c => -(c.ConfirmedAt?.UtcTicks ?? 0), Comparer<Contribution>.Create((a, b) =>
     {
         var byTime = Nullable.Compare(b.ConfirmedAt, a.ConfirmedAt);
         return byTime != 0 ? byTime : string.CompareOrdinal(a.CommitmentId, b.CommitmentId);
-    });
+    }));
 
-    /// <summary>Earliest help request first, then by id.</summary>
-    public static readonly IComparer<Contribution> LongestWaitingForHelpFirst = Comparer<Contribution>.Create((a, b) =>
+    /// <summary>Earliest help request first, then by id (only drafts asking for help are held in this order).</summary>
+    public static readonly Order LongestWaitingForHelpFirst = new(static c => c.HelpRequestedAt?.UtcTicks ?? 0, Comparer<Contribution>.Create((a, b) =>
     {
         var byTime = Nullable.Compare(a.HelpRequestedAt, b.HelpRequestedAt);
         return byTime != 0 ? byTime : string.CompareOrdinal(a.CommitmentId, b.CommitmentId);
-    });
+    }));
 
-    /// <summary>Soonest condition deadline first, then by id.</summary>
-    public static readonly IComparer<Contribution> SoonestConditionDeadlineFirst = Comparer<Contribution>.Create((a, b) =>
+    /// <summary>Soonest condition deadline first, then by id (only waiting conditions are held in this order).</summary>
+    public static readonly Order SoonestConditionDeadlineFirst = new(static c => c.ConditionDeadline?.UtcTicks ?? 0, Comparer<Contribution>.Create((a, b) =>
     {
         var byTime = Nullable.Compare(a.ConditionDeadline, b.ConditionDeadline);
         return byTime != 0 ? byTime : string.CompareOrdinal(a.CommitmentId, b.CommitmentId);
-    });
+    }));
 }

@@ -28,7 +28,16 @@ internal sealed class ParticipantStandings
     });
 
     private readonly Dictionary<string, Participant> _participants = new(StringComparer.Ordinal);
-    private readonly SortedChunkList<ParticipantStanding> _all = new(MostCommitmentsFirst);
+    /// <summary>
+    /// The order's key: commitments (descending) in the high bits, the time (ascending, to 6.5 ms) in the low ones, so most
+    /// searches compare numbers; equal keys, and counts too high for the bits, go to the full comparison.
+    /// </summary>
+    private static long KeyOf(ParticipantStanding s) =>
+        s.Commitments >= 0xFFFF ? long.MinValue : (-(long)s.Commitments << 47) + (s.Since.UtcTicks >> 16);
+
+    private static SortedChunkList<ParticipantStanding> NewList() => new(KeyOf, MostCommitmentsFirst);
+
+    private readonly SortedChunkList<ParticipantStanding> _all = NewList();
     private readonly Dictionary<string, SortedChunkList<ParticipantStanding>> _byNeighbourhood = new(StringComparer.OrdinalIgnoreCase);
 
     public long Visits => _all.Visits + _byNeighbourhood.Values.Sum(l => l.Visits);
@@ -38,17 +47,29 @@ internal sealed class ParticipantStandings
         if (old is not null && !string.Equals(old.ParticipantId, replacement.ParticipantId, StringComparison.Ordinal)
             && _participants.TryGetValue(old.ParticipantId, out var previous))
         {
-            previous.Contributions.RemoveAll(c => string.Equals(c.CommitmentId, old.CommitmentId, StringComparison.Ordinal));
+            var at = IndexOf(previous.Contributions, old.CommitmentId);
+            if (at >= 0)
+                previous.Contributions.RemoveAt(at);
             Restand(previous);
         }
         if (!_participants.TryGetValue(replacement.ParticipantId, out var participant))
             _participants[replacement.ParticipantId] = participant = new Participant(replacement.ParticipantId);
-        var i = participant.Contributions.FindIndex(c => string.Equals(c.CommitmentId, replacement.CommitmentId, StringComparison.Ordinal));
+        var i = IndexOf(participant.Contributions, replacement.CommitmentId);
         if (i >= 0)
             participant.Contributions[i] = replacement;
         else
             participant.Contributions.Add(replacement);
         Restand(participant);
+    }
+
+    private static int IndexOf(List<Contribution> contributions, string commitmentId)
+    {
+        for (var i = 0; i < contributions.Count; i++)
+        {
+            if (string.Equals(contributions[i].CommitmentId, commitmentId, StringComparison.Ordinal))
+                return i;
+        }
+        return -1;
     }
 
     /// <summary>See <see cref="ContributionIndex.Uncoached"/>.</summary>
@@ -81,9 +102,20 @@ internal sealed class ParticipantStandings
     private void Restand(Participant participant)
     {
         var (standing, neighbourhoods) = StandingOf(participant);
-        if (standing == participant.Standing && neighbourhoods.SequenceEqual(participant.Neighbourhoods, StringComparer.OrdinalIgnoreCase))
+        var before = participant.Standing;
+        var sameNeighbourhoods = neighbourhoods.AsSpan().SequenceEqual(participant.Neighbourhoods, StringComparer.OrdinalIgnoreCase);
+        if (standing == before && sameNeighbourhoods)
             return;
-        if (participant.Standing is { } before)
+        if (before is not null && standing is not null && sameNeighbourhoods)
+        {
+            // In the same lists: moved (or, when only what it shows changed, replaced where it stands).
+            _all.Replace(before, standing);
+            foreach (var n in neighbourhoods)
+                _byNeighbourhood[n].Replace(before, standing);
+            participant.Standing = standing;
+            return;
+        }
+        if (before is not null)
         {
             _all.Remove(before);
             foreach (var n in participant.Neighbourhoods)
@@ -97,7 +129,7 @@ internal sealed class ParticipantStandings
             foreach (var n in neighbourhoods)
             {
                 if (!_byNeighbourhood.TryGetValue(n, out var list))
-                    _byNeighbourhood[n] = list = new SortedChunkList<ParticipantStanding>(MostCommitmentsFirst);
+                    _byNeighbourhood[n] = list = NewList();
                 list.Add(standing);
             }
         }
@@ -112,6 +144,7 @@ internal sealed class ParticipantStandings
         var count = 0;
         var drafts = 0;
         var since = DateTimeOffset.MaxValue;
+        string? onlyNeighbourhood = null;
         List<string>? neighbourhoods = null;
         foreach (var c in participant.Contributions)
         {
@@ -123,20 +156,25 @@ internal sealed class ParticipantStandings
             if (c.UpdatedAt < since)
                 since = c.UpdatedAt;
             // The most recently changed; among equals the first in the lists' order (the smallest id).
-            if (newest is null || ContributionOrder.NewestChangeFirst.Compare(c, newest) < 0)
+            if (newest is null || ContributionOrder.NewestChangeFirst.Comparer.Compare(c, newest) < 0)
                 newest = c;
-            if (ContributionIndex.NeighbourhoodOf(c) is { } n)
+            // Codes compare ignoring case, like the workspace's neighbourhood filter. Most participants have one.
+            if (ContributionIndex.NeighbourhoodOf(c) is { } n && !string.Equals(n, onlyNeighbourhood, StringComparison.OrdinalIgnoreCase))
             {
-                neighbourhoods ??= [];
-                // Codes compare ignoring case, like the workspace's neighbourhood filter.
-                if (!neighbourhoods.Contains(n, StringComparer.OrdinalIgnoreCase))
+                if (onlyNeighbourhood is null)
+                    onlyNeighbourhood = n;
+                else if (neighbourhoods is null)
+                    neighbourhoods = [onlyNeighbourhood, n];
+                else if (!neighbourhoods.Contains(n, StringComparer.OrdinalIgnoreCase))
                     neighbourhoods.Add(n);
             }
         }
         if (newest is null)
             return (null, []);
         var standing = new ParticipantStanding(participant.Id, newest.ParticipantKind, ContributionIndex.NeighbourhoodOf(newest), count, drafts, since);
-        return (standing, neighbourhoods is null ? [] : [.. neighbourhoods.Order(StringComparer.OrdinalIgnoreCase)]);
+        string[] codes = neighbourhoods is not null ? [.. neighbourhoods.Order(StringComparer.OrdinalIgnoreCase)]
+            : onlyNeighbourhood is not null ? [onlyNeighbourhood] : [];
+        return (standing, codes);
     }
 
     private sealed class Participant(string id)

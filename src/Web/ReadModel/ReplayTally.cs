@@ -6,7 +6,7 @@ namespace CivicContracting.Web.ReadModel;
 
 /// <summary>
 /// What the replay of the oil stain counts, per neighbourhood and kind of participant, as sorted confirmation times: the
-/// engaged commitments' (<see cref="ContributionIndex.IsReplayed"/>), and each participant's first one there. The number
+/// engaged commitments' (engaged, signed, in a neighbourhood), and each participant's first one there. The number
 /// engaged at a moment is then the rank of that moment in a list, so a replay costs O(steps × lists × log n) however many
 /// commitments there are, and a change moves one or two times, O(log n + the participant's commitments there).
 /// </summary>
@@ -30,8 +30,8 @@ internal sealed class ReplayTally
         {
             for (var k = 0; k < Kinds.Length; k++)
             {
-                _commitments[n, k] = new SortedChunkList<long>(Comparer<long>.Default);
-                _firstEngagements[n, k] = new SortedChunkList<long>(Comparer<long>.Default);
+                _commitments[n, k] = SortedChunkList.OfTicks();
+                _firstEngagements[n, k] = SortedChunkList.OfTicks();
                 _participantTimes[n, k] = new Dictionary<string, List<long>>(StringComparer.Ordinal);
             }
         }
@@ -42,7 +42,7 @@ internal sealed class ReplayTally
     {
         var tally = new ReplayTally();
         foreach (var c in contributions)
-            tally.Replace(null, c);
+            tally.Replace(null, null, c, ContributionIndex.NeighbourhoodOf(c));
         return tally;
     }
 
@@ -59,10 +59,11 @@ internal sealed class ReplayTally
         }
     }
 
-    public void Replace(Contribution? old, Contribution? replacement)
+    /// <summary><paramref name="old"/> gives way to <paramref name="replacement"/>, each with its neighbourhood (<see cref="ContributionIndex.NeighbourhoodOf"/>).</summary>
+    public void Replace(Contribution? old, string? oldNeighbourhood, Contribution? replacement, string? neighbourhood)
     {
-        var was = Key(old);
-        var @is = Key(replacement);
+        var was = Key(old, oldNeighbourhood);
+        var @is = Key(replacement, neighbourhood);
         if (was == @is && (was is null || string.Equals(old!.ParticipantId, replacement!.ParticipantId, StringComparison.Ordinal)))
             return;
         if (was is { } w)
@@ -71,10 +72,9 @@ internal sealed class ReplayTally
             Add(i.Neighbourhood, i.Kind, i.Ticks, replacement!.ParticipantId);
     }
 
-    private static (int Neighbourhood, int Kind, long Ticks)? Key(Contribution? c)
+    private static (int Neighbourhood, int Kind, long Ticks)? Key(Contribution? c, string? code)
     {
-        if (c is null || !c.IsEngaged || c.ConfirmedAt is not { } at || ContributionIndex.NeighbourhoodOf(c) is not { } code
-            || !CodeIndex.TryGetValue(code, out var n))
+        if (c is null || !c.IsEngaged || c.ConfirmedAt is not { } at || code is null || !CodeIndex.TryGetValue(code, out var n))
             return null;
         var k = Array.IndexOf(Kinds, c.ParticipantKind);
         return k < 0 ? null : (n, k, at.UtcTicks);

@@ -12,7 +12,8 @@ public sealed class SortedChunkListTests
     public void Random_adds_removals_and_reads_agree_with_a_plain_sorted_list(int seed, int operations, int values)
     {
         var random = new Random(seed);
-        var list = new SortedChunkList<long>(Comparer<long>.Default);
+        // Counting the multiples of three per chunk, to page through them alone.
+        var list = new SortedChunkList<long>(static v => v, Comparer<long>.Default, static v => v % 3 == 0);
         var plain = new List<long>();
         for (var op = 0; op < operations; op++)
         {
@@ -65,6 +66,12 @@ public sealed class SortedChunkListTests
             var page = new List<long>();
             list.CopyTo(page, skip, take);
             Assert.Equal(plain.Skip(skip).Take(take), page);
+            var marked = plain.Where(v => v % 3 == 0).ToList();
+            Assert.Equal(marked.Count, list.MarkedCount);
+            var markedSkip = random.Next(marked.Count + 10);
+            page.Clear();
+            list.CopyMarkedTo(page, markedSkip, take);
+            Assert.Equal(marked.Skip(markedSkip).Take(take), page);
         }
         if (plain.Count > 0)
             Assert.Equal(plain[0], list.First);
@@ -72,6 +79,34 @@ public sealed class SortedChunkListTests
         var counts = new int[bounds.Length];
         list.CountUpTo(bounds, counts);
         Assert.Equal(bounds.Select(b => plain.Count(v => v <= b)), counts);
+    }
+
+    [Fact]
+    public void Items_with_equal_keys_are_ordered_by_the_comparer_and_found_again()
+    {
+        // A coarse key (tens) and a full order (the value): most comparisons stop at the key, ties go to the comparer.
+        var random = new Random(4);
+        var list = new SortedChunkList<int>(static v => v / 10, Comparer<int>.Default);
+        var plain = new List<int>();
+        for (var op = 0; op < 20_000; op++)
+        {
+            var value = random.Next(3_000);
+            if (random.Next(3) > 0 && !plain.Contains(value))
+            {
+                list.Add(value);
+                plain.Insert(~plain.BinarySearch(value), value);
+            }
+            else
+            {
+                Assert.Equal(plain.Remove(value), list.Remove(value));
+            }
+        }
+        var page = new List<int>();
+        list.CopyTo(page, 0, list.Count);
+        Assert.Equal(plain, page);
+        var counts = new int[3];
+        list.CountUpTo([5, 1_500, 2_999], counts);
+        Assert.Equal([plain.Count(v => v <= 5), plain.Count(v => v <= 1_500), plain.Count], counts);
     }
 
     private static int UpperBound(List<long> plain, long value)
