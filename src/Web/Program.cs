@@ -115,6 +115,7 @@ namespace CivicContracting.Web
             builder.Services.AddSingleton<CommitmentViews>();
             builder.Services.AddSingleton<CivicContracting.Web.Goals.GoalGapReader>();
             builder.Services.AddSingleton<ReplayCache>();
+            builder.Services.AddSingleton<FilteredLists>();
             builder.Services.AddSingleton<CivicContracting.Web.Commitments.ScopeCommitments>();
             builder.Services.AddHostedService<SiteDataSync>();
             builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");

@@ -50,6 +50,7 @@ public sealed partial class ContributionSync : IDisposable
     private readonly Shard[] _shards = [.. Enumerable.Range(0, AggregateScope.ShardCount).Select(i => new Shard(i))];
     private readonly SemaphoreSlim _readGate = new(ReadParallelism, ReadParallelism);
     private readonly HashSet<string> _knownGoalScopes = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, SliceRead> _firstReads = [];
     private CancellationToken _stopping;
     private long _stamp;
     private long _deltasReceived;
@@ -176,8 +177,43 @@ public sealed partial class ContributionSync : IDisposable
     private void OnSlice(SliceRead work)
     {
         var shard = _shards[work.Shard];
-        var first = shard.Held < 0;
+        if (shard.Held < 0)
+        {
+            // The start: every shard's first read is taken in at once, newest change first, so that each list of the index
+            // grows at its end (fast, and densely packed) instead of taking items all over.
+            Volatile.Write(ref shard.Reading, false);
+            _firstReads[work.Shard] = work;
+            if (_firstReads.Count < _shards.Length)
+                return;
+            Apply(InLoadOrder(_firstReads.Values.Select(r => r.Slice.Contributions)));
+            foreach (var read in _firstReads.Values)
+                Settle(read);
+            _firstReads.Clear();
+            _data.MarkListsLoaded();
+            var held = _data.Contributions.Count;
+            var elapsed = _clock.GetElapsedTime(_startedAt);
+            LogListsLoaded(_logger, held, elapsed);
+            return;
+        }
         Apply(work.Slice.Contributions);
+        Settle(work);
+    }
+
+    /// <summary>Every shard's contributions in one list, newest change first (the order of most of the index's lists).</summary>
+    public static IReadOnlyList<Contribution> InLoadOrder(IEnumerable<IReadOnlyList<Contribution>> slices)
+    {
+        var items = slices.SelectMany(s => s).ToArray();
+        var keys = new long[items.Length];
+        for (var i = 0; i < items.Length; i++)
+            keys[i] = ContributionOrder.NewestChangeFirst.Key(items[i]);
+        Array.Sort(keys, items);
+        return items;
+    }
+
+    /// <summary>What a read of a shard tells about the numbers held (its contributions are applied).</summary>
+    private void Settle(SliceRead work)
+    {
+        var shard = _shards[work.Shard];
         var sequence = work.Slice.Sequence;
         // Numbers that arrived before the read was asked for, yet lie beyond what it returned, cannot be real (the shard
         // lost its state, or someone made them up): forget them rather than read the shard again and again.
@@ -193,13 +229,6 @@ public sealed partial class ContributionSync : IDisposable
             LogShardRead(_logger, shard.Index, work.Reason, sequence, work.Slice.Contributions.Count);
         if (shard.Ahead.Count > 0)
             Schedule(shard, ReadReason.Gap, GapGrace);
-        if (first && _shards.All(s => s.Held >= 0) && !_data.AreListsLoaded)
-        {
-            _data.MarkListsLoaded();
-            var held = _data.Contributions.Count;
-            var elapsed = _clock.GetElapsedTime(_startedAt);
-            LogListsLoaded(_logger, held, elapsed);
-        }
     }
 
     private void OnReadDue(ReadDue work)

@@ -71,6 +71,28 @@ public sealed class ReplayCache(SiteData data, IOptions<SiteOptions> options, Ti
 
     private readonly ConcurrentDictionary<(string? Goal, ParticipantKind? Kind), Held> _held = new();
 
+    private sealed record HeldTotal(long Version, DateTimeOffset At, IReadOnlyList<(DateTimeOffset At, int Commitments)> Total);
+
+    private readonly ConcurrentDictionary<string, HeldTotal> _totals = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A goal's engaged commitments over time (its page's chart), as <see cref="EngagementReplay.Total"/> of the goal's
+    /// replay: from the goal's confirmation times (O(steps × log n + n / chunk)), shared like the replays.
+    /// </summary>
+    public IReadOnlyList<(DateTimeOffset At, int Commitments)> EngagementOverTime(string goal)
+    {
+        var index = data.Contributions;
+        var version = index.Version;
+        var now = clock.GetUtcNow();
+        if (_totals.TryGetValue(goal, out var held) && (held.Version == version || now - held.At < options.Value.ListRefreshInterval))
+            return held.Total;
+        var total = index.EngagementOverTime(AggregateScope.Goal(goal));
+        if (_totals.Count >= MaxHeld * 16)
+            _totals.Clear();
+        _totals[goal] = new HeldTotal(version, now, total);
+        return total;
+    }
+
     public EngagementReplay Get(string? goal, ParticipantKind? kind)
     {
         var index = data.Contributions;
