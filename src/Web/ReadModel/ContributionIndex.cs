@@ -121,9 +121,19 @@ public sealed class ContributionIndex : IDisposable
     /// <summary>Moves <see cref="TakenAt"/> on: a check found nothing missing, so what is held is current as of then.</summary>
     public void MarkCurrent(DateTimeOffset at) => Apply([], at);
 
+    /// <summary>
+    /// What the index needs of a contribution to file it (the shards accept no other, so this only guards against a
+    /// malformed message): ids, a positive version, and scopes that each have a name.
+    /// </summary>
+    public static bool IsWellFormed(Contribution? c) =>
+        c is { Version: > 0, Scopes: not null } && !string.IsNullOrEmpty(c.CommitmentId) && !string.IsNullOrEmpty(c.ParticipantId)
+        && c.Scopes.All(s => s is { Scope: not null });
+
     private bool ApplyOne(Contribution c)
     {
-        ArgumentNullException.ThrowIfNull(c);
+        // Checked before anything changes, so that a bad one leaves the lists as they were.
+        if (!IsWellFormed(c))
+            throw new ArgumentException($"A malformed contribution ('{c?.CommitmentId}') cannot be filed.", nameof(c));
         _byId.TryGetValue(c.CommitmentId, out var old);
         if (old is not null && old.Version >= c.Version)
             return false;

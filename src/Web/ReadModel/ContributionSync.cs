@@ -75,8 +75,13 @@ public sealed partial class ContributionSync : IDisposable
     {
         ArgumentNullException.ThrowIfNull(deltas);
         Interlocked.Add(ref _deltasReceived, deltas.Count);
-        Post(new DeltasArrived(deltas));
+        // Before the first reads are asked for, they will hold all of this anyway: nothing to keep (and nothing piles up
+        // while the figures load, however long that takes).
+        if (_running)
+            Post(new DeltasArrived(deltas));
     }
+
+    private volatile bool _running;
 
     /// <summary>What this host holds of each shard and how often it read it.</summary>
     public ContributionSyncStatus Status => new(
@@ -92,6 +97,7 @@ public sealed partial class ContributionSync : IDisposable
     {
         _stopping = stoppingToken;
         _startedAt = _clock.GetTimestamp();
+        _running = true;
         foreach (var shard in _shards)
             Post(new ReadDue(shard.Index, ReadReason.Start, 0));
         var checks = CheckSequencesAsync(stoppingToken);
@@ -369,6 +375,12 @@ public sealed partial class ContributionSync : IDisposable
 
     private void Apply(IReadOnlyList<Contribution> contributions)
     {
+        if (!contributions.All(ContributionIndex.IsWellFormed))
+        {
+            var bad = contributions.Count(c => !ContributionIndex.IsWellFormed(c));
+            LogMalformed(_logger, bad);
+            contributions = [.. contributions.Where(ContributionIndex.IsWellFormed)];
+        }
         for (var start = 0; start < contributions.Count; start += ApplyBatch)
         {
             var kept = _data.Contributions.Apply(Batch(contributions, start, ApplyBatch), _clock.GetUtcNow());
@@ -454,6 +466,9 @@ public sealed partial class ContributionSync : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a contribution delta with impossible numbers: shard {Shard}, sequences {From} to {To}")]
     private static partial void LogBadDelta(ILogger logger, int shard, long from, long to);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored {Count} malformed contribution(s) in what a shard sent")]
+    private static partial void LogMalformed(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not apply {Work} to the public site's lists; the shard's next read repairs them")]
     private static partial void LogApplyFailed(ILogger logger, Exception ex, string work);

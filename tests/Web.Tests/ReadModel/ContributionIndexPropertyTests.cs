@@ -165,4 +165,21 @@ public sealed class ContributionIndexPropertyTests
         Assert.Empty(index.EngagedResults("goal:g"));
         Assert.Equal(3, index.Get("c-1")!.Version);
     }
+
+    [Fact]
+    public void A_malformed_contribution_is_refused_before_anything_changes()
+    {
+        var scopes = new List<ScopeWeight> { new(AggregateScope.Place("24062W01"), 1) };
+        var good = new Contribution("c-1", 1, "p-1", ParticipantKind.School, CommitmentLevel.Pledge, CommitmentStatus.Active, null, false,
+            RandomCity.Start, scopes, RandomCity.Start);
+        var index = new ContributionIndex([good], RandomCity.TakenAt);
+
+        Assert.Throws<ArgumentException>(() => index.Apply(good with { Version = 2, Scopes = [null!] }));
+        Assert.Throws<ArgumentException>(() => index.Apply(good with { Version = 3, ParticipantId = "" }));
+
+        Assert.Same(good, index.Get("c-1"));
+        Assert.Equal([good], index.Page("place:24062W01", publicOnly: false, 0, 10).Items);
+        Assert.True(index.Apply(good with { Version = 4 }));
+        Assert.Single(index.Page("place:24062W01", publicOnly: false, 0, 10).Items);
+    }
 }
