@@ -128,9 +128,12 @@ namespace CivicContracting.Web
             // The public site: server-rendered pages in Dutch (texts in Resources/SiteText.resx), read from this host's memory.
             builder.Services.AddOptions<SiteOptions>().Bind(builder.Configuration.GetSection(SiteOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
             builder.Services.AddSingleton<SiteData>();
+            builder.Services.AddSingleton<ContributionSync>();
             builder.Services.AddSingleton<CommitmentViews>();
             builder.Services.AddSingleton<CivicContracting.Web.Goals.GoalGapReader>();
             builder.Services.AddSingleton<ReplayCache>();
+            builder.Services.AddSingleton<FilteredLists>();
+            builder.Services.AddSingleton<CivicContracting.Web.Commitments.ScopeCommitments>();
             builder.Services.AddHostedService<SiteDataSync>();
             builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
             // Named explicitly: when tests or benchmarks host the app, the entry assembly is theirs, not this one.

@@ -8,6 +8,7 @@ using CivicContracting.Tests.Shared;
 using CivicContracting.Web.Goals;
 using CivicContracting.Web.Paging;
 using CivicContracting.Web.Places;
+using CivicContracting.Web.Tests.ReadModel;
 
 namespace CivicContracting.Web.Tests;
 
@@ -169,6 +170,7 @@ public sealed class ExactnessTests(IsolatedWebAppFixture app)
         Assert.True(mismatches.Count == 0, "Aggregates differ from the recomputation:\n" + string.Join("\n", mismatches));
 
         // The lists agree too: every goal lists exactly its commitments (and its objectives' commitments).
+        await app.ListsCaughtUpAsync();
         foreach (var goal in goalIds)
         {
             var listed = await api.GetAsync<Paged<Commitments.CommitmentSummary>>($"/api/goals/{goal}/commitments?pageSize=100");

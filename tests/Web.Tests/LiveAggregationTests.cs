@@ -6,6 +6,7 @@ using CivicContracting.Participants;
 using CivicContracting.Places;
 using CivicContracting.Web.Goals;
 using CivicContracting.Web.Places;
+using CivicContracting.Web.Tests.ReadModel;
 
 namespace CivicContracting.Web.Tests;
 
@@ -62,7 +63,9 @@ public sealed class LiveAggregationTests(WebAppFixture app)
         }
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"All aggregates took {clock.Elapsed.TotalMilliseconds:N0} ms");
 
-        // The commitment is listed under its goal, its ambition and its places, with its title.
+        // The commitment is listed under its goal, its ambition and its places, with its title (the lists follow the shards'
+        // deltas, which travel beside the aggregates' changes).
+        await app.ListsCaughtUpAsync();
         foreach (var path in new[] { $"/api/goals/{objective}/commitments", $"/api/goals/{ambition}/commitments", $"/api/places/{neighbourhood}/commitments", $"/api/places/{PlaceCatalog.CityCode}/commitments?pageSize=100" })
         {
             var listed = await api.GetAsync<Paging.Paged<Commitments.CommitmentSummary>>(path);

@@ -19,8 +19,11 @@ public sealed record WorkspaceFilter(bool MineOnly, string? NeighbourhoodCode, I
 }
 
 /// <summary>
-/// The lists of the coach's workspace, from the coach queue and this host's index of contributions (no grain reads): plain
-/// functions, so each can be tested with constructed contributions.
+/// The lists of the coach's workspace, from the coach queue and this host's index of contributions (no grain reads). Each
+/// section is defined once as a plain function over contributions (testable with constructed ones, and the reference the
+/// index's answers are checked against); the page asks the <see cref="ContributionIndex"/>, which keeps every section
+/// sorted as contributions change, so the first rows cost O(rows) and a filter ("mine only", a neighbourhood) a scan of
+/// that one section.
 /// </summary>
 public static class CoachWorkspace
 {
@@ -76,6 +79,31 @@ public static class CoachWorkspace
     }
 
     private static bool Admits(WorkspaceFilter filter, Contribution c) => filter.Admits(c.ParticipantId, ContributionIndex.NeighbourhoodOf(c));
+
+    /// <summary>As <see cref="ClaimsToVerify(IEnumerable{Contribution}, WorkspaceFilter)"/>: the first <paramref name="take"/> and how many in all.</summary>
+    public static (IReadOnlyList<Contribution> Shown, int Total) ClaimsToVerify(ContributionIndex index, WorkspaceFilter filter, int take) =>
+        index.ClaimsToVerify(AdmitterOf(filter), take);
+
+    /// <summary>As <see cref="DraftsAskingHelp(IEnumerable{Contribution}, WorkspaceFilter)"/>: the first <paramref name="take"/> and how many in all.</summary>
+    public static (IReadOnlyList<Contribution> Shown, int Total) DraftsAskingHelp(ContributionIndex index, WorkspaceFilter filter, int take) =>
+        index.DraftsAskingHelp(AdmitterOf(filter), take);
+
+    /// <summary>As <see cref="ConditionsClosing(IEnumerable{Contribution}, WorkspaceFilter, DateTimeOffset)"/>: the first <paramref name="take"/> and how many in all.</summary>
+    public static (IReadOnlyList<Contribution> Shown, int Total) ConditionsClosing(ContributionIndex index, WorkspaceFilter filter, DateTimeOffset now, int take) =>
+        index.ConditionsBefore(now + ConditionWindow, AdmitterOf(filter), take);
+
+    /// <summary>As <see cref="Uncoached(IEnumerable{Contribution}, IReadOnlySet{string}, WorkspaceFilter)"/>: the first <paramref name="take"/> and how many in all.</summary>
+    public static (IReadOnlyList<UncoachedParticipant> Shown, int Total) Uncoached(ContributionIndex index, IReadOnlySet<string> coached, WorkspaceFilter filter, int take)
+    {
+        if (filter.MineOnly)
+            return ([], 0);
+        var (standings, total) = index.Uncoached(coached, filter.NeighbourhoodCode, take);
+        return ([.. standings.Select(s => new UncoachedParticipant(s.ParticipantId, s.Kind, s.NeighbourhoodCode, s.Commitments, s.Drafts, s.Since))], total);
+    }
+
+    /// <summary>Null when the filter admits everything, so that the index answers from its counts.</summary>
+    private static Func<Contribution, bool>? AdmitterOf(WorkspaceFilter filter) =>
+        !filter.MineOnly && filter.NeighbourhoodCode is null ? null : c => Admits(filter, c);
 }
 
 /// <summary>A participant without a coach: kind, the neighbourhood of their newest commitment, how many commitments (and drafts), and since when.</summary>

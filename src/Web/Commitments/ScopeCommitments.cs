@@ -1,7 +1,7 @@
-using CivicContracting.Aggregation;
 using CivicContracting.Commitments;
 using CivicContracting.Participants;
 using CivicContracting.Web.Paging;
+using CivicContracting.Web.ReadModel;
 
 namespace CivicContracting.Web.Commitments;
 
@@ -20,22 +20,20 @@ public sealed record CommitmentSummary(
     DateTimeOffset UpdatedAt);
 
 /// <summary>
-/// The commitments that count in a scope (a goal with its objectives, or a place), read from the contribution
-/// shards that hold them: newest change first, paged, and only the page's commitments are asked for their titles.
+/// The commitments that count in a scope (a goal with its objectives, or a place), drafts included, read from this web
+/// host's index of contributions (kept current by the shards' deltas): newest change first, paged in O(page), and only the
+/// page's commitments are read for their titles (from <see cref="CommitmentViews"/>, which reads a commitment again only
+/// when its version changed).
 /// </summary>
-public static class ScopeCommitments
+public sealed class ScopeCommitments(SiteData data, CommitmentViews views)
 {
-    public static async Task<Paged<CommitmentSummary>> PageAsync(IClusterClient orleans, string scope, PageRequest paging)
+    public async Task<Paged<CommitmentSummary>> PageAsync(string scope, PageRequest paging, CancellationToken cancellationToken)
     {
-        var shards = await Task.WhenAll(Enumerable.Range(0, AggregateScope.ShardCount)
-            .Select(i => orleans.GetGrain<IContributionShardGrain>(i).GetContributions(scope)));
-        var all = shards.SelectMany(s => s)
-            .OrderByDescending(c => c.UpdatedAt)
-            .ThenBy(c => c.CommitmentId, StringComparer.Ordinal)
-            .ToList();
-        var page = paging.Apply(all);
-        var views = await Task.WhenAll(page.Items.Select(c => orleans.GetGrain<ICommitmentGrain>(c.CommitmentId).Get()));
-        return page.With<CommitmentSummary>([.. page.Items.Zip(views, (c, view) => new CommitmentSummary(
+        await data.WhenListsLoaded(cancellationToken);
+        var (items, total) = data.Contributions.Page(scope, publicOnly: false, paging.Skip, paging.PageSize);
+        var page = paging.Of(items, total);
+        var read = await Task.WhenAll(page.Items.Select(c => views.GetUnredactedAsync(c.CommitmentId)));
+        return page.With<CommitmentSummary>([.. page.Items.Zip(read, (c, view) => new CommitmentSummary(
             c.CommitmentId, view is null ? null : Moderation.PublicView.Title(view), c.ParticipantId, c.ParticipantKind, view?.NeighbourhoodCode,
             c.Level, c.Status, c.Progress, c.OnTrack, c.ConfirmedAt, c.UpdatedAt))]);
     }

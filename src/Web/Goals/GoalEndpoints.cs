@@ -188,11 +188,11 @@ public static class GoalEndpoints
         return TypedResults.Ok<IReadOnlyList<GoalVersionView>>([.. versions.Select(GoalVersionView.From)]);
     }
 
-    public static async Task<Ok<Paged<CommitmentSummary>>> ListCommitments(string id, IClusterClient orleans, int? page, int? pageSize)
+    public static async Task<Ok<Paged<CommitmentSummary>>> ListCommitments(string id, IClusterClient orleans, ScopeCommitments commitments, int? page, int? pageSize, CancellationToken cancellationToken)
     {
         var paging = PageRequest.From(page, pageSize);
         await RequireGoal(orleans, id);
-        return TypedResults.Ok(await ScopeCommitments.PageAsync(orleans, AggregateScope.Goal(id), paging));
+        return TypedResults.Ok(await commitments.PageAsync(AggregateScope.Goal(id), paging, cancellationToken));
     }
 
     public static async Task<Ok<IReadOnlyList<EngagementBucket>>> History(string id, IClusterClient orleans)

@@ -3,6 +3,7 @@ using CivicContracting.Aggregation;
 using CivicContracting.Commitments;
 using CivicContracting.Goals;
 using CivicContracting.Web.ReadModel;
+using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Web.Goals;
 
@@ -82,33 +83,41 @@ public static class GoalGap
 
 /// <summary>
 /// Computes a goal's <see cref="UncommittedGap"/> from this web host's memory: which commitments are engaged results and
-/// their weights from the contributions in <see cref="SiteData"/> (the aggregation's own figures), their targets from
-/// <see cref="CommitmentViews"/> (read again only for commitments whose version changed). One computation per goal
-/// version and reload of the contributions, however many pages and API reads ask for it.
+/// their weights from the contributions in <see cref="SiteData"/> (the aggregation's own figures; the index keeps each
+/// goal's engaged results apart, so this is O(the goal's results), never O(the city)), their targets from
+/// <see cref="CommitmentViews"/> (read again only for commitments whose version changed). One computation per goal version,
+/// and then again only when a commitment of the goal changed and the last one is <see cref="SiteOptions.ListRefreshInterval"/>
+/// old, however many pages and API reads ask for it.
 /// </summary>
-public sealed class GoalGapReader(SiteData data, CommitmentViews views)
+public sealed class GoalGapReader(SiteData data, CommitmentViews views, IOptions<SiteOptions> options, TimeProvider clock)
 {
-    private readonly ConcurrentDictionary<string, (ContributionIndex Index, int Version, QuantitativeTarget Target, UncommittedGap Gap)> _computed = new(StringComparer.Ordinal);
+    private sealed record Held(long ScopeVersion, DateTimeOffset At, int GoalVersion, QuantitativeTarget Target, UncommittedGap Gap);
+
+    private readonly ConcurrentDictionary<string, Held> _computed = new(StringComparer.Ordinal);
 
     /// <summary>Null for a goal without a quantitative target.</summary>
     public async Task<UncommittedGap?> GetAsync(GoalInfo goal, CancellationToken cancellationToken = default)
     {
         if (goal.Definition.Target is not { } target)
             return null;
-        await data.WhenLoaded(cancellationToken);
+        await data.WhenListsLoaded(cancellationToken);
         var index = data.Contributions;
-        if (_computed.TryGetValue(goal.Id, out var held) && ReferenceEquals(held.Index, index) && held.Version == goal.Version && held.Target == target)
+        var scope = AggregateScope.Goal(goal.Id);
+        var scopeVersion = index.ScopeVersion(scope);
+        var now = clock.GetUtcNow();
+        if (_computed.TryGetValue(goal.Id, out var held) && held.GoalVersion == goal.Version && held.Target == target
+            && (held.ScopeVersion == scopeVersion || now - held.At < options.Value.ListRefreshInterval))
             return held.Gap;
 
-        var scope = AggregateScope.Goal(goal.Id);
-        var results = GoalGap.EngagedResults(index.InScope(scope)).ToList();
+        var asOf = index.TakenAt;
+        var results = index.EngagedResults(scope);
         var commitments = await views.GetManyAsync(results.Select(c => c.CommitmentId));
         var byId = commitments.ToDictionary(v => v.Id, StringComparer.Ordinal);
         var promises = results
             .Select(c => byId.GetValueOrDefault(c.CommitmentId) is { Terms.Target: { } t } ? new GoalGap.Promise(c.CommitmentId, t, GoalGap.WeightIn(c, scope)) : null)
             .OfType<GoalGap.Promise>();
-        var gap = GoalGap.Compute(target, promises, index.TakenAt);
-        _computed[goal.Id] = (index, goal.Version, target, gap);
+        var gap = GoalGap.Compute(target, promises, asOf);
+        _computed[goal.Id] = new Held(scopeVersion, now, goal.Version, target, gap);
         return gap;
     }
 }

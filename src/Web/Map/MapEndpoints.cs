@@ -50,7 +50,8 @@ public static class MapEndpoints
 
     public static async Task<Ok<EngagementReplay>> GetReplay(SiteData data, CommitmentViews views, ReplayCache replays, string? goal, string? kind, CancellationToken cancellationToken)
     {
-        await data.WhenLoaded(cancellationToken);
+        // The replay counts commitments: it waits for them after a start (the map itself needs only the aggregates).
+        await data.WhenListsLoaded(cancellationToken);
         var filter = await MapFilter.ParseAsync(views, goal, kind);
         return TypedResults.Ok(replays.Get(filter.Goal, filter.Kind));
     }

@@ -35,6 +35,12 @@ public sealed class IndexModel(SiteData data, CommitmentViews views, ReplayCache
 
     public bool FilterRejected { get; private set; }
 
+    /// <summary>
+    /// The first seconds after a start: the figures and the map are in, the commitments not yet, so the lists of the newest
+    /// commitments and reports are left empty (with a note) rather than shown from part of the city.
+    /// </summary>
+    public bool ListsLoading { get; private set; }
+
     public SiteOptions Site => site.Value;
 
     public async Task OnGetAsync(string? goal, string? kind)
@@ -54,6 +60,9 @@ public sealed class IndexModel(SiteData data, CommitmentViews views, ReplayCache
 
         City = data.Aggregate(AggregateScope.Place(PlaceCatalog.CityCode));
         var catalog = PlaceCatalog.Leuven;
+        // A filtered table comes from the replay, which needs the commitments.
+        if (Goal is not null || Kind is not null)
+            await data.WhenListsLoaded(HttpContext.RequestAborted);
         var replay = Goal is null && Kind is null ? null : replays.Get(Goal, Kind);
         Neighbourhoods = [.. catalog.Neighbourhoods.Select(p =>
         {
@@ -70,9 +79,12 @@ public sealed class IndexModel(SiteData data, CommitmentViews views, ReplayCache
         EngagedNeighbourhoods = catalog.Neighbourhoods.Count(p => data.Aggregate(AggregateScope.Place(p.Code)).Totals.EngagedCommitments > 0);
         GoalOptions = GoalTree.Flatten(data);
 
-        var engaged = CommitmentRows.Public(data.Contributions.All).Where(c => c.ConfirmedAt is not null).ToList();
-        Newest = await CommitmentRows.BuildAsync(views, [.. engaged.OrderByDescending(c => c.ConfirmedAt).ThenBy(c => c.CommitmentId, StringComparer.Ordinal).Take(6)]);
-        var reported = await CommitmentRows.BuildAsync(views, [.. engaged.Take(12)]);
+        ListsLoading = !data.AreListsLoaded;
+        if (ListsLoading)
+            return;
+        // Confirmed public commitments, the most recently confirmed and the most recently changed: O(6) and O(12).
+        Newest = await CommitmentRows.BuildAsync(views, data.Contributions.NewestConfirmed(6));
+        var reported = await CommitmentRows.BuildAsync(views, data.Contributions.RecentlyChangedConfirmed(12));
         LatestReports = [.. reported.Where(r => r.LatestReport is not null).OrderByDescending(r => r.LatestReport!.ReportedAt).Take(6)];
     }
 }

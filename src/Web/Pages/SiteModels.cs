@@ -57,4 +57,22 @@ public static class CommitmentRows
         var current = Math.Clamp(page ?? 1, 1, totalPages);
         return ([.. all.Skip((current - 1) * PageSize).Take(PageSize)], current, totalPages);
     }
+
+    /// <summary>
+    /// As <see cref="Page(IReadOnlyList{Contribution}, int?)"/>, asking <paramref name="query"/> (skip, take → items, total)
+    /// for just the page: a page past the end shows the last one, as before.
+    /// </summary>
+    public static (IReadOnlyList<Contribution> Items, int Page, int TotalPages, int TotalItems) Page(
+        Func<int, int, (IReadOnlyList<Contribution> Items, int Total)> query, int? page)
+    {
+        var current = Math.Max(1, page ?? 1);
+        var (items, total) = query((int)Math.Min(int.MaxValue, (long)(current - 1) * PageSize), PageSize);
+        var totalPages = Math.Max(1, (total + PageSize - 1) / PageSize);
+        if (current > totalPages)
+        {
+            current = totalPages;
+            (items, total) = query((current - 1) * PageSize, PageSize);
+        }
+        return (items, current, totalPages, total);
+    }
 }

@@ -83,11 +83,11 @@ public static class PlaceEndpoints
             [place.LabelLongitude, place.LabelLatitude], ancestors, children, snapshot));
     }
 
-    public static async Task<Ok<Paged<CommitmentSummary>>> ListCommitments(string code, IClusterClient orleans, int? page, int? pageSize)
+    public static async Task<Ok<Paged<CommitmentSummary>>> ListCommitments(string code, ScopeCommitments commitments, int? page, int? pageSize, CancellationToken cancellationToken)
     {
         var paging = PageRequest.From(page, pageSize);
         var place = RequirePlace(code);
-        return TypedResults.Ok(await ScopeCommitments.PageAsync(orleans, AggregateScope.Place(place.Code), paging));
+        return TypedResults.Ok(await commitments.PageAsync(AggregateScope.Place(place.Code), paging, cancellationToken));
     }
 
     public static async Task<Ok<IReadOnlyList<EngagementBucket>>> History(string code, IClusterClient orleans) =>

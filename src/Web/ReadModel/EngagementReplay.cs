@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using CivicContracting.Aggregation;
-using CivicContracting.Commitments;
 using CivicContracting.Participants;
-using CivicContracting.Places;
+using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Web.ReadModel;
 
@@ -32,89 +31,85 @@ public sealed record EngagementReplay(
     }
 
     /// <summary>
-    /// Counts, at each step, the commitments engaged now whose first confirmation was at or before it. A commitment
-    /// withdrawn since is left out of every step: contributions keep the current status, not when it changed.
+    /// Counts, at each step, the commitments engaged now whose first confirmation was at or before it, and their distinct
+    /// participants. A commitment withdrawn since is left out of every step: contributions keep the current status, not when
+    /// it changed. The whole city (or one kind) comes from the tallies <paramref name="index"/> keeps per change; one goal
+    /// from a tally of the goal's commitments, O(the goal's commitments).
     /// </summary>
     public static EngagementReplay Compute(ContributionIndex index, string? goal, ParticipantKind? kind)
     {
-        var goalScope = goal is null ? null : AggregateScope.Goal(goal);
-        var engaged = index.All
-            .Where(c => c.IsEngaged && c.ConfirmedAt is not null)
-            .Where(c => kind is null || c.ParticipantKind == kind)
-            .Where(c => goalScope is null || c.Scopes.Any(s => string.Equals(s.Scope, goalScope, StringComparison.Ordinal)))
-            .Select(c => (Contribution: c, Neighbourhood: ContributionIndex.NeighbourhoodOf(c)))
-            .Where(c => c.Neighbourhood is not null)
-            .OrderBy(c => c.Contribution.ConfirmedAt)
-            .ToList();
+        if (goal is null)
+            return index.Replay(kind);
+        var takenAt = index.TakenAt;
+        return ReplayTally.Of(index.InScope(AggregateScope.Goal(goal))).Replay(goal, kind, takenAt);
+    }
 
-        var end = index.TakenAt;
-        var start = engaged.Count > 0 ? engaged[0].Contribution.ConfirmedAt!.Value : end;
+    /// <summary>
+    /// The moments of a replay: <see cref="MaxSteps"/> evenly from <paramref name="start"/> (the first confirmation) to
+    /// <paramref name="end"/> (when the index was taken), or one when they coincide.
+    /// </summary>
+    public static IReadOnlyList<DateTimeOffset> StepsBetween(DateTimeOffset start, DateTimeOffset end)
+    {
         if (start > end)
             end = start;
         var count = start == end ? 1 : MaxSteps;
-        var steps = Enumerable.Range(0, count)
-            .Select(i => count == 1 ? end : start + (end - start) * i / (count - 1))
-            .ToList();
-
-        var neighbourhoods = PlaceCatalog.Leuven.Neighbourhoods.Select(p => p.Code).ToList();
-        var commitments = neighbourhoods.ToDictionary(c => c, _ => new int[count], StringComparer.Ordinal);
-        var participants = neighbourhoods.ToDictionary(c => c, _ => new int[count], StringComparer.Ordinal);
-        var byKind = neighbourhoods.ToDictionary(c => c, _ => Enum.GetValues<ParticipantKind>().ToDictionary(k => k, _ => new int[count]), StringComparer.Ordinal);
-        var seen = neighbourhoods.ToDictionary(c => c, _ => new HashSet<string>(StringComparer.Ordinal), StringComparer.Ordinal);
-
-        // One sweep in confirmation order: running totals are written into every step from the one they reach on.
-        var next = 0;
-        var running = neighbourhoods.ToDictionary(c => c, _ => (Commitments: 0, Participants: 0, ByKind: new int[Enum.GetValues<ParticipantKind>().Length]), StringComparer.Ordinal);
-        for (var step = 0; step < count; step++)
-        {
-            while (next < engaged.Count && engaged[next].Contribution.ConfirmedAt <= steps[step])
-            {
-                var (c, code) = engaged[next++];
-                var totals = running[code!];
-                totals.Commitments++;
-                if (seen[code!].Add(c.ParticipantId))
-                {
-                    totals.Participants++;
-                    totals.ByKind[(int)c.ParticipantKind]++;
-                }
-                running[code!] = totals;
-            }
-            foreach (var code in neighbourhoods)
-            {
-                var totals = running[code];
-                commitments[code][step] = totals.Commitments;
-                participants[code][step] = totals.Participants;
-                foreach (var k in Enum.GetValues<ParticipantKind>())
-                    byKind[code][k][step] = totals.ByKind[(int)k];
-            }
-        }
-
-        var places = neighbourhoods.ToDictionary(
-            code => code,
-            code => new PlaceSeries(commitments[code], participants[code],
-                byKind[code].Where(k => k.Value.Any(n => n > 0)).ToDictionary(k => k.Key, k => (IReadOnlyList<int>)k.Value)),
-            StringComparer.Ordinal);
-        return new EngagementReplay(goal, kind, steps, places);
+        return [.. Enumerable.Range(0, count).Select(i => count == 1 ? end : start + (end - start) * i / (count - 1))];
     }
 }
 
-/// <summary>Replays computed once per list reload and filter, shared by every visitor of this host.</summary>
-public sealed class ReplayCache(SiteData data)
+/// <summary>
+/// Replays shared by every visitor of this host, per filter (goal, kind). A replay is computed again only when the index
+/// changed since and the one held is at least <see cref="SiteOptions.ListRefreshInterval"/> old, so a burst of visitors
+/// costs one computation, and a busy city one per interval and filter: O(steps × log n) for the city or a kind, O(the
+/// goal's commitments) for a goal. At most <see cref="MaxHeld"/> filters are held.
+/// </summary>
+public sealed class ReplayCache(SiteData data, IOptions<SiteOptions> options, TimeProvider clock)
 {
-    private sealed record Generation(ContributionIndex Index, ConcurrentDictionary<(string? Goal, ParticipantKind? Kind), EngagementReplay> Replays);
+    private const int MaxHeld = 256;
 
-    private Generation _current = new(ContributionIndex.Empty, new());
+    private sealed record Held(long Version, DateTimeOffset At, Lazy<EngagementReplay> Replay);
+
+    private readonly ConcurrentDictionary<(string? Goal, ParticipantKind? Kind), Held> _held = new();
+
+    private sealed record HeldTotal(long Version, DateTimeOffset At, IReadOnlyList<(DateTimeOffset At, int Commitments)> Total);
+
+    private readonly ConcurrentDictionary<string, HeldTotal> _totals = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A goal's engaged commitments over time (its page's chart), as <see cref="EngagementReplay.Total"/> of the goal's
+    /// replay: from the goal's confirmation times (O(steps × log n + n / chunk)), shared like the replays.
+    /// </summary>
+    public IReadOnlyList<(DateTimeOffset At, int Commitments)> EngagementOverTime(string goal)
+    {
+        var index = data.Contributions;
+        var version = index.Version;
+        var now = clock.GetUtcNow();
+        if (_totals.TryGetValue(goal, out var held) && (held.Version == version || now - held.At < options.Value.ListRefreshInterval))
+            return held.Total;
+        var total = index.EngagementOverTime(AggregateScope.Goal(goal));
+        if (_totals.Count >= MaxHeld * 16)
+            _totals.Clear();
+        _totals[goal] = new HeldTotal(version, now, total);
+        return total;
+    }
 
     public EngagementReplay Get(string? goal, ParticipantKind? kind)
     {
         var index = data.Contributions;
-        var generation = _current;
-        if (!ReferenceEquals(generation.Index, index))
+        var version = index.Version;
+        var now = clock.GetUtcNow();
+        var key = (goal, kind);
+        if (_held.TryGetValue(key, out var held) && (held.Version == version || now - held.At < options.Value.ListRefreshInterval))
+            return held.Replay.Value;
+        var fresh = new Held(version, now, new Lazy<EngagementReplay>(() => EngagementReplay.Compute(index, goal, kind), LazyThreadSafetyMode.ExecutionAndPublication));
+        if (held is null ? !_held.TryAdd(key, fresh) : !_held.TryUpdate(key, fresh, held))
+            return _held.TryGetValue(key, out var other) ? other.Replay.Value : fresh.Replay.Value; // another request just started one
+        if (_held.Count > MaxHeld)
         {
-            // A newer list: start a new generation; replays of the old one are simply dropped.
-            generation = new Generation(index, new());
-            _current = generation;
+            // Filters are bounded by the goals; drop the others rather than grow (they are computed again when asked).
+            foreach (var other in _held.Keys.Where(k => k != key).ToList())
+                _held.TryRemove(other, out _);
         }
-        return generation.Replays.GetOrAdd((goal, kind), key => EngagementReplay.Compute(index, key.Goal, key.Kind));
+        return fresh.Replay.Value;
     }
 }

@@ -8,13 +8,17 @@ public sealed class SiteOptions
     public const string SectionName = "Site";
 
     /// <summary>
-    /// The shortest time between two reloads of the commitments list after pushed changes. Lists (newest commitments,
-    /// a goal's commitments, the replay) may lag the live figures by this much; the figures themselves do not.
+    /// The shortest time between two computations of what is derived from many commitments at once — the map's replay per
+    /// filter and a goal's uncommitted gap — while changes arrive. They may lag the live figures by this much; the figures
+    /// and the lists of commitments (kept by the shards' deltas) do not.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan ListRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How often everything is reloaded from the grains anyway, in case a push was lost.</summary>
+    /// <summary>
+    /// How often every aggregate is read again from the grains anyway, and the contribution shards' sequences checked (a
+    /// shard ahead of what this host holds is read again), in case a push was lost.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
     public TimeSpan RepairInterval { get; set; } = TimeSpan.FromMinutes(1);
 

@@ -114,7 +114,7 @@ public sealed class IndexModel(Access access, SiteData data, CommitmentViews vie
         CanCoach = CoachPages.MayCoach(actor);
         if (Neighbourhood is not null && !PlaceCatalog.Leuven.IsNeighbourhood(Neighbourhood))
             Neighbourhood = null;
-        await data.WhenLoaded(HttpContext.RequestAborted);
+        await data.WhenListsLoaded(HttpContext.RequestAborted);
         var me = actor.RecordedId;
         // Granting the role gives a coach a profile; a coach whose profile is missing (e.g. granted before profiles existed)
         // gets one on their first visit (a no-op write-free call after that), so every coach is listed to assign to.
@@ -122,34 +122,34 @@ public sealed class IndexModel(Access access, SiteData data, CommitmentViews vie
             await CoachWorkspaceEndpoints.Assignments(orleans).EnsureProfile(account.Id, account.DisplayName);
         var assignments = await CoachWorkspaceEndpoints.Assignments(orleans).GetAssignmentsOf(me);
         var filter = new WorkspaceFilter(MineOnly, Neighbourhood, assignments.Select(a => a.ParticipantId).ToHashSet(StringComparer.Ordinal));
-        var contributions = data.Contributions.All;
+        var index = data.Contributions;
         var now = clock.GetUtcNow();
 
         var overdue = CoachWorkspace.Overdue(await CoachQueue.ReadAllAsync(orleans), filter);
         OverdueTotal = overdue.Count;
-        var claims = CoachWorkspace.ClaimsToVerify(contributions, filter);
-        ClaimsTotal = claims.Count;
-        var help = CoachWorkspace.DraftsAskingHelp(contributions, filter);
-        HelpTotal = help.Count;
-        var conditions = CoachWorkspace.ConditionsClosing(contributions, filter, now);
-        ConditionsTotal = conditions.Count;
+        var (claims, claimsTotal) = CoachWorkspace.ClaimsToVerify(index, filter, MaxRows);
+        ClaimsTotal = claimsTotal;
+        var (help, helpTotal) = CoachWorkspace.DraftsAskingHelp(index, filter, MaxRows);
+        HelpTotal = helpTotal;
+        var (conditions, conditionsTotal) = CoachWorkspace.ConditionsClosing(index, filter, now, MaxRows);
+        ConditionsTotal = conditionsTotal;
 
         var coached = (await CoachWorkspaceEndpoints.Assignments(orleans).GetCoachedParticipants()).ToHashSet(StringComparer.Ordinal);
-        var uncoached = CoachWorkspace.Uncoached(contributions, coached, filter);
-        UncoachedTotal = uncoached.Count;
+        var (uncoached, uncoachedTotal) = CoachWorkspace.Uncoached(index, coached, filter, MaxRows);
+        UncoachedTotal = uncoachedTotal;
 
         var shownOverdue = overdue.Take(MaxRows).ToList();
         var profiles = await views.ProfilesAsync(shownOverdue.Select(e => e.ParticipantId)
-            .Concat(claims.Take(MaxRows).Concat(help.Take(MaxRows)).Concat(conditions.Take(MaxRows)).Select(c => c.ParticipantId))
+            .Concat(claims.Concat(help).Concat(conditions).Select(c => c.ParticipantId))
             .Concat(assignments.Select(a => a.ParticipantId))
-            .Concat(uncoached.Take(MaxRows).Select(p => p.ParticipantId)));
+            .Concat(uncoached.Select(p => p.ParticipantId)));
         string NameOf(string participantId) => profiles.TryGetValue(participantId, out var p) ? p.DisplayName : participantId;
 
         Overdue = [.. shownOverdue.Select(e => (e, NameOf(e.ParticipantId)))];
         Claims = await RowsAsync(claims, c => c.UpdatedAt, NameOf);
         HelpRequests = await RowsAsync(help, c => c.HelpRequestedAt, NameOf);
         Conditions = await RowsAsync(conditions, c => c.ConditionDeadline, NameOf);
-        Uncoached = [.. uncoached.Take(MaxRows).Select(p => (p, NameOf(p.ParticipantId)))];
+        Uncoached = [.. uncoached.Select(p => (p, NameOf(p.ParticipantId)))];
 
         var mine = new List<MyParticipant>();
         foreach (var assignment in assignments.Take(MaxRows))

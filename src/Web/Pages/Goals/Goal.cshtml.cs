@@ -13,7 +13,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace CivicContracting.Web.Pages.Goals;
 
 /// <summary>A goal: its aggregate, its progress and engagement over time, its objectives and its commitments (filtered).</summary>
-public sealed class GoalModel(SiteData data, CommitmentViews views, ReplayCache replays, GoalGapReader gaps, Access access) : PageModel
+public sealed class GoalModel(SiteData data, CommitmentViews views, ReplayCache replays, FilteredLists filtered, GoalGapReader gaps, Access access) : PageModel
 {
     /// <summary>What is committed against what the goal's quantitative target requires; null without a target.</summary>
     public UncommittedGap? Gap { get; private set; }
@@ -68,7 +68,9 @@ public sealed class GoalModel(SiteData data, CommitmentViews views, ReplayCache 
         var scope = AggregateScope.Goal(goal.Id);
         Snapshot = data.Aggregate(scope);
         History = await views.HistoryAsync(scope);
-        Engagement = replays.Get(goal.Id, null).Total();
+        // The figures above are in once the aggregates are; what follows lists commitments (a few seconds after a start).
+        await data.WhenListsLoaded(HttpContext.RequestAborted);
+        Engagement = replays.EngagementOverTime(goal.Id);
         Gap = await gaps.GetAsync(goal, HttpContext.RequestAborted);
         MayEdit = User.Identity?.IsAuthenticated == true && GoalForm.MayManageGoals(await access.ActorAsync(HttpContext));
 
@@ -76,14 +78,26 @@ public sealed class GoalModel(SiteData data, CommitmentViews views, ReplayCache 
         var kind = Parse<ParticipantKind>(Kind);
         var status = Parse<CommitmentStatus>(Status);
         var neighbourhood = PlaceCatalog.Leuven.IsNeighbourhood(Neighbourhood) ? PlaceCatalog.Leuven.Get(Neighbourhood!).Code : null;
-        var matching = CommitmentRows.Public(data.Contributions.InScope(scope))
-            .Where(c => level is null || c.Level == level)
-            .Where(c => kind is null || c.ParticipantKind == kind)
-            .Where(c => status is null || c.Status == status)
-            .Where(c => neighbourhood is null || ContributionIndex.NeighbourhoodOf(c) == neighbourhood)
-            .ToList();
-        var (items, page, totalPages) = CommitmentRows.Page(matching, PageNumber);
-        Commitments = new CommitmentList("goal-commitments", "", await CommitmentRows.BuildAsync(views, items), page, totalPages, matching.Count, PageUrl);
+        var index = data.Contributions;
+        IReadOnlyList<Contribution> items;
+        int page, totalPages, total;
+        if (level is null && kind is null && status is null && neighbourhood is null)
+        {
+            // A page of the goal's public list, O(page).
+            (items, page, totalPages, total) = CommitmentRows.Page((skip, take) => index.Page(scope, publicOnly: true, skip, take), PageNumber);
+        }
+        else
+        {
+            // A scan of the goal's commitments, O(goal), shared by the next pages and visitors while it is fresh.
+            var matching = filtered.Get(scope, $"{level}|{kind}|{status}|{neighbourhood}", c =>
+                (level is null || c.Level == level)
+                && (kind is null || c.ParticipantKind == kind)
+                && (status is null || c.Status == status)
+                && (neighbourhood is null || ContributionIndex.NeighbourhoodOf(c) == neighbourhood));
+            (items, page, totalPages) = CommitmentRows.Page(matching, PageNumber);
+            total = matching.Count;
+        }
+        Commitments = new CommitmentList("goal-commitments", "", await CommitmentRows.BuildAsync(views, items), page, totalPages, total, PageUrl);
         return Page();
     }
 

@@ -19,7 +19,7 @@ public sealed class ParticipantModel(SiteData data, CommitmentViews views) : Pag
 
     public async Task<IActionResult> OnGetAsync(string id)
     {
-        await data.WhenLoaded(HttpContext.RequestAborted);
+        await data.WhenListsLoaded(HttpContext.RequestAborted);
         if (!ApiIds.IsWellFormed(id) || await views.ProfileAsync(id) is not { } profile)
             return NotFound();
         Participant = profile;

@@ -38,11 +38,13 @@ public sealed class PlaceModel(SiteData data, CommitmentViews views, ReplayCache
         Children = [.. PlaceCatalog.Leuven.All.Where(p => p.ParentCode == place.Code).OrderBy(p => p.Name, StringComparer.CurrentCulture)];
         var scope = AggregateScope.Place(place.Code);
         Snapshot = data.Aggregate(scope);
+        // The figures above are in once the aggregates are; what follows lists commitments (a few seconds after a start).
+        await data.WhenListsLoaded(HttpContext.RequestAborted);
         var neighbourhoods = PlaceCatalog.Leuven.Neighbourhoods.Where(n => n.SelfAndAncestors.Contains(place.Code)).Select(n => n.Code);
         Engagement = replays.Get(null, null).Total(neighbourhoods);
-        var all = CommitmentRows.Public(data.Contributions.InScope(scope)).ToList();
-        var (items, page, totalPages) = CommitmentRows.Page(all, PageNumber);
-        Commitments = new CommitmentList("place-commitments", "", await CommitmentRows.BuildAsync(views, items), page, totalPages, all.Count,
+        var index = data.Contributions;
+        var (items, page, totalPages, total) = CommitmentRows.Page((skip, take) => index.Page(scope, publicOnly: true, skip, take), PageNumber);
+        Commitments = new CommitmentList("place-commitments", "", await CommitmentRows.BuildAsync(views, items), page, totalPages, total,
             p => $"/places/{place.Code}?page={p}#place-commitments-section");
         return Page();
     }

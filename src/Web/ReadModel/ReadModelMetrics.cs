@@ -1,0 +1,46 @@
+using System.Diagnostics.Metrics;
+using CivicContracting.Observability;
+
+namespace CivicContracting.Web.ReadModel;
+
+/// <summary>
+/// The web host's read model of commitments, on the platform's meter (<see cref="CivicMetrics.MeterName"/>): contributions
+/// applied from the shards' deltas and reads, gaps seen in the deltas' numbers, reads of whole shards by reason (expected:
+/// one <c>start</c> per shard; <c>gap</c>, <c>behind</c> and <c>reset</c> stay rare — a steady rate means deltas are
+/// being lost), and the commitments held.
+/// </summary>
+public static class ReadModelMetrics
+{
+    public const string ContributionsAppliedName = "civic.readmodel.contributions_applied";
+    public const string GapsName = "civic.readmodel.gaps";
+    public const string ShardReadsName = "civic.readmodel.shard_reads";
+    public const string CommitmentsName = "civic.readmodel.commitments";
+
+    private static readonly Meter Meter = new(CivicMetrics.MeterName, "1.0");
+    private static ContributionIndex? _tracked;
+
+    private static readonly Counter<long> ContributionsApplied = Meter.CreateCounter<long>(
+        ContributionsAppliedName, "{contribution}", "Contributions a web host took into its read model of commitments (newer than the version it held).");
+
+    private static readonly Counter<long> Gaps = Meter.CreateCounter<long>(
+        GapsName, "{delta}", "Contribution deltas whose numbers did not follow on from what the web host held (a lost or crossed push).");
+
+    private static readonly Counter<long> ShardReads = Meter.CreateCounter<long>(
+        ShardReadsName, "{read}", "Whole contribution shards read by a web host, by reason: start, gap, behind, reset.");
+
+    private static readonly ObservableGauge<int> Commitments = Meter.CreateObservableGauge(
+        CommitmentsName, () => _tracked?.Count ?? 0, "{commitment}", "Commitments held by the web host's read model (the last host started in this process).");
+
+    internal static void Track(ContributionIndex index) => _tracked = index;
+
+    internal static void Applied(int contributions)
+    {
+        if (contributions > 0)
+            ContributionsApplied.Add(contributions);
+    }
+
+    internal static void GapSeen() => Gaps.Add(1);
+
+    internal static void ShardRead(ReadReason reason) =>
+        ShardReads.Add(1, new KeyValuePair<string, object?>("reason", reason.ToString().ToLowerInvariant()));
+}

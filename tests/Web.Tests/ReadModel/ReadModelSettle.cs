@@ -1,0 +1,31 @@
+using CivicContracting.Aggregation;
+using CivicContracting.Web.ReadModel;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CivicContracting.Web.Tests.ReadModel;
+
+/// <summary>
+/// The lists of a web host follow the shards' deltas within the push latency. A test that reads a list right after a write
+/// through the same host waits for this first: every shard's durable sequence, as the shard states it now, is held.
+/// </summary>
+internal static class ReadModelSettle
+{
+    public static async Task ListsCaughtUpAsync(this WebAppFixture app, TimeSpan? within = null)
+    {
+        var sync = app.Services.GetRequiredService<ContributionSync>();
+        var orleans = app.Services.GetRequiredService<IClusterClient>();
+        var statuses = await Task.WhenAll(Enumerable.Range(0, AggregateScope.ShardCount)
+            .Select(i => orleans.GetGrain<IContributionShardGrain>(i).GetStatus()));
+        var deadline = DateTimeOffset.UtcNow + (within ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            var held = sync.Status;
+            var behind = statuses.Where(s => held.Shards[s.ShardIndex].Sequence < s.Sequence).ToList();
+            if (held.ListsLoaded && behind.Count == 0)
+                return;
+            Assert.True(DateTimeOffset.UtcNow < deadline,
+                $"The web host's lists did not catch up: {string.Join(", ", behind.Select(s => $"shard {s.ShardIndex} at {s.Sequence}, held {held.Shards[s.ShardIndex].Sequence}"))}");
+            await Task.Delay(20);
+        }
+    }
+}
