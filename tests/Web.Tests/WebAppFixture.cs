@@ -83,6 +83,9 @@ public sealed class TestApp : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The app's services, for tests that look at a web host's own memory.</summary>
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<TestApp> StartAsync(string name, params (string Key, string Value)[] settings)
     {
         var app = CivicContractingWebApp.Build(TestHosts.WebArgs([

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.IO.Pipelines;
 using CivicContracting.Aggregation;
 using CivicContracting.Live;
 using CivicContracting.Validation;
@@ -89,32 +90,15 @@ public static partial class LiveEndpoints
             var snapshot = new List<LiveEvent>();
             // Registered before anything is written, so that no change that arrives from now on is missed.
             var stream = feed.OpenStream(wanted, body, snapshot);
-            var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            using var stoppingRegistration = lifetime.ApplicationStopping.Register(static s => ((TaskCompletionSource)s!).TrySetResult(), stopping);
-            using var abortedRegistration = context.RequestAborted.Register(static s => ((TaskCompletionSource)s!).TrySetResult(), stopping);
+            using var stopping = lifetime.ApplicationStopping.Register(static s => ((LiveEventStream)s!).End(), stream);
+            using var aborted = context.RequestAborted.Register(static s => ((LiveEventStream)s!).End(), stream);
             try
             {
-                var unflushed = 0;
-                foreach (var change in snapshot)
-                {
-                    var frame = change.Frame(feed);
-                    body.Write(frame);
-                    unflushed += frame.Length;
-                    if (unflushed >= SnapshotFlushBytes)
-                    {
-                        if ((await body.FlushAsync(context.RequestAborted)).IsCompleted)
-                            return;
-                        unflushed = 0;
-                    }
-                }
-                snapshot.Clear();
-                // Also makes the response start at once (headers go out with the first flush), so clients know they are connected.
-                body.Write(LiveFrames.Ready);
-                if ((await body.FlushAsync(context.RequestAborted)).IsCompleted)
+                if (!await SendSnapshotAsync(body, feed, snapshot, context.RequestAborted))
                     return;
                 stream.Start();
                 // Until the client leaves, the stream cannot be written, or the host stops (browsers then reconnect elsewhere).
-                await Task.WhenAny(stream.Ended, stopping.Task);
+                await stream.Ended;
             }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
@@ -124,6 +108,32 @@ public static partial class LiveEndpoints
                 await stream.CloseAsync(ClosePatience, context.Abort);
             }
         }
+    }
+
+    /// <summary>
+    /// The snapshot, then "ready"; false when the client left meanwhile. The list (up to one entry per scope) is emptied
+    /// once sent, so it is not kept for the life of the stream.
+    /// </summary>
+    private static async Task<bool> SendSnapshotAsync(PipeWriter body, LiveFeed feed, List<LiveEvent> snapshot, CancellationToken cancellationToken)
+    {
+        var unflushed = 0;
+        for (var i = 0; i < snapshot.Count; i++)
+        {
+            var frame = snapshot[i].Frame(feed);
+            body.Write(frame);
+            unflushed += frame.Length;
+            if (unflushed >= SnapshotFlushBytes)
+            {
+                if ((await body.FlushAsync(cancellationToken)).IsCompleted)
+                    return false;
+                unflushed = 0;
+            }
+        }
+        snapshot.Clear();
+        snapshot.TrimExcess();
+        // Also makes the response start at once (headers go out with the first flush), so clients know they are connected.
+        body.Write(LiveFrames.Ready);
+        return !(await body.FlushAsync(cancellationToken)).IsCompleted;
     }
 
     /// <summary><c>goal:{id}</c> or <c>place:{code}</c> with an id as the API accepts ids.</summary>

@@ -29,6 +29,7 @@ internal sealed class LiveEventStream : LiveFeed.Listener
     private int _pending;
     private int _closed;
     private int _started;
+    private int _waitingForReader;
 
     internal LiveEventStream(LiveFeed feed, string? scope, PipeWriter body)
         : base(feed, scope)
@@ -36,8 +37,13 @@ internal sealed class LiveEventStream : LiveFeed.Listener
         _body = body;
     }
 
-    /// <summary>Completes when the stream cannot go on: the response could not be written (the client is gone).</summary>
+    /// <summary>Completes when the stream cannot go on: the response could not be written, the client left, or the host stops.</summary>
     public Task Ended => _ended.Task;
+
+    /// <summary>Ends the stream from outside (the client left, the host stops); <see cref="CloseAsync"/> does the rest.</summary>
+    public void End() => _ended.TrySetResult();
+
+    public override bool IsWaitingForReader => Volatile.Read(ref _waitingForReader) != 0;
 
     /// <summary>Called by the endpoint once it has written the snapshot and "ready": from now on changes are written as they come.</summary>
     public void Start()
@@ -83,6 +89,7 @@ internal sealed class LiveEventStream : LiveFeed.Listener
             }
             if (!flush.IsCompleted)
             {
+                Volatile.Write(ref _waitingForReader, 1);
                 _ = CompleteFlushAsync(flush);
                 return;
             }
@@ -104,6 +111,10 @@ internal sealed class LiveEventStream : LiveFeed.Listener
         {
             Fail();
             return;
+        }
+        finally
+        {
+            Volatile.Write(ref _waitingForReader, 0);
         }
         if (result.IsCompleted || result.IsCanceled)
         {

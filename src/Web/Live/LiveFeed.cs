@@ -67,6 +67,9 @@ public sealed class LiveFeed : ILiveObserver
     /// <summary>Open listeners: browser streams and this host's own.</summary>
     public int OpenConnections => Volatile.Read(ref _listeners);
 
+    /// <summary>The open listeners, for diagnostics and tests (a copy).</summary>
+    public IReadOnlyList<Listener> Listeners => [.. _partitions.SelectMany(p => p.Members)];
+
     /// <summary>Scopes held (goals and places that have changed at least once).</summary>
     public int Scopes => Volatile.Read(ref _scopeCount);
 
@@ -81,28 +84,29 @@ public sealed class LiveFeed : ILiveObserver
         var accepted = false;
         lock (_lock)
         {
+            var sequence = _head;
             foreach (var change in changes)
             {
                 if (change?.Scope is null || change.Snapshot is null)
                     continue;
-                var sequence = _head + 1;
                 if (_scopes.TryGetValue(change.Scope, out var slot))
                 {
                     if (slot.Current.Version >= change.Version)
                         continue;
-                    slot.Current = new LiveEvent(change, sequence);
+                    slot.Current = new LiveEvent(change, ++sequence);
                 }
                 else
                 {
-                    slot = new ScopeSlot(new LiveEvent(change, sequence));
+                    slot = new ScopeSlot(new LiveEvent(change, ++sequence));
                     _scopes[change.Scope] = slot;
                     _scopeCount++;
                 }
                 Volatile.Write(ref _log[sequence & (LogCapacity - 1)], new LogEntry(sequence, slot));
-                // Published last: whoever reads the head finds the slots and ring entries up to it.
-                Volatile.Write(ref _head, sequence);
                 accepted = true;
             }
+            // Published last, once per batch: whoever reads the head finds the slots and ring entries up to it, and a
+            // batch reaches a listener whole.
+            Volatile.Write(ref _head, sequence);
         }
         if (accepted)
             foreach (var partition in _partitions)
@@ -256,6 +260,9 @@ public sealed class LiveFeed : ILiveObserver
         /// </summary>
         public int PendingScopes => _feed.PendingAfter(Volatile.Read(ref _cursor), this);
 
+        /// <summary>True while a write waits for the client to read (its buffers are full); changes meanwhile are coalesced.</summary>
+        public virtual bool IsWaitingForReader => false;
+
         public bool Wants(AggregateChange change) => Wants(change.Scope);
 
         internal bool Wants(string scope) => Scope is null || string.Equals(scope, Scope, StringComparison.Ordinal);
@@ -383,6 +390,8 @@ public sealed class LiveFeed : ILiveObserver
         private readonly Lock _lock = new();
         private Listener[] _members = [];
         private int _scheduled;
+
+        public Listener[] Members => Volatile.Read(ref _members);
 
         public void Add(Listener listener)
         {
