@@ -13,7 +13,7 @@ internal sealed record LiveClientsReady(int Requested, int Opened, int RefusedAd
 
 /// <summary>What the client process measured: acknowledged change → arrival at each client.</summary>
 internal sealed record LiveClientsResult(
-    int Pairs, double P50, double P99, double Max, int Missing, int Early, double EventsPerClient, int ClientErrors);
+    int Pairs, double P50, double P99, double Max, int Missing, int Early, double EventsPerClient, int ClientErrors, double CpuSeconds, double EventsPerClientMeasured);
 
 /// <summary>
 /// The browsers of the live-push run, in a process of their own (this program started with <see cref="Mode"/>), so the
@@ -102,9 +102,16 @@ internal static class LiveClientHost
             count, open.Length, refusedAddress, refusedHost, failed, addresses, connecting.Elapsed.TotalSeconds, firstError ?? "")));
 
         var sent = new List<(int Scope, long Sent, long Acknowledged)>();
+        var cpuAtFirstEvent = TimeSpan.Zero;
+        int[] countsAtFirstEvent = [];
         while (await Console.In.ReadLineAsync() is { } line && line != "END")
         {
             var parts = line.Split(' ');
+            if (sent.Count == 0)
+            {
+                cpuAtFirstEvent = CpuTime();
+                countsAtFirstEvent = [.. open.Select(c => c.ChangesReceived)];
+            }
             if (parts is ["EVENT", var scope, var at, var acknowledged])
                 sent.Add((int.Parse(scope, CultureInfo.InvariantCulture), long.Parse(at, CultureInfo.InvariantCulture), long.Parse(acknowledged, CultureInfo.InvariantCulture)));
         }
@@ -114,6 +121,7 @@ internal static class LiveClientHost
         while (drain.Elapsed < TimeSpan.FromSeconds(5) && !sent.All(e => open.All(c => c.FirstArrivalAfter(e.Scope, e.Sent) is not null)))
             await Task.Delay(100);
 
+        var cpu = CpuTime() - cpuAtFirstEvent;
         var latencies = new List<double>(sent.Count * open.Length);
         var missing = 0;
         var early = 0;
@@ -140,9 +148,16 @@ internal static class LiveClientHost
         var sorted = latencies.Order().ToArray();
         Console.WriteLine("RESULT " + JsonSerializer.Serialize(new LiveClientsResult(
             sorted.Length, Percentile.Of(sorted, 0.5), Percentile.Of(sorted, 0.99), Percentile.Of(sorted, 1), missing, early,
-            open.Length == 0 ? 0 : open.Average(c => c.ChangesReceived), open.Count(c => c.Failed))));
+            open.Length == 0 ? 0 : open.Average(c => c.ChangesReceived), open.Count(c => c.Failed), cpu.TotalSeconds,
+            open.Length == 0 || countsAtFirstEvent.Length == 0 ? 0 : open.Select((c, i) => c.ChangesReceived - countsAtFirstEvent[i]).Average())));
         await Task.WhenAll(open.Select(c => c.DisposeAsync().AsTask()));
         return 0;
+    }
+
+    private static TimeSpan CpuTime()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
     }
 
     /// <summary>127.0.1.1, 127.0.1.2, … (all on the loopback interface on Linux); 127.0.0.1 stays the API's.</summary>

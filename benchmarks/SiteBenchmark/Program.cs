@@ -125,6 +125,10 @@ if (push is not null)
     Console.WriteLine($"  live clients: {push.Connected.Opened:N0} open of {push.Connected.Requested:N0} requested, from {push.Connected.Addresses:N0} loopback address(es), {push.PerAddress:N0} per address " +
         $"(Live:MaxConnectionsPerAddress {push.MaxConnectionsPerAddress:N0}, Live:MaxConnections {push.MaxConnections:N0}); refused: {push.Connected.RefusedAddress:N0} with 429 (per address), {push.Connected.RefusedHost:N0} with 503 (host full); " +
         $"{push.Connected.Failed:N0} failed{(push.Connected.FirstError.Length > 0 ? $" (first: {push.Connected.FirstError})" : "")}");
+    Console.WriteLine($"  CPU of the app (with its silo and the API load): {push.Quiet.CpuSeconds:N1} s over {push.Quiet.WallSeconds:N1} s without live clients ({push.Quiet.Cores:N2} cores), " +
+        $"{push.Busy.CpuSeconds:N1} s over {push.Busy.WallSeconds:N1} s with them ({push.Busy.Cores:N2} cores): {(push.Busy.CpuSeconds - push.Quiet.CpuSeconds * push.Busy.WallSeconds / push.Quiet.WallSeconds) * 1e6 / Math.Max(1, push.Clients * push.Arrivals.EventsPerClientMeasured):N1} µs more per change event delivered " +
+        $"({push.Arrivals.EventsPerClientMeasured:N0} per client while measured); " +
+        $"the client process used {push.Arrivals.CpuSeconds:N1} s");
     Console.WriteLine($"  web host memory per open live stream: {push.HeapPerSubscriber / 1024:N1} KiB of GC heap (Kestrel's buffers included), {push.RssPerSubscriber / 1024:N1} KiB of RSS " +
         $"(heap {push.Before.HeapBytes / 1048576.0:N0} → {push.After.HeapBytes / 1048576.0:N0} MiB, RSS {push.Before.RssBytes / 1048576.0:N0} → {push.After.RssBytes / 1048576.0:N0} MiB; the clients run in a process of their own)");
 }

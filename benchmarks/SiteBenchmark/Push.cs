@@ -5,7 +5,7 @@ namespace CivicContracting.SiteBenchmark;
 internal sealed record PushResult(
     int Clients, double ConnectSeconds, int Events, int Confirmations, int Reports, int FailedEvents, double AchievedRate,
     double[] AckMs, LiveClientsResult Arrivals, double[] QuietAckMs, LiveClientsReady Connected, int PerAddress,
-    int MaxConnectionsPerAddress, int MaxConnections, Memory Before, Memory After)
+    int MaxConnectionsPerAddress, int MaxConnections, Memory Before, Memory After, CpuUse Quiet, CpuUse Busy)
 {
     public int Pairs => Arrivals.Pairs;
 
@@ -34,6 +34,29 @@ internal sealed record PushResult(
 
     /// <summary>The whole process's resident memory per open stream (the kernel's socket buffers are not in it).</summary>
     public double RssPerSubscriber => Connected.Opened == 0 ? double.NaN : (After.RssBytes - Before.RssBytes) / (double)Connected.Opened;
+}
+
+/// <summary>CPU time this process (the app and the API load) used over a stretch of wall-clock time.</summary>
+internal sealed record CpuUse(double CpuSeconds, double WallSeconds)
+{
+    public double Cores => WallSeconds > 0 ? CpuSeconds / WallSeconds : double.NaN;
+}
+
+/// <summary>Measures <see cref="CpuUse"/> from <see cref="Start"/> to <see cref="Stop"/>.</summary>
+internal sealed class Cpu
+{
+    private readonly TimeSpan _cpu = Now();
+    private readonly long _wall = Stopwatch.GetTimestamp();
+
+    public static Cpu Start() => new();
+
+    public CpuUse Stop() => new((Now() - _cpu).TotalSeconds, Stopwatch.GetElapsedTime(_wall).TotalSeconds);
+
+    private static TimeSpan Now()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
 }
 
 /// <summary>This process's memory after a full, compacting collection.</summary>
@@ -101,7 +124,9 @@ internal static class Push
         }
 
         // 1. The acknowledgement without any live client.
+        var quietCpu = Cpu.Start();
         var (quietAck, _, _) = await SendAsync(api, plan[..events], settings.Rate, onAcknowledged: null);
+        var quietUse = quietCpu.Stop();
         await Task.Delay(TimeSpan.FromSeconds(1));
 
         // 2. The browsers, spread over loopback addresses within the per-address cap (unless told to exceed it).
@@ -114,13 +139,15 @@ internal static class Push
         var after = Memory.Measure();
 
         // 3. The same pace of changes with them listening.
+        var busyCpu = Cpu.Start();
         var (ack, failed, achievedRate) = await SendAsync(api, plan[events..], settings.Rate,
             (n, start, acknowledged) => clients.Sent(n, start, acknowledged));
+        var busyUse = busyCpu.Stop();
         var arrivals = await clients.FinishAsync();
         var measured = plan[events..];
         return new PushResult(connected.Opened, connected.Seconds, measured.Count, measured.Count(p => p.Confirmation), measured.Count(p => !p.Confirmation),
             failed, achievedRate, [.. ack.Order()], arrivals, [.. quietAck.Order()], connected, perAddress,
-            limits.MaxConnectionsPerAddress, limits.MaxConnections, before, after);
+            limits.MaxConnectionsPerAddress, limits.MaxConnections, before, after, quietUse, busyUse);
     }
 
     /// <summary>Sends the planned changes at <paramref name="rate"/> a second; returns the acknowledgement times, failures and the pace achieved.</summary>

@@ -82,8 +82,9 @@ internal sealed class LiveEventStream : LiveFeed.Listener
                 }
                 flush = _body.FlushAsync();
             }
-            catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException or OperationCanceledException)
+            catch (Exception)
             {
+                // The client is gone (or the event could not be made): this stream ends, the browser reconnects.
                 Fail();
                 return;
             }

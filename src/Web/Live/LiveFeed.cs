@@ -23,7 +23,7 @@ namespace CivicContracting.Web.Live;
 /// change's server-sent event is serialised once (<see cref="LiveEvent.Frame"/>), not once per browser.
 /// </para>
 /// </summary>
-public sealed class LiveFeed : ILiveObserver
+public sealed partial class LiveFeed : ILiveObserver
 {
     /// <summary>
     /// Accepted changes the ring remembers (a power of two): listeners further behind scan the scopes instead. Entries
@@ -48,10 +48,11 @@ public sealed class LiveFeed : ILiveObserver
     private int _nextPartition;
     private int _listeners;
 
-    public LiveFeed(IOptions<HttpJsonOptions> json)
+    public LiveFeed(IOptions<HttpJsonOptions> json, ILogger<LiveFeed>? logger = null)
     {
         _json = json;
-        _partitions = [.. Enumerable.Range(0, PartitionCount).Select(_ => new Partition())];
+        var log = (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        _partitions = [.. Enumerable.Range(0, PartitionCount).Select(_ => new Partition(log))];
         CivicMetrics.ObserveLiveSubscribers(() => Interlocked.Read(ref _openListeners));
     }
 
@@ -384,12 +385,20 @@ public sealed class LiveFeed : ILiveObserver
         }
     }
 
-    /// <summary>A share of the listeners, woken by one thread-pool work item per round (copy-on-write: the round reads without locking).</summary>
-    internal sealed class Partition : IThreadPoolWorkItem
+    /// <summary>
+    /// A share of the listeners, woken by one thread-pool work item per round (copy-on-write: the round reads without
+    /// locking). One round at a time: changes that arrive during a round make it run once more when done, so rounds
+    /// coalesce under load instead of piling up.
+    /// </summary>
+    internal sealed class Partition(ILogger logger) : IThreadPoolWorkItem
     {
+        private const int Idle = 0;
+        private const int Queued = 1;
+        private const int Again = 2;
+
         private readonly Lock _lock = new();
         private Listener[] _members = [];
-        private int _scheduled;
+        private int _state;
 
         public Listener[] Members => Volatile.Read(ref _members);
 
@@ -414,18 +423,42 @@ public sealed class LiveFeed : ILiveObserver
             }
         }
 
-        /// <summary>Queues a round unless one is queued and has not started yet (that one will see the newest changes).</summary>
+        /// <summary>Queues a round, or asks the queued or running one to go round once more.</summary>
         public void Schedule()
         {
-            if (Interlocked.Exchange(ref _scheduled, 1) == 0)
-                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            while (true)
+            {
+                var state = Volatile.Read(ref _state);
+                if (state == Again)
+                    return;
+                if (Interlocked.CompareExchange(ref _state, state == Idle ? Queued : Again, state) != state)
+                    continue;
+                if (state == Idle)
+                    ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+                return;
+            }
         }
 
         public void Execute()
         {
-            Volatile.Write(ref _scheduled, 0);
-            foreach (var listener in Volatile.Read(ref _members))
-                listener.Notify();
+            do
+            {
+                // From here on, a change that arrives asks for another round.
+                Volatile.Write(ref _state, Queued);
+                foreach (var listener in Volatile.Read(ref _members))
+                {
+                    try
+                    {
+                        listener.Notify();
+                    }
+                    catch (Exception ex)
+                    {
+                        // A listener's failure must not stop the others (nor, on the thread pool, the process).
+                        LogListenerFailed(logger, ex);
+                    }
+                }
+            }
+            while (Interlocked.CompareExchange(ref _state, Idle, Queued) != Queued);
         }
     }
 
@@ -443,6 +476,9 @@ public sealed class LiveFeed : ILiveObserver
 
     /// <summary>A ring entry: which scope changed at <see cref="Sequence"/>.</summary>
     private sealed record LogEntry(long Sequence, ScopeSlot Slot);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A live listener failed while it was woken; the others go on")]
+    private static partial void LogListenerFailed(ILogger logger, Exception ex);
 }
 
 /// <summary>An accepted change with its place in the feed, and its server-sent event once some browser needed it.</summary>

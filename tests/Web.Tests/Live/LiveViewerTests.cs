@@ -45,8 +45,8 @@ public sealed class LiveCapsFixture : IAsyncLifetime
     }
 
     /// <summary>Waits until the previous test's streams have left (the host notices a closed connection by itself).</summary>
-    public Task AllClosedAsync() =>
-        Api.EventuallyAsync(() => Task.FromResult(Admission.Open), open => open == 0, TimeSpan.FromSeconds(15));
+    public async Task AllClosedAsync() =>
+        Assert.Equal(0, await Api.EventuallyAsync(() => Task.FromResult(Admission.Open), open => open == 0, TimeSpan.FromSeconds(15)));
 }
 
 public sealed class LiveViewerTests(LiveCapsFixture fixture) : IClassFixture<LiveCapsFixture>
@@ -67,15 +67,10 @@ public sealed class LiveViewerTests(LiveCapsFixture fixture) : IClassFixture<Liv
             for (var i = 0; i < LiveCapsFixture.PerAddress; i++)
                 streams.Add(await PausableLiveStream.OpenAsync(Host, First));
 
-            var (client, refused) = await PausableLiveStream.SendAsync(Host, "/api/live", First);
-            using (client)
-            using (refused)
-            {
-                var problem = await refused.ProblemAsync(HttpStatusCode.TooManyRequests);
-                Assert.Equal(TimeSpan.FromSeconds(7), refused.Headers.RetryAfter?.Delta);
-                Assert.Contains("Live:MaxConnectionsPerAddress", (string)problem["detail"]!, StringComparison.Ordinal);
-                Assert.Equal("nosniff", refused.Headers.GetValues("X-Content-Type-Options").Single());
-            }
+            var (problem, refused) = await PausableLiveStream.RefusedAsync(Host, "/api/live", First, HttpStatusCode.TooManyRequests);
+            Assert.Equal(TimeSpan.FromSeconds(7), refused.Headers.RetryAfter?.Delta);
+            Assert.Contains("Live:MaxConnectionsPerAddress", (string)problem["detail"]!, StringComparison.Ordinal);
+            Assert.Equal("nosniff", refused.Headers.GetValues("X-Content-Type-Options").Single());
             Assert.Equal(LiveCapsFixture.PerAddress, fixture.Admission.Open);
 
             // Another address has its own places.
@@ -115,14 +110,9 @@ public sealed class LiveViewerTests(LiveCapsFixture fixture) : IClassFixture<Liv
                 streams.Add(await PausableLiveStream.OpenAsync(Host, from));
             Assert.Equal(LiveCapsFixture.Total, fixture.Admission.Open);
 
-            var (client, refused) = await PausableLiveStream.SendAsync(Host, "/api/live", Third);
-            using (client)
-            using (refused)
-            {
-                var problem = await refused.ProblemAsync(HttpStatusCode.ServiceUnavailable);
-                Assert.Equal(TimeSpan.FromSeconds(7), refused.Headers.RetryAfter?.Delta);
-                Assert.Contains("Live:MaxConnections", (string)problem["detail"]!, StringComparison.Ordinal);
-            }
+            var (problem, refused) = await PausableLiveStream.RefusedAsync(Host, "/api/live", Third, HttpStatusCode.ServiceUnavailable);
+            Assert.Equal(TimeSpan.FromSeconds(7), refused.Headers.RetryAfter?.Delta);
+            Assert.Contains("Live:MaxConnections", (string)problem["detail"]!, StringComparison.Ordinal);
 
             await streams[^1].DisposeAsync();
             streams.RemoveAt(streams.Count - 1);
@@ -146,10 +136,7 @@ public sealed class LiveViewerTests(LiveCapsFixture fixture) : IClassFixture<Liv
             // From an untrusted address a forwarded header is ignored: inventing addresses buys no fresh places.
             for (var i = 0; i < LiveCapsFixture.PerAddress; i++)
                 streams.Add(await PausableLiveStream.OpenAsync(Host, First, forwardedFor: $"198.51.100.{i + 1}"));
-            var (spoofClient, spoofed) = await PausableLiveStream.SendAsync(Host, "/api/live", First, forwardedFor: "198.51.100.77");
-            using (spoofClient)
-            using (spoofed)
-                await spoofed.ProblemAsync(HttpStatusCode.TooManyRequests);
+            await PausableLiveStream.RefusedAsync(Host, "/api/live", First, HttpStatusCode.TooManyRequests, forwardedFor: "198.51.100.77");
 
             // Through the trusted proxy each client counts under its own address.
             streams.Add(await PausableLiveStream.OpenAsync(Host, LiveCapsFixture.Proxy, forwardedFor: "198.51.100.1"));
@@ -214,15 +201,11 @@ public sealed class LiveViewerTests(LiveCapsFixture fixture) : IClassFixture<Liv
     public async Task A_malformed_scope_is_refused_with_400_naming_it_and_opens_nothing(string scope)
     {
         await fixture.AllClosedAsync();
-        var (client, response) = await PausableLiveStream.SendAsync(Host, $"/api/live?scope={Uri.EscapeDataString(scope)}", First);
-        using (client)
-        using (response)
-            await response.ProblemNamingAsync("scope");
-        var tooLong = "goal:" + new string('g', 65);
-        var (longClient, longResponse) = await PausableLiveStream.SendAsync(Host, $"/api/live?scope={tooLong}", First);
-        using (longClient)
-        using (longResponse)
-            await longResponse.ProblemNamingAsync("scope");
+        foreach (var path in new[] { $"/api/live?scope={Uri.EscapeDataString(scope)}", $"/api/live?scope=goal:{new string('g', 65)}" })
+        {
+            var (problem, _) = await PausableLiveStream.RefusedAsync(Host, path, First, HttpStatusCode.BadRequest);
+            Assert.True(problem["errors"]?.AsObject().ContainsKey("scope"), problem.ToJsonString());
+        }
         Assert.Equal(0, fixture.Admission.Open);
     }
 
@@ -244,33 +227,34 @@ public sealed class LiveViewerTests(LiveCapsFixture fixture) : IClassFixture<Liv
         // Changes of 20 scopes, about 1.4 KB each, until the host's write to the stalled reader waits (its socket and
         // Kestrel's buffer are full); then 50 more versions of each while it waits.
         var version = 0;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!server.IsWaitingForReader)
         {
-            Assert.True(++version < 5_000, "The host never had to wait for the stalled reader.");
+            Assert.True(++version < 5_000 && DateTime.UtcNow < deadline, $"The host never had to wait for the stalled reader ({version} versions; pending: {server.PendingScopes}).");
             Assert.True(feed.OnChanges([.. scopes.Select(s => LiveFeedTests.Change(s, version, objectives: 40))]).IsCompletedSuccessfully);
             // Paced: each version is written to the stalled reader (or its write waits) before the next is made.
             for (var spin = 0; spin < 2_000 && server.PendingScopes > 0 && !server.IsWaitingForReader; spin++)
                 await Task.Delay(1);
         }
+        // Each of these 50 versions is fanned out on its own (the reader that reads has it before the next is made), and
+        // the reader that reads gets each while the other does not read: nobody waits for it.
+        var newest = new Dictionary<string, long>();
         for (var i = 0; i < 50; i++)
         {
-            // The observer call never waits for a stream, however stuck.
-            Assert.True(feed.OnChanges([.. scopes.Select(s => LiveFeedTests.Change(s, version + 1, objectives: 40))]).IsCompletedSuccessfully);
             version++;
+            // The observer call never waits for a stream, however stuck.
+            Assert.True(feed.OnChanges([.. scopes.Select(s => LiveFeedTests.Change(s, version, objectives: 40))]).IsCompletedSuccessfully);
             Assert.InRange(server.PendingScopes, 0, scopes.Length);
+            Assert.True(await reading.ReadUntilAsync(
+                e =>
+                {
+                    if (e.Event == "change" && Ours(e.Data))
+                        newest[(string)JsonNode.Parse(e.Data)!["scope"]!] = (long)JsonNode.Parse(e.Data)!["version"]!;
+                    return newest.Count == scopes.Length && newest.Values.All(v => v == version);
+                },
+                TimeSpan.FromSeconds(30)), $"The reading client did not get version {version} while the other was stalled.");
         }
         var injected = version * scopes.Length;
-
-        // The reader that reads gets every scope's newest version while the other still does not read.
-        var newest = new Dictionary<string, long>();
-        Assert.True(await reading.ReadUntilAsync(
-            e =>
-            {
-                if (e.Event == "change" && Ours(e.Data))
-                    newest[(string)JsonNode.Parse(e.Data)!["scope"]!] = (long)JsonNode.Parse(e.Data)!["version"]!;
-                return newest.Count == scopes.Length && newest.Values.All(v => v == version);
-            },
-            TimeSpan.FromSeconds(30)), "The reading client did not get the newest versions while the other was stalled.");
         Assert.True(server.IsWaitingForReader);
         Assert.InRange(server.PendingScopes, 0, scopes.Length);
 
@@ -290,7 +274,9 @@ public sealed class LiveViewerTests(LiveCapsFixture fixture) : IClassFixture<Liv
             },
             TimeSpan.FromSeconds(30)), $"The stalled reader did not catch up: {string.Join(", ", last.Select(l => $"{l.Key}={l.Value}"))}");
         var received = stalled.Received.Count(e => e.Event == "change" && Ours(e.Data));
-        Assert.True(received < injected - (50 * scopes.Length) + scopes.Length,
+        // Of the 1,000 changes made while its writes waited it gets about 20 (the newest of each scope; a few more if
+        // the host could write once meanwhile). A queue per stream would deliver all of them.
+        Assert.True(received <= injected - (25 * scopes.Length),
             $"Received {received} of {injected} changes: the versions made while it did not read were not coalesced.");
         await Api.EventuallyAsync(() => Task.FromResult(server.PendingScopes), pending => pending == 0, TimeSpan.FromSeconds(10));
     }

@@ -73,6 +73,24 @@ public sealed class PausableLiveStream : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Sends GET <paramref name="path"/> from <paramref name="from"/>, which must be refused with <paramref name="status"/>,
+    /// and returns the problem+json. The status is checked before the body is read: an admitted stream's body never ends.
+    /// </summary>
+    public static async Task<(System.Text.Json.Nodes.JsonObject Problem, HttpResponseMessage Response)> RefusedAsync(
+        Uri baseAddress, string path, IPAddress from, HttpStatusCode status, string? forwardedFor = null)
+    {
+        var (client, response) = await SendAsync(baseAddress, path, from, forwardedFor: forwardedFor);
+        using (client)
+        {
+            using (response)
+            {
+                Assert.True(response.StatusCode == status, $"GET {path} from {from}: expected {(int)status}, got {(int)response.StatusCode}");
+                return (await response.ProblemAsync(status), response);
+            }
+        }
+    }
+
     /// <summary>Opens a stream (it must be admitted) and reads up to and including "ready".</summary>
     public static async Task<PausableLiveStream> OpenAsync(
         Uri baseAddress, IPAddress from, string path = "/api/live", int? receiveBufferBytes = null, string? forwardedFor = null)
