@@ -98,6 +98,11 @@ internal static class LiveClientHost
         }
         var open = clients.Where(c => c is not null).ToArray();
         var addresses = (count + perAddress - 1) / perAddress;
+        // Ready once every snapshot has been read: nothing arrived for a second (at most 2 minutes).
+        var settling = Stopwatch.StartNew();
+        while (settling.Elapsed < TimeSpan.FromMinutes(2) && open.Length > 0
+            && Stopwatch.GetElapsedTime(open.Max(c => c.LastReceived)) < TimeSpan.FromSeconds(1))
+            await Task.Delay(200);
         Console.WriteLine("READY " + JsonSerializer.Serialize(new LiveClientsReady(
             count, open.Length, refusedAddress, refusedHost, failed, addresses, connecting.Elapsed.TotalSeconds, firstError ?? "")));
 
@@ -180,6 +185,7 @@ internal sealed class LiveClient : IAsyncDisposable
     private readonly List<(long Version, long Timestamp)>?[] _arrivals;
     private readonly Task _reading;
     private int _changes;
+    private long _lastReceived = Stopwatch.GetTimestamp();
 
     private LiveClient(HttpResponseMessage response, byte[][] scopes)
     {
@@ -191,6 +197,9 @@ internal sealed class LiveClient : IAsyncDisposable
     }
 
     public int ChangesReceived => Volatile.Read(ref _changes);
+
+    /// <summary>When the last event arrived (a Stopwatch timestamp).</summary>
+    public long LastReceived => Volatile.Read(ref _lastReceived);
 
     public bool Failed => _reading.IsFaulted;
 
@@ -278,6 +287,7 @@ internal sealed class LiveClient : IAsyncDisposable
             await foreach (var item in SseParser.Create(body, Parse).EnumerateAsync(_stop.Token))
             {
                 var now = Stopwatch.GetTimestamp();
+                Volatile.Write(ref _lastReceived, now);
                 if (item.Data.Ready)
                 {
                     _ready.TrySetResult();

@@ -129,8 +129,10 @@ if (push is not null)
         $"{push.Busy.CpuSeconds:N1} s over {push.Busy.WallSeconds:N1} s with them ({push.Busy.Cores:N2} cores): {(push.Busy.CpuSeconds - push.Quiet.CpuSeconds * push.Busy.WallSeconds / push.Quiet.WallSeconds) * 1e6 / Math.Max(1, push.Clients * push.Arrivals.EventsPerClientMeasured):N1} µs more per change event delivered " +
         $"({push.Arrivals.EventsPerClientMeasured:N0} per client while measured); " +
         $"the client process used {push.Arrivals.CpuSeconds:N1} s");
-    Console.WriteLine($"  web host memory per open live stream: {push.HeapPerSubscriber / 1024:N1} KiB of GC heap (Kestrel's buffers included), {push.RssPerSubscriber / 1024:N1} KiB of RSS " +
-        $"(heap {push.Before.HeapBytes / 1048576.0:N0} → {push.After.HeapBytes / 1048576.0:N0} MiB, RSS {push.Before.RssBytes / 1048576.0:N0} → {push.After.RssBytes / 1048576.0:N0} MiB; the clients run in a process of their own)");
+    Console.WriteLine($"  web host memory per open live stream: {push.HeapPerSubscriber / 1024:N1} KiB of GC heap (Kestrel's buffers included), {push.RssPerSubscriber / 1024:N1} KiB of RSS, once every client had read its snapshot " +
+        $"(heap {push.Before.HeapBytes / 1048576.0:N0} → {push.After.HeapBytes / 1048576.0:N0} MiB, RSS {push.Before.RssBytes / 1048576.0:N0} → {push.After.RssBytes / 1048576.0:N0} MiB; the clients run in a process of their own); " +
+        $"15 s later {push.SettledHeapPerSubscriber / 1024:N1} KiB of GC heap");
+    Console.WriteLine($"  fan-out rounds while measured (civic.live.fanout.duration: from changes arriving until every stream was written to): {push.FanOutMs.Length:N0}, p50 {push.FanOutP(0.5):N1} ms, p99 {push.FanOutP(0.99):N1} ms, max {push.FanOutP(1):N1} ms");
 }
 Console.WriteLine($"Warnings logged (Orleans and the app): {results.Sum(r => r.Result.Warnings):N0} during the measured read runs, {pushWarnings:N0} during the live push run");
 foreach (var sample in counter.Samples.Take(3))

@@ -5,7 +5,7 @@ namespace CivicContracting.SiteBenchmark;
 internal sealed record PushResult(
     int Clients, double ConnectSeconds, int Events, int Confirmations, int Reports, int FailedEvents, double AchievedRate,
     double[] AckMs, LiveClientsResult Arrivals, double[] QuietAckMs, LiveClientsReady Connected, int PerAddress,
-    int MaxConnectionsPerAddress, int MaxConnections, Memory Before, Memory After, CpuUse Quiet, CpuUse Busy)
+    int MaxConnectionsPerAddress, int MaxConnections, Memory Before, Memory After, Memory Settled, CpuUse Quiet, CpuUse Busy, double[] FanOutMs)
 {
     public int Pairs => Arrivals.Pairs;
 
@@ -34,6 +34,11 @@ internal sealed record PushResult(
 
     /// <summary>The whole process's resident memory per open stream (the kernel's socket buffers are not in it).</summary>
     public double RssPerSubscriber => Connected.Opened == 0 ? double.NaN : (After.RssBytes - Before.RssBytes) / (double)Connected.Opened;
+
+    /// <summary>As <see cref="HeapPerSubscriber"/>, 15 s later.</summary>
+    public double SettledHeapPerSubscriber => Connected.Opened == 0 ? double.NaN : (Settled.HeapBytes - Before.HeapBytes) / (double)Connected.Opened;
+
+    public double FanOutP(double q) => Percentile.Of(FanOutMs, q);
 }
 
 /// <summary>CPU time this process (the app and the API load) used over a stretch of wall-clock time.</summary>
@@ -57,6 +62,38 @@ internal sealed class Cpu
         using var self = Process.GetCurrentProcess();
         return self.TotalProcessorTime;
     }
+}
+
+/// <summary>Listens to the web host's fan-out rounds (<c>civic.live.fanout.duration</c>) while the changes are measured.</summary>
+internal sealed class FanOutRounds : IDisposable
+{
+    private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
+    private readonly List<double> _rounds = [];
+
+    public FanOutRounds()
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Name == CivicContracting.Web.Live.LiveMetrics.FanOutDurationName)
+                listener.EnableMeasurementEvents(instrument);
+        };
+        _listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
+        {
+            lock (_rounds)
+                _rounds.Add(value);
+        });
+        _listener.Start();
+    }
+
+    /// <summary>The round durations so far, in ms, sorted.</summary>
+    public double[] Stop()
+    {
+        _listener.Dispose();
+        lock (_rounds)
+            return [.. _rounds.Order()];
+    }
+
+    public void Dispose() => _listener.Dispose();
 }
 
 /// <summary>This process's memory after a full, compacting collection.</summary>
@@ -134,20 +171,24 @@ internal static class Push
         var before = Memory.Measure();
         await using var clients = LiveClientProcess.Start(baseAddress, settings.Clients, perAddress, scopes);
         var connected = await clients.ReadyAsync(TimeSpan.FromMinutes(10));
-        // Let the set-up's own changes reach everyone first.
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // The clients have read their snapshots; the set-up's own changes reached everyone.
         var after = Memory.Measure();
+        // Kestrel's memory pool keeps the blocks that carried the snapshots for a while, then gives them back.
+        await Task.Delay(TimeSpan.FromSeconds(15));
+        var settled = Memory.Measure();
 
         // 3. The same pace of changes with them listening.
+        using var rounds = new FanOutRounds();
         var busyCpu = Cpu.Start();
         var (ack, failed, achievedRate) = await SendAsync(api, plan[events..], settings.Rate,
             (n, start, acknowledged) => clients.Sent(n, start, acknowledged));
         var busyUse = busyCpu.Stop();
+        var fanOut = rounds.Stop();
         var arrivals = await clients.FinishAsync();
         var measured = plan[events..];
         return new PushResult(connected.Opened, connected.Seconds, measured.Count, measured.Count(p => p.Confirmation), measured.Count(p => !p.Confirmation),
             failed, achievedRate, [.. ack.Order()], arrivals, [.. quietAck.Order()], connected, perAddress,
-            limits.MaxConnectionsPerAddress, limits.MaxConnections, before, after, quietUse, busyUse);
+            limits.MaxConnectionsPerAddress, limits.MaxConnections, before, after, settled, quietUse, busyUse, fanOut);
     }
 
     /// <summary>Sends the planned changes at <paramref name="rate"/> a second; returns the acknowledgement times, failures and the pace achieved.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using CivicContracting.Live;
@@ -19,7 +20,7 @@ namespace CivicContracting.Web.Live;
 /// newest change (older versions are skipped: a slow reader coalesces), and moves its cursor. When it has fallen behind
 /// further than the ring reaches, or than there are scopes, it scans the scopes instead, so catching up never costs more
 /// than one entry per scope. <see cref="OnChanges"/> only records the changes and schedules the fan-out on the thread
-/// pool in a fixed number of partitions, so the silo → host push returns at once whatever the number of listeners; each
+/// pool (<see cref="FanOut"/>), so the silo → host push returns at once whatever the number of listeners; each
 /// change's server-sent event is serialised once (<see cref="LiveEvent.Frame"/>), not once per browser.
 /// </para>
 /// </summary>
@@ -31,7 +32,7 @@ public sealed partial class LiveFeed : ILiveObserver
     /// </summary>
     private const int LogCapacity = 1 << 14;
 
-    /// <summary>Fan-out work items per round; each wakes its share of the listeners in turn.</summary>
+    /// <summary>Shares of the listeners a fan-out round wakes one after the other, each in a work item of its own.</summary>
     private const int PartitionCount = 16;
 
     /// <summary>Open listeners of every web host in this process: the gauge is per process, like the meter.</summary>
@@ -41,6 +42,7 @@ public sealed partial class LiveFeed : ILiveObserver
     private readonly ConcurrentDictionary<string, ScopeSlot> _scopes = new(StringComparer.Ordinal);
     private readonly LogEntry?[] _log = new LogEntry?[LogCapacity];
     private readonly Partition[] _partitions;
+    private readonly FanOut _fanOut;
     private readonly IOptions<HttpJsonOptions> _json;
     private JsonTypeInfo? _changeJson;
     private long _head;
@@ -52,7 +54,8 @@ public sealed partial class LiveFeed : ILiveObserver
     {
         _json = json;
         var log = (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
-        _partitions = [.. Enumerable.Range(0, PartitionCount).Select(_ => new Partition(log))];
+        _partitions = [.. Enumerable.Range(0, PartitionCount).Select(_ => new Partition())];
+        _fanOut = new FanOut(this, log);
         CivicMetrics.ObserveLiveSubscribers(() => Interlocked.Read(ref _openListeners));
     }
 
@@ -110,8 +113,7 @@ public sealed partial class LiveFeed : ILiveObserver
             Volatile.Write(ref _head, sequence);
         }
         if (accepted)
-            foreach (var partition in _partitions)
-                partition.Schedule();
+            _fanOut.Schedule();
         return Task.CompletedTask;
     }
 
@@ -385,20 +387,11 @@ public sealed partial class LiveFeed : ILiveObserver
         }
     }
 
-    /// <summary>
-    /// A share of the listeners, woken by one thread-pool work item per round (copy-on-write: the round reads without
-    /// locking). One round at a time: changes that arrive during a round make it run once more when done, so rounds
-    /// coalesce under load instead of piling up.
-    /// </summary>
-    internal sealed class Partition(ILogger logger) : IThreadPoolWorkItem
+    /// <summary>A share of the listeners (copy-on-write: a fan-out round reads it without locking).</summary>
+    internal sealed class Partition
     {
-        private const int Idle = 0;
-        private const int Queued = 1;
-        private const int Again = 2;
-
         private readonly Lock _lock = new();
         private Listener[] _members = [];
-        private int _state;
 
         public Listener[] Members => Volatile.Read(ref _members);
 
@@ -422,6 +415,26 @@ public sealed partial class LiveFeed : ILiveObserver
                 return true;
             }
         }
+    }
+
+    /// <summary>
+    /// Wakes every listener after changes arrived: one thread-pool work item per partition, one after the other, each
+    /// queued behind whatever else waits for the pool. So the fan-out uses at most one thread at a time, and requests
+    /// (a progress report's acknowledgement, a page) interleave with it between partitions instead of waiting behind
+    /// all of it. One round at a time: changes that arrive during a round make it go round once more when done, so
+    /// rounds coalesce under load (each listener then writes everything new at once) instead of piling up.
+    /// </summary>
+    private sealed class FanOut(LiveFeed feed, ILogger logger) : IThreadPoolWorkItem
+    {
+        private const int Idle = 0;
+        private const int Queued = 1;
+        private const int Again = 2;
+
+        private int _state;
+
+        /// <summary>The partition the round wakes next; only the running work item touches it.</summary>
+        private int _next;
+        private long _roundStarted;
 
         /// <summary>Queues a round, or asks the queued or running one to go round once more.</summary>
         public void Schedule()
@@ -441,24 +454,33 @@ public sealed partial class LiveFeed : ILiveObserver
 
         public void Execute()
         {
-            do
+            if (_next == 0)
             {
                 // From here on, a change that arrives asks for another round.
                 Volatile.Write(ref _state, Queued);
-                foreach (var listener in Volatile.Read(ref _members))
+                _roundStarted = Stopwatch.GetTimestamp();
+            }
+            foreach (var listener in feed._partitions[_next].Members)
+            {
+                try
                 {
-                    try
-                    {
-                        listener.Notify();
-                    }
-                    catch (Exception ex)
-                    {
-                        // A listener's failure must not stop the others (nor, on the thread pool, the process).
-                        LogListenerFailed(logger, ex);
-                    }
+                    listener.Notify();
+                }
+                catch (Exception ex)
+                {
+                    // A listener's failure must not stop the others (nor, on the thread pool, the process).
+                    LogListenerFailed(logger, ex);
                 }
             }
-            while (Interlocked.CompareExchange(ref _state, Idle, Queued) != Queued);
+            if (++_next < feed._partitions.Length)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+                return;
+            }
+            _next = 0;
+            LiveMetrics.FanOutRound(Stopwatch.GetElapsedTime(_roundStarted));
+            if (Interlocked.CompareExchange(ref _state, Idle, Queued) != Queued)
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }
     }
 

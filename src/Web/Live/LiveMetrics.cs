@@ -15,6 +15,7 @@ public static class LiveMetrics
     public const string LeasesName = "civic.live.leases";
     public const string LostLeasesName = "civic.live.lost_leases";
     public const string RefusedName = "civic.live.refused";
+    public const string FanOutDurationName = "civic.live.fanout.duration";
 
     /// <summary>Values of the <c>reason</c> tag of <see cref="RefusedName"/>.</summary>
     public const string RefusedAddressFull = "address_full";
@@ -32,6 +33,14 @@ public static class LiveMetrics
 
     private static readonly Counter<long> RefusedStreams = Meter.CreateCounter<long>(
         RefusedName, "{connection}", "Live streams (GET /api/live) refused because the client's address (reason address_full, 429) or the web host (reason host_full, 503) held its maximum (Live:MaxConnectionsPerAddress, Live:MaxConnections).");
+
+    private static readonly Histogram<double> FanOutDuration = Meter.CreateHistogram(
+        FanOutDurationName, "ms",
+        "Time from the start of a live fan-out round (changes arrived from the silos) until every open stream of this web host has been written to (or found waiting for its client); tag-free, one measurement per round.",
+        tags: null,
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000] });
+
+    internal static void FanOutRound(TimeSpan duration) => FanOutDuration.Record(duration.TotalMilliseconds);
 
     internal static void Refused(LiveRefusal refusal) =>
         RefusedStreams.Add(1, new KeyValuePair<string, object?>("reason", refusal == LiveRefusal.AddressFull ? RefusedAddressFull : RefusedHostFull));
