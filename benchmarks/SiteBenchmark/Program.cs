@@ -15,12 +15,18 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using CivicContracting.Web.Live;
 
 // The public site under load: GET /api/map and GET / (the home page) at N concurrent connections, and the push
 // latency of live changes to M connected browsers (GET /api/live), on the real app as `dotnet run --project src/Web`
 // starts it (co-hosted silo, embedded SQLite, Leuven demo data). Not a test: it prints figures.
 // Usage: dotnet run -c Release --project benchmarks/SiteBenchmark -- [--duration 10] [--connections 50] [--warmup 2]
-//            [--clients 100] [--rate 5] [--events-duration 10]
+//            [--clients 100] [--rate 5] [--events-duration 10] [--clients-per-address 0]
+// --duration 0 skips the page reads; --clients-per-address (default: the host's Live:MaxConnectionsPerAddress) puts that
+// many live clients on each loopback address, so a value above the cap shows its 429s.
+if (args.FirstOrDefault() == LiveClientHost.Mode)
+    return await LiveClientHost.RunAsync(args[1..]);
 var settings = Settings.Parse(args);
 Console.WriteLine($"Site benchmark — {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss} UTC");
 Console.WriteLine($"Machine: {Environment.ProcessorCount} cores ({Machine.CpuModel()}), {Machine.MemoryGiB():N0} GiB memory, server GC {System.Runtime.GCSettings.IsServerGC}; load average before start: {Machine.LoadAverage()}");
@@ -67,7 +73,7 @@ try
     Console.WriteLine($"Web app (co-hosted silo, SQLite in {dataDirectory}) started and seeded in {started.Elapsed.TotalSeconds:N1} s at {baseAddress}: {seed}");
 
     // 1. Reads at N concurrent connections (closed loop: each connection sends its next request when the last one is answered).
-    foreach (var path in new[] { "/api/map", "/" })
+    foreach (var path in settings.Duration > TimeSpan.Zero ? new[] { "/api/map", "/" } : [])
     {
         using var probe = await api.GetAsync(path);
         var body = await probe.Content.ReadAsByteArrayAsync();
@@ -84,7 +90,7 @@ try
 
     // 2. Live push: M browsers on GET /api/live; changes made through the API at a modest pace.
     counter.Reset();
-    push = await Push.RunAsync(baseAddress, api, settings);
+    push = await Push.RunAsync(baseAddress, api, settings, app.Services.GetRequiredService<IOptions<LiveOptions>>().Value);
     counter.Stop();
     pushWarnings = counter.Total + counter.OtherWarnings;
 }
@@ -112,9 +118,21 @@ if (push is not null)
 {
     Console.WriteLine($"Live push to {push.Clients} connected clients (GET /api/live, all scopes; ready after {push.ConnectSeconds:N1} s): {push.Events} API changes " +
         $"({push.Confirmations} confirmations, {push.Reports} progress reports, round-robin over the 24 neighbourhoods) at {push.AchievedRate:N1}/s; acknowledgement p50 {push.AckP(0.5):N1} ms, p99 {push.AckP(0.99):N1} ms, {push.FailedEvents} failed");
-    Console.WriteLine($"  acknowledged change → arrival of the affected neighbourhood's newer version at each client, over {push.Latencies.Count:N0} (client, event) pairs: " +
+    Console.WriteLine($"  acknowledged change → arrival of the affected neighbourhood's newer version at each client, over {push.Pairs:N0} (client, event) pairs: " +
         $"p50 {push.P(0.5):N0} ms, p99 {push.P(0.99):N0} ms, max {push.P(1):N0} ms; never arrived: {push.Missing:N0}; arrived before the API's answer (counted as 0 ms): {push.Early:N0}");
     Console.WriteLine($"  change events received per client: {push.EventsPerClient:N0} on average (all scopes), {push.ClientErrors} client stream errors");
+    Console.WriteLine($"  acknowledgement without live clients: p50 {push.QuietAckP(0.5):N1} ms, p99 {push.QuietAckP(0.99):N1} ms; with {push.Clients:N0}: p50 {push.AckP(0.5):N1} ms, p99 {push.AckP(0.99):N1} ms (same pace, same kinds of change)");
+    Console.WriteLine($"  live clients: {push.Connected.Opened:N0} open of {push.Connected.Requested:N0} requested, from {push.Connected.Addresses:N0} loopback address(es), {push.PerAddress:N0} per address " +
+        $"(Live:MaxConnectionsPerAddress {push.MaxConnectionsPerAddress:N0}, Live:MaxConnections {push.MaxConnections:N0}); refused: {push.Connected.RefusedAddress:N0} with 429 (per address), {push.Connected.RefusedHost:N0} with 503 (host full); " +
+        $"{push.Connected.Failed:N0} failed{(push.Connected.FirstError.Length > 0 ? $" (first: {push.Connected.FirstError})" : "")}");
+    Console.WriteLine($"  CPU of the app (with its silo and the API load): {push.Quiet.CpuSeconds:N1} s over {push.Quiet.WallSeconds:N1} s without live clients ({push.Quiet.Cores:N2} cores), " +
+        $"{push.Busy.CpuSeconds:N1} s over {push.Busy.WallSeconds:N1} s with them ({push.Busy.Cores:N2} cores): {(push.Busy.CpuSeconds - push.Quiet.CpuSeconds * push.Busy.WallSeconds / push.Quiet.WallSeconds) * 1e6 / Math.Max(1, push.Clients * push.Arrivals.EventsPerClientMeasured):N1} µs more per change event delivered " +
+        $"({push.Arrivals.EventsPerClientMeasured:N0} per client while measured); " +
+        $"the client process used {push.Arrivals.CpuSeconds:N1} s");
+    Console.WriteLine($"  web host memory per open live stream: {push.HeapPerSubscriber / 1024:N1} KiB of GC heap (Kestrel's buffers included), {push.RssPerSubscriber / 1024:N1} KiB of RSS, once every client had read its snapshot " +
+        $"(heap {push.Before.HeapBytes / 1048576.0:N0} → {push.After.HeapBytes / 1048576.0:N0} MiB, RSS {push.Before.RssBytes / 1048576.0:N0} → {push.After.RssBytes / 1048576.0:N0} MiB; the clients run in a process of their own); " +
+        $"15 s later {push.SettledHeapPerSubscriber / 1024:N1} KiB of GC heap");
+    Console.WriteLine($"  fan-out rounds while measured (civic.live.fanout.duration: from changes arriving until every stream was written to): {push.FanOutMs.Length:N0}, p50 {push.FanOutP(0.5):N1} ms, p99 {push.FanOutP(0.99):N1} ms, max {push.FanOutP(1):N1} ms");
 }
 Console.WriteLine($"Warnings logged (Orleans and the app): {results.Sum(r => r.Result.Warnings):N0} during the measured read runs, {pushWarnings:N0} during the live push run");
 foreach (var sample in counter.Samples.Take(3))
@@ -124,7 +142,7 @@ return 0;
 
 namespace CivicContracting.SiteBenchmark
 {
-    internal sealed record Settings(TimeSpan Duration, TimeSpan Warmup, int Connections, int Clients, double Rate, TimeSpan EventsDuration)
+    internal sealed record Settings(TimeSpan Duration, TimeSpan Warmup, int Connections, int Clients, double Rate, TimeSpan EventsDuration, int ClientsPerAddress)
     {
         public static Settings Parse(string[] args)
         {
@@ -132,7 +150,7 @@ namespace CivicContracting.SiteBenchmark
                 args.SkipWhile(a => a != $"--{name}").Skip(1).FirstOrDefault()
                 ?? Environment.GetEnvironmentVariable("BENCH_" + name.Replace('-', '_').ToUpperInvariant());
             double Number(string name, double fallback) => Get(name) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
-            var known = new[] { "--duration", "--warmup", "--connections", "--clients", "--rate", "--events-duration" };
+            var known = new[] { "--duration", "--warmup", "--connections", "--clients", "--rate", "--events-duration", "--clients-per-address" };
             foreach (var unknown in args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && !known.Contains(a)))
                 throw new ArgumentException($"Unknown option {unknown}; known: {string.Join(' ', known)}");
             return new Settings(
@@ -141,7 +159,8 @@ namespace CivicContracting.SiteBenchmark
                 (int)Number("connections", 50),
                 (int)Number("clients", 100),
                 Number("rate", 5),
-                TimeSpan.FromSeconds(Number("events-duration", 10)));
+                TimeSpan.FromSeconds(Number("events-duration", 10)),
+                (int)Number("clients-per-address", 0));
         }
     }
 

@@ -140,7 +140,7 @@ namespace CivicContracting.Web
             builder.Services.AddRazorPages(o => o.Conventions.AddFolderApplicationModelConvention("/", SiteCaching.Apply))
                 .AddApplicationPart(typeof(CivicContractingWebApp).Assembly);
             builder.Services.AddOutputCache(SiteCaching.Configure);
-            builder.Services.AddCivicContractingLive();
+            builder.AddCivicContractingLive();
             builder.Services.AddOpenApi(OpenApiSetup.Configure);
             var health = builder.Services.AddHealthChecks();
             if (orleans.Mode == OrleansMode.CoHosted)

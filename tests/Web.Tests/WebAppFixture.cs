@@ -83,7 +83,7 @@ public sealed class TestApp : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    /// <summary>The app's services, for tests that call a service of the web host directly (e.g. to interrupt an import).</summary>
+    /// <summary>The app's services, for tests that call a service of the web host directly or look at its memory.</summary>
     public IServiceProvider Services => _app.Services;
 
     public static async Task<TestApp> StartAsync(string name, params (string Key, string Value)[] settings)

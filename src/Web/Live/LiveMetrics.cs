@@ -7,12 +7,19 @@ namespace CivicContracting.Web.Live;
 /// <summary>
 /// The web host's side of the live push, on the platform's meter (<see cref="CivicMetrics.MeterName"/>, so the hosts'
 /// telemetry exports them with the rest): whether this process holds a live lease — 0 means its browsers get no live
-/// changes: alert when it stays 0 for longer than a lease — and how often the registry had lost the lease.
+/// changes: alert when it stays 0 for longer than a lease — how often the registry had lost the lease, and the live
+/// streams refused at the caps (<see cref="LiveOptions"/>).
 /// </summary>
 public static class LiveMetrics
 {
     public const string LeasesName = "civic.live.leases";
     public const string LostLeasesName = "civic.live.lost_leases";
+    public const string RefusedName = "civic.live.refused";
+    public const string FanOutDurationName = "civic.live.fanout.duration";
+
+    /// <summary>Values of the <c>reason</c> tag of <see cref="RefusedName"/>.</summary>
+    public const string RefusedAddressFull = "address_full";
+    public const string RefusedHostFull = "host_full";
 
     private static readonly Meter Meter = new(CivicMetrics.MeterName, "1.0");
     private static readonly ConcurrentDictionary<LiveSubscription, byte> Subscriptions = new();
@@ -23,6 +30,20 @@ public static class LiveMetrics
 
     private static readonly Counter<long> LostLeases = Meter.CreateCounter<long>(
         LostLeasesName, "{lease}", "Times the live registry no longer held a web host's lease (its silo left the cluster, or the lease ran out) and the host subscribed again.");
+
+    private static readonly Counter<long> RefusedStreams = Meter.CreateCounter<long>(
+        RefusedName, "{connection}", "Live streams (GET /api/live) refused because the client's address (reason address_full, 429) or the web host (reason host_full, 503) held its maximum (Live:MaxConnectionsPerAddress, Live:MaxConnections).");
+
+    private static readonly Histogram<double> FanOutDuration = Meter.CreateHistogram(
+        FanOutDurationName, "ms",
+        "Time from the start of a live fan-out round (changes arrived from the silos) until every open stream of this web host has been written to (or found waiting for its client); tag-free, one measurement per round.",
+        tags: null,
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000] });
+
+    internal static void FanOutRound(TimeSpan duration) => FanOutDuration.Record(duration.TotalMilliseconds);
+
+    internal static void Refused(LiveRefusal refusal) =>
+        RefusedStreams.Add(1, new KeyValuePair<string, object?>("reason", refusal == LiveRefusal.AddressFull ? RefusedAddressFull : RefusedHostFull));
 
     internal static void Track(LiveSubscription subscription) => Subscriptions.TryAdd(subscription, 0);
 

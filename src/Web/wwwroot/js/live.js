@@ -139,7 +139,8 @@
   }
 
   // EventSource reconnects by itself after a dropped connection (its retry delay, a few seconds). When it gives up
-  // (an HTTP error, a wrong content type) it is CLOSED: then reopen with a growing delay, so nothing spins.
+  // (an HTTP error, a wrong content type; a full web host answers 503) it is CLOSED: then reopen with a growing delay,
+  // so nothing spins, and jittered, so that browsers refused together do not all come back at the same moment.
   let source = null;
   let retryDelay = 2000;
   let retryTimer = 0;
@@ -161,7 +162,7 @@
       if (source.readyState === EventSource.CLOSED) {
         close();
         setStatus('offline');
-        retryTimer = setTimeout(open, retryDelay);
+        retryTimer = setTimeout(open, retryDelay * (0.75 + Math.random() / 2));
         retryDelay = Math.min(retryDelay * 2, 60000);
       } else {
         setStatus('connecting');
