@@ -11,10 +11,15 @@ using CivicContracting.Web.Imports;
 //   dotnet run -c Release --project benchmarks/CityScale -- load --commitments 100000 [same options] [--data DIR] [--keep] [--Setting=Value …]
 // `load` writes the city to a temporary file, then imports it in this process into a fresh embedded SQLite database
 // (the `import` command of src/Web, in-process) and prints the load rate, the memory after the load and the database size.
-if (args.Length == 0 || args[0] is not ("generate" or "load"))
+//   dotnet run -c Release --project benchmarks/CityScale -- measure --commitments 100000 [same options] [--duration 20]
+//       [--concurrency 64] [--live-rate 1000] [--live-duration 15] [--map-connections 32] [--summary FILE] [--keep]
+// `measure` loads the city with the import, starts the product in a process of its own and prints the city-scale figures
+// of issue 12 (benchmarks/run-city-scale.sh runs it for 10k, 100k and 1M and prints the table).
+if (args.Length == 0 || args[0] is not ("generate" or "load" or "measure"))
 {
     Console.Error.WriteLine("usage: generate --commitments N [--participants N] [--goals N] [--seed N] [--as-of YYYY-MM-DD] --out FILE");
     Console.Error.WriteLine("       load --commitments N [--participants N] [--goals N] [--seed N] [--as-of YYYY-MM-DD] [--data DIR] [--keep] [--Setting=Value ...]");
+    Console.Error.WriteLine("       measure --commitments N [same options] [--duration S] [--concurrency N] [--live-rate N] [--live-duration S] [--map-connections N] [--summary FILE] [--keep] [--Setting=Value ...]");
     return 2;
 }
 var options = Options.Parse(args[1..]);
@@ -43,6 +48,25 @@ if (args[0] == "generate")
 
 var work = Path.Combine(Path.GetTempPath(), "civic-city-scale-" + Guid.NewGuid().ToString("N"));
 var data = options.Data ?? Path.Combine(work, "data");
+if (args[0] == "measure")
+{
+    try
+    {
+        return await CityMeasure.RunAsync(spec, options.Measure, work, data, options.Settings);
+    }
+    finally
+    {
+        if (!options.Keep)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(work, recursive: true);
+        }
+        else
+        {
+            Console.WriteLine($"Kept {work}");
+        }
+    }
+}
 Directory.CreateDirectory(work);
 var cityFile = Path.Combine(work, "city.jsonl");
 try
@@ -93,6 +117,8 @@ static string FreePort()
 
 internal sealed record Options(CitySpec Spec, string? Out, string? Data, bool Keep, string[] Settings, string? Problem)
 {
+    public MeasureSettings Measure { get; init; } = new(TimeSpan.FromSeconds(20), 64, 1_000, TimeSpan.FromSeconds(15), 32, "city-scale-summary.tsv");
+
     public static Options Parse(string[] args)
     {
         int? commitments = null, participants = null, goals = null, seed = null;
@@ -100,6 +126,7 @@ internal sealed record Options(CitySpec Spec, string? Out, string? Data, bool Ke
         string? output = null, data = null;
         var keep = false;
         var settings = new List<string>();
+        var measure = new MeasureSettings(TimeSpan.FromSeconds(20), 64, 1_000, TimeSpan.FromSeconds(15), 32, "city-scale-summary.tsv");
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : "";
@@ -113,6 +140,12 @@ internal sealed record Options(CitySpec Spec, string? Out, string? Data, bool Ke
                 case "--out": output = Next(); break;
                 case "--data": data = Next(); break;
                 case "--keep": keep = true; break;
+                case "--duration": measure = measure with { Duration = TimeSpan.FromSeconds(int.Parse(Next(), CultureInfo.InvariantCulture)) }; break;
+                case "--concurrency": measure = measure with { Concurrency = int.Parse(Next(), CultureInfo.InvariantCulture) }; break;
+                case "--live-rate": measure = measure with { LiveRate = int.Parse(Next(), CultureInfo.InvariantCulture) }; break;
+                case "--live-duration": measure = measure with { LiveDuration = TimeSpan.FromSeconds(int.Parse(Next(), CultureInfo.InvariantCulture)) }; break;
+                case "--map-connections": measure = measure with { MapConnections = int.Parse(Next(), CultureInfo.InvariantCulture) }; break;
+                case "--summary": measure = measure with { Summary = Path.GetFullPath(Next()) }; break;
                 default:
                     if (args[i].StartsWith("--", StringComparison.Ordinal) && args[i].Contains('=', StringComparison.Ordinal))
                         settings.Add(args[i]);
@@ -125,6 +158,8 @@ internal sealed record Options(CitySpec Spec, string? Out, string? Data, bool Ke
             return new Options(null!, null, null, false, [], "give --commitments N (N > 0)");
         var spec = new CitySpec(commitments.Value, Math.Max(1, participants ?? commitments.Value / 10), Math.Max(2, goals ?? 1_000), seed ?? 2030,
             asOf ?? DateOnly.FromDateTime(DateTime.UtcNow));
-        return new Options(spec, output, data, keep, [.. settings], null);
+        if (measure.Duration <= TimeSpan.Zero || measure.Concurrency < 1 || measure.LiveRate < 1 || measure.LiveDuration <= TimeSpan.Zero || measure.MapConnections < 1)
+            return new Options(null!, null, null, false, [], "--duration, --concurrency, --live-rate, --live-duration and --map-connections must be positive");
+        return new Options(spec, output, data, keep, [.. settings], null) { Measure = measure };
     }
 }

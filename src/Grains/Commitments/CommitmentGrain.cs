@@ -28,7 +28,11 @@ namespace CivicContracting.Commitments;
 /// A template never counts; its copies carry its goals and terms and count in their own neighbourhoods, and it lists
 /// them (copy → template, awaited, after the copy is stored). Awaited calls between commitments only ever go from a
 /// newer commitment to an older one, so two commitment grains never wait on each other.
+/// A commitment is touched a few times a month (a report, a coach's note), so an idle one is collected after two minutes
+/// of inactivity instead of Orleans' default fifteen: memory then holds the commitments in use, not the city (its state
+/// is read again from storage, O(its hot state), when it is next called).
 /// </remarks>
+[CollectionAgeLimit(Minutes = 2)]
 public sealed partial class CommitmentGrain(
     [PersistentState(CommitmentGrain.StateName, GrainStorage.Name)] IPersistentState<CommitmentState> state,
     CivicClock clock,
