@@ -82,7 +82,7 @@ public sealed class EngagementAggregateGrain(
         state.State.Shards[report.ShardIndex] = report;
         // A shard re-publishes every scope after each verification pass: the same figures under a newer version change
         // nothing that anyone sees, so they are not a change (no new version, no live push, no history bucket).
-        if (known is not null && ShardAggregation.Fingerprint(known.Totals) == ShardAggregation.Fingerprint(report.Totals))
+        if (known is not null && ShardAggregation.SameTotals(known.Totals, report.Totals))
             return;
         await Changed(forcePersist: false);
     }

@@ -28,7 +28,7 @@ public sealed class ShardAggregation
         [.. Enumerable.Range(0, SegmentCount).Select(_ => new Dictionary<string, Contribution>(StringComparer.Ordinal))];
     private readonly Dictionary<string, ScopeTally> _tallies = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _participantIds = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, IReadOnlyList<ScopeWeight>> _scopeLists = new(StringComparer.Ordinal);
+    private readonly Dictionary<IReadOnlyList<ScopeWeight>, IReadOnlyList<ScopeWeight>> _scopeLists = new(ScopeListComparer.Instance);
     private readonly HashSet<string> _changedScopes = new(StringComparer.Ordinal);
 
     // Verification: the tallies recomputed over segments [0, _verifiedSegments), kept current by Apply for those segments.
@@ -213,14 +213,76 @@ public sealed class ShardAggregation
     {
         if (!_participantIds.TryGetValue(c.ParticipantId, out var participantId))
             _participantIds[c.ParticipantId] = participantId = c.ParticipantId;
-        var key = ScopeKey(c.Scopes);
-        if (!_scopeLists.TryGetValue(key, out var scopes))
-            _scopeLists[key] = scopes = [.. c.Scopes];
+        // Looked up by the list's content (no key string built per report).
+        if (!_scopeLists.TryGetValue(c.Scopes, out var scopes))
+        {
+            scopes = [.. c.Scopes];
+            _scopeLists[scopes] = scopes;
+        }
         return ReferenceEquals(participantId, c.ParticipantId) && ReferenceEquals(scopes, c.Scopes)
             ? c
             : c with { ParticipantId = participantId, Scopes = scopes };
     }
 
-    private static string ScopeKey(IReadOnlyList<ScopeWeight> scopes) =>
-        string.Join('\n', scopes.Select(s => s.Scope + "\t" + s.Weight.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+    /// <summary>Lists of scopes equal when they hold the same scopes with the same weights in the same order.</summary>
+    private sealed class ScopeListComparer : IEqualityComparer<IReadOnlyList<ScopeWeight>>
+    {
+        public static ScopeListComparer Instance { get; } = new();
+
+        public bool Equals(IReadOnlyList<ScopeWeight>? x, IReadOnlyList<ScopeWeight>? y)
+        {
+            if (ReferenceEquals(x, y))
+                return true;
+            if (x is null || y is null || x.Count != y.Count)
+                return false;
+            for (var i = 0; i < x.Count; i++)
+            {
+                if (!string.Equals(x[i].Scope, y[i].Scope, StringComparison.Ordinal) || !x[i].Weight.Equals(y[i].Weight))
+                    return false;
+            }
+            return true;
+        }
+
+        public int GetHashCode(IReadOnlyList<ScopeWeight> list)
+        {
+            var hash = new HashCode();
+            for (var i = 0; i < list.Count; i++)
+            {
+                hash.Add(list[i].Scope, StringComparer.Ordinal);
+                hash.Add(list[i].Weight);
+            }
+            return hash.ToHashCode();
+        }
+    }
+
+    /// <summary>
+    /// Whether two totals are the same figures (what <see cref="Fingerprint"/> compares), without building text: the
+    /// aggregates ask this for every shard report.
+    /// </summary>
+    public static bool SameTotals(EngagementTotals a, EngagementTotals b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return a.Commitments == b.Commitments && a.ProgressCount == b.ProgressCount && a.ResultCommitments == b.ResultCommitments
+            && a.ResultsAchieved == b.ResultsAchieved && a.ResultsOnTrack == b.ResultsOnTrack
+            && a.FirstEngagementAt?.UtcTicks == b.FirstEngagementAt?.UtcTicks
+            && Equals(a.Exact ?? ExactSums.Zero, b.Exact ?? ExactSums.Zero)
+            && SameCounts(a.ByStatus, b.ByStatus) && SameCounts(a.EngagedByLevel, b.EngagedByLevel) && SameCounts(a.ParticipantsByKind, b.ParticipantsByKind);
+
+        // Counts of 0 and missing keys are the same figure.
+        static bool SameCounts<TKey>(IReadOnlyDictionary<TKey, int> x, IReadOnlyDictionary<TKey, int> y) where TKey : notnull
+        {
+            foreach (var (key, value) in x)
+            {
+                if (value != y.GetValueOrDefault(key))
+                    return false;
+            }
+            foreach (var (key, value) in y)
+            {
+                if (value != 0 && !x.ContainsKey(key))
+                    return false;
+            }
+            return true;
+        }
+    }
 }
