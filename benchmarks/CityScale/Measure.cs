@@ -83,7 +83,7 @@ internal static class CityMeasure
             var cpu = (first.CpuSeconds() - cpuBefore) / updates.Elapsed.TotalSeconds;
             var metricsAfter = await StorageMetrics.ReadAsync(http);
             var bytes = (metricsAfter.Bytes - metricsBefore.Bytes) / Math.Max(1, updates.Succeeded);
-            Console.WriteLine($"Durable updates: {updates.PerSecond:N0}/s at concurrency {settings.Concurrency} (p50 {updates.P(0.5):N1} ms, p99 {updates.P(0.99):N1} ms, {updates.Failed:N0} failed{updates.FirstError}); product {cpu:N2} of {Environment.ProcessorCount} cores; {(updates.Succeeded == 0 ? 0 : (metricsAfter.Writes - metricsBefore.Writes) / (double)updates.Succeeded):N2} grain writes and {bytes:N0} bytes written per report");
+            Console.WriteLine($"Durable updates: {updates.PerSecond:N0}/s at concurrency {settings.Concurrency} (p50 {updates.P(0.5):N1} ms, p99 {updates.P(0.99):N1} ms, {updates.Failed:N0} failed{updates.FirstError}); product {cpu:N2} of {Environment.ProcessorCount} cores; {(metricsAfter.Available && updates.Succeeded > 0 ? $"{(metricsAfter.Writes - metricsBefore.Writes) / (double)updates.Succeeded:N2} grain writes and {bytes:N0} bytes written per report" : "bytes per report: n/a (only the embedded SQLite storage counts them)")}");
             row["updates_per_s"] = F(updates.PerSecond);
             row["p50_ms"] = F(updates.P(0.5), "F1");
             row["p99_ms"] = F(updates.P(0.99), "F1");
