@@ -248,6 +248,7 @@ internal sealed record Reference(string Map, IReadOnlyDictionary<string, string>
     {
         // Let the last reports of the measurements reach every aggregate before the picture is taken.
         string map;
+        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 120;
         while (true)
         {
             var before = Comparable(await http.GetStringAsync("/api/map"));
@@ -255,6 +256,8 @@ internal sealed record Reference(string Map, IReadOnlyDictionary<string, string>
             map = Comparable(await http.GetStringAsync("/api/map"));
             if (map == before)
                 break;
+            if (Stopwatch.GetTimestamp() > deadline)
+                throw new InvalidOperationException("The map kept changing for 2 minutes after the measurements ended; no reference for the restart.");
         }
         var goals = new Dictionary<string, string>();
         for (var g = 0; g < spec.Goals; g++)

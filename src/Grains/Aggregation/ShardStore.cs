@@ -27,8 +27,10 @@ public sealed class ShardStore(IGrainStorage storage, GrainId grainId, ILogger l
     /// cost 20 KB written per report at 1M; a restart after a crash reads at most these rows, in parallel).</summary>
     public const int LogSlots = 16_384;
 
-    /// <summary>Log rows read at once at a restart.</summary>
-    private const int LogReadChunk = 512;
+    /// <summary>Log rows read at once at a restart: the first chunk is small (after a compaction the log is short), each
+    /// next one twice as large up to the most.</summary>
+    private const int FirstLogReadChunk = 16;
+    private const int MaxLogReadChunk = 512;
 
     public const string LogStateName = "contributionShard.log.";
     public const string SegmentStateName = "contributionShard.segment.";
@@ -82,10 +84,10 @@ public sealed class ShardStore(IGrainStorage storage, GrainId grainId, ILogger l
         var sequence = compacted;
         var inLog = new HashSet<int>();
         // The rows after the compacted sequence, a chunk at a time in parallel, up to the first that is not the next one.
-        for (var read = 0; read < LogSlots;)
+        for (int read = 0, chunk = FirstLogReadChunk; read < LogSlots; chunk = Math.Min(chunk * 2, MaxLogReadChunk))
         {
             var first = sequence + 1;
-            var count = Math.Min(LogReadChunk, LogSlots - read);
+            var count = Math.Min(chunk, LogSlots - read);
             var rows = await Task.WhenAll(Enumerable.Range(0, count).Select(i => ReadAsync<ContributionLogState>(LogStateName + Slot(first + i))));
             var ended = false;
             foreach (var row in rows)

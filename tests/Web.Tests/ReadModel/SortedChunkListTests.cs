@@ -68,10 +68,10 @@ public sealed class SortedChunkListTests
             Assert.Equal(plain.Skip(skip).Take(take), page);
             var marked = plain.Where(v => v % 3 == 0).ToList();
             Assert.Equal(marked.Count, list.MarkedCount);
-            var markedSkip = random.Next(marked.Count + 10);
+            var markedOffset = random.Next(marked.Count + 10);
             page.Clear();
-            list.CopyMarkedTo(page, markedSkip, take);
-            Assert.Equal(marked.Skip(markedSkip).Take(take), page);
+            list.CopyMarkedTo(page, markedOffset, take);
+            Assert.Equal(marked.Skip(markedOffset).Take(take), page);
         }
         if (plain.Count > 0)
             Assert.Equal(plain[0], list.First);
