@@ -154,7 +154,7 @@ internal static class CityMeasure
     }
 
     /// <summary>Confirmed result commitments of the city file: the ones that take a value in a progress report.</summary>
-    private static string[] ReportableCommitments(string cityFile)
+    internal static string[] ReportableCommitments(string cityFile)
     {
         var ids = new List<string>();
         foreach (var line in File.ReadLines(cityFile))

@@ -15,10 +15,16 @@ using CivicContracting.Web.Imports;
 //       [--concurrency 64] [--live-rate 1000] [--live-duration 15] [--map-connections 32] [--summary FILE] [--keep]
 // `measure` loads the city with the import, starts the product in a process of its own and prints the city-scale figures
 // of issue 12 (benchmarks/run-city-scale.sh runs it for 10k, 100k and 1M and prints the table).
+//   dotnet run -c Release --project benchmarks/CityScale -- drive --city city.jsonl --gateway PORT [--duration 20] [--concurrency 64]
+// `drive` sends durable progress reports through an Orleans client to a product that already runs (a city kept with
+// `load --keep`), for profiling one part at a time: it prints the same "Durable updates" figures as `measure`.
+if (args.Length > 0 && args[0] == "drive")
+    return await CityDrive.RunAsync(args[1..]);
 if (args.Length == 0 || args[0] is not ("generate" or "load" or "measure"))
 {
     Console.Error.WriteLine("usage: generate --commitments N [--participants N] [--goals N] [--seed N] [--as-of YYYY-MM-DD] --out FILE");
     Console.Error.WriteLine("       load --commitments N [--participants N] [--goals N] [--seed N] [--as-of YYYY-MM-DD] [--data DIR] [--keep] [--Setting=Value ...]");
+    Console.Error.WriteLine("       drive --city FILE --gateway PORT [--duration S] [--concurrency N]");
     Console.Error.WriteLine("       measure --commitments N [same options] [--duration S] [--concurrency N] [--live-rate N] [--live-duration S] [--map-connections N] [--summary FILE] [--keep] [--Setting=Value ...]");
     return 2;
 }

@@ -39,7 +39,9 @@ public sealed class ContributionShardGrain(
     private readonly Dictionary<string, Contribution> _buffer = new(StringComparer.Ordinal);
     private readonly HashSet<int> _dirtySegments = [];
     private List<Contribution> _pendingDelta = [];
-    private long _pendingDeltaFrom;
+    // The last sequence handed to the live batcher: every durable sequence is published, even one whose batch changed
+    // nothing (all stale versions), so the web hosts never see a gap that is not one and read the whole shard again.
+    private long _publishedSequence;
     private ShardStore _store = null!;
     private long _changes;
     private long _durable;
@@ -66,6 +68,7 @@ public sealed class ContributionShardGrain(
         foreach (var c in loaded.Contributions)
             _aggregation.Apply(c); // newest version per commitment wins, whatever order the rows were read in
         _sequence = loaded.Sequence;
+        _publishedSequence = loaded.Sequence;
         _compactedSequence = loaded.CompactedSequence;
         _changesSinceCompaction = loaded.Sequence - loaded.CompactedSequence;
         _dirtySegments.UnionWith(loaded.SegmentsInLog);
@@ -182,8 +185,6 @@ public sealed class ContributionShardGrain(
         CivicMetrics.ShardFlushed(batch.Count);
         if (_unpublishedSince == 0)
             _unpublishedSince = acceptedSince;
-        if (_pendingDelta.Count == 0)
-            _pendingDeltaFrom = sequence;
         foreach (var c in batch)
         {
             if (_aggregation.Apply(c))
@@ -247,6 +248,14 @@ public sealed class ContributionShardGrain(
 
     private async Task VerifyStep(CancellationToken cancellationToken)
     {
+        // Paced by contributions as well as by time: a step earns the rate's share of its interval, and a segment is
+        // recomputed once enough is earned (a large shard's pass takes longer, at the same cost per second).
+        var step = _options.AntiEntropyInterval / ShardAggregation.SegmentCount;
+        var size = _aggregation.NextVerificationSize;
+        _verificationBudget = Math.Min(_verificationBudget + _options.VerificationRate * step.TotalSeconds, Math.Max(size, 1) * 2.0);
+        if (_verificationBudget < size)
+            return;
+        _verificationBudget -= size;
         var repaired = _aggregation.VerifyNextSegment();
         if (repaired.Count > 0)
         {
@@ -264,6 +273,18 @@ public sealed class ContributionShardGrain(
     }
 
     private long _lastPassPublished;
+    private double _verificationBudget;
+
+    // References of the aggregates this shard publishes to: resolving one costs a reflection lookup of the interface,
+    // and the same few thousand scopes are published many times a second.
+    private readonly Dictionary<string, IEngagementAggregateGrain> _aggregates = new(StringComparer.Ordinal);
+
+    private IEngagementAggregateGrain AggregateOf(string scope)
+    {
+        if (!_aggregates.TryGetValue(scope, out var aggregate))
+            _aggregates[scope] = aggregate = GrainFactory.GetGrain<IEngagementAggregateGrain>(scope);
+        return aggregate;
+    }
 
     private async Task Publish(CancellationToken cancellationToken)
     {
@@ -279,7 +300,7 @@ public sealed class ContributionShardGrain(
             try
             {
                 var totals = _aggregation.Totals(scope);
-                await GrainFactory.GetGrain<IEngagementAggregateGrain>(scope).ReportShard(new ShardReport(ShardIndex, version, totals));
+                await AggregateOf(scope).ReportShard(new ShardReport(ShardIndex, version, totals));
             }
             catch (Exception ex)
             {
@@ -303,10 +324,11 @@ public sealed class ContributionShardGrain(
     /// <summary>Hands the contributions made durable since the last tick to this silo's live batcher, one-way: the web hosts' read models follow.</summary>
     private Task PublishContributions()
     {
-        if (_pendingDelta.Count == 0)
+        if (_sequence <= _publishedSequence)
             return Task.CompletedTask;
-        var delta = new ContributionDelta(ShardIndex, _pendingDeltaFrom, _sequence, _pendingDelta);
+        var delta = new ContributionDelta(ShardIndex, _publishedSequence + 1, _sequence, _pendingDelta);
         _pendingDelta = [];
+        _publishedSequence = _sequence;
         try
         {
             return GrainFactory.GetGrain<ILiveBatcherGrain>(0).PublishContributions(delta);

@@ -93,6 +93,36 @@ public sealed class ScopeTally
         }
     }
 
+    /// <summary>
+    /// Whether this tally gives the same totals as <paramref name="other"/> (what <see cref="ToTotals"/> would show),
+    /// without building them: the verifier compares every scope of a shard after each pass.
+    /// </summary>
+    public bool SameFigures(ScopeTally other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Commitments == other.Commitments && ProgressCount == other.ProgressCount && Results == other.Results
+            && Achieved == other.Achieved && OnTrack == other.OnTrack && Equals(_sums, other._sums)
+            && _byStatus.AsSpan().SequenceEqual(other._byStatus) && _byLevel.AsSpan().SequenceEqual(other._byLevel)
+            && _participantsByKind.AsSpan().SequenceEqual(other._participantsByKind)
+            && First.Confirmed == other.First.Confirmed && !First.NeedsRepair && !other.First.NeedsRepair
+            && First.Minimum == other.First.Minimum;
+    }
+
+    /// <summary>
+    /// Empties the tally for a new recomputation, keeping what it allocated (the verifier recomputes every scope of a
+    /// shard once a pass: new tallies each time would be garbage of the size of all tallies, every pass).
+    /// </summary>
+    public void Reset()
+    {
+        Commitments = ProgressCount = Results = Achieved = OnTrack = 0;
+        Array.Clear(_byStatus);
+        Array.Clear(_byLevel);
+        Array.Clear(_participantsByKind);
+        _participantRefs.Clear();
+        _sums = ExactSums.Zero;
+        First.Reset();
+    }
+
     private static ExactSums Minus(ExactSums a, ExactSums b) => new(
         a.Progress - b.Progress, a.VerifiedProgress - b.VerifiedProgress, a.Weight - b.Weight,
         a.WeightedProgress - b.WeightedProgress, a.VerifiedWeightedProgress - b.VerifiedWeightedProgress);
@@ -175,6 +205,12 @@ public sealed class FirstEngagementTracker
         var at = _smallest.BinarySearch((ticks, commitmentId), Comparer);
         if (at >= 0)
             _smallest.RemoveAt(at);
+    }
+
+    public void Reset()
+    {
+        _smallest.Clear();
+        Confirmed = 0;
     }
 
     public void Repair(IEnumerable<(long Ticks, string CommitmentId)> confirmations)

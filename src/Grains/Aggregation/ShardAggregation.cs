@@ -140,14 +140,24 @@ public sealed class ShardAggregation
         }
     }
 
+    /// <summary>Contributions the next <see cref="VerifyNextSegment"/> visits: what the verifier paces by.</summary>
+    public int NextVerificationSize => _segments[_verifiedSegments].Count;
+
     /// <summary>
     /// One step of the verifier: recomputes one segment into the shadow tallies. After the last segment, compares the
     /// shadow with the running tallies, repairs (replaces) every scope that differs, marks it changed, and returns the
-    /// scopes repaired; otherwise returns an empty list. Costs O(segment), i.e. 1/<see cref="SegmentCount"/> of the shard.
+    /// scopes repaired; otherwise returns an empty list. Costs O(segment), i.e. 1/<see cref="SegmentCount"/> of the shard,
+    /// and the last step O(scopes) more. The shadow's tallies are kept from pass to pass and emptied at the start of the
+    /// next (<see cref="ScopeTally.Reset"/>), so a pass allocates nothing in the steady state.
     /// </summary>
     public IReadOnlyList<string> VerifyNextSegment()
     {
         _shadow ??= new Dictionary<string, ScopeTally>(StringComparer.Ordinal);
+        if (_verifiedSegments == 0)
+        {
+            foreach (var tally in _shadow.Values)
+                tally.Reset();
+        }
         foreach (var c in _segments[_verifiedSegments].Values)
         {
             Work++;
@@ -157,29 +167,64 @@ public sealed class ShardAggregation
         if (_verifiedSegments < SegmentCount)
             return [];
 
+        // From here until the next step the shadow is not kept current (no segment is below 0): compared, then reset.
         var shadow = _shadow;
-        _shadow = null;
         _verifiedSegments = 0;
         VerifiedPasses++;
-        var repaired = new List<string>();
-        foreach (var scope in _tallies.Keys.Union(shadow.Keys).ToList())
+        List<string>? repaired = null;
+        List<string>? gone = null;
+        foreach (var (scope, recomputed) in shadow)
         {
             var running = _tallies.GetValueOrDefault(scope);
-            var recomputed = shadow.GetValueOrDefault(scope);
-            var expected = recomputed is null ? null : Fingerprint(recomputed.ToTotals(ConfirmationsIn));
-            var actual = running is null ? null : Fingerprint(running.ToTotals(ConfirmationsIn));
-            if (running is { IsEmpty: true } && recomputed is null || expected == actual)
+            if (recomputed.IsEmpty)
+            {
+                (gone ??= []).Add(scope); // a scope nothing counts in any more: its shadow is not kept
+                if (running is null or { IsEmpty: true })
+                    continue;
+            }
+            else if (running is not null && Same(running, recomputed))
+            {
                 continue;
-            if (recomputed is null)
+            }
+            if (recomputed.IsEmpty)
                 _tallies.Remove(scope);
             else
+            {
+                // The recomputed tally becomes the running one; the shadow makes itself a new one next pass.
                 _tallies[scope] = recomputed;
+                (gone ??= []).Add(scope);
+            }
             _changedScopes.Add(scope);
-            repaired.Add(scope);
+            (repaired ??= []).Add(scope);
             Repairs++;
         }
-        return repaired;
+        // Running tallies of scopes the recomputation never saw: wrong unless empty.
+        foreach (var (scope, running) in _tallies)
+        {
+            if (!running.IsEmpty && !shadow.ContainsKey(scope))
+                (repaired ??= []).Add(scope);
+        }
+        foreach (var scope in repaired ?? [])
+        {
+            if (!shadow.ContainsKey(scope) && _tallies.Remove(scope))
+            {
+                _changedScopes.Add(scope);
+                Repairs++;
+            }
+        }
+        foreach (var scope in gone ?? [])
+            shadow.Remove(scope);
+        return repaired ?? (IReadOnlyList<string>)[];
     }
+
+    /// <summary>
+    /// Whether two tallies show the same totals: counter by counter, or through the totals (with the first engagement
+    /// repaired) when one of them awaits that repair.
+    /// </summary>
+    private bool Same(ScopeTally running, ScopeTally recomputed) =>
+        running.SameFigures(recomputed)
+        || (running.First.NeedsRepair || recomputed.First.NeedsRepair)
+            && SameTotals(running.ToTotals(ConfirmationsIn), recomputed.ToTotals(ConfirmationsIn));
 
     /// <summary>A canonical text of totals, for exact comparison (records compare their dictionaries by reference).</summary>
     public static string Fingerprint(EngagementTotals t)

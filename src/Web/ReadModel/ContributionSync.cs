@@ -15,7 +15,7 @@ namespace CivicContracting.Web.ReadModel;
 /// are applied. The observer's thread only enqueues; one consumer applies everything in order, so the index has a single
 /// writer. Per shard the consumer tracks the sequence it holds: a delta that starts beyond it (a lost push, a time this host
 /// was not subscribed, batches that crossed) is applied at once — contributions are absolute and versioned, so that is
-/// always safe — and remembered; if the missing numbers have not arrived within <see cref="GapGrace"/>, that one shard is
+/// always safe — and remembered; if the missing numbers have not arrived within <see cref="SiteOptions.GapGrace"/>, that one shard is
 /// read again, never the city. Every <see cref="SiteOptions.RepairInterval"/> the shards' sequences are checked
 /// (<see cref="IContributionShardGrain.GetStatus"/>, a few bytes each) and a shard that is ahead (a lost last delta) is
 /// read again too.
@@ -27,9 +27,6 @@ namespace CivicContracting.Web.ReadModel;
 /// </summary>
 public sealed partial class ContributionSync : IDisposable
 {
-    /// <summary>How long a gap in a shard's numbers may wait for the missing delta (crossed batches) before the shard is read.</summary>
-    public static readonly TimeSpan GapGrace = TimeSpan.FromSeconds(1);
-
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(2);
 
     /// <summary>Shards read at a time: in client mode each answer is a whole shard on the wire.</summary>
@@ -121,6 +118,8 @@ public sealed partial class ContributionSync : IDisposable
         }
         await checks.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
+
+    private TimeSpan GapGrace => _options.Value.GapGrace;
 
     private void Post(Work work) => _work.Writer.TryWrite(work with { Stamp = Interlocked.Increment(ref _stamp) });
 

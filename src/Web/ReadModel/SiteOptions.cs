@@ -23,6 +23,14 @@ public sealed class SiteOptions
     public TimeSpan RepairInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
+    /// How long a gap in a contribution shard's delta numbers may wait for the missing delta before that shard is read
+    /// again whole. Deltas are pushed one-way and may arrive out of order — under load by seconds — so a short wait turns
+    /// reordering into whole-shard reads (O(the shard) each); a lost delta costs this much delay in the lists.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan GapGrace { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// An optional background tile layer for the map, e.g. <c>https://tile.example.org/{z}/{x}/{y}.png</c>; empty: the map
     /// draws only the shipped boundaries, so it needs no tile server and sends visitors' requests nowhere else.
     /// </summary>
