@@ -153,7 +153,23 @@ public interface IContributionShardGrain : IGrainWithIntegerKey
 
     /// <summary>How the shard is doing: size, sequence, verification passes and repairs (operators, tests, benchmarks).</summary>
     Task<ShardStatus> GetStatus();
+
+    /// <summary>
+    /// What changed after group commit <paramref name="sequence"/> up to now, newest version per commitment (empty, with
+    /// <see cref="ShardChanges.ToSequence"/> = the shard's sequence, when nothing did): how
+    /// a read model fills a gap left by a lost delta at O(what changed). Null when the shard no longer remembers that far
+    /// back (it remembers its recent group commits since it was activated): then read the slice.
+    /// </summary>
+    Task<ShardChanges?> GetChangesSince(long sequence);
 }
+
+/// <summary>What a shard changed in group commits <see cref="FromSequence"/> to <see cref="ToSequence"/>, newest version per commitment.</summary>
+[GenerateSerializer, Immutable, Alias("cc.ShardChanges.v1")]
+public sealed record ShardChanges(
+    [property: Id(0)] int ShardIndex,
+    [property: Id(1)] long FromSequence,
+    [property: Id(2)] long ToSequence,
+    [property: Id(3)] IReadOnlyList<Contribution> Contributions);
 
 /// <summary>All contributions of one shard as of its group commit <see cref="Sequence"/>.</summary>
 [GenerateSerializer, Immutable, Alias("cc.ContributionSlice.v1")]

@@ -69,6 +69,7 @@ public sealed class ContributionShardGrain(
             _aggregation.Apply(c); // newest version per commitment wins, whatever order the rows were read in
         _sequence = loaded.Sequence;
         _publishedSequence = loaded.Sequence;
+        _recentFrom = loaded.Sequence + 1;
         _compactedSequence = loaded.CompactedSequence;
         _changesSinceCompaction = loaded.Sequence - loaded.CompactedSequence;
         _dirtySegments.UnionWith(loaded.SegmentsInLog);
@@ -130,6 +131,49 @@ public sealed class ContributionShardGrain(
     public Task<ContributionSlice> GetSlice() =>
         Task.FromResult(new ContributionSlice(ShardIndex, _sequence, [.. _aggregation.All]));
 
+    public Task<ShardChanges?> GetChangesSince(long sequence)
+    {
+        if (sequence < 0)
+            throw new ArgumentOutOfRangeException(nameof(sequence), sequence, "Sequences start at 0.");
+        // Before what is remembered, or beyond what this shard has (it lost state the reader saw): only the slice tells.
+        if (sequence + 1 < _recentFrom || sequence > _sequence)
+            return Task.FromResult<ShardChanges?>(null);
+        var changed = new Dictionary<string, Contribution>(StringComparer.Ordinal);
+        foreach (var (commit, contributions) in _recent)
+        {
+            if (commit <= sequence)
+                continue;
+            foreach (var c in contributions)
+            {
+                if (!changed.TryGetValue(c.CommitmentId, out var known) || known.Version < c.Version)
+                    changed[c.CommitmentId] = c;
+            }
+        }
+        return Task.FromResult<ShardChanges?>(new ShardChanges(ShardIndex, sequence + 1, _sequence, [.. changed.Values]));
+    }
+
+    /// <summary>Keeps what a group commit changed among the recent ones (bounded in commits and in contributions).</summary>
+    private void Remember(long sequence, List<Contribution> applied)
+    {
+        _recent.Enqueue((sequence, applied));
+        _recentContributions += applied.Count;
+        while (_recent.Count > RecentCommits || _recentContributions > RecentContributions)
+        {
+            var (oldest, contributions) = _recent.Dequeue();
+            _recentContributions -= contributions.Count;
+            _recentFrom = oldest + 1;
+        }
+    }
+
+    /// <summary>Group commits remembered for <see cref="GetChangesSince"/> (a few seconds of a busy city), and their contributions at most.</summary>
+    internal const int RecentCommits = 4_096;
+    internal const int RecentContributions = 32_768;
+
+    private readonly Queue<(long Sequence, List<Contribution> Applied)> _recent = new();
+    private int _recentContributions;
+    // The first sequence whose changes are remembered: the one after what was durable at activation, at first.
+    private long _recentFrom;
+
     public Task<ShardStatus> GetStatus() => Task.FromResult(new ShardStatus(
         ShardIndex, _aggregation.Count, _sequence, _aggregation.Work, _aggregation.VerifiedPasses, _aggregation.Repairs,
         _store.RowsWritten, _store.ContributionsWritten, _compactedSequence));
@@ -185,14 +229,17 @@ public sealed class ContributionShardGrain(
         CivicMetrics.ShardFlushed(batch.Count);
         if (_unpublishedSince == 0)
             _unpublishedSince = acceptedSince;
+        var applied = new List<Contribution>(batch.Count);
         foreach (var c in batch)
         {
             if (_aggregation.Apply(c))
             {
                 _dirtySegments.Add(ShardAggregation.SegmentOf(c.CommitmentId));
-                _pendingDelta.Add(_aggregation.Get(c.CommitmentId)!);
+                applied.Add(_aggregation.Get(c.CommitmentId)!);
             }
         }
+        _pendingDelta.AddRange(applied);
+        Remember(sequence, applied);
         _changesSinceCompaction += batch.Count;
         if (CompactionDue())
             StartCompaction();

@@ -87,7 +87,7 @@ public sealed partial class ContributionSync : IDisposable
         Interlocked.Read(ref _deltasReceived),
         Interlocked.Read(ref _contributionsApplied),
         [.. _shards.Select(s => new ShardSyncStatus(s.Index, Volatile.Read(ref s.Held), Interlocked.Read(ref s.Reads), Interlocked.Read(ref s.Gaps),
-            Volatile.Read(ref s.Reading), Volatile.Read(ref s.RangesAhead)))]);
+            Volatile.Read(ref s.Reading), Volatile.Read(ref s.RangesAhead), Interlocked.Read(ref s.CatchUps)))]);
 
     /// <summary>Reads every shard, then follows the deltas until <paramref name="stoppingToken"/> fires (run by <see cref="SiteDataSync"/> once the aggregates are in).</summary>
     public async Task RunAsync(CancellationToken stoppingToken)
@@ -132,6 +132,9 @@ public sealed partial class ContributionSync : IDisposable
                 break;
             case SliceRead s:
                 OnSlice(s);
+                break;
+            case ChangesRead c:
+                OnChanges(c);
                 break;
             case ReadFailed f:
                 _shards[f.Shard].Reading = false;
@@ -215,6 +218,26 @@ public sealed partial class ContributionSync : IDisposable
         return items;
     }
 
+    /// <summary>A gap filled from the shard's recent changes: as a read of the shard, for the numbers it covers.</summary>
+    private void OnChanges(ChangesRead work)
+    {
+        var shard = _shards[work.Shard];
+        Apply(work.Changes.Contributions ?? []);
+        var sequence = work.Changes.ToSequence;
+        // As in Settle: numbers beyond what the shard had when asked cannot be real.
+        shard.Ahead.RemoveAll(r => r.Stamp < work.AskedAt && r.From > sequence + 1);
+        if (work.Changes.FromSequence <= shard.Held + 1)
+            Volatile.Write(ref shard.Held, Math.Max(shard.Held, sequence));
+        Absorb(shard);
+        Volatile.Write(ref shard.RangesAhead, shard.Ahead.Count);
+        Volatile.Write(ref shard.Reading, false);
+        Interlocked.Increment(ref shard.CatchUps);
+        ReadModelMetrics.CaughtUp(work.Reason);
+        LogShardCaughtUp(_logger, shard.Index, work.Reason, work.Changes.FromSequence - 1, sequence, work.Changes.Contributions?.Count ?? 0);
+        if (shard.Ahead.Count > 0)
+            Schedule(shard, ReadReason.Gap, GapGrace);
+    }
+
     /// <summary>What a read of a shard tells about the numbers held (its contributions are applied).</summary>
     private void Settle(SliceRead work)
     {
@@ -251,7 +274,7 @@ public sealed partial class ContributionSync : IDisposable
         if (!due)
             return;
         Volatile.Write(ref shard.Reading, true);
-        _ = ReadAsync(shard.Index, work.Reason);
+        _ = ReadAsync(shard.Index, work.Reason, shard.Held);
     }
 
     private void OnSequences(SequencesSeen work)
@@ -316,7 +339,7 @@ public sealed partial class ContributionSync : IDisposable
         }
     }
 
-    private async Task ReadAsync(int index, ReadReason reason)
+    private async Task ReadAsync(int index, ReadReason reason, long held)
     {
         try
         {
@@ -324,7 +347,15 @@ public sealed partial class ContributionSync : IDisposable
             try
             {
                 var askedAt = Interlocked.Increment(ref _stamp);
-                var slice = await _orleans.GetGrain<IContributionShardGrain>(index).GetSlice();
+                var grain = _orleans.GetGrain<IContributionShardGrain>(index);
+                // A gap or a shard ahead: what changed since the sequence held, O(what changed), when the shard still
+                // remembers that far back; the whole shard only when it does not (or it went back, or at the start).
+                if (reason is ReadReason.Gap or ReadReason.Behind && held >= 0 && await grain.GetChangesSince(held) is { } changes)
+                {
+                    Post(new ChangesRead(index, changes, reason, askedAt));
+                    return;
+                }
+                var slice = await grain.GetSlice();
                 Post(new SliceRead(index, slice, reason, askedAt));
             }
             finally
@@ -431,6 +462,7 @@ public sealed partial class ContributionSync : IDisposable
         public int RangesAhead;
         public long Reads;
         public long Gaps;
+        public long CatchUps;
     }
 
     private readonly record struct Range(long From, long To, long Stamp);
@@ -446,6 +478,8 @@ public sealed partial class ContributionSync : IDisposable
     private sealed record SliceRead(int Shard, ContributionSlice Slice, ReadReason Reason, long AskedAt) : Work;
 
     private sealed record ReadFailed(int Shard, ReadReason Reason) : Work;
+
+    private sealed record ChangesRead(int Shard, ShardChanges Changes, ReadReason Reason, long AskedAt) : Work;
 
     private sealed record ReadDue(int Shard, ReadReason Reason, long AtLeast) : Work;
 
@@ -468,6 +502,9 @@ public sealed partial class ContributionSync : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored {Count} malformed contribution(s) in what a shard sent")]
     private static partial void LogMalformed(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Caught contribution shard {Shard} up ({Reason}) from sequence {From} to {To}: {Count} contributions changed")]
+    private static partial void LogShardCaughtUp(ILogger logger, int shard, ReadReason reason, long from, long to, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not apply {Work} to the public site's lists; the shard's next read repairs them")]
     private static partial void LogApplyFailed(ILogger logger, Exception ex, string work);
@@ -498,7 +535,8 @@ public sealed record ContributionSyncStatus(
 }
 
 /// <summary>
-/// One shard as this host holds it: the sequence, how often it was read (the first load included), how many gaps its deltas
-/// showed, whether a read is under way, and how many deltas beyond a gap wait for it to close.
+/// One shard as this host holds it: the sequence, how often it was read whole (the first load included), how many gaps its
+/// deltas showed, whether a read is under way, how many deltas beyond a gap wait for it to close, and how often a gap was
+/// filled from the shard's recent changes instead of a whole read.
 /// </summary>
-public sealed record ShardSyncStatus(int Shard, long Sequence, long Reads, long Gaps, bool Reading, int RangesAhead);
+public sealed record ShardSyncStatus(int Shard, long Sequence, long Reads, long Gaps, bool Reading, int RangesAhead, long CatchUps = 0);

@@ -6,14 +6,15 @@ namespace CivicContracting.Web.ReadModel;
 /// <summary>
 /// The web host's read model of commitments, on the platform's meter (<see cref="CivicMetrics.MeterName"/>): contributions
 /// applied from the shards' deltas and reads, gaps seen in the deltas' numbers, reads of whole shards by reason (expected:
-/// one <c>start</c> per shard; <c>gap</c>, <c>behind</c> and <c>reset</c> stay rare — a steady rate means deltas are
-/// being lost), and the commitments held.
+/// one <c>start</c> per shard; <c>gap</c>, <c>behind</c> and <c>reset</c> stay rare: a gap is first filled from the
+/// shard's recent changes, counted as a catch-up), and the commitments held.
 /// </summary>
 public static class ReadModelMetrics
 {
     public const string ContributionsAppliedName = "civic.readmodel.contributions_applied";
     public const string GapsName = "civic.readmodel.gaps";
     public const string ShardReadsName = "civic.readmodel.shard_reads";
+    public const string CatchUpsName = "civic.readmodel.catch_ups";
     public const string CommitmentsName = "civic.readmodel.commitments";
 
     private static readonly Meter Meter = new(CivicMetrics.MeterName, "1.0");
@@ -28,6 +29,9 @@ public static class ReadModelMetrics
     private static readonly Counter<long> ShardReads = Meter.CreateCounter<long>(
         ShardReadsName, "{read}", "Whole contribution shards read by a web host, by reason: start, gap, behind, reset.");
 
+    private static readonly Counter<long> CatchUps = Meter.CreateCounter<long>(
+        CatchUpsName, "{catch-up}", "Gaps in a shard's deltas a web host filled from the shard's recent changes (O(what changed)) instead of reading it whole, by reason: gap, behind.");
+
     private static readonly ObservableGauge<int> Commitments = Meter.CreateObservableGauge(
         CommitmentsName, () => _tracked?.Count ?? 0, "{commitment}", "Commitments held by the web host's read model (the last host started in this process).");
 
@@ -40,6 +44,9 @@ public static class ReadModelMetrics
     }
 
     internal static void GapSeen() => Gaps.Add(1);
+
+    internal static void CaughtUp(ReadReason reason) =>
+        CatchUps.Add(1, new KeyValuePair<string, object?>("reason", reason.ToString().ToLowerInvariant()));
 
     internal static void ShardRead(ReadReason reason) =>
         ShardReads.Add(1, new KeyValuePair<string, object?>("reason", reason.ToString().ToLowerInvariant()));

@@ -56,6 +56,45 @@ public sealed class ShardDurabilityTests(ClusterFixture fixture)
         var status = await shard.GetStatus();
         Assert.True(status.CompactedSequence > 0, "the rounds must cross at least one compaction");
     }
+
+    [Fact]
+    public async Task A_shard_tells_what_changed_since_a_recent_sequence_and_nothing_from_before_it_was_activated()
+    {
+        var shardIndex = 9;
+        var participant = Enumerable.Range(0, 10_000).Select(i => $"p-changes-{Guid.NewGuid():N}").First(p => AggregateScope.ShardFor(p) == shardIndex);
+        var shard = Grains.GetGrain<IContributionShardGrain>(shardIndex);
+        var scope = AggregateScope.Goal($"changes-{Guid.NewGuid():N}");
+        Contribution Version(string id, long version) => new(id, version, participant, ParticipantKind.School, CommitmentLevel.Result,
+            CommitmentStatus.Active, version / 10.0, false, DateTimeOffset.UnixEpoch, [new ScopeWeight(scope, 1)], DateTimeOffset.UtcNow);
+
+        // A fresh activation remembers from the sequence it loaded on.
+        await shard.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+        await shard.Report(Version($"c-changes-{scope}-a", 1));
+        var start = (await shard.GetStatus()).Sequence;
+        await shard.Report(Version($"c-changes-{scope}-b", 1));
+        await shard.Report(Version($"c-changes-{scope}-a", 2));
+        await shard.Report(Version($"c-changes-{scope}-a", 1)); // stale: changes nothing
+        var now = (await shard.GetStatus()).Sequence;
+
+        var changes = await shard.GetChangesSince(start);
+        Assert.NotNull(changes);
+        Assert.Equal((shardIndex, start + 1, now), (changes.ShardIndex, changes.FromSequence, changes.ToSequence));
+        Assert.Equal([($"c-changes-{scope}-a", 2L), ($"c-changes-{scope}-b", 1L)],
+            changes.Contributions.Select(c => (c.CommitmentId, c.Version)).Order().ToList());
+
+        // Up to date: an empty answer that says so; beyond what the shard has, or negative: no answer.
+        var none = await shard.GetChangesSince(now);
+        Assert.NotNull(none);
+        Assert.Empty(none.Contributions);
+        Assert.Equal(now, none.ToSequence);
+        Assert.Null(await shard.GetChangesSince(now + 1));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => shard.GetChangesSince(-1));
+
+        // After a restart the shard remembers only from there: earlier sequences take a whole read.
+        await shard.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+        Assert.Null(await shard.GetChangesSince(start));
+        Assert.NotNull(await shard.GetChangesSince(now));
+    }
 }
 
 /// <summary>A shard stored by the previous layout (one snapshot row, one journal row) is read once, moved into segments and emptied.</summary>

@@ -9,7 +9,7 @@ namespace CivicContracting.Web.Tests.ReadModel;
 
 /// <summary>
 /// The real app: the web host's lists follow the shards' contribution deltas, without reading any shard again, and a gap
-/// in one shard's numbers makes the host read that shard, and no other.
+/// in one shard's numbers is filled from that shard's recent changes, reading no shard whole.
 /// </summary>
 [Collection(WebAppCollection.Name)]
 public sealed class ContributionSyncTests(WebAppFixture app)
@@ -54,7 +54,7 @@ public sealed class ContributionSyncTests(WebAppFixture app)
     }
 
     [Fact]
-    public async Task A_gap_in_a_shards_numbers_makes_the_host_read_that_shard_and_no_other()
+    public async Task A_gap_in_a_shards_numbers_is_filled_from_that_shards_recent_changes_without_reading_any_shard_whole()
     {
         await app.ListsCaughtUpAsync();
         const int shard = 5;
@@ -65,14 +65,13 @@ public sealed class ContributionSyncTests(WebAppFixture app)
         Sync.Receive([new ContributionDelta(shard, held + 2, held + 2, [])]);
 
         var after = await Api.EventuallyAsync(() => Task.FromResult(Sync.Status),
-            s => s.Shards[shard].Reads > before.Shards[shard].Reads && !s.Shards[shard].Reading, TimeSpan.FromSeconds(10));
-        Assert.Equal(before.Shards[shard].Reads + 1, after.Shards[shard].Reads);
+            s => s.Shards[shard].CatchUps > before.Shards[shard].CatchUps && !s.Shards[shard].Reading, TimeSpan.FromSeconds(30));
+        Assert.Equal(before.Shards[shard].CatchUps + 1, after.Shards[shard].CatchUps);
         Assert.Equal(before.Shards[shard].Gaps + 1, after.Shards[shard].Gaps);
-        foreach (var other in Enumerable.Range(0, AggregateScope.ShardCount).Where(i => i != shard))
-            Assert.Equal(before.Shards[other].Reads, after.Shards[other].Reads);
+        Assert.Equal(before.Shards.Select(s => s.Reads), after.Shards.Select(s => s.Reads));
 
         // The made-up number is forgotten (the shard had not reached it when asked): the host holds what the shard holds, and
-        // no gap is left to read it again for.
+        // no gap is left to catch up for.
         var actual = await app.Services.GetRequiredService<IClusterClient>().GetGrain<IContributionShardGrain>(shard).GetStatus();
         Assert.Equal(actual.Sequence, after.Shards[shard].Sequence);
         Assert.Equal(0, after.Shards[shard].RangesAhead);
