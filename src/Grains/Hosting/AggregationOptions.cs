@@ -40,6 +40,14 @@ public sealed class AggregationOptions
     [Range(10, 10_000_000)]
     public int VerificationRate { get; set; } = 600;
 
+    /// <summary>
+    /// How long after the start the silo first wakes every contribution shard (then once a minute). Waking a shard loads
+    /// all its contributions — at 1,000,000 commitments about a second of a core each — so waiting lets the aggregates
+    /// serve the map and the figures first. A report, or a web host reading its lists, wakes a shard sooner.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ShardWakeDelay { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How often an aggregate persists its (derived, rebuildable) state when it changed.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan AggregatePersistInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -37,15 +37,23 @@ public static class GrainServices
 }
 
 /// <summary>
-/// Wakes every contribution shard at start and then every minute. A shard that wakes re-publishes its totals, so
+/// Wakes every contribution shard shortly after the start (<see cref="AggregationOptions.ShardWakeDelay"/>) and then every minute. A shard that wakes re-publishes its totals, so
 /// after a crash or a silo leaving the cluster the aggregates converge without waiting for new reports.
 /// </summary>
-internal sealed partial class ContributionShardKeepAlive(IGrainFactory grains, ILogger<ContributionShardKeepAlive> logger) : BackgroundService
+internal sealed partial class ContributionShardKeepAlive(IGrainFactory grains, IOptions<AggregationOptions> options, ILogger<ContributionShardKeepAlive> logger) : BackgroundService
 {
     private static readonly TimeSpan Period = TimeSpan.FromMinutes(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await Task.Delay(options.Value.ShardWakeDelay, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             try

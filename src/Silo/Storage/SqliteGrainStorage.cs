@@ -193,7 +193,7 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
         }
         if (writer is not null && writer != Thread.CurrentThread)
             _writerStopped.Task.Wait(StopTimeout);
-        while (_readers.TryTake(out var reader))
+        while (TryTakeReader(out var reader))
             reader.Dispose();
     }
 
@@ -477,7 +477,7 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
 
     private StoredRow<T> ReadRow<T>(StateKey key)
     {
-        var session = _readers.TryTake(out var idle) ? idle : new ReaderSession(_store);
+        var session = TryTakeReader(out var idle) ? idle : new ReaderSession(_store);
         var keep = false;
         try
         {
@@ -492,9 +492,7 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
         finally
         {
             // A session that failed may hold a broken connection: it is dropped, and the next read opens a new one.
-            if (keep && _readers.Count < MaxIdleReaders)
-                _readers.Add(session);
-            else
+            if (!keep || !TryReturnReader(session))
                 session.Dispose();
         }
     }
@@ -502,7 +500,28 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
     /// <summary>Idle reader sessions kept for the next reads (more may exist while reads run at once).</summary>
     private const int MaxIdleReaders = 8;
 
-    private readonly System.Collections.Concurrent.ConcurrentBag<ReaderSession> _readers = [];
+    // A queue and a count of its own: ConcurrentBag.Count takes every lock of the bag, and every read asked it.
+    private readonly System.Collections.Concurrent.ConcurrentQueue<ReaderSession> _readers = new();
+    private int _idleReaders;
+
+    private bool TryTakeReader([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ReaderSession? reader)
+    {
+        if (!_readers.TryDequeue(out reader))
+            return false;
+        Interlocked.Decrement(ref _idleReaders);
+        return true;
+    }
+
+    private bool TryReturnReader(ReaderSession reader)
+    {
+        if (Interlocked.Increment(ref _idleReaders) > MaxIdleReaders)
+        {
+            Interlocked.Decrement(ref _idleReaders);
+            return false;
+        }
+        _readers.Enqueue(reader);
+        return true;
+    }
 
     /// <summary>
     /// A reader's own connection with its SELECT prepared once and a page cache of its own that stays warm between reads
