@@ -9,7 +9,7 @@
 #   benchmarks/run-city-scale.sh [--sizes 10000,100000,1000000] [--postgresql] [-- more options for each measure]
 # --postgresql runs the product and the import on a private PostgreSQL server (initdb + pg_ctl in a temp folder on a
 # free loopback port; Debian package postgresql) instead of the embedded SQLite default.
-# About 20 minutes on a 2-core machine with the defaults, 11 of them loading the 1M city (the import is the bottleneck).
+# About 22 minutes on a 2-core machine with the defaults, 9 of them loading the 1M city (the import is the bottleneck).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
