@@ -156,16 +156,22 @@ public interface IContributionShardGrain : IGrainWithIntegerKey
 
     /// <summary>
     /// What changed after group commit <paramref name="sequence"/> up to now, newest version per commitment (empty, with
-    /// <see cref="ShardChanges.ToSequence"/> = the shard's sequence, when nothing did): how
-    /// a read model fills a gap left by a lost delta at O(what changed). Null when the shard no longer remembers that far
-    /// back (it remembers its recent group commits since it was activated): then read the slice.
+    /// <see cref="ContributionDelta.ToSequence"/> = the shard's sequence, when nothing did): how a read model fills a gap
+    /// left by a lost delta at O(what changed). Null when the shard no longer remembers that far back (it remembers its
+    /// recent group commits since it was activated): then read the slice.
     /// </summary>
-    Task<ShardChanges?> GetChangesSince(long sequence);
+    Task<ContributionDelta?> GetChangesSince(long sequence);
 }
 
-/// <summary>What a shard changed in group commits <see cref="FromSequence"/> to <see cref="ToSequence"/>, newest version per commitment.</summary>
-[GenerateSerializer, Immutable, Alias("cc.ShardChanges.v1")]
-public sealed record ShardChanges(
+/// <summary>
+/// The contributions one shard made durable with its group commits <see cref="FromSequence"/> to <see cref="ToSequence"/>
+/// (newest version per commitment): what a shard pushes after its group commits, and what it answers to
+/// <see cref="IContributionShardGrain.GetChangesSince"/>. A reader that holds the shard's state as of
+/// <c>FromSequence - 1</c> or later and applies these (keeping the newer version per commitment) holds it as of
+/// <see cref="ToSequence"/>.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("cc.ContributionDelta.v1")]
+public sealed record ContributionDelta(
     [property: Id(0)] int ShardIndex,
     [property: Id(1)] long FromSequence,
     [property: Id(2)] long ToSequence,

@@ -32,18 +32,6 @@ public interface ILiveObserver : IGrainObserver
 }
 
 /// <summary>
-/// The contributions one shard made durable with its group commits <see cref="FromSequence"/> to <see cref="ToSequence"/>
-/// (newest version per commitment). A reader that holds the shard's state as of <c>FromSequence - 1</c> or later and
-/// applies these (keeping the newer version per commitment) holds it as of <see cref="ToSequence"/>.
-/// </summary>
-[GenerateSerializer, Immutable, Alias("cc.ContributionDelta.v1")]
-public sealed record ContributionDelta(
-    [property: Id(0)] int ShardIndex,
-    [property: Id(1)] long FromSequence,
-    [property: Id(2)] long ToSequence,
-    [property: Id(3)] IReadOnlyList<Contribution> Contributions);
-
-/// <summary>
 /// The registry's answer to a subscription. <see cref="Renewed"/> is false when the registry did not hold a current
 /// lease of the host: its first subscription, or the registry lost it (its silo left and it was re-activated empty
 /// elsewhere, or the host did not renew in time). A host that had been subscribed before then knows that it may have

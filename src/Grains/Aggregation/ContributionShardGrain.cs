@@ -137,13 +137,13 @@ public sealed class ContributionShardGrain(
     public Task<ContributionSlice> GetSlice() =>
         Task.FromResult(new ContributionSlice(ShardIndex, _sequence, [.. _aggregation.All]));
 
-    public Task<ShardChanges?> GetChangesSince(long sequence)
+    public Task<ContributionDelta?> GetChangesSince(long sequence)
     {
         if (sequence < 0)
             throw new ArgumentOutOfRangeException(nameof(sequence), sequence, "Sequences start at 0.");
         // Before what is remembered, or beyond what this shard has (it lost state the reader saw): only the slice tells.
         if (sequence + 1 < _recentFrom || sequence > _sequence)
-            return Task.FromResult<ShardChanges?>(null);
+            return Task.FromResult<ContributionDelta?>(null);
         var changed = new Dictionary<string, Contribution>(StringComparer.Ordinal);
         foreach (var (commit, contributions) in _recent)
         {
@@ -155,7 +155,7 @@ public sealed class ContributionShardGrain(
                     changed[c.CommitmentId] = c;
             }
         }
-        return Task.FromResult<ShardChanges?>(new ShardChanges(ShardIndex, sequence + 1, _sequence, [.. changed.Values]));
+        return Task.FromResult<ContributionDelta?>(new ContributionDelta(ShardIndex, sequence + 1, _sequence, [.. changed.Values]));
     }
 
     /// <summary>Keeps what a group commit changed among the recent ones (bounded in commits and in contributions).</summary>
@@ -172,8 +172,8 @@ public sealed class ContributionShardGrain(
     }
 
     /// <summary>Group commits remembered for <see cref="GetChangesSince"/> (a few seconds of a busy city), and their contributions at most.</summary>
-    internal const int RecentCommits = 4_096;
-    internal const int RecentContributions = 32_768;
+    private const int RecentCommits = 4_096;
+    private const int RecentContributions = 32_768;
 
     private readonly Queue<(long Sequence, List<Contribution> Applied)> _recent = new();
     private int _recentContributions;

@@ -171,50 +171,37 @@ public sealed class ShardAggregation
         var shadow = _shadow;
         _verifiedSegments = 0;
         VerifiedPasses++;
-        List<string>? repaired = null;
-        List<string>? gone = null;
+        var repaired = new List<string>();
         foreach (var (scope, recomputed) in shadow)
         {
             var running = _tallies.GetValueOrDefault(scope);
-            if (recomputed.IsEmpty)
-            {
-                (gone ??= []).Add(scope); // a scope nothing counts in any more: its shadow is not kept
-                if (running is null or { IsEmpty: true })
-                    continue;
-            }
-            else if (running is not null && Same(running, recomputed))
-            {
-                continue;
-            }
-            if (recomputed.IsEmpty)
-                _tallies.Remove(scope);
-            else
-            {
-                // The recomputed tally becomes the running one; the shadow makes itself a new one next pass.
-                _tallies[scope] = recomputed;
-                (gone ??= []).Add(scope);
-            }
-            _changedScopes.Add(scope);
-            (repaired ??= []).Add(scope);
-            Repairs++;
+            var same = recomputed.IsEmpty ? running is null || running.IsEmpty : running is not null && Same(running, recomputed);
+            if (!same)
+                repaired.Add(scope);
         }
         // Running tallies of scopes the recomputation never saw: wrong unless empty.
         foreach (var (scope, running) in _tallies)
         {
             if (!running.IsEmpty && !shadow.ContainsKey(scope))
-                (repaired ??= []).Add(scope);
+                repaired.Add(scope);
         }
-        foreach (var scope in repaired ?? [])
+        foreach (var scope in repaired)
         {
-            if (!shadow.ContainsKey(scope) && _tallies.Remove(scope))
-            {
-                _changedScopes.Add(scope);
-                Repairs++;
-            }
+            // The recomputed tally becomes the running one (the shadow makes itself a new one next pass).
+            if (shadow.Remove(scope, out var recomputed) && !recomputed.IsEmpty)
+                _tallies[scope] = recomputed;
+            else
+                _tallies.Remove(scope);
+            _changedScopes.Add(scope);
+            Repairs++;
         }
-        foreach (var scope in gone ?? [])
-            shadow.Remove(scope);
-        return repaired ?? (IReadOnlyList<string>)[];
+        // Scopes nothing counts in any more: their shadows are not kept.
+        foreach (var (scope, recomputed) in shadow)
+        {
+            if (recomputed.IsEmpty)
+                shadow.Remove(scope);
+        }
+        return repaired;
     }
 
     /// <summary>

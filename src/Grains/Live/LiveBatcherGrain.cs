@@ -1,3 +1,4 @@
+using CivicContracting.Aggregation;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Microsoft.Extensions.Options;

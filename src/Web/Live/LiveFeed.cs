@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using CivicContracting.Aggregation;
 using CivicContracting.Live;
 using CivicContracting.Observability;
 using Microsoft.Extensions.Options;

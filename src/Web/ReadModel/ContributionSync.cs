@@ -15,10 +15,11 @@ namespace CivicContracting.Web.ReadModel;
 /// are applied. The observer's thread only enqueues; one consumer applies everything in order, so the index has a single
 /// writer. Per shard the consumer tracks the sequence it holds: a delta that starts beyond it (a lost push, a time this host
 /// was not subscribed, batches that crossed) is applied at once — contributions are absolute and versioned, so that is
-/// always safe — and remembered; if the missing numbers have not arrived within <see cref="SiteOptions.GapGrace"/>, that one shard is
-/// read again, never the city. Every <see cref="SiteOptions.RepairInterval"/> the shards' sequences are checked
-/// (<see cref="IContributionShardGrain.GetStatus"/>, a few bytes each) and a shard that is ahead (a lost last delta) is
-/// read again too.
+/// always safe — and remembered; if the missing numbers have not arrived within <see cref="SiteOptions.GapGrace"/>, that one
+/// shard is caught up from what it changed since the sequence held (<see cref="IContributionShardGrain.GetChangesSince"/>,
+/// O(what changed)), and read whole only when it no longer remembers that far back — never the city. Every
+/// <see cref="SiteOptions.RepairInterval"/> the shards' sequences are checked (<see cref="IContributionShardGrain.GetStatus"/>,
+/// a few bytes each) and a shard that is ahead (a lost last delta) is caught up the same way.
 /// </para>
 /// <para>
 /// <see cref="Status"/> and the <c>civic.readmodel.*</c> metrics count the reads per shard and why, so a test or an
@@ -222,39 +223,41 @@ public sealed partial class ContributionSync : IDisposable
     private void OnChanges(ChangesRead work)
     {
         var shard = _shards[work.Shard];
-        Apply(work.Changes.Contributions ?? []);
-        var sequence = work.Changes.ToSequence;
-        // As in Settle: numbers beyond what the shard had when asked cannot be real.
-        shard.Ahead.RemoveAll(r => r.Stamp < work.AskedAt && r.From > sequence + 1);
-        if (work.Changes.FromSequence <= shard.Held + 1)
-            Volatile.Write(ref shard.Held, Math.Max(shard.Held, sequence));
-        Absorb(shard);
-        Volatile.Write(ref shard.RangesAhead, shard.Ahead.Count);
-        Volatile.Write(ref shard.Reading, false);
-        Interlocked.Increment(ref shard.CatchUps);
+        var changes = work.Changes;
+        Apply(changes.Contributions ?? []);
+        // The changes follow on from what was held when they were asked for, unless a reset read lowered it since.
+        var held = changes.FromSequence <= shard.Held + 1 ? Math.Max(shard.Held, changes.ToSequence) : shard.Held;
+        Settle(shard, changes.ToSequence, held, work.AskedAt, ref shard.CatchUps);
         ReadModelMetrics.CaughtUp(work.Reason);
-        LogShardCaughtUp(_logger, shard.Index, work.Reason, work.Changes.FromSequence - 1, sequence, work.Changes.Contributions?.Count ?? 0);
-        if (shard.Ahead.Count > 0)
-            Schedule(shard, ReadReason.Gap, GapGrace);
+        LogShardCaughtUp(_logger, shard.Index, work.Reason, changes.FromSequence - 1, changes.ToSequence, changes.Contributions?.Count ?? 0);
     }
 
-    /// <summary>What a read of a shard tells about the numbers held (its contributions are applied).</summary>
+    /// <summary>What a read of a whole shard tells about the numbers held (its contributions are applied).</summary>
     private void Settle(SliceRead work)
     {
         var shard = _shards[work.Shard];
         var sequence = work.Slice.Sequence;
+        Settle(shard, sequence, work.Reason == ReadReason.Reset ? sequence : Math.Max(shard.Held, sequence), work.AskedAt, ref shard.Reads);
+        ReadModelMetrics.ShardRead(work.Reason);
+        if (work.Reason != ReadReason.Start)
+            LogShardRead(_logger, shard.Index, work.Reason, sequence, work.Slice.Contributions.Count);
+    }
+
+    /// <summary>
+    /// After a read of <paramref name="shard"/> as of <paramref name="sequence"/>: holds <paramref name="held"/>, forgets
+    /// numbers the read shows cannot be real, counts the read and asks again if a gap is left.
+    /// </summary>
+    private void Settle(Shard shard, long sequence, long held, long askedAt, ref long reads)
+    {
         // Numbers that arrived before the read was asked for, yet lie beyond what it returned, cannot be real (the shard
         // lost its state, or someone made them up): forget them rather than read the shard again and again.
-        shard.Ahead.RemoveAll(r => r.Stamp < work.AskedAt && r.From > sequence + 1);
-        Volatile.Write(ref shard.Held, work.Reason == ReadReason.Reset ? sequence : Math.Max(shard.Held, sequence));
+        shard.Ahead.RemoveAll(r => r.Stamp < askedAt && r.From > sequence + 1);
+        Volatile.Write(ref shard.Held, held);
         Absorb(shard);
         // Status readers see the read counted only together with what it left (no read under way, the gaps that remain).
         Volatile.Write(ref shard.RangesAhead, shard.Ahead.Count);
         Volatile.Write(ref shard.Reading, false);
-        Interlocked.Increment(ref shard.Reads);
-        ReadModelMetrics.ShardRead(work.Reason);
-        if (work.Reason != ReadReason.Start)
-            LogShardRead(_logger, shard.Index, work.Reason, sequence, work.Slice.Contributions.Count);
+        Interlocked.Increment(ref reads);
         if (shard.Ahead.Count > 0)
             Schedule(shard, ReadReason.Gap, GapGrace);
     }
@@ -479,7 +482,7 @@ public sealed partial class ContributionSync : IDisposable
 
     private sealed record ReadFailed(int Shard, ReadReason Reason) : Work;
 
-    private sealed record ChangesRead(int Shard, ShardChanges Changes, ReadReason Reason, long AskedAt) : Work;
+    private sealed record ChangesRead(int Shard, ContributionDelta Changes, ReadReason Reason, long AskedAt) : Work;
 
     private sealed record ReadDue(int Shard, ReadReason Reason, long AtLeast) : Work;
 
@@ -539,4 +542,4 @@ public sealed record ContributionSyncStatus(
 /// deltas showed, whether a read is under way, how many deltas beyond a gap wait for it to close, and how often a gap was
 /// filled from the shard's recent changes instead of a whole read.
 /// </summary>
-public sealed record ShardSyncStatus(int Shard, long Sequence, long Reads, long Gaps, bool Reading, int RangesAhead, long CatchUps = 0);
+public sealed record ShardSyncStatus(int Shard, long Sequence, long Reads, long Gaps, bool Reading, int RangesAhead, long CatchUps);

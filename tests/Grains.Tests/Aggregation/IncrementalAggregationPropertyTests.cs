@@ -113,14 +113,7 @@ public sealed class IncrementalAggregationPropertyTests
     public void Totals_are_the_same_exactly_when_their_fingerprints_are()
     {
         // The aggregates skip a shard report whose totals are the same figures; that check must agree with the canonical text.
-        var totalsGen = OpGen.List[0, 40].Select(ops =>
-        {
-            var model = new Model();
-            foreach (var op in ops)
-                model.Run(op);
-            model.DeliverAll();
-            return Goals.Concat(Neighbourhoods.Select(AggregateScope.Place)).Select(scope => model.Aggregation.Totals(scope)).ToList();
-        });
+        var totalsGen = DeliveredModels.Select(model => Scopes.Select(scope => model.Aggregation.Totals(scope)).ToList());
         var same = 0;
         Gen.Select(totalsGen, totalsGen).Sample((left, right) =>
         {
@@ -145,18 +138,11 @@ public sealed class IncrementalAggregationPropertyTests
     public void Tallies_show_the_same_figures_exactly_when_their_totals_fingerprints_are_and_a_reset_tally_recomputes_like_a_new_one()
     {
         // The verifier compares tallies counter by counter and reuses its tallies from pass to pass.
-        var tallyGen = OpGen.List[0, 40].Select(ops =>
-        {
-            var model = new Model();
-            foreach (var op in ops)
-                model.Run(op);
-            model.DeliverAll();
-            return model.Delivered.Values.ToList();
-        });
+        var tallyGen = DeliveredModels.Select(model => model.Delivered.Values.ToList());
         var same = 0;
         Gen.Select(tallyGen, tallyGen).Sample((left, right) =>
         {
-            foreach (var scope in Goals.Concat(Neighbourhoods.Select(AggregateScope.Place)))
+            foreach (var scope in Scopes)
             {
                 var a = TallyOf(scope, left);
                 var b = TallyOf(scope, right);
@@ -214,6 +200,19 @@ public sealed class IncrementalAggregationPropertyTests
         Assert.Equal(1, model.Aggregation.Repairs);
         model.AssertExact();
     }
+
+    /// <summary>Shards after a random stream of up to 40 operations, everything delivered.</summary>
+    private static Gen<Model> DeliveredModels => OpGen.List[0, 40].Select(ops =>
+    {
+        var model = new Model();
+        foreach (var op in ops)
+            model.Run(op);
+        model.DeliverAll();
+        return model;
+    });
+
+    /// <summary>The goal and place scopes the streams count in.</summary>
+    private static IEnumerable<string> Scopes => Goals.Concat(Neighbourhoods.Select(AggregateScope.Place));
 
     internal static Contribution Contribution(string id, long version, string participant, CommitmentStatus status, DateTimeOffset? confirmedAt, IReadOnlyList<ScopeWeight> scopes,
         CommitmentLevel level = CommitmentLevel.Result, double? progress = 0.5, ParticipantKind kind = ParticipantKind.Resident) =>
