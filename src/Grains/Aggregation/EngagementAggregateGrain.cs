@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CivicContracting.Goals;
 using CivicContracting.Hosting;
 using CivicContracting.Live;
@@ -12,6 +13,12 @@ namespace CivicContracting.Aggregation;
 /// The live aggregate of one goal or place: the newest totals of each contribution shard, combined exactly, plus
 /// (for an ambition) the progress of its objectives. Its state is derived and can be rebuilt from the shards,
 /// so it persists on a timer rather than on every report; shards re-publish now and then, which repairs a crash.
+/// <para>
+/// Sixteen shards each publish every <see cref="AggregationOptions.PublishInterval"/>, so a busy scope (the city, a
+/// city-wide goal) hears from them hundreds of times a second. It recomputes at most once per
+/// <see cref="AggregationOptions.AggregateRecomputeInterval"/>: the first news after a quiet spell at once, news within
+/// the interval together at its end. A read (<see cref="GetSnapshot"/>) never sees news it has not computed.
+/// </para>
 /// </summary>
 public sealed class EngagementAggregateGrain(
     [PersistentState("aggregate", GrainStorage.Name)] IPersistentState<EngagementAggregateState> state,
@@ -29,6 +36,12 @@ public sealed class EngagementAggregateGrain(
 
     /// <summary>Set while the parent goal's aggregate may not know this objective's latest progress.</summary>
     private bool _parentBehind;
+
+    /// <summary>Set while news from shards or objectives waits for the end of the recompute interval.</summary>
+    private bool _changePending;
+    /// <summary>When the last change was computed (a stopwatch reading: pacing, not a date of the calendar).</summary>
+    private long? _lastChangeTimestamp;
+    private IGrainTimer? _recomputeTimer;
 
     private string Scope => this.GetPrimaryKeyString();
 
@@ -48,11 +61,15 @@ public sealed class EngagementAggregateGrain(
         _parentBehind = state.State.Settings?.ParentScope is not null;
         var interval = aggregationOptions.Value.AggregatePersistInterval;
         this.RegisterGrainTimer(Tick, new GrainTimerCreationOptions(interval, interval));
+        _recomputeTimer = this.RegisterGrainTimer(RecomputePending, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        PersistIfDirty(cancellationToken);
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await RecomputePending(cancellationToken);
+        await PersistIfDirty(cancellationToken);
+    }
 
     public async Task Configure(AggregateSettings settings)
     {
@@ -84,7 +101,7 @@ public sealed class EngagementAggregateGrain(
         // nothing that anyone sees, so they are not a change (no new version, no live push, no history bucket).
         if (known is not null && ShardAggregation.SameTotals(known.Totals, report.Totals))
             return;
-        await Changed(forcePersist: false);
+        await ChangedSoon();
     }
 
     public async Task ReportChildGoal(ChildGoalReport report)
@@ -98,16 +115,46 @@ public sealed class EngagementAggregateGrain(
         if (state.State.Children.TryGetValue(report.ChildGoalId, out var known) && known.Version >= report.Version)
             return;
         state.State.Children[report.ChildGoalId] = report;
-        await Changed(forcePersist: false);
+        await ChangedSoon();
     }
 
-    public Task<EngagementSnapshot> GetSnapshot() => Task.FromResult(_snapshot ??= Compute());
+    public async Task<EngagementSnapshot> GetSnapshot()
+    {
+        await RecomputePending(CancellationToken.None);
+        return _snapshot ??= Compute();
+    }
+
+    /// <summary>A change now after a quiet spell; within the recompute interval of the last one, one change at its end.</summary>
+    private Task ChangedSoon()
+    {
+        if (_changePending)
+            return Task.CompletedTask; // the timer is set
+        var interval = aggregationOptions.Value.AggregateRecomputeInterval;
+        var wait = _lastChangeTimestamp is { } last ? interval - Stopwatch.GetElapsedTime(last) : TimeSpan.Zero;
+        if (wait <= TimeSpan.Zero)
+            return Changed(forcePersist: false);
+        _changePending = true;
+        _recomputeTimer!.Change(wait, Timeout.InfiniteTimeSpan);
+        return Task.CompletedTask;
+    }
+
+    private Task RecomputePending(CancellationToken cancellationToken)
+    {
+        if (!_changePending)
+            return Task.CompletedTask;
+        _changePending = false;
+        _recomputeTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        return Changed(forcePersist: false);
+    }
 
     public Task<IReadOnlyList<EngagementBucket>> GetHistory() =>
         Task.FromResult<IReadOnlyList<EngagementBucket>>([.. state.State.History]);
 
     private async Task Changed(bool forcePersist)
     {
+        // News waiting for the interval is part of this change.
+        _changePending = false;
+        _lastChangeTimestamp = Stopwatch.GetTimestamp();
         var before = _snapshot ?? Compute();
         // Versions only grow, also across a restart that lost the last unsaved ones: they follow the clock.
         state.State.Version = Math.Max(state.State.Version + 1, clock.GetUtcNow().UtcTicks);

@@ -48,6 +48,14 @@ public sealed class AggregationOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan ShardWakeDelay { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How often at most an aggregate recomputes its figures (and pushes them to live viewers) from the news of its
+    /// shards. The first news after a quiet spell is computed at once; news within the interval waits for its end, so a
+    /// scope every shard reports to costs one recomputation per interval, not one per shard per publish.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan AggregateRecomputeInterval { get; set; } = TimeSpan.FromMilliseconds(25);
+
     /// <summary>How often an aggregate persists its (derived, rebuildable) state when it changed.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan AggregatePersistInterval { get; set; } = TimeSpan.FromSeconds(1);
