@@ -55,11 +55,13 @@ public static class EngagementMath
     /// <summary>The exact sums one engaged contribution with progress adds to a scope in which it weighs <paramref name="weight"/>.</summary>
     public static ExactSums ExactOf(double progress, double? verifiedProgress, double weight)
     {
-        var p = FixedPoint.Progress(progress);
-        var v = FixedPoint.Progress(verifiedProgress ?? 0);
-        var w = FixedPoint.Weight(weight);
+        var (p, v, w) = ExactParts(progress, verifiedProgress, weight);
         return new ExactSums(p, v, w, (decimal)w * p, (decimal)w * v);
     }
+
+    /// <summary>The fixed-point progress, verified progress and weight of <see cref="ExactOf"/>, whose products make the weighted sums.</summary>
+    public static (long Progress, long VerifiedProgress, long Weight) ExactParts(double progress, double? verifiedProgress, double weight) =>
+        (FixedPoint.Progress(progress), FixedPoint.Progress(verifiedProgress ?? 0), FixedPoint.Weight(weight));
 
     /// <summary>Totals from their integer parts: the double sums are derived from <paramref name="sums"/>.</summary>
     public static EngagementTotals FromParts(
@@ -83,7 +85,9 @@ public static class EngagementMath
         var byKind = new Dictionary<ParticipantKind, int>();
         int count = 0, progressCount = 0, results = 0, achieved = 0, onTrack = 0;
         double progressSum = 0, weightSum = 0, weightedSum = 0, verifiedSum = 0, verifiedWeightedSum = 0;
-        var sums = ExactSums.Zero;
+        // The exact sums in locals: an aggregate combines sixteen shards on every change, and adding records would
+        // allocate one per shard.
+        decimal exactProgress = 0, exactVerified = 0, exactWeight = 0, exactWeighted = 0, exactVerifiedWeighted = 0;
         var exact = true;
         DateTimeOffset? first = null;
         foreach (var t in parts)
@@ -99,9 +103,17 @@ public static class EngagementMath
             verifiedSum += t.VerifiedProgressSum;
             verifiedWeightedSum += t.VerifiedWeightedProgressSum;
             if (t.Exact is { } e)
-                sums += e;
+            {
+                exactProgress += e.Progress;
+                exactVerified += e.VerifiedProgress;
+                exactWeight += e.Weight;
+                exactWeighted += e.WeightedProgress;
+                exactVerifiedWeighted += e.VerifiedWeightedProgress;
+            }
             else
+            {
                 exact = false;
+            }
             results += t.ResultCommitments;
             achieved += t.ResultsAchieved;
             onTrack += t.ResultsOnTrack;
@@ -109,7 +121,8 @@ public static class EngagementMath
                 first = f;
         }
         if (exact)
-            return FromParts(count, byStatus, byLevel, byKind, progressCount, sums, results, achieved, onTrack, first);
+            return FromParts(count, byStatus, byLevel, byKind, progressCount,
+                new ExactSums(exactProgress, exactVerified, exactWeight, exactWeighted, exactVerifiedWeighted), results, achieved, onTrack, first);
         return new EngagementTotals(count, byStatus, byLevel, byKind, progressCount, progressSum, weightSum, weightedSum,
             results, achieved, onTrack, first, verifiedWeightedSum, verifiedSum);
     }
@@ -128,12 +141,21 @@ public static class EngagementMath
     /// <summary>Shannon index H = −Σ pₖ·ln pₖ over the participant kinds present (0 for one kind, ln 6 ≈ 1.79 for an even mix of all six).</summary>
     public static double Shannon(IReadOnlyDictionary<ParticipantKind, int> participantsByKind)
     {
-        double total = participantsByKind.Values.Where(v => v > 0).Sum();
+        // Loops over the values in their order, without LINQ: every recomputation of an aggregate derives it.
+        var values = participantsByKind.Values;
+        double total = 0;
+        foreach (var n in values)
+        {
+            if (n > 0)
+                total += n;
+        }
         if (total <= 0)
             return 0;
         var h = 0.0;
-        foreach (var n in participantsByKind.Values.Where(v => v > 0))
+        foreach (var n in values)
         {
+            if (n <= 0)
+                continue;
             var p = n / total;
             h -= p * Math.Log(p);
         }
@@ -144,16 +166,26 @@ public static class EngagementMath
 
     public static double WeightIn(Contribution c, string scope)
     {
-        foreach (var s in c.Scopes)
+        // Indexed, not foreach: enumerating the interface would allocate an enumerator per contribution and scope.
+        var scopes = c.Scopes;
+        for (var i = 0; i < scopes.Count; i++)
         {
-            if (s.Scope == scope)
-                return s.Weight;
+            if (scopes[i].Scope == scope)
+                return scopes[i].Weight;
         }
         return 0;
     }
 
     private static void AddInto<TKey>(Dictionary<TKey, int> into, IReadOnlyDictionary<TKey, int> from) where TKey : notnull
     {
+        // Totals hold dictionaries (built here, by ScopeTally and by the deserialiser): their struct enumerator allocates
+        // nothing, where the interface's would, three times per shard per combination.
+        if (from is Dictionary<TKey, int> dictionary)
+        {
+            foreach (var (key, value) in dictionary)
+                into[key] = into.GetValueOrDefault(key) + value;
+            return;
+        }
         foreach (var (key, value) in from)
             into[key] = into.GetValueOrDefault(key) + value;
     }

@@ -21,7 +21,8 @@ public sealed class ScopeTally
     private readonly int[] _byLevel = new int[LevelCount];
     private readonly int[] _participantsByKind = new int[KindCount];
     private readonly Dictionary<(string Participant, ParticipantKind Kind), int> _participantRefs = [];
-    private ExactSums _sums = ExactSums.Zero;
+    // The exact sums (see ExactSums) as plain fields: a change adjusts them in place, where records would allocate two per scope.
+    private decimal _progress, _verifiedProgress, _weight, _weightedProgress, _verifiedWeightedProgress;
 
     public ScopeTally(string scope) => Scope = scope;
 
@@ -80,8 +81,12 @@ public sealed class ScopeTally
         if (c.Progress is { } progress)
         {
             ProgressCount += sign;
-            var exact = EngagementMath.ExactOf(progress, c.VerifiedProgress, EngagementMath.WeightIn(c, Scope));
-            _sums = sign > 0 ? _sums + exact : Minus(_sums, exact);
+            var (p, v, w) = EngagementMath.ExactParts(progress, c.VerifiedProgress, EngagementMath.WeightIn(c, Scope));
+            _progress += sign * p;
+            _verifiedProgress += sign * v;
+            _weight += sign * w;
+            _weightedProgress += sign * ((decimal)w * p);
+            _verifiedWeightedProgress += sign * ((decimal)w * v);
         }
         if (c.Level == CommitmentLevel.Result)
         {
@@ -101,7 +106,9 @@ public sealed class ScopeTally
     {
         ArgumentNullException.ThrowIfNull(other);
         return Commitments == other.Commitments && ProgressCount == other.ProgressCount && Results == other.Results
-            && Achieved == other.Achieved && OnTrack == other.OnTrack && Equals(_sums, other._sums)
+            && Achieved == other.Achieved && OnTrack == other.OnTrack
+            && _progress == other._progress && _verifiedProgress == other._verifiedProgress && _weight == other._weight
+            && _weightedProgress == other._weightedProgress && _verifiedWeightedProgress == other._verifiedWeightedProgress
             && _byStatus.AsSpan().SequenceEqual(other._byStatus) && _byLevel.AsSpan().SequenceEqual(other._byLevel)
             && _participantsByKind.AsSpan().SequenceEqual(other._participantsByKind)
             && First.Confirmed == other.First.Confirmed && !First.NeedsRepair && !other.First.NeedsRepair
@@ -119,13 +126,9 @@ public sealed class ScopeTally
         Array.Clear(_byLevel);
         Array.Clear(_participantsByKind);
         _participantRefs.Clear();
-        _sums = ExactSums.Zero;
+        _progress = _verifiedProgress = _weight = _weightedProgress = _verifiedWeightedProgress = 0;
         First.Reset();
     }
-
-    private static ExactSums Minus(ExactSums a, ExactSums b) => new(
-        a.Progress - b.Progress, a.VerifiedProgress - b.VerifiedProgress, a.Weight - b.Weight,
-        a.WeightedProgress - b.WeightedProgress, a.VerifiedWeightedProgress - b.VerifiedWeightedProgress);
 
     /// <summary>
     /// The totals as they stand: O(1) (a few small arrays), except when every tracked candidate for the first engagement
@@ -142,7 +145,7 @@ public sealed class ScopeTally
             Counts<CommitmentLevel>(_byLevel),
             Counts<ParticipantKind>(_participantsByKind),
             ProgressCount,
-            _sums,
+            new ExactSums(_progress, _verifiedProgress, _weight, _weightedProgress, _verifiedWeightedProgress),
             Results,
             Achieved,
             OnTrack,
@@ -155,9 +158,16 @@ public sealed class ScopeTally
         for (var i = 0; i < counts.Length; i++)
         {
             if (counts[i] != 0)
-                result[(TEnum)Enum.ToObject(typeof(TEnum), i)] = counts[i];
+                result[EnumByIndex<TEnum>.Values[i]] = counts[i];
         }
         return result;
+    }
+
+    /// <summary>The values of an enum by their number, made once (<see cref="Enum.ToObject(Type, int)"/> boxes on every call).</summary>
+    private static class EnumByIndex<TEnum> where TEnum : struct, Enum
+    {
+        public static readonly TEnum[] Values = [.. Enumerable.Range(0, Enum.GetValues<TEnum>().Max(v => Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture)) + 1)
+            .Select(i => (TEnum)Enum.ToObject(typeof(TEnum), i))];
     }
 }
 
