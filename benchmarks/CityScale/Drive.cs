@@ -37,9 +37,9 @@ internal static class CityDrive
         Console.WriteLine($"{reportable.Length:N0} confirmed result commitments take values");
         await using var orleans = await OrleansClient.ConnectAsync(gateway.Value);
         // Seeds of their own each run, so a run reports on commitments the previous run did not wake (as the measure's do).
-        var seed = (char)('a' + Random.Shared.Next(26));
-        await Updates.RunAsync(orleans.Grains, reportable, concurrency, TimeSpan.FromSeconds(3), $"{seed}w");
-        var updates = await Updates.RunAsync(orleans.Grains, reportable, concurrency, duration, $"{(char)('A' + Random.Shared.Next(26))}d");
+        static string Seed() => ((char)('A' + Random.Shared.Next(26))).ToString();
+        await Updates.RunAsync(orleans.Grains, reportable, concurrency, TimeSpan.FromSeconds(3), Seed() + "w");
+        var updates = await Updates.RunAsync(orleans.Grains, reportable, concurrency, duration, Seed() + "d");
         Console.WriteLine($"Durable updates: {updates.PerSecond:N0}/s at concurrency {concurrency} (p50 {updates.P(0.5):N1} ms, p99 {updates.P(0.99):N1} ms, {updates.Failed:N0} failed{updates.FirstError})");
         return updates.Failed == 0 ? 0 : 1;
     }

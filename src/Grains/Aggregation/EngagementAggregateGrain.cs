@@ -142,9 +142,8 @@ public sealed class EngagementAggregateGrain(
     {
         if (!_changePending)
             return Task.CompletedTask;
-        _changePending = false;
         _recomputeTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        return Changed(forcePersist: false);
+        return Changed(forcePersist: false); // which clears _changePending
     }
 
     public Task<IReadOnlyList<EngagementBucket>> GetHistory() =>
