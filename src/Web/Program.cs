@@ -134,6 +134,8 @@ namespace CivicContracting.Web
             builder.Services.AddSingleton<ReplayCache>();
             builder.Services.AddSingleton<FilteredLists>();
             builder.Services.AddSingleton<CivicContracting.Web.Commitments.ScopeCommitments>();
+            // Application commands: one per action that changes state, shared by the API, the site's forms and imports.
+            builder.Services.AddSingleton<CivicContracting.Web.Commitments.ReportProgressCommand>();
             builder.Services.AddHostedService<SiteDataSync>();
             builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
             // Named explicitly: when tests or benchmarks host the app, the entry assembly is theirs, not this one.

@@ -37,7 +37,7 @@ public static class InputRules
 
     private static readonly System.Buffers.SearchValues<char> LowercaseHex = System.Buffers.SearchValues.Create("0123456789abcdef");
 
-    /// <summary>How far in the future a signing date may lie: clocks of callers and hosts differ a little.</summary>
+    /// <summary>How far in the future a signing or report date may lie: clocks of callers and hosts differ a little.</summary>
     public static readonly TimeSpan MaxSignedAtClockSkew = TimeSpan.FromMinutes(5);
 
     /// <summary>The shortest reporting interval a commitment may ask for (<see cref="CommitmentDraft.ReportingInterval"/>).</summary>
@@ -46,7 +46,7 @@ public static class InputRules
     /// <summary>The longest reporting interval: at least one report a year.</summary>
     public static readonly TimeSpan MaxReportingInterval = TimeSpan.FromDays(365);
 
-    /// <summary>The earliest signing date accepted: anything before is a typing or conversion error.</summary>
+    /// <summary>The earliest signing or report date accepted: anything before is a typing or conversion error.</summary>
     public static readonly DateTimeOffset EarliestSignedAt = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public static Errors Registration(ParticipantRegistration? r)
@@ -203,7 +203,12 @@ public static class InputRules
         return errors;
     }
 
-    public static Errors Report(ProgressReport? r, CommitmentTerms? terms = null)
+    /// <summary>
+    /// A progress report, the one rule set of every way in (the API, the site's form, CSV imports, metric feeds and the
+    /// grain itself). With <paramref name="terms"/>: what the commitment's level allows. With <paramref name="now"/>: its
+    /// date lies between <see cref="EarliestSignedAt"/> and <see cref="MaxSignedAtClockSkew"/> after now.
+    /// </summary>
+    public static Errors Report(ProgressReport? r, CommitmentTerms? terms = null, DateTimeOffset? now = null)
     {
         var errors = new Errors();
         if (r is null)
@@ -211,6 +216,10 @@ public static class InputRules
         errors.Id("reportId", r.ReportId);
         if (r.ReportedAt == default)
             errors.Add("reportedAt", "A report date is required.");
+        else if (now is { } current && r.ReportedAt > current + MaxSignedAtClockSkew)
+            errors.Add("reportedAt", "Lies in the future; report what was measured or done, when it was.");
+        else if (now is not null && r.ReportedAt < EarliestSignedAt)
+            errors.Add("reportedAt", "Must be on or after 1 January 2000.");
         if (r.Value is { } value && (!double.IsFinite(value) || Math.Abs(value) > 1e12))
             errors.Add("value", "Must be a finite number.");
         if (r.Value is null && r.CompletedMilestoneId is null && string.IsNullOrWhiteSpace(r.Note))

@@ -340,6 +340,7 @@ public sealed partial class CommitmentGrain(
     public async Task<CommitmentView> ReportProgress(ProgressReport report)
     {
         await RequireExistsAndPushed();
+        // The date is checked after the lookup below: a retry of a stored report is answered as such whenever it comes.
         InputRules.Report(report, S.Terms).ThrowIfAny();
         // Exact, over the whole history: the newest reports are in this state, older ones in the segments' index.
         if (await FindStored(report.ReportId) is { Report: var earlier })
@@ -354,8 +355,7 @@ public sealed partial class CommitmentGrain(
         if (S.Draft!.IsTemplate)
             throw new StateConflictException($"Commitment '{Id}' is a template; progress is reported on its copies.");
         var now = clock.GetUtcNow();
-        if (report.ReportedAt > now.AddDays(1))
-            throw new InputRejectedException("reportedAt", "A report cannot be dated in the future.");
+        InputRules.Report(report, S.Terms, now).ThrowIfAny();
         if (S.ReportCount >= MaxReports)
             throw new StateConflictException($"Commitment '{Id}' has reached the limit of {MaxReports} progress reports.");
 
@@ -394,8 +394,9 @@ public sealed partial class CommitmentGrain(
                 alreadyStored++;
                 continue;
             }
-            if (report.ReportedAt > now.AddDays(1))
-                throw new InputRejectedException($"[{i}].reportedAt", "A report cannot be dated in the future.");
+            var dated = new InputRules.Errors();
+            dated.Merge(InputRules.Report(report, S.Terms, now), $"[{i}]");
+            dated.ThrowIfAny();
             known[report.ReportId] = report;
             fresh.Add(report);
         }

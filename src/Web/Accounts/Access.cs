@@ -26,18 +26,21 @@ public sealed class Access(IClusterClient orleans, IOptions<ApiOptions> api)
     }
 
     /// <summary>Anyone signed in (a session, an access token or the operator token); 401 problem+json for anyone else.</summary>
-    public async Task<Actor> RequireSignedInAsync(HttpContext context)
-    {
-        var actor = await ActorAsync(context);
-        if (actor.Kind == ActorKind.Anonymous)
-            throw new ApiProblemException(StatusCodes.Status401Unauthorized, "Unauthorized", "Sign in first (a session cookie or 'Authorization: Bearer <personal access token>').");
-        return actor;
-    }
+    public async Task<Actor> RequireSignedInAsync(HttpContext context) => RequireSignedIn(await ActorAsync(context));
 
     /// <summary>Signed in (else 401), and <paramref name="refusal"/> finds no reason to refuse (else 403 with it: nothing changes).</summary>
-    public async Task<Actor> RequireAsync(HttpContext context, Func<Actor, string?> refusal)
+    public async Task<Actor> RequireAsync(HttpContext context, Func<Actor, string?> refusal) => Require(await ActorAsync(context), refusal);
+
+    /// <summary><see cref="RequireSignedInAsync"/> for an actor resolved already (by a command's caller).</summary>
+    public static Actor RequireSignedIn(Actor actor) =>
+        actor.Kind == ActorKind.Anonymous
+            ? throw new ApiProblemException(StatusCodes.Status401Unauthorized, "Unauthorized", "Sign in first (a session cookie or 'Authorization: Bearer <personal access token>').")
+            : actor;
+
+    /// <summary><see cref="RequireAsync"/> for an actor resolved already.</summary>
+    public static Actor Require(Actor actor, Func<Actor, string?> refusal)
     {
-        var actor = await RequireSignedInAsync(context);
+        RequireSignedIn(actor);
         if (refusal(actor) is { } reason)
             throw Forbidden(reason + " Nothing was changed.");
         return actor;
@@ -63,6 +66,14 @@ public sealed class Access(IClusterClient orleans, IOptions<ApiOptions> api)
         var commitment = await RequireCommitmentAsync(orleans, commitmentId);
         var actor = await RequireForParticipantAsync(context, commitment.ParticipantId, right);
         return (actor, commitment);
+    }
+
+    /// <summary><see cref="RequireForCommitmentAsync(HttpContext, string, ParticipantRight)"/> for an actor resolved already.</summary>
+    public async Task<CommitmentView> RequireForCommitmentAsync(Actor actor, string commitmentId, ParticipantRight right)
+    {
+        var commitment = await RequireCommitmentAsync(orleans, commitmentId);
+        Require(actor, a => AccessRules.Check(a, commitment.ParticipantId, right));
+        return commitment;
     }
 
     public async Task<Actor> RequireAdministratorAsync(HttpContext context)

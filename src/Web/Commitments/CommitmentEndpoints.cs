@@ -268,35 +268,17 @@ public static class CommitmentEndpoints
         return TypedResults.Ok(await orleans.GetGrain<ICommitmentGrain>(id).Upgrade(body.Terms, confirmedBy!.Trim(), body.TextHash.Trim()));
     }
 
-    public static async Task<Ok<CommitmentView>> ReportProgress(string id, HttpContext context, IClusterClient orleans, CivicClock clock, Access access, IEvidenceStore evidence)
+    /// <summary>
+    /// Translation only (<see cref="ReportProgressCommand"/> does the work): the actor is resolved and authorised before
+    /// the body is read, so a caller without the right learns nothing from the validation of its input.
+    /// </summary>
+    public static async Task<Ok<CommitmentView>> ReportProgress(string id, HttpContext context, Access access, ReportProgressCommand command)
     {
-        // The hot path of automated feeds: with the operator token, one grain call. Rules that need the commitment's
-        // terms (a value only on a result commitment, a known action, no future date) are checked by the grain, which
-        // answers unknown ids with 404 and broken rules with 400 naming the field. A person's report costs a second
-        // call: the commitment is read to check that they report for its participant. A report with an id (its own or
-        // derived from the Idempotency-Key) but no date is compared with the stored one first (IdempotentReports), and
-        // a relative evidenceUrl is checked against the evidence store.
-        var actor = await access.ActorAsync(context);
-        CommitmentView? known = null;
-        if (!actor.IsOperator)
-            (_, known) = await access.RequireForCommitmentAsync(context, id, ParticipantRight.Report);
+        var permit = await command.AuthoriseAsync(await access.ActorAsync(context), id);
         var key = IdempotencyKeys.Read(context);
         var body = await JsonBody.ReadAsync<ProgressRequest>(context);
-        // Without a reportId, the Idempotency-Key names the report: a retry with the same key finds it stored.
-        var reportId = body.ReportId ?? (key is null ? ApiIds.New("r") : IdempotencyKeys.ReportId(actor, key, $"progress:{id}"));
-        var report = new ProgressReport(reportId, body.ReportedAt ?? clock.GetUtcNow(),
-            body.Value, body.CompletedMilestoneId, body.Note, body.EvidenceUrl);
-        var errors = InputRules.Report(report);
-        if (errors.IsValid && InputRules.IsEvidencePath(report.EvidenceUrl) && !await evidence.ExistsAsync(report.EvidenceUrl![InputRules.EvidencePathPrefix.Length..], context.RequestAborted))
-            errors.Add("evidenceUrl", "No evidence was uploaded under this url; upload the file first (POST /api/commitments/{id}/evidence) and give the url it answers.");
-        if (!errors.IsValid)
-            throw ApiProblems.Invalid(errors.ByField);
-        var grain = orleans.GetGrain<ICommitmentGrain>(id);
-        if (body.ReportedAt is not null || (body.ReportId is null && key is null))
-            return TypedResults.Ok(await grain.ReportProgress(report));
-        // A retry of a report dated on arrival differs from the stored one in its date alone: recognised as the same.
-        var (view, _) = await IdempotentReports.SendAsync(grain, report, dateGiven: false, known);
-        return TypedResults.Ok(view);
+        var input = new ProgressInput(body.ReportId, body.ReportedAt, body.Value, body.CompletedMilestoneId, body.Note, body.EvidenceUrl, key);
+        return TypedResults.Ok(await command.RunAsync(permit, command.Prepare(permit, input), context.RequestAborted));
     }
 
     public static async Task<Ok<CommitmentView>> Withdraw(string id, HttpContext context, IClusterClient orleans, Access access)

@@ -65,15 +65,12 @@ public static partial class ProgressBatch
             views.TryGetValue(plan.CommitmentId, out var view);
             CheckCommitment(errors, plan, view, participantId);
             // The terms only of a result commitment: for others CheckCommitment has named the level already.
-            foreach (var (field, messages) in InputRules.Report(plan.Report, view?.Terms is { Level: CommitmentLevel.Result } terms ? terms : null).ByField)
+            // The rules of every progress report, the date's included (InputRules.Report).
+            foreach (var (field, messages) in InputRules.Report(plan.Report, view?.Terms is { Level: CommitmentLevel.Result } terms ? terms : null, now).ByField)
             {
                 foreach (var message in messages)
                     errors.Add(plan.Field(field), message);
             }
-            if (plan.Report.ReportedAt > now + InputRules.MaxSignedAtClockSkew)
-                errors.Add(plan.Field("reportedAt"), "Lies in the future; report what was measured, when it was measured.");
-            else if (plan.Report.ReportedAt != default && plan.Report.ReportedAt < InputRules.EarliestSignedAt)
-                errors.Add(plan.Field("reportedAt"), "Must be on or after 1 January 2000.");
 
             if (firstUse.TryGetValue((plan.CommitmentId, plan.Report.ReportId), out var other))
             {

@@ -1,11 +1,12 @@
 using System.Globalization;
 using CivicContracting.Commitments;
-using CivicContracting.Hosting;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Commitments;
 using CivicContracting.Web.Evidence;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Pages.Account;
+using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;
 using CivicContracting.Web.Site;
 using Microsoft.AspNetCore.Authorization;
@@ -20,7 +21,7 @@ namespace CivicContracting.Web.Pages.Commitments;
 
 /// <summary>Reporting progress: a value (result), an action done (action), a note, an evidence link.</summary>
 [Authorize(Policy = Security.Authentication.SignedInPolicy)]
-public sealed class ReportModel(Access access, IClusterClient orleans, CommitmentViews views, CivicClock clock, IEvidenceStore evidence, IOptions<EvidenceOptions> evidenceOptions, IStringLocalizer<SiteText> text) : PageModel
+public sealed class ReportModel(Access access, IClusterClient orleans, CommitmentViews views, ReportProgressCommand command, IEvidenceStore evidence, IOptions<EvidenceOptions> evidenceOptions, IStringLocalizer<SiteText> text) : PageModel
 {
     private static readonly string[] Fields = ["value", "completedMilestoneId", "note", "evidenceUrl", "photo"];
 
@@ -50,12 +51,14 @@ public sealed class ReportModel(Access access, IClusterClient orleans, Commitmen
     public async Task<IActionResult> OnGetAsync(string id)
     {
         ReportId = ApiIds.New("r");
-        return await LoadAsync(id) ?? Page();
+        return (await AuthoriseAsync(id)).Refusal ?? Page();
     }
 
+    /// <summary>Translation only: the form's fields (and photo) become a <see cref="ProgressInput"/> for <see cref="ReportProgressCommand"/>.</summary>
     public async Task<IActionResult> OnPostAsync(string id)
     {
-        if (await LoadAsync(id) is { } refusal)
+        var (permit, refusal) = await AuthoriseAsync(id);
+        if (refusal is not null)
             return refusal;
         double? value = null;
         if (!string.IsNullOrWhiteSpace(Value))
@@ -86,9 +89,10 @@ public sealed class ReportModel(Access access, IClusterClient orleans, Commitmen
                 }
             }
         }
-        var report = new ProgressReport(ReportId, clock.GetUtcNow(), value, string.IsNullOrEmpty(CompletedMilestoneId) ? null : CompletedMilestoneId,
-            string.IsNullOrWhiteSpace(Note) ? null : Note.Trim(), string.IsNullOrWhiteSpace(EvidenceUrl) ? null : EvidenceUrl.Trim());
-        var errors = InputRules.Report(report, Commitment.Terms);
+        // The form's id makes sending it twice store one report; its date is the moment it is sent.
+        var prepared = command.Prepare(permit!, new ProgressInput(ReportId, null, value, string.IsNullOrEmpty(CompletedMilestoneId) ? null : CompletedMilestoneId,
+            string.IsNullOrWhiteSpace(Note) ? null : Note.Trim(), string.IsNullOrWhiteSpace(EvidenceUrl) ? null : EvidenceUrl.Trim()));
+        var errors = await command.CheckAsync(permit!, prepared, HttpContext.RequestAborted);
         if (!ModelState.IsValid || !errors.IsValid)
         {
             PageSupport.AddErrors(ModelState, errors.ByField, "", Fields);
@@ -96,11 +100,17 @@ public sealed class ReportModel(Access access, IClusterClient orleans, Commitmen
         }
         try
         {
-            views.Remember(await orleans.GetGrain<ICommitmentGrain>(id).ReportProgress(report));
+            views.Remember(await command.RunAsync(permit!, prepared, HttpContext.RequestAborted));
         }
         catch (InputRejectedException rejected)
         {
             PageSupport.AddErrors(ModelState, rejected, Fields);
+            return Page();
+        }
+        catch (StateConflictException conflict)
+        {
+            // E.g. the commitment was closed while the form was open: said on the form, which keeps what was typed.
+            ModelState.AddModelError("", conflict.Message);
             return Page();
         }
         return LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}?reported=1");
@@ -109,14 +119,26 @@ public sealed class ReportModel(Access access, IClusterClient orleans, Commitmen
     public IEnumerable<string> ErrorsFor(string name) =>
         ModelState.TryGetValue(name, out var entry) ? entry.Errors.Select(e => e.ErrorMessage) : [];
 
-    private async Task<IActionResult?> LoadAsync(string id)
+    /// <summary>The command's permit (its 404 and 401/403 as the site's answers) and the commitment the form shows.</summary>
+    private async Task<(ReportProgressCommand.Permit? Permit, IActionResult? Refusal)> AuthoriseAsync(string id)
     {
-        var view = ApiIds.IsWellFormed(id) ? await orleans.GetGrain<ICommitmentGrain>(id).Get() : null;
-        if (view is null)
-            return NotFound();
-        if (AccessRules.Check(await access.ActorAsync(HttpContext), view.ParticipantId, ParticipantRight.Report) is not null)
-            return Forbid();
+        ReportProgressCommand.Permit permit;
+        try
+        {
+            permit = await command.AuthoriseAsync(await access.ActorAsync(HttpContext), id);
+        }
+        catch (ApiProblemException problem) when (problem.Status == StatusCodes.Status404NotFound)
+        {
+            return (null, NotFound());
+        }
+        catch (ApiProblemException problem) when (problem.Status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden)
+        {
+            return (null, Forbid());
+        }
+        // The operator token's permit skips reading the commitment; the form shows it all the same.
+        if ((permit.Commitment ?? await orleans.GetGrain<ICommitmentGrain>(permit.CommitmentId).Get()) is not { } view)
+            return (null, NotFound());
         Commitment = view;
-        return null;
+        return (permit, null);
     }
 }
