@@ -136,6 +136,8 @@ namespace CivicContracting.Web
             builder.Services.AddSingleton<CivicContracting.Web.Commitments.ScopeCommitments>();
             // Application commands: one per action that changes state, shared by the API, the site's forms and imports.
             builder.Services.AddSingleton<CivicContracting.Web.Commitments.ReportProgressCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Commitments.ConfirmCommitmentCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Commitments.UpgradeCommitmentCommand>();
             builder.Services.AddHostedService<SiteDataSync>();
             builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
             // Named explicitly: when tests or benchmarks host the app, the entry assembly is theirs, not this one.

@@ -78,7 +78,6 @@ public sealed record ProgressRequest(
 /// <summary>Commitments: made as a draft, confirmed formally, upgraded along the spectrum, reported on, closed or withdrawn.</summary>
 public static class CommitmentEndpoints
 {
-    private const int MaxConfirmerLength = 120;
     private const int MaxReasonLength = 2_000;
 
     public static void MapCommitments(this IEndpointRouteBuilder app)
@@ -232,40 +231,18 @@ public static class CommitmentEndpoints
             CommitmentText.Render(view.Terms), CommitmentText.Hash(view.Terms)));
     }
 
-    public static async Task<Ok<CommitmentView>> Confirm(string id, HttpContext context, IClusterClient orleans, CivicClock clock, Access access)
+    public static async Task<Ok<CommitmentView>> Confirm(string id, HttpContext context, Access access, ConfirmCommitmentCommand command)
     {
-        var (actor, view) = await access.RequireForCommitmentAsync(context, id, ParticipantRight.Confirm);
+        var permit = await command.AuthoriseAsync(await access.ActorAsync(context), id);
         var body = await JsonBody.ReadAsync<ConfirmationRequest>(context);
-        if (body.SignedAt is not null)
-            await access.RequireForParticipantAsync(context, view.ParticipantId, ParticipantRight.Backdate);
-        var confirmedBy = await Confirmer(orleans, actor, view.ParticipantId, body.ConfirmedBy);
-        var errors = InputRules.SignedAt(body.SignedAt, clock.GetUtcNow());
-        CheckConfirmer(errors, confirmedBy, body.TextHash);
-        if (errors.IsValid && view.Status == CommitmentStatus.Draft && !HashMatches(view.Terms, body.TextHash))
-            errors.Add("textHash", $"Does not match the current text (version {view.TermsVersion}); read GET /api/commitments/{id}/text and confirm that.");
-        if (!errors.IsValid)
-            throw ApiProblems.Invalid(errors.ByField);
-        return TypedResults.Ok(await orleans.GetGrain<ICommitmentGrain>(id).Confirm(confirmedBy!.Trim(), body.TextHash.Trim(), body.SignedAt));
+        return TypedResults.Ok(await command.RunAsync(permit, new ConfirmationInput(body.TextHash, body.ConfirmedBy, body.SignedAt)));
     }
 
-    public static async Task<Ok<CommitmentView>> Upgrade(string id, HttpContext context, IClusterClient orleans, Access access)
+    public static async Task<Ok<CommitmentView>> Upgrade(string id, HttpContext context, Access access, UpgradeCommitmentCommand command)
     {
-        var (actor, view) = await access.RequireForCommitmentAsync(context, id, ParticipantRight.Upgrade);
+        var permit = await command.AuthoriseAsync(await access.ActorAsync(context), id);
         var body = await JsonBody.ReadAsync<UpgradeRequest>(context);
-        var confirmedBy = await Confirmer(orleans, actor, view.ParticipantId, body.ConfirmedBy);
-        var errors = new InputRules.Errors();
-        errors.Merge(InputRules.Terms(body.Terms), "terms");
-        CheckConfirmer(errors, confirmedBy, body.TextHash);
-        if (errors.IsValid)
-        {
-            if (body.Terms.Level <= view.Terms.Level && !HashMatches(view.Terms, body.TextHash))
-                errors.Add("terms.level", $"An upgrade moves up the spectrum: from {ApiJson.CamelCase(view.Terms.Level.ToString())} to a stronger level.");
-            else if (!HashMatches(body.Terms, body.TextHash))
-                errors.Add("textHash", "Does not match the text of the new terms; render them (GET …/text shows the format) and confirm their SHA-256.");
-        }
-        if (!errors.IsValid)
-            throw ApiProblems.Invalid(errors.ByField);
-        return TypedResults.Ok(await orleans.GetGrain<ICommitmentGrain>(id).Upgrade(body.Terms, confirmedBy!.Trim(), body.TextHash.Trim()));
+        return TypedResults.Ok(await command.RunAsync(permit, body.Terms, body.TextHash, body.ConfirmedBy));
     }
 
     /// <summary>
@@ -345,35 +322,4 @@ public static class CommitmentEndpoints
         var body = await JsonBody.ReadAsync<ClosureRequest>(context);
         return TypedResults.Ok(await orleans.GetGrain<ICommitmentGrain>(id).Close(body.Outcome));
     }
-
-
-    /// <summary>
-    /// Who the confirmation names: a person confirms under their public name — their participant's display name (a
-    /// pseudonym unless they chose otherwise) for their own commitments, their account's display name for an
-    /// organisation's. The support team and the operator token name the signer (e.g. of a paper form) in confirmedBy.
-    /// </summary>
-    public static async Task<string?> Confirmer(IClusterClient orleans, Actor actor, string participantId, string? given)
-    {
-        if (actor.IsCoachOrAdministrator)
-        {
-            if (!string.IsNullOrWhiteSpace(given) || actor.Account is null)
-                return given;
-        }
-        if (actor.Account is null)
-            return given;
-        if (actor.Account.ParticipantId == participantId)
-            return (await orleans.GetGrain<IParticipantGrain>(participantId).GetProfile())?.DisplayName ?? actor.Account.DisplayName;
-        return actor.Account.DisplayName;
-    }
-
-    private static void CheckConfirmer(InputRules.Errors errors, string? confirmedBy, string? textHash)
-    {
-        if (string.IsNullOrWhiteSpace(confirmedBy) || confirmedBy.Trim().Length > MaxConfirmerLength)
-            errors.Add("confirmedBy", $"Name who confirms (1 to {MaxConfirmerLength} characters).");
-        if (string.IsNullOrWhiteSpace(textHash) || textHash.Trim().Length != 64 || !textHash.Trim().All(char.IsAsciiHexDigit))
-            errors.Add("textHash", "The SHA-256 (64 hex characters) of the exact text being confirmed; GET /api/commitments/{id}/text gives it.");
-    }
-
-    private static bool HashMatches(CommitmentTerms terms, string textHash) =>
-        string.Equals(CommitmentText.Hash(terms), textHash.Trim(), StringComparison.OrdinalIgnoreCase);
 }

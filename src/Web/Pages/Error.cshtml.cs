@@ -14,10 +14,13 @@ public sealed class ErrorModel : PageModel
 
     public IActionResult OnGet(int status)
     {
-        // Reached directly (not re-executed), /error/{n} is itself an unknown page.
+        // Reached directly (not re-executed), /error/{n} is itself an unknown page — but for /error/403, where the sign-in
+        // cookie sends a signed-in person who may not do what they asked (Authentication.cs, AccessDeniedPath).
         var reExecuted = HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>() is not null
             || HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerPathFeature>() is not null;
-        Status = reExecuted && status is >= 400 and <= 599 ? status : 404;
+        Status = reExecuted && status is >= 400 and <= 599 ? status
+            : status == StatusCodes.Status403Forbidden && User.Identity?.IsAuthenticated == true ? status
+            : 404;
         Response.StatusCode = Status;
         TraceId = Status >= 500 ? Activity.Current?.Id ?? HttpContext.TraceIdentifier : null;
         return Page();

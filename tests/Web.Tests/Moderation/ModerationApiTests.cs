@@ -46,6 +46,7 @@ public sealed partial class ModerationApiTests(WebAppFixture app)
         var refusedPage = await resident.Client.GetAsync("/moderation");
         Assert.DoesNotContain(title, await refusedPage.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal("/error/403", refusedPage.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Equal(HttpStatusCode.Forbidden, refusedPage.StatusCode);
 
         // A resident cannot hide: 403, and nothing changed.
         var before = await app.Public.GetAsync<JsonObject>($"/api/commitments/{id}");

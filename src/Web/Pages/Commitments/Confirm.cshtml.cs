@@ -2,8 +2,10 @@ using CivicContracting.Commitments;
 using CivicContracting.Participants;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Commitments;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Pages.Account;
+using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -17,7 +19,7 @@ namespace CivicContracting.Web.Pages.Commitments;
 /// publicly. A draft stays here, readable by those who act for its participant, until it is confirmed.
 /// </summary>
 [Authorize(Policy = Security.Authentication.SignedInPolicy)]
-public sealed class ConfirmModel(Access access, IClusterClient orleans, CommitmentViews views) : PageModel
+public sealed class ConfirmModel(Access access, IClusterClient orleans, CommitmentViews views, ConfirmCommitmentCommand command) : PageModel
 {
     public CommitmentView Commitment { get; private set; } = null!;
 
@@ -57,16 +59,28 @@ public sealed class ConfirmModel(Access access, IClusterClient orleans, Commitme
             ModelState.AddModelError("", "");
             return Page();
         }
-        var actor = await access.ActorAsync(HttpContext);
-        var confirmedBy = await Web.Commitments.CommitmentEndpoints.Confirmer(orleans, actor, Commitment.ParticipantId, null) ?? actor.Account!.DisplayName;
+        // Members may read and prepare a draft here; confirming it takes the right to confirm (its owners), checked by the command.
+        ConfirmCommitmentCommand.Permit permit;
         try
         {
-            var view = await orleans.GetGrain<ICommitmentGrain>(id).Confirm(confirmedBy, TextHash);
-            views.Remember(view);
+            permit = await command.AuthoriseAsync(await access.ActorAsync(HttpContext), id);
+        }
+        catch (ApiProblemException problem) when (problem.Status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden)
+        {
+            return Forbid();
+        }
+        try
+        {
+            views.Remember(await command.RunAsync(permit, new ConfirmationInput(TextHash)));
         }
         catch (InputRejectedException rejected)
         {
             PageSupport.AddErrors(ModelState, rejected, []);
+            return Page();
+        }
+        catch (StateConflictException conflict)
+        {
+            ModelState.AddModelError("", conflict.Message);
             return Page();
         }
         return LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}?confirmed=1");

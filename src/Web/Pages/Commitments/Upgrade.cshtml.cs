@@ -3,9 +3,11 @@ using CivicContracting.Commitments;
 using CivicContracting.Participants;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Commitments;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.Pages.Account;
+using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -18,7 +20,7 @@ namespace CivicContracting.Web.Pages.Commitments;
 /// the stronger level, what it needs, the exact new text, and the formal confirmation. The earlier terms stay readable.
 /// </summary>
 [Authorize(Policy = Security.Authentication.SignedInPolicy)]
-public sealed class UpgradeModel(Access access, IClusterClient orleans, CommitmentViews views) : PageModel, ITermsForm
+public sealed class UpgradeModel(Access access, IClusterClient orleans, CommitmentViews views, UpgradeCommitmentCommand upgrade) : PageModel, ITermsForm
 {
     private static readonly string[] Fields =
         ["terms.title", "terms.description", "terms.target.metric", "terms.target.unit", "terms.target.baseline", "terms.target.target",
@@ -103,11 +105,14 @@ public sealed class UpgradeModel(Access access, IClusterClient orleans, Commitme
             ModelState.AddModelError("commit", "");
             return Page();
         }
-        var actor = await access.ActorAsync(HttpContext);
-        var confirmedBy = await Web.Commitments.CommitmentEndpoints.Confirmer(orleans, actor, Commitment.ParticipantId, null) ?? actor.Account!.DisplayName;
         try
         {
-            views.Remember(await orleans.GetGrain<ICommitmentGrain>(id).Upgrade(terms, confirmedBy, NewHash!));
+            var permit = await upgrade.AuthoriseAsync(await access.ActorAsync(HttpContext), id);
+            views.Remember(await upgrade.RunAsync(permit, terms, NewHash));
+        }
+        catch (ApiProblemException problem) when (problem.Status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden)
+        {
+            return Forbid(); // the right was withdrawn while the page was open
         }
         catch (Exception ex) when (ex is InputRejectedException or StateConflictException)
         {

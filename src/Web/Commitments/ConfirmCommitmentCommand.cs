@@ -1,0 +1,111 @@
+using CivicContracting.Commitments;
+using CivicContracting.Hosting;
+using CivicContracting.Participants;
+using CivicContracting.Validation;
+using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Json;
+
+namespace CivicContracting.Web.Commitments;
+
+/// <summary>
+/// A formal confirmation as its entrance read it. <c>ConfirmedBy</c>: the signer the support team or the operator token
+/// names (a person confirms under their public name, whatever they send); <c>SignedAt</c>: when it was signed, e.g. on
+/// paper (the support team only; null means now).
+/// </summary>
+public sealed record ConfirmationInput(string? TextHash, string? ConfirmedBy = null, DateTimeOffset? SignedAt = null);
+
+/// <summary>
+/// Confirming a draft formally: the one way in for POST /api/commitments/{id}/confirmation and the site's confirmation
+/// page. Authorisation (<see cref="AuthoriseAsync"/>: <see cref="ParticipantRight.Confirm"/> — an organisation's owners,
+/// not its members, who may only prepare drafts; backdating needs <see cref="ParticipantRight.Backdate"/>), validation
+/// (who signs, the SHA-256 of the very text being confirmed, the signing date) and the grain call.
+/// </summary>
+public sealed class ConfirmCommitmentCommand(IClusterClient orleans, Access access, CivicClock clock)
+{
+    /// <summary>The right to confirm <see cref="Commitment"/> (as read for the check).</summary>
+    public sealed record Permit(Actor Actor, CommitmentView Commitment);
+
+    /// <summary>404 if there is no such commitment, 401 if not signed in, 403 without the right. Checked before the input is read.</summary>
+    public async Task<Permit> AuthoriseAsync(Actor actor, string commitmentId) =>
+        new(actor, await access.RequireForCommitmentAsync(actor, commitmentId, ParticipantRight.Confirm));
+
+    public async Task<CommitmentView> RunAsync(Permit permit, ConfirmationInput input)
+    {
+        var view = permit.Commitment;
+        if (input.SignedAt is not null)
+            Access.Require(permit.Actor, a => AccessRules.Check(a, view.ParticipantId, ParticipantRight.Backdate));
+        var confirmedBy = await Confirmations.ConfirmerAsync(orleans, permit.Actor, view.ParticipantId, input.ConfirmedBy);
+        var errors = InputRules.SignedAt(input.SignedAt, clock.GetUtcNow());
+        Confirmations.Check(errors, confirmedBy, input.TextHash);
+        if (errors.IsValid && view.Status == CommitmentStatus.Draft && !Confirmations.HashMatches(view.Terms, input.TextHash!))
+            errors.Add("textHash", $"Does not match the current text (version {view.TermsVersion}); read GET /api/commitments/{view.Id}/text and confirm that.");
+        errors.ThrowIfAny();
+        return await orleans.GetGrain<ICommitmentGrain>(view.Id).Confirm(confirmedBy!.Trim(), input.TextHash!.Trim(), input.SignedAt);
+    }
+}
+
+/// <summary>Moving a confirmed commitment up the spectrum, confirmed in the same step: the API's and the upgrade page's one way in.</summary>
+public sealed class UpgradeCommitmentCommand(IClusterClient orleans, Access access)
+{
+    /// <summary>The right to upgrade <see cref="Commitment"/> (as read for the check).</summary>
+    public sealed record Permit(Actor Actor, CommitmentView Commitment);
+
+    /// <summary>404 if there is no such commitment, 401 if not signed in, 403 without <see cref="ParticipantRight.Upgrade"/>.</summary>
+    public async Task<Permit> AuthoriseAsync(Actor actor, string commitmentId) =>
+        new(actor, await access.RequireForCommitmentAsync(actor, commitmentId, ParticipantRight.Upgrade));
+
+    /// <summary>The new terms, and the SHA-256 of their text as the person read it; <paramref name="confirmedBy"/> as for a confirmation.</summary>
+    public async Task<CommitmentView> RunAsync(Permit permit, CommitmentTerms terms, string? textHash, string? confirmedBy = null)
+    {
+        var view = permit.Commitment;
+        var signer = await Confirmations.ConfirmerAsync(orleans, permit.Actor, view.ParticipantId, confirmedBy);
+        var errors = new InputRules.Errors();
+        errors.Merge(InputRules.Terms(terms), "terms");
+        Confirmations.Check(errors, signer, textHash);
+        if (errors.IsValid)
+        {
+            if (terms.Level <= view.Terms.Level && !Confirmations.HashMatches(view.Terms, textHash!))
+                errors.Add("terms.level", $"An upgrade moves up the spectrum: from {ApiJson.CamelCase(view.Terms.Level.ToString())} to a stronger level.");
+            else if (!Confirmations.HashMatches(terms, textHash!))
+                errors.Add("textHash", "Does not match the text of the new terms; render them (GET …/text shows the format) and confirm their SHA-256.");
+        }
+        errors.ThrowIfAny();
+        return await orleans.GetGrain<ICommitmentGrain>(view.Id).Upgrade(terms, signer!.Trim(), textHash!.Trim());
+    }
+}
+
+/// <summary>Who signs a confirmation or an upgrade, and what the signature must carry.</summary>
+public static class Confirmations
+{
+    public const int MaxConfirmerLength = 120;
+
+    /// <summary>
+    /// Who the confirmation names: a person confirms under their public name — their participant's display name (a
+    /// pseudonym unless they chose otherwise) for their own commitments, their account's display name for an
+    /// organisation's. The support team and the operator token name the signer (e.g. of a paper form).
+    /// </summary>
+    public static async Task<string?> ConfirmerAsync(IClusterClient orleans, Actor actor, string participantId, string? given)
+    {
+        if (actor.IsCoachOrAdministrator)
+        {
+            if (!string.IsNullOrWhiteSpace(given) || actor.Account is null)
+                return given;
+        }
+        if (actor.Account is null)
+            return given;
+        if (actor.Account.ParticipantId == participantId)
+            return (await orleans.GetGrain<IParticipantGrain>(participantId).GetProfile())?.DisplayName ?? actor.Account.DisplayName;
+        return actor.Account.DisplayName;
+    }
+
+    public static void Check(InputRules.Errors errors, string? confirmedBy, string? textHash)
+    {
+        if (string.IsNullOrWhiteSpace(confirmedBy) || confirmedBy.Trim().Length > MaxConfirmerLength)
+            errors.Add("confirmedBy", $"Name who confirms (1 to {MaxConfirmerLength} characters).");
+        if (string.IsNullOrWhiteSpace(textHash) || textHash.Trim().Length != 64 || !textHash.Trim().All(char.IsAsciiHexDigit))
+            errors.Add("textHash", "The SHA-256 (64 hex characters) of the exact text being confirmed; GET /api/commitments/{id}/text gives it.");
+    }
+
+    public static bool HashMatches(CommitmentTerms terms, string textHash) =>
+        string.Equals(CommitmentText.Hash(terms), textHash.Trim(), StringComparison.OrdinalIgnoreCase);
+}
