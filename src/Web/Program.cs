@@ -138,6 +138,12 @@ namespace CivicContracting.Web
             builder.Services.AddSingleton<CivicContracting.Web.Commitments.ReportProgressCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Commitments.ConfirmCommitmentCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Commitments.UpgradeCommitmentCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Commitments.WithdrawCommitmentCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Commitments.VerifyClaimCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Commitments.PeerConfirmClaimCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Moderation.FlagCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Moderation.ModerateCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Following.FollowCommand>();
             builder.Services.AddHostedService<SiteDataSync>();
             builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
             // Named explicitly: when tests or benchmarks host the app, the entry assembly is theirs, not this one.

@@ -47,9 +47,13 @@ public sealed class Access(IClusterClient orleans, IOptions<ApiOptions> api)
     }
 
     /// <summary>The signed-in person (session or access token); 401 for anyone else, 403 for the operator token.</summary>
-    public async Task<Actor> RequireAccountAsync(HttpContext context, bool sessionOnly = false)
+    public async Task<Actor> RequireAccountAsync(HttpContext context, bool sessionOnly = false) =>
+        RequireAccount(await ActorAsync(context), sessionOnly);
+
+    /// <summary><see cref="RequireAccountAsync"/> for an actor resolved already.</summary>
+    public static Actor RequireAccount(Actor actor, bool sessionOnly = false)
     {
-        var actor = await RequireSignedInAsync(context);
+        RequireSignedIn(actor);
         if (actor.Account is null)
             throw Forbidden("This is about a person's own account; the operator token has none.");
         if (sessionOnly && actor.Kind != ActorKind.Session)

@@ -78,7 +78,6 @@ public sealed record ProgressRequest(
 /// <summary>Commitments: made as a draft, confirmed formally, upgraded along the spectrum, reported on, closed or withdrawn.</summary>
 public static class CommitmentEndpoints
 {
-    private const int MaxReasonLength = 2_000;
 
     public static void MapCommitments(this IEndpointRouteBuilder app)
     {
@@ -258,13 +257,11 @@ public static class CommitmentEndpoints
         return TypedResults.Ok(await command.RunAsync(permit, command.Prepare(permit, input), context.RequestAborted));
     }
 
-    public static async Task<Ok<CommitmentView>> Withdraw(string id, HttpContext context, IClusterClient orleans, Access access)
+    public static async Task<Ok<CommitmentView>> Withdraw(string id, HttpContext context, Access access, WithdrawCommitmentCommand command)
     {
-        await access.RequireForCommitmentAsync(context, id, ParticipantRight.Withdraw);
+        var permit = await command.AuthoriseAsync(await access.ActorAsync(context), id);
         var body = await JsonBody.ReadAsync<WithdrawalRequest>(context);
-        if (string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > MaxReasonLength)
-            throw ApiProblems.Invalid("reason", $"Say briefly why (1 to {MaxReasonLength} characters).");
-        return TypedResults.Ok(await orleans.GetGrain<ICommitmentGrain>(id).Withdraw(body.Reason));
+        return TypedResults.Ok(await command.RunAsync(permit, body.Reason));
     }
 
     public static async Task<Ok<CommitmentView>> Revise(string id, HttpContext context, IClusterClient orleans, Access access, CivicClock clock)

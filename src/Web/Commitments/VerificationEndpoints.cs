@@ -43,34 +43,17 @@ public static class VerificationEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    public static async Task<Ok<CommitmentView>> ConfirmClaim(string id, string reportId, HttpContext context, IClusterClient orleans, Access access)
+    public static async Task<Ok<CommitmentView>> ConfirmClaim(string id, string reportId, HttpContext context, Access access, PeerConfirmClaimCommand command)
     {
-        var actor = await access.RequireSignedInAsync(context);
+        var actor = Access.RequireSignedIn(await access.ActorAsync(context));
         var body = await JsonBody.ReadAsync<PeerConfirmationRequest>(context);
-        var errors = VerificationRules.PeerConfirmation(reportId, body.ParticipantId, body.Note);
-        if (!errors.IsValid)
-            throw ApiProblems.Invalid(errors.ByField);
-        if (AccessRules.CheckPeerConfirmation(actor, body.ParticipantId) is { } refusal)
-            throw Access.Forbidden(refusal + " Nothing was changed.");
-        var commitment = await Access.RequireCommitmentAsync(orleans, id);
-        if (string.Equals(commitment.ParticipantId, body.ParticipantId, StringComparison.Ordinal))
-            throw ApiProblems.Invalid("participantId", "A participant cannot confirm the claims of their own commitment; another participant (a counterparty or peer) confirms them.");
-        return TypedResults.Ok(await orleans.GetGrain<ICommitmentVerificationGrain>(commitment.Id).ConfirmClaim(reportId, body.ParticipantId, body.Note));
+        return TypedResults.Ok(await command.RunAsync(actor, id, reportId, body.ParticipantId, body.Note));
     }
 
-    public static async Task<Ok<CommitmentView>> VerifyClaim(string id, string reportId, HttpContext context, IClusterClient orleans, Access access)
+    public static async Task<Ok<CommitmentView>> VerifyClaim(string id, string reportId, HttpContext context, Access access, VerifyClaimCommand command)
     {
-        var actor = await access.RequireSignedInAsync(context);
-        if (AccessRules.CheckVerification(actor) is { } refusal)
-            throw Access.Forbidden(refusal + " Nothing was changed.");
+        var verifier = VerifyClaimCommand.Authorise(await access.ActorAsync(context));
         var body = await JsonBody.ReadAsync<VerificationRequest>(context);
-        var verifiedBy = actor.RecordedId;
-        var errors = VerificationRules.Verification(reportId, verifiedBy, body.Note);
-        if (!errors.IsValid)
-            throw ApiProblems.Invalid(errors.ByField);
-        var commitment = await Access.RequireCommitmentAsync(orleans, id);
-        return TypedResults.Ok(await orleans.GetGrain<ICommitmentVerificationGrain>(commitment.Id).VerifyClaim(reportId, verifiedBy, body.Note));
+        return TypedResults.Ok(await command.RunAsync(verifier, id, reportId, body.Note));
     }
-
-
 }

@@ -41,18 +41,18 @@ public static class FollowEndpoints
     public static async Task<Ok<FollowingView>> Follows(HttpContext context, Access access, IClusterClient orleans) =>
         TypedResults.Ok(await orleans.GetGrain<IFollowerGrain>((await access.RequireAccountAsync(context)).Account!.Id).GetFollowing());
 
-    public static async Task<Ok<FollowingView>> Follow(HttpContext context, Access access, IClusterClient orleans)
+    public static async Task<Ok<FollowingView>> Follow(HttpContext context, Access access, FollowCommand command)
     {
         var actor = await access.RequireAccountAsync(context);
         var body = await JsonBody.ReadAsync<FollowRequest>(context);
-        return TypedResults.Ok(await orleans.GetGrain<IFollowerGrain>(actor.Account!.Id).Follow(new FollowTopic(body.Kind, body.Id?.Trim() ?? "")));
+        return TypedResults.Ok(await command.RunAsync(actor, new FollowTopic(body.Kind, body.Id ?? ""), follow: true));
     }
 
-    public static async Task<Ok<FollowingView>> Unfollow(string kind, string id, HttpContext context, Access access, IClusterClient orleans)
+    public static async Task<Ok<FollowingView>> Unfollow(string kind, string id, HttpContext context, Access access, FollowCommand command)
     {
         var actor = await access.RequireAccountAsync(context);
         var topicKind = EnumNames.Require<FollowTopicKind>(kind, "kind");
-        return TypedResults.Ok(await orleans.GetGrain<IFollowerGrain>(actor.Account!.Id).Unfollow(new FollowTopic(topicKind, id)));
+        return TypedResults.Ok(await command.RunAsync(actor, new FollowTopic(topicKind, id), follow: false));
     }
 
     public static async Task<Ok<FeedPage>> Feed(HttpContext context, Access access, IClusterClient orleans, long? before, int? limit, bool? unread)

@@ -96,44 +96,20 @@ public static class ModerationEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    public static async Task<Accepted<FlagReceipt>> Flag(string id, HttpContext context, IClusterClient orleans, Access access)
+    public static async Task<Accepted<FlagReceipt>> Flag(string id, HttpContext context, Access access, FlagCommand command)
     {
-        var actor = await access.RequireSignedInAsync(context);
-        if (!AccessRules.CanFlag(actor))
-        {
-            throw Access.Forbidden(actor.Account is null
-                ? "Flags come from a person's account; the operator token has none. Nothing was stored."
-                : $"This access token lacks the scope '{AccessTokenScopes.CommitmentsWrite}' that flagging needs. Nothing was stored.");
-        }
+        var actor = FlagCommand.Authorise(await access.ActorAsync(context));
         var body = await JsonBody.ReadAsync<FlagRequest>(context);
-        var errors = TargetErrors(body.Target, body.ReportId);
-        ModerationRules.Reason("reason", body.Reason, ModerationRules.MaxFlagReasonLength, into: errors);
-        if (!errors.IsValid)
-            throw ApiProblems.Invalid(errors.ByField);
-        var view = await Access.RequireCommitmentAsync(orleans, id);
-        await RequireReportAsync(orleans, view, body.Target!.Value, body.ReportId);
-
-        var item = await Queue(orleans).Flag(view.Id, body.Target.Value, body.ReportId, actor.Account!.Id, body.Reason!);
-        var mine = item.Flags.FirstOrDefault(f => f.AccountId == actor.Account.Id);
-        return TypedResults.Accepted((string?)null, new FlagReceipt(view.Id, item.Target, item.ReportId, mine?.At ?? item.LastFlaggedAt));
+        var item = await command.RunAsync(actor, id, body.Target, body.ReportId, body.Reason);
+        var mine = item.Flags.FirstOrDefault(f => f.AccountId == actor.Account!.Id);
+        return TypedResults.Accepted((string?)null, new FlagReceipt(item.CommitmentId, item.Target, item.ReportId, mine?.At ?? item.LastFlaggedAt));
     }
 
-    public static async Task<Ok<CommitmentView>> Moderate(string id, HttpContext context, IClusterClient orleans, Access access, CommitmentViews views)
+    public static async Task<Ok<CommitmentView>> Moderate(string id, HttpContext context, Access access, ModerateCommand command)
     {
-        var actor = await RequireModeratorAsync(context, access);
+        var moderator = ModerateCommand.Authorise(await access.ActorAsync(context));
         var body = await JsonBody.ReadAsync<ModerationRequest>(context);
-        var errors = TargetErrors(body.Target, body.ReportId);
-        if (body.Action is null)
-            errors.Add("action", "Say what to do: \"hide\" or \"unhide\".");
-        ModerationRules.Reason("publicReason", body.PublicReason, ModerationRules.MaxPublicReasonLength, into: errors);
-        if (!errors.IsValid)
-            throw ApiProblems.Invalid(errors.ByField);
-        var view = await Access.RequireCommitmentAsync(orleans, id);
-        await RequireReportAsync(orleans, view, body.Target!.Value, body.ReportId);
-
-        return TypedResults.Ok(body.Action == ModerationStep.Hide
-            ? await HideAsync(orleans, views, view.Id, body.Target.Value, body.ReportId, body.PublicReason!, actor.RecordedId)
-            : await UnhideAsync(orleans, views, view.Id, body.Target.Value, body.ReportId, body.PublicReason!, actor.RecordedId));
+        return TypedResults.Ok(await command.RunAsync(moderator, id, body.Action, body.Target, body.ReportId, body.PublicReason));
     }
 
     public static async Task<Ok<ModerationFlagsView>> Flags(HttpContext context, IClusterClient orleans, Access access)
@@ -184,61 +160,17 @@ public static class ModerationEndpoints
         return TypedResults.Ok(view);
     }
 
-    /// <summary>Hides, keeps the host's view current, then resolves the item's flags as hidden (in that order: a failed resolve leaves an open flag on hidden content, never the reverse).</summary>
-    public static async Task<CommitmentView> HideAsync(IClusterClient orleans, CommitmentViews views, string commitmentId, ModerationTarget target, string? reportId, string publicReason, string by)
-    {
-        var view = await orleans.GetGrain<ICommitmentModerationGrain>(commitmentId).Hide(target, reportId, publicReason, by);
-        views.Remember(view);
-        await Queue(orleans).Resolve(commitmentId, target, reportId, FlagResolution.Hidden, by);
-        return view;
-    }
-
-    public static async Task<CommitmentView> UnhideAsync(IClusterClient orleans, CommitmentViews views, string commitmentId, ModerationTarget target, string? reportId, string publicReason, string by)
-    {
-        var view = await orleans.GetGrain<ICommitmentModerationGrain>(commitmentId).Unhide(target, reportId, publicReason, by);
-        views.Remember(view);
-        return view;
-    }
-
     public static Task<ResolvedFlags?> DismissAsync(IClusterClient orleans, string commitmentId, ModerationTarget target, string? reportId, string by) =>
         Queue(orleans).Resolve(commitmentId, target, reportId, FlagResolution.Dismissed, by);
 
 
     public static string Describe(ModerationTarget target, string? reportId) => target == ModerationTarget.Text ? "the text" : $"report '{reportId}'";
 
-    private static IModerationQueueGrain Queue(IClusterClient orleans) => orleans.GetGrain<IModerationQueueGrain>(ModerationQueue.Key);
+    private static IModerationQueueGrain Queue(IClusterClient orleans) => ModerationCommands.Queue(orleans);
 
+    private static async Task<Actor> RequireModeratorAsync(HttpContext context, Access access) =>
+        ModerateCommand.Authorise(await access.ActorAsync(context));
 
-    private static async Task<Actor> RequireModeratorAsync(HttpContext context, Access access)
-    {
-        var actor = await access.RequireSignedInAsync(context);
-        if (!AccessRules.CanModerate(actor))
-        {
-            throw Access.Forbidden(AccessRules.ModeratesContent(actor)
-                ? $"This access token lacks the scope '{AccessTokenScopes.CommitmentsWrite}' that moderation needs. Nothing was changed."
-                : "Only moderators and administrators hide content and settle flags. Nothing was changed.");
-        }
-        return actor;
-    }
-
-    private static CivicContracting.Validation.InputRules.Errors TargetErrors(ModerationTarget? target, string? reportId)
-    {
-        if (target is { } given)
-            return ModerationRules.Target(given, reportId);
-        var errors = new CivicContracting.Validation.InputRules.Errors();
-        errors.Add("target", "Say what: \"text\" or \"report\" (with reportId).");
-        return errors;
-    }
-
-
-    /// <summary>A report target must name a report of the commitment, however old; 404 problem+json otherwise.</summary>
-    private static async Task RequireReportAsync(IClusterClient orleans, CommitmentView view, ModerationTarget target, string? reportId)
-    {
-        if (target == ModerationTarget.Report && !await HasReportAsync(orleans, view, reportId!))
-            throw ApiProblems.NotFound($"report of commitment '{view.Id}' with id", reportId!);
-    }
-
-    /// <summary>Whether the commitment has a report under <paramref name="reportId"/>: among its newest, or anywhere in its history.</summary>
-    public static async Task<bool> HasReportAsync(IClusterClient orleans, CommitmentView view, string reportId) =>
-        await Progress.IdempotentReports.FindAsync(orleans.GetGrain<ICommitmentGrain>(view.Id), view, reportId) is not null;
+    private static CivicContracting.Validation.InputRules.Errors TargetErrors(ModerationTarget? target, string? reportId) =>
+        ModerationCommands.TargetErrors(target, reportId);
 }

@@ -1,6 +1,7 @@
 using CivicContracting.Following;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Following;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -9,7 +10,7 @@ namespace CivicContracting.Web.Pages.Account;
 
 /// <summary>The follow buttons' form target: follows or unfollows, then goes back to the page the person was on.</summary>
 [Authorize(Policy = Security.Authentication.SignedInPolicy)]
-public sealed class FollowModel(Access access, IClusterClient orleans) : PageModel
+public sealed class FollowModel(Access access, FollowCommand command) : PageModel
 {
     public IActionResult OnGet() => LocalRedirect("/account/feed");
 
@@ -18,11 +19,9 @@ public sealed class FollowModel(Access access, IClusterClient orleans) : PageMod
         var actor = await access.ActorAsync(HttpContext);
         if (actor.Account is null)
             return Challenge();
-        var follower = orleans.GetGrain<IFollowerGrain>(actor.Account.Id);
         try
         {
-            var topic = new FollowTopic(kind, id ?? "");
-            await (follow ? follower.Follow(topic) : follower.Unfollow(topic));
+            await command.RunAsync(actor, new FollowTopic(kind, id ?? ""), follow);
         }
         catch (Exception ex) when (ex is InputRejectedException or StateConflictException)
         {

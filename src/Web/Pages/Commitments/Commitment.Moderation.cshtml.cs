@@ -4,6 +4,7 @@ using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Moderation;
+using CivicContracting.Web.Problems;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CivicContracting.Web.Pages.Commitments;
@@ -71,55 +72,43 @@ public sealed partial class CommitmentModel
     private LocalRedirectResult BackWithError(string id, string what) =>
         LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}?moderationError={what}");
 
-    public async Task<IActionResult> OnPostFlagAsync(string id, ModerationTarget target, string? reportId, string? reason)
+    public async Task<IActionResult> OnPostFlagAsync(string id, ModerationTarget target, string? reportId, string? reason, [FromServices] FlagCommand flag)
     {
-        var actor = await access.ActorAsync(HttpContext);
-        if (!AccessRules.CanFlag(actor))
-            return Forbid();
         reportId = target == ModerationTarget.Report ? reportId : null;
-        var errors = ModerationRules.Target(target, reportId);
-        ModerationRules.Reason("reason", reason, ModerationRules.MaxFlagReasonLength, into: errors);
-        if (!ApiIds.IsWellFormed(id))
-            return NotFound();
-        if (!errors.IsValid)
-            return BackWithError(id, "flag");
-        if (await views.GetUnredactedAsync(id) is not { } view)
-            return NotFound();
-        if (target == ModerationTarget.Report && !await ModerationEndpoints.HasReportAsync(orleans, view, reportId!))
-            return NotFound();
-        await orleans.GetGrain<IModerationQueueGrain>(ModerationQueue.Key).Flag(id, target, reportId, actor.Account!.Id, reason!);
+        try
+        {
+            await flag.RunAsync(await access.ActorAsync(HttpContext), id, target, reportId, reason);
+        }
+        catch (Exception ex) when (RefusalOf(ex, id, "flag") is { } refusal)
+        {
+            return refusal;
+        }
         return LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}?flagged=1");
     }
 
-    public async Task<IActionResult> OnPostModerateAsync(string id, ModerationStep step, ModerationTarget target, string? reportId, string? publicReason)
+    public async Task<IActionResult> OnPostModerateAsync(string id, ModerationStep step, ModerationTarget target, string? reportId, string? publicReason, [FromServices] ModerateCommand moderate)
     {
-        var actor = await access.ActorAsync(HttpContext);
-        if (!AccessRules.CanModerate(actor))
-            return Forbid();
         reportId = target == ModerationTarget.Report ? reportId : null;
-        var errors = ModerationRules.Target(target, reportId);
-        ModerationRules.Reason("publicReason", publicReason, ModerationRules.MaxPublicReasonLength, into: errors);
-        if (!ApiIds.IsWellFormed(id))
-            return NotFound();
-        if (!errors.IsValid)
-            return BackWithError(id, "moderate");
         try
         {
-            if (step == ModerationStep.Hide)
-                await ModerationEndpoints.HideAsync(orleans, views, id, target, reportId, publicReason!, actor.RecordedId);
-            else
-                await ModerationEndpoints.UnhideAsync(orleans, views, id, target, reportId, publicReason!, actor.RecordedId);
+            await moderate.RunAsync(await access.ActorAsync(HttpContext), id, step, target, reportId, publicReason);
         }
-        catch (KeyNotFoundException)
+        catch (Exception ex) when (RefusalOf(ex, id, "moderate") is { } refusal)
         {
-            return NotFound();
-        }
-        catch (Exception ex) when (ex is InputRejectedException or StateConflictException)
-        {
-            return BackWithError(id, "moderate");
+            return refusal;
         }
         return LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}?moderated=1");
     }
+
+    /// <summary>A command's refusal as the page answers it: 403 and 404 pages, or back to the page saying the form was refused.</summary>
+    private IActionResult? RefusalOf(Exception exception, string id, string what) => exception switch
+    {
+        ApiProblemException { Status: StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden } => Forbid(),
+        ApiProblemException { Status: StatusCodes.Status404NotFound } or KeyNotFoundException => NotFound(),
+        _ when !ApiIds.IsWellFormed(id) => NotFound(),
+        ApiProblemException { Status: StatusCodes.Status400BadRequest } or InputRejectedException or StateConflictException => BackWithError(id, what),
+        _ => null,
+    };
 
     /// <summary>From the draft's confirmation page: those who may edit the draft ask a coach for help.</summary>
     public async Task<IActionResult> OnPostHelpRequestAsync(string id, string? message)

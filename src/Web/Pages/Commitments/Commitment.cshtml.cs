@@ -2,9 +2,11 @@ using CivicContracting.Commitments;
 using CivicContracting.Goals;
 using CivicContracting.Participants;
 using CivicContracting.Places;
-using CivicContracting.Web.Accounts;
 using CivicContracting.Validation;
+using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Commitments;
 using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -195,7 +197,7 @@ public sealed partial class CommitmentModel(SiteData data, CommitmentViews views
         CanPeerConfirmFor = [.. mine.Where(p => p.Id != view.ParticipantId && AccessRules.CheckPeerConfirmation(actor, p.Id) is null)];
     }
 
-    public async Task<IActionResult> OnPostVerifyAsync(string id, string reportId, string? note)
+    public async Task<IActionResult> OnPostVerifyAsync(string id, string reportId, string? note, [FromServices] VerifyClaimCommand verify)
     {
         if (User.Identity?.IsAuthenticated != true)
             return Challenge();
@@ -204,14 +206,12 @@ public sealed partial class CommitmentModel(SiteData data, CommitmentViews views
         var actor = await access.ActorAsync(HttpContext);
         if (AccessRules.CheckVerification(actor) is not null)
             return Forbid();
-        var verifiedBy = actor.RecordedId;
-        if (!VerificationRules.Verification(reportId, verifiedBy, note).IsValid)
+        if (!VerifyClaimCommand.Check(actor, reportId, note).IsValid)
             return await ClaimFailedAsync(id, reportId, "Claim.Error.Note", note);
-        return await RaiseClaimAsync(id, reportId, note, "verified",
-            () => orleans.GetGrain<ICommitmentVerificationGrain>(id).VerifyClaim(reportId, verifiedBy, note!));
+        return await RaiseClaimAsync(id, reportId, note, "verified", () => verify.RunAsync(actor, id, reportId, note));
     }
 
-    public async Task<IActionResult> OnPostPeerConfirmAsync(string id, string reportId, string participantId, string? note)
+    public async Task<IActionResult> OnPostPeerConfirmAsync(string id, string reportId, string participantId, string? note, [FromServices] PeerConfirmClaimCommand confirm)
     {
         if (User.Identity?.IsAuthenticated != true)
             return Challenge();
@@ -225,8 +225,7 @@ public sealed partial class CommitmentModel(SiteData data, CommitmentViews views
             return await ClaimFailedAsync(id, reportId, "Claim.Error.ConfirmNote", note);
         if (await views.GetAsync(id) is { } view && view.ParticipantId == participantId)
             return await ClaimFailedAsync(id, reportId, "Claim.Error.Own", note);
-        return await RaiseClaimAsync(id, reportId, note, "confirmed",
-            () => orleans.GetGrain<ICommitmentVerificationGrain>(id).ConfirmClaim(reportId, participantId, note));
+        return await RaiseClaimAsync(id, reportId, note, "confirmed", () => confirm.RunAsync(actor, id, reportId, participantId, note));
     }
 
     /// <summary>Calls the grain; on success back to the page (PRG) with a notice, on a refusal the page again with the error beside the form.</summary>
@@ -236,7 +235,7 @@ public sealed partial class CommitmentModel(SiteData data, CommitmentViews views
         {
             views.Remember(await raise());
         }
-        catch (KeyNotFoundException)
+        catch (Exception ex) when (ex is KeyNotFoundException or ApiProblemException { Status: StatusCodes.Status404NotFound })
         {
             return await ClaimFailedAsync(id, reportId, "Claim.Error.NotFound", note);
         }

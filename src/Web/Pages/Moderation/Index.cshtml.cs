@@ -4,6 +4,7 @@ using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Moderation;
+using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -55,25 +56,23 @@ public sealed class IndexModel(Access access, IClusterClient orleans, Commitment
         return Page();
     }
 
-    public async Task<IActionResult> OnPostHideAsync(string commitmentId, ModerationTarget target, string? reportId, string? publicReason)
+    /// <summary>The queue's "hide" button: <see cref="ModerateCommand"/>, as from the commitment page and the API.</summary>
+    public async Task<IActionResult> OnPostHideAsync(string commitmentId, ModerationTarget target, string? reportId, string? publicReason, [FromServices] ModerateCommand moderate)
     {
-        var actor = await access.ActorAsync(HttpContext);
-        if (!AccessRules.CanModerate(actor))
-            return Forbid();
         reportId = target == ModerationTarget.Report ? reportId : null;
-        var errors = ModerationRules.Target(target, reportId);
-        ModerationRules.Reason("publicReason", publicReason, ModerationRules.MaxPublicReasonLength, into: errors);
-        if (!errors.IsValid || !ApiIds.IsWellFormed(commitmentId))
-            return BadRequest();
         try
         {
-            await ModerationEndpoints.HideAsync(orleans, views, commitmentId, target, reportId, publicReason!, actor.RecordedId);
+            await moderate.RunAsync(await access.ActorAsync(HttpContext), commitmentId, ModerationStep.Hide, target, reportId, publicReason);
         }
-        catch (KeyNotFoundException)
+        catch (ApiProblemException problem) when (problem.Status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden)
+        {
+            return Forbid();
+        }
+        catch (Exception ex) when (ex is KeyNotFoundException or ApiProblemException { Status: StatusCodes.Status404NotFound })
         {
             return NotFound();
         }
-        catch (Exception ex) when (ex is InputRejectedException or StateConflictException)
+        catch (Exception ex) when (ex is ApiProblemException or InputRejectedException or StateConflictException)
         {
             return BadRequest();
         }
