@@ -31,7 +31,7 @@ public sealed class ReciprocalConditionTests(CommitmentClusterFixture fixture)
 
         // The city confirms its support: it tells its dependant one-way, and the school's commitment comes into force.
         var city = await support.Grain.ConfirmAs(supportTerms, "Alderman");
-        var met = (await TestData.Eventually(() => dependant.Get(), v => v!.ConditionStatus == ConditionStatus.Met))!;
+        var met = (await Eventually.Value(() => dependant.Get(), v => v!.ConditionStatus == ConditionStatus.Met))!;
         Assert.Equal(ConditionStatus.Met, met.ConditionStatus);
         Assert.Equal(city.Confirmation!.ConfirmedAt, met.ConditionMetAt);
         Assert.True(met.CountsInAggregates);
@@ -81,7 +81,7 @@ public sealed class ReciprocalConditionTests(CommitmentClusterFixture fixture)
 
         // The city confirms while the dependant is still a draft: the condition is met, the draft does not count yet.
         await support.Grain.ConfirmAs(supportTerms, "Alderman");
-        var met = (await TestData.Eventually(() => dependant.Get(), v => v!.ConditionStatus == ConditionStatus.Met))!;
+        var met = (await Eventually.Value(() => dependant.Get(), v => v!.ConditionStatus == ConditionStatus.Met))!;
         Assert.Equal(ConditionStatus.Met, met.ConditionStatus);
         Assert.Equal(CommitmentStatus.Draft, met.Status);
         Assert.False(met.CountsInAggregates);
@@ -104,7 +104,7 @@ public sealed class ReciprocalConditionTests(CommitmentClusterFixture fixture)
 
         AdvancingClock.Advance(TimeSpan.FromDays(2));
         await Grains.Sweeper().Sweep();
-        var lapsed = (await TestData.Eventually(() => dependant.Get(), v => v!.ConditionStatus == ConditionStatus.Lapsed))!;
+        var lapsed = (await Eventually.Value(() => dependant.Get(), v => v!.ConditionStatus == ConditionStatus.Lapsed))!;
         Assert.Equal(ConditionStatus.Lapsed, lapsed.ConditionStatus);
         Assert.False(await Grains.IsTracked(id));
 

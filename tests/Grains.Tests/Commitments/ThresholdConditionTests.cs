@@ -90,7 +90,7 @@ public sealed class ThresholdConditionTests(CommitmentClusterFixture fixture)
         // which lapses. Nobody reads the commitment meanwhile.
         AdvancingClock.Advance(TimeSpan.FromDays(2));
         await Grains.Sweeper().Sweep();
-        var lapsed = (await TestData.Eventually(() => commitment.Get(), v => v!.ConditionStatus == ConditionStatus.Lapsed))!;
+        var lapsed = (await Eventually.Value(() => commitment.Get(), v => v!.ConditionStatus == ConditionStatus.Lapsed))!;
         Assert.Equal(ConditionStatus.Lapsed, lapsed.ConditionStatus);
         Assert.True(lapsed.ConditionLapsedAt >= deadline);
         Assert.Null(lapsed.ConditionMetAt);
@@ -102,7 +102,7 @@ public sealed class ThresholdConditionTests(CommitmentClusterFixture fixture)
         Assert.Equal(lapsed.Version, pushed.Version);
         Assert.True(pushed.NotInForce);
         Assert.Null(pushed.ConfirmedAt);
-        var inShard = await TestData.Eventually(() => Grains.InShard(owner, id, AggregateScope.Goal(goal)), c => c?.Version == lapsed.Version);
+        var inShard = await Eventually.Value(() => Grains.InShard(owner, id, AggregateScope.Goal(goal)), c => c?.Version == lapsed.Version);
         Assert.False(inShard!.IsEngaged);
         await Task.Delay(300); // several publish intervals
         var aggregate = await Grains.Snapshot(AggregateScope.Goal(goal));
@@ -131,7 +131,7 @@ public sealed class ThresholdConditionTests(CommitmentClusterFixture fixture)
         var (id, commitment, _) = await Grains.Create(owner, "24062W03", goal, terms, CommitmentCondition.Threshold(1, AdvancingClock.Now.AddSeconds(3)));
         Assert.True(await Grains.IsTracked(id));
 
-        var view = await TestData.Eventually(() => commitment.Get(), v => v!.ConditionStatus == ConditionStatus.Lapsed, TimeSpan.FromSeconds(30));
+        var view = await Eventually.Value(() => commitment.Get(), v => v!.ConditionStatus == ConditionStatus.Lapsed, TimeSpan.FromSeconds(30));
         Assert.Equal(ConditionStatus.Lapsed, view!.ConditionStatus);
         Assert.False(await Grains.IsTracked(id));
         // A lapsed draft cannot be confirmed into force.
