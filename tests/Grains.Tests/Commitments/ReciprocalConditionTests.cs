@@ -110,12 +110,13 @@ public sealed class ReciprocalConditionTests(CommitmentClusterFixture fixture)
 
         // The city confirms too late: the dependant is told, and stays lapsed.
         await support.Grain.ConfirmAs(supportTerms, "Alderman");
+        // A negative check: the dependant is told one-way and changes nothing, so there is no fact to wait for; room for it.
         await Task.Delay(500);
         var after = (await dependant.Get())!;
         Assert.Equal(ConditionStatus.Lapsed, after.ConditionStatus);
         Assert.False(after.CountsInAggregates);
         Assert.False((await dependant.GetContribution())!.IsEngaged);
-        await Task.Delay(200);
+        await Task.Delay(200); // and a few publish intervals for a wrong count to reach the aggregate
         var aggregate = await Grains.Snapshot(AggregateScope.Goal(goal));
         Assert.Equal(0, aggregate.Totals.EngagedCommitments);
     }

@@ -83,7 +83,7 @@ public sealed class ThresholdConditionTests(CommitmentClusterFixture fixture)
 
         // Before the deadline a sweep of the schedule leaves it alone.
         await Grains.Sweeper().Sweep();
-        await Task.Delay(300);
+        await Task.Delay(300); // a negative check: room for a wrongly sent deadline to arrive (the lapse below is the positive one)
         Assert.Equal(ConditionStatus.Waiting, (await commitment.Get())!.ConditionStatus);
 
         // Two days later: a sweep (what the sweeper's timer runs; the timer itself may come first) tells the commitment,
@@ -104,7 +104,7 @@ public sealed class ThresholdConditionTests(CommitmentClusterFixture fixture)
         Assert.Null(pushed.ConfirmedAt);
         var inShard = await Eventually.Value(() => Grains.InShard(owner, id, AggregateScope.Goal(goal)), c => c?.Version == lapsed.Version);
         Assert.False(inShard!.IsEngaged);
-        await Task.Delay(300); // several publish intervals
+        await Task.Delay(300); // a negative check after the shard took the lapse in: several publish intervals for a wrong count to show
         var aggregate = await Grains.Snapshot(AggregateScope.Goal(goal));
         Assert.Equal((1, 0, 0), (aggregate.Confirmed(), aggregate.Totals.EngagedCommitments, aggregate.Totals.Participants));
         Assert.Null(aggregate.Totals.FirstEngagementAt);
