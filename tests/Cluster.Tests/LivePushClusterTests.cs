@@ -123,19 +123,9 @@ public sealed class LivePushClusterTests(ClusterFixture cluster, ITestOutputHelp
     }
 
     /// <summary>Polls GET /api/live/status of every web host until all hold a lease with no failing renewals.</summary>
-    public static async Task<IReadOnlyList<LiveSubscriptionStatus>> WaitSubscribedAsync(LiveProbe probe, TimeSpan within)
-    {
-        var deadline = probe.Now + within;
-        while (true)
-        {
-            var statuses = await probe.StatusesAsync();
-            if (statuses.All(s => s.Subscribed && s.FailedRenewals == 0))
-                return statuses;
-            if (probe.Now > deadline)
-                throw new TimeoutException($"Not every web host was subscribed to live changes within {within}:\n{string.Join("\n", statuses)}");
-            await Task.Delay(200);
-        }
-    }
+    public static Task<IReadOnlyList<LiveSubscriptionStatus>> WaitSubscribedAsync(LiveProbe probe, TimeSpan within) =>
+        Eventually.Value(probe.StatusesAsync, statuses => statuses.All(s => s.Subscribed && s.FailedRenewals == 0), within,
+            "every web host subscribed to live changes");
 
     private static string Seconds(TimeSpan? value) =>
         value is { } v ? string.Create(CultureInfo.InvariantCulture, $"{v.TotalSeconds:F1} s") : "never";

@@ -61,7 +61,7 @@ public sealed class CommitmentLifecycleTests(ClusterFixture fixture)
         Assert.Equal(signedAt, contribution!.ConfirmedAt);
         Assert.True(contribution.IsEngaged);
         // The goal's stain dates its first engagement at the signing.
-        var snapshot = await TestData.Eventually(
+        var snapshot = await Eventually.Value(
             () => Grains.GetGrain<IEngagementAggregateGrain>(AggregateScope.Goal(goal)).GetSnapshot(), s => s.Totals.FirstEngagementAt is not null);
         Assert.Equal(signedAt, snapshot.Totals.FirstEngagementAt);
 

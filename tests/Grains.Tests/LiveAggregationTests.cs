@@ -26,13 +26,13 @@ public sealed class LiveAggregationTests(ClusterFixture fixture)
         await Grains.GetGrain<ICommitmentGrain>(id).ReportProgress(new ProgressReport("r1", DateTimeOffset.UtcNow, Value: 50));
 
         var within = TimeSpan.FromSeconds(1);
-        var goal = await TestData.Eventually(() => Snapshot(AggregateScope.Goal(objective)), s => s.Progress > 0, within);
+        var goal = await Eventually.Value(() => Snapshot(AggregateScope.Goal(objective)), s => s.Progress > 0, within);
         Assert.Equal(1, goal.Totals.EngagedCommitments);
         Assert.Equal(1, goal.Totals.ParticipantsByKind[ParticipantKind.School]);
         Assert.Equal(0.5, goal.Progress!.Value, 12);
         Assert.Equal(0.5, goal.WeightedProgress!.Value, 12);
 
-        var top = await TestData.Eventually(() => Snapshot(AggregateScope.Goal(ambition)), s => s.Progress > 0, within);
+        var top = await Eventually.Value(() => Snapshot(AggregateScope.Goal(ambition)), s => s.Progress > 0, within);
         Assert.Equal(1, top.Totals.EngagedCommitments);
         Assert.Equal(0.5, top.Progress!.Value, 12);
         Assert.Equal(0.5, top.ObjectiveProgress[objective]);
@@ -40,7 +40,7 @@ public sealed class LiveAggregationTests(ClusterFixture fixture)
         for (var i = 0; i < places.Length; i++)
         {
             var expected = before[i].Totals.EngagedCommitments + 1;
-            var place = await TestData.Eventually(() => Snapshot(places[i]), s => s.Totals.EngagedCommitments == expected && s.Totals.ProgressSum > before[i].Totals.ProgressSum, within);
+            var place = await Eventually.Value(() => Snapshot(places[i]), s => s.Totals.EngagedCommitments == expected && s.Totals.ProgressSum > before[i].Totals.ProgressSum, within);
             Assert.Equal(expected, place.Totals.EngagedCommitments);
             Assert.Equal(before[i].Totals.ProgressSum + 0.5, place.Totals.ProgressSum, 9);
             Assert.NotNull(place.Totals.FirstEngagementAt);
@@ -63,7 +63,7 @@ public sealed class LiveAggregationTests(ClusterFixture fixture)
         await Grains.GetGrain<ICommitmentGrain>(first).ReportProgress(new ProgressReport("x", DateTimeOffset.UtcNow, Value: 90));
         await Grains.GetGrain<ICommitmentGrain>(second).ReportProgress(new ProgressReport("y", DateTimeOffset.UtcNow, CompletedMilestoneId: "m1"));
 
-        var snapshot = await TestData.Eventually(() => Snapshot(AggregateScope.Goal(ambition)),
+        var snapshot = await Eventually.Value(() => Snapshot(AggregateScope.Goal(ambition)),
             s => s.ObjectiveProgress.Count == 2 && s.ObjectiveProgress.Values.All(p => p > 0) && s.Totals.EngagedCommitments == 2);
         Assert.Equal((0.9 + 0.25) / 2, snapshot.Progress!.Value, 12);
         Assert.Equal(1, snapshot.Totals.Participants); // one participant, counted once across objectives
@@ -80,7 +80,7 @@ public sealed class LiveAggregationTests(ClusterFixture fixture)
         var result = await TestData.ConfirmedCommitment(Grains, shop, TestData.ResultTerms(0, 10), "24062W05", new GoalWeight(goal));
         await Grains.GetGrain<ICommitmentGrain>(result).ReportProgress(new ProgressReport("z", DateTimeOffset.UtcNow, Value: 4));
 
-        var s = await TestData.Eventually(() => Snapshot(AggregateScope.Goal(goal)), s => s.Totals.ProgressCount == 1 && s.MeanProgress > 0 && s.Totals.EngagedCommitments == 2);
+        var s = await Eventually.Value(() => Snapshot(AggregateScope.Goal(goal)), s => s.Totals.ProgressCount == 1 && s.MeanProgress > 0 && s.Totals.EngagedCommitments == 2);
         Assert.Equal(2, s.Totals.EngagedCommitments);
         Assert.Equal(1, s.Totals.EngagedByLevel[CommitmentLevel.Pledge]);
         Assert.Equal(0.4, s.MeanProgress!.Value, 12);
@@ -98,7 +98,7 @@ public sealed class LiveAggregationTests(ClusterFixture fixture)
         var withdrawn = await TestData.ConfirmedCommitment(Grains, participant, TestData.PledgeTerms(), "24062W22", new GoalWeight(goal));
         await Grains.GetGrain<ICommitmentGrain>(withdrawn).Withdraw("Changed plans");
 
-        var s = await TestData.Eventually(() => Snapshot(AggregateScope.Goal(goal)), s => s.Totals.Commitments == 2 && s.Totals.ByStatus.ContainsKey(CommitmentStatus.Withdrawn));
+        var s = await Eventually.Value(() => Snapshot(AggregateScope.Goal(goal)), s => s.Totals.Commitments == 2 && s.Totals.ByStatus.ContainsKey(CommitmentStatus.Withdrawn));
         Assert.Equal(1, s.Totals.ByStatus[CommitmentStatus.Draft]);
         Assert.Equal(1, s.Totals.ByStatus[CommitmentStatus.Withdrawn]);
         Assert.Equal(0, s.Totals.EngagedCommitments);
@@ -112,7 +112,7 @@ public sealed class LiveAggregationTests(ClusterFixture fixture)
         var goal = await TestData.Goal(Grains);
         var participant = await TestData.Participant(Grains);
         await TestData.ConfirmedCommitment(Grains, participant, TestData.PledgeTerms(), "24062W18", new GoalWeight(goal));
-        var history = await TestData.Eventually(() => Grains.GetGrain<IEngagementAggregateGrain>("place:24062W18").GetHistory(), h => h.Count > 0 && h[^1].EngagedCommitments > 0);
+        var history = await Eventually.Value(() => Grains.GetGrain<IEngagementAggregateGrain>("place:24062W18").GetHistory(), h => h.Count > 0 && h[^1].EngagedCommitments > 0);
         var last = history[^1];
         Assert.Equal(TimeSpan.FromHours(1), last.Length);
         Assert.True(last.EngagedCommitments >= 1);

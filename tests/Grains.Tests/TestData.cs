@@ -43,16 +43,4 @@ internal static class TestData
         await commitment.Confirm("Test Person", CommitmentText.Hash(terms));
         return id;
     }
-
-    public static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan? within = null)
-    {
-        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(10));
-        while (true)
-        {
-            var value = await read();
-            if (done(value) || DateTime.UtcNow > deadline)
-                return value;
-            await Task.Delay(25);
-        }
-    }
 }

@@ -155,17 +155,7 @@ public sealed class GoalManagementTests(SiteAppFixture app, BrowserFixture brows
         await SiteAppFixture.PostJsonAsync(op, $"/api/commitments/{id}/confirmation", new { confirmedBy = "Zaakvoerder", textHash = text["textHash"]!.GetValue<string>() }, HttpStatusCode.OK);
     }
 
-    private async Task WaitForGapAsync(string goalId, Func<JsonNode, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        JsonNode? gap = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            gap = (await SiteAppFixture.GetJsonAsync(app.Public, $"/api/goals/{goalId}"))["uncommittedGap"];
-            if (gap is not null && done(gap))
-                return;
-            await Task.Delay(200);
-        }
-        Assert.Fail($"The goal's gap did not reach the expected state: {gap?.ToJsonString() ?? "none"}");
-    }
+    private Task WaitForGapAsync(string goalId, Func<JsonNode, bool> done) =>
+        Eventually.Value(async () => (await SiteAppFixture.GetJsonAsync(app.Public, $"/api/goals/{goalId}"))["uncommittedGap"],
+            gap => gap is not null && done(gap), TimeSpan.FromSeconds(30), "the goal's gap in the expected state");
 }

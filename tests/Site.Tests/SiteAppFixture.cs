@@ -88,19 +88,13 @@ public partial class SiteAppFixture : IAsyncLifetime
             throw new InvalidOperationException($"The Leuven demo data was not seeded as expected: {seed?.ToString() ?? "no seed result"}.");
 
         // The city's aggregate is fed asynchronously (shards publish every 50 ms): wait until it counts every demo commitment.
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        var counted = 0;
-        while ((counted = (await GetJsonAsync(Public, $"/api/places/{City}"))["engagement"]!["totals"]!["commitments"]!.GetValue<int>()) != DemoCommitments)
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new InvalidOperationException($"The city's aggregate counts {counted} commitments 60 s after the seed, not {DemoCommitments}.");
-            await Task.Delay(100);
-        }
+        await Eventually.Value(async () => (await GetJsonAsync(Public, $"/api/places/{City}"))["engagement"]!["totals"]!["commitments"]!.GetValue<int>(),
+            counted => counted == DemoCommitments, TimeSpan.FromSeconds(60), $"the city's aggregate counting all {DemoCommitments} demo commitments after the seed");
 
         // The pages read this host's own copy of the data, refreshed from the grains every few seconds: wait (bounded, and
         // without failing here: the page tests say what is wrong) until the home page's city figure is the API's.
         var engaged = (await GetJsonAsync(Public, $"/api/places/{City}"))["engagement"]!["totals"]!["engagedCommitments"]!.GetValue<int>();
-        deadline = DateTime.UtcNow.AddSeconds(20);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
         while (DateTime.UtcNow < deadline && await HomePageCityFigureAsync() != engaged)
             await Task.Delay(200);
     }

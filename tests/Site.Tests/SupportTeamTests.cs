@@ -85,8 +85,8 @@ public sealed class SupportTeamTests(SupportTeamSiteFixture app, BrowserFixture 
         // Ninety-one days pass on the app's calendar: the commitment's reminder fires, its report is overdue.
         var feedBefore = await FeedAsync(resident);
         app.Clock.Advance(TimeSpan.FromDays(91));
-        await EventuallyAsync(async () => (await SiteAppFixture.GetJsonAsync(op, "/api/coach/queue")).ToJsonString().Contains(commitmentId, StringComparison.Ordinal),
-            "the overdue commitment in the coach queue");
+        await Eventually.Until(async () => (await SiteAppFixture.GetJsonAsync(op, "/api/coach/queue")).ToJsonString().Contains(commitmentId, StringComparison.Ordinal),
+            what: "the overdue commitment in the coach queue");
         Assert.Equal("reportingDue", (await SiteAppFixture.GetJsonAsync(op, $"/api/commitments/{commitmentId}"))["phase"]!.GetValue<string>());
 
         // The coach opens the workspace and finds it under the overdue reports.
@@ -102,8 +102,8 @@ public sealed class SupportTeamTests(SupportTeamSiteFixture app, BrowserFixture 
         await row.GetByRole(AriaRole.Button, new() { Name = "Herinnering sturen" }).ClickAsync();
         await Expect(coach.Locator("[role=status]")).ToContainTextAsync("De herinnering is verstuurd.");
         Assert.Equal(nudgesBefore + 1, (await SiteAppFixture.GetJsonAsync(op, $"/api/commitments/{commitmentId}"))["nudgeCount"]!.GetValue<int>());
-        await EventuallyAsync(async () => (await FeedAsync(resident)).Count(e => e["event"]?["commitmentId"]?.GetValue<string>() == commitmentId)
-            > feedBefore.Count(e => e["event"]?["commitmentId"]?.GetValue<string>() == commitmentId) + 1, "the coach's nudge in the resident's feed");
+        await Eventually.Until(async () => (await FeedAsync(resident)).Count(e => e["event"]?["commitmentId"]?.GetValue<string>() == commitmentId)
+            > feedBefore.Count(e => e["event"]?["commitmentId"]?.GetValue<string>() == commitmentId) + 1, what: "the coach's nudge in the resident's feed");
 
         // The coach view of the commitment: its trajectory (half-way after three months of a four-year line: on track),
         // with a team note only the support team reads.
@@ -131,18 +131,18 @@ public sealed class SupportTeamTests(SupportTeamSiteFixture app, BrowserFixture 
         Assert.Equal("verified", verified["claimTier"]!.GetValue<string>());
         Assert.Equal(0.5, verified["verifiedProgress"]!.GetValue<double>(), 9);
         // The resident hears of it in their feed.
-        await EventuallyAsync(async () => (await FeedAsync(resident)).Any(e => e["event"]?["commitmentId"]?.GetValue<string>() == commitmentId
-            && e["event"]?["kind"]?.GetValue<string>() == "claimVerified"), "the verification in the resident's feed");
+        await Eventually.Until(async () => (await FeedAsync(resident)).Any(e => e["event"]?["commitmentId"]?.GetValue<string>() == commitmentId
+            && e["event"]?["kind"]?.GetValue<string>() == "claimVerified"), what: "the verification in the resident's feed");
 
         // The goal page shows the verified share of its progress to everyone: all of it is verified.
         var visitor = await browser.NewPageAsync();
-        await EventuallyAsync(async () =>
+        await Eventually.Until(async () =>
         {
             await visitor.GotoAsync(app.Url($"/goals/{goalId}").ToString());
             return await visitor.Locator("[data-verified-share]").CountAsync() == 1
                 && await visitor.Locator("[data-verified-share]").GetAttributeAsync("data-verified-share") is { Length: > 0 } share
                 && Math.Abs(double.Parse(share, System.Globalization.CultureInfo.InvariantCulture) - 1.0) < 1e-9;
-        }, "the verified share on the goal page");
+        }, what: "the verified share on the goal page");
         await Expect(visitor.Locator("[data-verified-share]")).ToContainTextAsync("100");
         accessibility.AddRange(await ScreenshotTests.SeriousViolationsAsync(visitor, "/goals/{id}"));
 
@@ -190,15 +190,5 @@ public sealed class SupportTeamTests(SupportTeamSiteFixture app, BrowserFixture 
         var feed = await page.Context.APIRequest.GetAsync(app.Url("/api/me/feed").ToString());
         Assert.Equal(200, feed.Status);
         return [.. JsonNode.Parse(await feed.TextAsync())!["items"]!.AsArray().Select(e => e!)];
-    }
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Not seen within 30 s: {what}.");
-            await Task.Delay(250);
-        }
     }
 }

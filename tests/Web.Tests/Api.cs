@@ -134,19 +134,6 @@ public static class Api
         return newestFirst;
     }
 
-    /// <summary>Polls until <paramref name="condition"/> holds or the deadline passes; returns the last value read.</summary>
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> condition, TimeSpan within)
-    {
-        var deadline = DateTimeOffset.UtcNow + within;
-        while (true)
-        {
-            var value = await read();
-            if (condition(value) || DateTimeOffset.UtcNow >= deadline)
-                return value;
-            await Task.Delay(50);
-        }
-    }
-
     private static JsonSerializerOptions CreateOptions()
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);

@@ -25,7 +25,7 @@ public sealed class ClientModeTests
         var commitment = await api.CommitAsync(participant, Api.Neighbourhood(4), Api.PledgeTerms(), (goal, 1.0));
         await api.ConfirmAsync(commitment.Id);
 
-        var details = await Api.EventuallyAsync(
+        var details = await Eventually.Value(
             () => api.GetAsync<GoalDetails>($"/api/goals/{goal}"),
             d => d.Engagement.Totals.EngagedCommitments == 1,
             TimeSpan.FromSeconds(5));

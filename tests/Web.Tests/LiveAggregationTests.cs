@@ -38,10 +38,10 @@ public sealed class LiveAggregationTests(WebAppFixture app)
 
         foreach (var goal in new[] { objective, ambition })
         {
-            var seen = await Api.EventuallyAsync(
+            var seen = await Eventually.Value(
                 async () => (await api.GetAsync<GoalDetails>($"/api/goals/{goal}")).Engagement,
                 s => s.MeanProgress is { } mean && Math.Abs(mean - 0.5) < 1e-9,
-                TimeSpan.FromSeconds(1) - clock.Elapsed);
+                TimeSpan.FromSeconds(1) - clock.Elapsed, $"goal {goal} seeing the report within 1 s");
             Assert.True(seen.MeanProgress is { } m && Math.Abs(m - 0.5) < 1e-9, $"Goal {goal} did not see the report within 1 s: {System.Text.Json.JsonSerializer.Serialize(seen, Api.Json)}");
             Assert.Equal(1, seen.Totals.Commitments);
             Assert.Equal(1, seen.Totals.EngagedByLevel.GetValueOrDefault(CommitmentLevel.Result));
@@ -51,10 +51,10 @@ public sealed class LiveAggregationTests(WebAppFixture app)
         foreach (var code in placeScopes)
         {
             var was = before[code];
-            var seen = await Api.EventuallyAsync(
+            var seen = await Eventually.Value(
                 async () => (await api.GetAsync<PlaceDetails>($"/api/places/{code}")).Engagement,
                 s => Math.Abs(s.Totals.ProgressSum - (was.Totals.ProgressSum + 0.5)) < 1e-9,
-                TimeSpan.FromSeconds(1) - clock.Elapsed);
+                TimeSpan.FromSeconds(1) - clock.Elapsed, $"place {code} seeing the report within 1 s");
             Assert.True(Math.Abs(seen.Totals.ProgressSum - (was.Totals.ProgressSum + 0.5)) < 1e-9, $"Place {code} did not see the report within 1 s");
             Assert.Equal(was.Totals.ProgressCount + 1, seen.Totals.ProgressCount);
             Assert.Equal(was.Totals.Commitments + 1, seen.Totals.Commitments);

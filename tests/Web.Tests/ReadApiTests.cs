@@ -98,7 +98,7 @@ public sealed class ReadApiTests(WebAppFixture app)
         var commitment = await app.Operator.CommitAsync(resident, neighbourhood, Api.PledgeTerms(), (goal, 1.0));
         await app.Operator.ConfirmAsync(commitment.Id);
 
-        var feature = await Api.EventuallyAsync(async () =>
+        var feature = await Eventually.Value(async () =>
         {
             var response = await app.Public.GetAsync("/api/map");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -63,7 +63,7 @@ public sealed class AccountPrivacyTests(ClusterFixture fixture)
         var (secret, token) = AccountTestData.Token();
         await account.CreateAccessToken(token);
         var aggregate = Grains.GetGrain<IEngagementAggregateGrain>(AggregateScope.Goal(goal));
-        var settled = await TestData.Eventually(aggregate.GetSnapshot, s => s.Totals.Participants == 2 && s.Totals.ByStatus.GetValueOrDefault(CommitmentStatus.Active) == 1);
+        var settled = await Eventually.Value(aggregate.GetSnapshot, s => s.Totals.Participants == 2 && s.Totals.ByStatus.GetValueOrDefault(CommitmentStatus.Active) == 1);
         Assert.Equal(3, settled.Totals.Commitments);
         Assert.Equal(0.5, settled.Totals.ProgressSum, 12);
         var aggregateBefore = Figures(settled);

@@ -45,7 +45,7 @@ public sealed class ManualNudgeTests(CommitmentClusterFixture fixture)
         // Not due yet: not queued.
         Assert.DoesNotContain(await QueueEntries(), e => e.CommitmentId == id);
 
-        var feed = await TestData.Eventually(() => Grains.GetGrain<IFeedGrain>(ownerAccount).GetPage(null, 50),
+        var feed = await Eventually.Value(() => Grains.GetGrain<IFeedGrain>(ownerAccount).GetPage(null, 50),
             p => p.Items.Any(i => i.Event.Kind == FeedEventKind.ReportDue), TimeSpan.FromSeconds(10));
         var news = Assert.Single(feed.Items, i => i.Event.Kind == FeedEventKind.ReportDue);
         Assert.Equal(id, news.Event.CommitmentId);
@@ -54,7 +54,7 @@ public sealed class ManualNudgeTests(CommitmentClusterFixture fixture)
         // A second nudge without a message counts again and says so plainly.
         var again = await Grains.GetGrain<ICommitmentCoachingGrain>(id).Nudge("a-coach", null);
         Assert.Equal(2, again.NudgeCount);
-        var feed2 = await TestData.Eventually(() => Grains.GetGrain<IFeedGrain>(ownerAccount).GetPage(null, 50),
+        var feed2 = await Eventually.Value(() => Grains.GetGrain<IFeedGrain>(ownerAccount).GetPage(null, 50),
             p => p.Items.Count(i => i.Event.Kind == FeedEventKind.ReportDue) == 2, TimeSpan.FromSeconds(10));
         Assert.Contains(feed2.Items, i => i.Event.Summary == "Je coach vraagt een stand van zaken.");
     }
@@ -75,7 +75,7 @@ public sealed class ManualNudgeTests(CommitmentClusterFixture fixture)
         var nudged = await Grains.GetGrain<ICommitmentCoachingGrain>(id).Nudge("a-coach", null);
 
         Assert.Equal(CommitmentPhase.ReportingDue, nudged.Phase);
-        var entry = await TestData.Eventually(async () => (await QueueEntries()).SingleOrDefault(e => e.CommitmentId == id), e => e is not null);
+        var entry = await Eventually.Value(async () => (await QueueEntries()).SingleOrDefault(e => e.CommitmentId == id), e => e is not null);
         Assert.NotNull(entry);
         Assert.Equal(ReportingDueReason.ReportOverdue, entry.Reason);
         Assert.Equal(nudged.NudgeCount, entry.NudgeCount);

@@ -10,9 +10,9 @@ internal static class CommitmentTestKit
     public static Task<EngagementSnapshot> Snapshot(this IGrainFactory grains, string scope) =>
         grains.GetGrain<IEngagementAggregateGrain>(scope).GetSnapshot();
 
-    /// <summary>The aggregate of <paramref name="scope"/> once <paramref name="done"/> holds (or the last read after 10 s).</summary>
+    /// <summary>The aggregate of <paramref name="scope"/> once <paramref name="done"/> holds (failing after Eventually.DefaultWithin).</summary>
     public static Task<EngagementSnapshot> SnapshotWhen(this IGrainFactory grains, string scope, Func<EngagementSnapshot, bool> done) =>
-        TestData.Eventually(() => grains.Snapshot(scope), done);
+        Eventually.Value(() => grains.Snapshot(scope), done, what: $"the aggregate of {scope} as expected");
 
     public static int Confirmed(this EngagementSnapshot s) => s.Totals.ByStatus.GetValueOrDefault(CommitmentStatus.Confirmed);
 

@@ -72,8 +72,7 @@ public sealed class ReportHistoryTests(ClusterFixture fixture, ITestOutputHelper
         var id = commitment.GetGrainId();
         await commitment.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
         var management = Grains.GetGrain<IManagementGrain>(0);
-        var active = await TestData.Eventually(async () => (await management.GetActiveGrains(id.Type)).Contains(id), isActive => !isActive);
-        Assert.False(active, $"{id} was still active 10 s after it was asked to deactivate.");
+        await Eventually.Until(async () => !(await management.GetActiveGrains(id.Type)).Contains(id), TimeSpan.FromSeconds(10), $"{id} deactivated");
     }
 
     private static IReadOnlyList<StorageWrites.Write> WritesOf(ICommitmentGrain commitment) => StorageWrites.Of(commitment.GetGrainId());
@@ -333,7 +332,7 @@ public sealed class ReportHistoryTests(ClusterFixture fixture, ITestOutputHelper
         await storage.ReadStateAsync(CommitmentGrain.SegmentName(0), stale.GetGrainId(), segment);
         Assert.Equal(junk.Reports, segment.State!.Reports);
         // The stale activation is gone: the next call reads what the other one stored.
-        Assert.Equal(110, (await TestData.Eventually(() => stale.Get(), v => v!.ReportCount == 110))!.ReportCount);
+        Assert.Equal(110, (await Eventually.Value(() => stale.Get(), v => v!.ReportCount == 110))!.ReportCount);
     }
 
     [Fact]

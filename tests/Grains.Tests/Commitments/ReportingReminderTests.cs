@@ -60,7 +60,7 @@ public sealed class ReportingReminderTests(CommitmentClusterFixture fixture)
 
         // A sweep finds the reminder due and its bucket tells the commitment: one nudge, the coach queue, the owner's feed.
         await Sweeper.Sweep();
-        var nudged = await TestData.Eventually(async () => (await commitment.Get())!, v => v.NudgeCount > 0);
+        var nudged = await Eventually.Value(async () => (await commitment.Get())!, v => v.NudgeCount > 0);
         Assert.Equal(1, nudged.NudgeCount);
         Assert.NotNull(nudged.LastNudgedAt);
         Assert.True(nudged.LastNudgedAt >= confirmed.NextReportDue);
@@ -68,9 +68,9 @@ public sealed class ReportingReminderTests(CommitmentClusterFixture fixture)
         Assert.Equal(new CoachQueueEntry(id, ReportingDueReason.ReportOverdue, confirmed.NextReportDue!.Value, owner, "24062W13", terms.Title, 1, nudged.LastNudgedAt),
             entry);
         // The fired entry is done, and the next one scheduled: one reporting interval after the nudge.
-        var next = await TestData.Eventually(() => Sweeper.FindScheduled(id), e => e.Count == 1 && e[0].DueAt != scheduled.DueAt);
+        var next = await Eventually.Value(() => Sweeper.FindScheduled(id), e => e.Count == 1 && e[0].DueAt != scheduled.DueAt);
         Assert.Equal(nudged.LastNudgedAt + Interval, Assert.Single(next).DueAt);
-        var feed = await TestData.Eventually(() => Grains.GetGrain<IFeedGrain>(ownerAccount).GetPage(null, 50),
+        var feed = await Eventually.Value(() => Grains.GetGrain<IFeedGrain>(ownerAccount).GetPage(null, 50),
             p => p.Items.Any(i => i.Event.Kind == FeedEventKind.ReportDue), TimeSpan.FromSeconds(10));
         var news = Assert.Single(feed.Items, i => i.Event.Kind == FeedEventKind.ReportDue);
         Assert.Equal(id, news.Event.CommitmentId);
@@ -93,7 +93,7 @@ public sealed class ReportingReminderTests(CommitmentClusterFixture fixture)
         // Still no report a whole interval later: due again, and reminded again by a sweep.
         AdvancingClock.Advance(Interval + TimeSpan.FromDays(1));
         await Sweeper.Sweep();
-        var again = await TestData.Eventually(async () => (await commitment.Get())!, v => v.NudgeCount == 2);
+        var again = await Eventually.Value(async () => (await commitment.Get())!, v => v.NudgeCount == 2);
         Assert.Equal((CommitmentPhase.ReportingDue, 2), (again.Phase, again.NudgeCount));
         Assert.Contains(await QueueEntries(), e => e.CommitmentId == id && e.NudgeCount == 2);
     }
@@ -236,7 +236,7 @@ public sealed class ReportingReminderTests(CommitmentClusterFixture fixture)
 
         Assert.True(await Sweeper.DrainReminderIndex() >= 1);
         Assert.DoesNotContain(id, await index.GetTracked());
-        var restored = await TestData.Eventually(() => Sweeper.FindScheduled(id), e => e.Count > 0);
+        var restored = await Eventually.Value(() => Sweeper.FindScheduled(id), e => e.Count > 0);
         Assert.Equal(confirmed.NextReportDue, Assert.Single(restored).DueAt);
         // Once: the index is empty, so a second drain (as at every start) tells nobody.
         Assert.Equal(0, await Sweeper.DrainReminderIndex());

@@ -83,14 +83,14 @@ public sealed class ThresholdConditionTests(CommitmentClusterFixture fixture)
 
         // Before the deadline a sweep of the schedule leaves it alone.
         await Grains.Sweeper().Sweep();
-        await Task.Delay(300);
+        await Task.Delay(300); // a negative check: room for a wrongly sent deadline to arrive (the lapse below is the positive one)
         Assert.Equal(ConditionStatus.Waiting, (await commitment.Get())!.ConditionStatus);
 
         // Two days later: a sweep (what the sweeper's timer runs; the timer itself may come first) tells the commitment,
         // which lapses. Nobody reads the commitment meanwhile.
         AdvancingClock.Advance(TimeSpan.FromDays(2));
         await Grains.Sweeper().Sweep();
-        var lapsed = (await TestData.Eventually(() => commitment.Get(), v => v!.ConditionStatus == ConditionStatus.Lapsed))!;
+        var lapsed = (await Eventually.Value(() => commitment.Get(), v => v!.ConditionStatus == ConditionStatus.Lapsed))!;
         Assert.Equal(ConditionStatus.Lapsed, lapsed.ConditionStatus);
         Assert.True(lapsed.ConditionLapsedAt >= deadline);
         Assert.Null(lapsed.ConditionMetAt);
@@ -102,9 +102,9 @@ public sealed class ThresholdConditionTests(CommitmentClusterFixture fixture)
         Assert.Equal(lapsed.Version, pushed.Version);
         Assert.True(pushed.NotInForce);
         Assert.Null(pushed.ConfirmedAt);
-        var inShard = await TestData.Eventually(() => Grains.InShard(owner, id, AggregateScope.Goal(goal)), c => c?.Version == lapsed.Version);
+        var inShard = await Eventually.Value(() => Grains.InShard(owner, id, AggregateScope.Goal(goal)), c => c?.Version == lapsed.Version);
         Assert.False(inShard!.IsEngaged);
-        await Task.Delay(300); // several publish intervals
+        await Task.Delay(300); // a negative check after the shard took the lapse in: several publish intervals for a wrong count to show
         var aggregate = await Grains.Snapshot(AggregateScope.Goal(goal));
         Assert.Equal((1, 0, 0), (aggregate.Confirmed(), aggregate.Totals.EngagedCommitments, aggregate.Totals.Participants));
         Assert.Null(aggregate.Totals.FirstEngagementAt);
@@ -131,7 +131,7 @@ public sealed class ThresholdConditionTests(CommitmentClusterFixture fixture)
         var (id, commitment, _) = await Grains.Create(owner, "24062W03", goal, terms, CommitmentCondition.Threshold(1, AdvancingClock.Now.AddSeconds(3)));
         Assert.True(await Grains.IsTracked(id));
 
-        var view = await TestData.Eventually(() => commitment.Get(), v => v!.ConditionStatus == ConditionStatus.Lapsed, TimeSpan.FromSeconds(30));
+        var view = await Eventually.Value(() => commitment.Get(), v => v!.ConditionStatus == ConditionStatus.Lapsed, TimeSpan.FromSeconds(30));
         Assert.Equal(ConditionStatus.Lapsed, view!.ConditionStatus);
         Assert.False(await Grains.IsTracked(id));
         // A lapsed draft cannot be confirmed into force.

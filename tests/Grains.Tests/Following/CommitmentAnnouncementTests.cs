@@ -33,7 +33,7 @@ public sealed class CommitmentAnnouncementTests(ClusterFixture fixture)
 
         foreach (var account in new[] { goalFollower, allFollower })
         {
-            var page = await TestData.Eventually(() => Grains.GetGrain<IFeedGrain>(account).GetPage(null, 50), p => p.Items.Count >= 2, TimeSpan.FromSeconds(10));
+            var page = await Eventually.Value(() => Grains.GetGrain<IFeedGrain>(account).GetPage(null, 50), p => p.Items.Count >= 2, TimeSpan.FromSeconds(10));
             Assert.Equal([FeedEventKind.ProgressReported, FeedEventKind.CommitmentConfirmed], page.Items.Select(i => i.Event.Kind));
             Assert.All(page.Items, i => Assert.Equal(commitmentId, i.Event.CommitmentId));
             Assert.Equal(2, page.UnreadCount);

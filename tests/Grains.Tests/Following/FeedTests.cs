@@ -17,7 +17,7 @@ public sealed class FeedTests(ClusterFixture fixture)
         foreach (var e in events)
             await Grains.GetFollowTopic(topic).Publish(e);
         var feed = Grains.GetGrain<IFeedGrain>(id);
-        var status = await TestData.Eventually(() => feed.GetStatus(), s => s.LatestSequence == 30);
+        var status = await Eventually.Value(() => feed.GetStatus(), s => s.LatestSequence == 30);
         Assert.Equal(new FeedStatus(30, 0, 30), status);
 
         // Three pages of ten, newest first, in publishing order (one topic delivers its events in order).
@@ -58,7 +58,7 @@ public sealed class FeedTests(ClusterFixture fixture)
 
         // A new item after that is unread again.
         await Grains.GetFollowTopic(topic).Publish(FollowingTestData.Event(topic));
-        var newer = await TestData.Eventually(() => feed.GetUnread(null, 10), p => p.Items.Count == 1);
+        var newer = await Eventually.Value(() => feed.GetUnread(null, 10), p => p.Items.Count == 1);
         Assert.Equal(31, Assert.Single(newer.Items).Sequence);
     }
 

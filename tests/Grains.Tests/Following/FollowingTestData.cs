@@ -28,7 +28,7 @@ internal static class FollowingTestData
     {
         foreach (var topic in topics)
         {
-            var info = await TestData.Eventually(() => grains.GetFollowTopic(topic).GetInfo(), i => i.PendingEvents == 0);
+            var info = await Eventually.Value(() => grains.GetFollowTopic(topic).GetInfo(), i => i.PendingEvents == 0);
             Assert.Equal(0, info.PendingEvents);
         }
     }

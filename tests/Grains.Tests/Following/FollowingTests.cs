@@ -127,7 +127,7 @@ public sealed class FollowingTests(ClusterFixture fixture)
         await follower.Follow(topic);
         await feed.SetEmailNotifications(false, $"{id}@example.org");
         await Grains.GetFollowTopic(topic).Publish(FollowingTestData.Event(topic));
-        await TestData.Eventually(() => feed.GetStatus(), s => s.LatestSequence == 1);
+        await Eventually.Value(() => feed.GetStatus(), s => s.LatestSequence == 1);
 
         await follower.Erase();
 

@@ -46,20 +46,9 @@ internal sealed partial class SmtpSink : IDisposable
     /// <summary>Refuses <paramref name="recipient"/> with "451" the next <paramref name="times"/> times.</summary>
     public void FailRecipient(string recipient, int times) => _failuresLeft[recipient] = times;
 
-    /// <summary>The first message to <paramref name="recipient"/>, polling until <paramref name="within"/>; null if none came.</summary>
-    public async Task<SmtpMessage?> WaitFor(string recipient, TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (true)
-        {
-            var found = To(recipient);
-            if (found.Count > 0)
-                return found[0];
-            if (DateTime.UtcNow > deadline)
-                return null;
-            await Task.Delay(20);
-        }
-    }
+    /// <summary>The first message to <paramref name="recipient"/>, once it came (failing after <paramref name="within"/>).</summary>
+    public async Task<SmtpMessage> WaitFor(string recipient, TimeSpan within) =>
+        (await Eventually.Value(() => Task.FromResult(To(recipient)), found => found.Count > 0, within, $"a mail to {recipient}"))[0];
 
     private async Task AcceptLoop()
     {

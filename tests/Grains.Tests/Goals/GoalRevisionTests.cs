@@ -68,7 +68,9 @@ public sealed class GoalRevisionTests(ClusterFixture fixture)
 
         // Stored: a new activation reads the same.
         await grain.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
-        await Task.Delay(100);
+        var management = Grains.GetGrain<IManagementGrain>(0);
+        await Eventually.Until(async () => !(await management.GetActiveGrains(grain.GetGrainId().Type)).Contains(grain.GetGrainId()),
+            TimeSpan.FromSeconds(10), "the goal deactivated");
         Assert.Equal(2, (await grain.GetInfo())!.Version);
         Assert.Equal(2, (await grain.GetVersions()).Count);
     }
@@ -156,7 +158,7 @@ public sealed class GoalRevisionTests(ClusterFixture fixture)
         var commitment = await TestData.ConfirmedCommitment(Grains, participant, TestData.ResultTerms(0, 100), "24062W01", new GoalWeight(goal));
         await Grains.GetGrain<ICommitmentGrain>(commitment).ReportProgress(new ProgressReport("r1", DateTimeOffset.UtcNow, Value: 40));
         var aggregate = Grains.GetGrain<IEngagementAggregateGrain>(AggregateScope.Goal(goal));
-        var before = await TestData.Eventually(aggregate.GetSnapshot, s => s.Progress is > 0.39);
+        var before = await Eventually.Value(aggregate.GetSnapshot, s => s.Progress is > 0.39);
         var grain = Grains.GetGrain<IGoalGrain>(goal);
 
         await grain.Revise(Revision((await grain.GetInfo())!.Definition with
@@ -190,7 +192,7 @@ public sealed class GoalRevisionTests(ClusterFixture fixture)
         const double weighted = (1 * 0.9 + 3 * 0.25) / 4;
         const double meanOfObjectives = (0.9 + 0.25) / 2;
         var aggregate = Grains.GetGrain<IEngagementAggregateGrain>(AggregateScope.Goal(ambition));
-        var s = await TestData.Eventually(aggregate.GetSnapshot,
+        var s = await Eventually.Value(aggregate.GetSnapshot,
             s => s.ObjectiveProgress.Count == 2 && s.ObjectiveProgress.Values.All(p => p > 0) && s.Progress is { } p && Math.Abs(p - weighted) < 1e-9);
         Assert.Equal(weighted, s.Progress!.Value, 12);
 

@@ -36,7 +36,7 @@ public sealed class CommitmentImportTests(ClusterFixture fixture)
         Assert.Contains(contribution.Scopes, s => s.Scope == AggregateScope.Goal(goal));
         Assert.Contains(contribution.Scopes, s => s.Scope == AggregateScope.Place("24062C"));
 
-        var snapshot = await TestData.Eventually(() => Grains.GetGrain<IEngagementAggregateGrain>(AggregateScope.Goal(goal)).GetSnapshot(),
+        var snapshot = await Eventually.Value(() => Grains.GetGrain<IEngagementAggregateGrain>(AggregateScope.Goal(goal)).GetSnapshot(),
             s => s.Totals.EngagedCommitments == 1, TimeSpan.FromSeconds(20));
         Assert.Equal(1, snapshot.Totals.EngagedCommitments);
         Assert.Equal(SignedAt.ToUniversalTime(), snapshot.Totals.FirstEngagementAt);
@@ -113,7 +113,9 @@ public sealed class CommitmentImportTests(ClusterFixture fixture)
     public async Task An_import_job_is_held_by_one_run_until_its_heartbeats_stop_and_the_next_run_continues_from_its_checkpoint()
     {
         var job = Grains.GetGrain<IImportJobGrain>(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Guid.NewGuid().ToByteArray())));
-        var lease = TimeSpan.FromMilliseconds(300);
+        // Long enough that run 1's lease cannot lapse by itself on a slow machine; its expiry is seen by moving the job's
+        // clock past it for run 2's call (TestClock.Shift), not by waiting.
+        var lease = TimeSpan.FromMinutes(10);
         var first = await job.Start(new ImportJobStart("run-1", "jsonl", 1234, "tester", lease));
         Assert.Equal(ImportLeaseOutcome.Granted, first.Outcome);
         var checkpoint = new ImportCheckpoint(ImportPhase.Commitments, 4_096);
@@ -121,8 +123,11 @@ public sealed class CommitmentImportTests(ClusterFixture fixture)
 
         // While run 1 sends heartbeats, run 2 is told it is busy; once they stop (its process was killed), run 2 takes over.
         Assert.Equal(ImportLeaseOutcome.Busy, (await job.Start(new ImportJobStart("run-2", "jsonl", 1234, "tester", lease))).Outcome);
-        var taken = await TestData.Eventually(() => job.Start(new ImportJobStart("run-2", "jsonl", 1234, "tester", lease)),
-            l => l.Outcome == ImportLeaseOutcome.Granted, TimeSpan.FromSeconds(10));
+        using (TestClock.Shift(lease - TimeSpan.FromMinutes(1)))
+            Assert.Equal(ImportLeaseOutcome.Busy, (await job.Start(new ImportJobStart("run-2", "jsonl", 1234, "tester", lease))).Outcome);
+        ImportLease taken;
+        using (TestClock.Shift(lease + TimeSpan.FromSeconds(1)))
+            taken = await job.Start(new ImportJobStart("run-2", "jsonl", 1234, "tester", lease));
         Assert.Equal(ImportLeaseOutcome.Granted, taken.Outcome);
         Assert.Equal(checkpoint, taken.Job.Checkpoint);
         Assert.False(await job.Report("run-1", ImportProgress.Empty, null)); // the old run learns it must stop

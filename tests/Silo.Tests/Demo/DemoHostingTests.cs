@@ -106,12 +106,8 @@ public sealed class DemoHostingTests(ITestOutputHelper output) : IDisposable
         await host.StartAsync();
         var grains = host.Services.GetRequiredService<IGrainFactory>();
 
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (await grains.GetGrain<ICommitmentGrain>(DemoSimulator.CommitmentId(3)).Get() is null)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the simulator added no commitments in 60 s");
-            await Task.Delay(100);
-        }
+        await Eventually.Value(() => grains.GetGrain<ICommitmentGrain>(DemoSimulator.CommitmentId(3)).Get(), c => c is not null,
+            TimeSpan.FromSeconds(60), "the simulator's third commitment");
         var first = await grains.GetGrain<ICommitmentGrain>(DemoSimulator.CommitmentId(1)).Get();
         Assert.True(OilStain.IsInKesselLo(first!.NeighbourhoodCode));
 

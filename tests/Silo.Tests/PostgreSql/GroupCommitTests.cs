@@ -134,7 +134,7 @@ public sealed class GroupCommitTests(PostgreSqlServer server) : IDisposable
                 pending = [.. Enumerable.Range(0, writes).Select(i =>
                     Task.Run(() => storage.WriteStateAsync("journal", GrainId.Create("journal", $"batch-{i}"), states[i])))];
                 // Every write has committed (asynchronously) and waits; none is acknowledged while the barrier cannot commit.
-                await WaitUntilAsync(() => barrier.Waiting == writes, "all writes waiting for the barrier");
+                await Eventually.Until(() => barrier.Waiting == writes, Patience, "all writes waiting for the barrier");
                 await Task.Delay(200);
                 Assert.All(pending, t => Assert.False(t.IsCompleted));
             }
@@ -373,18 +373,12 @@ public sealed class GroupCommitTests(PostgreSqlServer server) : IDisposable
     {
         await using var observer = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
         await observer.OpenAsync();
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
+        return (await Eventually.Value(async () =>
         {
-            await using (var command = new NpgsqlCommand(
-                $"SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%{DurabilityBarrier.Table}%' LIMIT 1;", observer))
-            {
-                if (await command.ExecuteScalarAsync() is int pid)
-                    return pid;
-            }
-            Assert.True(DateTime.UtcNow < deadline, "no barrier transaction came to wait for the held row");
-            await Task.Delay(20);
-        }
+            await using var command = new NpgsqlCommand(
+                $"SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%{DurabilityBarrier.Table}%' LIMIT 1;", observer);
+            return await command.ExecuteScalarAsync() as int?;
+        }, pid => pid is not null, Patience, "a barrier transaction waiting for the held row"))!.Value;
     }
 
     private static async Task TerminateAsync(string connectionString, int pid)
@@ -410,16 +404,6 @@ public sealed class GroupCommitTests(PostgreSqlServer server) : IDisposable
         await using var connection = new NpgsqlConnection(server.AdminConnectionString);
         await connection.OpenAsync();
         await ExecuteAsync(connection, sql);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(10);
-        }
     }
 
     private static async Task<string?> ScalarAsync(NpgsqlDataSource dataSource, string sql)

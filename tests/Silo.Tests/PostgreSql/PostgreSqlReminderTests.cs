@@ -74,10 +74,8 @@ public sealed class PostgreSqlReminderTests(PostgreSqlServer server) : IDisposab
         });
         Assert.Equal([TimeSpan.FromMinutes(1)], await ReminderPeriods(connectionString, id));
 
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while ((await ReminderPeriods(connectionString, id)).Count > 0 && DateTime.UtcNow < deadline)
-            await Task.Delay(200);
-        Assert.Empty(await ReminderPeriods(connectionString, id));
+        await Eventually.Value(() => ReminderPeriods(connectionString, id), periods => periods.Count == 0, TimeSpan.FromSeconds(120),
+            "the Orleans reminder row gone");
         Assert.Equal(confirmed.NextReportDue, Assert.Single(await Sweeper(grains).FindScheduled(id)).DueAt);
         await host.StopAsync();
     }

@@ -140,10 +140,7 @@ public sealed class PostgreSqlStorageTests(PostgreSqlServer server) : IDisposabl
             foreach (var host in new[] { first, second })
             {
                 var management = host.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
-                var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-                Dictionary<SiloAddress, SiloStatus> active;
-                while ((active = await management.GetHosts(onlyActive: true)).Count < 2 && DateTime.UtcNow < deadline)
-                    await Task.Delay(200);
+                var active = await Eventually.Value(() => management.GetHosts(onlyActive: true), a => a.Count >= 2, TimeSpan.FromSeconds(30), "both silos active");
                 Assert.Equal(2, active.Count);
             }
 

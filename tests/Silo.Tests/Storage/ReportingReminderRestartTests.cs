@@ -64,10 +64,8 @@ public sealed class ReportingReminderRestartTests : IDisposable
         var grains2 = second.Services.GetRequiredService<IGrainFactory>();
 
         // Only the coach queue is read until the reminder has fired.
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        IReadOnlyList<CoachQueueEntry> entries;
-        while (!(entries = await CoachQueue.ReadAllAsync(grains2)).Any(e => e.CommitmentId == id) && DateTime.UtcNow < deadline)
-            await Task.Delay(100);
+        var entries = await Eventually.Value(() => CoachQueue.ReadAllAsync(grains2), e => e.Any(e => e.CommitmentId == id),
+            TimeSpan.FromSeconds(60), "the commitment in the coach queue after the restart");
         var entry = Assert.Single(entries, e => e.CommitmentId == id);
         Assert.Equal(ReportingDueReason.ReportOverdue, entry.Reason);
         Assert.Equal(dueAt, entry.Since);
@@ -116,10 +114,8 @@ public sealed class ReportingReminderRestartTests : IDisposable
         await second.StartAsync();
         var grains2 = second.Services.GetRequiredService<IGrainFactory>();
         var sweeper2 = grains2.GetGrain<IReportingSweeperGrain>(ReportingSchedule.SweeperKey);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        IReadOnlyList<ScheduledReport> found;
-        while ((found = await sweeper2.FindScheduled(id)).Count == 0 && DateTime.UtcNow < deadline)
-            await Task.Delay(100);
+        var found = await Eventually.Value(() => sweeper2.FindScheduled(id), f => f.Count > 0, TimeSpan.FromSeconds(30),
+            "the commitment's report scheduled again after the restart");
         Assert.Single(found);
         Assert.Empty(await grains2.GetGrain<ICommitmentReminderIndexGrain>(CommitmentReminderIndex.ShardFor(id)).GetTracked());
         await second.StopAsync();

@@ -96,7 +96,7 @@ public sealed class SqliteGroupCommitTests : IDisposable
         {
             var first = await StartFirstTransaction();
             writes = [.. Enumerable.Range(0, queued).Select(i => _storage.WriteStateAsync(StateName, Id($"grain-{i}"), Journal($"value {i}")))];
-            await WaitUntil(() => _storage.QueuedWrites == queued, "all writes queued behind the running transaction");
+            await Eventually.Until(() => _storage.QueuedWrites == queued, Deadline, "all writes queued behind the running transaction");
             Assert.All(writes, w => Assert.False(w.IsCompleted));
             holder.Release();
             await first;
@@ -130,7 +130,7 @@ public sealed class SqliteGroupCommitTests : IDisposable
             keptB = _storage.WriteStateAsync(StateName, Id("wijgmaal"), Journal("kept 2"));
             // A first write of a grain that already has a row is a conflict too.
             secondFirstWrite = _storage.WriteStateAsync(StateName, Id("kessel-lo"), Journal("second first write"));
-            await WaitUntil(() => _storage.QueuedWrites == 4, "the four writes queued");
+            await Eventually.Until(() => _storage.QueuedWrites == 4, Deadline, "the four writes queued");
             holder.Release();
             await first;
         }
@@ -167,7 +167,7 @@ public sealed class SqliteGroupCommitTests : IDisposable
             a = _storage.WriteStateAsync(StateName, Id("updated"), updated);
             poison = _storage.WriteStateAsync(StateName, Id("poison"), Journal("x"));
             b = _storage.WriteStateAsync(StateName, Id("new"), Journal("y"));
-            await WaitUntil(() => _storage.QueuedWrites == 3, "the three writes queued");
+            await Eventually.Until(() => _storage.QueuedWrites == 3, Deadline, "the three writes queued");
             holder.Release();
         }
 
@@ -302,22 +302,12 @@ public sealed class SqliteGroupCommitTests : IDisposable
     private async Task<Task> StartFirstTransaction()
     {
         var first = _storage.WriteStateAsync(StateName, Id($"first-{Guid.NewGuid():N}"), Journal("first"));
-        await WaitUntil(() => _storage.WritesInFlight == 1, "the first write in a transaction");
+        await Eventually.Until(() => _storage.WritesInFlight == 1, Deadline, "the first write in a transaction");
         Assert.False(first.IsCompleted);
         return first;
     }
 
     private LockHolder HoldWriteLock() => new(_store.ConnectionString);
-
-    private static async Task WaitUntil(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(10);
-        }
-    }
 
     private T Scalar<T>(string sql)
     {

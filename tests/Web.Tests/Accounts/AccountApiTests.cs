@@ -166,6 +166,8 @@ public sealed class AccountApiTests(WebAppFixture app)
         Assert.False((bool)export["emailNotifications"]!["enabled"]!);
         Assert.NotNull(export["feed"]!.AsArray());
 
+        // The figures to compare with include the person's report: first the fact that the goal counts it, then a settled read.
+        await Eventually.Value(() => app.Public.GetAsync<GoalDetails>($"/api/goals/{goal}"), g => g.Engagement.Totals.ProgressCount == 1, TimeSpan.FromSeconds(10));
         var aggregatesBefore = await AggregatesAsync(goal, neighbourhood);
         await (await person.Client.DeleteAsync("/api/me")).ReadAsync<JsonObject>();
         await (await person.Client.GetAsync("/api/me")).ProblemAsync(HttpStatusCode.Unauthorized);
@@ -190,15 +192,16 @@ public sealed class AccountApiTests(WebAppFixture app)
                 parts.Add(JsonSerializer.Serialize((await app.Public.GetAsync<PlaceDetails>($"/api/places/{code}")).Engagement with { Version = 0, UpdatedAt = default }, Api.Json));
             return string.Join("\n", parts);
         }
-        // Aggregates publish asynchronously: read until two reads half a second apart agree.
+        // Aggregates publish asynchronously: read until two reads half a second apart agree (the pause is what "settled"
+        // means here, not a wait for a fact).
         var previous = await Read();
-        while (true)
+        return (await Eventually.Value(async () =>
         {
             await Task.Delay(500);
             var current = await Read();
-            if (current == previous)
-                return current;
+            var settled = current == previous;
             previous = current;
-        }
+            return (Settled: settled, Figures: current);
+        }, read => read.Settled, TimeSpan.FromSeconds(30), "two reads of the aggregates half a second apart agreeing")).Figures;
     }
 }

@@ -295,7 +295,7 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
                 await op.ConfirmAsync(draft.Id);
                 await (await self.Client.PostAsync("/api/me/follows", new { kind = "commitment", id = draft.Id })).ReadAsync<JsonObject>();
                 await (await op.PostAsync($"/api/commitments/{draft.Id}/progress", new { value = 30 })).ReadAsync<JsonObject>();
-                var feed = await Api.EventuallyAsync(() => self.Client.GetAsync<JsonObject>("/api/me/feed"), f => (int)f["unreadCount"]! > 0, TimeSpan.FromSeconds(10));
+                var feed = await Eventually.Value(() => self.Client.GetAsync<JsonObject>("/api/me/feed"), f => (int)f["unreadCount"]! > 0, TimeSpan.FromSeconds(10));
                 var newest = (long)feed["latestSequence"]!;
                 return (c => c.PostAsync("/api/me/feed/read", new { upTo = newest }), async () => (await self.Client.GetAsync<JsonObject>("/api/me/feed"))["unreadCount"]!.ToJsonString());
             }

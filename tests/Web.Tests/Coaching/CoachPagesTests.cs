@@ -95,7 +95,7 @@ public sealed partial class CoachPagesTests(WebAppFixture app)
         var school = await op.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(13));
         await op.CommitAsync(school, Api.Neighbourhood(13), Api.PledgeTerms(), (await op.DefineGoalAsync(), 1.0));
         // With a draft and no coach, the school is listed to assign (once this host's index has the draft).
-        await Api.EventuallyAsync(() => coach.Client.GetStringAsync("/coach"), p => UncoachedRow(p, school), TimeSpan.FromSeconds(10));
+        await Eventually.Value(() => coach.Client.GetStringAsync("/coach"), p => UncoachedRow(p, school), TimeSpan.FromSeconds(10));
 
         var assigned = await PostPageFormAsync(coach, $"/coach/participants/{school}", "Assign", new() { ["coachId"] = coach.AccountId, ["note"] = "" });
         Assert.Contains("De coach is toegewezen.", assigned, StringComparison.Ordinal);

@@ -56,7 +56,7 @@ public sealed class CoachQueueApiTests : IAsyncLifetime
         Assert.NotNull(confirmed["nextReportDue"]);
 
         // Its reminder fires by itself and queues it for the coaches.
-        var queue = await Api.EventuallyAsync(() => coach.Client.GetAsync<JsonObject>("/api/coach/queue"),
+        var queue = await Eventually.Value(() => coach.Client.GetAsync<JsonObject>("/api/coach/queue"),
             q => q["items"]!.AsArray().Any(e => (string)e!["commitmentId"]! == id), TimeSpan.FromSeconds(30));
         var entry = queue["items"]!.AsArray().Single(e => (string)e!["commitmentId"]! == id)!;
         Assert.Equal("reportOverdue", (string)entry["reason"]!);

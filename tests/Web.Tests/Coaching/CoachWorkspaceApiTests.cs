@@ -183,7 +183,7 @@ public sealed class CoachWorkspaceApiTests(WebAppFixture app)
         // A report and a nudge later, neither note is in anything the owner or the public reads.
         await (await Op.PostAsync($"/api/commitments/{id}/progress", new { value = 30 })).ReadAsync<JsonObject>();
         await (await coach.Client.PostAsync($"/api/commitments/{id}/nudges", new { message = "Even polsen." })).ReadAsync<JsonObject>();
-        var feed = await Api.EventuallyAsync(() => resident.Client.GetStringAsync("/api/me/feed"), f => f.Contains("Even polsen.", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        var feed = await Eventually.Value(() => resident.Client.GetStringAsync("/api/me/feed"), f => f.Contains("Even polsen.", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.Contains("Je coach vraagt een stand van zaken: Even polsen.", feed, StringComparison.Ordinal);
         foreach (var text in new[]
         {

@@ -44,7 +44,7 @@ public sealed partial class VerificationApiTests(WebAppFixture app)
         var before = await ViewAsync(id);
         Assert.Equal("selfDeclared", (string)before["claimTier"]!);
         Assert.Equal(0.0, (double)before["verifiedProgress"]!);
-        var unverifiedGoal = await Api.EventuallyAsync(() => app.Public.GetAsync<JsonObject>($"/api/goals/{goal}"),
+        var unverifiedGoal = await Eventually.Value(() => app.Public.GetAsync<JsonObject>($"/api/goals/{goal}"),
             g => g["engagement"]!["progress"]?.GetValue<double>() is 0.5, TimeSpan.FromSeconds(10));
         Assert.Equal(0.5, (double)unverifiedGoal["engagement"]!["progress"]!);
         Assert.Equal(0.0, (double)unverifiedGoal["engagement"]!["verifiedProgress"]!);
@@ -63,7 +63,7 @@ public sealed partial class VerificationApiTests(WebAppFixture app)
         Assert.Equal(StateOf(verified), StateOf(again));
 
         // The goal and the neighbourhood roll it up; the goal's totals equal a recomputation from the commitment.
-        var goalDetails = await Api.EventuallyAsync(() => app.Public.GetAsync<GoalDetails>($"/api/goals/{goal}"),
+        var goalDetails = await Eventually.Value(() => app.Public.GetAsync<GoalDetails>($"/api/goals/{goal}"),
             g => g.Engagement.VerifiedProgress is 0.5, TimeSpan.FromSeconds(10));
         Assert.Equal(((double?)0.5, (double?)1.0), (goalDetails.Engagement.VerifiedProgress, goalDetails.Engagement.VerifiedShare));
         var views = new[] { await app.Public.GetAsync<CommitmentView>($"/api/commitments/{id}") };
@@ -78,15 +78,15 @@ public sealed partial class VerificationApiTests(WebAppFixture app)
         Assert.Contains("data-claim-tier=\"verified\"", page, StringComparison.Ordinal);
         Assert.Contains("Geverifieerd door het ondersteuningsteam: " + Note, page, StringComparison.Ordinal);
         Assert.DoesNotContain("data-verify-report=\"r-claim\"", page, StringComparison.Ordinal);
-        var goalPage = await Api.EventuallyAsync(() => coach.Client.GetStringAsync($"/goals/{goal}"),
+        var goalPage = await Eventually.Value(() => coach.Client.GetStringAsync($"/goals/{goal}"),
             p => p.Contains("data-verified-share=\"1\"", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.Contains("data-verified-share=\"1\"", goalPage, StringComparison.Ordinal);
         Assert.Contains("Geverifieerd:", goalPage, StringComparison.Ordinal);
         // The neighbourhood's page too (its share mixes in other tests' commitments there: only that it shows one).
-        var placePage = await Api.EventuallyAsync(() => app.Public.GetStringAsync($"/places/{Api.Neighbourhood(13)}"),
+        var placePage = await Eventually.Value(() => app.Public.GetStringAsync($"/places/{Api.Neighbourhood(13)}"),
             p => System.Text.RegularExpressions.Regex.IsMatch(p, "id=\"place-verified\"[^>]*data-verified-share=\"[0-9]"), TimeSpan.FromSeconds(10));
         Assert.Matches("id=\"place-verified\"[^>]*data-verified-share=\"[0-9]", placePage);
-        var map = await Api.EventuallyAsync(() => app.Public.GetAsync<JsonObject>("/api/map"),
+        var map = await Eventually.Value(() => app.Public.GetAsync<JsonObject>("/api/map"),
             m => m["features"]!.AsArray().Any(f => (string)f!["properties"]!["code"]! == Api.Neighbourhood(13) && f["properties"]!["verifiedShare"] is not null),
             TimeSpan.FromSeconds(10));
         Assert.Contains(map["features"]!.AsArray(), f => (string)f!["properties"]!["code"]! == Api.Neighbourhood(13) && f["properties"]!["verifiedShare"] is not null);

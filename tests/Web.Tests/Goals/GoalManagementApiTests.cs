@@ -176,7 +176,7 @@ public sealed class GoalManagementApiTests(WebAppFixture app)
         await Confirmed(Api.PledgeTerms(), (goal, 1));
         await Confirmed(Result("t CO2", 0, 1000), (other, 1));
 
-        var details = await Api.EventuallyAsync(() => app.Public.GetAsync<GoalDetails>($"/api/goals/{goal}"),
+        var details = await Eventually.Value(() => app.Public.GetAsync<GoalDetails>($"/api/goals/{goal}"),
             d => d.UncommittedGap is { Commitments: 3, NotComparable.Count: 1 } g && Math.Abs(g.Committed - 205) < 1e-9, Within);
 
         var gap = details.UncommittedGap!;
@@ -195,7 +195,7 @@ public sealed class GoalManagementApiTests(WebAppFixture app)
         // The objective's own gap counts only what was committed to it: 30 × 1.5 of its 100. Derived figures may lag the
         // changes by Site:ListRefreshInterval (a gap computed while the commitments arrived is shared that long), so the
         // objective's is awaited like the goal's above, not read once.
-        var objectiveGap = (await Api.EventuallyAsync(() => app.Public.GetAsync<GoalDetails>($"/api/goals/{objective}"),
+        var objectiveGap = (await Eventually.Value(() => app.Public.GetAsync<GoalDetails>($"/api/goals/{objective}"),
             d => d.UncommittedGap is { Commitments: 1 } g && Math.Abs(g.Committed - 45) < 1e-9, Within)).UncommittedGap!;
         Assert.Equal(100, objectiveGap.Required, 9);
         Assert.Equal(45, objectiveGap.Committed, 9);
@@ -232,9 +232,9 @@ public sealed class GoalManagementApiTests(WebAppFixture app)
             new CivicContracting.Goals.CitizenPanelWording("Onze woorden.", "Burgerpanel"), d.Target, d.RollUp, "Elsewhere"));
 
         var site = app.Services.GetRequiredService<CivicContracting.Web.ReadModel.SiteData>();
-        var held = await Api.EventuallyAsync(() => Task.FromResult(site.Goal(id)!), g => g.Version == 2, Within);
+        var held = await Eventually.Value(() => Task.FromResult(site.Goal(id)!), g => g.Version == 2, Within);
         Assert.Equal("Renamed on another host", held.Definition.Title);
-        page = await Api.EventuallyAsync(() => Html(id), p => p.Contains("Renamed on another host", StringComparison.Ordinal), TimeSpan.FromSeconds(3));
+        page = await Eventually.Value(() => Html(id), p => p.Contains("Renamed on another host", StringComparison.Ordinal), TimeSpan.FromSeconds(3));
         Assert.Contains("Onze woorden.", page, StringComparison.Ordinal);
     }
 

@@ -32,10 +32,10 @@ public sealed class CityImportTests(WebAppFixture app)
         Assert.Equal(city.Commitments.Where((_, i) => i % 6 == 0).Order(), participant["commitmentIds"]!.AsArray().Select(n => (string)n!).Order());
 
         // The objective's aggregate counts its 10 commitments (drafts by status), the ambition all 20 (its objective's too).
-        var objective = await Api.EventuallyAsync(() => app.Public.GetAsync<JsonObject>($"/api/goals/{city.Objective}"),
+        var objective = await Eventually.Value(() => app.Public.GetAsync<JsonObject>($"/api/goals/{city.Objective}"),
             g => (int)g["engagement"]!["totals"]!["commitments"]! == 10, TimeSpan.FromSeconds(20));
         Assert.Equal(10, (int)objective["engagement"]!["totals"]!["commitments"]!);
-        var ambition = await Api.EventuallyAsync(() => app.Public.GetAsync<JsonObject>($"/api/goals/{city.Ambition}"),
+        var ambition = await Eventually.Value(() => app.Public.GetAsync<JsonObject>($"/api/goals/{city.Ambition}"),
             g => (int)g["engagement"]!["totals"]!["commitments"]! == 20, TimeSpan.FromSeconds(20));
         Assert.Equal(20, (int)ambition["engagement"]!["totals"]!["commitments"]!);
         Assert.Equal(city.Ambition, (string?)(await app.Public.GetAsync<JsonObject>($"/api/goals/{city.Objective}"))["parentGoalId"]);
@@ -212,7 +212,7 @@ public sealed class CityImportTests(WebAppFixture app)
 
     private async Task<JsonObject> SettledEngagementAsync(string goalId, int expectedCommitments)
     {
-        var goal = await Api.EventuallyAsync(() => app.Public.GetAsync<JsonObject>($"/api/goals/{goalId}"),
+        var goal = await Eventually.Value(() => app.Public.GetAsync<JsonObject>($"/api/goals/{goalId}"),
             g => (int)g["engagement"]!["totals"]!["commitments"]! == expectedCommitments, TimeSpan.FromSeconds(20));
         return goal["engagement"]!.AsObject();
     }

@@ -69,13 +69,11 @@ public sealed class ImportEquivalenceTests : IAsyncLifetime
         scopes.AddRange(PlaceCatalog.Leuven.All.Select(p => $"/api/places/{p.Code}"));
         foreach (var scope in scopes)
         {
-            string? expected = null, actual = null;
-            await Api.EventuallyAsync(async () =>
-            {
-                expected = CityImportTests.Comparable((await api.GetAsync<JsonObject>(scope))["engagement"]!.AsObject());
-                actual = CityImportTests.Comparable((await importer.GetAsync<JsonObject>(scope))["engagement"]!.AsObject());
-                return expected == actual;
-            }, same => same, TimeSpan.FromSeconds(20));
+            var (expected, actual) = await Eventually.Value(async () =>
+            (
+                Expected: CityImportTests.Comparable((await api.GetAsync<JsonObject>(scope))["engagement"]!.AsObject()),
+                Actual: CityImportTests.Comparable((await importer.GetAsync<JsonObject>(scope))["engagement"]!.AsObject())
+            ), both => both.Expected == both.Actual, TimeSpan.FromSeconds(20), $"{scope} the same on both hosts");
             Assert.Equal(expected, actual);
         }
         var city24062 = await importer.GetAsync<JsonObject>("/api/places/24062");

@@ -31,7 +31,7 @@ public sealed class ImportResumeTests : IAsyncLifetime
             // The first run is stopped (as when its caller goes away) once a few windows are durable.
             using var stop = new CancellationTokenSource();
             var first = imports.RunAsync(file, "test", again: false, stop.Token);
-            var progressed = await Api.EventuallyAsync(() => imports.GetAsync(file.Sha256),
+            var progressed = await Eventually.Value(() => imports.GetAsync(file.Sha256),
                 j => j is { Checkpoint: { Phase: ImportPhase.Commitments, Position: >= 30 } } || first.IsCompleted, TimeSpan.FromSeconds(60));
             Assert.False(first.IsCompleted, "The import finished before it could be stopped; make it larger.");
             await stop.CancelAsync();
@@ -53,7 +53,7 @@ public sealed class ImportResumeTests : IAsyncLifetime
 
             // Every commitment is there once: the aggregates count each one.
             using var client = TestHosts.Client(_app.BaseAddress, token: null);
-            var ambition = await Api.EventuallyAsync(() => client.GetAsync<JsonObject>($"/api/goals/{city.Ambition}"),
+            var ambition = await Eventually.Value(() => client.GetAsync<JsonObject>($"/api/goals/{city.Ambition}"),
                 g => (int)g["engagement"]!["totals"]!["commitments"]! == commitments, TimeSpan.FromSeconds(30));
             Assert.Equal(commitments, (int)ambition["engagement"]!["totals"]!["commitments"]!);
             var last = await client.GetAsync<JsonObject>($"/api/commitments/{city.Commitments[^1]}");

@@ -19,7 +19,7 @@ public sealed class LiveClientModeTests
         var address = host.Address;
         using var api = TestHosts.Client(address, WebAppFixture.OperatorToken);
         var subscription = host.Web.Services.GetRequiredService<LiveSubscription>();
-        await Api.EventuallyAsync(() => Task.FromResult(subscription.Status), s => s.Subscribed, TimeSpan.FromSeconds(10));
+        await Eventually.Value(() => Task.FromResult(subscription.Status), s => s.Subscribed, TimeSpan.FromSeconds(10));
 
         // The stream starts at once (nothing in the client-mode pipeline may hold a never-ending response back).
         var goal = await api.DefineGoalAsync();

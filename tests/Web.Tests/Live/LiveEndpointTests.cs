@@ -63,7 +63,7 @@ public sealed class LiveEndpointTests(WebAppFixture app)
         (await api.PostAsync($"/api/commitments/{commitment.Id}/progress", new { value = 60.0 })).EnsureSuccessStatusCode();
         var goalScope = AggregateScope.Goal(goal);
         var feed = app.Services.GetRequiredService<LiveFeed>();
-        await Api.EventuallyAsync(
+        await Eventually.Value(
             () => Task.FromResult(feed.Snapshot.FirstOrDefault(c => c.Scope == goalScope)),
             c => c?.Snapshot.MeanProgress is 1.0,
             TimeSpan.FromSeconds(5));

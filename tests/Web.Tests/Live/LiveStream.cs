@@ -46,21 +46,16 @@ public sealed class LiveStream : IAsyncDisposable
     }
 
     /// <summary>The data of the first "change" event that satisfies <paramref name="match"/>, waiting up to <paramref name="within"/>.</summary>
-    public async Task<JsonObject> ChangeAsync(Func<JsonObject, bool> match, TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (true)
+    public async Task<JsonObject> ChangeAsync(Func<JsonObject, bool> match, TimeSpan within) =>
+        (await Eventually.Value(async () =>
         {
-            foreach (var (name, data) in _events)
-                if (name == "change" && JsonNode.Parse(data) is JsonObject change && match(change))
-                    return change;
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"No matching change event within {within}; received {_events.Count} events");
+            // A stream that broke cannot bring the change any more: its error ends the wait.
             if (_reading.IsFaulted)
                 await _reading;
-            await Task.Delay(10);
-        }
-    }
+            var found = _events.Select(e => e.Event == "change" && JsonNode.Parse(e.Data) is JsonObject change && match(change) ? change : null)
+                .FirstOrDefault(change => change is not null);
+            return (Change: found, EventsReceived: _events.Count);
+        }, seen => seen.Change is not null, within, "a matching change event")).Change!;
 
     private async Task ReadAsync()
     {

@@ -14,7 +14,7 @@ public sealed class LiveSubscriptionTests(WebAppFixture app)
         await (await app.Public.GetAsync("/api/live/status")).ProblemAsync(HttpStatusCode.Unauthorized);
 
         var subscription = app.Services.GetRequiredService<LiveSubscription>();
-        var status = await Api.EventuallyAsync(() => app.Operator.GetAsync<LiveSubscriptionStatus>("/api/live/status"), s => s.Subscribed, TimeSpan.FromSeconds(10));
+        var status = await Eventually.Value(() => app.Operator.GetAsync<LiveSubscriptionStatus>("/api/live/status"), s => s.Subscribed, TimeSpan.FromSeconds(10));
         Assert.True(status.Subscribed, $"Not subscribed: {status}");
         Assert.Equal(subscription.HostId, status.HostId);
         Assert.False(string.IsNullOrEmpty(status.RegistrySilo));
@@ -27,13 +27,13 @@ public sealed class LiveSubscriptionTests(WebAppFixture app)
     public async Task A_host_whose_lease_the_registry_lost_finds_out_at_its_next_renewal_and_subscribes_again()
     {
         var subscription = app.Services.GetRequiredService<LiveSubscription>();
-        var before = await Api.EventuallyAsync(() => Task.FromResult(subscription.Status), s => s.Subscribed, TimeSpan.FromSeconds(10));
+        var before = await Eventually.Value(() => Task.FromResult(subscription.Status), s => s.Subscribed, TimeSpan.FromSeconds(10));
         Assert.True(before.Subscribed, $"Not subscribed: {before}");
 
         // What a registry re-activated on another silo looks like to the host: it no longer holds the lease.
         await app.Services.GetRequiredService<IClusterClient>().GetGrain<ILiveRegistryGrain>(0).Unsubscribe(subscription.HostId);
 
-        var after = await Api.EventuallyAsync(
+        var after = await Eventually.Value(
             () => Task.FromResult(subscription.Status),
             s => s.LostLeases == before.LostLeases + 1,
             LiveSubscription.RenewEvery + TimeSpan.FromSeconds(3));

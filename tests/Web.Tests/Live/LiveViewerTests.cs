@@ -46,7 +46,7 @@ public sealed class LiveCapsFixture : IAsyncLifetime
 
     /// <summary>Waits until the previous test's streams have left (the host notices a closed connection by itself).</summary>
     public async Task AllClosedAsync() =>
-        Assert.Equal(0, await Api.EventuallyAsync(() => Task.FromResult(Admission.Open), open => open == 0, TimeSpan.FromSeconds(15)));
+        Assert.Equal(0, await Eventually.Value(() => Task.FromResult(Admission.Open), open => open == 0, TimeSpan.FromSeconds(15)));
 }
 
 public sealed class LiveViewerTests(LiveCapsFixture fixture) : IClassFixture<LiveCapsFixture>
@@ -79,7 +79,7 @@ public sealed class LiveViewerTests(LiveCapsFixture fixture) : IClassFixture<Liv
             // A stream that ends gives its place back: the first address may open one again.
             await streams[0].DisposeAsync();
             streams.RemoveAt(0);
-            var again = await Api.EventuallyAsync(
+            var again = await Eventually.Value(
                 async () =>
                 {
                     var (retryClient, retry) = await PausableLiveStream.SendAsync(Host, "/api/live", First);
@@ -116,7 +116,7 @@ public sealed class LiveViewerTests(LiveCapsFixture fixture) : IClassFixture<Liv
 
             await streams[^1].DisposeAsync();
             streams.RemoveAt(streams.Count - 1);
-            await Api.EventuallyAsync(() => Task.FromResult(fixture.Admission.Open), open => open < LiveCapsFixture.Total, TimeSpan.FromSeconds(15));
+            await Eventually.Value(() => Task.FromResult(fixture.Admission.Open), open => open < LiveCapsFixture.Total, TimeSpan.FromSeconds(15));
             streams.Add(await PausableLiveStream.OpenAsync(Host, Third));
         }
         finally
@@ -278,7 +278,7 @@ public sealed class LiveViewerTests(LiveCapsFixture fixture) : IClassFixture<Liv
         // the host could write once meanwhile). A queue per stream would deliver all of them.
         Assert.True(received <= injected - (25 * scopes.Length),
             $"Received {received} of {injected} changes: the versions made while it did not read were not coalesced.");
-        await Api.EventuallyAsync(() => Task.FromResult(server.PendingScopes), pending => pending == 0, TimeSpan.FromSeconds(10));
+        await Eventually.Value(() => Task.FromResult(server.PendingScopes), pending => pending == 0, TimeSpan.FromSeconds(10));
     }
 
     [Theory]

@@ -79,7 +79,7 @@ public sealed partial class ModerationApiTests(WebAppFixture app)
         Assert.Equal(moderator.AccountId, (string)forCoach["moderation"]![0]!["by"]!);
 
         // The public page shows neither the title nor the description, but the reason; the coach's page marks what is hidden.
-        var page = await Api.EventuallyAsync(() => app.Public.GetStringAsync($"/commitments/{id}"), html => !html.Contains(title, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        var page = await Eventually.Value(() => app.Public.GetStringAsync($"/commitments/{id}"), html => !html.Contains(title, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.DoesNotContain(title, page, StringComparison.Ordinal);
         Assert.DoesNotContain("Een tekst om te verbergen", page, StringComparison.Ordinal);
         Assert.Contains(HiddenTitle, page, StringComparison.Ordinal);

@@ -78,13 +78,13 @@ public sealed class OperationsTests(TracedWebAppFixture app)
 
         // The server activity of the POST ends after the response is written: wait for it to be exported.
         var path = $"/api/commitments/{commitment.Id}/progress";
-        var request = await Api.EventuallyAsync(
+        var request = await Eventually.Value(
             () => Task.FromResult(app.Snapshot().FirstOrDefault(a => a.Kind == ActivityKind.Server && a.Source.Name == "Microsoft.AspNetCore" && Equals(a.GetTagItem("url.path"), path))),
             found => found is not null,
             TimeSpan.FromSeconds(10));
         Assert.True(request is not null, "The ASP.NET Core server activity of the progress report was not exported.");
 
-        var trace = await Api.EventuallyAsync(
+        var trace = await Eventually.Value(
             () => Task.FromResult(app.Snapshot().Where(a => a.TraceId == request!.TraceId).ToArray()),
             activities => activities.Any(a => a.DisplayName.Contains("ContributionShardGrain", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(10));
@@ -110,7 +110,7 @@ public sealed class OperationsTests(TracedWebAppFixture app)
         await (await app.Operator.PostAsync($"/api/commitments/{commitment.Id}/progress", new { value = 30.0 })).ReadAsync<CommitmentView>();
 
         // The exporter caches a scrape briefly; read until the counters show up.
-        var text = await Api.EventuallyAsync(
+        var text = await Eventually.Value(
             () => app.Public.GetStringAsync("/metrics"),
             t => t.Contains("civic_progress_reports", StringComparison.Ordinal) && t.Contains("civic_shard_flushes", StringComparison.Ordinal),
             TimeSpan.FromSeconds(10));
@@ -121,7 +121,7 @@ public sealed class OperationsTests(TracedWebAppFixture app)
         Assert.Contains("orleans_", text, StringComparison.Ordinal); // the Orleans meter
 
         // The aggregation lag is recorded once the shard publishes (every 200 ms).
-        text = await Api.EventuallyAsync(
+        text = await Eventually.Value(
             () => app.Public.GetStringAsync("/metrics"),
             t => t.Contains("civic_aggregation_lag", StringComparison.Ordinal),
             TimeSpan.FromSeconds(10));

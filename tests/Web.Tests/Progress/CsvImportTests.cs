@@ -43,7 +43,7 @@ public sealed class CsvImportTests(WebAppFixture app)
         Assert.Equal(0.6, second.Progress!.Value, 9);
 
         // The goal's aggregate follows: the mean of 0.4 and 0.6.
-        var engagement = await Api.EventuallyAsync(
+        var engagement = await Eventually.Value(
             async () => (await app.Public.GetAsync<GoalDetails>($"/api/goals/{world.GoalId}")).Engagement,
             e => e.MeanProgress is { } mean && Math.Abs(mean - 0.5) < 1e-9,
             TimeSpan.FromSeconds(10));

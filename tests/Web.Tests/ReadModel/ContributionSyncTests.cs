@@ -30,12 +30,12 @@ public sealed class ContributionSyncTests(WebAppFixture app)
 
         var commitment = await api.CommitAsync(school, neighbourhood, Api.ResultTerms(baseline: 0, target: 100), (goal, 1.0));
         await api.ConfirmAsync(commitment.Id);
-        var listed = await Api.EventuallyAsync(() => app.Public.GetAsync<JsonObject>($"/api/goals/{goal}/commitments"),
+        var listed = await Eventually.Value(() => app.Public.GetAsync<JsonObject>($"/api/goals/{goal}/commitments"),
             l => Status(l, commitment.Id) == "confirmed", PushLatency);
         Assert.Equal("confirmed", Status(listed, commitment.Id));
 
         (await api.PostAsync($"/api/commitments/{commitment.Id}/progress", new { value = 50.0 })).EnsureSuccessStatusCode();
-        listed = await Api.EventuallyAsync(() => app.Public.GetAsync<JsonObject>($"/api/goals/{goal}/commitments"),
+        listed = await Eventually.Value(() => app.Public.GetAsync<JsonObject>($"/api/goals/{goal}/commitments"),
             l => Status(l, commitment.Id) == "active", PushLatency);
         Assert.Equal("active", Status(listed, commitment.Id));
         Assert.Equal(0.5, (double)listed["items"]!.AsArray().Single(i => (string)i!["id"]! == commitment.Id)!["progress"]!, 9);
@@ -64,7 +64,7 @@ public sealed class ContributionSyncTests(WebAppFixture app)
         // A delta that skips one number, as if the one before it was lost on the way.
         Sync.Receive([new ContributionDelta(shard, held + 2, held + 2, [])]);
 
-        var after = await Api.EventuallyAsync(() => Task.FromResult(Sync.Status),
+        var after = await Eventually.Value(() => Task.FromResult(Sync.Status),
             s => s.Shards[shard].CatchUps > before.Shards[shard].CatchUps && !s.Shards[shard].Reading, TimeSpan.FromSeconds(30));
         Assert.Equal(before.Shards[shard].CatchUps + 1, after.Shards[shard].CatchUps);
         Assert.Equal(before.Shards[shard].Gaps + 1, after.Shards[shard].Gaps);

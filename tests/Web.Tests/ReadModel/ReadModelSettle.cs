@@ -16,16 +16,14 @@ internal static class ReadModelSettle
         var orleans = app.Services.GetRequiredService<IClusterClient>();
         var statuses = await Task.WhenAll(Enumerable.Range(0, AggregateScope.ShardCount)
             .Select(i => orleans.GetGrain<IContributionShardGrain>(i).GetStatus()));
-        var deadline = DateTimeOffset.UtcNow + (within ?? TimeSpan.FromSeconds(10));
-        while (true)
+        await Eventually.Value(() =>
         {
             var held = sync.Status;
-            var behind = statuses.Where(s => held.Shards[s.ShardIndex].Sequence < s.Sequence).ToList();
-            if (held.ListsLoaded && behind.Count == 0)
-                return;
-            Assert.True(DateTimeOffset.UtcNow < deadline,
-                $"The web host's lists did not catch up: {string.Join(", ", behind.Select(s => $"shard {s.ShardIndex} at {s.Sequence}, held {held.Shards[s.ShardIndex].Sequence}"))}");
-            await Task.Delay(20);
-        }
+            List<string> behind = [.. statuses.Where(s => held.Shards[s.ShardIndex].Sequence < s.Sequence)
+                .Select(s => $"shard {s.ShardIndex} at {s.Sequence}, held {held.Shards[s.ShardIndex].Sequence}")];
+            if (!held.ListsLoaded)
+                behind.Add("lists not loaded");
+            return Task.FromResult(behind);
+        }, behind => behind.Count == 0, within ?? TimeSpan.FromSeconds(10), "the web host's lists caught up (last value: what was behind)");
     }
 }

@@ -97,7 +97,7 @@ public sealed class ReplayApiTests(WebAppFixture app)
         await api.ConfirmAsync(commitment.Id);
 
         // The web host reloads its commitments list shortly after the pushed change.
-        var replay = await Api.EventuallyAsync(
+        var replay = await Eventually.Value(
             () => app.Public.GetAsync<JsonObject>($"/api/map/replay?goal={goal}&kind=school"),
             r => (int)r["places"]![neighbourhood]!["commitments"]!.AsArray()[^1]! == 1,
             TimeSpan.FromSeconds(10));
