@@ -1,0 +1,96 @@
+using System.IO.Compression;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace CivicContracting.Web.Tests.Compatibility;
+
+/// <summary>
+/// A database written by the version before issue 13 (Compatibility/Before13/README.md) opens with this version and
+/// shows the same commitments, reports, goal aggregates, places and map: the state classes were reorganised, not changed.
+/// What the calendar moves by itself between the two readings (reporting reminders sent at start-up, a commitment's
+/// phase, versions and times of recomputed aggregates) is left out of the comparison.
+/// </summary>
+public sealed class DatabaseOfEarlierVersionTests : IAsyncLifetime, IDisposable
+{
+    /// <summary>Fields the calendar changes without anyone acting: the reminders due since, and what depends on "now".</summary>
+    private static readonly HashSet<string> CommitmentClockFields = ["nudgeCount", "lastNudgedAt", "phase"];
+
+    /// <summary>An aggregate's version and time say when it was last published, which a restart may redo.</summary>
+    private static readonly HashSet<string> PublishFields = ["version", "updatedAt", "generatedAt"];
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"civic-before13-{Guid.NewGuid():N}");
+    private TestApp _app = null!;
+    private HttpClient? _client;
+    private JsonObject _expected = null!;
+
+    public async Task InitializeAsync()
+    {
+        var fixture = Path.Combine(AppContext.BaseDirectory, "Compatibility", "Before13");
+        Directory.CreateDirectory(_directory);
+        await using (var compressed = File.OpenRead(Path.Combine(fixture, "civic-contracting.db.gz")))
+        await using (var gzip = new GZipStream(compressed, CompressionMode.Decompress))
+        await using (var database = File.Create(Path.Combine(_directory, "civic-contracting.db")))
+            await gzip.CopyToAsync(database);
+        await using (var compressed = File.OpenRead(Path.Combine(fixture, "expected.json.gz")))
+        await using (var gzip = new GZipStream(compressed, CompressionMode.Decompress))
+            _expected = (await JsonNode.ParseAsync(gzip))!.AsObject();
+        _app = await TestApp.StartAsync("before13", ("Storage:Profile", "Sqlite"), ("Storage:DataDirectory", _directory));
+        _client = new HttpClient { BaseAddress = _app.BaseAddress };
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    public void Dispose() => _client?.Dispose();
+
+    [Fact]
+    public async Task Every_commitment_and_its_reports_read_as_the_earlier_version_showed_them()
+    {
+        var expected = _expected["commitments"]!.AsObject();
+        Assert.Equal(300, expected.Count);
+        foreach (var (id, before) in expected)
+        {
+            var now = await _client!.GetFromJsonAsync<JsonObject>($"/api/commitments/{Uri.EscapeDataString(id)}");
+            AssertSame($"commitment {id}", Without(before!, CommitmentClockFields), Without(now!, CommitmentClockFields));
+            var reports = await _client!.GetFromJsonAsync<JsonObject>($"/api/commitments/{Uri.EscapeDataString(id)}/reports?pageSize=100");
+            AssertSame($"reports of {id}", _expected["reports"]![id]!, reports!);
+        }
+    }
+
+    [Fact]
+    public async Task Every_goal_aggregate_the_places_and_the_map_are_those_the_earlier_version_showed()
+    {
+        var expectedGoals = _expected["goals"]!.AsArray();
+        // The host's lists load from the grains at start-up; the aggregates themselves are read as stored.
+        var goals = await Eventually.Value(async () => await _client!.GetFromJsonAsync<JsonObject>("/api/goals?pageSize=100"),
+            page => page!["items"]!.AsArray().Count == expectedGoals.Count, what: "the goal list of the opened database");
+        var byId = goals!["items"]!.AsArray().ToDictionary(g => (string)g!["id"]!);
+        foreach (var goal in expectedGoals)
+            AssertSame($"goal {goal!["id"]}", Without(goal, PublishFields), Without(byId[(string)goal["id"]!]!, PublishFields));
+
+        AssertSame("places", Without(_expected["places"]!, PublishFields), Without((await _client!.GetFromJsonAsync<JsonNode>("/api/places"))!, PublishFields));
+        var map = await Eventually.Value(async () => await _client!.GetFromJsonAsync<JsonObject>("/api/map"),
+            m => JsonNode.DeepEquals(Without(m!, PublishFields), Without(_expected["map"]!, PublishFields)), what: "the map of the opened database");
+        Assert.NotNull(map);
+    }
+
+    /// <summary>A copy of <paramref name="node"/> without the named fields, at any depth.</summary>
+    private static JsonNode Without(JsonNode node, IReadOnlySet<string> fields) => node switch
+    {
+        JsonObject o => new JsonObject(o.Where(p => !fields.Contains(p.Key)).Select(p => KeyValuePair.Create(p.Key, p.Value is null ? null : Without(p.Value, fields)))),
+        JsonArray a => new JsonArray([.. a.Select(item => item is null ? null : Without(item, fields))]),
+        _ => node.DeepClone(),
+    };
+
+    private static void AssertSame(string what, JsonNode expected, JsonNode actual) =>
+        Assert.True(JsonNode.DeepEquals(expected, actual), $"{what} differs.\nbefore: {Shorten(expected)}\nnow:    {Shorten(actual)}");
+
+    private static string Shorten(JsonNode node)
+    {
+        var text = node.ToJsonString();
+        return text.Length <= 3_000 ? text : text[..3_000] + "…";
+    }
+}
