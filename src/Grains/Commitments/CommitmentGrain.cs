@@ -39,13 +39,10 @@ public sealed partial class CommitmentGrain(
     ILogger<CommitmentGrain> logger,
     IOptions<CoachingOptions> coaching) : Grain, ICommitmentGrain, ICommitmentLinkGrain
 {
-    public const int MaxReports = 5_000;
     public const int MaxCoSigners = 10_000;
     public const int MaxTemplateCopies = 10_000;
     public const int MaxDependants = 1_000;
 
-    /// <summary>The most reports of one <see cref="ReportProgressBatch"/> call (one write of the commitment's state).</summary>
-    public const int MaxReportsPerBatch = 1_000;
     private const int MaxConfirmerLength = 120;
     private const int MaxReasonLength = 2_000;
     private const int MaxPushAttempts = 3;
@@ -356,8 +353,8 @@ public sealed partial class CommitmentGrain(
         var now = clock.GetUtcNow();
         if (report.ReportedAt > now.AddDays(1))
             throw new InputRejectedException("reportedAt", "A report cannot be dated in the future.");
-        if (S.ReportCount >= MaxReports)
-            throw new StateConflictException($"Commitment '{Id}' has reached the limit of {MaxReports} progress reports.");
+        if (S.ReportCount >= CommitmentLimits.MaxReports)
+            throw new StateConflictException($"Commitment '{Id}' has reached the limit of {CommitmentLimits.MaxReports} progress reports.");
 
         Apply(report);
         S.Status = CommitmentStatus.Active;
@@ -371,8 +368,8 @@ public sealed partial class CommitmentGrain(
     public async Task<ProgressBatchResult> ReportProgressBatch(IReadOnlyList<ProgressReport> reports)
     {
         await RequireExistsAndPushed();
-        if (reports is null || reports.Count is 0 or > MaxReportsPerBatch)
-            throw new InputRejectedException("", $"Send 1 to {MaxReportsPerBatch} reports.");
+        if (reports is null || reports.Count is 0 or > CommitmentLimits.MaxReportsPerBatch)
+            throw new InputRejectedException("", $"Send 1 to {CommitmentLimits.MaxReportsPerBatch} reports.");
         var errors = new InputRules.Errors();
         for (var i = 0; i < reports.Count; i++)
             errors.Merge(InputRules.Report(reports[i], S.Terms), $"[{i}]");
@@ -408,8 +405,8 @@ public sealed partial class CommitmentGrain(
             throw new StateConflictException($"Commitment '{Id}' is {S.Status.ToString().ToLowerInvariant()}; progress is reported on confirmed or active commitments.");
         if (S.Draft!.IsTemplate)
             throw new StateConflictException($"Commitment '{Id}' is a template; progress is reported on its copies.");
-        if (S.ReportCount + fresh.Count > MaxReports)
-            throw new StateConflictException($"Commitment '{Id}' would pass its limit of {MaxReports} progress reports ({S.ReportCount} stored, {fresh.Count} new).");
+        if (S.ReportCount + fresh.Count > CommitmentLimits.MaxReports)
+            throw new StateConflictException($"Commitment '{Id}' would pass its limit of {CommitmentLimits.MaxReports} progress reports ({S.ReportCount} stored, {fresh.Count} new).");
 
         foreach (var report in fresh)
             Apply(report);

@@ -99,9 +99,9 @@ public static partial class ProgressBatch
                 continue;
             }
             var count = counts[plan.CommitmentId] = counts.GetValueOrDefault(plan.CommitmentId, view.ReportCount) + 1;
-            if (count > CommitmentGrain.MaxReports)
+            if (count > CommitmentLimits.MaxReports)
             {
-                errors.Add(plan.Field(""), $"Commitment '{plan.CommitmentId}' would pass its limit of {CommitmentGrain.MaxReports} progress reports.");
+                errors.Add(plan.Field(""), $"Commitment '{plan.CommitmentId}' would pass its limit of {CommitmentLimits.MaxReports} progress reports.");
                 continue;
             }
             toApply.Add(plan);
@@ -160,7 +160,7 @@ public static partial class ProgressBatch
 
     /// <summary>
     /// Each commitment's reports in one call (<see cref="ICommitmentGrain.ReportProgressBatch"/>: one write, all or none;
-    /// chunks of <see cref="CommitmentGrain.MaxReportsPerBatch"/>), up to <see cref="Parallelism"/> commitments at once.
+    /// chunks of <see cref="CommitmentLimits.MaxReportsPerBatch"/>), up to <see cref="Parallelism"/> commitments at once.
     /// </summary>
     private static async Task<(int Applied, int AlreadyApplied)> ApplyAsync(IClusterClient orleans, List<PlannedReport> toApply, int total)
     {
@@ -171,7 +171,7 @@ public static partial class ProgressBatch
         await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (group, _) =>
         {
             var grain = orleans.GetGrain<ICommitmentGrain>(group.Key);
-            foreach (var chunk in group.Chunk(CommitmentGrain.MaxReportsPerBatch))
+            foreach (var chunk in group.Chunk(CommitmentLimits.MaxReportsPerBatch))
             {
                 try
                 {
