@@ -64,7 +64,7 @@ public sealed partial class CommitmentGrain(
 
     public async Task<CommitmentView> Create(CommitmentDraft draft)
     {
-        InputRules.Draft(draft).ThrowIfAny();
+        CommitmentRules.Draft(draft).ThrowIfAny();
         if (S.Draft is { } existing)
         {
             if (!SameDraft(existing, draft))
@@ -75,7 +75,7 @@ public sealed partial class CommitmentGrain(
         }
 
         var now = clock.GetUtcNow();
-        InputRules.Draft(draft, now, Id).ThrowIfAny();
+        CommitmentRules.Draft(draft, now, Id).ThrowIfAny();
         if (draft.TemplateId is { } templateId)
         {
             var template = await RequireTemplate(templateId);
@@ -102,11 +102,11 @@ public sealed partial class CommitmentGrain(
         }
 
         var now = clock.GetUtcNow();
-        InputRules.TakeUp(takeUp, now, Id).ThrowIfAny();
+        CommitmentRules.TakeUp(takeUp, now, Id).ThrowIfAny();
         var template = await RequireTemplate(takeUp.TemplateId);
         var draft = new CommitmentDraft(takeUp.ParticipantId, template.Goals, takeUp.NeighbourhoodCode, template.Terms,
             takeUp.Condition, IsTemplate: false, TemplateId: takeUp.TemplateId);
-        InputRules.Draft(draft, now, Id).ThrowIfAny();
+        CommitmentRules.Draft(draft, now, Id).ThrowIfAny();
         return await CreateChecked(draft, now);
     }
 
@@ -114,7 +114,7 @@ public sealed partial class CommitmentGrain(
     {
         await RequireExistsAndPushed();
         var now = clock.GetUtcNow();
-        InputRules.Draft(draft, now, Id).ThrowIfAny();
+        CommitmentRules.Draft(draft, now, Id).ThrowIfAny();
         var existing = S.Draft!;
         if (SameDraft(existing, draft))
             return ToView(); // the same revision, repeated
@@ -302,7 +302,7 @@ public sealed partial class CommitmentGrain(
     {
         await RequireExistsAndPushed();
         var errors = new InputRules.Errors();
-        errors.Merge(InputRules.Terms(newTerms), "terms");
+        errors.Merge(CommitmentRules.Terms(newTerms), "terms");
         errors.ThrowIfAny();
         ValidateConfirmer(confirmedBy, textHash);
         textHash = textHash.ToLowerInvariant();
@@ -337,7 +337,7 @@ public sealed partial class CommitmentGrain(
     public async Task<CommitmentView> ReportProgress(ProgressReport report)
     {
         await RequireExistsAndPushed();
-        InputRules.Report(report, S.Terms).ThrowIfAny();
+        CommitmentRules.Report(report, S.Terms).ThrowIfAny();
         // Exact, over the whole history: the newest reports are in this state, older ones in the segments' index.
         if (await FindStored(report.ReportId) is { Report: var earlier })
         {
@@ -372,7 +372,7 @@ public sealed partial class CommitmentGrain(
             throw new InputRejectedException("", $"Send 1 to {CommitmentLimits.MaxReportsPerBatch} reports.");
         var errors = new InputRules.Errors();
         for (var i = 0; i < reports.Count; i++)
-            errors.Merge(InputRules.Report(reports[i], S.Terms), $"[{i}]");
+            errors.Merge(CommitmentRules.Report(reports[i], S.Terms), $"[{i}]");
         errors.ThrowIfAny();
 
         // Checked whole before anything changes: a retry of a stored report is counted, another report under a used id refused.

@@ -180,7 +180,7 @@ public static class CommitmentEndpoints
     {
         var body = await JsonBody.ReadAsync<NewCommitment>(context);
         var draft = body.ToDraft();
-        var errors = InputRules.Draft(draft, clock.GetUtcNow(), body.Id);
+        var errors = CommitmentRules.Draft(draft, clock.GetUtcNow(), body.Id);
         ApiIds.Check(errors, "id", body.Id);
         if (!errors.IsValid)
             throw ApiProblems.Invalid(errors.ByField);
@@ -254,7 +254,7 @@ public static class CommitmentEndpoints
         var body = await JsonBody.ReadAsync<UpgradeRequest>(context);
         var confirmedBy = await Confirmer(orleans, actor, view.ParticipantId, body.ConfirmedBy);
         var errors = new InputRules.Errors();
-        errors.Merge(InputRules.Terms(body.Terms), "terms");
+        errors.Merge(CommitmentRules.Terms(body.Terms), "terms");
         CheckConfirmer(errors, confirmedBy, body.TextHash);
         if (errors.IsValid)
         {
@@ -286,7 +286,7 @@ public static class CommitmentEndpoints
         var reportId = body.ReportId ?? (key is null ? ApiIds.New("r") : IdempotencyKeys.ReportId(actor, key, $"progress:{id}"));
         var report = new ProgressReport(reportId, body.ReportedAt ?? clock.GetUtcNow(),
             body.Value, body.CompletedMilestoneId, body.Note, body.EvidenceUrl);
-        var errors = InputRules.Report(report);
+        var errors = CommitmentRules.Report(report);
         if (errors.IsValid && InputRules.IsEvidencePath(report.EvidenceUrl) && !await evidence.ExistsAsync(report.EvidenceUrl![InputRules.EvidencePathPrefix.Length..], context.RequestAborted))
             errors.Add("evidenceUrl", "No evidence was uploaded under this url; upload the file first (POST /api/commitments/{id}/evidence) and give the url it answers.");
         if (!errors.IsValid)
@@ -313,7 +313,7 @@ public static class CommitmentEndpoints
         var (_, view) = await access.RequireForCommitmentAsync(context, id, ParticipantRight.Draft);
         var body = await JsonBody.ReadAsync<NewCommitment>(context);
         var draft = body.ToDraft();
-        var errors = InputRules.Draft(draft, clock.GetUtcNow(), id);
+        var errors = CommitmentRules.Draft(draft, clock.GetUtcNow(), id);
         if (body.Id is not null && body.Id != id)
             errors.Add("id", "The id is the one in the path.");
         if (!errors.IsValid)
@@ -343,7 +343,7 @@ public static class CommitmentEndpoints
         var template = await Access.RequireCommitmentAsync(orleans, id);
         var body = await JsonBody.ReadAsync<TakeUpRequest>(context);
         var takeUp = new TemplateTakeUp(template.Id, body.ParticipantId, body.NeighbourhoodCode, body.Condition);
-        var errors = InputRules.TakeUp(takeUp, clock.GetUtcNow(), body.Id);
+        var errors = CommitmentRules.TakeUp(takeUp, clock.GetUtcNow(), body.Id);
         ApiIds.Check(errors, "id", body.Id);
         if (!template.IsTemplate)
             errors.Add("id", $"Commitment '{template.Id}' is not a template; join it as co-signer instead.");

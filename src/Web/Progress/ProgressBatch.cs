@@ -65,7 +65,7 @@ public static partial class ProgressBatch
             views.TryGetValue(plan.CommitmentId, out var view);
             CheckCommitment(errors, plan, view, participantId);
             // The terms only of a result commitment: for others CheckCommitment has named the level already.
-            foreach (var (field, messages) in InputRules.Report(plan.Report, view?.Terms is { Level: CommitmentLevel.Result } terms ? terms : null).ByField)
+            foreach (var (field, messages) in CommitmentRules.Report(plan.Report, view?.Terms is { Level: CommitmentLevel.Result } terms ? terms : null).ByField)
             {
                 foreach (var message in messages)
                     errors.Add(plan.Field(field), message);

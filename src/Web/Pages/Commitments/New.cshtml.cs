@@ -100,7 +100,7 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
         var participantId = Value("participantId");
         var draft = new CommitmentDraft(participantId, GoalWeights(), Value("neighbourhoodCode"), Terms(level), Condition(),
             SessionId: Value("sessionId") is { Length: > 0 } sessionId ? sessionId : null);
-        var errors = InputRules.Draft(draft, clock.GetUtcNow(), Id);
+        var errors = CommitmentRules.Draft(draft, clock.GetUtcNow(), Id);
         if (AccessRules.Check(actor, participantId, ParticipantRight.Draft) is { } refusal)
             errors.Add("participantId", refusal);
         if (!errors.IsValid)

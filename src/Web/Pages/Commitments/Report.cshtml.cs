@@ -88,7 +88,7 @@ public sealed class ReportModel(Access access, IClusterClient orleans, Commitmen
         }
         var report = new ProgressReport(ReportId, clock.GetUtcNow(), value, string.IsNullOrEmpty(CompletedMilestoneId) ? null : CompletedMilestoneId,
             string.IsNullOrWhiteSpace(Note) ? null : Note.Trim(), string.IsNullOrWhiteSpace(EvidenceUrl) ? null : EvidenceUrl.Trim());
-        var errors = InputRules.Report(report, Commitment.Terms);
+        var errors = CommitmentRules.Report(report, Commitment.Terms);
         if (!ModelState.IsValid || !errors.IsValid)
         {
             PageSupport.AddErrors(ModelState, errors.ByField, "", Fields);

@@ -68,7 +68,7 @@ public sealed class UpgradeModel(Access access, IClusterClient orleans, Commitme
         if (Level is not { } level || level <= Commitment.Terms.Level)
             return RedirectToPage(new { id });
         var terms = TermsFields.Read(this, level, ModelState);
-        var errors = InputRules.Terms(terms);
+        var errors = CommitmentRules.Terms(terms);
         if (!ModelState.IsValid || !errors.IsValid)
         {
             var prefixed = new InputRules.Errors();
@@ -93,7 +93,7 @@ public sealed class UpgradeModel(Access access, IClusterClient orleans, Commitme
         {
             terms = null;
         }
-        if (terms is null || !InputRules.Terms(terms).IsValid || terms.Level <= Commitment.Terms.Level)
+        if (terms is null || !CommitmentRules.Terms(terms).IsValid || terms.Level <= Commitment.Terms.Level)
             return RedirectToPage(new { id });
         Level = terms.Level;
         Preview(terms);
