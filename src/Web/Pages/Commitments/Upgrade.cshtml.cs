@@ -17,7 +17,7 @@ namespace CivicContracting.Web.Pages.Commitments;
 /// Upgrading a confirmed commitment along the spectrum (pledge → action → result) through the same steps as making one:
 /// the stronger level, what it needs, the exact new text, and the formal confirmation. The earlier terms stay readable.
 /// </summary>
-[Authorize(Policy = Security.Authentication.SignedInPolicy)]
+[Authorize(Policy = Security.AccessPolicies.SignedInPolicy)]
 public sealed class UpgradeModel(Access access, IClusterClient orleans, CommitmentViews views) : PageModel, ITermsForm
 {
     private static readonly string[] Fields =
