@@ -1,3 +1,4 @@
+using CivicContracting.Web;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Commitments;
 using CivicContracting.Web.Evidence;
@@ -28,7 +29,7 @@ using OpenTelemetry.Trace;
 // (Orleans:Mode=CoHosted) for the one-command local run; in production it is a client of a silo cluster
 // (Orleans:Mode=Client, Orleans:Gateways=host:port,...).
 // `CivicContracting.Web import FILE [--url URL --token TOKEN]` loads a city from a JSON Lines or CSV file and exits
-// (0 loaded, 1 errors in the file, 2 bad usage, 3 not finished: run it again to continue); see Imports/ImportCommand.cs.
+// (0 loaded, 1 errors in the file, 2 bad usage, 3 not finished: run it again to continue); see ImportCommand.cs.
 if (args.Length > 0 && string.Equals(args[0], ImportCommand.Name, StringComparison.OrdinalIgnoreCase))
 {
     // Ctrl+C stops the import at once and records where it got, so that running it again continues without waiting for its lease.

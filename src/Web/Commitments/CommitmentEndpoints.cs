@@ -8,7 +8,7 @@ using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Evidence;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Json;
-using CivicContracting.Web.Moderation;
+using CivicContracting.Web.ReadModel;
 using CivicContracting.Web.Paging;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Progress;

@@ -4,6 +4,7 @@ using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Moderation;
+using CivicContracting.Web.ReadModel;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CivicContracting.Web.Pages.Commitments;
