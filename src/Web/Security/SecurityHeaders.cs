@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using CivicContracting.Web.ReadModel;
+using CivicContracting.Web.Site;
 using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Web.Security;
