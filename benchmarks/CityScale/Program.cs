@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using CivicContracting.CityScale;
-using CivicContracting.Web.Imports;
+using CivicContracting.Web;
 
 // The synthetic city of issue 12, and loading it through the operator import. Not a test: it prints figures.
 //   dotnet run -c Release --project benchmarks/CityScale -- generate --commitments 100000 [--participants N/10] [--goals 1000]

@@ -1,4 +1,4 @@
-using CivicContracting.Silo.Hosting;
+using CivicContracting.Web;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Commitments;
 using CivicContracting.Web.Evidence;
@@ -29,7 +29,7 @@ using OpenTelemetry.Trace;
 // (Orleans:Mode=CoHosted) for the one-command local run; in production it is a client of a silo cluster
 // (Orleans:Mode=Client, Orleans:Gateways=host:port,...).
 // `CivicContracting.Web import FILE [--url URL --token TOKEN]` loads a city from a JSON Lines or CSV file and exits
-// (0 loaded, 1 errors in the file, 2 bad usage, 3 not finished: run it again to continue); see Imports/ImportCommand.cs.
+// (0 loaded, 1 errors in the file, 2 bad usage, 3 not finished: run it again to continue); see ImportCommand.cs.
 if (args.Length > 0 && string.Equals(args[0], ImportCommand.Name, StringComparison.OrdinalIgnoreCase))
 {
     // Ctrl+C stops the import at once and records where it got, so that running it again continues without waiting for its lease.
@@ -94,9 +94,9 @@ namespace CivicContracting.Web
 
             // Telemetry: the platform's (Orleans, runtime, CivicContracting meter; Prometheus at /metrics), plus ASP.NET Core
             // requests. Traces when OTEL_EXPORTER_OTLP_ENDPOINT is set or Telemetry:Tracing=true.
-            var telemetry = builder.AddCivicContractingTelemetry("civic-contracting-web");
+            var telemetry = builder.AddPlatformTelemetry("civic-contracting-web");
             telemetry.WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation());
-            if (Telemetry.IsTracingEnabled(builder.Configuration))
+            if (OrleansHosting.IsTracingEnabled(builder.Configuration))
                 telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation(o => o.Filter = c => !IsOperationsPath(c.Request.Path)));
 
             // JSON and errors: one dialect, and problem+json for everything that goes wrong.
@@ -152,11 +152,7 @@ namespace CivicContracting.Web
             builder.Services.AddOutputCache(SiteCaching.Configure);
             builder.AddCivicContractingLive();
             builder.Services.AddOpenApi(OpenApiSetup.Configure);
-            var health = builder.Services.AddHealthChecks();
-            if (orleans.Mode == OrleansMode.CoHosted)
-                health.AddCivicContractingSiloChecks();
-            else
-                health.AddCheck<OrleansHealthCheck>("orleans", tags: [SiloHealthChecks.ReadyTag, SiloHealthChecks.StartupTag]);
+            builder.Services.AddPlatformHealthChecks(orleans);
 
             var app = builder.Build();
 
@@ -180,8 +176,7 @@ namespace CivicContracting.Web
             app.UseAuthorization();
 
             app.MapOpenApi();
-            app.MapCivicContractingHealth();
-            app.MapCivicContractingMetrics();
+            app.MapPlatformEndpoints();
             app.MapCivicContractingDashboard(orleans);
             app.MapMeta();
             app.MapAccounts();
@@ -208,7 +203,7 @@ namespace CivicContracting.Web
 
         /// <summary>Probes, scrapes and the dashboard's polling are not traced: they would drown the requests that matter.</summary>
         private static bool IsOperationsPath(PathString path) =>
-            path.StartsWithSegments("/health") || path.StartsWithSegments(Telemetry.PrometheusPath) || path.StartsWithSegments(DashboardHosting.Path);
+            path.StartsWithSegments("/health") || path.StartsWithSegments(OrleansHosting.MetricsPath) || path.StartsWithSegments(DashboardHosting.Path);
 
         /// <summary>Where appsettings.json is: beside the binaries, so `dotnet run --project src/Web` finds it from any folder.</summary>
         private static string ContentRoot() => AppContext.BaseDirectory;

@@ -1,6 +1,7 @@
 using CivicContracting.Commitments;
 using CivicContracting.Hosting;
 using CivicContracting.Live;
+using CivicContracting.Notifications;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Serialization;

@@ -238,7 +238,7 @@ public interface ICommitmentGrain : IGrainWithStringKey
     /// <see cref="ReportProgress"/> checks one, and one that breaks a rule refuses the call with nothing stored
     /// (<see cref="Validation.InputRejectedException"/> keyed <c>[i].field</c>, or a conflict). A report whose id is
     /// stored already with the same content is a retry: counted in <see cref="ProgressBatchResult.AlreadyStored"/>, not
-    /// stored again. At most <c>CommitmentGrain.MaxReportsPerBatch</c> reports per call.
+    /// stored again. At most <see cref="CommitmentLimits.MaxReportsPerBatch"/> reports per call.
     /// </summary>
     Task<ProgressBatchResult> ReportProgressBatch(IReadOnlyList<ProgressReport> reports);
 

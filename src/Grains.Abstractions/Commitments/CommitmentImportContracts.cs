@@ -56,7 +56,7 @@ public static class CommitmentImportRules
     public const int MaxConfirmerLength = 120;
 
     /// <summary>
-    /// Everything <see cref="InputRules.Draft(CommitmentDraft, DateTimeOffset, string)"/> checks (fields named as in the API:
+    /// Everything <see cref="CommitmentRules.Draft(CommitmentDraft, DateTimeOffset, string)"/> checks (fields named as in the API:
     /// <c>participantId</c>, <c>goals[0].goalId</c>, <c>terms.target.baseline</c>, …), the commitment's <c>id</c>, no
     /// condition, template or session, and for a confirmed one <c>confirmation.confirmedBy</c>,
     /// <c>confirmation.signedAt</c> (required; <see cref="InputRules.SignedAt"/>) and <c>confirmation.textHash</c>.
@@ -68,7 +68,7 @@ public static class CommitmentImportRules
             errors.Id("id", commitmentId);
         if (import?.Draft is not { } draft)
             return errors.Add("", "A commitment is required.");
-        foreach (var (field, messages) in InputRules.Draft(draft, now, commitmentId).ByField)
+        foreach (var (field, messages) in CommitmentRules.Draft(draft, now, commitmentId).ByField)
         {
             foreach (var message in messages)
                 errors.Add(field, message);
@@ -86,7 +86,7 @@ public static class CommitmentImportRules
                 errors.Add("confirmation.signedAt", "Required: when the commitment was signed (ISO 8601 date and time).");
             else
                 errors.Merge(InputRules.SignedAt(confirmation.SignedAt, now), "confirmation");
-            if (confirmation.TextHash is { } hash && draft.Terms is not null && InputRules.Terms(draft.Terms).IsValid
+            if (confirmation.TextHash is { } hash && draft.Terms is not null && CommitmentRules.Terms(draft.Terms).IsValid
                 && !string.Equals(hash.Trim(), CommitmentText.Hash(draft.Terms), StringComparison.OrdinalIgnoreCase))
             {
                 errors.Add("confirmation.textHash", "Does not match the SHA-256 of the terms' text; leave it out to have it computed.");

@@ -29,7 +29,7 @@ namespace CivicContracting.Commitments;
 /// other in date order (reports arriving in date order, the usual case): one or two segment reads a page. Reports that
 /// arrive backdated can make segments overlap; then, as for a report id that is not among the newest (the check of every
 /// new report, so that a retry of any earlier report is stored once), the activation reads the ids, places and values of
-/// all sealed reports once into memory (<see cref="SealedIndex"/>, up to <see cref="CommitmentGrain.MaxReports"/> / 
+/// all sealed reports once into memory (<see cref="SealedIndex"/>, up to <see cref="CommitmentLimits.MaxReports"/> / 
 /// <see cref="SegmentSize"/> reads) and keeps them current while it lives. A report that is the first after activation
 /// to a commitment with sealed segments therefore costs those reads once; every later one none.
 /// </para>

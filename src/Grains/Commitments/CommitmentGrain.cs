@@ -39,13 +39,10 @@ public sealed partial class CommitmentGrain(
     ILogger<CommitmentGrain> logger,
     IOptions<CoachingOptions> coaching) : Grain, ICommitmentGrain, ICommitmentLinkGrain
 {
-    public const int MaxReports = 5_000;
     public const int MaxCoSigners = 10_000;
     public const int MaxTemplateCopies = 10_000;
     public const int MaxDependants = 1_000;
 
-    /// <summary>The most reports of one <see cref="ReportProgressBatch"/> call (one write of the commitment's state).</summary>
-    public const int MaxReportsPerBatch = 1_000;
     private const int MaxConfirmerLength = 120;
     private const int MaxReasonLength = 2_000;
     private const int MaxPushAttempts = 3;
@@ -67,7 +64,7 @@ public sealed partial class CommitmentGrain(
 
     public async Task<CommitmentView> Create(CommitmentDraft draft)
     {
-        InputRules.Draft(draft).ThrowIfAny();
+        CommitmentRules.Draft(draft).ThrowIfAny();
         if (S.Draft is { } existing)
         {
             if (!SameDraft(existing, draft))
@@ -78,7 +75,7 @@ public sealed partial class CommitmentGrain(
         }
 
         var now = clock.GetUtcNow();
-        InputRules.Draft(draft, now, Id).ThrowIfAny();
+        CommitmentRules.Draft(draft, now, Id).ThrowIfAny();
         if (draft.TemplateId is { } templateId)
         {
             var template = await RequireTemplate(templateId);
@@ -105,11 +102,11 @@ public sealed partial class CommitmentGrain(
         }
 
         var now = clock.GetUtcNow();
-        InputRules.TakeUp(takeUp, now, Id).ThrowIfAny();
+        CommitmentRules.TakeUp(takeUp, now, Id).ThrowIfAny();
         var template = await RequireTemplate(takeUp.TemplateId);
         var draft = new CommitmentDraft(takeUp.ParticipantId, template.Goals, takeUp.NeighbourhoodCode, template.Terms,
             takeUp.Condition, IsTemplate: false, TemplateId: takeUp.TemplateId);
-        InputRules.Draft(draft, now, Id).ThrowIfAny();
+        CommitmentRules.Draft(draft, now, Id).ThrowIfAny();
         return await CreateChecked(draft, now);
     }
 
@@ -117,7 +114,7 @@ public sealed partial class CommitmentGrain(
     {
         await RequireExistsAndPushed();
         var now = clock.GetUtcNow();
-        InputRules.Draft(draft, now, Id).ThrowIfAny();
+        CommitmentRules.Draft(draft, now, Id).ThrowIfAny();
         var existing = S.Draft!;
         if (SameDraft(existing, draft))
             return ToView(); // the same revision, repeated
@@ -305,7 +302,7 @@ public sealed partial class CommitmentGrain(
     {
         await RequireExistsAndPushed();
         var errors = new InputRules.Errors();
-        errors.Merge(InputRules.Terms(newTerms), "terms");
+        errors.Merge(CommitmentRules.Terms(newTerms), "terms");
         errors.ThrowIfAny();
         ValidateConfirmer(confirmedBy, textHash);
         textHash = textHash.ToLowerInvariant();
@@ -341,7 +338,7 @@ public sealed partial class CommitmentGrain(
     {
         await RequireExistsAndPushed();
         // The date is checked after the lookup below: a retry of a stored report is answered as such whenever it comes.
-        InputRules.Report(report, S.Terms).ThrowIfAny();
+        CommitmentRules.Report(report, S.Terms).ThrowIfAny();
         // Exact, over the whole history: the newest reports are in this state, older ones in the segments' index.
         if (await FindStored(report.ReportId) is { Report: var earlier })
         {
@@ -355,9 +352,9 @@ public sealed partial class CommitmentGrain(
         if (S.Draft!.IsTemplate)
             throw new StateConflictException($"Commitment '{Id}' is a template; progress is reported on its copies.");
         var now = clock.GetUtcNow();
-        InputRules.Report(report, S.Terms, now).ThrowIfAny();
-        if (S.ReportCount >= MaxReports)
-            throw new StateConflictException($"Commitment '{Id}' has reached the limit of {MaxReports} progress reports.");
+        CommitmentRules.Report(report, S.Terms, now).ThrowIfAny();
+        if (S.ReportCount >= CommitmentLimits.MaxReports)
+            throw new StateConflictException($"Commitment '{Id}' has reached the limit of {CommitmentLimits.MaxReports} progress reports.");
 
         Apply(report);
         S.Status = CommitmentStatus.Active;
@@ -371,11 +368,11 @@ public sealed partial class CommitmentGrain(
     public async Task<ProgressBatchResult> ReportProgressBatch(IReadOnlyList<ProgressReport> reports)
     {
         await RequireExistsAndPushed();
-        if (reports is null || reports.Count is 0 or > MaxReportsPerBatch)
-            throw new InputRejectedException("", $"Send 1 to {MaxReportsPerBatch} reports.");
+        if (reports is null || reports.Count is 0 or > CommitmentLimits.MaxReportsPerBatch)
+            throw new InputRejectedException("", $"Send 1 to {CommitmentLimits.MaxReportsPerBatch} reports.");
         var errors = new InputRules.Errors();
         for (var i = 0; i < reports.Count; i++)
-            errors.Merge(InputRules.Report(reports[i], S.Terms), $"[{i}]");
+            errors.Merge(CommitmentRules.Report(reports[i], S.Terms), $"[{i}]");
         errors.ThrowIfAny();
 
         // Checked whole before anything changes: a retry of a stored report is counted, another report under a used id refused.
@@ -395,7 +392,7 @@ public sealed partial class CommitmentGrain(
                 continue;
             }
             var dated = new InputRules.Errors();
-            dated.Merge(InputRules.Report(report, S.Terms, now), $"[{i}]");
+            dated.Merge(CommitmentRules.Report(report, S.Terms, now), $"[{i}]");
             dated.ThrowIfAny();
             known[report.ReportId] = report;
             fresh.Add(report);
@@ -409,8 +406,8 @@ public sealed partial class CommitmentGrain(
             throw new StateConflictException($"Commitment '{Id}' is {S.Status.ToString().ToLowerInvariant()}; progress is reported on confirmed or active commitments.");
         if (S.Draft!.IsTemplate)
             throw new StateConflictException($"Commitment '{Id}' is a template; progress is reported on its copies.");
-        if (S.ReportCount + fresh.Count > MaxReports)
-            throw new StateConflictException($"Commitment '{Id}' would pass its limit of {MaxReports} progress reports ({S.ReportCount} stored, {fresh.Count} new).");
+        if (S.ReportCount + fresh.Count > CommitmentLimits.MaxReports)
+            throw new StateConflictException($"Commitment '{Id}' would pass its limit of {CommitmentLimits.MaxReports} progress reports ({S.ReportCount} stored, {fresh.Count} new).");
 
         foreach (var report in fresh)
             Apply(report);

@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using CivicContracting.Following;
-using CivicContracting.Hosting;
 using CivicContracting.Observability;
 using Microsoft.Extensions.Options;
 

@@ -4,7 +4,6 @@ using System.Net.Mail;
 using System.Net.Mime;
 using System.Text;
 using CivicContracting.Following;
-using CivicContracting.Hosting;
 using CivicContracting.Observability;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

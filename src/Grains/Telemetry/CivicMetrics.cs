@@ -12,7 +12,7 @@ namespace CivicContracting.Observability;
 /// </summary>
 public static class CivicMetrics
 {
-    public const string MeterName = "CivicContracting";
+    public const string MeterName = CivicMeter.Name;
 
     public const string ProgressReportsName = "civic.progress_reports";
     public const string AggregationLagName = "civic.aggregation.lag";
@@ -20,7 +20,6 @@ public static class CivicMetrics
     public const string AggregationRepairsName = "civic.aggregation.repairs";
     public const string ShardBatchSizeName = "civic.shard.batch_size";
     public const string AggregateChangesName = "civic.aggregate.changes";
-    public const string LiveSubscribersName = "civic.live.subscribers";
     public const string FeedEventsPublishedName = "civic.feed.events_published";
     public const string FeedItemsName = "civic.feed.items";
     public const string FeedFanOutRetriesName = "civic.feed.fanout_retries";
@@ -39,7 +38,7 @@ public static class CivicMetrics
     public const string EmailOutcomeRejected = "rejected";
     public const string EmailOutcomeQueueFull = "queue_full";
 
-    private static readonly Meter Meter = new(MeterName, "1.0");
+    private static readonly Meter Meter = new(MeterName, CivicMeter.Version);
 
     private static readonly Counter<long> ProgressReports = Meter.CreateCounter<long>(
         ProgressReportsName, "{report}", "Progress reports accepted and stored by commitments (retries of a stored report are not counted).");
@@ -103,8 +102,6 @@ public static class CivicMetrics
     private static readonly Counter<long> NotificationEmails = Meter.CreateCounter<long>(
         NotificationEmailsName, "{email}", "Notification e-mails by outcome: sent, retry (an attempt failed), given_up, rejected (permanent SMTP error), queue_full (a change not mailed).");
 
-    private static int _liveSubscribersRegistered;
-
     /// <summary>A commitment stored a new progress report.</summary>
     public static void ProgressReportAccepted() => ProgressReports.Add(1);
 
@@ -157,17 +154,6 @@ public static class CivicMetrics
     /// <summary>A notification e-mail (or, for <see cref="EmailOutcomeQueueFull"/>, a change) with its outcome.</summary>
     public static void NotificationEmail(string outcome) =>
         NotificationEmails.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
-
-    /// <summary>
-    /// For the live push: registers the gauge <see cref="LiveSubscribersName"/> once, reading the number of
-    /// live subscribers from <paramref name="count"/>. Until something calls this, the gauge is not exported at all.
-    /// </summary>
-    public static void ObserveLiveSubscribers(Func<long> count)
-    {
-        ArgumentNullException.ThrowIfNull(count);
-        if (Interlocked.Exchange(ref _liveSubscribersRegistered, 1) == 0)
-            Meter.CreateObservableGauge(LiveSubscribersName, count, "{subscriber}", "Browsers and web hosts subscribed to live aggregate changes.");
-    }
 
     public static void RecordRemindersDue(int count) => RemindersDue.Add(count);
 

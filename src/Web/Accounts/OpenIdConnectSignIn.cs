@@ -3,7 +3,6 @@ using System.Security.Claims;
 using CivicContracting.Accounts;
 using CivicContracting.Validation;
 using CivicContracting.Web.Hosting;
-using CivicContracting.Web.Pages.Account;
 using CivicContracting.Web.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -109,7 +108,7 @@ public static class OpenIdConnectSignIn
     public static void MapOpenIdConnectSignIn(this IEndpointRouteBuilder app)
     {
         app.MapGet(StartPath, (string? returnUrl) => Results.Challenge(
-            new AuthenticationProperties { RedirectUri = $"{CompletePath}?returnUrl={Uri.EscapeDataString(PageSupport.SafeReturnUrl(returnUrl))}" }, [Scheme]))
+            new AuthenticationProperties { RedirectUri = $"{CompletePath}?returnUrl={Uri.EscapeDataString(ReturnUrls.Safe(returnUrl))}" }, [Scheme]))
             .ExcludeFromDescription();
         app.MapGet(CompletePath, CompleteAsync).ExcludeFromDescription();
     }
@@ -156,6 +155,6 @@ public static class OpenIdConnectSignIn
         if (account is null)
             return Results.Redirect(SitePathsSignInFailed);
         await context.SignInAsync(Authentication.SessionScheme, Authentication.PrincipalFor(account, ActorKind.Session, clock.GetUtcNow()));
-        return Results.LocalRedirect(PageSupport.SafeReturnUrl(returnUrl));
+        return Results.LocalRedirect(ReturnUrls.Safe(returnUrl));
     }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using CivicContracting.Accounts;
-using CivicContracting.Web.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 

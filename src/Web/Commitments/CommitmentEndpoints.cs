@@ -8,7 +8,7 @@ using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Evidence;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Json;
-using CivicContracting.Web.Moderation;
+using CivicContracting.Web.ReadModel;
 using CivicContracting.Web.Paging;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Progress;
@@ -178,7 +178,7 @@ public static class CommitmentEndpoints
     {
         var body = await JsonBody.ReadAsync<NewCommitment>(context);
         var draft = body.ToDraft();
-        var errors = InputRules.Draft(draft, clock.GetUtcNow(), body.Id);
+        var errors = CommitmentRules.Draft(draft, clock.GetUtcNow(), body.Id);
         ApiIds.Check(errors, "id", body.Id);
         if (!errors.IsValid)
             throw ApiProblems.Invalid(errors.ByField);
@@ -269,7 +269,7 @@ public static class CommitmentEndpoints
         var (_, view) = await access.RequireForCommitmentAsync(context, id, ParticipantRight.Draft);
         var body = await JsonBody.ReadAsync<NewCommitment>(context);
         var draft = body.ToDraft();
-        var errors = InputRules.Draft(draft, clock.GetUtcNow(), id);
+        var errors = CommitmentRules.Draft(draft, clock.GetUtcNow(), id);
         if (body.Id is not null && body.Id != id)
             errors.Add("id", "The id is the one in the path.");
         if (!errors.IsValid)
@@ -299,7 +299,7 @@ public static class CommitmentEndpoints
         var template = await Access.RequireCommitmentAsync(orleans, id);
         var body = await JsonBody.ReadAsync<TakeUpRequest>(context);
         var takeUp = new TemplateTakeUp(template.Id, body.ParticipantId, body.NeighbourhoodCode, body.Condition);
-        var errors = InputRules.TakeUp(takeUp, clock.GetUtcNow(), body.Id);
+        var errors = CommitmentRules.TakeUp(takeUp, clock.GetUtcNow(), body.Id);
         ApiIds.Check(errors, "id", body.Id);
         if (!template.IsTemplate)
             errors.Add("id", $"Commitment '{template.Id}' is not a template; join it as co-signer instead.");

@@ -60,7 +60,7 @@ public sealed class UpgradeCommitmentCommand(IClusterClient orleans, Access acce
         var view = permit.Commitment;
         var signer = await Confirmations.ConfirmerAsync(orleans, permit.Actor, view.ParticipantId, confirmedBy);
         var errors = new InputRules.Errors();
-        errors.Merge(InputRules.Terms(terms), "terms");
+        errors.Merge(CommitmentRules.Terms(terms), "terms");
         Confirmations.Check(errors, signer, textHash);
         if (errors.IsValid)
         {

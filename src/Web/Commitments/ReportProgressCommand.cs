@@ -24,7 +24,7 @@ public sealed record ProgressInput(
 /// <summary>
 /// Reporting progress on one commitment: the one way in for the API (POST /api/commitments/{id}/progress) and the
 /// site's report form, in the steps every command takes — who is acting (<see cref="Actor"/>, resolved by the caller),
-/// authorisation (<see cref="AuthoriseAsync"/>), validation (<see cref="CheckAsync"/>: <see cref="InputRules.Report"/>,
+/// authorisation (<see cref="AuthoriseAsync"/>), validation (<see cref="CheckAsync"/>: <see cref="CommitmentRules.Report"/>,
 /// the rules CSV imports and metric feeds use too, plus uploaded evidence that must exist), the grain call and its
 /// result (<see cref="RunAsync"/>). Callers only translate their input (JSON, a form, an Idempotency-Key header) and
 /// the answer (problem+json, form errors). Refusals are exceptions the API answers as problem+json: 401/403/404
@@ -68,13 +68,13 @@ public sealed class ReportProgressCommand(IClusterClient orleans, Access access,
     }
 
     /// <summary>
-    /// Every broken rule of the report, by field: those of <see cref="InputRules.Report"/> (the commitment's terms too
+    /// Every broken rule of the report, by field: those of <see cref="CommitmentRules.Report"/> (the commitment's terms too
     /// when the permit read it; the grain checks them in any case) and uploaded evidence that must exist.
     /// </summary>
     public async Task<InputRules.Errors> CheckAsync(Permit permit, Prepared prepared, CancellationToken cancellationToken)
     {
         var report = prepared.Report;
-        var errors = InputRules.Report(report, permit.Commitment?.Terms, clock.GetUtcNow());
+        var errors = CommitmentRules.Report(report, permit.Commitment?.Terms, clock.GetUtcNow());
         if (errors.IsValid && InputRules.IsEvidencePath(report.EvidenceUrl)
             && !await evidence.ExistsAsync(report.EvidenceUrl![InputRules.EvidencePathPrefix.Length..], cancellationToken))
             errors.Add("evidenceUrl", "No evidence was uploaded under this url; upload the file first (POST /api/commitments/{id}/evidence) and give the url it answers.");

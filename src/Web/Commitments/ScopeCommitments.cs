@@ -34,7 +34,7 @@ public sealed class ScopeCommitments(SiteData data, CommitmentViews views)
         var page = paging.Of(items, total);
         var read = await Task.WhenAll(page.Items.Select(c => views.GetUnredactedAsync(c.CommitmentId)));
         return page.With<CommitmentSummary>([.. page.Items.Zip(read, (c, view) => new CommitmentSummary(
-            c.CommitmentId, view is null ? null : Moderation.PublicView.Title(view), c.ParticipantId, c.ParticipantKind, view?.NeighbourhoodCode,
+            c.CommitmentId, view is null ? null : PublicView.Title(view), c.ParticipantId, c.ParticipantKind, view?.NeighbourhoodCode,
             c.Level, c.Status, c.Progress, c.OnTrack, c.ConfirmedAt, c.UpdatedAt))]);
     }
 }

@@ -1,4 +1,3 @@
-using CivicContracting.Silo.Storage;
 using CivicContracting.Web.Hosting;
 using Npgsql;
 
@@ -10,19 +9,18 @@ public static class EvidenceStores
     public static WebApplicationBuilder AddCivicContractingEvidence(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<EvidenceOptions>().Bind(builder.Configuration.GetSection(EvidenceOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        var storage = builder.Configuration.GetSection(StorageOptions.SectionName);
+        var storage = OrleansHosting.ReadStorage(builder.Configuration);
         var evidence = builder.Configuration.GetSection(EvidenceOptions.SectionName).Get<EvidenceOptions>() ?? new EvidenceOptions();
-        switch (StorageProfiles.Normalise(storage[nameof(StorageOptions.Profile)]))
+        switch (storage.Profile)
         {
-            case StorageProfiles.Memory:
+            case OrleansHosting.MemoryStorage:
                 builder.Services.AddSingleton<IEvidenceStore, MemoryEvidenceStore>();
                 break;
-            case StorageProfiles.PostgreSql:
+            case OrleansHosting.PostgreSqlStorage:
                 builder.Services.AddSingleton<IEvidenceStore>(PostgreSql);
                 break;
             default:
-                var dataDirectory = storage[nameof(StorageOptions.DataDirectory)] is { Length: > 0 } configured ? configured : new StorageOptions().DataDirectory;
-                var directory = string.IsNullOrWhiteSpace(evidence.Directory) ? Path.Combine(dataDirectory, "evidence") : evidence.Directory;
+                var directory = string.IsNullOrWhiteSpace(evidence.Directory) ? Path.Combine(storage.DataDirectory, "evidence") : evidence.Directory;
                 // Relative folders are taken from the working directory, like Storage:DataDirectory (see Program.cs).
                 var root = Path.GetFullPath(directory, Environment.CurrentDirectory);
                 builder.Services.AddSingleton<IEvidenceStore>(_ => new FileSystemEvidenceStore(root));

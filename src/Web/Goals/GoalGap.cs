@@ -3,6 +3,7 @@ using CivicContracting.Aggregation;
 using CivicContracting.Commitments;
 using CivicContracting.Goals;
 using CivicContracting.Web.ReadModel;
+using CivicContracting.Web.Site;
 using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Web.Goals;

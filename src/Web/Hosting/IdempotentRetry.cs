@@ -16,6 +16,9 @@ public sealed partial class IdempotentRetry(RequestDelegate next, ILogger<Idempo
 {
     public const int MaxAttempts = 6;
 
+    /// <summary>The request header that makes a progress report safe to send twice (read by Progress/IdempotencyKeys).</summary>
+    public const string IdempotencyKeyHeaderName = "Idempotency-Key";
+
     private static readonly TimeSpan[] Pauses =
         [TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(8)];
 
@@ -77,7 +80,7 @@ public sealed partial class IdempotentRetry(RequestDelegate next, ILogger<Idempo
         if (!HttpMethods.IsPost(request.Method) || !ProgressPath().IsMatch(request.Path.Value ?? ""))
             return false;
         // Without a reportId, the Idempotency-Key names the report (Progress/IdempotencyKeys).
-        if (request.Headers.ContainsKey(Progress.IdempotencyKeys.HeaderName))
+        if (request.Headers.ContainsKey(IdempotencyKeyHeaderName))
             return true;
         if (request.ContentLength is > MaxBufferedRequestBytes)
             return false;

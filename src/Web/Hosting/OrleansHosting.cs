@@ -4,6 +4,7 @@ using CivicContracting.Silo.Hosting;
 using CivicContracting.Silo.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using OpenTelemetry;
 using Orleans.Configuration;
 
 namespace CivicContracting.Web.Hosting;
@@ -159,8 +160,20 @@ public sealed record OrleansHostingSettings(OrleansMode Mode, IReadOnlyList<IPEn
     }
 }
 
+/// <summary>
+/// The web host's one entry point to the silo assembly: starting or joining the cluster, and the few pieces of the silo's
+/// hosting it shares (telemetry, health, the storage profile). Elsewhere the web host names no silo type, so it stays a
+/// client of Grains.Abstractions (checked by tests/Web.Tests/Architecture/BoundaryTests.cs).
+/// </summary>
 public static class OrleansHosting
 {
+    /// <summary>Where Prometheus scrapes the metrics (the silo's own path).</summary>
+    public const string MetricsPath = Telemetry.PrometheusPath;
+
+    /// <summary>Canonical <c>Storage:Profile</c> values, as <see cref="ReadStorage"/> answers them.</summary>
+    public const string MemoryStorage = StorageProfiles.Memory;
+    public const string PostgreSqlStorage = StorageProfiles.PostgreSql;
+
     /// <summary>Co-hosts a silo or connects to a cluster, as <see cref="OrleansHostingSettings.Mode"/> says.</summary>
     public static OrleansHostingSettings AddCivicContractingOrleans(this WebApplicationBuilder builder)
     {
@@ -204,6 +217,41 @@ public static class OrleansHosting
         // tier when the cluster is briefly unavailable (a silo stopping or crashing), so the caller sees success.
         builder.Services.AddSingleton<IStartupFilter, IdempotentRetry.StartupFilter>();
         return settings;
+    }
+
+    /// <summary>The platform's telemetry, set up as in a silo: Orleans', the runtime's and the CivicContracting meter, Prometheus, OTLP.</summary>
+    public static IOpenTelemetryBuilder AddPlatformTelemetry(this WebApplicationBuilder builder, string serviceName) =>
+        builder.AddCivicContractingTelemetry(serviceName);
+
+    /// <summary>Whether traces are exported (OTEL_EXPORTER_OTLP_ENDPOINT set, or Telemetry:Tracing=true), as in a silo.</summary>
+    public static bool IsTracingEnabled(IConfiguration configuration) => Telemetry.IsTracingEnabled(configuration);
+
+    /// <summary>
+    /// Health checks with the silo's tags: a co-hosted silo's own checks; in client mode whether the cluster answers
+    /// (<see cref="OrleansHealthCheck"/>), for readiness and startup alike.
+    /// </summary>
+    public static IHealthChecksBuilder AddPlatformHealthChecks(this IServiceCollection services, OrleansHostingSettings settings)
+    {
+        var health = services.AddHealthChecks();
+        return settings.Mode == OrleansMode.CoHosted
+            ? health.AddCivicContractingSiloChecks()
+            : health.AddCheck<OrleansHealthCheck>("orleans", tags: [SiloHealthChecks.ReadyTag, SiloHealthChecks.StartupTag]);
+    }
+
+    /// <summary>The silo's health endpoints (/health/live, /health/ready, /health/startup), then Prometheus at <see cref="MetricsPath"/> when enabled.</summary>
+    public static IEndpointRouteBuilder MapPlatformEndpoints(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapCivicContractingHealth().MapCivicContractingMetrics();
+
+    /// <summary>
+    /// The grain storage as configured for the silo: <c>Storage:Profile</c> in its canonical spelling (null when it is not
+    /// a profile; the silo refuses to start then) and <c>Storage:DataDirectory</c> or the silo's default, for stores that
+    /// keep their data beside the grains' (evidence).
+    /// </summary>
+    public static (string? Profile, string DataDirectory) ReadStorage(IConfiguration configuration)
+    {
+        var storage = configuration.GetSection(StorageOptions.SectionName);
+        var dataDirectory = storage[nameof(StorageOptions.DataDirectory)] is { Length: > 0 } configured ? configured : new StorageOptions().DataDirectory;
+        return (StorageProfiles.Normalise(storage[nameof(StorageOptions.Profile)]), dataDirectory);
     }
 
     /// <summary>Keeps trying to reach the cluster at start for Orleans:ConnectTimeout, so web and silo can start in any order.</summary>

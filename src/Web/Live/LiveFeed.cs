@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using CivicContracting.Aggregation;
 using CivicContracting.Live;
-using CivicContracting.Observability;
 using Microsoft.Extensions.Options;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
@@ -57,7 +56,7 @@ public sealed partial class LiveFeed : ILiveObserver
         var log = (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _partitions = [.. Enumerable.Range(0, PartitionCount).Select(_ => new Partition())];
         _fanOut = new FanOut(this, log);
-        CivicMetrics.ObserveLiveSubscribers(() => Interlocked.Read(ref _openListeners));
+        LiveMetrics.ObserveSubscribers(() => Interlocked.Read(ref _openListeners));
     }
 
     /// <summary>The newest change of every scope seen so far.</summary>

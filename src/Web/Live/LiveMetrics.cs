@@ -5,10 +5,10 @@ using CivicContracting.Observability;
 namespace CivicContracting.Web.Live;
 
 /// <summary>
-/// The web host's side of the live push, on the platform's meter (<see cref="CivicMetrics.MeterName"/>, so the hosts'
+/// The web host's side of the live push, on the platform's meter (<see cref="CivicMeter.Name"/>, so the hosts'
 /// telemetry exports them with the rest): whether this process holds a live lease — 0 means its browsers get no live
-/// changes: alert when it stays 0 for longer than a lease — how often the registry had lost the lease, and the live
-/// streams refused at the caps (<see cref="LiveOptions"/>).
+/// changes: alert when it stays 0 for longer than a lease — how often the registry had lost the lease, the live
+/// streams refused at the caps (<see cref="LiveOptions"/>), and the open live streams.
 /// </summary>
 public static class LiveMetrics
 {
@@ -16,12 +16,13 @@ public static class LiveMetrics
     public const string LostLeasesName = "civic.live.lost_leases";
     public const string RefusedName = "civic.live.refused";
     public const string FanOutDurationName = "civic.live.fanout.duration";
+    public const string SubscribersName = "civic.live.subscribers";
 
     /// <summary>Values of the <c>reason</c> tag of <see cref="RefusedName"/>.</summary>
     public const string RefusedAddressFull = "address_full";
     public const string RefusedHostFull = "host_full";
 
-    private static readonly Meter Meter = new(CivicMetrics.MeterName, "1.0");
+    private static readonly Meter Meter = new(CivicMeter.Name, CivicMeter.Version);
     private static readonly ConcurrentDictionary<LiveSubscription, byte> Subscriptions = new();
 
     private static readonly ObservableGauge<int> Leases = Meter.CreateObservableGauge(
@@ -50,4 +51,18 @@ public static class LiveMetrics
     internal static void Untrack(LiveSubscription subscription) => Subscriptions.TryRemove(subscription, out _);
 
     internal static void LeaseLost() => LostLeases.Add(1);
+
+    private static int _subscribersObserved;
+
+    /// <summary>
+    /// Registers the gauge <see cref="SubscribersName"/> once, reading the number of live subscribers from
+    /// <paramref name="count"/>. Until something calls this, the gauge is not exported at all.
+    /// </summary>
+    internal static void ObserveSubscribers(Func<long> count)
+    {
+        ArgumentNullException.ThrowIfNull(count);
+        // Once per process: a second gauge of the same name would be a duplicate instrument to the exporters.
+        if (Interlocked.Exchange(ref _subscribersObserved, 1) == 0)
+            Meter.CreateObservableGauge(SubscribersName, count, "{subscriber}", "Browsers and web hosts subscribed to live aggregate changes.");
+    }
 }

@@ -15,7 +15,8 @@ namespace CivicContracting.Web.Operations;
 public static class DashboardHosting
 {
     public const string Setting = "Operations:Dashboard";
-    public const string Path = "/dashboard";
+    // Declared by the security headers, which give this path its own policy and must not depend on this folder.
+    public const string Path = SecurityHeaders.DashboardPath;
 
     public static bool IsEnabled(IConfiguration configuration, OrleansHostingSettings orleans) =>
         orleans.Mode == OrleansMode.CoHosted && configuration.GetValue(Setting, true);

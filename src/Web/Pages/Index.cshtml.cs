@@ -5,6 +5,7 @@ using CivicContracting.Participants;
 using CivicContracting.Places;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.ReadModel;
+using CivicContracting.Web.Site;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 

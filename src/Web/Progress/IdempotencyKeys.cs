@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Problems;
 
 namespace CivicContracting.Web.Progress;
@@ -14,7 +15,8 @@ namespace CivicContracting.Web.Progress;
 /// </summary>
 public static class IdempotencyKeys
 {
-    public const string HeaderName = "Idempotency-Key";
+    // Defined by the retry in Hosting, which must not depend on this folder (it sits below the endpoints).
+    public const string HeaderName = IdempotentRetry.IdempotencyKeyHeaderName;
 
     public const int MaxLength = 200;
 

@@ -65,8 +65,8 @@ public static partial class ProgressBatch
             views.TryGetValue(plan.CommitmentId, out var view);
             CheckCommitment(errors, plan, view, participantId);
             // The terms only of a result commitment: for others CheckCommitment has named the level already.
-            // The rules of every progress report, the date's included (InputRules.Report).
-            foreach (var (field, messages) in InputRules.Report(plan.Report, view?.Terms is { Level: CommitmentLevel.Result } terms ? terms : null, now).ByField)
+            // The rules of every progress report, the date's included (CommitmentRules.Report).
+            foreach (var (field, messages) in CommitmentRules.Report(plan.Report, view?.Terms is { Level: CommitmentLevel.Result } terms ? terms : null, now).ByField)
             {
                 foreach (var message in messages)
                     errors.Add(plan.Field(field), message);
@@ -96,9 +96,9 @@ public static partial class ProgressBatch
                 continue;
             }
             var count = counts[plan.CommitmentId] = counts.GetValueOrDefault(plan.CommitmentId, view.ReportCount) + 1;
-            if (count > CommitmentGrain.MaxReports)
+            if (count > CommitmentLimits.MaxReports)
             {
-                errors.Add(plan.Field(""), $"Commitment '{plan.CommitmentId}' would pass its limit of {CommitmentGrain.MaxReports} progress reports.");
+                errors.Add(plan.Field(""), $"Commitment '{plan.CommitmentId}' would pass its limit of {CommitmentLimits.MaxReports} progress reports.");
                 continue;
             }
             toApply.Add(plan);
@@ -157,7 +157,7 @@ public static partial class ProgressBatch
 
     /// <summary>
     /// Each commitment's reports in one call (<see cref="ICommitmentGrain.ReportProgressBatch"/>: one write, all or none;
-    /// chunks of <see cref="CommitmentGrain.MaxReportsPerBatch"/>), up to <see cref="Parallelism"/> commitments at once.
+    /// chunks of <see cref="CommitmentLimits.MaxReportsPerBatch"/>), up to <see cref="Parallelism"/> commitments at once.
     /// </summary>
     private static async Task<(int Applied, int AlreadyApplied)> ApplyAsync(IClusterClient orleans, List<PlannedReport> toApply, int total)
     {
@@ -168,7 +168,7 @@ public static partial class ProgressBatch
         await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (group, _) =>
         {
             var grain = orleans.GetGrain<ICommitmentGrain>(group.Key);
-            foreach (var chunk in group.Chunk(CommitmentGrain.MaxReportsPerBatch))
+            foreach (var chunk in group.Chunk(CommitmentLimits.MaxReportsPerBatch))
             {
                 try
                 {

@@ -31,9 +31,9 @@ public sealed class CommitmentViews(IClusterClient orleans, SiteData data, TimeP
     /// <summary>A bound on the value series held (a series has at most one point per report).</summary>
     private const int MaxValueSeries = 1_000;
 
-    /// <summary>The commitment as the public may read it: what moderators hid is redacted (<see cref="Moderation.PublicView"/>).</summary>
+    /// <summary>The commitment as the public may read it: what moderators hid is redacted (<see cref="PublicView"/>).</summary>
     public async Task<CommitmentView?> GetAsync(string id) =>
-        await GetUnredactedAsync(id) is { } view ? Moderation.PublicView.Redact(view) : null;
+        await GetUnredactedAsync(id) is { } view ? PublicView.Redact(view) : null;
 
     /// <summary>The commitment with everything moderators hid: for the support team only.</summary>
     public async Task<CommitmentView?> GetUnredactedAsync(string id)

@@ -3,6 +3,7 @@ using CivicContracting.Aggregation;
 using CivicContracting.Commitments;
 using CivicContracting.Live;
 using CivicContracting.Web.Live;
+using CivicContracting.Web.Site;
 using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Web.ReadModel;

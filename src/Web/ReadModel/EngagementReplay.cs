@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using CivicContracting.Aggregation;
 using CivicContracting.Participants;
+using CivicContracting.Web.Site;
 using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Web.ReadModel;

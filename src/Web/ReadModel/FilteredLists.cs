@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CivicContracting.Commitments;
+using CivicContracting.Web.Site;
 using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Web.ReadModel;

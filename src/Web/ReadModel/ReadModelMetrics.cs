@@ -4,7 +4,7 @@ using CivicContracting.Observability;
 namespace CivicContracting.Web.ReadModel;
 
 /// <summary>
-/// The web host's read model of commitments, on the platform's meter (<see cref="CivicMetrics.MeterName"/>): contributions
+/// The web host's read model of commitments, on the platform's meter (<see cref="CivicMeter.Name"/>): contributions
 /// applied from the shards' deltas and reads, gaps seen in the deltas' numbers, reads of whole shards by reason (expected:
 /// one <c>start</c> per shard; <c>gap</c>, <c>behind</c> and <c>reset</c> stay rare: a gap is first filled from the
 /// shard's recent changes, counted as a catch-up), and the commitments held.
@@ -17,7 +17,7 @@ public static class ReadModelMetrics
     public const string CatchUpsName = "civic.readmodel.catch_ups";
     public const string CommitmentsName = "civic.readmodel.commitments";
 
-    private static readonly Meter Meter = new(CivicMetrics.MeterName, "1.0");
+    private static readonly Meter Meter = new(CivicMeter.Name, CivicMeter.Version);
     private static ContributionIndex? _tracked;
 
     private static readonly Counter<long> ContributionsApplied = Meter.CreateCounter<long>(

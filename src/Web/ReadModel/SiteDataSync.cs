@@ -2,6 +2,7 @@ using CivicContracting.Aggregation;
 using CivicContracting.Goals;
 using CivicContracting.Places;
 using CivicContracting.Web.Live;
+using CivicContracting.Web.Site;
 using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Web.ReadModel;

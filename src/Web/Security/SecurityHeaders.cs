@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using CivicContracting.Web.Operations;
-using CivicContracting.Web.ReadModel;
+using CivicContracting.Web.Site;
 using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Web.Security;
@@ -56,6 +55,9 @@ public static class SecurityHeaders
     /// </summary>
     public const string DashboardPolicy = "frame-ancestors 'none'; object-src 'none'; base-uri 'self'";
 
+    /// <summary>Where the Orleans Dashboard is served (Operations/DashboardHosting mounts it here), the path of <see cref="DashboardPolicy"/>.</summary>
+    public const string DashboardPath = "/dashboard";
+
     /// <summary>
     /// Uploaded evidence (GET /api/evidence/…): whatever a file holds, it runs nothing. <c>sandbox</c> puts a document
     /// opened from it in a unique origin without scripts, forms or plugins; an image may still be shown (and styled by
@@ -109,7 +111,7 @@ public static class SecurityHeaders
 
     public static string PolicyFor(PathString path, string? contentType, string pagePolicy)
     {
-        if (path.StartsWithSegments(DashboardHosting.Path, StringComparison.OrdinalIgnoreCase))
+        if (path.StartsWithSegments(DashboardPath, StringComparison.OrdinalIgnoreCase))
             return DashboardPolicy;
         if (path.StartsWithSegments(EvidencePath, StringComparison.OrdinalIgnoreCase))
             return EvidencePolicy;

@@ -8,7 +8,6 @@ using CivicContracting.Web.Json;
 using CivicContracting.Web.Paging;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;
-using CivicContracting.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CivicContracting.Web.Sessions;

@@ -103,7 +103,7 @@ public static class SessionReads
         var profiles = await views.ProfilesAsync(commitments.Select(c => c.ParticipantId));
         var items = commitments
             .Select(c => (View: c, Profile: profiles.GetValueOrDefault(c.ParticipantId)))
-            .Select(c => new SessionCommitment(c.View.Id, Moderation.PublicView.Title(c.View), c.View.ParticipantId, c.Profile?.DisplayName ?? "–",
+            .Select(c => new SessionCommitment(c.View.Id, PublicView.Title(c.View), c.View.ParticipantId, c.Profile?.DisplayName ?? "–",
                 c.Profile?.Kind ?? ParticipantKind.Resident, c.View.Terms.Level, c.View.Status, c.View.NeighbourhoodCode,
                 c.View.CreatedAt, c.View.Confirmation?.ConfirmedAt))
             .OrderByDescending(c => c.ConfirmedAt ?? c.CreatedAt).ThenBy(c => c.Id, StringComparer.Ordinal)

@@ -1,7 +1,7 @@
 using System.Globalization;
+using System.Text.Json;
 using CivicContracting.Commitments;
 using CivicContracting.Participants;
-using CivicContracting.Web.Json;
 using Microsoft.Extensions.Localization;
 
 namespace CivicContracting.Web.Site;
@@ -20,7 +20,9 @@ public static class SiteFormat
         [ParticipantKind.KnowledgeInstitution] = "#D55E00",
     };
 
-    public static string Api(Enum value) => ApiJson.CamelCase(value.ToString());
+    // The API's JSON naming (ApiJson's camelCase policy), written out here so that the site's basics do not depend on
+    // the Json folder, which depends on them through its problems.
+    public static string Api(Enum value) => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
 
     public static string Kind(IStringLocalizer t, ParticipantKind kind) => t["Kind." + Api(kind)];
 

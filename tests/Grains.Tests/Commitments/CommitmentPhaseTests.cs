@@ -131,7 +131,7 @@ public sealed class CommitmentPhaseTests
     {
         var draft = new CommitmentDraft("p-1", [new GoalWeight("g-1")], "24062W13", Pledge,
             ReportingInterval: days is { } d ? TimeSpan.FromDays(d) : null);
-        var errors = InputRules.Draft(draft);
+        var errors = CommitmentRules.Draft(draft);
         Assert.Equal(valid, errors.IsValid);
         if (!valid)
             Assert.Equal(["reportingInterval"], errors.ByField.Keys);

@@ -25,7 +25,7 @@ public sealed class ConditionValidationTests(CommitmentClusterFixture fixture)
         var cases = new (string Field, Func<string, CommitmentCondition> Condition)[]
         {
             ("condition.requiredCoSigners", _ => CommitmentCondition.Threshold(0, soon)),
-            ("condition.requiredCoSigners", _ => CommitmentCondition.Threshold(InputRules.MaxRequiredCoSigners + 1, soon)),
+            ("condition.requiredCoSigners", _ => CommitmentCondition.Threshold(CommitmentRules.MaxRequiredCoSigners + 1, soon)),
             ("condition.requiredCoSigners", _ => new CommitmentCondition(ConditionKind.NeighbourhoodThreshold, soon)),
             ("condition.commitmentId", _ => new CommitmentCondition(ConditionKind.NeighbourhoodThreshold, soon, 3, templateId)),
             ("condition.deadline", _ => CommitmentCondition.Threshold(3, AdvancingClock.Now.AddMinutes(-1))),
@@ -60,16 +60,16 @@ public sealed class ConditionValidationTests(CommitmentClusterFixture fixture)
     public void The_condition_rules_accept_valid_conditions_and_name_each_bad_field()
     {
         var now = AdvancingClock.Now;
-        Assert.True(InputRules.Condition(CommitmentCondition.Threshold(1, now.AddDays(1)), now).IsValid);
-        Assert.True(InputRules.Condition(CommitmentCondition.Threshold(InputRules.MaxRequiredCoSigners, now.AddDays(1)), now).IsValid);
-        Assert.True(InputRules.Condition(CommitmentCondition.Reciprocal("c-1", now.AddDays(1)), now, "c-2").IsValid);
-        Assert.Equal(["deadline"], InputRules.Condition(CommitmentCondition.Threshold(5, now), now).ByField.Keys);
-        Assert.Equal(["commitmentId"], InputRules.Condition(CommitmentCondition.Reciprocal("c-1", now.AddDays(1)), now, "c-1").ByField.Keys);
+        Assert.True(CommitmentRules.Condition(CommitmentCondition.Threshold(1, now.AddDays(1)), now).IsValid);
+        Assert.True(CommitmentRules.Condition(CommitmentCondition.Threshold(CommitmentRules.MaxRequiredCoSigners, now.AddDays(1)), now).IsValid);
+        Assert.True(CommitmentRules.Condition(CommitmentCondition.Reciprocal("c-1", now.AddDays(1)), now, "c-2").IsValid);
+        Assert.Equal(["deadline"], CommitmentRules.Condition(CommitmentCondition.Threshold(5, now), now).ByField.Keys);
+        Assert.Equal(["commitmentId"], CommitmentRules.Condition(CommitmentCondition.Reciprocal("c-1", now.AddDays(1)), now, "c-1").ByField.Keys);
 
         var draft = new CommitmentDraft("p-1", [new GoalWeight("g-1")], "24062W13", TestData.PledgeTerms(), CommitmentCondition.Threshold(1001, now.AddDays(1)));
-        Assert.True(InputRules.Draft(draft).IsValid); // the rules without a clock leave conditions to the grain
-        Assert.Equal(["condition.requiredCoSigners"], InputRules.Draft(draft, now).ByField.Keys);
-        Assert.Equal(["participantId", "templateId"], InputRules.TakeUp(new TemplateTakeUp("", "", "24062W13"), now).ByField.Keys.Order());
+        Assert.True(CommitmentRules.Draft(draft).IsValid); // the rules without a clock leave conditions to the grain
+        Assert.Equal(["condition.requiredCoSigners"], CommitmentRules.Draft(draft, now).ByField.Keys);
+        Assert.Equal(["participantId", "templateId"], CommitmentRules.TakeUp(new TemplateTakeUp("", "", "24062W13"), now).ByField.Keys.Order());
         Assert.Equal(["participantId"], InputRules.CoSigner(null).ByField.Keys);
     }
 }

@@ -41,7 +41,7 @@ public sealed class ReportHistoryTests(ClusterFixture fixture, ITestOutputHelper
     /// <summary>Sends reports in batches (one write each).</summary>
     private static async Task BatchAsync(ICommitmentGrain commitment, IEnumerable<ProgressReport> reports)
     {
-        foreach (var chunk in reports.Chunk(CommitmentGrain.MaxReportsPerBatch))
+        foreach (var chunk in reports.Chunk(CommitmentLimits.MaxReportsPerBatch))
             await commitment.ReportProgressBatch(chunk);
     }
 

@@ -34,11 +34,11 @@ public sealed class DemoPlanTests
             Collect(problems, participant.Id, InputRules.Registration(participant.Registration));
         foreach (var commitment in Plan.Commitments)
         {
-            Collect(problems, commitment.Id, InputRules.Draft(commitment.Draft));
+            Collect(problems, commitment.Id, CommitmentRules.Draft(commitment.Draft));
             if (commitment.UpgradeTo is { } upgrade)
-                Collect(problems, commitment.Id + " upgrade", InputRules.Terms(upgrade));
+                Collect(problems, commitment.Id + " upgrade", CommitmentRules.Terms(upgrade));
             foreach (var report in commitment.Reports)
-                Collect(problems, $"{commitment.Id} {report.ReportId}", InputRules.Report(report, commitment.FinalTerms));
+                Collect(problems, $"{commitment.Id} {report.ReportId}", CommitmentRules.Report(report, commitment.FinalTerms));
         }
 
         Assert.Empty(problems);

@@ -32,16 +32,16 @@ public sealed class ReportHistoryRestartTests(ITestOutputHelper output) : IDispo
     {
         var full = $"c-{Guid.NewGuid():N}";
         var legacy = $"c-{Guid.NewGuid():N}";
-        var reports = Enumerable.Range(0, CommitmentGrain.MaxReports).Select(Report).ToList();
+        var reports = Enumerable.Range(0, CommitmentLimits.MaxReports).Select(Report).ToList();
         using (var first = TestSilo.BuildSqlite(_temp.Path))
         {
             await first.StartAsync();
             var grains = first.Services.GetRequiredService<IGrainFactory>();
             var commitment = await ConfirmedAsync(grains, full);
             var watch = Stopwatch.StartNew();
-            foreach (var chunk in reports.SkipLast(1).Chunk(CommitmentGrain.MaxReportsPerBatch))
+            foreach (var chunk in reports.SkipLast(1).Chunk(CommitmentLimits.MaxReportsPerBatch))
                 await commitment.ReportProgressBatch(chunk);
-            output.WriteLine($"SQLite: {reports.Count - 1} reports in {CommitmentGrain.MaxReportsPerBatch}-report batches: {watch.ElapsedMilliseconds} ms.");
+            output.WriteLine($"SQLite: {reports.Count - 1} reports in {CommitmentLimits.MaxReportsPerBatch}-report batches: {watch.ElapsedMilliseconds} ms.");
 
             // The old shape: a confirmed commitment's state with all its reports in CommitmentState.Reports.
             var template = await ConfirmedAsync(grains, legacy + "-terms");
@@ -66,7 +66,7 @@ public sealed class ReportHistoryRestartTests(ITestOutputHelper output) : IDispo
         // The first report after activation reads the ids of the 99 sealed segments once; the next reads none. (Read
         // first, so that the activation, which reads the commitment's own state only, is timed on its own.)
         var watchActivation = Stopwatch.StartNew();
-        Assert.Equal(CommitmentGrain.MaxReports - 1, (await restarted.Get())!.ReportCount);
+        Assert.Equal(CommitmentLimits.MaxReports - 1, (await restarted.Get())!.ReportCount);
         var activationMs = watchActivation.Elapsed.TotalMilliseconds;
         var watchFirst = Stopwatch.StartNew();
         var firstView = await restarted.ReportProgress(reports[^1]);
@@ -76,9 +76,9 @@ public sealed class ReportHistoryRestartTests(ITestOutputHelper output) : IDispo
         var nextMs = watchNext.Elapsed.TotalMilliseconds;
         output.WriteLine($"SQLite, after a restart, with {firstView.ReportCount - 1} reports stored: activation (a read) {activationMs:F1} ms; the first report "
             + $"{firstMs:F1} ms ({(firstView.ReportCount - CommitmentGrain.RecentReportsKept) / CommitmentGrain.SegmentSize} segment reads included); a retry of the oldest report then {nextMs:F1} ms.");
-        Assert.Equal((CommitmentGrain.MaxReports, firstView.Version), (retry.ReportCount, retry.Version));
+        Assert.Equal((CommitmentLimits.MaxReports, firstView.Version), (retry.ReportCount, retry.Version));
         await Assert.ThrowsAsync<StateConflictException>(() => restarted.ReportProgress(reports[1] with { Value = 99 }));
-        await Assert.ThrowsAsync<StateConflictException>(() => restarted.ReportProgress(Report(CommitmentGrain.MaxReports)));
+        await Assert.ThrowsAsync<StateConflictException>(() => restarted.ReportProgress(Report(CommitmentLimits.MaxReports)));
         Assert.Equal(reports.Skip(2_000).Take(100).Reverse(), (await restarted.GetReports(30, 100)).Reports);
         Assert.Equal(reports[1_234], await restarted.FindReport(reports[1_234].ReportId));
 

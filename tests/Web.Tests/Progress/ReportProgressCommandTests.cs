@@ -10,7 +10,7 @@ namespace CivicContracting.Web.Tests.Progress;
 
 /// <summary>
 /// <see cref="ReportProgressCommand"/> without HTTP: the one entrance of a progress report (the API and the site's form
-/// call it; CSV imports and metric feeds apply the same <see cref="InputRules.Report"/>), its authorisation and its
+/// call it; CSV imports and metric feeds apply the same <see cref="CommitmentRules.Report"/>), its authorisation and its
 /// rules, called with an actor as its callers resolve one.
 /// </summary>
 [Collection(WebAppCollection.Name)]

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace CivicContracting.Web.Pages.Account;
 
 /// <summary>Deleting the account, after an explicit confirmation; the commitments stay as anonymous contributions.</summary>
-[Authorize(Policy = Security.Authentication.SignedInPolicy)]
+[Authorize(Policy = Security.AccessPolicies.SignedInPolicy)]
 public sealed class DeleteModel(Access access, IClusterClient orleans) : PageModel
 {
     [BindProperty] public bool Confirm { get; set; }
@@ -26,7 +26,7 @@ public sealed class DeleteModel(Access access, IClusterClient orleans) : PageMod
             return Page();
         }
         await orleans.GetGrain<IAccountGrain>(actor.Account.Id).Delete();
-        await HttpContext.SignOutAsync(Security.Authentication.SessionScheme);
+        await HttpContext.SignOutAsync(Accounts.Authentication.SessionScheme);
         return LocalRedirect("/account/deleted");
     }
 }

@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace CivicContracting.Web.Pages.Account;
 
 /// <summary>The person's feed: what changed in what they follow, newest first, unread first marked; e-mail on or off.</summary>
-[Authorize(Policy = Security.Authentication.SignedInPolicy)]
+[Authorize(Policy = Security.AccessPolicies.SignedInPolicy)]
 public sealed class FeedModel(Access access, IClusterClient orleans, SiteData data, CommitmentViews views) : PageModel
 {
     /// <summary>Readable names of the followed topics: a goal's title, a place's name, a commitment's title, a participant's public name.</summary>

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace CivicContracting.Web.Pages.Account;
 
 /// <summary>The follow buttons' form target: follows or unfollows, then goes back to the page the person was on.</summary>
-[Authorize(Policy = Security.Authentication.SignedInPolicy)]
+[Authorize(Policy = Security.AccessPolicies.SignedInPolicy)]
 public sealed class FollowModel(Access access, FollowCommand command) : PageModel
 {
     public IActionResult OnGet() => LocalRedirect("/account/feed");
@@ -27,6 +27,6 @@ public sealed class FollowModel(Access access, FollowCommand command) : PageMode
         {
             return BadRequest();
         }
-        return LocalRedirect(PageSupport.SafeReturnUrl(returnUrl, "/account/feed"));
+        return LocalRedirect(ReturnUrls.Safe(returnUrl, "/account/feed"));
     }
 }

@@ -14,7 +14,7 @@ namespace CivicContracting.Web.Pages.Account;
 public sealed record ActingFor(ParticipantProfile Participant, OrganisationRole Role, IReadOnlyList<CommitmentView> Commitments, IReadOnlyList<OrganisationMember> Members);
 
 /// <summary>The person's own page: who they act for, their commitments and drafts, their data, tokens and account.</summary>
-[Authorize(Policy = Security.Authentication.SignedInPolicy)]
+[Authorize(Policy = Security.AccessPolicies.SignedInPolicy)]
 public sealed class IndexModel(Access access, AccountService accounts, IClusterClient orleans) : PageModel
 {
     private const int MaxCommitmentsShown = 200;

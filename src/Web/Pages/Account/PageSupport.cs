@@ -25,10 +25,4 @@ public static class PageSupport
 
     public static void AddErrors(ModelStateDictionary modelState, InputRejectedException rejected, IReadOnlyCollection<string> formFields, string prefix = "") =>
         AddErrors(modelState, rejected.Errors, rejected.Message, formFields, prefix);
-
-    /// <summary>Only a local path: never send people to another site after signing in.</summary>
-    public static string SafeReturnUrl(string? returnUrl, string fallback = "/account") =>
-        returnUrl is { Length: > 0 } url && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
-            ? url
-            : fallback;
 }

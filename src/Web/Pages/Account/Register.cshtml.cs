@@ -39,7 +39,7 @@ public sealed class RegisterModel(AccountService accounts, TimeProvider clock, I
                 LoginName.Contains('@', StringComparison.Ordinal) ? LoginName.Trim() : null,
                 string.IsNullOrWhiteSpace(NeighbourhoodCode) ? null : NeighbourhoodCode, Pseudonym, ShowNamePublicly));
             await HttpContext.SignInAsync(Authentication.SessionScheme, Authentication.PrincipalFor(account, ActorKind.Session, clock.GetUtcNow()));
-            return LocalRedirect(PageSupport.SafeReturnUrl(ReturnUrl));
+            return LocalRedirect(ReturnUrls.Safe(ReturnUrl));
         }
         catch (ApiProblemException problem)
         {

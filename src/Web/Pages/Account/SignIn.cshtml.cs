@@ -34,7 +34,7 @@ public sealed class SignInModel(AccountService accounts, TimeProvider clock, ISt
         {
             var account = await accounts.SignInAsync(new SignInRequest(LoginName, Password));
             await HttpContext.SignInAsync(Authentication.SessionScheme, Authentication.PrincipalFor(account, ActorKind.Session, clock.GetUtcNow()));
-            return LocalRedirect(PageSupport.SafeReturnUrl(ReturnUrl));
+            return LocalRedirect(ReturnUrls.Safe(ReturnUrl));
         }
         catch (ApiProblemException problem)
         {

@@ -1,4 +1,4 @@
-using CivicContracting.Web.Security;
+using CivicContracting.Web.Accounts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

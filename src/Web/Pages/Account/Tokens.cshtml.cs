@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace CivicContracting.Web.Pages.Account;
 
 /// <summary>Personal access tokens for integrations: create (named, scoped, with an expiry), see, revoke.</summary>
-[Authorize(Policy = Security.Authentication.SignedInPolicy)]
+[Authorize(Policy = Security.AccessPolicies.SignedInPolicy)]
 public sealed class TokensModel(Access access, AccountService accounts, IClusterClient orleans) : PageModel
 {
     private static readonly string[] Fields = ["name", "scopes", "expiresInDays"];

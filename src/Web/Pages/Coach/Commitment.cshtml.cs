@@ -18,7 +18,7 @@ namespace CivicContracting.Web.Pages.Coach;
 /// A commitment for the support team: phase, trajectory (result commitments: chart, table and judgement), the owner's
 /// coach, the team's notes (list and form) and a nudge. The support team only.
 /// </summary>
-[Authorize(Policy = Security.Authentication.SignedInPolicy)]
+[Authorize(Policy = Security.AccessPolicies.SignedInPolicy)]
 public sealed class CommitmentModel(Access access, CommitmentViews views, IClusterClient orleans, CivicClock clock, IStringLocalizer<SiteText> siteText) : PageModel
 {
     public CommitmentView Commitment { get; private set; } = null!;

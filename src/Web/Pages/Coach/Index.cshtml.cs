@@ -27,7 +27,7 @@ public sealed record MyParticipant(CoachAssignment Assignment, string Name, IRea
 /// conditions close to their deadline — each for everyone or only the coach's own participants, optionally in one
 /// neighbourhood — and the coach's participants. The support team only (others: 403; anonymous: sign in).
 /// </summary>
-[Authorize(Policy = Security.Authentication.SignedInPolicy)]
+[Authorize(Policy = Security.AccessPolicies.SignedInPolicy)]
 public sealed class IndexModel(Access access, SiteData data, CommitmentViews views, IClusterClient orleans, CivicClock clock, IStringLocalizer<SiteText> siteText) : PageModel
 {
     /// <summary>The most rows a section lists (the count says how many there are in all).</summary>

@@ -22,7 +22,7 @@ namespace CivicContracting.Web.Pages.Coach;
 /// suggestions and their reasons, the team's notes, and the participant's commitments. The support team only; assigning
 /// is for coaches and administrators.
 /// </summary>
-[Authorize(Policy = Security.Authentication.SignedInPolicy)]
+[Authorize(Policy = Security.AccessPolicies.SignedInPolicy)]
 public sealed class ParticipantModel(Access access, CommitmentViews views, IClusterClient orleans, CivicClock clock, IStringLocalizer<SiteText> siteText) : PageModel
 {
     public ParticipantProfile Participant { get; private set; } = null!;

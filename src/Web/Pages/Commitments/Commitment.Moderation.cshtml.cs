@@ -5,6 +5,7 @@ using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Moderation;
 using CivicContracting.Web.Problems;
+using CivicContracting.Web.ReadModel;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CivicContracting.Web.Pages.Commitments;

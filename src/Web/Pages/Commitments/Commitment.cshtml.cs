@@ -149,7 +149,7 @@ public sealed partial class CommitmentModel(SiteData data, CommitmentViews views
         else
         {
             var history = await orleans.GetGrain<ICommitmentGrain>(view.Id).GetReports(TimelinePage, TimelinePageSize);
-            Timeline = CivicContracting.Web.Moderation.PublicView.RedactReports(view, history.Reports);
+            Timeline = PublicView.RedactReports(view, history.Reports);
             _timelineAsStored = IsSupportTeam ? history.Reports : null;
         }
         if (view.Terms.Target is not null)

@@ -18,7 +18,7 @@ namespace CivicContracting.Web.Pages.Commitments;
 /// of themselves or their organisation; the confirmation (who, for whom, when, the text's SHA-256) is recorded and shown
 /// publicly. A draft stays here, readable by those who act for its participant, until it is confirmed.
 /// </summary>
-[Authorize(Policy = Security.Authentication.SignedInPolicy)]
+[Authorize(Policy = Security.AccessPolicies.SignedInPolicy)]
 public sealed class ConfirmModel(Access access, IClusterClient orleans, CommitmentViews views, ConfirmCommitmentCommand command) : PageModel
 {
     public CommitmentView Commitment { get; private set; } = null!;

@@ -22,7 +22,7 @@ namespace CivicContracting.Web.Pages.Commitments;
 /// confirms formally on the next page (<see cref="ConfirmModel"/>) — now or later, from their account page.
 /// Form fields carry the API's JSON paths as names, so the grain's and the API's messages land next to their fields.
 /// </summary>
-[Authorize(Policy = Security.Authentication.SignedInPolicy)]
+[Authorize(Policy = Security.AccessPolicies.SignedInPolicy)]
 public sealed class NewModel(Access access, SiteData data, IClusterClient orleans, CivicClock clock) : PageModel, ITermsForm
 {
     public const int MilestoneRows = TermsFields.MilestoneRows;
@@ -100,7 +100,7 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
         var participantId = Value("participantId");
         var draft = new CommitmentDraft(participantId, GoalWeights(), Value("neighbourhoodCode"), Terms(level), Condition(),
             SessionId: Value("sessionId") is { Length: > 0 } sessionId ? sessionId : null);
-        var errors = InputRules.Draft(draft, clock.GetUtcNow(), Id);
+        var errors = CommitmentRules.Draft(draft, clock.GetUtcNow(), Id);
         if (AccessRules.Check(actor, participantId, ParticipantRight.Draft) is { } refusal)
             errors.Add("participantId", refusal);
         if (!errors.IsValid)

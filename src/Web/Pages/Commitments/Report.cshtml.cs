@@ -20,7 +20,7 @@ using Microsoft.Extensions.Options;
 namespace CivicContracting.Web.Pages.Commitments;
 
 /// <summary>Reporting progress: a value (result), an action done (action), a note, an evidence link.</summary>
-[Authorize(Policy = Security.Authentication.SignedInPolicy)]
+[Authorize(Policy = Security.AccessPolicies.SignedInPolicy)]
 public sealed class ReportModel(Access access, IClusterClient orleans, CommitmentViews views, ReportProgressCommand command, IEvidenceStore evidence, IOptions<EvidenceOptions> evidenceOptions, IStringLocalizer<SiteText> text) : PageModel
 {
     private static readonly string[] Fields = ["value", "completedMilestoneId", "note", "evidenceUrl", "photo"];

@@ -19,7 +19,7 @@ namespace CivicContracting.Web.Pages.Commitments;
 /// Upgrading a confirmed commitment along the spectrum (pledge → action → result) through the same steps as making one:
 /// the stronger level, what it needs, the exact new text, and the formal confirmation. The earlier terms stay readable.
 /// </summary>
-[Authorize(Policy = Security.Authentication.SignedInPolicy)]
+[Authorize(Policy = Security.AccessPolicies.SignedInPolicy)]
 public sealed class UpgradeModel(Access access, IClusterClient orleans, CommitmentViews views, UpgradeCommitmentCommand upgrade) : PageModel, ITermsForm
 {
     private static readonly string[] Fields =
@@ -70,7 +70,7 @@ public sealed class UpgradeModel(Access access, IClusterClient orleans, Commitme
         if (Level is not { } level || level <= Commitment.Terms.Level)
             return RedirectToPage(new { id });
         var terms = TermsFields.Read(this, level, ModelState);
-        var errors = InputRules.Terms(terms);
+        var errors = CommitmentRules.Terms(terms);
         if (!ModelState.IsValid || !errors.IsValid)
         {
             var prefixed = new InputRules.Errors();
@@ -95,7 +95,7 @@ public sealed class UpgradeModel(Access access, IClusterClient orleans, Commitme
         {
             terms = null;
         }
-        if (terms is null || !InputRules.Terms(terms).IsValid || terms.Level <= Commitment.Terms.Level)
+        if (terms is null || !CommitmentRules.Terms(terms).IsValid || terms.Level <= Commitment.Terms.Level)
             return RedirectToPage(new { id });
         Level = terms.Level;
         Preview(terms);

@@ -16,7 +16,7 @@ namespace CivicContracting.Web.Pages.Goals;
 /// An administrator edits a goal: title, description, the citizen panel's wording, target and roll-up rule, with a note
 /// why. The earlier version stays readable (<c>GET /api/goals/{id}/versions</c>); parent, scope and id do not change.
 /// </summary>
-[Authorize(Policy = Security.Authentication.SignedInPolicy)]
+[Authorize(Policy = Security.AccessPolicies.SignedInPolicy)]
 public sealed class EditModel(Access access, IClusterClient orleans, SiteData data) : PageModel, ITermsForm
 {
     private static readonly string[] Fields = [.. GoalForm.EditableFields, "note"];

@@ -14,7 +14,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace CivicContracting.Web.Pages.Goals;
 
 /// <summary>An administrator creates a goal: an ambition, or an objective of one, with the citizen panel's wording, a target and a roll-up rule.</summary>
-[Authorize(Policy = Security.Authentication.SignedInPolicy)]
+[Authorize(Policy = Security.AccessPolicies.SignedInPolicy)]
 public sealed class NewModel(Access access, IClusterClient orleans, SiteData data) : PageModel, ITermsForm
 {
     private static readonly string[] Fields = [.. GoalForm.EditableFields, "id", "parentGoalId", "scope", "scope.level", "scope.placeCodes", "illustrative"];

@@ -26,7 +26,7 @@ public sealed record FlaggedContent(FlaggedItem Item, CommitmentView? Commitment
 /// The moderators' work list: open flags, longest waiting first, each with the flagged content as stored (unredacted), its
 /// flags' reasons and count, and forms to hide it (with a public reason) or dismiss the flags. Moderators and administrators.
 /// </summary>
-[Authorize(Policy = Security.Authentication.SignedInPolicy)]
+[Authorize(Policy = Security.AccessPolicies.SignedInPolicy)]
 public sealed class IndexModel(Access access, IClusterClient orleans, CommitmentViews views) : PageModel
 {
     /// <summary>The most items shown at once; the rest follow as these are settled.</summary>

@@ -21,7 +21,7 @@ namespace CivicContracting.Web.Pages.Sessions;
 /// date and start time (Brussels time), neighbourhood and venue, goals, attendance by participant kind, notes. Coaches and
 /// administrators only. Field names are the API's JSON paths, so the input rules' messages land next to their fields.
 /// </summary>
-[Authorize(Policy = Security.Authentication.SignedInPolicy)]
+[Authorize(Policy = Security.AccessPolicies.SignedInPolicy)]
 public sealed class NewModel(Access access, SiteData data, IClusterClient orleans, TimeProvider clock) : PageModel
 {
     public static readonly CoCreationSessionKind[] Kinds = Enum.GetValues<CoCreationSessionKind>();

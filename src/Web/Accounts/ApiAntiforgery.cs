@@ -1,7 +1,7 @@
-using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Security;
 using Microsoft.AspNetCore.Antiforgery;
 
-namespace CivicContracting.Web.Security;
+namespace CivicContracting.Web.Accounts;
 
 /// <summary>
 /// Cross-site request forgery protection. Forms on the site carry ASP.NET Core's antiforgery field (Razor Pages

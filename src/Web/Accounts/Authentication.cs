@@ -2,13 +2,13 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using CivicContracting.Accounts;
-using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Security;
 using CivicContracting.Web.Site;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
 
-namespace CivicContracting.Web.Security;
+namespace CivicContracting.Web.Accounts;
 
 /// <summary>
 /// Who a request is. Three credentials, one per kind of client:
@@ -26,12 +26,6 @@ public static class Authentication
     public const string DefaultScheme = "Default";
     public const string SessionScheme = "Session";
     public const string TokenScheme = "Bearer";
-
-    /// <summary>Any authenticated caller; what it may do for which participant is decided by <see cref="Access"/>.</summary>
-    public const string SignedInPolicy = "signed-in";
-
-    /// <summary>Administrators and the operator token.</summary>
-    public const string AdministratorPolicy = "administrator";
 
     /// <summary>Kept for the dashboard's operator check.</summary>
     public const string OperatorRole = ActorClaims.OperatorRole;
@@ -72,20 +66,10 @@ public static class Authentication
                 };
             });
         services.AddAuthorizationBuilder()
-            .AddPolicy(SignedInPolicy, policy => policy.RequireAuthenticatedUser())
-            .AddPolicy(AdministratorPolicy, policy => policy.RequireRole(OperatorRole, ActorClaims.RoleName(PlatformRole.Administrator)));
+            .AddPolicy(AccessPolicies.SignedInPolicy, policy => policy.RequireAuthenticatedUser())
+            .AddPolicy(AccessPolicies.AdministratorPolicy, policy => policy.RequireRole(OperatorRole, ActorClaims.RoleName(PlatformRole.Administrator)));
         return services;
     }
-
-    /// <summary>Marks an endpoint (or group) as one that needs a signed-in caller; <see cref="Access"/> decides the rest.</summary>
-    public static TBuilder RequireSignedIn<TBuilder>(this TBuilder builder)
-        where TBuilder : IEndpointConventionBuilder =>
-        builder.RequireAuthorization(SignedInPolicy);
-
-    /// <summary>Marks an endpoint as one for administrators and the operator token.</summary>
-    public static TBuilder RequireAdministrator<TBuilder>(this TBuilder builder)
-        where TBuilder : IEndpointConventionBuilder =>
-        builder.RequireAuthorization(AdministratorPolicy);
 
     /// <summary>The principal of a session or an access token, with the account's roles at the time.</summary>
     public static ClaimsPrincipal PrincipalFor(AccountView account, ActorKind kind, DateTimeOffset now, AccessTokenGrant? token = null)

@@ -1,8 +1,9 @@
+using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Security;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
-namespace CivicContracting.Web.Hosting;
+namespace CivicContracting.Web;
 
 /// <summary>Tells whoever started the app where it serves and, for a local run, which token writes need.</summary>
 public static class StartupBanner

@@ -2,7 +2,7 @@ using CivicContracting.Following;
 using CivicContracting.Web.Accounts;
 using Microsoft.AspNetCore.Mvc;
 
-namespace CivicContracting.Web.Site;
+namespace CivicContracting.Web.Following;
 
 /// <summary>What the follow button needs: the topic, whether the viewer is signed in and already follows it.</summary>
 public sealed record FollowButtonModel(FollowTopic Topic, bool SignedIn, bool Following, string ReturnUrl);

@@ -6,7 +6,8 @@ namespace CivicContracting.Hosting;
 /// which only code in the same process can change (<see cref="Advance"/>): tests and demonstrations let months pass in
 /// seconds. It is a separate service on purpose: Orleans runs on the host's <see cref="TimeProvider"/> (membership,
 /// leases, timers), and a silo whose own clock jumps is declared dead by its cluster; this clock moves only the
-/// domain's dates. Timers and stopwatch readings come from the host's clock unchanged.
+/// domain's dates. Timers and stopwatch readings come from the host's clock unchanged. It lives in Grains.Abstractions
+/// because the web host dates what it sends to the grains by the same calendar and knows only that assembly.
 /// </summary>
 public sealed class CivicClock(TimeProvider host) : TimeProvider
 {

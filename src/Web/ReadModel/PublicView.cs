@@ -2,12 +2,12 @@ using CivicContracting.Commitments;
 using CivicContracting.Web.Accounts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace CivicContracting.Web.Moderation;
+namespace CivicContracting.Web.ReadModel;
 
 /// <summary>
 /// A commitment as the public may read it: what moderators hid is redacted, in one place, wherever commitment content
 /// reaches the public (the API's commitment reads and writes, lists, and the pages through
-/// <see cref="ReadModel.CommitmentViews"/>). A hidden text keeps its level, dates and figures but reads
+/// <see cref="CommitmentViews"/>). A hidden text keeps its level, dates and figures but reads
 /// "<see cref="ModerationRules.HiddenTitle"/>" as title (and as every action's title and the target's metric), with the
 /// public reason as description, in every version. A hidden report keeps its value, action and date, so the progress
 /// stays explainable, without its note and evidence. The moderation log stays, with its public reasons, but without the

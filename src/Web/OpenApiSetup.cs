@@ -1,12 +1,17 @@
 using System.Text.Json.Nodes;
+using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Json;
+using CivicContracting.Web.Progress;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
-namespace CivicContracting.Web.Hosting;
+namespace CivicContracting.Web;
 
-/// <summary>The OpenAPI document at /openapi/v1.json: enums as their camelCase names, writes marked as needing the bearer token.</summary>
+/// <summary>
+/// The OpenAPI document at /openapi/v1.json: enums as their camelCase names, writes marked as needing the bearer token.
+/// Part of composing the app (beside Program.cs), as it reads the metadata of every folder's endpoints.
+/// </summary>
 public static class OpenApiSetup
 {
     private const string BearerScheme = "Bearer";
@@ -109,16 +114,4 @@ public static class OpenApiSetup
             ? new OpenApiSchema { Type = JsonSchemaType.String }
             : new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
     }
-}
-
-/// <summary>
-/// Documents a request body that is not JSON (a file, a CSV) in the OpenAPI document. Like <see cref="JsonRequestBody"/>
-/// it does not make routing answer 415 to other content types: the endpoint reads the body and answers itself.
-/// </summary>
-public sealed record RawRequestBody(string Description, params string[] ContentTypes);
-
-/// <summary>Documents the optional <c>Idempotency-Key</c> request header of a write (<see cref="Progress.IdempotencyKeys"/>).</summary>
-public sealed record IdempotencyKeyHeader(string Description)
-{
-    public const string Name = Progress.IdempotencyKeys.HeaderName;
 }

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace CivicContracting.Web.ReadModel;
+namespace CivicContracting.Web.Site;
 
 /// <summary>The public site's settings (configuration section "Site").</summary>
 public sealed class SiteOptions

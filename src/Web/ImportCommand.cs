@@ -4,10 +4,11 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CivicContracting.Imports;
+using CivicContracting.Web.Imports;
 using CivicContracting.Web.Json;
 using Microsoft.Extensions.Options;
 
-namespace CivicContracting.Web.Imports;
+namespace CivicContracting.Web;
 
 /// <summary>
 /// <c>CivicContracting.Web import FILE [--url URL --token TOKEN] [--format jsonl|csv] [--again] [--no-progress]</c>: loads a

@@ -1,7 +1,7 @@
 using System.Net.Mail;
 using Microsoft.Extensions.Options;
 
-namespace CivicContracting.Hosting;
+namespace CivicContracting.Notifications;
 
 /// <summary>How the SMTP connection is protected.</summary>
 public enum SmtpSecurity
