@@ -24,9 +24,3 @@ public sealed class KeyRingGrain(
         await state.WriteStateAsync();
     }
 }
-
-[GenerateSerializer, Alias("cc.KeyRingState.v1")]
-public sealed class KeyRingState
-{
-    [Id(0)] public List<KeyRingEntry> Entries { get; set; } = [];
-}

@@ -29,9 +29,3 @@ public sealed class LoginGrain(
         await state.ClearStateAsync();
     }
 }
-
-[GenerateSerializer, Alias("cc.LoginState.v1")]
-public sealed class LoginState
-{
-    [Id(0)] public string? AccountId { get; set; }
-}

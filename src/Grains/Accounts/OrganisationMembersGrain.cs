@@ -41,9 +41,3 @@ public sealed class OrganisationMembersGrain(
         Task.FromResult<IReadOnlyList<OrganisationMember>>([.. state.State.Members
             .OrderBy(m => m.Role).ThenBy(m => m.DisplayName, StringComparer.CurrentCulture).ThenBy(m => m.AccountId, StringComparer.Ordinal)]);
 }
-
-[GenerateSerializer, Alias("cc.OrganisationMembersState.v1")]
-public sealed class OrganisationMembersState
-{
-    [Id(0)] public List<OrganisationMember> Members { get; set; } = [];
-}

@@ -271,13 +271,3 @@ public sealed class CoachAssignmentGrain(
     private static bool Same(CoachProfile a, CoachProfile b) =>
         a.AccountId == b.AccountId && a.DisplayName == b.DisplayName && a.Areas.SequenceEqual(b.Areas) && a.Kinds.SequenceEqual(b.Kinds);
 }
-
-[GenerateSerializer, Alias("cc.CoachAssignmentState.v1")]
-public sealed class CoachAssignmentState
-{
-    /// <summary>Account id → profile.</summary>
-    [Id(0)] public Dictionary<string, CoachProfile> Profiles { get; set; } = [];
-
-    /// <summary>Participant id → its assignments, oldest first; the last is current when it has not ended.</summary>
-    [Id(1)] public Dictionary<string, List<CoachAssignment>> Participants { get; set; } = [];
-}

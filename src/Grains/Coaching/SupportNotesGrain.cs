@@ -40,12 +40,3 @@ public sealed class SupportNotesGrain(
     public Task<IReadOnlyList<SupportNote>> List() =>
         Task.FromResult<IReadOnlyList<SupportNote>>([.. Enumerable.Reverse(state.State.Notes)]);
 }
-
-[GenerateSerializer, Alias("cc.SupportNotesState.v1")]
-public sealed class SupportNotesState
-{
-    /// <summary>Oldest first.</summary>
-    [Id(0)] public List<SupportNote> Notes { get; set; } = [];
-
-    [Id(1)] public long Sequence { get; set; }
-}

@@ -103,13 +103,6 @@ public sealed partial class CommitmentDeadlineGrain(
     private static partial void LogTickFailed(ILogger logger, Exception ex);
 }
 
-[GenerateSerializer, Alias("cc.CommitmentDeadlineState.v1")]
-public sealed class CommitmentDeadlineState
-{
-    /// <summary>Commitment id → the deadline of its waiting condition.</summary>
-    [Id(0)] public Dictionary<string, DateTimeOffset> Pending { get; set; } = [];
-}
-
 /// <summary>How often waiting conditions are checked against their deadlines.</summary>
 public sealed class CommitmentConditionOptions
 {

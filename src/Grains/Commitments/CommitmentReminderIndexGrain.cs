@@ -62,10 +62,3 @@ public sealed partial class CommitmentReminderIndexGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell commitment {CommitmentId} to schedule its reporting reminder; it is told at the next start")]
     private static partial void LogTellFailed(ILogger logger, string commitmentId, Exception ex);
 }
-
-[GenerateSerializer, Alias("cc.CommitmentReminderIndexState.v1")]
-public sealed class CommitmentReminderIndexState
-{
-    /// <summary>The commitments of this shard that had a reporting reminder (earlier versions).</summary>
-    [Id(0)] public HashSet<string> Commitments { get; set; } = [];
-}

@@ -180,18 +180,3 @@ public sealed record FeedEntry(
     [property: Id(0)] long Sequence,
     [property: Id(1)] FeedEvent Event,
     [property: Id(2)] DateTimeOffset ReceivedAt);
-
-[GenerateSerializer, Alias("cc.FeedState.v1")]
-public sealed class FeedState
-{
-    /// <summary>Oldest first.</summary>
-    [Id(0)] public List<FeedEntry> Items { get; set; } = [];
-    [Id(1)] public long LastSequence { get; set; }
-    [Id(2)] public long ReadUpTo { get; set; }
-    /// <summary>Oldest first; see <c>FeedGrain.RememberedEventIds</c>.</summary>
-    [Id(3)] public List<string> RecentEventIds { get; set; } = [];
-    /// <summary>Keys of the topics the account follows.</summary>
-    [Id(4)] public HashSet<string> Topics { get; set; } = new(StringComparer.Ordinal);
-    [Id(5)] public bool EmailEnabled { get; set; }
-    [Id(6)] public string? EmailAddress { get; set; }
-}

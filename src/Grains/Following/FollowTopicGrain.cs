@@ -328,11 +328,3 @@ public sealed record PendingFanOut(
     [property: Id(1)] IReadOnlyList<int> Buckets,
     [property: Id(2)] int Attempts,
     [property: Id(3)] DateTimeOffset NextAttemptAt);
-
-[GenerateSerializer, Alias("cc.FollowTopicState.v1")]
-public sealed class FollowTopicState
-{
-    [Id(0)] public Dictionary<int, FollowerBucketCount> Buckets { get; set; } = [];
-    [Id(1)] public List<PendingFanOut> Outbox { get; set; } = [];
-    [Id(2)] public List<string> RecentEventIds { get; set; } = [];
-}

@@ -97,12 +97,3 @@ public sealed partial class FollowerBucketGrain(
     [LoggerMessage(Level = LogLevel.Debug, Message = "A feed did not take event {EventId}; the topic retries the bucket")]
     private static partial void LogReceiveFailed(ILogger logger, Exception ex, string eventId);
 }
-
-[GenerateSerializer, Alias("cc.FollowerBucketState.v1")]
-public sealed class FollowerBucketState
-{
-    [Id(0)] public HashSet<string> Followers { get; set; } = new(StringComparer.Ordinal);
-
-    /// <summary>Counts changes, so the topic keeps the newest count whatever order reports arrive in.</summary>
-    [Id(1)] public long Version { get; set; }
-}

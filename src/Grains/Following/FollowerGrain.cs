@@ -91,10 +91,3 @@ public sealed class FollowerGrain(
 
     private void RequireAccount() => FollowRules.AccountId(Id).ThrowIfAny();
 }
-
-[GenerateSerializer, Alias("cc.FollowerState.v1")]
-public sealed class FollowerState
-{
-    /// <summary>Oldest follow first.</summary>
-    [Id(0)] public List<FollowedTopic> Topics { get; set; } = [];
-}

@@ -19,9 +19,3 @@ public sealed class GoalDirectoryGrain(
     public Task<IReadOnlyList<GoalListing>> List() =>
         Task.FromResult<IReadOnlyList<GoalListing>>([.. state.State.Goals.Values.OrderBy(g => g.CreatedAt).ThenBy(g => g.Id, StringComparer.Ordinal)]);
 }
-
-[GenerateSerializer, Alias("cc.GoalDirectoryState.v1")]
-public sealed class GoalDirectoryState
-{
-    [Id(0)] public Dictionary<string, GoalListing> Goals { get; set; } = new(StringComparer.Ordinal);
-}

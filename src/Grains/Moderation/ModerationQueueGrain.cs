@@ -74,13 +74,3 @@ public sealed class ModerationQueueGrain(
     private static string KeyOf(string commitmentId, ModerationTarget target, string? reportId) =>
         target == ModerationTarget.Text ? $"{commitmentId}\ntext" : $"{commitmentId}\nreport\n{reportId}";
 }
-
-[GenerateSerializer, Alias("cc.ModerationQueueState.v1")]
-public sealed class ModerationQueueState
-{
-    /// <summary>Item key (commitment, target, report) → its open flags.</summary>
-    [Id(0)] public Dictionary<string, FlaggedItem> Open { get; set; } = [];
-
-    /// <summary>Settled items, oldest first, at most <see cref="ModerationQueue.MaxResolved"/>.</summary>
-    [Id(1)] public List<ResolvedFlags> Resolved { get; set; } = [];
-}

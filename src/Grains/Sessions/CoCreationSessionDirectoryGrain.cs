@@ -52,9 +52,3 @@ public sealed class CoCreationSessionDirectoryGrain(
     private static bool Same(CoCreationSessionListing a, CoCreationSessionListing b) =>
         a with { GoalIds = b.GoalIds } == b && a.GoalIds.SequenceEqual(b.GoalIds, StringComparer.Ordinal);
 }
-
-[GenerateSerializer, Alias("cc.CoCreationSessionDirectoryState.v1")]
-public sealed class CoCreationSessionDirectoryState
-{
-    [Id(0)] public Dictionary<string, CoCreationSessionListing> Sessions { get; set; } = new(StringComparer.Ordinal);
-}

@@ -116,13 +116,3 @@ public sealed class CoCreationSessionGrain(
 public sealed record CoCreationSessionLinkEntry(
     [property: Id(0)] string CommitmentId,
     [property: Id(1)] DateTimeOffset MadeAt);
-
-[GenerateSerializer, Alias("cc.CoCreationSessionState.v1")]
-public sealed class CoCreationSessionState
-{
-    [Id(0)] public CoCreationSessionDetails? Details { get; set; }
-    [Id(1)] public List<CoCreationSessionLinkEntry> Links { get; set; } = [];
-    [Id(2)] public DateTimeOffset RecordedAt { get; set; }
-    [Id(3)] public DateTimeOffset UpdatedAt { get; set; }
-    [Id(4)] public long Version { get; set; }
-}

@@ -120,10 +120,3 @@ public sealed partial class ReportingScheduleGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reporting schedule bucket {Bucket} could not write its removals at deactivation; those commitments are told again")]
     private static partial void LogWriteFailed(ILogger logger, string bucket, Exception ex);
 }
-
-[GenerateSerializer, Alias("cc.ReportingScheduleState.v1")]
-public sealed class ReportingScheduleState
-{
-    /// <summary>Commitment id → when its reporting reminder is due (within the bucket's hour).</summary>
-    [Id(0)] public Dictionary<string, DateTimeOffset> Entries { get; set; } = new(StringComparer.Ordinal);
-}

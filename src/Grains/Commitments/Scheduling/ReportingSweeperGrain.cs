@@ -196,10 +196,3 @@ public sealed partial class ReportingSweeperGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "A sweep of the reporting schedule failed; the next one runs at the next tick")]
     private static partial void LogSweepFailed(ILogger logger, Exception ex);
 }
-
-[GenerateSerializer, Alias("cc.ReportingSweeperState.v1")]
-public sealed class ReportingSweeperState
-{
-    /// <summary>Hour (since the Unix epoch) → level: the hours that may have entries, and how widely they are spread.</summary>
-    [Id(0)] public Dictionary<long, int> Levels { get; set; } = [];
-}
