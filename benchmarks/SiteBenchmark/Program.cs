@@ -90,7 +90,7 @@ try
 
     // 2. Live push: M browsers on GET /api/live; changes made through the API at a modest pace.
     counter.Reset();
-    push = await Push.RunAsync(baseAddress, api, settings, app.Services.GetRequiredService<IOptions<LiveOptions>>().Value);
+    push = await Push.RunAsync(baseAddress, api, settings, app.Services.GetRequiredService<IOptions<LiveStreamOptions>>().Value);
     counter.Stop();
     pushWarnings = counter.Total + counter.OtherWarnings;
 }

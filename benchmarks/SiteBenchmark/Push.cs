@@ -124,7 +124,7 @@ internal static class Push
 {
     private static readonly string[] Kinds = ["school", "business", "organisation", "resident", "city", "knowledgeInstitution"];
 
-    public static async Task<PushResult> RunAsync(Uri baseAddress, HttpClient api, Settings settings, CivicContracting.Web.Live.LiveOptions limits)
+    public static async Task<PushResult> RunAsync(Uri baseAddress, HttpClient api, Settings settings, CivicContracting.Web.Live.LiveStreamOptions limits)
     {
         var events = Math.Max(1, (int)Math.Round(settings.Rate * settings.EventsDuration.TotalSeconds));
         var neighbourhoods = (await Http.GetJsonAsync(api, "/api/places?level=neighbourhood&pageSize=100"))["items"]!.AsArray()

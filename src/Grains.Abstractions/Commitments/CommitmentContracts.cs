@@ -2,14 +2,6 @@ using CivicContracting.Goals;
 
 namespace CivicContracting.Commitments;
 
-/// <summary>The spectrum, weakest to strongest. A commitment may be upgraded along it, never downgraded.</summary>
-public enum CommitmentLevel
-{
-    Pledge = 0,
-    Action = 1,
-    Result = 2,
-}
-
 public enum CommitmentStatus
 {
     Draft = 0,
@@ -25,28 +17,6 @@ public enum CommitmentOutcome
     Achieved = 0,
     Missed = 1,
 }
-
-/// <summary>A goal a commitment contributes to, with the weight it carries in that goal's weighted progress.</summary>
-[GenerateSerializer, Immutable, Alias("cc.GoalContribution.v1")]
-public sealed record GoalWeight(
-    [property: Id(0)] string GoalId,
-    [property: Id(1)] double Weight = 1.0);
-
-/// <summary>A concrete action of an action commitment.</summary>
-[GenerateSerializer, Immutable, Alias("cc.Milestone.v1")]
-public sealed record Milestone(
-    [property: Id(0)] string Id,
-    [property: Id(1)] string Title,
-    [property: Id(2)] DateOnly DueDate);
-
-/// <summary>What the commitment promises at its level: nothing more for a pledge, milestones for an action, a target for a result.</summary>
-[GenerateSerializer, Immutable, Alias("cc.CommitmentTerms.v1")]
-public sealed record CommitmentTerms(
-    [property: Id(0)] CommitmentLevel Level,
-    [property: Id(1)] string Title,
-    [property: Id(2)] string Description,
-    [property: Id(3)] IReadOnlyList<Milestone>? Milestones = null,
-    [property: Id(4)] QuantitativeTarget? Target = null);
 
 /// <summary>
 /// What a participant commits to. <see cref="Condition"/>: the commitment only comes into force (counts in the
@@ -81,65 +51,6 @@ public sealed record Confirmation(
     [property: Id(1)] DateTimeOffset ConfirmedAt,
     [property: Id(2)] string TextHash,
     [property: Id(3)] int TermsVersion);
-
-/// <summary>One progress report. <see cref="ReportId"/> is the caller's idempotency key: the same id is stored once.</summary>
-[GenerateSerializer, Immutable, Alias("cc.ProgressReport.v1")]
-public sealed record ProgressReport(
-    [property: Id(0)] string ReportId,
-    [property: Id(1)] DateTimeOffset ReportedAt,
-    [property: Id(2)] double? Value = null,
-    [property: Id(3)] string? CompletedMilestoneId = null,
-    [property: Id(4)] string? Note = null,
-    [property: Id(5)] string? EvidenceUrl = null);
-
-/// <summary>An earlier version of the terms, kept readable after an upgrade.</summary>
-[GenerateSerializer, Immutable, Alias("cc.TermsVersion.v1")]
-public sealed record TermsVersion(
-    [property: Id(0)] int Version,
-    [property: Id(1)] CommitmentTerms Terms,
-    [property: Id(2)] DateTimeOffset ValidFrom,
-    [property: Id(3)] Confirmation? Confirmation);
-
-/// <summary>The outcome of <see cref="ICommitmentGrain.ReportProgressBatch"/>: the commitment after it, and how many reports were new.</summary>
-[GenerateSerializer, Immutable, Alias("cc.ProgressBatchResult.v1")]
-public sealed record ProgressBatchResult(
-    [property: Id(0)] CommitmentView View,
-    [property: Id(1)] int Stored,
-    [property: Id(2)] int AlreadyStored);
-
-/// <summary>One measured value of a result commitment's history: when it was measured, and the value (a chart's point).</summary>
-[GenerateSerializer, Immutable, Alias("cc.ReportedValue.v1")]
-public readonly record struct ReportedValue(
-    [property: Id(0)] DateTimeOffset At,
-    [property: Id(1)] double Value);
-
-/// <summary>
-/// One page of a commitment's progress history, newest first (by report date; reports of the same date newest arrival
-/// first): page <see cref="Page"/> of <see cref="PageSize"/> reports out of <see cref="TotalReports"/>. A page past the
-/// end is empty.
-/// </summary>
-[GenerateSerializer, Immutable, Alias("cc.ReportPage.v1")]
-public sealed record ReportPage(
-    [property: Id(0)] IReadOnlyList<ProgressReport> Reports,
-    [property: Id(1)] int Page,
-    [property: Id(2)] int PageSize,
-    [property: Id(3)] int TotalReports);
-
-/// <summary>How much of a commitment's progress history travels with it, and how it is read in pages.</summary>
-public static class ReportHistory
-{
-    /// <summary>
-    /// The newest reports a <see cref="CommitmentView"/> carries (<see cref="CommitmentView.Reports"/>): the first page of the
-    /// commitment page's timeline. Older ones are read in pages (<see cref="ICommitmentGrain.GetReports"/>).
-    /// </summary>
-    public const int NewestInView = 20;
-
-    /// <summary>The most reports of one page (<see cref="ICommitmentGrain.GetReports"/>).</summary>
-    public const int MaxPageSize = 100;
-
-    /// <summary>The most report ids one <see cref="ICommitmentGrain.FindReports"/> call looks up.</summary>
-    public const int MaxLookup = 5_000;
-}
 
 /// <summary>
 /// A commitment as read. <see cref="Reports"/> holds its newest reports only (at most <see cref="ReportHistory.NewestInView"/>,
@@ -291,56 +202,3 @@ public interface ICommitmentGrain : IGrainWithStringKey
     /// <summary>Removes the co-signature; a no-op if the participant has not joined. A condition already met stays met.</summary>
     Task<CommitmentView> Leave(string participantId);
 }
-
-public enum ConditionKind
-{
-    /// <summary>"I commit if <see cref="CommitmentCondition.RequiredCoSigners"/> others in my neighbourhood join."</summary>
-    NeighbourhoodThreshold = 0,
-
-    /// <summary>"We commit if the party of commitment <see cref="CommitmentCondition.CommitmentId"/> confirms it" (a reciprocal civic contract).</summary>
-    Reciprocal = 1,
-}
-
-/// <summary>Where a conditional commitment stands. Only a met condition lets the commitment count in the aggregates.</summary>
-public enum ConditionStatus
-{
-    Waiting = 0,
-    Met = 1,
-    /// <summary>The deadline passed before the condition was met: final, the commitment never counts.</summary>
-    Lapsed = 2,
-}
-
-/// <summary>
-/// A condition of a commitment. The deadline must lie in the future when the commitment is created; when it passes
-/// while the condition is still waiting, the condition lapses (acted on by the silo, without anyone reading the grain).
-/// </summary>
-[GenerateSerializer, Immutable, Alias("cc.CommitmentCondition.v1")]
-public sealed record CommitmentCondition(
-    [property: Id(0)] ConditionKind Kind,
-    [property: Id(1)] DateTimeOffset Deadline,
-    [property: Id(2)] int? RequiredCoSigners = null,
-    [property: Id(3)] string? CommitmentId = null)
-{
-    /// <summary>"I commit if <paramref name="requiredCoSigners"/> others in my neighbourhood join before <paramref name="deadline"/>."</summary>
-    public static CommitmentCondition Threshold(int requiredCoSigners, DateTimeOffset deadline) =>
-        new(ConditionKind.NeighbourhoodThreshold, deadline, RequiredCoSigners: requiredCoSigners);
-
-    /// <summary>"We commit if commitment <paramref name="commitmentId"/> is confirmed before <paramref name="deadline"/>."</summary>
-    public static CommitmentCondition Reciprocal(string commitmentId, DateTimeOffset deadline) =>
-        new(ConditionKind.Reciprocal, deadline, CommitmentId: commitmentId);
-}
-
-/// <summary>A participant who joined a commitment ("me too"), with their neighbourhood when they joined.</summary>
-[GenerateSerializer, Immutable, Alias("cc.CoSigner.v1")]
-public sealed record CoSigner(
-    [property: Id(0)] string ParticipantId,
-    [property: Id(1)] DateTimeOffset JoinedAt,
-    [property: Id(2)] string NeighbourhoodCode);
-
-/// <summary>Taking up a template: who takes it up, for which neighbourhood, optionally on a condition of their own.</summary>
-[GenerateSerializer, Immutable, Alias("cc.TemplateTakeUp.v1")]
-public sealed record TemplateTakeUp(
-    [property: Id(0)] string TemplateId,
-    [property: Id(1)] string ParticipantId,
-    [property: Id(2)] string NeighbourhoodCode,
-    [property: Id(3)] CommitmentCondition? Condition = null);

@@ -6,11 +6,11 @@ namespace CivicContracting.Web.Live;
 
 /// <summary>
 /// Counts this host's open live streams, in all and per client address, and refuses one beyond
-/// <see cref="LiveOptions.MaxConnections"/> or <see cref="LiveOptions.MaxConnectionsPerAddress"/>. A stream holds its
+/// <see cref="LiveStreamOptions.MaxConnections"/> or <see cref="LiveStreamOptions.MaxConnectionsPerAddress"/>. A stream holds its
 /// <see cref="Ticket"/> until it ends; the per-address entry disappears with the address's last stream, so the table
 /// never outgrows the open streams.
 /// </summary>
-public sealed partial class LiveAdmission(IOptions<LiveOptions> options, TimeProvider clock, ILogger<LiveAdmission> logger)
+public sealed partial class LiveAdmission(IOptions<LiveStreamOptions> options, TimeProvider clock, ILogger<LiveAdmission> logger)
 {
     /// <summary>How often at most "the host is full" is logged as a warning; every refusal is counted in the metrics.</summary>
     private static readonly TimeSpan FullWarningEvery = TimeSpan.FromMinutes(1);
@@ -20,7 +20,7 @@ public sealed partial class LiveAdmission(IOptions<LiveOptions> options, TimePro
     private int _open;
     private DateTimeOffset _lastFullWarning = DateTimeOffset.MinValue;
 
-    public LiveOptions Limits => options.Value;
+    public LiveStreamOptions Limits => options.Value;
 
     /// <summary>Streams admitted and not yet ended.</summary>
     public int Open
@@ -140,9 +140,9 @@ public sealed partial class LiveAdmission(IOptions<LiveOptions> options, TimePro
 /// <summary>Why a live stream was refused.</summary>
 public enum LiveRefusal
 {
-    /// <summary>The client's address holds <see cref="LiveOptions.MaxConnectionsPerAddress"/> streams: 429.</summary>
+    /// <summary>The client's address holds <see cref="LiveStreamOptions.MaxConnectionsPerAddress"/> streams: 429.</summary>
     AddressFull,
 
-    /// <summary>The host holds <see cref="LiveOptions.MaxConnections"/> streams: 503.</summary>
+    /// <summary>The host holds <see cref="LiveStreamOptions.MaxConnections"/> streams: 503.</summary>
     HostFull,
 }

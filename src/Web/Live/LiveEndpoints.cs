@@ -15,8 +15,8 @@ namespace CivicContracting.Web.Live;
 /// GET /api/live: server-sent events of aggregate changes ("change" events, JSON <see cref="AggregateChange"/>),
 /// optionally only of one scope (<c>?scope=place:24062W01</c> or <c>goal:{id}</c>). A connection first gets this
 /// host's current snapshot, then a "ready" event, then the newest change of each scope as it changes; all from the
-/// host's memory (<see cref="LiveFeed"/>). At most <see cref="LiveOptions.MaxConnectionsPerAddress"/> streams per client
-/// address (then 429) and <see cref="LiveOptions.MaxConnections"/> in all (then 503), both with <c>Retry-After</c>.
+/// host's memory (<see cref="LiveFeed"/>). At most <see cref="LiveStreamOptions.MaxConnectionsPerAddress"/> streams per client
+/// address (then 429) and <see cref="LiveStreamOptions.MaxConnections"/> in all (then 503), both with <c>Retry-After</c>.
 /// GET /api/live/status (operator): this host's live subscription (<see cref="LiveSubscriptionStatus"/>).
 /// </summary>
 public static partial class LiveEndpoints
@@ -35,9 +35,9 @@ public static partial class LiveEndpoints
 
     public static WebApplicationBuilder AddCivicContractingLive(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<LiveOptions>().Bind(builder.Configuration.GetSection(LiveOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<LiveStreamOptions>().Bind(builder.Configuration.GetSection(LiveStreamOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         // Checked now as well, so that a wrong limit stops the build of the app with a message naming it.
-        SettingsValidation.BindAndValidate<LiveOptions>(builder.Configuration, LiveOptions.SectionName);
+        SettingsValidation.BindAndValidate<LiveStreamOptions>(builder.Configuration, LiveStreamOptions.SectionName);
         builder.Services.AddSingleton<LiveFeed>();
         builder.Services.AddSingleton<LiveAdmission>();
         builder.Services.AddSingleton<LiveSubscription>();
@@ -60,7 +60,7 @@ public static partial class LiveEndpoints
             .WithTags("Live")
             .WithName("GetLiveStatus")
             .WithSummary("Operator: this web host's live subscription — whether it holds a lease, where the live registry runs, lost leases and failed renewals.");
-        var limits = app.Services.GetRequiredService<IOptions<LiveOptions>>().Value;
+        var limits = app.Services.GetRequiredService<IOptions<LiveStreamOptions>>().Value;
         WarnWhenDescriptorsAreShort(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LiveEndpoints).FullName!), limits.MaxConnections);
     }
 
@@ -152,7 +152,7 @@ public static partial class LiveEndpoints
         return true;
     }
 
-    private static async Task RefuseAsync(HttpContext context, LiveRefusal refusal, LiveOptions limits)
+    private static async Task RefuseAsync(HttpContext context, LiveRefusal refusal, LiveStreamOptions limits)
     {
         var seconds = Math.Max(1, (int)Math.Ceiling(limits.RetryAfter.TotalSeconds));
         var (status, title, type, detail) = refusal == LiveRefusal.AddressFull

@@ -131,7 +131,7 @@ public sealed partial class LiveFeed : ILiveObserver
 
     /// <summary>
     /// Opens a listener that receives changes of <paramref name="scope"/> (all scopes when null) from now on, for code in
-    /// this host (not counted against <see cref="LiveOptions"/>).
+    /// this host (not counted against <see cref="LiveStreamOptions"/>).
     /// </summary>
     public Connection Open(string? scope)
     {

@@ -8,7 +8,7 @@ namespace CivicContracting.Web.Live;
 /// The web host's side of the live push, on the platform's meter (<see cref="CivicMeter.Name"/>, so the hosts'
 /// telemetry exports them with the rest): whether this process holds a live lease — 0 means its browsers get no live
 /// changes: alert when it stays 0 for longer than a lease — how often the registry had lost the lease, the live
-/// streams refused at the caps (<see cref="LiveOptions"/>), and the open live streams.
+/// streams refused at the caps (<see cref="LiveStreamOptions"/>), and the open live streams.
 /// </summary>
 public static class LiveMetrics
 {

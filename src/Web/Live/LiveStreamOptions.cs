@@ -6,7 +6,7 @@ namespace CivicContracting.Web.Live;
 /// Limits of this web host's live stream (configuration section "Live"). Each open <c>GET /api/live</c> costs the host
 /// a socket and a few kilobytes of memory, however long it stays open, so a stranger must not be able to hold them all.
 /// </summary>
-public sealed class LiveOptions : IValidatableObject
+public sealed class LiveStreamOptions : IValidatableObject
 {
     public const string SectionName = "Live";
 
