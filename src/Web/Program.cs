@@ -138,6 +138,11 @@ namespace CivicContracting.Web
             builder.Services.AddSingleton<FilteredLists>();
             builder.Services.AddSingleton<CivicContracting.Web.Commitments.ScopeCommitments>();
             // Application commands: one per action that changes state, shared by the API, the site's forms and imports.
+            builder.Services.AddSingleton<CivicContracting.Web.Commitments.CreateCommitmentCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Commitments.ReviseCommitmentCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Commitments.CoSignCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Commitments.TakeUpTemplateCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Commitments.CloseCommitmentCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Commitments.ReportProgressCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Commitments.ConfirmCommitmentCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Commitments.UpgradeCommitmentCommand>();

@@ -174,39 +174,13 @@ public static class CommitmentEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    public static async Task<Results<Created<CommitmentView>, Ok<CommitmentView>>> Create(HttpContext context, IClusterClient orleans, Access access, CivicClock clock)
+    public static async Task<Results<Created<CommitmentView>, Ok<CommitmentView>>> Create(HttpContext context, Access access, CreateCommitmentCommand command)
     {
         var body = await JsonBody.ReadAsync<NewCommitment>(context);
-        var draft = body.ToDraft();
-        var errors = CommitmentRules.Draft(draft, clock.GetUtcNow(), body.Id);
-        ApiIds.Check(errors, "id", body.Id);
-        if (!errors.IsValid)
-            throw ApiProblems.Invalid(errors.ByField);
-        var actor = await access.RequireForParticipantAsync(context, draft.ParticipantId, ParticipantRight.Draft);
-        // Templates are offered by the support team and the city's administrators, for others to take up.
-        if (draft.IsTemplate && !actor.IsCoachOrAdministrator)
-            throw Access.Forbidden("Only the support team and administrators offer template commitments. Nothing was stored.");
-
-        // The participant and every goal must exist; checked here so that the answer names the field.
-        if (await orleans.GetGrain<IParticipantGrain>(draft.ParticipantId).GetProfile() is null)
-            errors.Add("participantId", $"There is no participant '{draft.ParticipantId}'.");
-        var goals = await Task.WhenAll(draft.Goals.Select(g => orleans.GetGrain<IGoalGrain>(g.GoalId).GetInfo()));
-        for (var i = 0; i < goals.Length; i++)
-        {
-            if (goals[i] is null)
-                errors.Add($"goals[{i}].goalId", $"There is no goal '{draft.Goals[i].GoalId}'.");
-        }
-        await Sessions.SessionEndpoints.CheckSessionForCommitmentAsync(orleans, draft.SessionId, clock.GetUtcNow(), errors);
-        if (!errors.IsValid)
-            throw ApiProblems.Invalid(errors.ByField);
-
-        var id = body.Id ?? ApiIds.New("c");
-        var grain = orleans.GetGrain<ICommitmentGrain>(id);
-        var existed = body.Id is not null && await grain.Get() is not null;
-        var view = await grain.Create(draft);
-        return existed
-            ? TypedResults.Ok(view)
-            : TypedResults.Created($"/api/commitments/{Uri.EscapeDataString(id)}", view);
+        var (view, created) = await command.RunAsync(await access.ActorAsync(context), body.ToDraft(), body.Id);
+        return created
+            ? TypedResults.Created($"/api/commitments/{Uri.EscapeDataString(view.Id)}", view)
+            : TypedResults.Ok(view);
     }
 
     public static async Task<Ok<CommitmentView>> Get(string id, IClusterClient orleans) =>
@@ -264,59 +238,33 @@ public static class CommitmentEndpoints
         return TypedResults.Ok(await command.RunAsync(permit, body.Reason));
     }
 
-    public static async Task<Ok<CommitmentView>> Revise(string id, HttpContext context, IClusterClient orleans, Access access, CivicClock clock)
+    public static async Task<Ok<CommitmentView>> Revise(string id, HttpContext context, Access access, ReviseCommitmentCommand command)
     {
-        var (_, view) = await access.RequireForCommitmentAsync(context, id, ParticipantRight.Draft);
+        var permit = await command.AuthoriseAsync(await access.ActorAsync(context), id);
         var body = await JsonBody.ReadAsync<NewCommitment>(context);
-        var draft = body.ToDraft();
-        var errors = CommitmentRules.Draft(draft, clock.GetUtcNow(), id);
-        if (body.Id is not null && body.Id != id)
-            errors.Add("id", "The id is the one in the path.");
-        if (!errors.IsValid)
-            throw ApiProblems.Invalid(errors.ByField);
-        return TypedResults.Ok(await orleans.GetGrain<ICommitmentGrain>(view.Id).Revise(draft));
+        return TypedResults.Ok(await command.RunAsync(permit, body.ToDraft(), body.Id));
     }
 
-    public static async Task<Ok<CommitmentView>> Join(string id, HttpContext context, IClusterClient orleans, Access access)
+    public static async Task<Ok<CommitmentView>> Join(string id, HttpContext context, Access access, CoSignCommand command)
     {
-        var commitment = await Access.RequireCommitmentAsync(orleans, id);
         var body = await JsonBody.ReadAsync<CoSignerRequest>(context);
-        InputRules.CoSigner(body.ParticipantId).ThrowIfAny();
-        await access.RequireForParticipantAsync(context, body.ParticipantId, ParticipantRight.Confirm);
-        return TypedResults.Ok(await orleans.GetGrain<ICommitmentGrain>(commitment.Id).Join(body.ParticipantId));
+        return TypedResults.Ok(await command.RunAsync(await access.ActorAsync(context), id, body.ParticipantId, join: true));
     }
 
-    public static async Task<Ok<CommitmentView>> Leave(string id, string participantId, HttpContext context, IClusterClient orleans, Access access)
-    {
-        var commitment = await Access.RequireCommitmentAsync(orleans, id);
-        InputRules.CoSigner(participantId).ThrowIfAny();
-        await access.RequireForParticipantAsync(context, participantId, ParticipantRight.Confirm);
-        return TypedResults.Ok(await orleans.GetGrain<ICommitmentGrain>(commitment.Id).Leave(participantId));
-    }
+    public static async Task<Ok<CommitmentView>> Leave(string id, string participantId, HttpContext context, Access access, CoSignCommand command) =>
+        TypedResults.Ok(await command.RunAsync(await access.ActorAsync(context), id, participantId, join: false));
 
-    public static async Task<Results<Created<CommitmentView>, Ok<CommitmentView>>> TakeUp(string id, HttpContext context, IClusterClient orleans, Access access, CivicClock clock)
+    public static async Task<Results<Created<CommitmentView>, Ok<CommitmentView>>> TakeUp(string id, HttpContext context, Access access, TakeUpTemplateCommand command)
     {
-        var template = await Access.RequireCommitmentAsync(orleans, id);
         var body = await JsonBody.ReadAsync<TakeUpRequest>(context);
-        var takeUp = new TemplateTakeUp(template.Id, body.ParticipantId, body.NeighbourhoodCode, body.Condition);
-        var errors = CommitmentRules.TakeUp(takeUp, clock.GetUtcNow(), body.Id);
-        ApiIds.Check(errors, "id", body.Id);
-        if (!template.IsTemplate)
-            errors.Add("id", $"Commitment '{template.Id}' is not a template; join it as co-signer instead.");
-        if (!errors.IsValid)
-            throw ApiProblems.Invalid(errors.ByField);
-        await access.RequireForParticipantAsync(context, body.ParticipantId, ParticipantRight.Draft);
-        var copyId = body.Id ?? ApiIds.New("c");
-        var grain = orleans.GetGrain<ICommitmentGrain>(copyId);
-        var existed = body.Id is not null && await grain.Get() is not null;
-        var view = await grain.TakeUp(takeUp);
-        return existed ? TypedResults.Ok(view) : TypedResults.Created($"/api/commitments/{Uri.EscapeDataString(copyId)}", view);
+        var (view, created) = await command.RunAsync(await access.ActorAsync(context), id, body.ParticipantId, body.NeighbourhoodCode, body.Condition, body.Id);
+        return created ? TypedResults.Created($"/api/commitments/{Uri.EscapeDataString(view.Id)}", view) : TypedResults.Ok(view);
     }
 
-    public static async Task<Ok<CommitmentView>> Close(string id, HttpContext context, IClusterClient orleans, Access access)
+    public static async Task<Ok<CommitmentView>> Close(string id, HttpContext context, Access access, CloseCommitmentCommand command)
     {
-        await access.RequireForCommitmentAsync(context, id, ParticipantRight.Close);
+        var permit = await command.AuthoriseAsync(await access.ActorAsync(context), id);
         var body = await JsonBody.ReadAsync<ClosureRequest>(context);
-        return TypedResults.Ok(await orleans.GetGrain<ICommitmentGrain>(id).Close(body.Outcome));
+        return TypedResults.Ok(await command.RunAsync(permit, body.Outcome));
     }
 }

@@ -52,6 +52,19 @@ public sealed class CommandAuthorisationTests(WebAppFixture app)
         await RefusedAsync(403, () => Command<FollowCommand>().RunAsync(Actor.Operator, new FollowTopic(FollowTopicKind.Commitment, commitment), follow: true));
         await RefusedAsync(401, () => Command<FollowCommand>().RunAsync(Actor.Anonymous, new FollowTopic(FollowTopicKind.Commitment, commitment), follow: true));
 
+        await RefusedAsync(403, () => Command<CloseCommitmentCommand>().AuthoriseAsync(stranger, commitment));
+        await RefusedAsync(403, () => Command<ReviseCommitmentCommand>().AuthoriseAsync(stranger, commitment));
+        // Co-signing for a participant one does not act for, or as the operator's bootstrap token: refused.
+        await RefusedAsync(403, () => Command<CoSignCommand>().RunAsync(stranger, commitment, world.OrganisationId, join: true));
+        await RefusedAsync(404, () => Command<CoSignCommand>().RunAsync(owner, "c-no-such-commitment", world.OrganisationId, join: true));
+        // A commitment that is no template is not taken up; a resident offers no template.
+        await RefusedAsync(400, () => Command<TakeUpTemplateCommand>().RunAsync(owner, commitment, world.OrganisationId, ProgressWorld.Neighbourhood));
+        var template = new CommitmentDraft(world.OrganisationId, [new GoalWeight(world.GoalId, 1)], ProgressWorld.Neighbourhood,
+            new CommitmentTerms(CommitmentLevel.Pledge, "Een sjabloon", "Voor iedereen."), IsTemplate: true);
+        await RefusedAsync(403, () => Command<CreateCommitmentCommand>().RunAsync(owner, template, null));
+        Assert.IsType<InputRejectedException>(await Record.ExceptionAsync(() =>
+            Command<CreateCommitmentCommand>().RunAsync(owner, template with { IsTemplate = false, Goals = [new GoalWeight("goal-none-such", 1)] }, null)));
+
         var after = await world.CommitmentAsync(commitment);
         Assert.Equal(before.Version, after.Version);
         Assert.Equal(before.Status, after.Status);

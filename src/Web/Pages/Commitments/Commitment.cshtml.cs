@@ -36,42 +36,44 @@ public sealed partial class CommitmentModel(SiteData data, CommitmentViews views
 
     public IEnumerable<Place> Neighbourhoods => PlaceCatalog.Leuven.Neighbourhoods.OrderBy(p => p.Name, StringComparer.CurrentCulture);
 
-    public async Task<IActionResult> OnPostJoinAsync(string id, string participantId)
+    public async Task<IActionResult> OnPostJoinAsync(string id, string participantId, [FromServices] CoSignCommand coSign)
     {
-        var actor = await access.ActorAsync(HttpContext);
         if (!ApiIds.IsWellFormed(id) || !ApiIds.IsWellFormed(participantId))
             return BadRequest();
-        if (AccessRules.Check(actor, participantId, ParticipantRight.Confirm) is not null)
-            return Forbid();
         try
         {
-            views.Remember(await orleans.GetGrain<ICommitmentGrain>(id).Join(participantId));
+            views.Remember(await coSign.RunAsync(await access.ActorAsync(HttpContext), id, participantId, join: true));
         }
-        catch (Exception ex) when (ex is InputRejectedException or StateConflictException)
+        catch (Exception ex) when (PageRefusal(ex) is { } refusal)
         {
-            return BadRequest();
+            return refusal;
         }
         return LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}?joined=1");
     }
 
-    public async Task<IActionResult> OnPostTakeUpAsync(string id, string participantId, string neighbourhoodCode)
+    public async Task<IActionResult> OnPostTakeUpAsync(string id, string participantId, string neighbourhoodCode, [FromServices] TakeUpTemplateCommand takeUp)
     {
-        var actor = await access.ActorAsync(HttpContext);
         if (!ApiIds.IsWellFormed(id) || !ApiIds.IsWellFormed(participantId))
             return BadRequest();
-        if (AccessRules.Check(actor, participantId, ParticipantRight.Draft) is not null)
-            return Forbid();
-        var copyId = ApiIds.New("c");
+        string copyId;
         try
         {
-            await orleans.GetGrain<ICommitmentGrain>(copyId).TakeUp(new TemplateTakeUp(id, participantId, neighbourhoodCode ?? ""));
+            copyId = (await takeUp.RunAsync(await access.ActorAsync(HttpContext), id, participantId, neighbourhoodCode)).View.Id;
         }
-        catch (Exception ex) when (ex is InputRejectedException or StateConflictException)
+        catch (Exception ex) when (PageRefusal(ex) is { } refusal)
         {
-            return BadRequest();
+            return refusal;
         }
         return LocalRedirect($"/commitments/{Uri.EscapeDataString(copyId)}/confirm");
     }
+
+    /// <summary>A command's refusal as these buttons answer it: the 403 page, or 400 for input the form cannot have sent.</summary>
+    private IActionResult? PageRefusal(Exception exception) => exception switch
+    {
+        ApiProblemException { Status: StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden } => Forbid(),
+        ApiProblemException or InputRejectedException or StateConflictException or KeyNotFoundException => BadRequest(),
+        _ => null,
+    };
 
     public CommitmentView Commitment { get; private set; } = null!;
 

@@ -6,8 +6,10 @@ using CivicContracting.Participants;
 using CivicContracting.Places;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Commitments;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Pages.Account;
+using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;
 using CivicContracting.Web.Site;
 using Microsoft.AspNetCore.Authorization;
@@ -23,7 +25,7 @@ namespace CivicContracting.Web.Pages.Commitments;
 /// Form fields carry the API's JSON paths as names, so the grain's and the API's messages land next to their fields.
 /// </summary>
 [Authorize(Policy = Security.AccessPolicies.SignedInPolicy)]
-public sealed class NewModel(Access access, SiteData data, IClusterClient orleans, CivicClock clock) : PageModel, ITermsForm
+public sealed class NewModel(Access access, SiteData data, IClusterClient orleans, CivicClock clock, CreateCommitmentCommand create, ReviseCommitmentCommand revise) : PageModel, ITermsForm
 {
     public const int MilestoneRows = TermsFields.MilestoneRows;
 
@@ -100,9 +102,12 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
         var participantId = Value("participantId");
         var draft = new CommitmentDraft(participantId, GoalWeights(), Value("neighbourhoodCode"), Terms(level), Condition(),
             SessionId: Value("sessionId") is { Length: > 0 } sessionId ? sessionId : null);
+        // The commands' rules, shown beside the fields: the draft's, the right to draft for the participant, what it refers to.
         var errors = CommitmentRules.Draft(draft, clock.GetUtcNow(), Id);
         if (AccessRules.Check(actor, participantId, ParticipantRight.Draft) is { } refusal)
             errors.Add("participantId", refusal);
+        if (errors.IsValid)
+            errors.Merge(await create.CheckReferencesAsync(draft), "");
         if (!errors.IsValid)
         {
             PageSupport.AddErrors(ModelState, errors.ByField, "", FormFields());
@@ -110,30 +115,37 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
         }
         try
         {
-            var grain = orleans.GetGrain<ICommitmentGrain>(Id);
-            if (await grain.Get() is { } saved)
+            if (await orleans.GetGrain<ICommitmentGrain>(Id).Get() is { } saved)
             {
-                // Resumed (or sent twice): revise the saved draft, for its own participant only.
-                if (saved.ParticipantId != participantId && AccessRules.Check(actor, saved.ParticipantId, ParticipantRight.Draft) is not null)
-                    return Forbid();
-                // The form does not ask for the reporting interval: a revision keeps the draft's.
-                await grain.Revise(draft with { ReportingInterval = saved.ReportingInterval });
+                // Resumed (or sent twice): revise the saved draft, for its own participant only. The form does not ask
+                // for the reporting interval: a revision keeps the draft's.
+                var permit = await revise.AuthoriseAsync(actor, Id);
+                await revise.RunAsync(permit, draft with { ReportingInterval = saved.ReportingInterval });
             }
             else
             {
-                await grain.Create(draft);
+                await create.RunAsync(actor, draft, Id);
             }
+        }
+        catch (ApiProblemException problem) when (problem.Status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden)
+        {
+            return Forbid();
         }
         catch (InputRejectedException rejected)
         {
             PageSupport.AddErrors(ModelState, rejected, FormFields());
             return Page();
         }
+        catch (ApiProblemException problem) when (problem.Errors.Count > 0)
+        {
+            PageSupport.AddErrors(ModelState, problem, FormFields());
+            return Page();
+        }
         catch (StateConflictException)
         {
             // The same id with other content: the form was sent before with other values. Start a fresh draft.
             Id = ApiIds.New("c");
-            await orleans.GetGrain<ICommitmentGrain>(Id).Create(draft);
+            await create.RunAsync(actor, draft, Id);
         }
         return LocalRedirect($"/commitments/{Uri.EscapeDataString(Id)}/confirm");
     }
