@@ -4,7 +4,6 @@ using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Commitments;
 using CivicContracting.Web.Hosting;
-using CivicContracting.Web.Pages.Account;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;
 using Microsoft.AspNetCore.Authorization;

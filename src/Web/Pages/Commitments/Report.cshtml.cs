@@ -5,7 +5,6 @@ using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Commitments;
 using CivicContracting.Web.Evidence;
 using CivicContracting.Web.Hosting;
-using CivicContracting.Web.Pages.Account;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;
 using CivicContracting.Web.Site;

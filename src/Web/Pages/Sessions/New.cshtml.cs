@@ -6,7 +6,6 @@ using CivicContracting.Sessions;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Hosting;
-using CivicContracting.Web.Pages.Account;
 using CivicContracting.Web.ReadModel;
 using CivicContracting.Web.Sessions;
 using CivicContracting.Web.Site;

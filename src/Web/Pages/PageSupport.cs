@@ -2,9 +2,9 @@ using CivicContracting.Validation;
 using CivicContracting.Web.Problems;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 
-namespace CivicContracting.Web.Pages.Account;
+namespace CivicContracting.Web.Pages;
 
-/// <summary>What the participation pages share: turning the API's refusals into form errors next to their fields.</summary>
+/// <summary>What the pages of every feature share: turning the commands' refusals into form errors next to their fields.</summary>
 public static class PageSupport
 {
     /// <summary>Adds each field's messages under <paramref name="prefix"/>.field (the form's input names), the rest to the summary.</summary>
