@@ -171,7 +171,8 @@ namespace CivicContracting.Web
             app.UseWhen(context => !SitePaths.IsPage(context.Request.Path), api => api.UseStatusCodePages());
             app.UseWhen(context => SitePaths.IsPage(context.Request.Path), site => site.UseStatusCodePagesWithReExecute(SitePaths.ErrorPath("{0}")));
             app.UseRequestLocalization(SiteCulture.Options());
-            app.UseStaticFiles();
+            // Scripts under /js (ES modules, unversioned imports) are revalidated on every use: see StaticFileCaching.
+            app.UseStaticFiles(StaticFileCaching.Options());
             // After the error handlers, so that re-executing a request for the error page routes it again.
             app.UseRouting();
             app.UseAuthentication();

@@ -178,6 +178,41 @@ public sealed partial class PageHtmlTests(SiteAppFixture app)
             $"{path} has no link to its open data (an <a href=\"{expected}\">); its /api/ links: [{string.Join(", ", openData)}]");
     }
 
+    /// <summary>
+    /// The home page's scripts are ES modules: the page names the entries (no inline script), every module they import
+    /// (followed through the whole graph) is served as JavaScript, and each is sent with Cache-Control: no-cache, so a
+    /// browser revalidates the unversioned imports instead of keeping an old copy after a deployment.
+    /// </summary>
+    [Fact]
+    public async Task Home_page_loads_the_map_and_live_figures_as_ES_modules_that_browsers_revalidate()
+    {
+        var html = await Html.PageAsync(app.Public, "/");
+        var entries = ModuleScript().Matches(html).Select(m => m.Groups["src"].Value).ToList();
+        Assert.Contains("/js/live.js", entries);
+        Assert.Contains("/js/map/main.js", entries);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var queue = new Queue<Uri>(entries.Select(app.Url));
+        while (queue.TryDequeue(out var url))
+        {
+            if (!seen.Add(url.AbsolutePath))
+                continue;
+            using var response = await app.Public.GetAsync(url);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url.AbsolutePath}: HTTP {(int)response.StatusCode}");
+            Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
+            Assert.True(response.Headers.CacheControl?.NoCache == true, $"{url.AbsolutePath}: Cache-Control {response.Headers.CacheControl}");
+            var script = await response.Content.ReadAsStringAsync();
+            foreach (Match import in ModuleImport().Matches(script))
+                queue.Enqueue(new Uri(url, import.Groups["path"].Value));
+        }
+        Assert.Contains("/js/map/replay.js", seen);
+    }
+
+    [GeneratedRegex("""<script type="module" src="(?<src>[^"]+)"></script>""")]
+    private static partial Regex ModuleScript();
+
+    [GeneratedRegex("""^import\s[^;]*?from\s+'(?<path>[^']+)';""", RegexOptions.Multiline)]
+    private static partial Regex ModuleImport();
+
     [GeneratedRegex(@"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")]
     private static partial Regex EmailAddress();
 }

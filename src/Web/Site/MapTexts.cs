@@ -3,10 +3,10 @@ using Microsoft.Extensions.Localization;
 
 namespace CivicContracting.Web.Site;
 
-/// <summary>The texts js/map.js shows (legend, replay controls, tooltips), handed over as JSON in the map's data-i18n attribute.</summary>
+/// <summary>The texts the map (js/map/) shows (legend, replay controls, tooltips), handed over as JSON in the map's data-i18n attribute.</summary>
 public static class MapTexts
 {
-    /// <summary>The keys map.js reads; each is "MapJs.{key}" in Resources/SiteText.resx.</summary>
+    /// <summary>The keys the map reads (DEFAULT_TEXTS in js/map/texts.js); each is "MapJs.{key}" in Resources/SiteText.resx.</summary>
     public static readonly string[] Keys =
     [
         "mapLabel", "loading", "loadError", "legendIntensity", "legendIntensityPer1000", "legendKinds",

@@ -9,7 +9,7 @@ namespace CivicContracting.Web.Site;
 /// <summary>How the pages write numbers, dates and the product's words, in the request's culture.</summary>
 public static class SiteFormat
 {
-    /// <summary>Okabe–Ito colours (distinguishable with the common colour-vision deficiencies); the same in map.js.</summary>
+    /// <summary>Okabe–Ito colours (distinguishable with the common colour-vision deficiencies); the same in js/map/constants.js.</summary>
     public static IReadOnlyDictionary<ParticipantKind, string> KindColours { get; } = new Dictionary<ParticipantKind, string>
     {
         [ParticipantKind.Resident] = "#E69F00",

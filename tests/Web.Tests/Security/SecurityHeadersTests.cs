@@ -54,7 +54,7 @@ public sealed partial class SecurityHeadersTests(WebAppFixture app)
     [InlineData("/api/goals/no-such-goal", HttpStatusCode.NotFound)]
     [InlineData("/openapi/v1.json", HttpStatusCode.OK)]
     [InlineData("/css/site.css", HttpStatusCode.OK)]
-    [InlineData("/js/map.js", HttpStatusCode.OK)]
+    [InlineData("/js/map/main.js", HttpStatusCode.OK)]
     [InlineData("/health/live", HttpStatusCode.OK)]
     public async Task Api_answers_errors_and_static_files_carry_the_headers_and_a_deny_all_policy(string path, HttpStatusCode status)
     {

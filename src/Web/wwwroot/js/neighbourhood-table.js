@@ -1,11 +1,12 @@
-// Keeps the table beside the map in step with the map's filters: when map.js applies a goal or kind filter without
-// reloading the page, the server renders the filtered table once more and it replaces the one on the page.
-(() => {
-  'use strict';
-  const table = document.getElementById('neighbourhood-table');
-  if (!table) return;
-  let pending = null;
-  document.addEventListener('civic:map-filter', (event) => {
+// Keeps the table beside the map in step with the map's filters (an ES module): when the map applies a goal or kind
+// filter without reloading the page (js/map/filters.js, its MAP_FILTER_EVENT), the server renders the filtered table
+// once more and it replaces the one on the page.
+import { mapFilters, MAP_FILTER_EVENT } from './map/filters.js';
+
+const table = document.getElementById('neighbourhood-table');
+let pending = null;
+if (table) {
+  mapFilters.addEventListener(MAP_FILTER_EVENT, (event) => {
     const { goal, kind } = event.detail || {};
     const query = new URLSearchParams();
     if (goal) query.set('goal', goal);
@@ -23,4 +24,4 @@
         if (error.name !== 'AbortError') console.warn('Could not refresh the neighbourhood table', error);
       });
   });
-})();
+}
