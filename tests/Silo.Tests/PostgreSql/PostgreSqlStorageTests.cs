@@ -1,5 +1,4 @@
 using System.Globalization;
-using CivicContracting.Hosting;
 using CivicContracting.Silo.Storage;
 using CivicContracting.Silo.Tests.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,11 +7,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Runtime;
-using Orleans.Storage;
 
 namespace CivicContracting.Silo.Tests.PostgreSql;
 
-/// <summary>The PostgreSQL profile for real: our schema scripts, the migration runner and Orleans' ADO.NET providers.</summary>
+/// <summary>
+/// The PostgreSQL profile for real: our schema scripts, the migration runner and Orleans' ADO.NET providers. What every
+/// grain storage promises runs in <see cref="PostgreSqlGrainStorageContract"/> (<see cref="GrainStorageContract"/>).
+/// </summary>
 [Collection(PostgreSqlCollection.Name)]
 public sealed class PostgreSqlStorageTests(PostgreSqlServer server) : IDisposable
 {
@@ -20,7 +21,7 @@ public sealed class PostgreSqlStorageTests(PostgreSqlServer server) : IDisposabl
 
     public void Dispose() => _temp.Dispose();
 
-    private static Dictionary<string, string?> Settings(string connectionString, string? clusterId = null) => new()
+    internal static Dictionary<string, string?> Settings(string connectionString, string? clusterId = null) => new()
     {
         ["Storage:Profile"] = "PostgreSql",
         ["Storage:ConnectionString"] = connectionString,
@@ -100,33 +101,6 @@ public sealed class PostgreSqlStorageTests(PostgreSqlServer server) : IDisposabl
     }
 
     [Fact]
-    public async Task Grain_state_survives_a_full_silo_restart()
-    {
-        var connectionString = await server.CreateDatabaseAsync();
-        const string clusterId = "civic-restart";
-        using (var first = BuildSilo(connectionString, clusterId))
-        {
-            await first.StartAsync();
-            var journal = first.Services.GetRequiredService<IGrainFactory>().GetGrain<IJournalGrain>("kessel-lo");
-            await journal.Append("school result commitment confirmed");
-            Assert.Equal(2, await journal.Append("first progress report"));
-            await first.StopAsync();
-        }
-
-        using var second = BuildSilo(connectionString, clusterId);
-        await second.StartAsync();
-        var again = second.Services.GetRequiredService<IGrainFactory>().GetGrain<IJournalGrain>("kessel-lo");
-        Assert.Equal(["school result commitment confirmed", "first progress report"], await again.Entries());
-        Assert.Equal("2", await again.ETag());
-        Assert.Equal(3, await again.Append("after the restart"));
-
-        // The restarted silo joined through the PostgreSQL membership table; the first one left it as dead.
-        var hosts = await second.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
-        Assert.Single(hosts);
-        await second.StopAsync();
-    }
-
-    [Fact]
     public async Task Two_silos_form_one_cluster_through_the_membership_table()
     {
         var connectionString = await server.CreateDatabaseAsync();
@@ -159,54 +133,6 @@ public sealed class PostgreSqlStorageTests(PostgreSqlServer server) : IDisposabl
             await second.StopAsync();
             await first.StopAsync();
         }
-    }
-
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task A_stale_write_is_rejected_and_leaves_the_newer_state(bool groupCommit)
-    {
-        var connectionString = await server.CreateDatabaseAsync();
-        using var host = BuildSilo(connectionString, extra: new Dictionary<string, string?> { ["Storage:GroupCommit"] = groupCommit.ToString() });
-        await host.StartAsync();
-        var storage = host.Services.GetRequiredKeyedService<IGrainStorage>(GrainStorage.Name);
-        var grainId = GrainId.Create("journal", "wilsele");
-        const string grainType = "journal";
-
-        var first = new GrainState<JournalState>(new JournalState { Entries = ["created"] });
-        await storage.WriteStateAsync(grainType, grainId, first);
-        Assert.Equal("1", first.ETag);
-        var stale = new GrainState<JournalState>();
-        await storage.ReadStateAsync(grainType, grainId, stale);
-        Assert.Equal("1", stale.ETag);
-
-        first.State!.Entries.Add("newer");
-        await storage.WriteStateAsync(grainType, grainId, first);
-        Assert.Equal("2", first.ETag);
-
-        stale.State!.Entries.Add("stale");
-        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync(grainType, grainId, stale));
-        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.ClearStateAsync(grainType, grainId, stale));
-
-        // Neither has read a version: the first insert wins, the second must not overwrite it.
-        var otherId = GrainId.Create("journal", "wijgmaal");
-        await storage.WriteStateAsync(grainType, otherId, new GrainState<JournalState>(new JournalState { Entries = ["a"] }));
-        await Assert.ThrowsAsync<InconsistentStateException>(() =>
-            storage.WriteStateAsync(grainType, otherId, new GrainState<JournalState>(new JournalState { Entries = ["b"] })));
-
-        var read = new GrainState<JournalState>();
-        await storage.ReadStateAsync(grainType, grainId, read);
-        Assert.Equal(["created", "newer"], read.State!.Entries);
-        Assert.Equal("2", read.ETag);
-
-        // Clearing keeps the row's version, so the next write still checks it.
-        await storage.ClearStateAsync(grainType, grainId, read);
-        Assert.Equal("3", read.ETag);
-        var cleared = new GrainState<JournalState>();
-        await storage.ReadStateAsync(grainType, grainId, cleared);
-        Assert.False(cleared.RecordExists);
-        Assert.Equal("3", cleared.ETag);
-        await host.StopAsync();
     }
 
     [Fact]
