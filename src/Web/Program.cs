@@ -151,6 +151,7 @@ namespace CivicContracting.Web
             builder.Services.AddSingleton<CivicContracting.Web.Commitments.PeerConfirmClaimCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Moderation.FlagCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Moderation.ModerateCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Moderation.HelpRequestCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Following.FollowCommand>();
             builder.Services.AddHostedService<SiteDataSync>();
             builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");

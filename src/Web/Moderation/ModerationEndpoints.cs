@@ -137,28 +137,15 @@ public static class ModerationEndpoints
         return TypedResults.Ok(resolved);
     }
 
-    public static async Task<Ok<CommitmentView>> RequestHelp(string id, HttpContext context, IClusterClient orleans, Access access, CommitmentViews views)
+    public static async Task<Ok<CommitmentView>> RequestHelp(string id, HttpContext context, Access access, HelpRequestCommand command)
     {
-        var (_, commitment) = await access.RequireForCommitmentAsync(context, id, ParticipantRight.Draft);
+        var permit = await command.AuthoriseAsync(await access.ActorAsync(context), id);
         var body = await JsonBody.ReadAsync<HelpRequestBody>(context);
-        var errors = ModerationRules.Reason("message", body.Message, HelpRequests.MaxMessageLength, HelpRequests.MinMessageLength);
-        if (!errors.IsValid)
-            throw ApiProblems.Invalid(errors.ByField);
-        var view = await orleans.GetGrain<ICommitmentHelpGrain>(commitment.Id).RequestHelp(body.Message!);
-        views.Remember(view);
-        return TypedResults.Ok(view);
+        return TypedResults.Ok(await command.AskAsync(permit, body.Message));
     }
 
-    public static async Task<Ok<CommitmentView>> HelpGiven(string id, HttpContext context, IClusterClient orleans, Access access, CommitmentViews views)
-    {
-        var actor = await access.RequireSignedInAsync(context);
-        if (!AccessRules.CanMarkHelpGiven(actor))
-            throw Access.Forbidden("Only coaches (the support team) and administrators mark help as given. Nothing was changed.");
-        var commitment = await Access.RequireCommitmentAsync(orleans, id);
-        var view = await orleans.GetGrain<ICommitmentHelpGrain>(commitment.Id).HelpGiven(actor.RecordedId);
-        views.Remember(view);
-        return TypedResults.Ok(view);
-    }
+    public static async Task<Ok<CommitmentView>> HelpGiven(string id, HttpContext context, Access access, HelpRequestCommand command) =>
+        TypedResults.Ok(await command.MarkGivenAsync(await access.ActorAsync(context), id));
 
     public static Task<ResolvedFlags?> DismissAsync(IClusterClient orleans, string commitmentId, ModerationTarget target, string? reportId, string by) =>
         Queue(orleans).Resolve(commitmentId, target, reportId, FlagResolution.Dismissed, by);

@@ -53,6 +53,9 @@ public sealed class CommandAuthorisationTests(WebAppFixture app)
         await RefusedAsync(401, () => Command<FollowCommand>().RunAsync(Actor.Anonymous, new FollowTopic(FollowTopicKind.Commitment, commitment), follow: true));
 
         await RefusedAsync(403, () => Command<CloseCommitmentCommand>().AuthoriseAsync(stranger, commitment));
+        // Help on a draft is asked by those who may edit it and marked given by the support team only.
+        await RefusedAsync(403, () => Command<HelpRequestCommand>().AuthoriseAsync(stranger, commitment));
+        await RefusedAsync(403, () => Command<HelpRequestCommand>().MarkGivenAsync(owner, commitment));
         await RefusedAsync(403, () => Command<ReviseCommitmentCommand>().AuthoriseAsync(stranger, commitment));
         // Co-signing for a participant one does not act for, or as the operator's bootstrap token: refused.
         await RefusedAsync(403, () => Command<CoSignCommand>().RunAsync(stranger, commitment, world.OrganisationId, join: true));

@@ -112,18 +112,26 @@ public sealed partial class CommitmentModel
     };
 
     /// <summary>From the draft's confirmation page: those who may edit the draft ask a coach for help.</summary>
-    public async Task<IActionResult> OnPostHelpRequestAsync(string id, string? message)
+    public async Task<IActionResult> OnPostHelpRequestAsync(string id, string? message, [FromServices] HelpRequestCommand help)
     {
-        var actor = await access.ActorAsync(HttpContext);
-        if (!ApiIds.IsWellFormed(id) || await orleans.GetGrain<ICommitmentGrain>(id).Get() is not { } view)
+        HelpRequestCommand.Permit permit;
+        try
+        {
+            permit = await help.AuthoriseAsync(await access.ActorAsync(HttpContext), id);
+        }
+        catch (ApiProblemException problem) when (problem.Status == StatusCodes.Status404NotFound)
+        {
             return NotFound();
-        if (AccessRules.Check(actor, view.ParticipantId, ParticipantRight.Draft) is not null)
+        }
+        catch (ApiProblemException)
+        {
             return Forbid();
-        if (!ModerationRules.Reason("message", message, HelpRequests.MaxMessageLength, HelpRequests.MinMessageLength).IsValid)
+        }
+        if (!HelpRequestCommand.Check(message).IsValid)
             return LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}/confirm?helpError=message#help-heading");
         try
         {
-            views.Remember(await orleans.GetGrain<ICommitmentHelpGrain>(id).RequestHelp(message!));
+            await help.AskAsync(permit, message);
         }
         catch (Exception ex) when (ex is InputRejectedException or StateConflictException)
         {
@@ -133,14 +141,20 @@ public sealed partial class CommitmentModel
     }
 
     /// <summary>From the draft's confirmation page: a coach marks the help as given.</summary>
-    public async Task<IActionResult> OnPostHelpGivenAsync(string id)
+    public async Task<IActionResult> OnPostHelpGivenAsync(string id, [FromServices] HelpRequestCommand help)
     {
-        var actor = await access.ActorAsync(HttpContext);
-        if (!AccessRules.CanMarkHelpGiven(actor))
-            return Forbid();
-        if (!ApiIds.IsWellFormed(id) || await orleans.GetGrain<ICommitmentGrain>(id).Get() is null)
+        try
+        {
+            await help.MarkGivenAsync(await access.ActorAsync(HttpContext), id);
+        }
+        catch (ApiProblemException problem) when (problem.Status == StatusCodes.Status404NotFound)
+        {
             return NotFound();
-        views.Remember(await orleans.GetGrain<ICommitmentHelpGrain>(id).HelpGiven(actor.RecordedId));
+        }
+        catch (ApiProblemException)
+        {
+            return Forbid();
+        }
         return LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}/confirm");
     }
 }
