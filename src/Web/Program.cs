@@ -152,6 +152,8 @@ namespace CivicContracting.Web
             builder.Services.AddSingleton<CivicContracting.Web.Moderation.FlagCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Moderation.ModerateCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Moderation.HelpRequestCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Goals.DefineGoalCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Goals.ReviseGoalCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Following.FollowCommand>();
             builder.Services.AddHostedService<SiteDataSync>();
             builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");

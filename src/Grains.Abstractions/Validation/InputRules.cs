@@ -166,12 +166,13 @@ public static class InputRules
             return this;
         }
 
+        /// <summary>Adds <paramref name="other"/>'s errors under <paramref name="prefix"/> ("terms" → "terms.title"); an empty prefix keeps their fields as they are.</summary>
         public void Merge(Errors other, string prefix)
         {
             foreach (var (field, messages) in other._byField)
             {
                 foreach (var message in messages)
-                    Add(field.Length == 0 ? prefix : $"{prefix}.{field}", message);
+                    Add(prefix.Length == 0 ? field : field.Length == 0 ? prefix : $"{prefix}.{field}", message);
             }
         }
 

@@ -80,9 +80,11 @@ public sealed class Access(IClusterClient orleans, IOptions<ApiOptions> api)
         return commitment;
     }
 
-    public async Task<Actor> RequireAdministratorAsync(HttpContext context)
+    public async Task<Actor> RequireAdministratorAsync(HttpContext context) => RequireAdministrator(await ActorAsync(context));
+
+    /// <summary><see cref="RequireAdministratorAsync"/> for an actor resolved already.</summary>
+    public static Actor RequireAdministrator(Actor actor)
     {
-        var actor = await ActorAsync(context);
         if (actor.Kind == ActorKind.Anonymous)
             throw new ApiProblemException(StatusCodes.Status401Unauthorized, "Unauthorized", "Sign in first.");
         if (!(actor.IsPlatformAdministrator || actor.Kind == ActorKind.BootstrapOperator) || actor.Kind == ActorKind.AccessToken)

@@ -200,44 +200,24 @@ public static class GoalEndpoints
         return TypedResults.Ok(await Aggregate(orleans, id).GetHistory());
     }
 
-    public static async Task<Results<Created<GoalDetails>, Ok<GoalDetails>>> Define(HttpContext context, IClusterClient orleans, Access access, GoalGapReader gaps, SiteData site)
+    public static async Task<Results<Created<GoalDetails>, Ok<GoalDetails>>> Define(HttpContext context, IClusterClient orleans, Access access, GoalGapReader gaps, DefineGoalCommand command)
     {
-        // Goal management is the administrators' (the citizen panel's wording, the city's targets).
-        var actor = await access.RequireAdministratorAsync(context);
+        var actor = DefineGoalCommand.Authorise(await access.ActorAsync(context));
         var body = await JsonBody.ReadAsync<NewGoal>(context);
-        var definition = body.ToDefinition();
-        var errors = InputRules.Goal(definition);
-        ApiIds.Check(errors, "id", body.Id);
-        if (string.Equals(body.Id, ReservedId, StringComparison.OrdinalIgnoreCase))
-            errors.Add("id", $"'{ReservedId}' is the address of the page that creates a goal; choose another id.");
-        if (!errors.IsValid)
-            throw ApiProblems.Invalid(errors.ByField);
-        if (definition.ParentGoalId is { } parentId && await orleans.GetGrain<IGoalGrain>(parentId).GetInfo() is null)
-            throw ApiProblems.Invalid("parentGoalId", $"There is no goal '{parentId}'.");
-
-        var id = body.Id ?? ApiIds.New("g");
-        var grain = orleans.GetGrain<IGoalGrain>(id);
-        var existed = body.Id is not null && await grain.GetInfo() is not null;
-        var info = await grain.DefineAs(definition, EditorName(actor));
-        site.PutGoal(info);
+        var (info, created) = await command.RunAsync(actor, body.ToDefinition(), body.Id);
         var details = await DetailsAsync(info, orleans, gaps, context.RequestAborted);
-        return existed
-            ? TypedResults.Ok(details)
-            : TypedResults.Created($"/api/goals/{Uri.EscapeDataString(id)}", details);
+        return created
+            ? TypedResults.Created($"/api/goals/{Uri.EscapeDataString(info.Id)}", details)
+            : TypedResults.Ok(details);
     }
 
-    public static async Task<Ok<GoalDetails>> Revise(string id, HttpContext context, IClusterClient orleans, Access access, GoalGapReader gaps, SiteData site)
+    public static async Task<Ok<GoalDetails>> Revise(string id, HttpContext context, IClusterClient orleans, Access access, GoalGapReader gaps, ReviseGoalCommand command)
     {
-        var actor = await access.RequireAdministratorAsync(context);
-        var current = await RequireGoal(orleans, id);
+        var permit = await command.AuthoriseAsync(await access.ActorAsync(context), id);
         var body = await JsonBody.ReadAsync<GoalUpdate>(context);
-        var revision = body.ToRevision(EditorName(actor));
-        var errors = InputRules.GoalRevision(revision);
-        CheckFixedParts(errors, current, body);
-        if (!errors.IsValid)
-            throw ApiProblems.Invalid(errors.ByField);
-        var info = await orleans.GetGrain<IGoalGrain>(id).Revise(revision);
-        site.PutGoal(info);
+        var fixedParts = new InputRules.Errors();
+        CheckFixedParts(fixedParts, permit.Goal, body);
+        var info = await command.RunAsync(permit, body.ToRevision(EditorName(permit.Actor)), fixedParts);
         return TypedResults.Ok(await DetailsAsync(info, orleans, gaps, context.RequestAborted));
     }
 

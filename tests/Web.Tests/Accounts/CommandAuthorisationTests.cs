@@ -6,6 +6,7 @@ using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Commitments;
 using CivicContracting.Web.Following;
+using CivicContracting.Web.Goals;
 using CivicContracting.Web.Moderation;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Tests.Progress;
@@ -53,6 +54,11 @@ public sealed class CommandAuthorisationTests(WebAppFixture app)
         await RefusedAsync(401, () => Command<FollowCommand>().RunAsync(Actor.Anonymous, new FollowTopic(FollowTopicKind.Commitment, commitment), follow: true));
 
         await RefusedAsync(403, () => Command<CloseCommitmentCommand>().AuthoriseAsync(stranger, commitment));
+        // Goals are the administrators': a resident defines and revises none; an unknown goal is 404 for whoever may.
+        var goal = new CivicContracting.Goals.GoalDefinition("Een doel", "Waarom.", new CivicContracting.Goals.GoalScope(CivicContracting.Goals.PlaceLevel.City, []));
+        await RefusedAsync(403, () => Command<DefineGoalCommand>().RunAsync(owner, goal, null));
+        await RefusedAsync(403, () => Command<ReviseGoalCommand>().AuthoriseAsync(owner, world.GoalId));
+        await RefusedAsync(404, () => Command<ReviseGoalCommand>().AuthoriseAsync(Actor.Operator, "g-no-such-goal"));
         // Help on a draft is asked by those who may edit it and marked given by the support team only.
         await RefusedAsync(403, () => Command<HelpRequestCommand>().AuthoriseAsync(stranger, commitment));
         await RefusedAsync(403, () => Command<HelpRequestCommand>().MarkGivenAsync(owner, commitment));

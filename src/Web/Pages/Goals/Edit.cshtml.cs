@@ -5,6 +5,7 @@ using CivicContracting.Web.Goals;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Pages.Account;
 using CivicContracting.Web.Pages.Commitments;
+using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -17,7 +18,7 @@ namespace CivicContracting.Web.Pages.Goals;
 /// why. The earlier version stays readable (<c>GET /api/goals/{id}/versions</c>); parent, scope and id do not change.
 /// </summary>
 [Authorize(Policy = Security.AccessPolicies.SignedInPolicy)]
-public sealed class EditModel(Access access, IClusterClient orleans, SiteData data) : PageModel, ITermsForm
+public sealed class EditModel(Access access, IClusterClient orleans, ReviseGoalCommand revise) : PageModel, ITermsForm
 {
     private static readonly string[] Fields = [.. GoalForm.EditableFields, "note"];
 
@@ -55,7 +56,16 @@ public sealed class EditModel(Access access, IClusterClient orleans, SiteData da
         }
         try
         {
-            data.PutGoal(await orleans.GetGrain<IGoalGrain>(id).Revise(revision));
+            await revise.RunAsync(await revise.AuthoriseAsync(actor, id), revision);
+        }
+        catch (ApiProblemException problem) when (problem.Status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden)
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+        catch (ApiProblemException problem) when (problem.Errors.Count > 0)
+        {
+            PageSupport.AddErrors(ModelState, problem, Fields);
+            return Page();
         }
         catch (InputRejectedException rejected)
         {

@@ -6,6 +6,7 @@ using CivicContracting.Web.Goals;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Pages.Account;
 using CivicContracting.Web.Pages.Commitments;
+using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -15,7 +16,7 @@ namespace CivicContracting.Web.Pages.Goals;
 
 /// <summary>An administrator creates a goal: an ambition, or an objective of one, with the citizen panel's wording, a target and a roll-up rule.</summary>
 [Authorize(Policy = Security.AccessPolicies.SignedInPolicy)]
-public sealed class NewModel(Access access, IClusterClient orleans, SiteData data) : PageModel, ITermsForm
+public sealed class NewModel(Access access, IClusterClient orleans, SiteData data, DefineGoalCommand define) : PageModel, ITermsForm
 {
     private static readonly string[] Fields = [.. GoalForm.EditableFields, "id", "parentGoalId", "scope", "scope.level", "scope.placeCodes", "illustrative"];
 
@@ -56,13 +57,8 @@ public sealed class NewModel(Access access, IClusterClient orleans, SiteData dat
         var definition = new GoalDefinition(parts.Title, parts.Description, new GoalScope(level, codes), parentId.Length == 0 ? null : parentId,
             parts.Target, parts.RollUp, Value("illustrative") == "true", parts.Wording);
 
-        var errors = InputRules.Goal(definition);
-        if (id.Length > 0)
-            ApiIds.Check(errors, "id", id);
-        if (string.Equals(id, GoalEndpoints.ReservedId, StringComparison.OrdinalIgnoreCase))
-            errors.Add("id", $"'{GoalEndpoints.ReservedId}' is the address of this page; choose another id.");
-        if (definition.ParentGoalId is { } parent && data.Goal(parent) is null && await orleans.GetGrain<IGoalGrain>(parent).GetInfo() is null)
-            errors.Add("parentGoalId", $"There is no goal '{parent}'.");
+        var errors = await define.CheckAsync(definition, id.Length > 0 ? id : null);
+        // The form makes new goals only: an id in use is refused, where the API would answer with the stored goal.
         if (id.Length > 0 && errors.IsValid && await orleans.GetGrain<IGoalGrain>(id).GetInfo() is not null)
             errors.Add("id", $"There is already a goal '{id}'.");
         if (!ModelState.IsValid || !errors.IsValid)
@@ -72,10 +68,18 @@ public sealed class NewModel(Access access, IClusterClient orleans, SiteData dat
         }
 
         var goalId = id.Length > 0 ? id : ApiIds.New("g");
-        var actor = await access.ActorAsync(HttpContext);
         try
         {
-            data.PutGoal(await orleans.GetGrain<IGoalGrain>(goalId).DefineAs(definition, GoalEndpoints.EditorName(actor)));
+            await define.RunAsync(await access.ActorAsync(HttpContext), definition, goalId);
+        }
+        catch (ApiProblemException problem) when (problem.Status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden)
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+        catch (ApiProblemException problem) when (problem.Errors.Count > 0)
+        {
+            PageSupport.AddErrors(ModelState, problem, Fields);
+            return Page();
         }
         catch (Exception ex) when (ex is InputRejectedException or StateConflictException)
         {
