@@ -67,9 +67,8 @@ public sealed class Access(IClusterClient orleans, IOptions<ApiOptions> api)
     /// <summary>Reads the commitment (404 if there is none) and checks the right on its participant.</summary>
     public async Task<(Actor Actor, CommitmentView Commitment)> RequireForCommitmentAsync(HttpContext context, string commitmentId, ParticipantRight right)
     {
-        var commitment = await RequireCommitmentAsync(orleans, commitmentId);
-        var actor = await RequireForParticipantAsync(context, commitment.ParticipantId, right);
-        return (actor, commitment);
+        var actor = await ActorAsync(context);
+        return (actor, await RequireForCommitmentAsync(actor, commitmentId, right));
     }
 
     /// <summary><see cref="RequireForCommitmentAsync(HttpContext, string, ParticipantRight)"/> for an actor resolved already.</summary>

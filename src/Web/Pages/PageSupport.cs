@@ -7,6 +7,10 @@ namespace CivicContracting.Web.Pages;
 /// <summary>What the pages of every feature share: turning the commands' refusals into form errors next to their fields.</summary>
 public static class PageSupport
 {
+    /// <summary>A command's 401 or 403: the page answers with the site's 403 page, whatever the command said.</summary>
+    public static bool IsAccessRefusal(ApiProblemException problem) =>
+        problem.Status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden;
+
     /// <summary>Adds each field's messages under <paramref name="prefix"/>.field (the form's input names), the rest to the summary.</summary>
     public static void AddErrors(ModelStateDictionary modelState, IReadOnlyDictionary<string, string[]> errors, string fallback, IReadOnlyCollection<string> formFields, string prefix = "")
     {

@@ -34,6 +34,27 @@ public sealed partial class ConfirmationFormTests(WebAppFixture app)
         Assert.Equal(CommitmentStatus.Confirmed, (await world.CommitmentAsync(draft.Id)).Status);
     }
 
+    [Fact]
+    public async Task A_report_sent_by_the_form_to_a_commitment_withdrawn_meanwhile_gets_the_form_back_saying_why_and_stores_nothing()
+    {
+        using var world = await ProgressWorld.CreateAsync(app);
+        var commitment = await world.ConfirmedAsync();
+        var form = await world.Owner.Client.GetStringAsync($"/commitments/{commitment}/report");
+        await (await world.Owner.Client.PostAsync($"/api/commitments/{commitment}/withdrawal", new { reason = "We stoppen." })).ReadAsync<JsonObject>();
+
+        using var sent = await world.Owner.Client.PostAsync($"/commitments/{commitment}/report", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = AntiforgeryField().Match(form).Groups[1].Value,
+            ["reportId"] = "r-form-after-withdrawal",
+            ["value"] = "12",
+        }));
+        Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
+        // The form again (not a failure page), saying why: the commitment's notice where its form was.
+        var page = System.Net.WebUtility.HtmlDecode(await sent.Content.ReadAsStringAsync());
+        Assert.Contains("kan je niet meer rapporteren", page, StringComparison.Ordinal);
+        Assert.Empty((await world.CommitmentAsync(commitment)).Reports);
+    }
+
     /// <summary>
     /// Ticks the box and sends the form as a browser does. A member's page shows no form, but a forged post needs only
     /// an antiforgery token of their own (any form of the site has one) and the text's hash (the API gives it).

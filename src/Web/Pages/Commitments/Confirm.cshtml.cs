@@ -6,9 +6,11 @@ using CivicContracting.Web.Commitments;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;
+using CivicContracting.Web.Site;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace CivicContracting.Web.Pages.Commitments;
 
@@ -18,7 +20,7 @@ namespace CivicContracting.Web.Pages.Commitments;
 /// publicly. A draft stays here, readable by those who act for its participant, until it is confirmed.
 /// </summary>
 [Authorize(Policy = Security.AccessPolicies.SignedInPolicy)]
-public sealed class ConfirmModel(Access access, IClusterClient orleans, CommitmentViews views, ConfirmCommitmentCommand command) : PageModel
+public sealed class ConfirmModel(Access access, IClusterClient orleans, CommitmentViews views, ConfirmCommitmentCommand command, IStringLocalizer<SiteText> text) : PageModel
 {
     public CommitmentView Commitment { get; private set; } = null!;
 
@@ -64,7 +66,7 @@ public sealed class ConfirmModel(Access access, IClusterClient orleans, Commitme
         {
             permit = await command.AuthoriseAsync(await access.ActorAsync(HttpContext), id);
         }
-        catch (ApiProblemException problem) when (problem.Status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden)
+        catch (ApiProblemException problem) when (PageSupport.IsAccessRefusal(problem))
         {
             return Forbid();
         }
@@ -77,9 +79,9 @@ public sealed class ConfirmModel(Access access, IClusterClient orleans, Commitme
             PageSupport.AddErrors(ModelState, rejected, []);
             return Page();
         }
-        catch (StateConflictException conflict)
+        catch (StateConflictException)
         {
-            ModelState.AddModelError("", conflict.Message);
+            ModelState.AddModelError("", text["Flow.StateChanged"]);
             return Page();
         }
         return LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}?confirmed=1");

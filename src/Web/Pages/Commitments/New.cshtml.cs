@@ -127,7 +127,7 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
                 await create.RunAsync(actor, draft, Id);
             }
         }
-        catch (ApiProblemException problem) when (problem.Status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden)
+        catch (ApiProblemException problem) when (PageSupport.IsAccessRefusal(problem))
         {
             return Forbid();
         }

@@ -106,10 +106,10 @@ public sealed class ReportModel(Access access, IClusterClient orleans, Commitmen
             PageSupport.AddErrors(ModelState, rejected, Fields);
             return Page();
         }
-        catch (StateConflictException conflict)
+        catch (StateConflictException)
         {
             // E.g. the commitment was closed while the form was open: said on the form, which keeps what was typed.
-            ModelState.AddModelError("", conflict.Message);
+            ModelState.AddModelError("", text["Flow.StateChanged"]);
             return Page();
         }
         return LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}?reported=1");
@@ -130,7 +130,7 @@ public sealed class ReportModel(Access access, IClusterClient orleans, Commitmen
         {
             return (null, NotFound());
         }
-        catch (ApiProblemException problem) when (problem.Status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden)
+        catch (ApiProblemException problem) when (PageSupport.IsAccessRefusal(problem))
         {
             return (null, Forbid());
         }

@@ -110,7 +110,7 @@ public sealed class UpgradeModel(Access access, IClusterClient orleans, Commitme
             var permit = await upgrade.AuthoriseAsync(await access.ActorAsync(HttpContext), id);
             views.Remember(await upgrade.RunAsync(permit, terms, NewHash));
         }
-        catch (ApiProblemException problem) when (problem.Status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden)
+        catch (ApiProblemException problem) when (PageSupport.IsAccessRefusal(problem))
         {
             return Forbid(); // the right was withdrawn while the page was open
         }

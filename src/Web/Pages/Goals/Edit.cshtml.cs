@@ -58,7 +58,7 @@ public sealed class EditModel(Access access, IClusterClient orleans, ReviseGoalC
         {
             await revise.RunAsync(await revise.AuthoriseAsync(actor, id), revision);
         }
-        catch (ApiProblemException problem) when (problem.Status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden)
+        catch (ApiProblemException problem) when (PageSupport.IsAccessRefusal(problem))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }

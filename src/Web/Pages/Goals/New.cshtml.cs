@@ -72,7 +72,7 @@ public sealed class NewModel(Access access, IClusterClient orleans, SiteData dat
         {
             await define.RunAsync(await access.ActorAsync(HttpContext), definition, goalId);
         }
-        catch (ApiProblemException problem) when (problem.Status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden)
+        catch (ApiProblemException problem) when (PageSupport.IsAccessRefusal(problem))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }

@@ -64,7 +64,7 @@ public sealed class IndexModel(Access access, IClusterClient orleans, Commitment
         {
             await moderate.RunAsync(await access.ActorAsync(HttpContext), commitmentId, ModerationStep.Hide, target, reportId, publicReason);
         }
-        catch (ApiProblemException problem) when (problem.Status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden)
+        catch (ApiProblemException problem) when (PageSupport.IsAccessRefusal(problem))
         {
             return Forbid();
         }
