@@ -15,7 +15,7 @@ namespace CivicContracting.Commitments;
 /// A commitment that is reported on (confirmed or active, in force) has one entry in the durable reporting schedule
 /// (<see cref="IReportingScheduleGrain"/>: buckets per hour of the calendar, swept by the <see cref="IReportingSweeperGrain"/>),
 /// due at the next moment its phase can change by the clock alone (<see cref="CommitmentPhases.NextChange"/>: its next
-/// report's due date, a deadline's warning or end; at most <see cref="MaxReminderWait"/> ahead). <see cref="CommitmentState.ReminderDueAt"/>
+/// report's due date, a deadline's warning or end; at most <see cref="MaxReminderWait"/> ahead). <see cref="CommitmentCoachingState.ReminderDueAt"/>
 /// says which entry is its current one. It is scheduled before the change that needs it is written, so a stored
 /// confirmation never lacks it, and moved only when a change makes it due earlier: a progress report costs no schedule
 /// write. A moved entry stays behind, out of date; when it fires the commitment only marks it done. When the current entry
@@ -55,15 +55,16 @@ public sealed partial class CommitmentGrain : ICommitmentCoachingGrain, IReminda
     /// its deadline: a commitment with a waiting condition is not in force, so never reported on, and never needs both.
     /// </summary>
     private DateTimeOffset? WaitingDeadline =>
-        S.Draft?.Condition is { } condition && S.ConditionStatus == ConditionStatus.Waiting ? condition.Deadline : null;
+        S.Draft?.Condition is { } condition && S.Confirmation.ConditionStatus == ConditionStatus.Waiting ? condition.Deadline : null;
 
     /// <summary>Reported on: confirmed or active, and in force (a template or a waiting or lapsed condition is not).</summary>
     private bool IsReportedOn => S.Draft is not null && CommitmentPhases.IsReportedOn(S.Status, InForce);
 
     /// <summary>The start of the current reporting interval: the latest of the confirmation, the condition's meeting and the last report received.</summary>
-    private DateTimeOffset? ReportingSince => Latest(Latest(S.Confirmation?.ConfirmedAt, S.ConditionMetAt), S.LastReportAt ?? S.RecentReports.LastOrDefault()?.Report.ReportedAt);
+    private DateTimeOffset? ReportingSince => Latest(Latest(S.Confirmation.Current?.ConfirmedAt, S.Confirmation.ConditionMetAt),
+        S.Reports.LastReportAt ?? S.Reports.RecentReports.LastOrDefault()?.Report.ReportedAt);
 
-    private PhaseFacts CoachingFacts() => new(S.Status, S.Terms!, S.CompletedMilestones, S.Draft is not null && InForce,
+    private PhaseFacts CoachingFacts() => new(S.Status, S.Terms!, S.Reports.CompletedMilestones, S.Draft is not null && InForce,
         IsReportedOn ? CommitmentPhases.NextReportDue(ReportingSince, ReportingInterval) : null);
 
     private ICoachQueueGrain CoachQueueGrain => GrainFactory.GetGrain<ICoachQueueGrain>(CoachQueue.ShardFor(Id));
@@ -79,7 +80,7 @@ public sealed partial class CommitmentGrain : ICommitmentCoachingGrain, IReminda
             throw new ArgumentOutOfRangeException(nameof(slot), slot, "Not a slot of the reporting schedule.");
         if (WaitingDeadline is { } deadline)
         {
-            if (S.ReminderDueAt == dueAt)
+            if (S.Coaching.ReminderDueAt == dueAt)
                 await ConditionDeadlineDue(deadline, dueAt, slot);
             else
                 await TryDone(dueAt, slot); // out of date
@@ -91,16 +92,16 @@ public sealed partial class CommitmentGrain : ICommitmentCoachingGrain, IReminda
             // failed is not marked done, so it is told again and the dequeue tried again.
             if (!await TryDequeue())
                 return;
-            if (S.Draft is not null && (S.QueuedReason is not null || S.ReminderDueAt is not null))
+            if (S.Draft is not null && (S.Coaching.QueuedReason is not null || S.Coaching.ReminderDueAt is not null))
             {
-                S.QueuedReason = null;
-                S.ReminderDueAt = null;
+                S.Coaching.QueuedReason = null;
+                S.Coaching.ReminderDueAt = null;
                 await state.WriteStateAsync();
             }
             await TryDone(dueAt, slot);
             return;
         }
-        if (S.ReminderDueAt != dueAt)
+        if (S.Coaching.ReminderDueAt != dueAt)
         {
             await TryDone(dueAt, slot); // out of date: the reminder was moved since
             return;
@@ -109,17 +110,17 @@ public sealed partial class CommitmentGrain : ICommitmentCoachingGrain, IReminda
         var now = clock.GetUtcNow();
         var assessment = CommitmentPhases.Assess(CoachingFacts(), now);
         var nudge = assessment.Reason is not null
-            && (S.LastNudgedAt is not { } last || last < assessment.DueSince || now - last >= ReportingInterval);
+            && (S.Coaching.LastNudgedAt is not { } last || last < assessment.DueSince || now - last >= ReportingInterval);
         if (nudge)
         {
-            S.NudgeCount++;
-            S.LastNudgedAt = now;
+            S.Coaching.NudgeCount++;
+            S.Coaching.LastNudgedAt = now;
         }
-        S.QueuedReason = assessment.Reason;
+        S.Coaching.QueuedReason = assessment.Reason;
         // It fired: the next reminder, for the next change. If that cannot be scheduled, this entry stays the current
         // one and, not marked done, is told again (the nudge above is not repeated: it is recorded).
         var next = await ScheduleReminder(now);
-        S.ReminderDueAt = next ?? dueAt;
+        S.Coaching.ReminderDueAt = next ?? dueAt;
         // A nudge changes no terms, status or progress: written without a new version, so nothing is pushed.
         await state.WriteStateAsync();
         if (next is { } scheduled && scheduled != dueAt)
@@ -180,16 +181,16 @@ public sealed partial class CommitmentGrain : ICommitmentCoachingGrain, IReminda
     }
 
     /// <summary>
-    /// Schedules the reminder whatever <see cref="CommitmentState.ReminderDueAt"/> says (it may name an earlier version's
+    /// Schedules the reminder whatever <see cref="CommitmentCoachingState.ReminderDueAt"/> says (it may name an earlier version's
     /// Orleans reminder, which the schedule does not hold) and writes it. False when it could not be scheduled: then the
     /// state says none is, and the next activation or change schedules it.
     /// </summary>
     private async Task<bool> ScheduleAfresh()
     {
         await PushIfBehind();
-        S.ReminderDueAt = await ScheduleReminder(clock.GetUtcNow());
+        S.Coaching.ReminderDueAt = await ScheduleReminder(clock.GetUtcNow());
         await state.WriteStateAsync();
-        return S.ReminderDueAt is not null;
+        return S.Coaching.ReminderDueAt is not null;
     }
 
     public async Task<CommitmentView> Nudge(string coachId, string? message)
@@ -207,13 +208,13 @@ public sealed partial class CommitmentGrain : ICommitmentCoachingGrain, IReminda
                 : $"Commitment '{Id}' is not reported on ({S.Status.ToString().ToLowerInvariant()}{(InForce ? "" : ", not in force")}); it cannot be nudged.");
 
         var now = clock.GetUtcNow();
-        S.NudgeCount++;
-        S.LastNudgedAt = now;
-        S.LastManualNudge = new ManualNudge(coachId, now, message);
+        S.Coaching.NudgeCount++;
+        S.Coaching.LastNudgedAt = now;
+        S.Coaching.LastManualNudge = new ManualNudge(coachId, now, message);
         // Due already (its reminder may not have fired yet): it belongs in the queue, with the nudge counted.
         var assessment = CommitmentPhases.Assess(CoachingFacts(), now);
-        var wasQueued = S.QueuedReason is not null;
-        S.QueuedReason = assessment.Reason;
+        var wasQueued = S.Coaching.QueuedReason is not null;
+        S.Coaching.QueuedReason = assessment.Reason;
         // Like the automatic nudge: no terms, status or progress change, so no new version and nothing to push. The
         // reminder stays as it is: the next automatic nudge waits a reporting interval after this one (NextReminderAt).
         await state.WriteStateAsync();
@@ -224,25 +225,25 @@ public sealed partial class CommitmentGrain : ICommitmentCoachingGrain, IReminda
 
         var summary = message is null ? "Je coach vraagt een stand van zaken." : $"Je coach vraagt een stand van zaken: {message}";
         var topic = new FollowTopic(FollowTopicKind.Participant, S.Draft!.ParticipantId);
-        var feedEvent = new FeedEvent($"{Id}:nudge{S.NudgeCount}", topic, FeedEventKind.ReportDue, Id,
+        var feedEvent = new FeedEvent($"{Id}:nudge{S.Coaching.NudgeCount}", topic, FeedEventKind.ReportDue, Id,
             Shorten(S.Terms!.Title, InputRules.MaxTitleLength), Shorten(summary, FollowRules.MaxSummaryLength), now);
         _ = GrainFactory.GetFollowTopic(topic).Announce(feedEvent);
         return ToView();
     }
 
-    public Task<ManualNudge?> GetLastManualNudge() => Task.FromResult(S.LastManualNudge);
+    public Task<ManualNudge?> GetLastManualNudge() => Task.FromResult(S.Coaching.LastManualNudge);
 
     /// <summary>On activation: a commitment reported on, or with a waiting condition, without a scheduled entry (a failed attempt; one from before the schedule) schedules it.</summary>
     private async Task EnsureReminderOnActivation()
     {
-        if (S.ReminderDueAt is not null)
+        if (S.Coaching.ReminderDueAt is not null)
             return;
         var scheduled = WaitingDeadline is { } deadline ? await ScheduleAt(deadline)
             : IsReportedOn ? await ScheduleReminder(clock.GetUtcNow())
             : null;
         if (scheduled is not null)
         {
-            S.ReminderDueAt = scheduled;
+            S.Coaching.ReminderDueAt = scheduled;
             await state.WriteStateAsync();
         }
     }
@@ -250,9 +251,9 @@ public sealed partial class CommitmentGrain : ICommitmentCoachingGrain, IReminda
     /// <summary>A repeated creation (<see cref="EnsureLinks"/>): a waiting condition whose deadline entry is missing (scheduling failed) gets it.</summary>
     private async Task EnsureDeadlineScheduled(DateTimeOffset deadline)
     {
-        if (S.ReminderDueAt == deadline || await ScheduleAt(deadline) is not { } scheduled)
+        if (S.Coaching.ReminderDueAt == deadline || await ScheduleAt(deadline) is not { } scheduled)
             return;
-        S.ReminderDueAt = scheduled;
+        S.Coaching.ReminderDueAt = scheduled;
         await state.WriteStateAsync();
     }
 
@@ -270,32 +271,32 @@ public sealed partial class CommitmentGrain : ICommitmentCoachingGrain, IReminda
         {
             // A waiting condition: the entry is for its deadline, scheduled before the write, so a stored waiting
             // condition never lacks it. (If scheduling fails, the next change, activation or repeated creation tries again.)
-            if (S.ReminderDueAt != deadline)
-                S.ReminderDueAt = await ScheduleAt(deadline);
+            if (S.Coaching.ReminderDueAt != deadline)
+                S.Coaching.ReminderDueAt = await ScheduleAt(deadline);
             return;
         }
         if (!IsReportedOn)
         {
-            _afterWrite = (S.QueuedReason is not null, null, S.ReminderDueAt);
-            S.QueuedReason = null;
-            S.ReminderDueAt = null;
+            _afterWrite = (S.Coaching.QueuedReason is not null, null, S.Coaching.ReminderDueAt);
+            S.Coaching.QueuedReason = null;
+            S.Coaching.ReminderDueAt = null;
             return;
         }
         // An entry left from the condition's deadline (the condition was met) gives way to the reporting reminder.
-        DateTimeOffset? deadlineEntry = S.Draft.Condition is { } condition && S.ReminderDueAt == condition.Deadline ? condition.Deadline : null;
+        DateTimeOffset? deadlineEntry = S.Draft.Condition is { } condition && S.Coaching.ReminderDueAt == condition.Deadline ? condition.Deadline : null;
         // A reminder moved earlier leaves its later entry behind: out of date, it is only marked done when it fires.
-        if ((deadlineEntry is not null || S.ReminderDueAt is not { } scheduled || NextReminderAt(now) < scheduled)
+        if ((deadlineEntry is not null || S.Coaching.ReminderDueAt is not { } scheduled || NextReminderAt(now) < scheduled)
             && await ScheduleReminder(now) is { } dueAt)
         {
-            S.ReminderDueAt = dueAt;
+            S.Coaching.ReminderDueAt = dueAt;
             _afterWrite = (false, null, deadlineEntry);
         }
-        if (S.QueuedReason is { } queued)
+        if (S.Coaching.QueuedReason is { } queued)
         {
             var assessment = CommitmentPhases.Assess(CoachingFacts(), now);
             if (assessment.Reason != queued)
             {
-                S.QueuedReason = assessment.Reason;
+                S.Coaching.QueuedReason = assessment.Reason;
                 _afterWrite = (assessment.Reason is null, assessment.Reason is null ? null : QueueEntry(assessment), _afterWrite.Unschedule);
             }
         }
@@ -326,7 +327,7 @@ public sealed partial class CommitmentGrain : ICommitmentCoachingGrain, IReminda
         DateTimeOffset? next = CommitmentPhases.NextChange(facts, now);
         if (assessment.Reason is not null)
         {
-            if (S.LastNudgedAt is not { } last || last < assessment.DueSince)
+            if (S.Coaching.LastNudgedAt is not { } last || last < assessment.DueSince)
                 return now;
             next = Earliest(next, last + ReportingInterval);
         }
@@ -337,7 +338,7 @@ public sealed partial class CommitmentGrain : ICommitmentCoachingGrain, IReminda
     /// Schedules a reminder for <see cref="NextReminderAt"/> (one that is due already: after <see cref="CoachingOptions.ReminderDelay"/>
     /// plus a random spread of as much again) in the reporting schedule: the sweeper learns its hour first, then the
     /// bucket stores it, durably. Returns when it is due, or null when it failed (logged; tried again later). The caller
-    /// writes it to <see cref="CommitmentState.ReminderDueAt"/>.
+    /// writes it to <see cref="CommitmentCoachingState.ReminderDueAt"/>.
     /// </summary>
     private Task<DateTimeOffset?> ScheduleReminder(DateTimeOffset now)
     {
@@ -441,7 +442,7 @@ public sealed partial class CommitmentGrain : ICommitmentCoachingGrain, IReminda
     }
 
     private CoachQueueEntry QueueEntry(PhaseAssessment assessment) => new(Id, assessment.Reason!.Value, assessment.DueSince!.Value,
-        S.Draft!.ParticipantId, S.Draft.NeighbourhoodCode, Shorten(S.Terms!.Title, InputRules.MaxTitleLength), S.NudgeCount, S.LastNudgedAt);
+        S.Draft!.ParticipantId, S.Draft.NeighbourhoodCode, Shorten(S.Terms!.Title, InputRules.MaxTitleLength), S.Coaching.NudgeCount, S.Coaching.LastNudgedAt);
 
     /// <summary>Tells the participant's followers (the owner, when they follow their participant) that a report is due: one-way, once per nudge.</summary>
     private void AnnounceReportDue(PhaseAssessment assessment, DateTimeOffset now)
@@ -454,7 +455,7 @@ public sealed partial class CommitmentGrain : ICommitmentCoachingGrain, IReminda
             _ => $"A progress report is due since {since}.",
         };
         var topic = new FollowTopic(FollowTopicKind.Participant, S.Draft!.ParticipantId);
-        var feedEvent = new FeedEvent($"{Id}:due{S.NudgeCount}", topic, FeedEventKind.ReportDue, Id,
+        var feedEvent = new FeedEvent($"{Id}:due{S.Coaching.NudgeCount}", topic, FeedEventKind.ReportDue, Id,
             Shorten(S.Terms!.Title, InputRules.MaxTitleLength), Shorten(summary, FollowRules.MaxSummaryLength), now);
         _ = GrainFactory.GetFollowTopic(topic).Announce(feedEvent);
     }

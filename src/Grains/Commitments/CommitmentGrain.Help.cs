@@ -16,14 +16,14 @@ public sealed partial class CommitmentGrain : ICommitmentHelpGrain
         errors.ThrowIfAny();
         await RequireExistsAndPushed();
         message = message.Trim();
-        if (S.HelpRequestedAt is not null && S.HelpRequest == message)
+        if (S.Coaching.HelpRequestedAt is not null && S.Coaching.HelpRequest == message)
             return ToView(); // the same request, repeated
         if (S.Status != CommitmentStatus.Draft)
             throw new StateConflictException($"Commitment '{Id}' is {S.Status.ToString().ToLowerInvariant()}; help is asked for on a draft.");
 
         var now = clock.GetUtcNow();
-        S.HelpRequestedAt ??= now;
-        S.HelpRequest = message;
+        S.Coaching.HelpRequestedAt ??= now;
+        S.Coaching.HelpRequest = message;
         await Commit(now);
         return ToView();
     }
@@ -33,7 +33,7 @@ public sealed partial class CommitmentGrain : ICommitmentHelpGrain
         if (string.IsNullOrWhiteSpace(coachId) || coachId.Length > ModerationRules.MaxModeratorIdLength)
             throw new InputRejectedException("coachId", $"Name the coach (1 to {ModerationRules.MaxModeratorIdLength} characters).");
         await RequireExistsAndPushed();
-        if (S.HelpRequestedAt is null)
+        if (S.Coaching.HelpRequestedAt is null)
             return ToView();
         ClearHelpRequest();
         await Commit(clock.GetUtcNow());
@@ -43,7 +43,7 @@ public sealed partial class CommitmentGrain : ICommitmentHelpGrain
     /// <summary>In memory, for the change in progress (the caller commits): a draft confirmed or withdrawn waits for no help.</summary>
     private void ClearHelpRequest()
     {
-        S.HelpRequestedAt = null;
-        S.HelpRequest = null;
+        S.Coaching.HelpRequestedAt = null;
+        S.Coaching.HelpRequest = null;
     }
 }

@@ -41,10 +41,7 @@ public sealed partial class CommitmentGrain : ICommitmentImportGrain
             if (import.Confirmation is { } confirmation)
             {
                 // As Confirm with signedAt: the confirmation and the first engagement carry the signing time.
-                var signedAt = confirmation.SignedAt.ToUniversalTime();
-                S.Confirmation = new Confirmation(confirmation.ConfirmedBy, signedAt, textHash, S.TermsVersion);
-                S.FirstConfirmedAt = signedAt;
-                S.Status = CommitmentStatus.Confirmed;
+                Confirmed(confirmation.ConfirmedBy, confirmation.SignedAt.ToUniversalTime(), textHash);
             }
             await Commit(now);
             return CommitmentImportOutcome.Created;
@@ -62,7 +59,7 @@ public sealed partial class CommitmentGrain : ICommitmentImportGrain
     {
         if (imported is null)
             return; // a draft, imported again: whatever became of it since, the draft is there
-        var first = S.EarlierVersions.Count > 0 ? S.EarlierVersions[0].Confirmation : S.Confirmation;
+        var first = S.EarlierVersions.Count > 0 ? S.EarlierVersions[0].Confirmation : S.Confirmation.Current;
         if (first is null)
             throw new StateConflictException($"Commitment '{Id}' exists as a draft; confirm it through the API, or import it as a draft.");
         if (first.ConfirmedBy != imported.ConfirmedBy || first.ConfirmedAt != imported.SignedAt)

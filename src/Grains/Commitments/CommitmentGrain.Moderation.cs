@@ -4,7 +4,7 @@ namespace CivicContracting.Commitments;
 
 /// <summary>
 /// Moderation: a moderator hides a commitment's text or one report's note and evidence from the public, with a public
-/// reason, and may show it again. Every step is appended to the commitment's log (<see cref="CommitmentState.Moderation"/>)
+/// reason, and may show it again. Every step is appended to the commitment's log (<see cref="CommitmentModerationState.Actions"/>)
 /// and written through <see cref="Commit"/> like any change, but it changes no status, terms, progress or engagement:
 /// the aggregates count the commitment exactly as before. What is hidden is redacted by the web tier for the public; the
 /// support team reads it all. This grain calls nobody for it; the web tier resolves the flags in the moderation queue.
@@ -28,17 +28,17 @@ public sealed partial class CommitmentGrain : ICommitmentModerationGrain
         if (target == ModerationTarget.Report && await FindStored(reportId!) is null)
             throw new KeyNotFoundException($"Commitment '{Id}' has no report '{reportId}'.");
 
-        var isHidden = ModerationRules.HiddenBy(S.Moderation, target, reportId) is not null;
+        var isHidden = ModerationRules.HiddenBy(S.Moderation.Actions, target, reportId) is not null;
         if (isHidden == hidden)
             return ToView(); // hidden already, or not hidden: nothing to do
-        if (S.Moderation.Count >= ModerationRules.MaxActions)
+        if (S.Moderation.Actions.Count >= ModerationRules.MaxActions)
             throw new StateConflictException($"Commitment '{Id}' has reached the limit of {ModerationRules.MaxActions} moderation steps.");
 
         var now = clock.GetUtcNow();
-        S.Moderation.Add(new ModerationAction(target, reportId, hidden, publicReason.Trim(), moderatorId, now));
+        S.Moderation.Actions.Add(new ModerationAction(target, reportId, hidden, publicReason.Trim(), moderatorId, now));
         await Commit(now);
         return ToView();
     }
 
-    private bool TextHidden => ModerationRules.HiddenBy(S.Moderation, ModerationTarget.Text, null) is not null;
+    private bool TextHidden => ModerationRules.HiddenBy(S.Moderation.Actions, ModerationTarget.Text, null) is not null;
 }

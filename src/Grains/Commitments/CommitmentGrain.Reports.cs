@@ -12,13 +12,13 @@ namespace CivicContracting.Commitments;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Every report gets a sequence number (<see cref="CommitmentState.ReportCount"/>, in arrival order); the history is
+/// Every report gets a sequence number (<see cref="CommitmentReportsState.ReportCount"/>, in arrival order); the history is
 /// ordered by report date, then by sequence number (<see cref="ReportKey"/>). The commitment's own state keeps the newest
-/// reports (<see cref="CommitmentState.RecentReports"/>, in history order) and what the rules need (current value,
+/// reports (<see cref="CommitmentReportsState.RecentReports"/>, in history order) and what the rules need (current value,
 /// completed actions, the newest values for the trajectory, the newest claim, verified value and actions). When it holds
 /// <see cref="RecentReportsKept"/> + <see cref="SegmentSize"/> reports, the oldest <see cref="SegmentSize"/> are sealed
 /// into segment n: a separate, write-once grain state named <c>commitmentReports.{n}</c> in the same storage, written
-/// before the commitment's state that counts it (<see cref="CommitmentState.SealedSegments"/>), so the commitment's state
+/// before the commitment's state that counts it (<see cref="CommitmentReportsState.SealedSegments"/>), so the commitment's state
 /// is the commit point and a segment it does not count is an orphan to be replaced. The state therefore holds at most
 /// <see cref="MaxReportsInState"/> reports: a report writes the state with at most that many, and every
 /// <see cref="SegmentSize"/>-th report also one segment of <see cref="SegmentSize"/>.
@@ -34,7 +34,7 @@ namespace CivicContracting.Commitments;
 /// to a commitment with sealed segments therefore costs those reads once; every later one none.
 /// </para>
 /// <para>
-/// Commitments stored before segments hold every report in <see cref="CommitmentState.Reports"/>; they are moved on
+/// Commitments stored before segments hold every report in <see cref="CommitmentState.FlatReports"/>; they are moved on
 /// activation (<see cref="MigrateLegacyReports"/>).
 /// </para>
 /// </remarks>
@@ -77,7 +77,7 @@ public sealed partial class CommitmentGrain
         errors.ThrowIfAny();
         RequireExists();
 
-        var total = S.ReportCount;
+        var total = S.Reports.ReportCount;
         var skip = (long)(page - 1) * pageSize;
         if (skip >= total)
             return new ReportPage([], page, pageSize, total);
@@ -116,8 +116,8 @@ public sealed partial class CommitmentGrain
     {
         if (S.Draft is null)
             return [];
-        var recent = S.RecentReports.Where(r => r.Report.Value is not null).Select(r => (r.Key, Value: ValueOf(r.Report)));
-        if (S.SealedSegments == 0)
+        var recent = S.Reports.RecentReports.Where(r => r.Report.Value is not null).Select(r => (r.Key, Value: ValueOf(r.Report)));
+        if (S.Reports.SealedSegments == 0)
             return [.. recent.Select(r => r.Value)];
         var index = await EnsureSealedIndex();
         return [.. index.Sorted().Where(e => e.Value is not null).Select(e => (e.Key, Value: new ReportedValue(e.At, e.Value!.Value)))
@@ -129,7 +129,7 @@ public sealed partial class CommitmentGrain
     /// <summary>The newest reports, oldest first: what a view carries.</summary>
     private List<ProgressReport> NewestReports()
     {
-        var recent = S.RecentReports;
+        var recent = S.Reports.RecentReports;
         var from = Math.Max(0, recent.Count - RecentReportsKept);
         var newest = new List<ProgressReport>(recent.Count - from);
         for (var i = from; i < recent.Count; i++)
@@ -137,12 +137,39 @@ public sealed partial class CommitmentGrain
         return newest;
     }
 
+    /// <summary>
+    /// Adds a checked, new report received at <paramref name="receivedAt"/> (the caller commits): the newest measurement
+    /// wins, whatever order reports arrive in; the history stays ordered by date.
+    /// </summary>
+    private void Apply(ProgressReport report, DateTimeOffset receivedAt)
+    {
+        var reports = S.Reports;
+        if (report.Value is { } value && (reports.CurrentValueAt is null || report.ReportedAt >= reports.CurrentValueAt))
+        {
+            reports.CurrentValue = value;
+            reports.CurrentValueAt = report.ReportedAt;
+        }
+        if (report.CompletedMilestoneId is { } milestone && !reports.CompletedMilestones.Contains(milestone))
+            reports.CompletedMilestones.Add(milestone);
+        reports.LastReportAt = receivedAt;
+        AddToHistory(report);
+    }
+
+    /// <summary>An upgrade (the caller commits): values measured against the old terms mean nothing against the new target; actions done stay done if still listed.</summary>
+    private void ResetProgressFor(CommitmentTerms newTerms)
+    {
+        S.Reports.CurrentValue = null;
+        S.Reports.CurrentValueAt = null;
+        var listed = (newTerms.Milestones ?? []).Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+        S.Reports.CompletedMilestones.RemoveAll(id => !listed.Contains(id));
+    }
+
     /// <summary>Adds a new report (checked, and new) to the history, and to what the rules keep of the newest reports. The caller commits.</summary>
     private void AddToHistory(ProgressReport report)
     {
-        var stored = new StoredReport(S.ReportCount, report);
-        S.ReportCount++;
-        InsertInHistoryOrder(S.RecentReports, stored);
+        var stored = new StoredReport(S.Reports.ReportCount, report);
+        S.Reports.ReportCount++;
+        InsertInHistoryOrder(S.Reports.RecentReports, stored);
         NoteNewest(stored);
     }
 
@@ -155,13 +182,13 @@ public sealed partial class CommitmentGrain
         reports.Insert(at, stored);
     }
 
-    /// <summary>Keeps the newest values and the newest claim current for a report added to the history.</summary>
+    /// <summary>Keeps the newest values, and through the verification's state the newest claim, current for a report added to the history.</summary>
     private void NoteNewest(StoredReport stored)
     {
         var report = stored.Report;
         if (report.Value is { } value)
         {
-            var values = S.RecentValues;
+            var values = S.Reports.RecentValues;
             var at = values.Count;
             while (at > 0 && values[at - 1].At > report.ReportedAt)
                 at--;
@@ -169,12 +196,11 @@ public sealed partial class CommitmentGrain
             if (values.Count > Trajectories.TrendPoints)
                 values.RemoveAt(0);
         }
-        if (VerificationRules.IsClaim(report) && (S.NewestClaim is not { } newest || newest.Key.CompareTo(stored.Key) < 0))
-            S.NewestClaim = new ReportMark(report.ReportId, stored.Key, report.Value);
+        NoteClaim(stored);
     }
 
     /// <summary>The newest reports by id, for a batch's checks.</summary>
-    private Dictionary<string, StoredReport> RecentById() => S.RecentReports.ToDictionary(r => r.Report.ReportId, StringComparer.Ordinal);
+    private Dictionary<string, StoredReport> RecentById() => S.Reports.RecentReports.ToDictionary(r => r.Report.ReportId, StringComparer.Ordinal);
 
     /// <summary>
     /// The report stored under <paramref name="reportId"/>: among the newest, else (when segments are sealed) through the
@@ -189,13 +215,13 @@ public sealed partial class CommitmentGrain
         }
         else
         {
-            foreach (var recent in S.RecentReports)
+            foreach (var recent in S.Reports.RecentReports)
             {
                 if (string.Equals(recent.Report.ReportId, reportId, StringComparison.Ordinal))
                     return recent;
             }
         }
-        if (S.SealedSegments == 0)
+        if (S.Reports.SealedSegments == 0)
             return null;
         var index = await EnsureSealedIndex();
         if (!index.ById.TryGetValue(reportId, out var entry))
@@ -208,12 +234,13 @@ public sealed partial class CommitmentGrain
     /// earlier one, and no report among the newest is older than a sealed one (a backdated report waiting to be sealed).
     /// </summary>
     private bool HistoryInOrder =>
-        !S.SegmentsOverlap && (S.SealedMax is not { } sealedMax || S.RecentReports.Count == 0 || S.RecentReports[0].Key.CompareTo(sealedMax) > 0);
+        !S.Reports.SegmentsOverlap
+        && (S.Reports.SealedMax is not { } sealedMax || S.Reports.RecentReports.Count == 0 || S.Reports.RecentReports[0].Key.CompareTo(sealedMax) > 0);
 
     /// <summary>Reports <paramref name="skip"/> to <paramref name="skip"/> + <paramref name="take"/> − 1 from the newest, when the history is in order: by arithmetic.</summary>
     private async Task<List<ProgressReport>> PageInOrder(int skip, int take)
     {
-        var recent = S.RecentReports;
+        var recent = S.Reports.RecentReports;
         var page = new List<ProgressReport>(take);
         for (var position = skip; position < skip + take; position++)
         {
@@ -223,7 +250,7 @@ public sealed partial class CommitmentGrain
                 continue;
             }
             var fromNewestSealed = position - recent.Count;
-            var segment = await ReadSegment(S.SealedSegments - 1 - (fromNewestSealed / SegmentSize));
+            var segment = await ReadSegment(S.Reports.SealedSegments - 1 - (fromNewestSealed / SegmentSize));
             page.Add(segment[SegmentSize - 1 - (fromNewestSealed % SegmentSize)].Report);
         }
         return page;
@@ -232,8 +259,8 @@ public sealed partial class CommitmentGrain
     /// <summary>The same page when segments overlap: the sealed reports' order from the index, merged with the newest reports.</summary>
     private async Task<List<ProgressReport>> PageFromIndex(int skip, int take)
     {
-        var sealedInOrder = S.SealedSegments == 0 ? [] : (await EnsureSealedIndex()).Sorted();
-        var recent = S.RecentReports;
+        var sealedInOrder = S.Reports.SealedSegments == 0 ? [] : (await EnsureSealedIndex()).Sorted();
+        var recent = S.Reports.RecentReports;
         int s = sealedInOrder.Count - 1, r = recent.Count - 1;
         var page = new List<ProgressReport>(take);
         for (var position = 0; position < skip + take && (s >= 0 || r >= 0); position++)
@@ -274,11 +301,11 @@ public sealed partial class CommitmentGrain
     /// </summary>
     private async Task SealFullSegments()
     {
-        var count = (S.RecentReports.Count - RecentReportsKept) / SegmentSize;
+        var count = (S.Reports.RecentReports.Count - RecentReportsKept) / SegmentSize;
         if (count <= 0)
             return;
         var runs = Enumerable.Range(0, count)
-            .Select(i => (Segment: S.SealedSegments + i, Reports: S.RecentReports.GetRange(i * SegmentSize, SegmentSize)))
+            .Select(i => (Segment: S.Reports.SealedSegments + i, Reports: S.Reports.RecentReports.GetRange(i * SegmentSize, SegmentSize)))
             .ToList();
         foreach (var chunk in runs.Chunk(MaxParallelSegmentIo))
             await Task.WhenAll(chunk.Select(run => WriteSegment(run.Segment, run.Reports)));
@@ -286,14 +313,14 @@ public sealed partial class CommitmentGrain
 
         foreach (var (segment, reports) in runs)
         {
-            if (S.SealedMax is { } sealedMax && reports[0].Key.CompareTo(sealedMax) < 0)
-                S.SegmentsOverlap = true;
-            if (S.SealedMax is not { } max || reports[^1].Key.CompareTo(max) > 0)
-                S.SealedMax = reports[^1].Key;
+            if (S.Reports.SealedMax is { } sealedMax && reports[0].Key.CompareTo(sealedMax) < 0)
+                S.Reports.SegmentsOverlap = true;
+            if (S.Reports.SealedMax is not { } max || reports[^1].Key.CompareTo(max) > 0)
+                S.Reports.SealedMax = reports[^1].Key;
             _sealedIndex?.Add(segment, reports);
         }
-        S.RecentReports.RemoveRange(0, count * SegmentSize);
-        S.SealedSegments += count;
+        S.Reports.RecentReports.RemoveRange(0, count * SegmentSize);
+        S.Reports.SealedSegments += count;
     }
 
     /// <summary>
@@ -336,7 +363,7 @@ public sealed partial class CommitmentGrain
 
     private async Task<IReadOnlyList<StoredReport>> ReadSegmentFromStorage(int segment)
     {
-        if (segment < 0 || segment >= S.SealedSegments)
+        if (segment < 0 || segment >= S.Reports.SealedSegments)
             throw new InvalidOperationException($"Commitment '{Id}' has no sealed segment {segment}.");
         var stored = new GrainState<CommitmentReportSegment>();
         await Storage.ReadStateAsync(SegmentName(segment), this.GetGrainId(), stored);
@@ -351,7 +378,7 @@ public sealed partial class CommitmentGrain
         if (_sealedIndex is not null)
             return _sealedIndex;
         var index = new SealedIndex();
-        var sealedCount = S.SealedSegments;
+        var sealedCount = S.Reports.SealedSegments;
         foreach (var chunk in Enumerable.Range(0, sealedCount).Chunk(MaxParallelSegmentIo))
         {
             var segments = await Task.WhenAll(chunk.Select(ReadSegmentFromStorage));
@@ -363,25 +390,24 @@ public sealed partial class CommitmentGrain
     }
 
     /// <summary>
-    /// A commitment stored before segments (all its reports in <see cref="CommitmentState.Reports"/>, in date order): its
+    /// A commitment stored before segments (all its reports in <see cref="CommitmentState.FlatReports"/>, in date order): its
     /// reports become the history in that order, what the rules keep of the newest is computed, full segments are sealed
     /// and the state is written, without a new version (nothing a reader sees changes but where the reports are kept).
     /// </summary>
     private async Task MigrateLegacyReports()
     {
-        if (S.Reports.Count == 0)
+        if (S.FlatReports is not { Count: > 0 } legacy)
             return;
-        var legacy = S.Reports;
         // The reporting interval ran from the last report's date for commitments from before LastReportAt.
-        S.LastReportAt ??= legacy[^1].ReportedAt;
+        S.Reports.LastReportAt ??= legacy[^1].ReportedAt;
         foreach (var report in legacy)
             AddToHistory(report);
-        foreach (var stored in S.RecentReports)
+        foreach (var stored in S.Reports.RecentReports)
         {
-            if (S.Verifications.TryGetValue(stored.Report.ReportId, out var verification))
+            if (S.Verification.Verifications.TryGetValue(stored.Report.ReportId, out var verification))
                 NoteVerification(stored, verification.Tier);
         }
-        S.Reports = [];
+        S.FlatReports = null;
         await SealFullSegments();
         await state.WriteStateAsync();
     }

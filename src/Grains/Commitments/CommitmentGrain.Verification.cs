@@ -33,7 +33,7 @@ public sealed partial class CommitmentGrain : ICommitmentVerificationGrain
             throw new InputRejectedException("participantId", $"Participant '{peerParticipantId}' does not exist.");
 
         var now = clock.GetUtcNow();
-        S.Verifications[claim.ReportId] = new ReportVerification(claim.ReportId, VerificationTier.PeerConfirmed, peerParticipantId, now,
+        S.Verification.Verifications[claim.ReportId] = new ReportVerification(claim.ReportId, VerificationTier.PeerConfirmed, peerParticipantId, now,
             string.IsNullOrWhiteSpace(note) ? null : note.Trim());
         NoteVerification(stored, VerificationTier.PeerConfirmed);
         await Commit(now);
@@ -52,7 +52,7 @@ public sealed partial class CommitmentGrain : ICommitmentVerificationGrain
         RequireVerifiable();
 
         var now = clock.GetUtcNow();
-        S.Verifications[claim.ReportId] = new ReportVerification(claim.ReportId, VerificationTier.Verified, verifiedBy.Trim(), now, note.Trim());
+        S.Verification.Verifications[claim.ReportId] = new ReportVerification(claim.ReportId, VerificationTier.Verified, verifiedBy.Trim(), now, note.Trim());
         NoteVerification(stored, VerificationTier.Verified);
         await Commit(now);
         Announce(FeedEventKind.ClaimVerified, $"{ClaimSummary(claim)} was verified by the support team: {note.Trim()}");
@@ -85,13 +85,21 @@ public sealed partial class CommitmentGrain : ICommitmentVerificationGrain
     private void NoteVerification(StoredReport stored, VerificationTier tier)
     {
         var report = stored.Report;
-        S.VerificationReportKeys[report.ReportId] = stored.Key;
+        S.Verification.VerificationReportKeys[report.ReportId] = stored.Key;
         if (tier != VerificationTier.Verified)
             return;
-        if (report.Value is not null && (S.NewestVerifiedValue is not { } newest || newest.Key.CompareTo(stored.Key) < 0))
-            S.NewestVerifiedValue = new ReportMark(report.ReportId, stored.Key, report.Value);
-        if (report.CompletedMilestoneId is { } milestone && !S.VerifiedMilestones.Contains(milestone))
-            S.VerifiedMilestones.Add(milestone);
+        if (report.Value is not null && (S.Verification.NewestVerifiedValue is not { } newest || newest.Key.CompareTo(stored.Key) < 0))
+            S.Verification.NewestVerifiedValue = new ReportMark(report.ReportId, stored.Key, report.Value);
+        if (report.CompletedMilestoneId is { } milestone && !S.Verification.VerifiedMilestones.Contains(milestone))
+            S.Verification.VerifiedMilestones.Add(milestone);
+    }
+
+    /// <summary>A report added to the history (the caller commits): if it is a claim later in the history than the newest, it is the newest now.</summary>
+    private void NoteClaim(StoredReport stored)
+    {
+        var report = stored.Report;
+        if (VerificationRules.IsClaim(report) && (S.Verification.NewestClaim is not { } newest || newest.Key.CompareTo(stored.Key) < 0))
+            S.Verification.NewestClaim = new ReportMark(report.ReportId, stored.Key, report.Value);
     }
 
     private void RequireVerifiable()
@@ -101,11 +109,11 @@ public sealed partial class CommitmentGrain : ICommitmentVerificationGrain
     }
 
     private VerificationTier TierOf(string reportId) =>
-        S.Verifications.TryGetValue(reportId, out var verification) ? verification.Tier : VerificationTier.SelfDeclared;
+        S.Verification.Verifications.TryGetValue(reportId, out var verification) ? verification.Tier : VerificationTier.SelfDeclared;
 
     /// <summary>The tier of the newest claim (the last in the dated history); null without claims.</summary>
     private VerificationTier? NewestClaimTier() =>
-        S.NewestClaim is { } newest ? TierOf(newest.ReportId) : null;
+        S.Verification.NewestClaim is { } newest ? TierOf(newest.ReportId) : null;
 
     /// <summary>Progress counting only verified claims; null exactly when <paramref name="progress"/> is null (see the remarks above).</summary>
     private double? VerifiedProgressOf(double? progress)
@@ -117,9 +125,9 @@ public sealed partial class CommitmentGrain : ICommitmentVerificationGrain
         {
             case CommitmentLevel.Result when terms.Target is { } target:
                 // The newest verified value in the dated history (NoteVerification keeps it), as the current value is the newest value's.
-                return S.NewestVerifiedValue is { Value: { } verifiedValue } ? Math.Min(all, ProgressRules.OfResult(target, verifiedValue)) : 0.0;
+                return S.Verification.NewestVerifiedValue is { Value: { } verifiedValue } ? Math.Min(all, ProgressRules.OfResult(target, verifiedValue)) : 0.0;
             case CommitmentLevel.Action when terms.Milestones is { Count: > 0 } milestones:
-                var verified = milestones.Count(m => S.CompletedMilestones.Contains(m.Id) && S.VerifiedMilestones.Contains(m.Id));
+                var verified = milestones.Count(m => S.Reports.CompletedMilestones.Contains(m.Id) && S.Verification.VerifiedMilestones.Contains(m.Id));
                 return Math.Clamp((double)verified / milestones.Count, 0, 1);
             default:
                 return 0.0; // not reached: only results with a target and actions with milestones have progress
@@ -127,5 +135,5 @@ public sealed partial class CommitmentGrain : ICommitmentVerificationGrain
     }
 
     private IReadOnlyList<ReportVerification> VerificationsInReportOrder() =>
-        [.. S.Verifications.Values.OrderBy(v => S.VerificationReportKeys.GetValueOrDefault(v.ReportId))];
+        [.. S.Verification.Verifications.Values.OrderBy(v => S.Verification.VerificationReportKeys.GetValueOrDefault(v.ReportId))];
 }

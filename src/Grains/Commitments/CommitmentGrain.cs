@@ -53,7 +53,10 @@ public sealed partial class CommitmentGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // A commitment stored before report history segments holds all its reports in its state: moved out first.
+        // A commitment stored before sub-states has its fields flat on the state: moved into them before anything reads
+        // them, in memory (the next write stores the new layout). Then one stored before report history segments, with
+        // all its reports in its state, has them moved out.
+        S.MoveIntoSubStates();
         await MigrateLegacyReports();
         // A push that failed (or was cut off by a crash) before the caller got its answer is completed here.
         if (S.Draft is not null && S.PushedVersion < S.Version)
@@ -197,8 +200,8 @@ public sealed partial class CommitmentGrain(
         S.CreatedAt = now;
         if (draft.Condition is not null)
         {
-            S.ConditionStatus = ConditionStatus.Waiting;
-            S.ConditionTargetConfirmedAt = targetConfirmedAt;
+            S.Confirmation.ConditionStatus = ConditionStatus.Waiting;
+            S.Confirmation.ConditionTargetConfirmedAt = targetConfirmedAt;
             SettleCondition(now); // met at once if the target is confirmed already
         }
         await Commit(now);
@@ -218,11 +221,11 @@ public sealed partial class CommitmentGrain(
         await GrainFactory.GetGrain<IParticipantGrain>(draft.ParticipantId).AddCommitment(Id);
         if (draft.TemplateId is { } templateId)
             await Link(templateId).RegisterCopy(Id);
-        if (draft.Condition is not { } condition || S.ConditionStatus != ConditionStatus.Waiting)
+        if (draft.Condition is not { } condition || S.Confirmation.ConditionStatus != ConditionStatus.Waiting)
             return;
         if (condition.Kind == ConditionKind.Reciprocal && await Link(condition.CommitmentId!).RegisterDependant(Id) is { ConfirmedAt: { } at })
         {
-            S.ConditionTargetConfirmedAt ??= at;
+            S.Confirmation.ConditionTargetConfirmedAt ??= at;
             var now = clock.GetUtcNow();
             if (SettleCondition(now))
             {
@@ -256,7 +259,7 @@ public sealed partial class CommitmentGrain(
         textHash = textHash.ToLowerInvariant();
         if (S.Status != CommitmentStatus.Draft)
         {
-            if (S.Confirmation is { } done && done.TextHash == textHash && done.ConfirmedBy == confirmedBy)
+            if (S.Confirmation.Current is { } done && done.TextHash == textHash && done.ConfirmedBy == confirmedBy)
             {
                 // The same confirmation, repeated: without a signing date, or with the one it was stored with.
                 if (signedAt is { } at && at != done.ConfirmedAt)
@@ -273,29 +276,35 @@ public sealed partial class CommitmentGrain(
 
         // A reciprocal condition asks its target once more (its message may have been lost), and a deadline that has
         // passed unnoticed is acted on first: a lapsed condition cannot be confirmed into force.
-        var wasWaiting = S.ConditionStatus == ConditionStatus.Waiting;
+        var wasWaiting = S.Confirmation.ConditionStatus == ConditionStatus.Waiting;
         await RefreshConditionTarget();
-        if (SettleCondition(now) && S.ConditionStatus == ConditionStatus.Lapsed)
+        if (SettleCondition(now) && S.Confirmation.ConditionStatus == ConditionStatus.Lapsed)
         {
             await Commit(now);
             await UntrackDeadline();
         }
-        if (S.ConditionStatus == ConditionStatus.Lapsed)
+        if (S.Confirmation.ConditionStatus == ConditionStatus.Lapsed)
             throw new StateConflictException($"The condition of commitment '{Id}' lapsed on {S.Draft!.Condition!.Deadline:O}; it can no longer be confirmed.");
 
         // Signed earlier (e.g. on paper at a co-creation session) and entered now: the confirmation, and the stain's
         // time of first engagement, carry the signing time; the write itself is dated now.
         var confirmedAt = signedAt?.ToUniversalTime() ?? now;
-        S.Confirmation = new Confirmation(confirmedBy, confirmedAt, textHash, S.TermsVersion);
-        S.FirstConfirmedAt ??= confirmedAt;
-        S.Status = CommitmentStatus.Confirmed;
+        Confirmed(confirmedBy, confirmedAt, textHash);
         ClearHelpRequest();
         await Commit(now);
-        if (wasWaiting && S.ConditionStatus != ConditionStatus.Waiting)
+        if (wasWaiting && S.Confirmation.ConditionStatus != ConditionStatus.Waiting)
             await UntrackDeadline();
         await NotifyDependants();
         Announce(FeedEventKind.CommitmentConfirmed, $"Confirmed by {confirmedBy}.");
         return ToView();
+    }
+
+    /// <summary>A draft's current terms are confirmed, in memory (the caller commits); the first confirmation dates its first engagement.</summary>
+    private void Confirmed(string confirmedBy, DateTimeOffset confirmedAt, string textHash)
+    {
+        S.Confirmation.Current = new Confirmation(confirmedBy, confirmedAt, textHash, S.TermsVersion);
+        S.Confirmation.FirstConfirmedAt ??= confirmedAt;
+        S.Status = CommitmentStatus.Confirmed;
     }
 
     public async Task<CommitmentView> Upgrade(CommitmentTerms newTerms, string confirmedBy, string textHash)
@@ -307,7 +316,7 @@ public sealed partial class CommitmentGrain(
         ValidateConfirmer(confirmedBy, textHash);
         textHash = textHash.ToLowerInvariant();
 
-        if (S.Confirmation is { } current && current.TextHash == textHash && CommitmentText.Hash(S.Terms!) == textHash && S.TermsVersion > 1)
+        if (S.Confirmation.Current is { } current && current.TextHash == textHash && CommitmentText.Hash(S.Terms!) == textHash && S.TermsVersion > 1)
         {
             await PushIfBehind();
             return ToView(); // The same upgrade, repeated.
@@ -319,16 +328,12 @@ public sealed partial class CommitmentGrain(
         RequireHashOf(newTerms, textHash, "textHash");
 
         var now = clock.GetUtcNow();
-        S.EarlierVersions.Add(new TermsVersion(S.TermsVersion, S.Terms, S.TermsValidFrom ?? S.CreatedAt, S.Confirmation));
+        S.EarlierVersions.Add(new TermsVersion(S.TermsVersion, S.Terms, S.TermsValidFrom ?? S.CreatedAt, S.Confirmation.Current));
         S.Terms = newTerms;
         S.TermsVersion++;
         S.TermsValidFrom = now;
-        S.Confirmation = new Confirmation(confirmedBy, now, textHash, S.TermsVersion);
-        // Values measured against the old terms mean nothing against the new target; actions done stay done if still listed.
-        S.CurrentValue = null;
-        S.CurrentValueAt = null;
-        var listed = (newTerms.Milestones ?? []).Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
-        S.CompletedMilestones.RemoveAll(id => !listed.Contains(id));
+        S.Confirmation.Current = new Confirmation(confirmedBy, now, textHash, S.TermsVersion);
+        ResetProgressFor(newTerms);
         await Commit(now);
         Announce(FeedEventKind.CommitmentUpgraded, $"Upgraded to a {newTerms.Level.ToString().ToLowerInvariant()} commitment.");
         return ToView();
@@ -353,12 +358,11 @@ public sealed partial class CommitmentGrain(
             throw new StateConflictException($"Commitment '{Id}' is a template; progress is reported on its copies.");
         var now = clock.GetUtcNow();
         CommitmentRules.Report(report, S.Terms, now).ThrowIfAny();
-        if (S.ReportCount >= CommitmentLimits.MaxReports)
+        if (S.Reports.ReportCount >= CommitmentLimits.MaxReports)
             throw new StateConflictException($"Commitment '{Id}' has reached the limit of {CommitmentLimits.MaxReports} progress reports.");
 
-        Apply(report);
+        Apply(report, now);
         S.Status = CommitmentStatus.Active;
-        S.LastReportAt = now;
         await Commit(now);
         CivicMetrics.ProgressReportAccepted();
         Announce(FeedEventKind.ProgressReported, ReportSummary(report));
@@ -406,35 +410,18 @@ public sealed partial class CommitmentGrain(
             throw new StateConflictException($"Commitment '{Id}' is {S.Status.ToString().ToLowerInvariant()}; progress is reported on confirmed or active commitments.");
         if (S.Draft!.IsTemplate)
             throw new StateConflictException($"Commitment '{Id}' is a template; progress is reported on its copies.");
-        if (S.ReportCount + fresh.Count > CommitmentLimits.MaxReports)
-            throw new StateConflictException($"Commitment '{Id}' would pass its limit of {CommitmentLimits.MaxReports} progress reports ({S.ReportCount} stored, {fresh.Count} new).");
+        if (S.Reports.ReportCount + fresh.Count > CommitmentLimits.MaxReports)
+            throw new StateConflictException($"Commitment '{Id}' would pass its limit of {CommitmentLimits.MaxReports} progress reports ({S.Reports.ReportCount} stored, {fresh.Count} new).");
 
         foreach (var report in fresh)
-            Apply(report);
+            Apply(report, now);
         S.Status = CommitmentStatus.Active;
-        S.LastReportAt = now;
         await Commit(now);
         for (var i = 0; i < fresh.Count; i++)
             CivicMetrics.ProgressReportAccepted();
         // One announcement per batch: followers hear that progress was reported, not every row of a spreadsheet.
         Announce(FeedEventKind.ProgressReported, fresh.Count == 1 ? ReportSummary(fresh[0]) : $"{fresh.Count} progress reports.");
         return new ProgressBatchResult(ToView(), fresh.Count, alreadyStored);
-    }
-
-    /// <summary>
-    /// Adds a checked report: the newest measurement wins, whatever order reports arrive in; the history stays ordered by
-    /// date (CommitmentGrain.Reports.cs keeps it, in this state and in sealed segments).
-    /// </summary>
-    private void Apply(ProgressReport report)
-    {
-        if (report.Value is { } value && (S.CurrentValueAt is null || report.ReportedAt >= S.CurrentValueAt))
-        {
-            S.CurrentValue = value;
-            S.CurrentValueAt = report.ReportedAt;
-        }
-        if (report.CompletedMilestoneId is { } milestone && !S.CompletedMilestones.Contains(milestone))
-            S.CompletedMilestones.Add(milestone);
-        AddToHistory(report);
     }
 
     public async Task<CommitmentView> Withdraw(string reason)
@@ -472,8 +459,8 @@ public sealed partial class CommitmentGrain(
             throw new StateConflictException($"Commitment '{Id}' is {S.Status.ToString().ToLowerInvariant()}; only a confirmed or active commitment can be closed.");
         if (S.Draft!.IsTemplate)
             throw new StateConflictException($"Commitment '{Id}' is a template; its copies are closed, not the template.");
-        if (S.Draft.Condition is not null && S.ConditionStatus != ConditionStatus.Met)
-            throw new StateConflictException($"The condition of commitment '{Id}' is {S.ConditionStatus.ToString()!.ToLowerInvariant()}; only a commitment in force can be closed.");
+        if (S.Draft.Condition is not null && S.Confirmation.ConditionStatus != ConditionStatus.Met)
+            throw new StateConflictException($"The condition of commitment '{Id}' is {S.Confirmation.ConditionStatus.ToString()!.ToLowerInvariant()}; only a commitment in force can be closed.");
         S.Status = target;
         await Commit(clock.GetUtcNow());
         Announce(FeedEventKind.CommitmentClosed, outcome == CommitmentOutcome.Achieved ? "Closed: achieved." : "Closed: missed.");
@@ -500,7 +487,7 @@ public sealed partial class CommitmentGrain(
     {
         await RequireExistsAndPushed();
         InputRules.CoSigner(participantId).ThrowIfAny();
-        if (S.CoSigners.Exists(c => c.ParticipantId == participantId))
+        if (S.Confirmation.CoSigners.Exists(c => c.ParticipantId == participantId))
             return ToView(); // joined already: the first join time stays
         if (participantId == S.Draft!.ParticipantId)
             throw new InputRejectedException("participantId", "A participant cannot co-sign their own commitment.");
@@ -515,20 +502,20 @@ public sealed partial class CommitmentGrain(
             await Commit(now);
             await UntrackDeadline();
         }
-        if (S.ConditionStatus == ConditionStatus.Lapsed)
+        if (S.Confirmation.ConditionStatus == ConditionStatus.Lapsed)
             throw new StateConflictException($"The condition of commitment '{Id}' lapsed; it can no longer be joined.");
-        if (S.CoSigners.Count >= MaxCoSigners)
+        if (S.Confirmation.CoSigners.Count >= MaxCoSigners)
             throw new StateConflictException($"Commitment '{Id}' has reached the limit of {MaxCoSigners} co-signers.");
         var profile = await GrainFactory.GetGrain<IParticipantGrain>(participantId).GetProfile()
             ?? throw new InputRejectedException("participantId", $"Participant '{participantId}' does not exist.");
 
-        S.CoSigners.Add(new CoSigner(participantId, now, profile.NeighbourhoodCode));
-        var wasWaiting = S.ConditionStatus == ConditionStatus.Waiting;
+        S.Confirmation.CoSigners.Add(new CoSigner(participantId, now, profile.NeighbourhoodCode));
+        var wasWaiting = S.Confirmation.ConditionStatus == ConditionStatus.Waiting;
         SettleCondition(now);
         await Commit(now);
-        if (wasWaiting && S.ConditionStatus != ConditionStatus.Waiting)
+        if (wasWaiting && S.Confirmation.ConditionStatus != ConditionStatus.Waiting)
             await UntrackDeadline();
-        Announce(FeedEventKind.CommitmentJoined, $"A co-signer joined ({S.CoSigners.Count} in all).");
+        Announce(FeedEventKind.CommitmentJoined, $"A co-signer joined ({S.Confirmation.CoSigners.Count} in all).");
         return ToView();
     }
 
@@ -536,10 +523,10 @@ public sealed partial class CommitmentGrain(
     {
         await RequireExistsAndPushed();
         InputRules.CoSigner(participantId).ThrowIfAny();
-        var index = S.CoSigners.FindIndex(c => c.ParticipantId == participantId);
+        var index = S.Confirmation.CoSigners.FindIndex(c => c.ParticipantId == participantId);
         if (index < 0)
             return ToView();
-        S.CoSigners.RemoveAt(index);
+        S.Confirmation.CoSigners.RemoveAt(index);
         await Commit(clock.GetUtcNow());
         return ToView();
     }
@@ -550,11 +537,11 @@ public sealed partial class CommitmentGrain(
         if (ToConditionTarget() is not { Accepted: true } target)
             return ToConditionTarget();
         await PushIfBehind();
-        if (S.Dependants.Contains(dependantId))
+        if (S.Confirmation.Dependants.Contains(dependantId))
             return target;
-        if (S.Dependants.Count >= MaxDependants)
+        if (S.Confirmation.Dependants.Count >= MaxDependants)
             return target with { Accepted = false, RefusalReason = $"has reached the limit of {MaxDependants} commitments depending on it." };
-        S.Dependants.Add(dependantId);
+        S.Confirmation.Dependants.Add(dependantId);
         await Commit(clock.GetUtcNow());
         return target;
     }
@@ -579,9 +566,9 @@ public sealed partial class CommitmentGrain(
         if (S.Draft?.Condition is not { Kind: ConditionKind.Reciprocal } condition || condition.CommitmentId != commitmentId)
             return;
         await PushIfBehind();
-        if (S.ConditionStatus != ConditionStatus.Waiting)
+        if (S.Confirmation.ConditionStatus != ConditionStatus.Waiting)
             return;
-        S.ConditionTargetConfirmedAt ??= confirmedAt;
+        S.Confirmation.ConditionTargetConfirmedAt ??= confirmedAt;
         var now = clock.GetUtcNow();
         if (SettleCondition(now))
         {
@@ -598,7 +585,7 @@ public sealed partial class CommitmentGrain(
             return;
         }
         await PushIfBehind();
-        if (S.Draft.Condition is not { } condition || S.ConditionStatus != ConditionStatus.Waiting)
+        if (S.Draft.Condition is not { } condition || S.Confirmation.ConditionStatus != ConditionStatus.Waiting)
         {
             await UntrackDeadline();
             return;
@@ -622,9 +609,9 @@ public sealed partial class CommitmentGrain(
             return null;
         if (S.Draft.IsTemplate)
             return new ConditionTarget(Id, false, "is a template; a condition names one of its copies.", null);
-        if (S.Status == CommitmentStatus.Withdrawn && S.FirstConfirmedAt is null)
+        if (S.Status == CommitmentStatus.Withdrawn && S.Confirmation.FirstConfirmedAt is null)
             return new ConditionTarget(Id, false, "was withdrawn before it was confirmed.", null);
-        return new ConditionTarget(Id, true, null, S.FirstConfirmedAt);
+        return new ConditionTarget(Id, true, null, S.Confirmation.FirstConfirmedAt);
     }
 
     /// <summary>
@@ -635,12 +622,12 @@ public sealed partial class CommitmentGrain(
     /// </summary>
     private bool SettleCondition(DateTimeOffset now)
     {
-        if (S.Draft?.Condition is not { } condition || S.ConditionStatus != ConditionStatus.Waiting)
+        if (S.Draft?.Condition is not { } condition || S.Confirmation.ConditionStatus != ConditionStatus.Waiting)
             return false;
         DateTimeOffset? metAt = null;
         switch (condition.Kind)
         {
-            case ConditionKind.Reciprocal when S.ConditionTargetConfirmedAt is { } at && at <= condition.Deadline:
+            case ConditionKind.Reciprocal when S.Confirmation.ConditionTargetConfirmedAt is { } at && at <= condition.Deadline:
                 metAt = at;
                 break;
             case ConditionKind.NeighbourhoodThreshold when condition.RequiredCoSigners is { } required:
@@ -651,30 +638,30 @@ public sealed partial class CommitmentGrain(
         }
         if (metAt is not null)
         {
-            S.ConditionStatus = ConditionStatus.Met;
-            S.ConditionMetAt = metAt;
+            S.Confirmation.ConditionStatus = ConditionStatus.Met;
+            S.Confirmation.ConditionMetAt = metAt;
             return true;
         }
         if (now < condition.Deadline)
             return false;
-        S.ConditionStatus = ConditionStatus.Lapsed;
-        S.ConditionLapsedAt = now;
+        S.Confirmation.ConditionStatus = ConditionStatus.Lapsed;
+        S.Confirmation.ConditionLapsedAt = now;
         return true;
     }
 
     /// <summary>A waiting reciprocal condition that has not heard of its target's confirmation asks the target (an awaited call to an older commitment).</summary>
     private async Task RefreshConditionTarget()
     {
-        if (S.Draft?.Condition is { Kind: ConditionKind.Reciprocal } condition && S.ConditionStatus == ConditionStatus.Waiting
-            && S.ConditionTargetConfirmedAt is null
+        if (S.Draft?.Condition is { Kind: ConditionKind.Reciprocal } condition && S.Confirmation.ConditionStatus == ConditionStatus.Waiting
+            && S.Confirmation.ConditionTargetConfirmedAt is null
             && await Link(condition.CommitmentId!).GetConditionTarget() is { ConfirmedAt: { } at })
         {
-            S.ConditionTargetConfirmedAt = at;
+            S.Confirmation.ConditionTargetConfirmedAt = at;
         }
     }
 
     private IEnumerable<CoSigner> NeighbourhoodCoSigners() =>
-        S.CoSigners.Where(c => c.NeighbourhoodCode == S.Draft!.NeighbourhoodCode);
+        S.Confirmation.CoSigners.Where(c => c.NeighbourhoodCode == S.Draft!.NeighbourhoodCode);
 
     /// <summary>Best effort: if the index cannot be reached now, it tells this commitment at the deadline and is untracked then.</summary>
     private async Task UntrackDeadline()
@@ -692,9 +679,9 @@ public sealed partial class CommitmentGrain(
     /// <summary>One-way to every dependant: this commitment is confirmed. Never awaits a dependant's work.</summary>
     private async Task NotifyDependants()
     {
-        if (S.FirstConfirmedAt is not { } confirmedAt)
+        if (S.Confirmation.FirstConfirmedAt is not { } confirmedAt)
             return;
-        foreach (var dependant in S.Dependants)
+        foreach (var dependant in S.Confirmation.Dependants)
         {
             try
             {
@@ -709,11 +696,11 @@ public sealed partial class CommitmentGrain(
     }
 
     /// <summary>Not a template, and without a condition or with a met one: it counts once confirmed.</summary>
-    private bool InForce => !S.Draft!.IsTemplate && (S.Draft.Condition is null || S.ConditionStatus == ConditionStatus.Met);
+    private bool InForce => !S.Draft!.IsTemplate && (S.Draft.Condition is null || S.Confirmation.ConditionStatus == ConditionStatus.Met);
 
     /// <summary>From when a commitment in force counts: its first confirmation, or the meeting of its condition if later.</summary>
     private DateTimeOffset? EngagedSince =>
-        S.FirstConfirmedAt is { } first ? (S.ConditionMetAt is { } met && met > first ? met : first) : null;
+        S.Confirmation.FirstConfirmedAt is { } first ? (S.Confirmation.ConditionMetAt is { } met && met > first ? met : first) : null;
 
     /// <summary>
     /// Tells the followers of this commitment, its participant, its goals and its neighbourhood what changed: one one-way
@@ -799,25 +786,25 @@ public sealed partial class CommitmentGrain(
     private Contribution ToContribution()
     {
         var now = clock.GetUtcNow();
-        var progress = ProgressRules.Normalised(S.Terms!, S.CurrentValue, S.CompletedMilestones.Count);
+        var progress = ProgressRules.Normalised(S.Terms!, S.Reports.CurrentValue, S.Reports.CompletedMilestones.Count);
         var onTrack = S.Status switch
         {
             CommitmentStatus.Achieved => S.Terms!.Level != CommitmentLevel.Pledge,
             CommitmentStatus.Confirmed or CommitmentStatus.Active =>
-                ProgressRules.IsOnTrack(S.Terms!, progress, S.Confirmation?.ConfirmedAt ?? S.CreatedAt, now, S.CompletedMilestones),
+                ProgressRules.IsOnTrack(S.Terms!, progress, S.Confirmation.Current?.ConfirmedAt ?? S.CreatedAt, now, S.Reports.CompletedMilestones),
             _ => false,
         };
         var inForce = InForce;
         return new Contribution(Id, S.Version, S.Draft!.ParticipantId, S.ParticipantKind, S.Terms!.Level, S.Status,
             progress, onTrack, inForce ? EngagedSince : null, S.Scopes, S.UpdatedAt, NotInForce: !inForce,
-            ConditionDeadline: S.ConditionStatus == ConditionStatus.Waiting ? S.Draft.Condition?.Deadline : null,
+            ConditionDeadline: S.Confirmation.ConditionStatus == ConditionStatus.Waiting ? S.Draft.Condition?.Deadline : null,
             VerifiedProgress: VerifiedProgressOf(progress), ClaimTier: NewestClaimTier(),
-            HelpRequestedAt: S.Status == CommitmentStatus.Draft ? S.HelpRequestedAt : null);
+            HelpRequestedAt: S.Status == CommitmentStatus.Draft ? S.Coaching.HelpRequestedAt : null);
     }
 
     private CommitmentView ToView()
     {
-        var progress = ProgressRules.Normalised(S.Terms!, S.CurrentValue, S.CompletedMilestones.Count);
+        var progress = ProgressRules.Normalised(S.Terms!, S.Reports.CurrentValue, S.Reports.CompletedMilestones.Count);
         var facts = CoachingFacts();
         return new(
             Id,
@@ -827,10 +814,10 @@ public sealed partial class CommitmentGrain(
             S.Terms!,
             S.TermsVersion,
             S.Status,
-            S.Confirmation,
+            S.Confirmation.Current,
             progress,
-            S.CurrentValue,
-            [.. S.CompletedMilestones],
+            S.Reports.CurrentValue,
+            [.. S.Reports.CompletedMilestones],
             NewestReports(),
             [.. S.EarlierVersions],
             S.CreatedAt,
@@ -838,33 +825,33 @@ public sealed partial class CommitmentGrain(
             S.Version,
             S.WithdrawalReason,
             S.Draft.Condition,
-            S.ConditionStatus,
-            S.ConditionMetAt,
-            S.ConditionLapsedAt,
-            [.. S.CoSigners],
-            S.CoSigners.Count,
+            S.Confirmation.ConditionStatus,
+            S.Confirmation.ConditionMetAt,
+            S.Confirmation.ConditionLapsedAt,
+            [.. S.Confirmation.CoSigners],
+            S.Confirmation.CoSigners.Count,
             NeighbourhoodCoSigners().Count(),
             S.Draft.IsTemplate,
             S.Draft.TemplateId,
             [.. S.TemplateCopies],
             S.TemplateCopies.Count,
-            [.. S.Dependants],
+            [.. S.Confirmation.Dependants],
             InForce && (S.Status is CommitmentStatus.Confirmed or CommitmentStatus.Active or CommitmentStatus.Achieved or CommitmentStatus.Missed),
             CommitmentPhases.Assess(facts, clock.GetUtcNow()).Phase,
             facts.NextReportDue,
-            S.LastNudgedAt,
-            S.NudgeCount,
+            S.Coaching.LastNudgedAt,
+            S.Coaching.NudgeCount,
             ReportingInterval,
             SessionId: S.Draft.SessionId,
             Verifications: VerificationsInReportOrder(),
             ClaimTier: NewestClaimTier(),
             VerifiedProgress: VerifiedProgressOf(progress),
-            Moderation: [.. S.Moderation],
+            Moderation: [.. S.Moderation.Actions],
             TextHidden: TextHidden,
-            HelpRequestedAt: S.HelpRequestedAt,
-            HelpRequest: S.HelpRequest,
-            ReportCount: S.ReportCount,
-            RecentValues: [.. S.RecentValues]);
+            HelpRequestedAt: S.Coaching.HelpRequestedAt,
+            HelpRequest: S.Coaching.HelpRequest,
+            ReportCount: S.Reports.ReportCount,
+            RecentValues: [.. S.Reports.RecentValues]);
     }
 
     private void RequireExists()

@@ -3,13 +3,18 @@ using CivicContracting.Participants;
 namespace CivicContracting.Commitments;
 
 /// <summary>
-/// What a commitment stores, by concern: its terms, versions and lifecycle here; confirmation and conditions, reports,
-/// coaching, verification and moderation in the files beside this one, each read and written by the grain's partial file
-/// of the same name. One class, so that stored state keeps its shape: the <c>[Id]</c>s never change meaning and every
-/// database written by an earlier version still loads (tests/Web.Tests/Compatibility). Ids 32 and 36 are retired: never
-/// give them to a new field.
+/// What a commitment stores: its terms, versions and lifecycle here, and one sub-state per concern (confirmation and
+/// conditions, reports, coaching, verification, moderation), each in its own file and written only by the grain's
+/// partial file of that concern. The <c>[Id]</c>s never change meaning, so every database written by an earlier version
+/// still loads (tests/Web.Tests/Compatibility): 8–13, 19–24, 26–31, 33–35 and 37–47 hold the layout stored before the
+/// sub-states (CommitmentState.Earlier.cs), 32 and 36 are retired. Never give any of them to a new field.
 /// </summary>
-[GenerateSerializer, Alias("cc.CommitmentState.v1")]
+/// <remarks>
+/// Fields at their type's default are not written (<see cref="OmitDefaultMemberValuesAttribute"/>), so the cleared fields
+/// of the earlier layout cost nothing; an omitted field reads back as the constructor sets it, so a value-type field here
+/// must not be initialised to anything but its default.
+/// </remarks>
+[GenerateSerializer, OmitDefaultMemberValues, Alias("cc.CommitmentState.v1")]
 public sealed partial class CommitmentState
 {
     [Id(0)] public CommitmentDraft? Draft { get; set; }
@@ -30,4 +35,13 @@ public sealed partial class CommitmentState
 
     /// <summary>A template: the commitments taken up from it.</summary>
     [Id(25)] public List<string> TemplateCopies { get; set; } = [];
+
+    // The sub-states are null in a record written before them (its layout has none of their ids) and in a state never
+    // written, until MoveIntoSubStates builds them on activation; never after, so every write stores them.
+
+    [Id(48)] public CommitmentConfirmationState Confirmation { get; set; } = null!;
+    [Id(49)] public CommitmentReportsState Reports { get; set; } = null!;
+    [Id(50)] public CommitmentCoachingState Coaching { get; set; } = null!;
+    [Id(51)] public CommitmentVerificationState Verification { get; set; } = null!;
+    [Id(52)] public CommitmentModerationState Moderation { get; set; } = null!;
 }

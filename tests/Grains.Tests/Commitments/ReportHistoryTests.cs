@@ -324,8 +324,8 @@ public sealed class ReportHistoryTests(ClusterFixture fixture, ITestOutputHelper
         await storage.WriteStateAsync(CommitmentGrain.SegmentName(0), stale.GetGrainId(), new GrainState<CommitmentReportSegment>(junk));
         var ahead = new GrainState<CommitmentState>();
         await storage.ReadStateAsync(CommitmentGrain.StateName, stale.GetGrainId(), ahead);
-        ahead.State!.SealedSegments = 1; // as if it had sealed the junk segment
-        ahead.State.ReportCount = 110;
+        ahead.State!.Reports.SealedSegments = 1; // as if it had sealed the junk segment
+        ahead.State.Reports.ReportCount = 110;
         await storage.WriteStateAsync(CommitmentGrain.StateName, stale.GetGrainId(), ahead);
         await Assert.ThrowsAsync<InconsistentStateException>(() => stale.ReportProgressBatch([.. reports.Skip(60).Take(10)]));
         var segment = new GrainState<CommitmentReportSegment>();
@@ -338,8 +338,9 @@ public sealed class ReportHistoryTests(ClusterFixture fixture, ITestOutputHelper
     [Fact]
     public async Task A_commitment_stored_with_all_its_reports_in_its_state_is_moved_into_segments_when_it_is_activated()
     {
-        // The shape every earlier version stored: the history in CommitmentState.Reports (Id 13), in date order, and none of
-        // the fields that hold it now. Written for a new commitment id, next to a real commitment it copies its terms from.
+        // The shape the versions before segments stored, as it reads into this version's state: the flat layout (no
+        // sub-states, CommitmentState.Earlier.cs) with the history in its Reports (Id 13), in date order, and none of the
+        // fields that hold it now. Written for a new commitment id, next to a real commitment it copies its terms from.
         var template = await ConfirmedAsync(TestData.ResultTerms(20, 80));
         var storage = Silo.SiloHost!.Services.GetRequiredKeyedService<IGrainStorage>(GrainStorage.Name);
         var current = new GrainState<CommitmentState>();
@@ -347,18 +348,31 @@ public sealed class ReportHistoryTests(ClusterFixture fixture, ITestOutputHelper
 
         var reports = Enumerable.Range(0, 130).Select(i => Report(i)).ToList();
         reports[125] = reports[125] with { Value = null, Note = "Only a note." };
-        var legacy = current.State!;
-        legacy.Reports = reports;
-        legacy.Status = CommitmentStatus.Active;
-        legacy.CurrentValue = reports[^1].Value;
-        legacy.CurrentValueAt = reports[^1].ReportedAt;
-        legacy.LastReportAt = null; // from before LastReportAt: the reporting interval runs from the last report's date
-        legacy.Verifications = new(StringComparer.Ordinal)
+        var confirmed = current.State!;
+        var legacy = new CommitmentState
         {
-            ["r-00003"] = new("r-00003", VerificationTier.Verified, "acc-coach", Start, "Counted."),
-            ["r-00001"] = new("r-00001", VerificationTier.PeerConfirmed, "p-peer", Start, null),
+            Draft = confirmed.Draft,
+            ParticipantKind = confirmed.ParticipantKind,
+            Scopes = confirmed.Scopes,
+            Terms = confirmed.Terms,
+            TermsVersion = confirmed.TermsVersion,
+            Status = CommitmentStatus.Active,
+            CreatedAt = confirmed.CreatedAt,
+            UpdatedAt = confirmed.UpdatedAt,
+            Version = confirmed.Version,
+            PushedVersion = confirmed.Version,
+            FlatConfirmation = confirmed.Confirmation.Current,
+            FlatFirstConfirmedAt = confirmed.Confirmation.FirstConfirmedAt,
+            FlatReports = reports,
+            FlatCurrentValue = reports[^1].Value,
+            FlatCurrentValueAt = reports[^1].ReportedAt,
+            // No LastReportAt: from before it, the reporting interval runs from the last report's date.
+            FlatVerifications = new(StringComparer.Ordinal)
+            {
+                ["r-00003"] = new("r-00003", VerificationTier.Verified, "acc-coach", Start, "Counted."),
+                ["r-00001"] = new("r-00001", VerificationTier.PeerConfirmed, "p-peer", Start, null),
+            },
         };
-        legacy.PushedVersion = legacy.Version;
         var id = TestData.NewId("c");
         var commitment = Grains.GetGrain<ICommitmentGrain>(id);
         await storage.WriteStateAsync(CommitmentGrain.StateName, commitment.GetGrainId(), new GrainState<CommitmentState>(legacy));
@@ -372,13 +386,17 @@ public sealed class ReportHistoryTests(ClusterFixture fixture, ITestOutputHelper
         Assert.Equal(VerificationTier.SelfDeclared, view.ClaimTier); // r-00129, the newest claim
         Assert.Equal(Math.Min(view.Progress!.Value, ProgressRules.OfResult(TestData.Target(20, 80), Report(3).Value!.Value)), view.VerifiedProgress!.Value, 12);
 
-        // Stored the new way: no reports left in the state's old list, two full segments, 30 newest reports.
+        // Stored the new way: in sub-states, no reports left in the old list, two full segments, 30 newest reports.
         var migrated = new GrainState<CommitmentState>();
         await storage.ReadStateAsync(CommitmentGrain.StateName, commitment.GetGrainId(), migrated);
         var migratedState = migrated.State!;
-        Assert.Empty(migratedState.Reports);
-        Assert.Equal((2, 30, 130), (migratedState.SealedSegments, migratedState.RecentReports.Count, migratedState.ReportCount));
-        Assert.Equal(reports[^1].ReportedAt, migratedState.LastReportAt);
+        Assert.Null(migratedState.FlatReports);
+        Assert.Null(migratedState.FlatVerifications);
+        Assert.Null(migratedState.FlatConfirmation);
+        Assert.Equal((2, 30, 130), (migratedState.Reports.SealedSegments, migratedState.Reports.RecentReports.Count, migratedState.Reports.ReportCount));
+        Assert.Equal(reports[^1].ReportedAt, migratedState.Reports.LastReportAt);
+        Assert.Equal(["r-00001", "r-00003"], migratedState.Verification.Verifications.Keys.Order());
+        Assert.Equal(confirmed.Confirmation.Current, migratedState.Confirmation.Current);
         for (var segment = 0; segment < 2; segment++)
         {
             var stored = new GrainState<CommitmentReportSegment>();

@@ -43,18 +43,33 @@ public sealed class ReportHistoryRestartTests(ITestOutputHelper output) : IDispo
                 await commitment.ReportProgressBatch(chunk);
             output.WriteLine($"SQLite: {reports.Count - 1} reports in {CommitmentLimits.MaxReportsPerBatch}-report batches: {watch.ElapsedMilliseconds} ms.");
 
-            // The old shape: a confirmed commitment's state with all its reports in CommitmentState.Reports.
+            // The old shape: a confirmed commitment's state in the flat layout (no sub-states: written as the version before
+            // them wrote it, CommitmentState.Earlier.cs) with all its reports in its Reports (Id 13).
             var template = await ConfirmedAsync(grains, legacy + "-terms");
             var storage = first.Services.GetRequiredKeyedService<IGrainStorage>(GrainStorage.Name);
             var state = new GrainState<CommitmentState>();
             await storage.ReadStateAsync(CommitmentGrain.StateName, template.GetGrainId(), state);
-            state.State!.Reports = [.. reports.Take(300)];
-            state.State.Status = CommitmentStatus.Active;
-            state.State.CurrentValue = reports[299].Value;
-            state.State.CurrentValueAt = reports[299].ReportedAt;
-            state.State.LastReportAt = DateTimeOffset.UtcNow;
-            state.State.PushedVersion = state.State.Version;
-            await storage.WriteStateAsync(CommitmentGrain.StateName, grains.GetGrain<ICommitmentGrain>(legacy).GetGrainId(), new GrainState<CommitmentState>(state.State));
+            var confirmed = state.State!;
+            var flat = new CommitmentState
+            {
+                Draft = confirmed.Draft,
+                ParticipantKind = confirmed.ParticipantKind,
+                Scopes = confirmed.Scopes,
+                Terms = confirmed.Terms,
+                TermsVersion = confirmed.TermsVersion,
+                Status = CommitmentStatus.Active,
+                CreatedAt = confirmed.CreatedAt,
+                UpdatedAt = confirmed.UpdatedAt,
+                Version = confirmed.Version,
+                PushedVersion = confirmed.Version,
+                FlatConfirmation = confirmed.Confirmation.Current,
+                FlatFirstConfirmedAt = confirmed.Confirmation.FirstConfirmedAt,
+                FlatReports = [.. reports.Take(300)],
+                FlatCurrentValue = reports[299].Value,
+                FlatCurrentValueAt = reports[299].ReportedAt,
+                FlatLastReportAt = DateTimeOffset.UtcNow,
+            };
+            await storage.WriteStateAsync(CommitmentGrain.StateName, grains.GetGrain<ICommitmentGrain>(legacy).GetGrainId(), new GrainState<CommitmentState>(flat));
             await first.StopAsync();
         }
 
