@@ -1,0 +1,248 @@
+using System.Reflection;
+using System.Text.Json;
+using CivicContracting.Commitments;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using Orleans.Serialization.Buffers;
+using Orleans.Serialization.Codecs;
+using Orleans.Serialization.Session;
+using Orleans.Serialization.WireProtocol;
+using Orleans.Storage;
+
+namespace CivicContracting.Grains.Tests.Compatibility;
+
+/// <summary>
+/// A commitment's state as the version before sub-states stored it (every concern's fields flat, ids 0–47) reads into
+/// this version's <see cref="CommitmentState"/>, every field into its sub-state; a state in the new layout round-trips;
+/// one moved and written again holds no flat field. Through <see cref="OrleansGrainStorageSerializer"/>, as the SQLite and
+/// PostgreSQL stores serialise grain state: bytes in, bytes out.
+/// </summary>
+public sealed class CommitmentStateLayoutTests
+{
+    private static readonly ServiceProvider Services = new ServiceCollection()
+        .AddSerializer(b => b.AddAssembly(typeof(CommitmentState).Assembly).AddAssembly(typeof(CommitmentTerms).Assembly).AddAssembly(typeof(FlatCommitmentState).Assembly))
+        .BuildServiceProvider();
+
+    private static readonly IGrainStorageSerializer Storage = new OrleansGrainStorageSerializer(Services.GetRequiredService<Serializer>());
+
+    /// <summary>The ids of the root's own fields (terms, versions, lifecycle), in both layouts.</summary>
+    private static readonly uint[] RootIds = [0, 1, 2, 3, 4, 5, 6, 7, 14, 15, 16, 17, 18, 25];
+
+    /// <summary>The sub-states' ids: confirmation, reports, coaching, verification, moderation.</summary>
+    private static readonly uint[] SubStateIds = [48, 49, 50, 51, 52];
+
+    private static byte[] StoredBefore() =>
+        File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Compatibility", "BeforeSubStates", "commitment-state.bin"));
+
+    private static byte[] Store<T>(T state) => Storage.Serialize(state).ToArray();
+
+    private static T Load<T>(byte[] bytes) => Storage.Deserialize<T>(new BinaryData(bytes))!;
+
+    [Fact]
+    public void The_test_copy_of_the_flat_layout_writes_what_the_version_before_stored()
+    {
+        var stored = StoredBefore();
+        Assert.Equal(stored, Store(FlatCommitmentState.EveryField()));
+        Assert.Equal([.. Enumerable.Range(0, 48).Select(i => (uint)i).Except([32u, 36u])], FieldIds(stored));
+        // The state is written as the expected type, without its name: what matches a field is its id, not the class's alias.
+        var text = System.Text.Encoding.UTF8.GetString(stored);
+        Assert.DoesNotContain("CommitmentState", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_flat_fields_keep_their_ids_and_types()
+    {
+        var flat = IdsOf(typeof(FlatCommitmentState));
+        var now = IdsOf(typeof(CommitmentState));
+        foreach (var (id, property) in flat)
+            Assert.True(now.TryGetValue(id, out var kept) && kept.PropertyType == property.PropertyType, $"Id {id} ({property.Name}, {property.PropertyType}) is not kept.");
+        Assert.Equal(SubStateIds, now.Keys.Except(flat.Keys).Order());
+    }
+
+    [Fact]
+    public void A_state_stored_before_sub_states_loads_with_every_field_in_its_sub_state()
+    {
+        var before = FlatCommitmentState.EveryField();
+        var state = Load<CommitmentState>(StoredBefore());
+
+        // Recognised by what the bytes lack: no sub-state ids.
+        Assert.Null(state.Confirmation);
+        Assert.Null(state.Reports);
+        Assert.Null(state.Coaching);
+        Assert.Null(state.Verification);
+        Assert.Null(state.Moderation);
+        state.MoveIntoSubStates();
+
+        AssertRootAsBefore(before, state);
+        Same(before.Confirmation, state.Confirmation.Current);
+        Same(before.FirstConfirmedAt, state.Confirmation.FirstConfirmedAt);
+        Same(before.ConditionStatus, state.Confirmation.ConditionStatus);
+        Same(before.ConditionMetAt, state.Confirmation.ConditionMetAt);
+        Same(before.ConditionLapsedAt, state.Confirmation.ConditionLapsedAt);
+        Same(before.ConditionTargetConfirmedAt, state.Confirmation.ConditionTargetConfirmedAt);
+        Same(before.CoSigners, state.Confirmation.CoSigners);
+        Same(before.Dependants, state.Confirmation.Dependants);
+
+        Same(before.CurrentValue, state.Reports.CurrentValue);
+        Same(before.CurrentValueAt, state.Reports.CurrentValueAt);
+        Same(before.CompletedMilestones, state.Reports.CompletedMilestones);
+        Same(before.LastReportAt, state.Reports.LastReportAt);
+        Same(before.ReportCount, state.Reports.ReportCount);
+        Same(before.RecentReports, state.Reports.RecentReports);
+        Same(before.SealedSegments, state.Reports.SealedSegments);
+        Same(before.SealedMax, state.Reports.SealedMax);
+        Same(before.SegmentsOverlap, state.Reports.SegmentsOverlap);
+        Same(before.RecentValues, state.Reports.RecentValues);
+
+        Same(before.LastNudgedAt, state.Coaching.LastNudgedAt);
+        Same(before.NudgeCount, state.Coaching.NudgeCount);
+        Same(before.QueuedReason, state.Coaching.QueuedReason);
+        Same(before.ReminderDueAt, state.Coaching.ReminderDueAt);
+        Same(before.LastManualNudge, state.Coaching.LastManualNudge);
+        Same(before.HelpRequestedAt, state.Coaching.HelpRequestedAt);
+        Same(before.HelpRequest, state.Coaching.HelpRequest);
+
+        Same(before.Verifications, state.Verification.Verifications);
+        Same(before.NewestClaim, state.Verification.NewestClaim);
+        Same(before.NewestVerifiedValue, state.Verification.NewestVerifiedValue);
+        Same(before.VerifiedMilestones, state.Verification.VerifiedMilestones);
+        Same(before.VerificationReportKeys, state.Verification.VerificationReportKeys);
+        Assert.Same(StringComparer.Ordinal, state.Verification.Verifications.Comparer);
+        Assert.Same(StringComparer.Ordinal, state.Verification.VerificationReportKeys.Comparer);
+
+        Same(before.Moderation, state.Moderation.Actions);
+
+        // The reports of the layout before segments stay for the grain, which moves them into segments on activation.
+        Same(before.Reports, state.FlatReports);
+        state.FlatReports = null;
+        AssertNoFlatValue(state);
+    }
+
+    [Fact]
+    public void Flat_fields_at_their_defaults_or_absent_start_their_sub_states_as_a_new_commitment()
+    {
+        // A draft as the version before stored it: its lists written empty, its counters 0, the rest null.
+        var draft = FlatCommitmentState.EveryField();
+        var bare = new FlatCommitmentState { Draft = draft.Draft, Terms = draft.Terms, TermsVersion = 1, CreatedAt = draft.CreatedAt, UpdatedAt = draft.UpdatedAt, Version = 1 };
+        var fromDefaults = Load<CommitmentState>(Store(bare));
+        fromDefaults.MoveIntoSubStates();
+
+        // A record older than the flat layout's fields: only the root's, so every flat list reads as null.
+        var older = new CommitmentState { Draft = draft.Draft, Terms = draft.Terms, TermsVersion = 1, CreatedAt = draft.CreatedAt, Version = 1 };
+        Assert.Equal([0u, 2, 3, 4, 6, 15, 17, 25], FieldIds(Store(older)));
+        var fromAbsent = Load<CommitmentState>(Store(older));
+        Assert.Null(fromAbsent.FlatCoSigners);
+        fromAbsent.MoveIntoSubStates();
+
+        var fresh = new CommitmentState();
+        fresh.MoveIntoSubStates();
+        foreach (var state in new[] { fromDefaults, fromAbsent })
+        {
+            Same(fresh.Confirmation, state.Confirmation);
+            Same(fresh.Reports, state.Reports);
+            Same(fresh.Coaching, state.Coaching);
+            Same(fresh.Verification, state.Verification);
+            Same(fresh.Moderation, state.Moderation);
+            Assert.NotNull(state.Confirmation.CoSigners);
+            Assert.NotNull(state.Reports.RecentReports);
+            Assert.Same(StringComparer.Ordinal, state.Verification.Verifications.Comparer);
+            AssertNoFlatValue(state);
+        }
+        Assert.Equal(1, fromDefaults.TermsVersion);
+        Assert.Equal(draft.Terms, fromDefaults.Terms);
+    }
+
+    [Fact]
+    public void A_state_in_the_sub_state_layout_round_trips_and_is_not_moved_again()
+    {
+        var state = Load<CommitmentState>(StoredBefore());
+        state.MoveIntoSubStates();
+        state.FlatReports = null;
+        var written = Store(state);
+
+        var read = Load<CommitmentState>(written);
+        var (confirmation, reports, coaching, verification, moderation) = (read.Confirmation, read.Reports, read.Coaching, read.Verification, read.Moderation);
+        read.MoveIntoSubStates();
+        Assert.Same(confirmation, read.Confirmation);
+        Assert.Same(reports, read.Reports);
+        Assert.Same(coaching, read.Coaching);
+        Assert.Same(verification, read.Verification);
+        Assert.Same(moderation, read.Moderation);
+        Same(state, read);
+        Assert.Equal(written, Store(read));
+    }
+
+    [Fact]
+    public void A_moved_state_written_again_holds_no_flat_field()
+    {
+        var state = Load<CommitmentState>(StoredBefore());
+        state.MoveIntoSubStates();
+        state.FlatReports = null; // moved into segments by the grain before it writes
+        var written = Store(state);
+        Assert.Equal([.. RootIds, .. SubStateIds], FieldIds(written));
+
+        // The same values cost about as many bytes in either layout: each sub-state adds its start and end, about 3 bytes.
+        var before = FlatCommitmentState.EveryField();
+        before.Reports = [];
+        var flat = Store(before);
+        Assert.True(written.Length <= flat.Length + 24, $"{written.Length} bytes in sub-states, {flat.Length} flat");
+
+        // A new commitment's state: the root's fields that are set, and the sub-states.
+        var created = new CommitmentState { Draft = state.Draft, ParticipantKind = state.ParticipantKind, Scopes = state.Scopes, Terms = state.Terms, TermsVersion = 1, CreatedAt = state.CreatedAt, UpdatedAt = state.UpdatedAt, Version = 1 };
+        created.MoveIntoSubStates();
+        Assert.Equal([0u, 1, 2, 3, 4, 6, 15, 16, 17, 25, .. SubStateIds], FieldIds(Store(created)));
+    }
+
+    private static void AssertRootAsBefore(FlatCommitmentState before, CommitmentState state)
+    {
+        Same(before.Draft, state.Draft);
+        Same(before.ParticipantKind, state.ParticipantKind);
+        Same(before.Scopes, state.Scopes);
+        Same(before.Terms, state.Terms);
+        Same(before.TermsVersion, state.TermsVersion);
+        Same(before.TermsValidFrom, state.TermsValidFrom);
+        Same(before.EarlierVersions, state.EarlierVersions);
+        Same(before.Status, state.Status);
+        Same(before.WithdrawalReason, state.WithdrawalReason);
+        Same(before.CreatedAt, state.CreatedAt);
+        Same(before.UpdatedAt, state.UpdatedAt);
+        Same(before.Version, state.Version);
+        Same(before.PushedVersion, state.PushedVersion);
+        Same(before.TemplateCopies, state.TemplateCopies);
+    }
+
+    /// <summary>Every field of the earlier layout (ids 8–47 on the root) is at its default: null, 0 or false.</summary>
+    private static void AssertNoFlatValue(CommitmentState state)
+    {
+        foreach (var (id, property) in IdsOf(typeof(CommitmentState)).Where(p => !RootIds.Contains(p.Key) && !SubStateIds.Contains(p.Key)))
+        {
+            var value = property.GetValue(state);
+            var atDefault = value is null || (property.PropertyType.IsValueType && value.Equals(Activator.CreateInstance(property.PropertyType)));
+            Assert.True(atDefault, $"Flat field {id} ({property.Name}) still holds {value}.");
+        }
+    }
+
+    /// <summary>Equal values, records with lists included (records compare lists by reference), as their JSON.</summary>
+    private static void Same<T>(T expected, T actual) => Assert.Equal(JsonSerializer.Serialize(expected), JsonSerializer.Serialize(actual));
+
+    private static Dictionary<uint, PropertyInfo> IdsOf(Type type) =>
+        type.GetProperties().Where(p => p.GetCustomAttribute<IdAttribute>() is not null).ToDictionary(p => p.GetCustomAttribute<IdAttribute>()!.Id);
+
+    /// <summary>The ids of the fields the bytes hold at the state's top level, read as a generated deserialiser reads them.</summary>
+    private static List<uint> FieldIds(byte[] bytes)
+    {
+        using var session = Services.GetRequiredService<SerializerSessionPool>().GetSession();
+        var reader = Reader.Create(bytes, session);
+        var root = reader.ReadFieldHeader();
+        Assert.Equal((WireType.TagDelimited, SchemaType.Expected), (root.WireType, root.SchemaType));
+        var ids = new List<uint>();
+        uint id = 0;
+        for (var field = reader.ReadFieldHeader(); !field.IsEndBaseOrEndObject; field = reader.ReadFieldHeader())
+        {
+            id += field.FieldIdDelta;
+            ids.Add(id);
+            reader.ConsumeUnknownField(field);
+        }
+        return ids;
+    }
+}
