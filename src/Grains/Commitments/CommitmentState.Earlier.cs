@@ -5,8 +5,8 @@ namespace CivicContracting.Commitments;
 
 /// <summary>
 /// The layout stored before sub-states: every concern's fields flat on the commitment's state, under these ids and types.
-/// Read once on activation, moved into the sub-states, then cleared (<see cref="MoveIntoSubStates"/>): at their defaults
-/// they are not written ever after. Nothing else reads or writes them; the ids stay taken.
+/// Read on activation, moved into the sub-states and cleared (<see cref="MoveIntoSubStates"/>), so the next write stores
+/// the sub-states and, these being at their defaults, none of them. Nothing else reads or writes them; the ids stay taken.
 /// </summary>
 public sealed partial class CommitmentState
 {
@@ -52,8 +52,8 @@ public sealed partial class CommitmentState
     /// <summary>
     /// Builds each missing sub-state from the flat fields and clears them. A sub-state is missing exactly when the record
     /// was written before sub-states or never written (see <see cref="CommitmentState"/>), so a value is never guessed
-    /// from being at its default: a flat field that is null (a record older than the field) starts its sub-state's field
-    /// as a new commitment's would.
+    /// from being at its default: a flat field that is null (absent from a record older than the field) starts its
+    /// sub-state's field as a new commitment's would.
     /// </summary>
     [MemberNotNull(nameof(Confirmation), nameof(Reports), nameof(Coaching), nameof(Verification), nameof(Moderation))]
     public void MoveIntoSubStates()
