@@ -122,14 +122,14 @@ public sealed class CommitmentStateLayoutTests
     public void Flat_fields_at_their_defaults_or_absent_start_their_sub_states_as_a_new_commitment()
     {
         // A draft as the version before stored it: its lists written empty, its counters 0, the rest null.
-        var draft = FlatCommitmentState.EveryField();
-        var bare = new FlatCommitmentState { Draft = draft.Draft, Terms = draft.Terms, TermsVersion = 1, CreatedAt = draft.CreatedAt, UpdatedAt = draft.UpdatedAt, Version = 1 };
+        var every = FlatCommitmentState.EveryField();
+        var bare = new FlatCommitmentState { Draft = every.Draft, Terms = every.Terms, TermsVersion = 1, CreatedAt = every.CreatedAt, UpdatedAt = every.UpdatedAt, Version = 1 };
         Assert.Equal(46, FieldIds(Store(bare)).Count); // Orleans writes a field at its default too, unless told to omit it
         var fromDefaults = Load<CommitmentState>(Store(bare));
         fromDefaults.MoveIntoSubStates();
 
         // A record older than the flat layout's fields: only the root's, so every flat list reads as null.
-        var older = new CommitmentState { Draft = draft.Draft, Terms = draft.Terms, TermsVersion = 1, CreatedAt = draft.CreatedAt, Version = 1 };
+        var older = new CommitmentState { Draft = every.Draft, Terms = every.Terms, TermsVersion = 1, CreatedAt = every.CreatedAt, Version = 1 };
         Assert.Equal([0u, 2, 3, 4, 6, 15, 17, 25], FieldIds(Store(older)));
         var fromAbsent = Load<CommitmentState>(Store(older));
         Assert.Null(fromAbsent.FlatCoSigners);
@@ -150,7 +150,7 @@ public sealed class CommitmentStateLayoutTests
             AssertNoFlatValue(state);
         }
         Assert.Equal(1, fromDefaults.TermsVersion);
-        Assert.Equal(draft.Terms, fromDefaults.Terms);
+        Assert.Equal(every.Terms, fromDefaults.Terms);
     }
 
     [Fact]
