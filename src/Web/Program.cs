@@ -6,6 +6,9 @@ using CivicContracting.Web.Evidence;
 using CivicContracting.Web.Following;
 using CivicContracting.Web.Goals;
 using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Api;
+using CivicContracting.Web.Site;
+using CivicContracting.Web.Texts;
 using CivicContracting.Web.Imports;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.Live;
@@ -20,7 +23,6 @@ using CivicContracting.Web.Progress;
 using CivicContracting.Web.ReadModel;
 using CivicContracting.Web.Security;
 using CivicContracting.Web.Sessions;
-using CivicContracting.Web.Site;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -128,7 +130,7 @@ namespace CivicContracting.Web
             builder.Services.TryAddSingleton(sp => new CivicContracting.Hosting.CivicClock(sp.GetRequiredService<TimeProvider>()));
             builder.Services.AddSingleton<MapRenderer>();
 
-            // The public site: server-rendered pages in Dutch (texts in Resources/SiteText.resx), read from this host's memory.
+            // The public site: server-rendered pages in Dutch (texts in Texts/SiteText.resx), read from this host's memory.
             builder.Services.AddOptions<SiteOptions>().Bind(builder.Configuration.GetSection(SiteOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
             builder.Services.AddSingleton<SiteData>();
             builder.Services.AddSingleton<ContributionSync>();
@@ -156,7 +158,7 @@ namespace CivicContracting.Web
             builder.Services.AddSingleton<CivicContracting.Web.Goals.ReviseGoalCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Following.FollowCommand>();
             builder.Services.AddHostedService<SiteDataSync>();
-            builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
+            builder.Services.AddLocalization(o => o.ResourcesPath = "Texts");
             // Named explicitly: when tests or benchmarks host the app, the entry assembly is theirs, not this one.
             builder.Services.AddRazorPages(o => o.Conventions.AddFolderApplicationModelConvention("/", SiteCaching.Apply))
                 .AddApplicationPart(typeof(CivicContractingWebApp).Assembly);

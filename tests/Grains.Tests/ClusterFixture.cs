@@ -1,3 +1,4 @@
+using CivicContracting.Aggregation;
 using CivicContracting.Commitments;
 using CivicContracting.Hosting;
 using CivicContracting.Live;

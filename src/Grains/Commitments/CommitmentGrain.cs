@@ -1,3 +1,4 @@
+using CivicContracting.Coaching;
 using CivicContracting.Aggregation;
 using CivicContracting.Following;
 using CivicContracting.Goals;

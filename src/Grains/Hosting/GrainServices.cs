@@ -1,3 +1,5 @@
+using CivicContracting.Coaching;
+using CivicContracting.Accounts;
 using CivicContracting.Aggregation;
 using CivicContracting.Notifications;
 using Microsoft.Extensions.Configuration;

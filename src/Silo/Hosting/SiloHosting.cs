@@ -1,3 +1,5 @@
+using CivicContracting.Aggregation;
+using CivicContracting.Accounts;
 using CivicContracting.Commitments;
 using CivicContracting.Hosting;
 using CivicContracting.Silo.Demo;

@@ -1,7 +1,7 @@
 using CivicContracting.Accounts;
 using CivicContracting.Following;
 using CivicContracting.Participants;
-using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Api;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Security;

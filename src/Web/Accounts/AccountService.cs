@@ -3,7 +3,7 @@ using CivicContracting.Accounts;
 using CivicContracting.Following;
 using CivicContracting.Participants;
 using CivicContracting.Validation;
-using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Api;
 using CivicContracting.Web.Problems;
 using Microsoft.AspNetCore.Identity;
 

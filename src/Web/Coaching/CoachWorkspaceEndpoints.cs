@@ -3,7 +3,7 @@ using CivicContracting.Coaching;
 using CivicContracting.Commitments;
 using CivicContracting.Participants;
 using CivicContracting.Web.Accounts;
-using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Api;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Security;

@@ -6,7 +6,6 @@ using CivicContracting.Participants;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Evidence;
-using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.ReadModel;
 using CivicContracting.Web.Paging;

@@ -3,7 +3,7 @@ using CivicContracting.Hosting;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Evidence;
-using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Api;
 using CivicContracting.Web.Progress;
 
 namespace CivicContracting.Web.Commitments;

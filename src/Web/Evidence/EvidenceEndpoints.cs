@@ -1,5 +1,5 @@
 using CivicContracting.Web.Accounts;
-using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Api;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,3 +1,4 @@
+using CivicContracting.Web.Api;
 using System.Net;
 using CivicContracting.Silo.Demo;
 using CivicContracting.Silo.Hosting;

@@ -1,3 +1,5 @@
+using CivicContracting.Coaching;
+using CivicContracting.Aggregation;
 using CivicContracting.Commitments;
 using CivicContracting.Hosting;
 using Microsoft.Extensions.DependencyInjection;
