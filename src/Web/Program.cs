@@ -163,6 +163,7 @@ namespace CivicContracting.Web
             builder.Services.AddRazorPages(o => o.Conventions.AddFolderApplicationModelConvention("/", SiteCaching.Apply))
                 .AddApplicationPart(typeof(CivicContractingWebApp).Assembly);
             builder.Services.AddOutputCache(SiteCaching.Configure);
+            builder.Services.AddSingleton<ScriptVersion>();
             builder.AddCivicContractingLive();
             builder.Services.AddOpenApi(OpenApiSetup.Configure);
             builder.Services.AddPlatformHealthChecks(orleans);
@@ -176,7 +177,8 @@ namespace CivicContracting.Web
             app.UseWhen(context => !SitePaths.IsPage(context.Request.Path), api => api.UseStatusCodePages());
             app.UseWhen(context => SitePaths.IsPage(context.Request.Path), site => site.UseStatusCodePagesWithReExecute(SitePaths.ErrorPath("{0}")));
             app.UseRequestLocalization(SiteCulture.Options());
-            // Scripts under /js (ES modules, unversioned imports) are revalidated on every use: see StaticFileCaching.
+            // Scripts under /js/v/{version}/ are kept by browsers for good, the plain /js ones revalidated: see StaticFileCaching.
+            app.UseVersionedScripts();
             app.UseStaticFiles(StaticFileCaching.Options());
             // After the error handlers, so that re-executing a request for the error page routes it again.
             app.UseRouting();
