@@ -7,19 +7,26 @@ using CivicContracting.Commitments;
 using CivicContracting.Participants;
 using CivicContracting.Web.Commitments;
 using CivicContracting.Web.Json;
+using Xunit;
 
-namespace CivicContracting.Web.Tests;
+namespace CivicContracting.Tests.Support;
 
-/// <summary>How the tests speak the API: its JSON dialect, and small steps of the participant → goal → commitment flow.</summary>
-public static class Api
+/// <summary>
+/// How the tests speak the API (tests/Web.Tests, tests/Cluster.Tests): its JSON dialect, and small steps of the participant
+/// → goal → commitment flow. Request bodies are built by <c>…Terms</c>; steps that call the API end in <c>Async</c>.
+/// </summary>
+public static class TestApi
 {
     public static JsonSerializerOptions Json { get; } = CreateOptions();
 
+    /// <summary>A body in the API's JSON dialect, for a request a test sends itself.</summary>
+    public static StringContent JsonContent(object body) => new(JsonSerializer.Serialize(body, Json), Encoding.UTF8, "application/json");
+
     public static async Task<HttpResponseMessage> PostAsync(this HttpClient client, string path, object body) =>
-        await client.PostAsync(path, new StringContent(JsonSerializer.Serialize(body, Json), Encoding.UTF8, "application/json"));
+        await client.PostAsync(path, JsonContent(body));
 
     public static async Task<HttpResponseMessage> PutAsync(this HttpClient client, string path, object body) =>
-        await client.PutAsync(path, new StringContent(JsonSerializer.Serialize(body, Json), Encoding.UTF8, "application/json"));
+        await client.PutAsync(path, JsonContent(body));
 
     public static async Task<T> ReadAsync<T>(this HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
     {
@@ -125,7 +132,7 @@ public static class Api
         var newestFirst = new List<ProgressReport>();
         for (var page = 1; ; page++)
         {
-            var history = await client.GetAsync<Paging.Paged<ProgressReport>>($"/api/commitments/{commitmentId}/reports?page={page}&pageSize=100");
+            var history = await client.GetAsync<Web.Paging.Paged<ProgressReport>>($"/api/commitments/{commitmentId}/reports?page={page}&pageSize=100");
             newestFirst.AddRange(history.Items);
             if (page >= history.TotalPages)
                 break;

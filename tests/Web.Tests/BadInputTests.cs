@@ -56,7 +56,7 @@ public sealed class BadInputTests(WebAppFixture app)
     public async Task A_wrong_text_hash_is_refused_and_the_commitment_stays_a_draft()
     {
         var known = await KnownAsync();
-        var draft = await app.Operator.CommitAsync(known.Participant, Api.Neighbourhood(2), Api.PledgeTerms(), (known.Goal, 1.0));
+        var draft = await app.Operator.CommitAsync(known.Participant, TestApi.Neighbourhood(2), TestApi.PledgeTerms(), (known.Goal, 1.0));
         var response = await app.Operator.PostAsync($"/api/commitments/{draft.Id}/confirmation", new { confirmedBy = "Someone", textHash = new string('a', 64) });
         await response.ProblemNamingAsync("textHash");
         var read = await app.Operator.GetAsync<CommitmentView>($"/api/commitments/{draft.Id}");
@@ -72,7 +72,7 @@ public sealed class BadInputTests(WebAppFixture app)
     public async Task A_signing_date_in_the_future_before_2000_or_not_a_date_is_refused_naming_signedAt_and_the_commitment_stays_a_draft(string signedAt)
     {
         var known = await KnownAsync();
-        var draft = await app.Operator.CommitAsync(known.Participant, Api.Neighbourhood(2), Api.PledgeTerms(), (known.Goal, 1.0));
+        var draft = await app.Operator.CommitAsync(known.Participant, TestApi.Neighbourhood(2), TestApi.PledgeTerms(), (known.Goal, 1.0));
         var text = await app.Operator.GetAsync<CommitmentTextView>($"/api/commitments/{draft.Id}/text");
         var value = signedAt == "tomorrow" ? DateTimeOffset.UtcNow.AddDays(1).ToString("O", System.Globalization.CultureInfo.InvariantCulture) : signedAt;
 
@@ -89,7 +89,7 @@ public sealed class BadInputTests(WebAppFixture app)
     public async Task A_commitment_signed_on_paper_is_confirmed_with_its_signing_date()
     {
         var known = await KnownAsync();
-        var draft = await app.Operator.CommitAsync(known.Participant, Api.Neighbourhood(2), Api.PledgeTerms(), (known.Goal, 1.0));
+        var draft = await app.Operator.CommitAsync(known.Participant, TestApi.Neighbourhood(2), TestApi.PledgeTerms(), (known.Goal, 1.0));
         var text = await app.Operator.GetAsync<CommitmentTextView>($"/api/commitments/{draft.Id}/text");
         var signedAt = new DateTimeOffset(2025, 3, 13, 20, 15, 0, TimeSpan.FromHours(1));
 
@@ -155,7 +155,7 @@ public sealed class BadInputTests(WebAppFixture app)
     public async Task Progress_on_a_draft_is_a_409_conflict_and_stores_nothing()
     {
         var known = await KnownAsync();
-        var draft = await app.Operator.CommitAsync(known.Participant, Api.Neighbourhood(2), Api.ResultTerms(), (known.Goal, 1.0));
+        var draft = await app.Operator.CommitAsync(known.Participant, TestApi.Neighbourhood(2), TestApi.ResultTerms(), (known.Goal, 1.0));
         var response = await app.Operator.PostAsync($"/api/commitments/{draft.Id}/progress", new { value = 30.0 });
         await response.ProblemAsync(HttpStatusCode.Conflict);
         Assert.Empty((await app.Operator.GetAsync<CommitmentView>($"/api/commitments/{draft.Id}")).Reports);
@@ -171,9 +171,9 @@ public sealed class BadInputTests(WebAppFixture app)
         {
             if (_known is not null)
                 return _known;
-            var participant = await app.Operator.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(2));
+            var participant = await app.Operator.RegisterAsync(ParticipantKind.School, TestApi.Neighbourhood(2));
             var goal = await app.Operator.DefineGoalAsync();
-            var commitment = await app.Operator.CommitAsync(participant, Api.Neighbourhood(2), Api.ResultTerms(), (goal, 1.0));
+            var commitment = await app.Operator.CommitAsync(participant, TestApi.Neighbourhood(2), TestApi.ResultTerms(), (goal, 1.0));
             await app.Operator.ConfirmAsync(commitment.Id);
             return _known = new Known(participant, goal, commitment.Id);
         }

@@ -125,7 +125,7 @@ public sealed class CityImportTests(WebAppFixture app)
     public async Task A_reference_to_a_participant_that_is_neither_in_the_file_nor_stored_refuses_the_file()
     {
         var tag = $"ref{Guid.NewGuid():N}"[..12];
-        var stored = await app.Operator.RegisterAsync(CivicContracting.Participants.ParticipantKind.School, Api.Neighbourhood(4));
+        var stored = await app.Operator.RegisterAsync(CivicContracting.Participants.ParticipantKind.School, TestApi.Neighbourhood(4));
         var body = ImportFiles.Lines([
             ImportFiles.Goal($"g-{tag}"),
             ImportFiles.Commitment($"c-{tag}-1", stored, $"g-{tag}", 1),
