@@ -151,6 +151,23 @@ public sealed class BadInputTests(WebAppFixture app)
     public async Task Unknown_ids_get_404_problem_json(string path) =>
         await (await app.Public.GetAsync(path)).ProblemAsync(HttpStatusCode.NotFound);
 
+    /// <summary>Found from outside (issue 14): the operator's progress path reads no commitment, and a blank id made a 500.</summary>
+    [Theory]
+    [InlineData("%20")]
+    [InlineData("%20%20")]
+    [InlineData("a%20b")]
+    [InlineData("no-such-commitment")]
+    [InlineData("%C3%A9t%C3%A9")]
+    public async Task Progress_for_a_blank_malformed_or_unknown_commitment_id_gets_404_problem_json_also_with_the_operator_token(string id)
+    {
+        foreach (var client in new[] { app.Operator, app.Public })
+        {
+            var response = await client.PostAsync($"/api/commitments/{id}/progress", new { value = 30.0 });
+            var expected = client == app.Operator ? HttpStatusCode.NotFound : HttpStatusCode.Unauthorized;
+            await response.ProblemAsync(expected);
+        }
+    }
+
     [Fact]
     public async Task Progress_on_a_draft_is_a_409_conflict_and_stores_nothing()
     {
