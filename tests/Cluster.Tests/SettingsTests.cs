@@ -1,5 +1,5 @@
-using CivicContracting.Web.Hosting;
 using CivicContracting.Silo.Hosting;
+using CivicContracting.Web.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,5 +1,5 @@
-using CivicContracting.Coaching;
 using CivicContracting.Aggregation;
+using CivicContracting.Coaching;
 using CivicContracting.Following;
 using CivicContracting.Goals;
 using CivicContracting.Hosting;

@@ -1,6 +1,6 @@
-using CivicContracting.Coaching;
 using CivicContracting.Accounts;
 using CivicContracting.Aggregation;
+using CivicContracting.Coaching;
 using CivicContracting.Notifications;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -2,8 +2,8 @@ using CivicContracting.Commitments;
 using CivicContracting.Hosting;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
-using CivicContracting.Web.Evidence;
 using CivicContracting.Web.Api;
+using CivicContracting.Web.Evidence;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Progress;
 

@@ -1,8 +1,8 @@
 using CivicContracting.Goals;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
-using CivicContracting.Web.Goals;
 using CivicContracting.Web.Api;
+using CivicContracting.Web.Goals;
 using CivicContracting.Web.Pages.Commitments;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;

@@ -1,7 +1,7 @@
-using CivicContracting.Web.Texts;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
+using CivicContracting.Web.Texts;
 using Microsoft.AspNetCore.Html;
 
 namespace CivicContracting.Web.Pages.Shared;
