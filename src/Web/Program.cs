@@ -157,6 +157,11 @@ namespace CivicContracting.Web
             builder.Services.AddSingleton<CivicContracting.Web.Goals.DefineGoalCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Goals.ReviseGoalCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Following.FollowCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Coaching.NudgeCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Coaching.SupportNoteCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Coaching.SetCoachProfileCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Coaching.AssignCoachCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Coaching.UnassignCoachCommand>();
             builder.Services.AddHostedService<SiteDataSync>();
             builder.Services.AddLocalization(o => o.ResourcesPath = "Texts");
             // Named explicitly: when tests or benchmarks host the app, the entry assembly is theirs, not this one.
