@@ -162,6 +162,8 @@ namespace CivicContracting.Web
             builder.Services.AddSingleton<CivicContracting.Web.Coaching.SetCoachProfileCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Coaching.AssignCoachCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Coaching.UnassignCoachCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Sessions.RecordSessionCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Sessions.UpdateSessionCommand>();
             builder.Services.AddHostedService<SiteDataSync>();
             builder.Services.AddLocalization(o => o.ResourcesPath = "Texts");
             // Named explicitly: when tests or benchmarks host the app, the entry assembly is theirs, not this one.
