@@ -57,7 +57,7 @@ public sealed class CoachingCommandTests(WebAppFixture app)
         Assert.Equal(2, (await CommitmentAsync(commitment)).NudgeCount);
 
         var draft = await app.Operator.CommitAsync(await app.Operator.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(13)),
-            Api.Neighbourhood(13), Api.PledgeTerms(), (await app.Operator.DefineGoalAsync(), 1.0));
+            Api.Neighbourhood(13), Api.PledgeTerms(), (await CommandTestGoal.EnsureAsync(app), 1.0));
         await Assert.ThrowsAsync<StateConflictException>(async () => await nudge.RunAsync(await nudge.AuthoriseAsync(coach, draft.Id), null));
         Assert.Equal(0, (await CommitmentAsync(draft.Id)).NudgeCount);
     }
@@ -118,8 +118,8 @@ public sealed class CoachingCommandTests(WebAppFixture app)
         await RejectedAsync("areas[0]", () => profiles.RunAsync(own, ["nowhere"], null, null));
         Assert.Equal(annaBefore, Describe(await Assignments.GetProfile(anna.RecordedId)));
         // Without a display name the account's is kept.
-        var set = await profiles.RunAsync(own, [Api.Neighbourhood(21)], [ParticipantKind.School], null);
-        Assert.Equal($"{anna.RecordedName}: {Api.Neighbourhood(21)}; School", Describe(set));
+        var set = await profiles.RunAsync(own, [Api.Neighbourhood(3)], [ParticipantKind.Business], null);
+        Assert.Equal($"{anna.RecordedName}: {Api.Neighbourhood(3)}; Business", Describe(set));
         Assert.Equal(Describe(set), Describe(await Assignments.GetProfile(anna.RecordedId)));
 
         await profiles.RunAsync(await profiles.AuthoriseAsync(Actor.Operator, bert.RecordedId), [], [], "Bert van de Kessel-Lo ploeg");
@@ -131,7 +131,7 @@ public sealed class CoachingCommandTests(WebAppFixture app)
     {
         var (anna, resident, moderator) = await TeamAsync();
         var bert = await CoachAsync();
-        var school = await app.Operator.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(21));
+        var school = await app.Operator.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(13));
         var assign = Command<AssignCoachCommand>();
         var unassign = Command<UnassignCoachCommand>();
 
@@ -174,7 +174,7 @@ public sealed class CoachingCommandTests(WebAppFixture app)
     /// <summary>A coach, a resident (with a participant of their own) and a moderator, as actors of a session.</summary>
     private async Task<(Actor Coach, Actor Resident, Actor Moderator)> TeamAsync()
     {
-        using var resident = await People.SignUpAsync(app.BaseAddress, Api.Neighbourhood(21));
+        using var resident = await People.SignUpAsync(app.BaseAddress, Api.Neighbourhood(13));
         using var moderator = await People.SignUpAsync(app.BaseAddress);
         await People.GrantAsync(app.Operator, moderator.AccountId, "moderator");
         return (await CoachAsync(), await ActorOfAsync(resident.AccountId), await ActorOfAsync(moderator.AccountId));
@@ -190,8 +190,8 @@ public sealed class CoachingCommandTests(WebAppFixture app)
     /// <summary>A confirmed result commitment of a new school, which the coaches can nudge.</summary>
     private async Task<string> ConfirmedAsync()
     {
-        var school = await app.Operator.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(21));
-        var draft = await app.Operator.CommitAsync(school, Api.Neighbourhood(21), Api.ResultTerms(), (await app.Operator.DefineGoalAsync(), 1.0));
+        var school = await app.Operator.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(13));
+        var draft = await app.Operator.CommitAsync(school, Api.Neighbourhood(13), Api.ResultTerms(), (await CommandTestGoal.EnsureAsync(app), 1.0));
         await app.Operator.ConfirmAsync(draft.Id);
         return draft.Id;
     }

@@ -26,7 +26,7 @@ public sealed class SessionCommandTests(WebAppFixture app)
     [Fact]
     public async Task Only_coaches_and_administrators_record_a_session_once_and_refused_calls_store_nothing()
     {
-        var goal = await app.Operator.DefineGoalAsync();
+        var goal = await CommandTestGoal.EnsureAsync(app);
         var (coach, resident, moderator) = await PeopleAsync();
         var details = Details(goal);
         var id = $"s-cmd-{Guid.NewGuid():N}";
@@ -57,7 +57,7 @@ public sealed class SessionCommandTests(WebAppFixture app)
     [Fact]
     public async Task Bad_details_get_every_field_error_at_once_the_same_for_the_form_and_the_API_and_nothing_is_stored()
     {
-        var goal = await app.Operator.DefineGoalAsync();
+        var goal = await CommandTestGoal.EnsureAsync(app);
         var (coach, _, _) = await PeopleAsync();
         var id = $"s-cmd-{Guid.NewGuid():N}";
         var unknownGoal = $"g-none-{Guid.NewGuid():N}";
@@ -85,7 +85,7 @@ public sealed class SessionCommandTests(WebAppFixture app)
     public async Task Title_venue_and_notes_are_stored_without_surrounding_spaces_whichever_entrance_sends_them()
     {
         // Behaviour change: the form trimmed these and the API did not; the command now does it for both.
-        var goal = await app.Operator.DefineGoalAsync();
+        var goal = await CommandTestGoal.EnsureAsync(app);
         var (coach, _, _) = await PeopleAsync();
         var padded = Details(goal) with { Title = "  Burgerpanel Kessel-Lo  ", Venue = " Zaal De Bron ", Notes = "   " };
 
@@ -103,7 +103,7 @@ public sealed class SessionCommandTests(WebAppFixture app)
     [Fact]
     public async Task Only_coaches_and_administrators_change_a_session_that_exists_by_the_same_rules()
     {
-        var goal = await app.Operator.DefineGoalAsync();
+        var goal = await CommandTestGoal.EnsureAsync(app);
         var (coach, resident, moderator) = await PeopleAsync();
         var id = (await Record.RunAsync(Actor.Operator, Details(goal), $"s-cmd-{Guid.NewGuid():N}")).Session.Id;
         var before = (await SessionAsync(id))!;

@@ -16,7 +16,7 @@ public sealed partial class SessionFormTests(WebAppFixture app)
     [Fact]
     public async Task The_form_and_the_API_store_the_same_session_for_the_same_padded_input_and_the_form_names_a_bad_count()
     {
-        var goal = await app.Operator.DefineGoalAsync();
+        var goal = await CommandTestGoal.EnsureAsync(app);
         using var coach = await People.SignUpAsync(app.BaseAddress);
         await People.GrantAsync(app.Operator, coach.AccountId, "coach");
         var startsAt = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-3).AddHours(17), TimeSpan.Zero);
