@@ -19,6 +19,22 @@ namespace CivicContracting.Web.Tests.Coaching;
 [Collection(WebAppCollection.Name)]
 public sealed class CoachingCommandTests(WebAppFixture app)
 {
+    // Where the other coach tests work too; spelt out here rather than borrowed from a helper class.
+    private const string Neighbourhood = "24062W13";
+
+    /// <summary>A coach's area that gives them no points in the suggestions other tests rank (for a school in 24062W21).</summary>
+    private const string Elsewhere = "24062W03";
+
+    private static readonly object PledgeTerms = new { level = "pledge", title = "We fietsen naar school", description = "Een belofte." };
+
+    private static readonly object ResultTerms = new
+    {
+        level = "result",
+        title = "Meer verplaatsingen naar school te voet of met de fiets",
+        description = "Aandeel van de verplaatsingen van en naar school te voet of met de fiets.",
+        target = new { metric = "aandeel actieve verplaatsingen", unit = "%", baseline = 20, target = 60, deadline = "2030-06-30" },
+    };
+
     private T Command<T>() where T : notnull => app.Services.GetRequiredService<T>();
 
     private IClusterClient Orleans => app.Services.GetRequiredService<IClusterClient>();
@@ -56,8 +72,8 @@ public sealed class CoachingCommandTests(WebAppFixture app)
         await nudge.RunAsync(await nudge.AuthoriseAsync(Actor.Operator, commitment), null);
         Assert.Equal(2, (await CommitmentAsync(commitment)).NudgeCount);
 
-        var draft = await app.Operator.CommitAsync(await app.Operator.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(13)),
-            Api.Neighbourhood(13), Api.PledgeTerms(), (await CommandTestGoal.EnsureAsync(app), 1.0));
+        var draft = await app.Operator.CommitAsync(await app.Operator.RegisterAsync(ParticipantKind.School, Neighbourhood),
+            Neighbourhood, PledgeTerms, (await CommandTestGoal.EnsureAsync(app), 1.0));
         await Assert.ThrowsAsync<StateConflictException>(async () => await nudge.RunAsync(await nudge.AuthoriseAsync(coach, draft.Id), null));
         Assert.Equal(0, (await CommitmentAsync(draft.Id)).NudgeCount);
     }
@@ -118,8 +134,8 @@ public sealed class CoachingCommandTests(WebAppFixture app)
         await RejectedAsync("areas[0]", () => profiles.RunAsync(own, ["nowhere"], null, null));
         Assert.Equal(annaBefore, Describe(await Assignments.GetProfile(anna.RecordedId)));
         // Without a display name the account's is kept.
-        var set = await profiles.RunAsync(own, [Api.Neighbourhood(3)], [ParticipantKind.Business], null);
-        Assert.Equal($"{anna.RecordedName}: {Api.Neighbourhood(3)}; Business", Describe(set));
+        var set = await profiles.RunAsync(own, [Elsewhere], [ParticipantKind.Business], null);
+        Assert.Equal($"{anna.RecordedName}: {Elsewhere}; Business", Describe(set));
         Assert.Equal(Describe(set), Describe(await Assignments.GetProfile(anna.RecordedId)));
 
         await profiles.RunAsync(await profiles.AuthoriseAsync(Actor.Operator, bert.RecordedId), [], [], "Bert van de Kessel-Lo ploeg");
@@ -131,7 +147,7 @@ public sealed class CoachingCommandTests(WebAppFixture app)
     {
         var (anna, resident, moderator) = await TeamAsync();
         var bert = await CoachAsync();
-        var school = await app.Operator.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(13));
+        var school = await app.Operator.RegisterAsync(ParticipantKind.School, Neighbourhood);
         var assign = Command<AssignCoachCommand>();
         var unassign = Command<UnassignCoachCommand>();
 
@@ -174,7 +190,7 @@ public sealed class CoachingCommandTests(WebAppFixture app)
     /// <summary>A coach, a resident (with a participant of their own) and a moderator, as actors of a session.</summary>
     private async Task<(Actor Coach, Actor Resident, Actor Moderator)> TeamAsync()
     {
-        using var resident = await People.SignUpAsync(app.BaseAddress, Api.Neighbourhood(13));
+        using var resident = await People.SignUpAsync(app.BaseAddress, Neighbourhood);
         using var moderator = await People.SignUpAsync(app.BaseAddress);
         await People.GrantAsync(app.Operator, moderator.AccountId, "moderator");
         return (await CoachAsync(), await ActorOfAsync(resident.AccountId), await ActorOfAsync(moderator.AccountId));
@@ -190,8 +206,8 @@ public sealed class CoachingCommandTests(WebAppFixture app)
     /// <summary>A confirmed result commitment of a new school, which the coaches can nudge.</summary>
     private async Task<string> ConfirmedAsync()
     {
-        var school = await app.Operator.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(13));
-        var draft = await app.Operator.CommitAsync(school, Api.Neighbourhood(13), Api.ResultTerms(), (await CommandTestGoal.EnsureAsync(app), 1.0));
+        var school = await app.Operator.RegisterAsync(ParticipantKind.School, Neighbourhood);
+        var draft = await app.Operator.CommitAsync(school, Neighbourhood, ResultTerms, (await CommandTestGoal.EnsureAsync(app), 1.0));
         await app.Operator.ConfirmAsync(draft.Id);
         return draft.Id;
     }

@@ -17,6 +17,8 @@ namespace CivicContracting.Web.Tests.Sessions;
 [Collection(WebAppCollection.Name)]
 public sealed class SessionCommandTests(WebAppFixture app)
 {
+    private const string Neighbourhood = "24062W13";
+
     private RecordSessionCommand Record => app.Services.GetRequiredService<RecordSessionCommand>();
 
     private UpdateSessionCommand Update => app.Services.GetRequiredService<UpdateSessionCommand>();
@@ -137,7 +139,7 @@ public sealed class SessionCommandTests(WebAppFixture app)
         CoCreationSessionKind.CitizenPanel,
         "Burgerpanel Kessel-Lo",
         new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-3).AddHours(18), TimeSpan.Zero),
-        Api.Neighbourhood(13),
+        Neighbourhood,
         "Zaal De Bron",
         [goalId],
         new Dictionary<ParticipantKind, int> { [ParticipantKind.Resident] = 23, [ParticipantKind.School] = 2 },
@@ -148,7 +150,7 @@ public sealed class SessionCommandTests(WebAppFixture app)
     {
         using var coach = await People.SignUpAsync(app.BaseAddress);
         await People.GrantAsync(app.Operator, coach.AccountId, "coach");
-        using var resident = await People.SignUpAsync(app.BaseAddress, Api.Neighbourhood(13));
+        using var resident = await People.SignUpAsync(app.BaseAddress, Neighbourhood);
         using var moderator = await People.SignUpAsync(app.BaseAddress);
         await People.GrantAsync(app.Operator, moderator.AccountId, "moderator");
         return (await ActorOfAsync(coach.AccountId), await ActorOfAsync(resident.AccountId), await ActorOfAsync(moderator.AccountId));

@@ -13,6 +13,8 @@ namespace CivicContracting.Web.Tests.Sessions;
 [Collection(WebAppCollection.Name)]
 public sealed partial class SessionFormTests(WebAppFixture app)
 {
+    private const string Neighbourhood = "24062W13";
+
     [Fact]
     public async Task The_form_and_the_API_store_the_same_session_for_the_same_padded_input_and_the_form_names_a_bad_count()
     {
@@ -29,7 +31,7 @@ public sealed partial class SessionFormTests(WebAppFixture app)
             ["title"] = "  Burgerpanel Kessel-Lo  ",
             ["startsAtDate"] = local.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             ["startsAtTime"] = local.ToString("HH:mm", CultureInfo.InvariantCulture),
-            ["neighbourhoodCode"] = Api.Neighbourhood(13),
+            ["neighbourhoodCode"] = Neighbourhood,
             ["venue"] = " Zaal De Bron ",
             ["goalIds"] = goal,
             ["attendance.resident"] = "12",
@@ -52,7 +54,7 @@ public sealed partial class SessionFormTests(WebAppFixture app)
             kind = "citizenPanel",
             title = "  Burgerpanel Kessel-Lo  ",
             startsAt,
-            neighbourhoodCode = Api.Neighbourhood(13),
+            neighbourhoodCode = Neighbourhood,
             venue = " Zaal De Bron ",
             goalIds = new[] { goal },
             attendance = new Dictionary<string, int> { ["resident"] = 12, ["school"] = 2 },
