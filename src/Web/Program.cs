@@ -157,6 +157,13 @@ namespace CivicContracting.Web
             builder.Services.AddSingleton<CivicContracting.Web.Goals.DefineGoalCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Goals.ReviseGoalCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Following.FollowCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Coaching.NudgeCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Coaching.SupportNoteCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Coaching.SetCoachProfileCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Coaching.AssignCoachCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Coaching.UnassignCoachCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Sessions.RecordSessionCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Sessions.UpdateSessionCommand>();
             builder.Services.AddHostedService<SiteDataSync>();
             // No ResourcesPath: Texts/SiteText.resx is embedded under its marker type's name (Texts/SiteText.cs), which the localizer asks for.
             builder.Services.AddLocalization();

@@ -2,12 +2,12 @@ using CivicContracting.Coaching;
 using CivicContracting.Commitments;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
-using CivicContracting.Web.ReadModel;
+using CivicContracting.Web.Coaching;
 using Microsoft.Extensions.Localization;
 
 namespace CivicContracting.Web.Pages.Coaching;
 
-/// <summary>What the coach's pages share: who may see them, the words for judgements and reasons (from the site's texts), and a nudge.</summary>
+/// <summary>What the coach's pages share: who may see them, the words for judgements and reasons (from the site's texts), and the nudge and note forms' answers.</summary>
 public static class CoachPages
 {
     /// <summary>The support team (coaches, moderators, administrators) sees the workspace; everyone else gets the 403 page.</summary>
@@ -45,13 +45,14 @@ public static class CoachPages
         _ => reason.ToString(),
     };
 
-    /// <summary>Adds a team note for the actor to <paramref name="subjectKey"/>; null when stored, else the reason (a site text).</summary>
-    public static async Task<string?> AddNoteAsync(IClusterClient orleans, IStringLocalizer t, Actor actor, string subjectKey, string? text)
+    /// <summary>Adds a team note through the command; null when stored, else the reason (a site text).</summary>
+    public static async Task<string?> AddNoteAsync(SupportNoteCommand notes, SupportNoteCommand.Permit permit, IStringLocalizer t, string? text)
     {
-        var (authorId, authorName) = (actor.RecordedId, actor.RecordedName);
+        if (!SupportNoteCommand.Check(text).IsValid)
+            return t["Coach.Error.Note", SupportNotes.MaxTextLength];
         try
         {
-            await orleans.GetGrain<ISupportNotesGrain>(subjectKey).Add(authorId, authorName, text ?? "");
+            await notes.RunAsync(permit, text);
             return null;
         }
         catch (Exception ex) when (ex is InputRejectedException or StateConflictException)
@@ -60,23 +61,28 @@ public static class CoachPages
         }
     }
 
-    /// <summary>Sends a nudge for the coach; null when sent, else the reason (a site text; the commitment is not reported on, or the message is too long).</summary>
-    public static async Task<string?> NudgeAsync(IClusterClient orleans, CommitmentViews views, IStringLocalizer t, Actor actor, string commitmentId, string? message)
+    /// <summary>
+    /// Sends a nudge through the command; null when sent, else the reason (a site text: the message is too long, or the
+    /// commitment is not reported on). A refusal (401, 403, or 404 for no such commitment) is thrown for the page to answer.
+    /// </summary>
+    public static async Task<string?> NudgeAsync(NudgeCommand nudge, IStringLocalizer t, Actor actor, string commitmentId, string? message)
     {
-        if (message is { Length: > ManualNudge.MaxMessageLength })
+        var permit = await nudge.AuthoriseAsync(actor, commitmentId);
+        if (!NudgeCommand.Check(message).IsValid)
             return t["Coach.Error.MessageTooLong", ManualNudge.MaxMessageLength];
         try
         {
-            views.Remember(await orleans.GetGrain<ICommitmentCoachingGrain>(commitmentId).Nudge(actor.RecordedId, message));
+            await nudge.RunAsync(permit, message);
             return null;
         }
         catch (StateConflictException)
         {
             return t["Coach.Error.NotReportedOn"];
         }
-        catch (InputRejectedException rejected)
+        catch (InputRejectedException)
         {
-            return rejected.Message;
+            // The message is the only input the grain can refuse (the coach is the signed-in account).
+            return t["Coach.Error.MessageTooLong", ManualNudge.MaxMessageLength];
         }
         catch (KeyNotFoundException)
         {

@@ -5,6 +5,7 @@ using CivicContracting.Participants;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Api;
 using CivicContracting.Web.Coaching;
+using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -61,27 +62,39 @@ public sealed class CommitmentModel(Access access, CommitmentViews views, IClust
         return await LoadAsync(id, actor) ?? Page();
     }
 
-    public async Task<IActionResult> OnPostNudgeAsync(string id, string? message)
+    public async Task<IActionResult> OnPostNudgeAsync(string id, string? message, [FromServices] NudgeCommand nudge)
     {
         var actor = await access.ActorAsync(HttpContext);
         if (!CoachPages.MayCoach(actor))
             return StatusCode(StatusCodes.Status403Forbidden);
-        if (!ApiIds.IsWellFormed(id))
-            return NotFound();
-        Error = await CoachPages.NudgeAsync(orleans, views, siteText, actor, id, message);
+        try
+        {
+            Error = await CoachPages.NudgeAsync(nudge, siteText, actor, id, message);
+        }
+        catch (ApiProblemException problem)
+        {
+            return Refused(problem);
+        }
         if (Error is null)
             return LocalRedirect($"/coach/commitments/{Uri.EscapeDataString(id)}?done=nudged");
         return await LoadAsync(id, actor) ?? Page();
     }
 
-    public async Task<IActionResult> OnPostNoteAsync(string id, string? text)
+    public async Task<IActionResult> OnPostNoteAsync(string id, string? text, [FromServices] SupportNoteCommand notes)
     {
         var actor = await access.ActorAsync(HttpContext);
         if (!CoachPages.MaySee(actor))
             return StatusCode(StatusCodes.Status403Forbidden);
-        if (!ApiIds.IsWellFormed(id) || await orleans.GetGrain<ICommitmentGrain>(id).Get() is null)
-            return NotFound();
-        Error = await CoachPages.AddNoteAsync(orleans, siteText, actor, SupportNotes.CommitmentKey(id), text);
+        SupportNoteCommand.Permit permit;
+        try
+        {
+            permit = await notes.AuthoriseForCommitmentAsync(actor, id);
+        }
+        catch (ApiProblemException problem)
+        {
+            return Refused(problem);
+        }
+        Error = await CoachPages.AddNoteAsync(notes, permit, siteText, text);
         if (Error is not null)
         {
             NoteText = text ?? "";
@@ -89,6 +102,10 @@ public sealed class CommitmentModel(Access access, CommitmentViews views, IClust
         }
         return LocalRedirect($"/coach/commitments/{Uri.EscapeDataString(id)}?done=noted#notes");
     }
+
+    /// <summary>A command's 401 or 403 is the site's 403 page; its 404 the not-found page.</summary>
+    private IActionResult Refused(ApiProblemException problem) =>
+        PageSupport.IsAccessRefusal(problem) ? StatusCode(StatusCodes.Status403Forbidden) : NotFound();
 
     private async Task<IActionResult?> LoadAsync(string id, Actor actor)
     {
@@ -106,9 +123,9 @@ public sealed class CommitmentModel(Access access, CommitmentViews views, IClust
         Participant = await views.ProfileAsync(view.ParticipantId);
         Notes = await orleans.GetGrain<ISupportNotesGrain>(SupportNotes.CommitmentKey(id)).List();
         LastManualNudge = await orleans.GetGrain<ICommitmentCoachingGrain>(id).GetLastManualNudge();
-        Coaching = await CoachWorkspaceEndpoints.Assignments(orleans).GetAssignment(view.ParticipantId);
+        Coaching = await CoachAccounts.Assignments(orleans).GetAssignment(view.ParticipantId);
         if (Coaching.Current is { } current)
-            CoachName = (await CoachWorkspaceEndpoints.Assignments(orleans).GetProfile(current.CoachId))?.DisplayName ?? current.CoachId;
+            CoachName = (await CoachAccounts.Assignments(orleans).GetProfile(current.CoachId))?.DisplayName ?? current.CoachId;
         return null;
     }
 }

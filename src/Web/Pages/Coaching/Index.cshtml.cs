@@ -7,6 +7,7 @@ using CivicContracting.Places;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Api;
 using CivicContracting.Web.Coaching;
+using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -93,14 +94,26 @@ public sealed class IndexModel(Access access, SiteData data, CommitmentViews vie
         return Page();
     }
 
-    public async Task<IActionResult> OnPostNudgeAsync(string commitmentId, string? message)
+    public async Task<IActionResult> OnPostNudgeAsync(string commitmentId, string? message, [FromServices] NudgeCommand nudge)
     {
         var actor = await access.ActorAsync(HttpContext);
         if (!CoachPages.MayCoach(actor))
             return StatusCode(StatusCodes.Status403Forbidden);
         if (!ApiIds.IsWellFormed(commitmentId))
-            return BadRequest();
-        Error = await CoachPages.NudgeAsync(orleans, views, siteText, actor, commitmentId, message);
+            return BadRequest(); // the form sends the ids the page listed
+        try
+        {
+            Error = await CoachPages.NudgeAsync(nudge, siteText, actor, commitmentId, message);
+        }
+        catch (ApiProblemException problem) when (PageSupport.IsAccessRefusal(problem))
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+        catch (ApiProblemException)
+        {
+            // No such commitment (any more): the list again, saying so.
+            Error = siteText["Coach.Error.NoSuchCommitment"];
+        }
         if (Error is null)
             return LocalRedirect(Here("nudged=" + Uri.EscapeDataString(commitmentId)) + "#overdue");
         await LoadAsync(actor);
@@ -118,8 +131,8 @@ public sealed class IndexModel(Access access, SiteData data, CommitmentViews vie
         // Granting the role gives a coach a profile; a coach whose profile is missing (e.g. granted before profiles existed)
         // gets one on their first visit (a no-op write-free call after that), so every coach is listed to assign to.
         if (actor.Account is { } account && actor.HasRole(PlatformRole.Coach))
-            await CoachWorkspaceEndpoints.Assignments(orleans).EnsureProfile(account.Id, account.DisplayName);
-        var assignments = await CoachWorkspaceEndpoints.Assignments(orleans).GetAssignmentsOf(me);
+            await CoachAccounts.Assignments(orleans).EnsureProfile(account.Id, account.DisplayName);
+        var assignments = await CoachAccounts.Assignments(orleans).GetAssignmentsOf(me);
         var filter = new WorkspaceFilter(MineOnly, Neighbourhood, assignments.Select(a => a.ParticipantId).ToHashSet(StringComparer.Ordinal));
         var index = data.Contributions;
         var now = clock.GetUtcNow();
@@ -133,7 +146,7 @@ public sealed class IndexModel(Access access, SiteData data, CommitmentViews vie
         var (conditions, conditionsTotal) = CoachWorkspace.ConditionsClosing(index, filter, now, MaxRows);
         ConditionsTotal = conditionsTotal;
 
-        var coached = (await CoachWorkspaceEndpoints.Assignments(orleans).GetCoachedParticipants()).ToHashSet(StringComparer.Ordinal);
+        var coached = (await CoachAccounts.Assignments(orleans).GetCoachedParticipants()).ToHashSet(StringComparer.Ordinal);
         var (uncoached, uncoachedTotal) = CoachWorkspace.Uncoached(index, coached, filter, MaxRows);
         UncoachedTotal = uncoachedTotal;
 

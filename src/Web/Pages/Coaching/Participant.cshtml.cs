@@ -65,24 +65,26 @@ public sealed class ParticipantModel(Access access, CommitmentViews views, IClus
         return await LoadAsync(id, actor) ?? Page();
     }
 
-    public async Task<IActionResult> OnPostAssignAsync(string id, string? coachId, string? note)
+    public async Task<IActionResult> OnPostAssignAsync(string id, string? coachId, string? note, [FromServices] AssignCoachCommand assign)
     {
         var actor = await access.ActorAsync(HttpContext);
         if (!CoachPages.MayCoach(actor))
             return StatusCode(StatusCodes.Status403Forbidden);
-        if (!ApiIds.IsWellFormed(id) || await views.ProfileAsync(id) is null)
-            return NotFound();
         try
         {
-            await CoachWorkspaceEndpoints.AssignAsync(orleans, id, coachId, actor.RecordedId, note);
+            await assign.RunAsync(await assign.AuthoriseAsync(actor, id), coachId, note);
         }
-        catch (Exception ex) when (ex is ApiProblemException or InputRejectedException or StateConflictException)
+        catch (ApiProblemException problem)
+        {
+            return Refused(problem);
+        }
+        catch (Exception ex) when (ex is InputRejectedException or StateConflictException)
         {
             Error = ex switch
             {
+                InputRejectedException { Errors: var errors } when errors.ContainsKey("coachId") => siteText["Coach.Error.ChooseCoach"].Value,
                 InputRejectedException { Errors: var errors } when errors.ContainsKey("note") =>
                     siteText["Coach.Error.HandOverNote", CoachAssignments.MinHandOverNoteLength, CoachAssignments.MaxNoteLength].Value,
-                ApiProblemException => siteText["Coach.Error.ChooseCoach"].Value,
                 _ => siteText["Coach.Error.AssignFailed", ex.Message].Value,
             };
             HandOverNote = note ?? "";
@@ -91,16 +93,18 @@ public sealed class ParticipantModel(Access access, CommitmentViews views, IClus
         return LocalRedirect($"/coach/participants/{Uri.EscapeDataString(id)}?done=assigned");
     }
 
-    public async Task<IActionResult> OnPostUnassignAsync(string id, string? note)
+    public async Task<IActionResult> OnPostUnassignAsync(string id, string? note, [FromServices] UnassignCoachCommand unassign)
     {
         var actor = await access.ActorAsync(HttpContext);
         if (!CoachPages.MayCoach(actor))
             return StatusCode(StatusCodes.Status403Forbidden);
-        if (!ApiIds.IsWellFormed(id) || await views.ProfileAsync(id) is null)
-            return NotFound();
         try
         {
-            await CoachWorkspaceEndpoints.Assignments(orleans).Unassign(id, actor.RecordedId, note);
+            await unassign.RunAsync(await unassign.AuthoriseAsync(actor, id), note);
+        }
+        catch (ApiProblemException problem)
+        {
+            return Refused(problem);
         }
         catch (InputRejectedException)
         {
@@ -110,14 +114,21 @@ public sealed class ParticipantModel(Access access, CommitmentViews views, IClus
         return LocalRedirect($"/coach/participants/{Uri.EscapeDataString(id)}?done=unassigned");
     }
 
-    public async Task<IActionResult> OnPostNoteAsync(string id, string? text)
+    public async Task<IActionResult> OnPostNoteAsync(string id, string? text, [FromServices] SupportNoteCommand notes)
     {
         var actor = await access.ActorAsync(HttpContext);
         if (!CoachPages.MaySee(actor))
             return StatusCode(StatusCodes.Status403Forbidden);
-        if (!ApiIds.IsWellFormed(id) || await views.ProfileAsync(id) is null)
-            return NotFound();
-        Error = await CoachPages.AddNoteAsync(orleans, siteText, actor, SupportNotes.ParticipantKey(id), text);
+        SupportNoteCommand.Permit permit;
+        try
+        {
+            permit = await notes.AuthoriseForParticipantAsync(actor, id);
+        }
+        catch (ApiProblemException problem)
+        {
+            return Refused(problem);
+        }
+        Error = await CoachPages.AddNoteAsync(notes, permit, siteText, text);
         if (Error is not null)
         {
             NoteText = text ?? "";
@@ -126,6 +137,10 @@ public sealed class ParticipantModel(Access access, CommitmentViews views, IClus
         return LocalRedirect($"/coach/participants/{Uri.EscapeDataString(id)}?done=noted#notes");
     }
 
+    /// <summary>A command's 401 or 403 is the site's 403 page; its 404 the not-found page.</summary>
+    private IActionResult Refused(ApiProblemException problem) =>
+        PageSupport.IsAccessRefusal(problem) ? StatusCode(StatusCodes.Status403Forbidden) : NotFound();
+
     private async Task<IActionResult?> LoadAsync(string id, Actor actor)
     {
         Response.Headers.CacheControl = "no-store";
@@ -133,7 +148,7 @@ public sealed class ParticipantModel(Access access, CommitmentViews views, IClus
         if (!ApiIds.IsWellFormed(id) || await orleans.GetGrain<IParticipantGrain>(id).GetProfile() is not { } profile)
             return NotFound();
         Participant = profile;
-        var assignments = CoachWorkspaceEndpoints.Assignments(orleans);
+        var assignments = CoachAccounts.Assignments(orleans);
         Coaching = await assignments.GetAssignment(id);
         Coaches = await assignments.GetProfiles();
         Suggestions = await assignments.Suggest(id, profile.NeighbourhoodCode, profile.Kind);
