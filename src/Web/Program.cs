@@ -157,6 +157,7 @@ namespace CivicContracting.Web
             builder.Services.AddSingleton<CivicContracting.Web.Goals.DefineGoalCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Goals.ReviseGoalCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Following.FollowCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Evidence.StoreEvidenceCommand>();
             builder.Services.AddHostedService<SiteDataSync>();
             builder.Services.AddLocalization(o => o.ResourcesPath = "Texts");
             // Named explicitly: when tests or benchmarks host the app, the entry assembly is theirs, not this one.
