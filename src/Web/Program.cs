@@ -157,6 +157,15 @@ namespace CivicContracting.Web
             builder.Services.AddSingleton<CivicContracting.Web.Goals.DefineGoalCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Goals.ReviseGoalCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Following.FollowCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Accounts.AddResidentCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Accounts.AddOrganisationCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Accounts.DeleteAccountCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Accounts.CreateAccessTokenCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Accounts.RevokeAccessTokenCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Accounts.SetMemberCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Accounts.RemoveMemberCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Accounts.GrantRoleCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Accounts.RevokeRoleCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Evidence.StoreEvidenceCommand>();
             builder.Services.AddHostedService<SiteDataSync>();
             builder.Services.AddLocalization(o => o.ResourcesPath = "Texts");
