@@ -168,7 +168,8 @@ namespace CivicContracting.Web
             builder.Services.AddSingleton<CivicContracting.Web.Accounts.RevokeRoleCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Evidence.StoreEvidenceCommand>();
             builder.Services.AddHostedService<SiteDataSync>();
-            builder.Services.AddLocalization(o => o.ResourcesPath = "Texts");
+            // No ResourcesPath: Texts/SiteText.resx is embedded under its marker type's name (Texts/SiteText.cs), which the localizer asks for.
+            builder.Services.AddLocalization();
             // Named explicitly: when tests or benchmarks host the app, the entry assembly is theirs, not this one.
             builder.Services.AddRazorPages(o => o.Conventions.AddFolderApplicationModelConvention("/", SiteCaching.Apply))
                 .AddApplicationPart(typeof(CivicContractingWebApp).Assembly);
