@@ -123,7 +123,7 @@ public sealed class AccountCommandTests(WebAppFixture app)
     [Fact]
     public async Task Members_are_set_by_owners_and_removed_by_owners_or_themselves()
     {
-        using var world = await ProgressWorld.CreateAsync(app);
+        var world = await SharedProgressWorld.GetAsync(app);
         using var newcomer = await People.SignUpAsync(app.BaseAddress, ProgressWorld.Neighbourhood);
         using var strangerPerson = await People.SignUpAsync(app.BaseAddress);
         var owner = await ActorOfAsync(world.Owner.AccountId);

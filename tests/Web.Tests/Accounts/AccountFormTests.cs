@@ -89,7 +89,7 @@ public sealed partial class AccountFormTests(WebAppFixture app)
     public async Task The_members_form_refuses_a_role_that_is_none_and_an_organisation_that_is_a_resident_as_the_api_does()
     {
         // Before: a role the form does not offer made a member, and a resident's id ended in a server error.
-        using var world = await ProgressWorld.CreateAsync(app);
+        var world = await SharedProgressWorld.GetAsync(app);
         using var newcomer = await People.SignUpAsync(app.BaseAddress, ProgressWorld.Neighbourhood);
         using var browser = await BrowserAsync(world.Owner);
 

@@ -26,7 +26,7 @@ public sealed class EvidenceCommandTests(WebAppFixture app)
     [Fact]
     public async Task Only_who_may_report_on_the_commitment_may_store_evidence_for_it()
     {
-        using var world = await ProgressWorld.CreateAsync(app);
+        var world = await SharedProgressWorld.GetAsync(app);
         var commitment = await world.ConfirmedAsync();
         using var strangerPerson = await People.SignUpAsync(app.BaseAddress);
         var stranger = await ActorOfAsync(strangerPerson.AccountId);
@@ -60,7 +60,7 @@ public sealed class EvidenceCommandTests(WebAppFixture app)
     [Fact]
     public async Task An_empty_file_a_file_too_large_and_a_type_that_is_not_allowed_are_refused_naming_the_file_and_not_stored()
     {
-        using var world = await ProgressWorld.CreateAsync(app);
+        var world = await SharedProgressWorld.GetAsync(app);
         var commitment = await world.ConfirmedAsync();
         var permit = await Command.AuthoriseAsync(await ActorOfAsync(world.Owner.AccountId), commitment);
         var tooLarge = TestFiles.Png(padding: (int)Command.MaxBytes);

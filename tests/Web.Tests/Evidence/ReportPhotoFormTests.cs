@@ -23,7 +23,7 @@ public sealed partial class ReportPhotoFormTests(WebAppFixture app)
     public async Task A_chosen_file_that_is_empty_is_refused_by_the_page_as_by_the_api_and_no_report_is_stored()
     {
         // Before: the page took an empty file for "no photo" and stored the report without it; the API answers 400.
-        using var world = await ProgressWorld.CreateAsync(app);
+        var world = await SharedProgressWorld.GetAsync(app);
         var commitment = await world.ConfirmedAsync();
         using var browser = await BrowserAsync(world.Owner);
 
@@ -40,7 +40,7 @@ public sealed partial class ReportPhotoFormTests(WebAppFixture app)
     [InlineData("too large", HttpStatusCode.RequestEntityTooLarge, "Dit bestand is te groot")]
     public async Task A_file_the_api_refuses_is_refused_by_the_page_in_the_sites_words_and_nothing_is_stored(string kind, HttpStatusCode apiStatus, string pageText)
     {
-        using var world = await ProgressWorld.CreateAsync(app);
+        var world = await SharedProgressWorld.GetAsync(app);
         var commitment = await world.ConfirmedAsync();
         using var browser = await BrowserAsync(world.Owner);
         var file = kind == "html" ? TestFiles.Html() : TestFiles.Png(padding: (int)MaxBytes);
@@ -59,7 +59,7 @@ public sealed partial class ReportPhotoFormTests(WebAppFixture app)
     [Fact]
     public async Task A_photo_larger_than_the_general_body_limit_but_within_the_evidence_limit_is_stored_through_the_page_as_through_the_api()
     {
-        using var world = await ProgressWorld.CreateAsync(app);
+        var world = await SharedProgressWorld.GetAsync(app);
         var commitment = await world.ConfirmedAsync();
         using var browser = await BrowserAsync(world.Owner);
         var photo = TestFiles.Png(padding: (int)MaxBytes - 200);
