@@ -28,7 +28,7 @@ public sealed class AccountCommandTests(WebAppFixture app)
         using var person = await People.SignUpAsync(app.BaseAddress);
         var actor = await ActorOfAsync(person.AccountId);
         var command = Command<AddResidentCommand>();
-        var valid = new ResidentSignUp(Api.Neighbourhood(4), " Fietser van de Vaart ");
+        var valid = new ResidentSignUp("24062W04", " Fietser van de Vaart ");
 
         await RefusedAsync(401, () => command.RunAsync(Actor.Anonymous, valid));
         await RefusedAsync(403, () => command.RunAsync(Actor.Operator, valid));
@@ -44,8 +44,8 @@ public sealed class AccountCommandTests(WebAppFixture app)
         Assert.Contains((await Orleans.GetGrain<IFollowerGrain>(person.AccountId).GetFollowing()).Topics, t => t.Topic.Id == added.ParticipantId);
         // One per account: a second is a conflict with the state, whatever the input.
         var linked = await ActorOfAsync(person.AccountId);
-        await RefusedAsync(409, () => command.RunAsync(linked, valid with { NeighbourhoodCode = Api.Neighbourhood(5) }));
-        Assert.Equal(Api.Neighbourhood(4), (await Orleans.GetGrain<IParticipantGrain>(added.ParticipantId!).GetProfile())!.NeighbourhoodCode);
+        await RefusedAsync(409, () => command.RunAsync(linked, valid with { NeighbourhoodCode = "24062W05" }));
+        Assert.Equal("24062W04", (await Orleans.GetGrain<IParticipantGrain>(added.ParticipantId!).GetProfile())!.NeighbourhoodCode);
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class AccountCommandTests(WebAppFixture app)
         using var person = await People.SignUpAsync(app.BaseAddress);
         var actor = await ActorOfAsync(person.AccountId);
         var command = Command<AddOrganisationCommand>();
-        var valid = new OrganisationSignUp(ParticipantKind.School, " Sint-Jozefschool ", Api.Neighbourhood(2), "school@example.org");
+        var valid = new OrganisationSignUp(ParticipantKind.School, " Sint-Jozefschool ", "24062W02", "school@example.org");
 
         await RefusedAsync(401, () => command.RunAsync(Actor.Anonymous, valid));
         await RefusedAsync(403, () => command.RunAsync(Actor.Operator, valid));
@@ -206,7 +206,7 @@ public sealed class AccountCommandTests(WebAppFixture app)
     [Fact]
     public async Task Deleting_ones_account_is_for_the_person_in_a_session()
     {
-        using var person = await People.SignUpAsync(app.BaseAddress, Api.Neighbourhood(13));
+        using var person = await People.SignUpAsync(app.BaseAddress, "24062W13");
         var session = await ActorOfAsync(person.AccountId);
         var command = Command<DeleteAccountCommand>();
 

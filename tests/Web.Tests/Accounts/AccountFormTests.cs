@@ -68,14 +68,14 @@ public sealed partial class AccountFormTests(WebAppFixture app)
         // Before: the page trimmed the address the API refuses; now both meet the one rule, and an empty field is "not given".
         using var person = await People.SignUpAsync(app.BaseAddress);
         using var browser = await BrowserAsync(person);
-        var fields = new Dictionary<string, string> { ["kind"] = "School", ["name"] = "Sint-Jozefschool", ["neighbourhoodCode"] = Api.Neighbourhood(2), ["contactEmail"] = " school@example.org " };
+        var fields = new Dictionary<string, string> { ["kind"] = "School", ["name"] = "Sint-Jozefschool", ["neighbourhoodCode"] = "24062W02", ["contactEmail"] = " school@example.org " };
 
         var (status, page) = await PostFormAsync(browser, "/account", "Organisation", fields);
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("Must be an e-mail address.", page, StringComparison.Ordinal);
         Assert.Empty((await Orleans.GetGrain<IAccountGrain>(person.AccountId).Get())!.Memberships);
-        await (await person.Client.PostAsync("/api/me/organisations", new { kind = "school", name = "Sint-Jozefschool", neighbourhoodCode = Api.Neighbourhood(2), contactEmail = " school@example.org " }))
+        await (await person.Client.PostAsync("/api/me/organisations", new { kind = "school", name = "Sint-Jozefschool", neighbourhoodCode = "24062W02", contactEmail = " school@example.org " }))
             .ProblemNamingAsync("contactEmail");
 
         fields["contactEmail"] = "";
@@ -127,7 +127,7 @@ public sealed partial class AccountFormTests(WebAppFixture app)
         Assert.Null((await Orleans.GetGrain<IAccountGrain>(person.AccountId).Get())!.ParticipantId);
         await (await person.Client.PostAsync("/api/me/participant", new { neighbourhoodCode = "24062W99" })).ProblemNamingAsync("neighbourhoodCode");
 
-        (status, page) = await PostFormAsync(browser, "/account", "Resident", new() { ["neighbourhoodCode"] = Api.Neighbourhood(4), ["pseudonym"] = "Fietser" });
+        (status, page) = await PostFormAsync(browser, "/account", "Resident", new() { ["neighbourhoodCode"] = "24062W04", ["pseudonym"] = "Fietser" });
 
         Assert.Equal(HttpStatusCode.OK, status);
         var participantId = (await Orleans.GetGrain<IAccountGrain>(person.AccountId).Get())!.ParticipantId;
@@ -138,7 +138,7 @@ public sealed partial class AccountFormTests(WebAppFixture app)
     [Fact]
     public async Task The_deletion_page_deletes_the_account_once_the_tick_is_given()
     {
-        using var person = await People.SignUpAsync(app.BaseAddress, Api.Neighbourhood(13));
+        using var person = await People.SignUpAsync(app.BaseAddress, "24062W13");
         using var browser = await BrowserAsync(person);
 
         var (status, page) = await PostFormAsync(browser, "/account/delete", null, []);
