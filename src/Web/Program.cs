@@ -164,6 +164,16 @@ namespace CivicContracting.Web
             builder.Services.AddSingleton<CivicContracting.Web.Coaching.UnassignCoachCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Sessions.RecordSessionCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Sessions.UpdateSessionCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Accounts.AddResidentCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Accounts.AddOrganisationCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Accounts.DeleteAccountCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Accounts.CreateAccessTokenCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Accounts.RevokeAccessTokenCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Accounts.SetMemberCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Accounts.RemoveMemberCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Accounts.GrantRoleCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Accounts.RevokeRoleCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Evidence.StoreEvidenceCommand>();
             builder.Services.AddHostedService<SiteDataSync>();
             // No ResourcesPath: Texts/SiteText.resx is embedded under its marker type's name (Texts/SiteText.cs), which the localizer asks for.
             builder.Services.AddLocalization();

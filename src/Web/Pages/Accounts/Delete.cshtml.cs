@@ -1,5 +1,5 @@
-using CivicContracting.Accounts;
 using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Problems;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -7,9 +7,13 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace CivicContracting.Web.Pages.Accounts;
 
-/// <summary>Deleting the account, after an explicit confirmation; the commitments stay as anonymous contributions.</summary>
+/// <summary>
+/// Deleting the account through <see cref="DeleteAccountCommand"/>, as DELETE /api/me does, after an explicit
+/// confirmation (the form's stand-in for the API's DELETE: a tick, so no stray click deletes). The commitments stay as
+/// anonymous contributions.
+/// </summary>
 [Authorize(Policy = Security.AccessPolicies.SignedInPolicy)]
-public sealed class DeleteModel(Access access, IClusterClient orleans) : PageModel
+public sealed class DeleteModel(Access access, DeleteAccountCommand command) : PageModel
 {
     [BindProperty] public bool Confirm { get; set; }
 
@@ -18,14 +22,20 @@ public sealed class DeleteModel(Access access, IClusterClient orleans) : PageMod
     public async Task<IActionResult> OnPostAsync()
     {
         var actor = await access.ActorAsync(HttpContext);
-        if (actor.Account is null || actor.Kind != ActorKind.Session)
-            return Challenge();
-        if (!Confirm)
+        try
         {
-            ModelState.AddModelError(nameof(Confirm), "");
-            return Page();
+            DeleteAccountCommand.Authorise(actor);
+            if (!Confirm)
+            {
+                ModelState.AddModelError(nameof(Confirm), "");
+                return Page();
+            }
+            await command.RunAsync(actor);
         }
-        await orleans.GetGrain<IAccountGrain>(actor.Account.Id).Delete();
+        catch (ApiProblemException problem) when (PageSupport.IsAccessRefusal(problem))
+        {
+            return Forbid();
+        }
         await HttpContext.SignOutAsync(Authentication.SessionScheme);
         return LocalRedirect("/account/deleted");
     }

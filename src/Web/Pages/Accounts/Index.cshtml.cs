@@ -15,12 +15,14 @@ public sealed record ActingFor(ParticipantProfile Participant, OrganisationRole 
 
 /// <summary>The person's own page: who they act for, their commitments and drafts, their data, tokens and account.</summary>
 [Authorize(Policy = Security.AccessPolicies.SignedInPolicy)]
-public sealed class IndexModel(Access access, AccountService accounts, IClusterClient orleans) : PageModel
+public sealed class IndexModel(Access access, AddResidentCommand addResident, AddOrganisationCommand addOrganisation, SetMemberCommand setMember, IClusterClient orleans) : PageModel
 {
     private const int MaxCommitmentsShown = 200;
     private static readonly string[] Fields = ["neighbourhoodCode", "pseudonym", "kind", "name", "contactEmail"];
 
     public AccountView Account { get; private set; } = null!;
+
+    private Actor _actor = Actor.Anonymous;
 
     public IReadOnlyList<ActingFor> ActingFor { get; private set; } = [];
 
@@ -39,62 +41,67 @@ public sealed class IndexModel(Access access, AccountService accounts, IClusterC
 
     public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : Challenge();
 
+    /// <summary>Translation only: the form's fields become a <see cref="ResidentSignUp"/> for <see cref="AddResidentCommand"/>, as the API's JSON does.</summary>
     public async Task<IActionResult> OnPostResidentAsync()
     {
         if (!await LoadAsync())
             return Challenge();
-        try
-        {
-            await accounts.AddResidentAsync(Account, new ResidentSignUp(NeighbourhoodCode ?? "", Pseudonym, ShowNamePublicly));
-            return RedirectToPage();
-        }
-        catch (ApiProblemException problem)
-        {
-            PageSupport.AddErrors(ModelState, problem, Fields);
-            return Page();
-        }
+        return await RunAsync(() => addResident.RunAsync(_actor, new ResidentSignUp(NeighbourhoodCode ?? "", Pseudonym, ShowNamePublicly)), Fields);
     }
 
+    /// <summary>
+    /// Translation only, to <see cref="AddOrganisationCommand"/>. An empty contact field is "not given" (JSON leaves it
+    /// out); what is given meets the API's rule as it is, untrimmed.
+    /// </summary>
     public async Task<IActionResult> OnPostOrganisationAsync()
     {
         if (!await LoadAsync())
             return Challenge();
-        try
-        {
-            await accounts.AddOrganisationAsync(Account, new OrganisationSignUp(Kind, Name ?? "", NeighbourhoodCode ?? "", string.IsNullOrWhiteSpace(ContactEmail) ? null : ContactEmail.Trim()));
-            return RedirectToPage();
-        }
-        catch (ApiProblemException problem)
-        {
-            PageSupport.AddErrors(ModelState, problem, Fields);
-            return Page();
-        }
+        return await RunAsync(() => addOrganisation.RunAsync(_actor,
+            new OrganisationSignUp(Kind, Name ?? "", NeighbourhoodCode ?? "", string.IsNullOrEmpty(ContactEmail) ? null : ContactEmail)), Fields);
     }
 
     [BindProperty] public string? MemberLoginName { get; set; }
     [BindProperty] public OrganisationRole MemberRole { get; set; } = OrganisationRole.Member;
 
+    /// <summary>Translation only, to <see cref="SetMemberCommand"/> (its 403 and 404 as the site's pages, its 400 beside the form).</summary>
     public async Task<IActionResult> OnPostMemberAsync(string organisationId)
     {
         if (!await LoadAsync())
             return Challenge();
-        if (AccessRules.Check(await access.ActorAsync(HttpContext), organisationId, ParticipantRight.ManageMembers) is not null)
-            return Forbid();
+        return await RunAsync(async () => await setMember.RunAsync(await setMember.AuthoriseAsync(_actor, organisationId), MemberLoginName, MemberRole), ["loginName"]);
+    }
+
+    /// <summary>A command's answer as the page gives it: back to the page when done, the site's 403 or 404 page, or the form's errors.</summary>
+    private async Task<IActionResult> RunAsync<T>(Func<Task<T>> command, IReadOnlyCollection<string> fields)
+    {
+        // A choice the form does not offer (a kind or role that is none) is refused, as the API refuses its JSON, not
+        // replaced by the default.
+        if (!ModelState.IsValid)
+            return Page();
         try
         {
-            await accounts.SetMemberAsync(organisationId, MemberLoginName, MemberRole);
+            await command();
             return RedirectToPage();
+        }
+        catch (ApiProblemException problem) when (PageSupport.IsAccessRefusal(problem))
+        {
+            return Forbid();
+        }
+        catch (ApiProblemException problem) when (problem.Status == StatusCodes.Status404NotFound)
+        {
+            return NotFound();
         }
         catch (ApiProblemException problem)
         {
-            PageSupport.AddErrors(ModelState, problem, ["loginName"]);
+            PageSupport.AddErrors(ModelState, problem, fields);
             return Page();
         }
     }
 
     private async Task<bool> LoadAsync()
     {
-        var actor = await access.ActorAsync(HttpContext);
+        var actor = _actor = await access.ActorAsync(HttpContext);
         if (actor.Account is null)
             return false;
         Account = actor.Account;
