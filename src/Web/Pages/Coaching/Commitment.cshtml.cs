@@ -73,7 +73,7 @@ public sealed class CommitmentModel(Access access, CommitmentViews views, IClust
         }
         catch (ApiProblemException problem)
         {
-            return Refused(problem);
+            return PageSupport.Refusal(problem);
         }
         if (Error is null)
             return LocalRedirect($"/coach/commitments/{Uri.EscapeDataString(id)}?done=nudged");
@@ -92,7 +92,7 @@ public sealed class CommitmentModel(Access access, CommitmentViews views, IClust
         }
         catch (ApiProblemException problem)
         {
-            return Refused(problem);
+            return PageSupport.Refusal(problem);
         }
         Error = await CoachPages.AddNoteAsync(notes, permit, siteText, text);
         if (Error is not null)
@@ -102,10 +102,6 @@ public sealed class CommitmentModel(Access access, CommitmentViews views, IClust
         }
         return LocalRedirect($"/coach/commitments/{Uri.EscapeDataString(id)}?done=noted#notes");
     }
-
-    /// <summary>A command's 401 or 403 is the site's 403 page; its 404 the not-found page.</summary>
-    private IActionResult Refused(ApiProblemException problem) =>
-        PageSupport.IsAccessRefusal(problem) ? StatusCode(StatusCodes.Status403Forbidden) : NotFound();
 
     private async Task<IActionResult?> LoadAsync(string id, Actor actor)
     {

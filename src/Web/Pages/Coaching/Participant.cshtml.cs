@@ -76,7 +76,7 @@ public sealed class ParticipantModel(Access access, CommitmentViews views, IClus
         }
         catch (ApiProblemException problem)
         {
-            return Refused(problem);
+            return PageSupport.Refusal(problem);
         }
         catch (Exception ex) when (ex is InputRejectedException or StateConflictException)
         {
@@ -104,7 +104,7 @@ public sealed class ParticipantModel(Access access, CommitmentViews views, IClus
         }
         catch (ApiProblemException problem)
         {
-            return Refused(problem);
+            return PageSupport.Refusal(problem);
         }
         catch (InputRejectedException)
         {
@@ -126,7 +126,7 @@ public sealed class ParticipantModel(Access access, CommitmentViews views, IClus
         }
         catch (ApiProblemException problem)
         {
-            return Refused(problem);
+            return PageSupport.Refusal(problem);
         }
         Error = await CoachPages.AddNoteAsync(notes, permit, siteText, text);
         if (Error is not null)
@@ -136,10 +136,6 @@ public sealed class ParticipantModel(Access access, CommitmentViews views, IClus
         }
         return LocalRedirect($"/coach/participants/{Uri.EscapeDataString(id)}?done=noted#notes");
     }
-
-    /// <summary>A command's 401 or 403 is the site's 403 page; its 404 the not-found page.</summary>
-    private IActionResult Refused(ApiProblemException problem) =>
-        PageSupport.IsAccessRefusal(problem) ? StatusCode(StatusCodes.Status403Forbidden) : NotFound();
 
     private async Task<IActionResult?> LoadAsync(string id, Actor actor)
     {
