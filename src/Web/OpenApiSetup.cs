@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Api;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.Progress;
 using Microsoft.AspNetCore.Authorization;

@@ -1,5 +1,6 @@
 using CivicContracting.Web;
 using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Api;
 using CivicContracting.Web.Coaching;
 using CivicContracting.Web.Commitments;
 using CivicContracting.Web.Evidence;
@@ -21,6 +22,7 @@ using CivicContracting.Web.ReadModel;
 using CivicContracting.Web.Security;
 using CivicContracting.Web.Sessions;
 using CivicContracting.Web.Site;
+using CivicContracting.Web.Texts;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -128,7 +130,7 @@ namespace CivicContracting.Web
             builder.Services.TryAddSingleton(sp => new CivicContracting.Hosting.CivicClock(sp.GetRequiredService<TimeProvider>()));
             builder.Services.AddSingleton<MapRenderer>();
 
-            // The public site: server-rendered pages in Dutch (texts in Resources/SiteText.resx), read from this host's memory.
+            // The public site: server-rendered pages in Dutch (texts in Texts/SiteText.resx), read from this host's memory.
             builder.Services.AddOptions<SiteOptions>().Bind(builder.Configuration.GetSection(SiteOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
             builder.Services.AddSingleton<SiteData>();
             builder.Services.AddSingleton<ContributionSync>();
@@ -155,12 +157,31 @@ namespace CivicContracting.Web
             builder.Services.AddSingleton<CivicContracting.Web.Goals.DefineGoalCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Goals.ReviseGoalCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Following.FollowCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Coaching.NudgeCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Coaching.SupportNoteCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Coaching.SetCoachProfileCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Coaching.AssignCoachCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Coaching.UnassignCoachCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Sessions.RecordSessionCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Sessions.UpdateSessionCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Accounts.AddResidentCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Accounts.AddOrganisationCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Accounts.DeleteAccountCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Accounts.CreateAccessTokenCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Accounts.RevokeAccessTokenCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Accounts.SetMemberCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Accounts.RemoveMemberCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Accounts.GrantRoleCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Accounts.RevokeRoleCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Evidence.StoreEvidenceCommand>();
             builder.Services.AddHostedService<SiteDataSync>();
-            builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
+            // No ResourcesPath: Texts/SiteText.resx is embedded under its marker type's name (Texts/SiteText.cs), which the localizer asks for.
+            builder.Services.AddLocalization();
             // Named explicitly: when tests or benchmarks host the app, the entry assembly is theirs, not this one.
             builder.Services.AddRazorPages(o => o.Conventions.AddFolderApplicationModelConvention("/", SiteCaching.Apply))
                 .AddApplicationPart(typeof(CivicContractingWebApp).Assembly);
             builder.Services.AddOutputCache(SiteCaching.Configure);
+            builder.Services.AddSingleton<ScriptVersion>();
             builder.AddCivicContractingLive();
             builder.Services.AddOpenApi(OpenApiSetup.Configure);
             builder.Services.AddPlatformHealthChecks(orleans);
@@ -174,7 +195,8 @@ namespace CivicContracting.Web
             app.UseWhen(context => !SitePaths.IsPage(context.Request.Path), api => api.UseStatusCodePages());
             app.UseWhen(context => SitePaths.IsPage(context.Request.Path), site => site.UseStatusCodePagesWithReExecute(SitePaths.ErrorPath("{0}")));
             app.UseRequestLocalization(SiteCulture.Options());
-            // Scripts under /js (ES modules, unversioned imports) are revalidated on every use: see StaticFileCaching.
+            // Scripts under /js/v/{version}/ are kept by browsers for good, the plain /js ones revalidated: see StaticFileCaching.
+            app.UseVersionedScripts();
             app.UseStaticFiles(StaticFileCaching.Options());
             // After the error handlers, so that re-executing a request for the error page routes it again.
             app.UseRouting();

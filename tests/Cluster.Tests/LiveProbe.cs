@@ -57,7 +57,7 @@ public sealed class LiveProbe : IAsyncDisposable
         const string neighbourhood = "24062W05";
         var goal = await apis[0].DefineGoalAsync();
         var participant = await apis[0].RegisterAsync(ParticipantKind.School, neighbourhood);
-        var commitment = await apis[0].CommitAsync(participant, neighbourhood, Api.ResultTerms(baseline: 0, target: Scale), (goal, 1.0));
+        var commitment = await apis[0].CommitAsync(participant, neighbourhood, TestApi.ResultTerms(baseline: 0, target: Scale), (goal, 1.0));
         scenario.Include(commitment.Id, participant, ParticipantKind.School, goal);
         await apis[0].ConfirmAsync(commitment.Id);
         var probe = new LiveProbe(cluster, commitment.Id, AggregateScope.Goal(goal), apis);
@@ -102,7 +102,7 @@ public sealed class LiveProbe : IAsyncDisposable
     {
         var statuses = new List<LiveSubscriptionStatus>();
         foreach (var api in _apis)
-            statuses.Add(await api.GetJsonAsync<LiveSubscriptionStatus>("/api/live/status"));
+            statuses.Add(await api.GetAsync<LiveSubscriptionStatus>("/api/live/status"));
         return statuses;
     }
 
@@ -123,7 +123,7 @@ public sealed class LiveProbe : IAsyncDisposable
         var body = new { reportId = $"live-{k}-{Guid.NewGuid():N}", reportedAt = DateTimeOffset.UtcNow, value = (double)k };
         try
         {
-            using var response = await api.PostAsync($"/api/commitments/{_commitmentId}/progress", Api.JsonContent(body));
+            using var response = await api.PostAsync($"/api/commitments/{_commitmentId}/progress", TestApi.JsonContent(body));
             if (response.IsSuccessStatusCode)
                 _reports[k] = (sent, Now);
             else

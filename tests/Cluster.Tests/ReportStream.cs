@@ -64,7 +64,7 @@ public sealed class ReportStream(ClusterFixture cluster, Scenario scenario, bool
         var watch = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            using var response = await api.PostAsync($"/api/commitments/{commitment}/progress", Api.JsonContent(body));
+            using var response = await api.PostAsync($"/api/commitments/{commitment}/progress", TestApi.JsonContent(body));
             if (response.IsSuccessStatusCode)
                 return true;
             Fail($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
@@ -101,7 +101,7 @@ public sealed class ReportStream(ClusterFixture cluster, Scenario scenario, bool
             var stored = new HashSet<string>(StringComparer.Ordinal);
             for (var page = 1; ; page++)
             {
-                var history = await api.GetJsonAsync<Web.Paging.Paged<Commitments.ProgressReport>>($"/api/commitments/{group.Key}/reports?page={page}&pageSize=100");
+                var history = await api.GetAsync<Web.Paging.Paged<Commitments.ProgressReport>>($"/api/commitments/{group.Key}/reports?page={page}&pageSize=100");
                 stored.UnionWith(history.Items.Select(r => r.ReportId));
                 if (page >= history.TotalPages)
                     break;

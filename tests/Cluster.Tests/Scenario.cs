@@ -101,9 +101,9 @@ public sealed class Scenario
             var web = c % 2 == 0 ? a : b;
             var terms = (c % 4) switch
             {
-                0 or 1 => Api.ResultTerms(baseline: random.Next(0, 40), target: random.Next(60, 100)),
-                2 => Api.ActionTerms(),
-                _ => Api.PledgeTerms(),
+                0 or 1 => TestApi.ResultTerms(baseline: random.Next(0, 40), target: random.Next(60, 100)),
+                2 => TestApi.ActionTerms(milestones: 3),
+                _ => TestApi.PledgeTerms(),
             };
             var weights = goals.OrderBy(_ => random.Next()).Take(random.Next(1, 3)).Select(g => (g, Math.Round(0.5 + random.NextDouble() * 2, 2))).ToArray();
             var view = await web.CommitAsync(participants[random.Next(participants.Count)], neighbourhoods[random.Next(neighbourhoods.Count)], terms, weights);
@@ -125,7 +125,7 @@ public sealed class Scenario
     {
         var views = new List<CommitmentView>();
         foreach (var id in Commitments)
-            views.Add(await api.GetJsonAsync<CommitmentView>($"/api/commitments/{id}"));
+            views.Add(await api.GetAsync<CommitmentView>($"/api/commitments/{id}"));
         var scopes = new Dictionary<string, string>();
         foreach (var goal in Lineage.Keys)
             scopes[AggregateScope.Goal(goal)] = $"/api/goals/{goal}";
@@ -141,8 +141,8 @@ public sealed class Scenario
             foreach (var (scope, path) in scopes)
             {
                 var actual = AggregateScope.IsGoal(scope)
-                    ? (await api.GetJsonAsync<GoalDetails>(path)).Engagement
-                    : (await api.GetJsonAsync<PlaceDetails>(path)).Engagement;
+                    ? (await api.GetAsync<GoalDetails>(path)).Engagement
+                    : (await api.GetAsync<PlaceDetails>(path)).Engagement;
                 if (expected[scope].Difference(actual) is { } difference)
                     mismatches.Add($"{scope}: {difference}");
             }

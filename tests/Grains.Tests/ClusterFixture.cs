@@ -1,9 +1,9 @@
+using CivicContracting.Aggregation;
 using CivicContracting.Commitments;
 using CivicContracting.Hosting;
 using CivicContracting.Live;
 using CivicContracting.Notifications;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.TestingHost;
@@ -35,20 +35,14 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.AddMemoryGrainStorage(Commitments.StorageWrites.InnerName);
             silo.Services.AddKeyedSingleton<IGrainStorage>(GrainStorage.Name, (sp, _) =>
                 new Commitments.StorageWrites(sp.GetRequiredKeyedService<IGrainStorage>(Commitments.StorageWrites.InnerName), sp.GetRequiredService<Serializer>()));
-            silo.Services.AddCivicContractingGrains();
-            // Reporting reminders: the durable reporting schedule and its sweeper (no Orleans reminder service needed).
-            silo.Services.AddCommitmentCoaching();
-            // The real clock, which a test can move for its own calls only (lockout and token expiry).
-            silo.Services.RemoveAll<TimeProvider>();
-            silo.Services.AddSingleton<TimeProvider>(TestClock.Instance);
+            silo.AddCivicContractingForTests(TestClock.Instance, memoryStorage: false);
+            // Compact often, so the tests cross log + segment recovery. The real clock, which a test can move for its own
+            // calls only (lockout and token expiry), is TestClock.
             silo.Services.Configure<AggregationOptions>(o =>
             {
-                o.PublishInterval = TimeSpan.FromMilliseconds(50);
                 o.AntiEntropyInterval = TimeSpan.FromSeconds(2);
-                o.AggregatePersistInterval = TimeSpan.FromMilliseconds(200);
-                o.JournalCompactionThreshold = 16; // compact often, so the tests cross log + segment recovery
+                o.JournalCompactionThreshold = 16;
             });
-            silo.Services.Configure<PlaceOptions>(o => o.Population["24062"] = 102_275);
             // Short observer caching, so an observer that a test subscribes is pushed to at once.
             silo.Services.Configure<LiveOptions>(o => o.ObserverCacheDuration = TimeSpan.FromMilliseconds(200));
             // E-mail notifications to the tests' local SMTP sink, in short batch windows and retries.

@@ -179,33 +179,54 @@ public sealed partial class PageHtmlTests(SiteAppFixture app)
     }
 
     /// <summary>
-    /// The home page's scripts are ES modules: the page names the entries (no inline script), every module they import
-    /// (followed through the whole graph) is served as JavaScript, and each is sent with Cache-Control: no-cache, so a
-    /// browser revalidates the unversioned imports instead of keeping an old copy after a deployment.
+    /// The home page's scripts are ES modules under the scripts' version prefix (/js/v/{version}/): the page names the
+    /// entries (no inline script), every module they import (followed through the whole graph) is served as JavaScript
+    /// under the same prefix, and each is sent immutable, so a browser asks for none of them again on the next page view.
+    /// A page rendered before a deployment (another version) and the plain /js URLs still get the file, revalidated.
     /// </summary>
     [Fact]
-    public async Task Home_page_loads_the_map_and_live_figures_as_ES_modules_that_browsers_revalidate()
+    public async Task Home_page_loads_the_map_and_live_figures_as_versioned_ES_modules_that_browsers_keep()
     {
         var html = await Html.PageAsync(app.Public, "/");
         var entries = ModuleScript().Matches(html).Select(m => m.Groups["src"].Value).ToList();
-        Assert.Contains("/js/live.js", entries);
-        Assert.Contains("/js/map/main.js", entries);
+        var live = Assert.Single(entries, e => e.EndsWith("/live.js", StringComparison.Ordinal));
+        var prefix = VersionPrefix().Match(live);
+        Assert.True(prefix.Success, $"live.js is not under /js/v/{{version}}/: {live}");
+        var versioned = prefix.Value;
+        Assert.Contains(versioned + "map/main.js", entries);
+        Assert.All(entries, e => Assert.StartsWith(versioned, e, StringComparison.Ordinal));
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var queue = new Queue<Uri>(entries.Select(app.Url));
         while (queue.TryDequeue(out var url))
         {
             if (!seen.Add(url.AbsolutePath))
                 continue;
+            Assert.StartsWith(versioned, url.AbsolutePath, StringComparison.Ordinal);
             using var response = await app.Public.GetAsync(url);
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url.AbsolutePath}: HTTP {(int)response.StatusCode}");
             Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
-            Assert.True(response.Headers.CacheControl?.NoCache == true, $"{url.AbsolutePath}: Cache-Control {response.Headers.CacheControl}");
+            var cache = response.Headers.CacheControl;
+            Assert.True(cache is { Public: true, NoCache: false, MaxAge: { } age } && age >= TimeSpan.FromDays(365) && cache.Extensions.Any(e => e.Name == "immutable"),
+                $"{url.AbsolutePath}: Cache-Control {cache}");
             var script = await response.Content.ReadAsStringAsync();
             foreach (Match import in ModuleImport().Matches(script))
                 queue.Enqueue(new Uri(url, import.Groups["path"].Value));
         }
-        Assert.Contains("/js/map/replay.js", seen);
+        Assert.Contains(versioned + "map/replay.js", seen);
+
+        // Another version (a page from before a deployment) and the plain URL: the same file, revalidated on every use.
+        var current = await app.Public.GetStringAsync(versioned + "map/main.js");
+        foreach (var other in new[] { "/js/v/0000000000000000/map/main.js", "/js/map/main.js" })
+        {
+            using var response = await app.Public.GetAsync(other);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{other}: HTTP {(int)response.StatusCode}");
+            Assert.True(response.Headers.CacheControl?.NoCache == true, $"{other}: Cache-Control {response.Headers.CacheControl}");
+            Assert.Equal(current, await response.Content.ReadAsStringAsync());
+        }
     }
+
+    [GeneratedRegex("^/js/v/[0-9a-f]{16}/")]
+    private static partial Regex VersionPrefix();
 
     [GeneratedRegex("""<script type="module" src="(?<src>[^"]+)"></script>""")]
     private static partial Regex ModuleScript();

@@ -12,7 +12,7 @@ public sealed partial class SiteTextKeysTests
     [Fact]
     public void Every_literal_site_text_key_in_the_pages_is_in_SiteText_resx_once()
     {
-        var resx = XDocument.Load(Path.Combine(Repository.Root, "src", "Web", "Resources", "SiteText.resx"));
+        var resx = XDocument.Load(Path.Combine(Repository.Root, "src", "Web", "Texts", "SiteText.resx"));
         var names = resx.Root!.Elements("data").Select(d => (string)d.Attribute("name")!).ToList();
         var duplicates = names.GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         Assert.True(duplicates.Count == 0, "Keys defined twice: " + string.Join(", ", duplicates));

@@ -56,7 +56,7 @@ public sealed class BadInputTests(WebAppFixture app)
     public async Task A_wrong_text_hash_is_refused_and_the_commitment_stays_a_draft()
     {
         var known = await KnownAsync();
-        var draft = await app.Operator.CommitAsync(known.Participant, Api.Neighbourhood(2), Api.PledgeTerms(), (known.Goal, 1.0));
+        var draft = await app.Operator.CommitAsync(known.Participant, TestApi.Neighbourhood(2), TestApi.PledgeTerms(), (known.Goal, 1.0));
         var response = await app.Operator.PostAsync($"/api/commitments/{draft.Id}/confirmation", new { confirmedBy = "Someone", textHash = new string('a', 64) });
         await response.ProblemNamingAsync("textHash");
         var read = await app.Operator.GetAsync<CommitmentView>($"/api/commitments/{draft.Id}");
@@ -72,7 +72,7 @@ public sealed class BadInputTests(WebAppFixture app)
     public async Task A_signing_date_in_the_future_before_2000_or_not_a_date_is_refused_naming_signedAt_and_the_commitment_stays_a_draft(string signedAt)
     {
         var known = await KnownAsync();
-        var draft = await app.Operator.CommitAsync(known.Participant, Api.Neighbourhood(2), Api.PledgeTerms(), (known.Goal, 1.0));
+        var draft = await app.Operator.CommitAsync(known.Participant, TestApi.Neighbourhood(2), TestApi.PledgeTerms(), (known.Goal, 1.0));
         var text = await app.Operator.GetAsync<CommitmentTextView>($"/api/commitments/{draft.Id}/text");
         var value = signedAt == "tomorrow" ? DateTimeOffset.UtcNow.AddDays(1).ToString("O", System.Globalization.CultureInfo.InvariantCulture) : signedAt;
 
@@ -89,7 +89,7 @@ public sealed class BadInputTests(WebAppFixture app)
     public async Task A_commitment_signed_on_paper_is_confirmed_with_its_signing_date()
     {
         var known = await KnownAsync();
-        var draft = await app.Operator.CommitAsync(known.Participant, Api.Neighbourhood(2), Api.PledgeTerms(), (known.Goal, 1.0));
+        var draft = await app.Operator.CommitAsync(known.Participant, TestApi.Neighbourhood(2), TestApi.PledgeTerms(), (known.Goal, 1.0));
         var text = await app.Operator.GetAsync<CommitmentTextView>($"/api/commitments/{draft.Id}/text");
         var signedAt = new DateTimeOffset(2025, 3, 13, 20, 15, 0, TimeSpan.FromHours(1));
 
@@ -151,11 +151,28 @@ public sealed class BadInputTests(WebAppFixture app)
     public async Task Unknown_ids_get_404_problem_json(string path) =>
         await (await app.Public.GetAsync(path)).ProblemAsync(HttpStatusCode.NotFound);
 
+    /// <summary>Found from outside (issue 14): the operator's progress path reads no commitment, and a blank id made a 500.</summary>
+    [Theory]
+    [InlineData("%20")]
+    [InlineData("%20%20")]
+    [InlineData("a%20b")]
+    [InlineData("no-such-commitment")]
+    [InlineData("%C3%A9t%C3%A9")]
+    public async Task Progress_for_a_blank_malformed_or_unknown_commitment_id_gets_404_problem_json_also_with_the_operator_token(string id)
+    {
+        foreach (var client in new[] { app.Operator, app.Public })
+        {
+            var response = await client.PostAsync($"/api/commitments/{id}/progress", new { value = 30.0 });
+            var expected = client == app.Operator ? HttpStatusCode.NotFound : HttpStatusCode.Unauthorized;
+            await response.ProblemAsync(expected);
+        }
+    }
+
     [Fact]
     public async Task Progress_on_a_draft_is_a_409_conflict_and_stores_nothing()
     {
         var known = await KnownAsync();
-        var draft = await app.Operator.CommitAsync(known.Participant, Api.Neighbourhood(2), Api.ResultTerms(), (known.Goal, 1.0));
+        var draft = await app.Operator.CommitAsync(known.Participant, TestApi.Neighbourhood(2), TestApi.ResultTerms(), (known.Goal, 1.0));
         var response = await app.Operator.PostAsync($"/api/commitments/{draft.Id}/progress", new { value = 30.0 });
         await response.ProblemAsync(HttpStatusCode.Conflict);
         Assert.Empty((await app.Operator.GetAsync<CommitmentView>($"/api/commitments/{draft.Id}")).Reports);
@@ -171,9 +188,9 @@ public sealed class BadInputTests(WebAppFixture app)
         {
             if (_known is not null)
                 return _known;
-            var participant = await app.Operator.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(2));
+            var participant = await app.Operator.RegisterAsync(ParticipantKind.School, TestApi.Neighbourhood(2));
             var goal = await app.Operator.DefineGoalAsync();
-            var commitment = await app.Operator.CommitAsync(participant, Api.Neighbourhood(2), Api.ResultTerms(), (goal, 1.0));
+            var commitment = await app.Operator.CommitAsync(participant, TestApi.Neighbourhood(2), TestApi.ResultTerms(), (goal, 1.0));
             await app.Operator.ConfirmAsync(commitment.Id);
             return _known = new Known(participant, goal, commitment.Id);
         }

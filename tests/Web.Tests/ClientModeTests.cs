@@ -20,9 +20,9 @@ public sealed class ClientModeTests
         var meta = await api.GetAsync<System.Text.Json.Nodes.JsonObject>("/api/meta");
         Assert.Equal("Client", (string)meta["orleansMode"]!);
 
-        var participant = await api.RegisterAsync(ParticipantKind.Organisation, Api.Neighbourhood(4));
+        var participant = await api.RegisterAsync(ParticipantKind.Organisation, TestApi.Neighbourhood(4));
         var goal = await api.DefineGoalAsync();
-        var commitment = await api.CommitAsync(participant, Api.Neighbourhood(4), Api.PledgeTerms(), (goal, 1.0));
+        var commitment = await api.CommitAsync(participant, TestApi.Neighbourhood(4), TestApi.PledgeTerms(), (goal, 1.0));
         await api.ConfirmAsync(commitment.Id);
 
         var details = await Eventually.Value(

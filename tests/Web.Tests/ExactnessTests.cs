@@ -61,9 +61,9 @@ public sealed class ExactnessTests(IsolatedWebAppFixture app)
                 .Select(g => (g, Math.Round(0.5 + random.NextDouble() * 2.5, 2))).ToArray();
             var terms = (i % 3) switch
             {
-                0 => Api.ResultTerms(baseline: random.Next(0, 50), target: random.Next(60, 100)),
-                1 => Api.ActionTerms(random.Next(1, 6)),
-                _ => Api.PledgeTerms(),
+                0 => TestApi.ResultTerms(baseline: random.Next(0, 50), target: random.Next(60, 100)),
+                1 => TestApi.ActionTerms(random.Next(1, 6)),
+                _ => TestApi.PledgeTerms(),
             };
             commitments.Add(await api.CommitAsync(participants[random.Next(participants.Count)], neighbourhoods[random.Next(neighbourhoods.Count)], terms, goals));
         }
@@ -87,7 +87,7 @@ public sealed class ExactnessTests(IsolatedWebAppFixture app)
                 CommitmentLevel.Action => new { reportId = $"r-{i}", reportedAt = now.AddSeconds(-random.Next(1, 100_000)), completedMilestoneId = c.Terms.Milestones![random.Next(c.Terms.Milestones.Count)].Id },
                 _ => (object)new { reportId = $"r-{i}", reportedAt = now.AddSeconds(-random.Next(1, 100_000)), note = "Still on it." },
             };
-            return (c.Id, Body: JsonSerializer.Serialize(body, Api.Json));
+            return (c.Id, Body: JsonSerializer.Serialize(body, TestApi.Json));
         }).ToList();
         var requests = distinct.Concat(distinct.OrderBy(_ => random.Next()).Take(Duplicates)).OrderBy(_ => random.Next()).ToList();
         var responses = await Task.WhenAll(requests.Select(async r =>
@@ -103,7 +103,7 @@ public sealed class ExactnessTests(IsolatedWebAppFixture app)
         var claims = distinct.Select((r, i) => (r.Id, ReportId: $"r-{i}", IsClaim: !r.Body.Contains("\"note\"", StringComparison.Ordinal)))
             .Where(r => r.IsClaim).OrderBy(_ => random.Next()).Take(Verifications).ToList();
         var verifications = claims.Concat(claims.Take(VerificationRepeats)).Select(c =>
-            (Path: $"/api/commitments/{c.Id}/reports/{c.ReportId}/verification", Body: JsonSerializer.Serialize(new { note = "Checked on site." }, Api.Json)));
+            (Path: $"/api/commitments/{c.Id}/reports/{c.ReportId}/verification", Body: JsonSerializer.Serialize(new { note = "Checked on site." }, TestApi.Json)));
         var secondReports = Enumerable.Range(0, SecondWaveReports).Select(i =>
         {
             var c = reportable[random.Next(reportable.Count)];
@@ -113,7 +113,7 @@ public sealed class ExactnessTests(IsolatedWebAppFixture app)
                 CommitmentLevel.Action => new { reportId = $"r2-{i}", reportedAt = now.AddSeconds(-random.Next(1, 100_000)), completedMilestoneId = c.Terms.Milestones![random.Next(c.Terms.Milestones.Count)].Id },
                 _ => (object)new { reportId = $"r2-{i}", reportedAt = now.AddSeconds(-random.Next(1, 100_000)), note = "Still on it." },
             };
-            return (Path: $"/api/commitments/{c.Id}/progress", Body: JsonSerializer.Serialize(body, Api.Json));
+            return (Path: $"/api/commitments/{c.Id}/progress", Body: JsonSerializer.Serialize(body, TestApi.Json));
         });
         var secondWave = await Task.WhenAll(verifications.Concat(secondReports).OrderBy(_ => random.Next()).ToList().Select(async r =>
         {

@@ -17,7 +17,7 @@ public sealed class LiveAggregationTests(WebAppFixture app)
     public async Task Progress_reported_through_the_API_reaches_goal_ambition_neighbourhood_district_and_city_within_one_second()
     {
         var api = app.Operator;
-        var neighbourhood = Api.Neighbourhood(1);
+        var neighbourhood = TestApi.Neighbourhood(1);
         var place = PlaceCatalog.Leuven.Get(neighbourhood);
         var placeScopes = place.SelfAndAncestors; // neighbourhood, district, city
         Assert.Equal(3, placeScopes.Count);
@@ -29,7 +29,7 @@ public sealed class LiveAggregationTests(WebAppFixture app)
         var school = await api.RegisterAsync(ParticipantKind.School, neighbourhood, "De ARK");
         var ambition = await api.DefineGoalAsync();
         var objective = await api.DefineGoalAsync(parentGoalId: ambition);
-        var commitment = await api.CommitAsync(school, neighbourhood, Api.ResultTerms(baseline: 20, target: 60), (objective, 1.0));
+        var commitment = await api.CommitAsync(school, neighbourhood, TestApi.ResultTerms(baseline: 20, target: 60), (objective, 1.0));
         await api.ConfirmAsync(commitment.Id);
         var reported = await (await api.PostAsync($"/api/commitments/{commitment.Id}/progress", new { value = 40.0, note = "Counted in May" }))
             .ReadAsync<CommitmentView>();
@@ -42,7 +42,7 @@ public sealed class LiveAggregationTests(WebAppFixture app)
                 async () => (await api.GetAsync<GoalDetails>($"/api/goals/{goal}")).Engagement,
                 s => s.MeanProgress is { } mean && Math.Abs(mean - 0.5) < 1e-9,
                 TimeSpan.FromSeconds(1) - clock.Elapsed, $"goal {goal} seeing the report within 1 s");
-            Assert.True(seen.MeanProgress is { } m && Math.Abs(m - 0.5) < 1e-9, $"Goal {goal} did not see the report within 1 s: {System.Text.Json.JsonSerializer.Serialize(seen, Api.Json)}");
+            Assert.True(seen.MeanProgress is { } m && Math.Abs(m - 0.5) < 1e-9, $"Goal {goal} did not see the report within 1 s: {System.Text.Json.JsonSerializer.Serialize(seen, TestApi.Json)}");
             Assert.Equal(1, seen.Totals.Commitments);
             Assert.Equal(1, seen.Totals.EngagedByLevel.GetValueOrDefault(CommitmentLevel.Result));
             Assert.Equal(1, seen.Totals.ParticipantsByKind.GetValueOrDefault(ParticipantKind.School));
@@ -100,15 +100,15 @@ public sealed class LiveAggregationTests(WebAppFixture app)
     public async Task A_commitment_can_be_upgraded_withdrawn_and_closed_and_keeps_its_earlier_versions()
     {
         var api = app.Operator;
-        var neighbourhood = Api.Neighbourhood(7);
+        var neighbourhood = TestApi.Neighbourhood(7);
         var shop = await api.RegisterAsync(ParticipantKind.Business, neighbourhood);
         var goal = await api.DefineGoalAsync();
-        var pledge = await api.CommitAsync(shop, neighbourhood, Api.PledgeTerms(), (goal, 1.0));
+        var pledge = await api.CommitAsync(shop, neighbourhood, TestApi.PledgeTerms(), (goal, 1.0));
         Assert.Equal(CommitmentStatus.Draft, pledge.Status);
         await api.ConfirmAsync(pledge.Id);
 
-        var newTerms = Api.ResultTerms(baseline: 100, target: 50);
-        var hash = CommitmentText.Hash(System.Text.Json.JsonSerializer.Deserialize<CommitmentTerms>(System.Text.Json.JsonSerializer.Serialize(newTerms, Api.Json), Api.Json)!);
+        var newTerms = TestApi.ResultTerms(baseline: 100, target: 50);
+        var hash = CommitmentText.Hash(System.Text.Json.JsonSerializer.Deserialize<CommitmentTerms>(System.Text.Json.JsonSerializer.Serialize(newTerms, TestApi.Json), TestApi.Json)!);
         var upgraded = await (await api.PostAsync($"/api/commitments/{pledge.Id}/upgrade", new { terms = newTerms, confirmedBy = "Shop owner", textHash = hash }))
             .ReadAsync<CommitmentView>();
         Assert.Equal(CommitmentLevel.Result, upgraded.Terms.Level);
@@ -125,7 +125,7 @@ public sealed class LiveAggregationTests(WebAppFixture app)
         var conflict = await api.PostAsync($"/api/commitments/{pledge.Id}/withdrawal", new { reason = "Too late" });
         await conflict.ProblemAsync(HttpStatusCode.Conflict);
 
-        var other = await api.CommitAsync(shop, neighbourhood, Api.ActionTerms(2), (goal, 1.0));
+        var other = await api.CommitAsync(shop, neighbourhood, TestApi.ActionTerms(2), (goal, 1.0));
         await api.ConfirmAsync(other.Id);
         var withdrawn = await (await api.PostAsync($"/api/commitments/{other.Id}/withdrawal", new { reason = "The shop moved." })).ReadAsync<CommitmentView>();
         Assert.Equal(CommitmentStatus.Withdrawn, withdrawn.Status);
@@ -141,10 +141,10 @@ public sealed class LiveAggregationTests(WebAppFixture app)
     public async Task A_retried_progress_report_with_the_same_report_id_is_stored_once()
     {
         var api = app.Operator;
-        var neighbourhood = Api.Neighbourhood(12);
+        var neighbourhood = TestApi.Neighbourhood(12);
         var resident = await api.RegisterAsync(ParticipantKind.Resident, neighbourhood);
         var goal = await api.DefineGoalAsync();
-        var commitment = await api.CommitAsync(resident, neighbourhood, Api.ActionTerms(4), (goal, 1.0));
+        var commitment = await api.CommitAsync(resident, neighbourhood, TestApi.ActionTerms(4), (goal, 1.0));
         await api.ConfirmAsync(commitment.Id);
 
         var report = new { reportId = "r-retry-1", reportedAt = "2025-01-15T10:00:00Z", completedMilestoneId = "m1", note = "Planted" };

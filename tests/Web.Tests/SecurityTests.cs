@@ -50,7 +50,7 @@ public sealed class SecurityTests(WebAppFixture app)
     [Fact]
     public async Task Private_name_and_contact_data_never_appear_in_public_reads()
     {
-        var neighbourhood = Api.Neighbourhood(3);
+        var neighbourhood = TestApi.Neighbourhood(3);
         var secretName = $"Jana Secret-{Guid.NewGuid():N}";
         var response = await app.Operator.PostAsync("/api/participants", new
         {
@@ -67,7 +67,7 @@ public sealed class SecurityTests(WebAppFixture app)
         AssertNoSecrets(created.ToJsonString());
 
         var goal = await app.Operator.DefineGoalAsync();
-        var commitment = await app.Operator.CommitAsync(id, neighbourhood, Api.PledgeTerms(), (goal, 1.0));
+        var commitment = await app.Operator.CommitAsync(id, neighbourhood, TestApi.PledgeTerms(), (goal, 1.0));
         await app.Operator.ConfirmAsync(commitment.Id);
 
         foreach (var path in new[] { $"/api/participants/{id}", $"/api/commitments/{commitment.Id}", $"/api/goals/{goal}/commitments", $"/api/places/{neighbourhood}/commitments?pageSize=100", "/api/map" })

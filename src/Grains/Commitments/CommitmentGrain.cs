@@ -1,4 +1,5 @@
 using CivicContracting.Aggregation;
+using CivicContracting.Coaching;
 using CivicContracting.Following;
 using CivicContracting.Goals;
 using CivicContracting.Hosting;

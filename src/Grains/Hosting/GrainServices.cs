@@ -1,4 +1,6 @@
+using CivicContracting.Accounts;
 using CivicContracting.Aggregation;
+using CivicContracting.Coaching;
 using CivicContracting.Notifications;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

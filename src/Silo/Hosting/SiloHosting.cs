@@ -1,7 +1,9 @@
+using System.Net;
+using CivicContracting.Accounts;
+using CivicContracting.Aggregation;
 using CivicContracting.Commitments;
 using CivicContracting.Hosting;
 using CivicContracting.Silo.Demo;
-using System.Net;
 using CivicContracting.Silo.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using CivicContracting.Accounts;
 using CivicContracting.Commitments;
 using CivicContracting.Participants;
-using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Api;
 using CivicContracting.Web.Problems;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Api;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace CivicContracting.Web.Accounts;

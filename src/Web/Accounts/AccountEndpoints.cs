@@ -1,7 +1,7 @@
 using CivicContracting.Accounts;
 using CivicContracting.Following;
 using CivicContracting.Participants;
-using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Api;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Security;
@@ -36,7 +36,9 @@ public sealed record MemberView(string AccountId, string DisplayName, Organisati
 
 /// <summary>
 /// Accounts over HTTP: sign-up, sessions, the person's own data (export, deletion), access tokens, organisations and
-/// their members, and platform roles (administrators).
+/// their members, and platform roles (administrators). The writes only translate JSON to the account commands
+/// (<see cref="AddResidentCommand"/>, <see cref="CreateAccessTokenCommand"/>, <see cref="SetMemberCommand"/>, …), which the
+/// account pages call too.
 /// </summary>
 public static class AccountEndpoints
 {
@@ -163,29 +165,26 @@ public static class AccountEndpoints
         return view with { Reports = newestFirst };
     }
 
-    public static async Task<Ok<AccountDeletion>> Delete(HttpContext context, Access access, IClusterClient orleans)
+    public static async Task<Ok<AccountDeletion>> Delete(HttpContext context, Access access, DeleteAccountCommand command)
     {
-        var actor = await access.RequireAccountAsync(context, sessionOnly: true);
-        var deletion = await orleans.GetGrain<IAccountGrain>(actor.Account!.Id).Delete();
+        var deletion = await command.RunAsync(await access.ActorAsync(context));
         await context.SignOutAsync(Authentication.SessionScheme);
         return TypedResults.Ok(deletion);
     }
 
-    public static async Task<Created<AccountView>> AddResident(HttpContext context, Access access, AccountService accounts)
+    public static async Task<Created<AccountView>> AddResident(HttpContext context, Access access, AddResidentCommand command)
     {
-        var actor = await access.RequireAccountAsync(context);
+        var actor = AddResidentCommand.Authorise(await access.ActorAsync(context));
         var body = await JsonBody.ReadAsync<ResidentSignUp>(context);
-        var account = await accounts.AddResidentAsync(actor.Account!, body);
+        var account = await command.RunAsync(actor, body);
         return TypedResults.Created($"/api/participants/{account.ParticipantId}", account);
     }
 
-    public static async Task<Created<ParticipantProfile>> AddOrganisation(HttpContext context, Access access, AccountService accounts)
+    public static async Task<Created<ParticipantProfile>> AddOrganisation(HttpContext context, Access access, AddOrganisationCommand command)
     {
-        var actor = await access.RequireAccountAsync(context);
-        if (!actor.HasScope(AccessTokenScopes.CommitmentsWrite))
-            throw Access.Forbidden($"This access token lacks the scope '{AccessTokenScopes.CommitmentsWrite}'.");
+        var actor = AddOrganisationCommand.Authorise(await access.ActorAsync(context));
         var body = await JsonBody.ReadAsync<OrganisationSignUp>(context);
-        var (_, organisation) = await accounts.AddOrganisationAsync(actor.Account!, body);
+        var (_, organisation) = await command.RunAsync(actor, body);
         return TypedResults.Created($"/api/participants/{organisation.Id}", organisation);
     }
 
@@ -195,104 +194,51 @@ public static class AccountEndpoints
         return TypedResults.Ok(await orleans.GetGrain<IAccountGrain>(actor.Account!.Id).ListAccessTokens());
     }
 
-    public static async Task<Created<CreatedAccessToken>> CreateToken(HttpContext context, Access access, AccountService accounts)
+    public static async Task<Created<CreatedAccessToken>> CreateToken(HttpContext context, Access access, CreateAccessTokenCommand command)
     {
-        var actor = await access.RequireAccountAsync(context, sessionOnly: true);
+        var actor = CreateAccessTokenCommand.Authorise(await access.ActorAsync(context));
         var body = await JsonBody.ReadAsync<AccessTokenCreation>(context);
-        var created = await accounts.CreateTokenAsync(actor.Account!, body);
+        var created = await command.RunAsync(actor, body);
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Created($"/api/me/tokens/{created.Info.TokenId}", created);
     }
 
-    public static async Task<Ok<AccessTokenInfo>> RevokeToken(string tokenId, HttpContext context, Access access, IClusterClient orleans)
-    {
-        // Like creating one: tokens are managed from a signed-in session, never by a token.
-        var actor = await access.RequireAccountAsync(context, sessionOnly: true);
-        if (!ApiIds.IsWellFormed(tokenId))
-            throw ApiProblems.NotFound("access token", tokenId);
-        try
-        {
-            return TypedResults.Ok(await orleans.GetGrain<IAccountGrain>(actor.Account!.Id).RevokeAccessToken(tokenId));
-        }
-        catch (KeyNotFoundException)
-        {
-            throw ApiProblems.NotFound("access token", tokenId);
-        }
-    }
+    public static async Task<Ok<AccessTokenInfo>> RevokeToken(string tokenId, HttpContext context, Access access, RevokeAccessTokenCommand command) =>
+        TypedResults.Ok(await command.RunAsync(await access.ActorAsync(context), tokenId));
 
     public static async Task<Ok<IReadOnlyList<MemberView>>> Members(string organisationId, HttpContext context, Access access, IClusterClient orleans)
     {
-        await RequireOrganisation(orleans, organisationId);
+        await Organisations.RequireAsync(orleans, organisationId);
         await access.RequireForParticipantAsync(context, organisationId, ParticipantRight.ReadPrivate);
         var directory = await orleans.GetGrain<IOrganisationMembersGrain>(organisationId).List();
         return TypedResults.Ok<IReadOnlyList<MemberView>>([.. directory.Select(m => new MemberView(m.AccountId, m.DisplayName, m.Role, m.Since))]);
     }
 
-    public static async Task<Ok<MemberView>> SetMember(string organisationId, HttpContext context, Access access, AccountService accounts, IClusterClient orleans)
+    public static async Task<Ok<MemberView>> SetMember(string organisationId, HttpContext context, Access access, SetMemberCommand command)
     {
-        await RequireOrganisation(orleans, organisationId);
-        await access.RequireForParticipantAsync(context, organisationId, ParticipantRight.ManageMembers);
+        var permit = await command.AuthoriseAsync(await access.ActorAsync(context), organisationId);
         var body = await JsonBody.ReadAsync<MembershipChange>(context);
-        var account = await accounts.SetMemberAsync(organisationId, body.LoginName, body.Role);
-        var membership = account.Memberships.Single(m => m.OrganisationId == organisationId);
+        var account = await command.RunAsync(permit, body.LoginName, body.Role);
+        var membership = account.Memberships.Single(m => m.OrganisationId == permit.OrganisationId);
         return TypedResults.Ok(new MemberView(account.Id, account.DisplayName, membership.Role, membership.Since));
     }
 
-    public static async Task<NoContent> RemoveMember(string organisationId, string accountId, HttpContext context, Access access, IClusterClient orleans)
+    public static async Task<NoContent> RemoveMember(string organisationId, string accountId, HttpContext context, Access access, RemoveMemberCommand command)
     {
-        await RequireOrganisation(orleans, organisationId);
-        var actor = await access.ActorAsync(context);
-        // A member may leave; removing someone else is for owners.
-        if (actor.Account?.Id != accountId)
-            await access.RequireForParticipantAsync(context, organisationId, ParticipantRight.ManageMembers);
-        if (!ApiIds.IsWellFormed(accountId))
-            throw ApiProblems.NotFound("account", accountId);
-        var account = orleans.GetGrain<IAccountGrain>(accountId);
-        if (await account.Get() is null)
-            throw ApiProblems.NotFound("account", accountId);
-        await account.RemoveMembership(organisationId);
+        await command.RunAsync(await access.ActorAsync(context), organisationId, accountId);
         return TypedResults.NoContent();
     }
 
-    public static async Task<Ok<AccountView>> GrantRole(string accountId, HttpContext context, Access access, IClusterClient orleans)
+    public static async Task<Ok<AccountView>> GrantRole(string accountId, HttpContext context, Access access, GrantRoleCommand command)
     {
-        await access.RequireAdministratorAsync(context);
+        var permit = await command.AuthoriseAsync(await access.ActorAsync(context), accountId);
         var body = await JsonBody.ReadAsync<RoleChange>(context);
-        AccountRules.Role(body.Role).ThrowIfAny();
-        var account = await (await RequireAccount(orleans, accountId)).GrantRole(body.Role);
-        // A new coach is listed at once, to assign participants to and hand over to.
-        if (body.Role == PlatformRole.Coach)
-            await orleans.GetGrain<CivicContracting.Coaching.ICoachAssignmentGrain>(CivicContracting.Coaching.CoachAssignments.Key).EnsureProfile(account.Id, account.DisplayName);
-        return TypedResults.Ok(account);
+        return TypedResults.Ok(await command.RunAsync(permit, body.Role));
     }
 
-    public static async Task<Ok<AccountView>> RevokeRole(string accountId, string role, HttpContext context, Access access, IClusterClient orleans)
+    public static async Task<Ok<AccountView>> RevokeRole(string accountId, string role, HttpContext context, Access access, RevokeRoleCommand command)
     {
-        await access.RequireAdministratorAsync(context);
-        var platformRole = EnumNames.Require<PlatformRole>(role, "role");
-        var account = await (await RequireAccount(orleans, accountId)).RevokeRole(platformRole);
-        // A former coach coaches nobody: their participants show among those without a coach, with why in the history.
-        if (platformRole == PlatformRole.Coach)
-        {
-            var by = (await access.ActorAsync(context)).RecordedId;
-            await orleans.GetGrain<CivicContracting.Coaching.ICoachAssignmentGrain>(CivicContracting.Coaching.CoachAssignments.Key)
-                .RetireCoach(account.Id, by, "De coachrol is ingetrokken.");
-        }
-        return TypedResults.Ok(account);
-    }
-
-    private static async Task<IAccountGrain> RequireAccount(IClusterClient orleans, string accountId)
-    {
-        var grain = ApiIds.IsWellFormed(accountId) ? orleans.GetGrain<IAccountGrain>(accountId) : null;
-        return grain is not null && await grain.Get() is not null ? grain : throw ApiProblems.NotFound("account", accountId);
-    }
-
-    private static async Task RequireOrganisation(IClusterClient orleans, string organisationId)
-    {
-        var profile = ApiIds.IsWellFormed(organisationId) ? await orleans.GetGrain<IParticipantGrain>(organisationId).GetProfile() : null;
-        if (profile is null)
-            throw ApiProblems.NotFound("participant", organisationId);
-        if (profile.Kind == ParticipantKind.Resident)
-            throw ApiProblems.Invalid("organisationId", "A resident is a person, not an organisation with members.");
+        var permit = await command.AuthoriseAsync(await access.ActorAsync(context), accountId);
+        return TypedResults.Ok(await command.RunAsync(permit, EnumNames.Require<PlatformRole>(role, "role")));
     }
 }

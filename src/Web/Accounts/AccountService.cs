@@ -1,9 +1,8 @@
 using System.Globalization;
 using CivicContracting.Accounts;
-using CivicContracting.Following;
 using CivicContracting.Participants;
 using CivicContracting.Validation;
-using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Api;
 using CivicContracting.Web.Problems;
 using Microsoft.AspNetCore.Identity;
 
@@ -36,15 +35,14 @@ public sealed record CreatedAccessToken(string Token, AccessTokenInfo Info);
 public sealed class LocalAccount;
 
 /// <summary>
-/// Accounts as the site and the API use them: sign-up, sign-in with lockout, the person's own participant and
-/// organisations, access tokens, export and deletion. Passwords are hashed here; the grains only ever see hashes.
-/// Shared by the API endpoints and the site's forms, so both follow the same rules.
+/// Authentication as the site and the API use it: sign-up and sign-in with lockout. Passwords are hashed here; the grains
+/// only ever see hashes. Shared by the API endpoints and the site's forms, so both follow the same rules. What a signed-in
+/// person changes afterwards goes through the account commands (<see cref="AddResidentCommand"/> and its neighbours).
 /// </summary>
-public sealed partial class AccountService(IClusterClient orleans, IPasswordHasher<LocalAccount> hasher, TimeProvider clock, ILogger<AccountService> logger)
+public sealed class AccountService(IClusterClient orleans, IPasswordHasher<LocalAccount> hasher, AddResidentCommand addResident)
 {
     public const int MinPasswordLength = 10;
     public const int MaxPasswordLength = 256;
-    public const int DefaultTokenDays = 90;
     public const string LockedTitle = "Account locked";
 
     private static readonly LocalAccount User = new();
@@ -91,9 +89,10 @@ public sealed partial class AccountService(IClusterClient orleans, IPasswordHash
         {
             throw ApiProblems.Conflict("That login name is taken; choose another or sign in.");
         }
-        // The account stands on its own: if this step fails the person signs in and adds their neighbourhood later.
+        // The account stands on its own: if this step fails the person signs in and adds their neighbourhood later. The new
+        // person adds it as they would from their session, which this sign-up opens.
         if (signUp.NeighbourhoodCode is { Length: > 0 } neighbourhood)
-            account = await AddResidentAsync(account, new ResidentSignUp(neighbourhood, signUp.Pseudonym, signUp.ShowNamePublicly));
+            account = await addResident.RunAsync(new Actor(ActorKind.Session, account, null), new ResidentSignUp(neighbourhood, signUp.Pseudonym, signUp.ShowNamePublicly));
         return account;
     }
 
@@ -128,92 +127,9 @@ public sealed partial class AccountService(IClusterClient orleans, IPasswordHash
         return await grain.Get() ?? throw Unauthorized(wrong);
     }
 
-    /// <summary>Creates and links the person's own resident participant (id derived from the account, so a retry is safe).</summary>
-    public async Task<AccountView> AddResidentAsync(AccountView account, ResidentSignUp resident)
-    {
-        if (account.ParticipantId is not null)
-            throw ApiProblems.Conflict($"This account already has its own participant '{account.ParticipantId}'.");
-        var registration = new ParticipantRegistration(ParticipantKind.Resident, account.DisplayName, resident.NeighbourhoodCode?.Trim() ?? "",
-            string.IsNullOrWhiteSpace(resident.Pseudonym) ? null : resident.Pseudonym.Trim(), resident.ShowNamePublicly, account.Email);
-        var errors = InputRules.Registration(registration);
-        if (!errors.IsValid)
-            throw ApiProblems.Invalid(errors.ByField);
-        var participantId = ResidentIdFor(account.Id);
-        await orleans.GetGrain<IParticipantGrain>(participantId).Register(registration);
-        var linked = await orleans.GetGrain<IAccountGrain>(account.Id).LinkParticipant(participantId);
-        await FollowOwnAsync(account.Id, participantId);
-        return linked;
-    }
-
-    /// <summary>Registers an organisation (anything but a resident) and makes the person its owner.</summary>
-    public async Task<(AccountView Account, ParticipantProfile Organisation)> AddOrganisationAsync(AccountView account, OrganisationSignUp organisation, string? id = null)
-    {
-        var registration = new ParticipantRegistration(organisation.Kind, organisation.Name?.Trim() ?? "", organisation.NeighbourhoodCode?.Trim() ?? "",
-            ContactEmail: organisation.ContactEmail, ContactPhone: organisation.ContactPhone);
-        var errors = InputRules.Registration(registration);
-        if (organisation.Kind == ParticipantKind.Resident)
-            errors.Add("kind", "A resident is a person: add your own neighbourhood instead (POST /api/me/participant).");
-        ApiIds.Check(errors, "id", id);
-        if (!errors.IsValid)
-            throw ApiProblems.Invalid(errors.ByField);
-        var organisationId = id ?? ApiIds.New("p");
-        var profile = await orleans.GetGrain<IParticipantGrain>(organisationId).Register(registration);
-        var updated = await orleans.GetGrain<IAccountGrain>(account.Id).SetMembership(organisationId, OrganisationRole.Owner);
-        await FollowOwnAsync(account.Id, organisationId);
-        LogOrganisationRegistered(logger, account.Id, organisationId);
-        return (updated, profile);
-    }
-
-    /// <summary>Makes the person with <paramref name="loginName"/> a member (or owner) of an organisation; 400 naming loginName when nobody signs in with it.</summary>
-    public async Task<AccountView> SetMemberAsync(string organisationId, string? loginName, OrganisationRole role)
-    {
-        var errors = AccountRules.Membership(organisationId, role);
-        if (string.IsNullOrWhiteSpace(loginName))
-            errors.Add("loginName", "Name the person by the login name they sign in with.");
-        if (!errors.IsValid)
-            throw ApiProblems.Invalid(errors.ByField);
-        var accountId = await orleans.GetGrain<ILoginGrain>(LoginKeys.Local(loginName!)).GetAccountId()
-            ?? throw ApiProblems.Invalid("loginName", "No account signs in with this login name.");
-        var member = await orleans.GetGrain<IAccountGrain>(accountId).SetMembership(organisationId, role);
-        await FollowOwnAsync(accountId, organisationId);
-        return member;
-    }
-
-    /// <summary>
-    /// A person follows the participants they act for from the start, so what happens to their commitments — a co-signer
-    /// joining, a report falling due — reaches their feed. They may unfollow.
-    /// </summary>
-    private Task FollowOwnAsync(string accountId, string participantId) =>
-        orleans.GetGrain<IFollowerGrain>(accountId).Follow(new FollowTopic(FollowTopicKind.Participant, participantId));
-
-    public async Task<CreatedAccessToken> CreateTokenAsync(AccountView account, AccessTokenCreation creation)
-    {
-        var errors = new InputRules.Errors();
-        if (creation is null)
-            throw ApiProblems.Invalid("", "Give a name and scopes.");
-        if (creation.ExpiresInDays is { } days && (days < 1 || days > 366))
-            errors.Add("expiresInDays", "1 to 366 days.");
-        var (tokenId, secret, token) = AccessTokenSecrets.Create();
-        var request = new AccessTokenRequest(tokenId, creation.Name?.Trim() ?? "", creation.Scopes ?? [], AccountRules.HashSecret(secret),
-            clock.GetUtcNow().AddDays(creation.ExpiresInDays ?? DefaultTokenDays));
-        foreach (var (field, messages) in AccountRules.AccessToken(request, clock.GetUtcNow(), TimeSpan.FromDays(367)).ByField)
-        {
-            if (field is not ("tokenId" or "secretHash" or "expiresAt"))
-                foreach (var message in messages)
-                    errors.Add(field, message);
-        }
-        if (!errors.IsValid)
-            throw ApiProblems.Invalid(errors.ByField);
-        var info = await orleans.GetGrain<IAccountGrain>(account.Id).CreateAccessToken(request);
-        return new CreatedAccessToken(token, info);
-    }
-
     /// <summary>The participant id of a person's own resident participant: derived from the account id.</summary>
     public static string ResidentIdFor(string accountId) =>
         accountId.StartsWith("a-", StringComparison.Ordinal) ? "p-" + accountId[2..] : "p-" + accountId;
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Account {AccountId} registered organisation {OrganisationId}")]
-    private static partial void LogOrganisationRegistered(ILogger logger, string accountId, string organisationId);
 
     private static ApiProblemException Unauthorized(string detail) =>
         new(StatusCodes.Status401Unauthorized, "Sign-in failed", detail);

@@ -1,9 +1,7 @@
-using CivicContracting.Accounts;
 using CivicContracting.Coaching;
 using CivicContracting.Commitments;
 using CivicContracting.Participants;
 using CivicContracting.Web.Accounts;
-using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Security;
@@ -98,16 +96,14 @@ public static class CoachWorkspaceEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    public static async Task<Ok<CommitmentView>> Nudge(string id, HttpContext context, Access access, IClusterClient orleans)
+    public static async Task<Ok<CommitmentView>> Nudge(string id, HttpContext context, Access access, NudgeCommand command)
     {
-        var actor = await access.RequireAsync(context, a => AccessRules.CheckCoaching(a, "nudge an owner for a report"));
-        await Access.RequireCommitmentAsync(orleans, id);
+        var permit = await command.AuthoriseAsync(await access.ActorAsync(context), id);
+        // No body at all is a nudge without a message.
         var body = context.Request.ContentLength is 0 || (context.Request.ContentLength is null && !context.Request.HasJsonContentType())
             ? new NudgeRequest()
             : await JsonBody.ReadAsync<NudgeRequest>(context);
-        if (body.Message is { Length: > ManualNudge.MaxMessageLength })
-            throw ApiProblems.Invalid("message", $"At most {ManualNudge.MaxMessageLength} characters.");
-        var view = await orleans.GetGrain<ICommitmentCoachingGrain>(id).Nudge(actor.RecordedId, body.Message);
+        var view = await command.RunAsync(permit, body.Message);
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(view);
     }
@@ -120,11 +116,10 @@ public static class CoachWorkspaceEndpoints
         return TypedResults.Ok(await orleans.GetGrain<ISupportNotesGrain>(SupportNotes.CommitmentKey(id)).List());
     }
 
-    public static async Task<Created<SupportNote>> AddCommitmentNote(string id, HttpContext context, Access access, IClusterClient orleans)
+    public static async Task<Created<SupportNote>> AddCommitmentNote(string id, HttpContext context, Access access, SupportNoteCommand command)
     {
-        var actor = await access.RequireAsync(context, a => AccessRules.CheckSupportTeam(a, "write the support team's notes", write: true));
-        await Access.RequireCommitmentAsync(orleans, id);
-        return await AddNoteAsync(context, orleans, actor, SupportNotes.CommitmentKey(id), $"/api/commitments/{Uri.EscapeDataString(id)}/notes");
+        var permit = await command.AuthoriseForCommitmentAsync(await access.ActorAsync(context), id);
+        return await AddNoteAsync(context, command, permit, $"/api/commitments/{Uri.EscapeDataString(id)}/notes");
     }
 
     public static async Task<Ok<IReadOnlyList<SupportNote>>> ParticipantNotes(string id, HttpContext context, Access access, IClusterClient orleans)
@@ -135,11 +130,10 @@ public static class CoachWorkspaceEndpoints
         return TypedResults.Ok(await orleans.GetGrain<ISupportNotesGrain>(SupportNotes.ParticipantKey(id)).List());
     }
 
-    public static async Task<Created<SupportNote>> AddParticipantNote(string id, HttpContext context, Access access, IClusterClient orleans)
+    public static async Task<Created<SupportNote>> AddParticipantNote(string id, HttpContext context, Access access, SupportNoteCommand command)
     {
-        var actor = await access.RequireAsync(context, a => AccessRules.CheckSupportTeam(a, "write the support team's notes", write: true));
-        await Access.RequireParticipantAsync(orleans, id);
-        return await AddNoteAsync(context, orleans, actor, SupportNotes.ParticipantKey(id), $"/api/participants/{Uri.EscapeDataString(id)}/notes");
+        var permit = await command.AuthoriseForParticipantAsync(await access.ActorAsync(context), id);
+        return await AddNoteAsync(context, command, permit, $"/api/participants/{Uri.EscapeDataString(id)}/notes");
     }
 
     public static async Task<Ok<IReadOnlyList<CoachProfile>>> Coaches(HttpContext context, Access access, IClusterClient orleans)
@@ -156,14 +150,11 @@ public static class CoachWorkspaceEndpoints
         return TypedResults.Ok(await Assignments(orleans).GetProfile(accountId) ?? throw ApiProblems.NotFound("coach profile", accountId));
     }
 
-    public static async Task<Ok<CoachProfile>> PutProfile(string accountId, HttpContext context, Access access, IClusterClient orleans)
+    public static async Task<Ok<CoachProfile>> PutProfile(string accountId, HttpContext context, Access access, SetCoachProfileCommand command)
     {
-        await access.RequireAsync(context, a => AccessRules.CheckCoachProfile(a, accountId));
-        var account = await RequireCoachAccountAsync(orleans, accountId, "accountId");
+        var permit = await command.AuthoriseAsync(await access.ActorAsync(context), accountId);
         var body = await JsonBody.ReadAsync<CoachProfileRequest>(context);
-        var profile = new CoachProfile(accountId, string.IsNullOrWhiteSpace(body.DisplayName) ? account.DisplayName : body.DisplayName,
-            body.Areas ?? [], body.Kinds ?? []);
-        return TypedResults.Ok(await Assignments(orleans).SetProfile(profile));
+        return TypedResults.Ok(await command.RunAsync(permit, body.Areas, body.Kinds, body.DisplayName));
     }
 
     public static async Task<Ok<ParticipantCoaching>> GetCoach(string id, HttpContext context, Access access, IClusterClient orleans)
@@ -174,32 +165,17 @@ public static class CoachWorkspaceEndpoints
         return TypedResults.Ok(await Assignments(orleans).GetAssignment(id));
     }
 
-    public static async Task<Ok<ParticipantCoaching>> PutCoach(string id, HttpContext context, Access access, IClusterClient orleans)
+    public static async Task<Ok<ParticipantCoaching>> PutCoach(string id, HttpContext context, Access access, AssignCoachCommand command)
     {
-        var actor = await access.RequireAsync(context, a => AccessRules.CheckCoaching(a, "assign a participant's coach"));
-        await Access.RequireParticipantAsync(orleans, id);
+        var permit = await command.AuthoriseAsync(await access.ActorAsync(context), id);
         var body = await JsonBody.ReadAsync<CoachAssignmentRequest>(context);
-        return TypedResults.Ok(await AssignAsync(orleans, id, body.CoachId, actor.RecordedId, body.Note));
+        return TypedResults.Ok(await command.RunAsync(permit, body.CoachId, body.Note));
     }
 
-    public static async Task<Ok<ParticipantCoaching>> Unassign(string id, string? note, HttpContext context, Access access, IClusterClient orleans)
+    public static async Task<Ok<ParticipantCoaching>> Unassign(string id, string? note, HttpContext context, Access access, UnassignCoachCommand command)
     {
-        var actor = await access.RequireAsync(context, a => AccessRules.CheckCoaching(a, "end a participant's coaching"));
-        await Access.RequireParticipantAsync(orleans, id);
-        return TypedResults.Ok(await Assignments(orleans).Unassign(id, actor.RecordedId, note));
-    }
-
-    /// <summary>Checks the coach is one (or an administrator), gives them a profile if they have none, and assigns them.</summary>
-    public static async Task<ParticipantCoaching> AssignAsync(IClusterClient orleans, string participantId, string? coachId, string by, string? note)
-    {
-        if (string.IsNullOrWhiteSpace(coachId))
-            throw ApiProblems.Invalid("coachId", "Name the coach (an account id).");
-        if (note is { Length: > CoachAssignments.MaxNoteLength })
-            throw ApiProblems.Invalid("note", $"At most {CoachAssignments.MaxNoteLength} characters.");
-        var coach = await RequireCoachAccountAsync(orleans, coachId, "coachId");
-        var grain = Assignments(orleans);
-        await grain.EnsureProfile(coach.Id, coach.DisplayName);
-        return await grain.Assign(participantId, coach.Id, by, note);
+        var permit = await command.AuthoriseAsync(await access.ActorAsync(context), id);
+        return TypedResults.Ok(await command.RunAsync(permit, note));
     }
 
     public static async Task<Ok<IReadOnlyList<CoachSuggestion>>> Suggestions(string id, HttpContext context, Access access, IClusterClient orleans)
@@ -210,28 +186,13 @@ public static class CoachWorkspaceEndpoints
         return TypedResults.Ok(await Assignments(orleans).Suggest(id, participant.NeighbourhoodCode, participant.Kind));
     }
 
-    public static ICoachAssignmentGrain Assignments(IClusterClient orleans) => orleans.GetGrain<ICoachAssignmentGrain>(CoachAssignments.Key);
+    private static ICoachAssignmentGrain Assignments(IClusterClient orleans) => CoachAccounts.Assignments(orleans);
 
-    private static async Task<Created<SupportNote>> AddNoteAsync(HttpContext context, IClusterClient orleans, Actor actor, string key, string location)
+    private static async Task<Created<SupportNote>> AddNoteAsync(HttpContext context, SupportNoteCommand command, SupportNoteCommand.Permit permit, string location)
     {
         var body = await JsonBody.ReadAsync<SupportNoteRequest>(context);
-        if (string.IsNullOrWhiteSpace(body.Text) || body.Text.Trim().Length > SupportNotes.MaxTextLength)
-            throw ApiProblems.Invalid("text", $"Write 1 to {SupportNotes.MaxTextLength} characters.");
-        var (authorId, authorName) = (actor.RecordedId, actor.RecordedName);
-        var note = await orleans.GetGrain<ISupportNotesGrain>(key).Add(authorId, authorName, body.Text);
+        var note = await command.RunAsync(permit, body.Text);
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Created(location, note);
-    }
-
-
-
-
-    /// <summary>An account with the coach role, or an administrator; otherwise 400 naming <paramref name="field"/>.</summary>
-    private static async Task<AccountView> RequireCoachAccountAsync(IClusterClient orleans, string accountId, string field)
-    {
-        var account = ApiIds.IsWellFormed(accountId) ? await orleans.GetGrain<IAccountGrain>(accountId).Get() : null;
-        if (account is null || !(account.Roles.Contains(PlatformRole.Coach) || account.Roles.Contains(PlatformRole.Administrator)))
-            throw ApiProblems.Invalid(field, $"'{accountId}' is not the account of a coach (or an administrator).");
-        return account;
     }
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using CivicContracting.Commitments;
-using CivicContracting.Web.Site;
+using CivicContracting.Web.Texts;
 using Microsoft.AspNetCore.Html;
 
 namespace CivicContracting.Web.Coaching;

@@ -2,7 +2,7 @@ using CivicContracting.Commitments;
 using CivicContracting.Hosting;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
-using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Api;
 using CivicContracting.Web.Problems;
 
 namespace CivicContracting.Web.Commitments;

@@ -6,12 +6,11 @@ using CivicContracting.Participants;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Evidence;
-using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Json;
-using CivicContracting.Web.ReadModel;
 using CivicContracting.Web.Paging;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Progress;
+using CivicContracting.Web.ReadModel;
 using CivicContracting.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -4,7 +4,7 @@ using CivicContracting.Hosting;
 using CivicContracting.Participants;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
-using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Api;
 using CivicContracting.Web.Sessions;
 
 namespace CivicContracting.Web.Commitments;

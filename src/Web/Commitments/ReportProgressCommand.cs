@@ -2,8 +2,9 @@ using CivicContracting.Commitments;
 using CivicContracting.Hosting;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Api;
 using CivicContracting.Web.Evidence;
-using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Problems;
 using CivicContracting.Web.Progress;
 
 namespace CivicContracting.Web.Commitments;
@@ -50,7 +51,13 @@ public sealed class ReportProgressCommand(IClusterClient orleans, Access access,
     public async Task<Permit> AuthoriseAsync(Actor actor, string commitmentId)
     {
         if (actor.IsOperator)
+        {
+            // The hot path reads nothing, so the id's shape is checked here: a blank or malformed id names no grain (an
+            // Orleans key of whitespace made a 500), as the lookup of every other caller answers.
+            if (!ApiIds.IsWellFormed(commitmentId))
+                throw ApiProblems.NotFound("commitment", commitmentId);
             return new Permit(actor, commitmentId, null);
+        }
         var commitment = await access.RequireForCommitmentAsync(actor, commitmentId, ParticipantRight.Report);
         return new Permit(actor, commitment.Id, commitment);
     }

@@ -1,6 +1,5 @@
 using CivicContracting.Commitments;
 using CivicContracting.Web.Accounts;
-using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;

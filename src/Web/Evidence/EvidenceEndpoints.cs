@@ -1,9 +1,8 @@
 using CivicContracting.Web.Accounts;
-using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Api;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace CivicContracting.Web.Evidence;
@@ -12,8 +11,9 @@ namespace CivicContracting.Web.Evidence;
 public sealed record EvidenceView(string EvidenceId, string Url, string ContentType, long Bytes, string Sha256);
 
 /// <summary>
-/// Evidence for progress reports: a photo or a document uploaded by whoever may report on the commitment, stored
-/// content-addressed (<see cref="IEvidenceStore"/>) and served publicly, immutable, as exactly the type it is.
+/// Evidence for progress reports: a photo or a document uploaded by whoever may report on the commitment
+/// (<see cref="StoreEvidenceCommand"/>, which the report page's photo goes through too), stored content-addressed
+/// (<see cref="IEvidenceStore"/>) and served publicly, immutable, as exactly the type it is.
 /// </summary>
 public static class EvidenceEndpoints
 {
@@ -48,15 +48,11 @@ public static class EvidenceEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    public static async Task<Results<Created<EvidenceView>, Ok<EvidenceView>>> Upload(
-        string id, HttpContext context, Access access, IEvidenceStore store, IOptions<EvidenceOptions> options)
+    public static async Task<Results<Created<EvidenceView>, Ok<EvidenceView>>> Upload(string id, HttpContext context, Access access, StoreEvidenceCommand command)
     {
-        await access.RequireForCommitmentAsync(context, id, ParticipantRight.Report);
-        var content = await EvidenceUpload.ReadAsync(context, options.Value.MaxBytes);
-        var type = EvidenceTypes.Detect(content) ?? throw EvidenceUpload.UnsupportedType();
-        var sha256 = EvidenceIds.Of(content);
-        var created = await store.PutAsync(new EvidenceInfo(sha256, type.ContentType, content.Length), content, context.RequestAborted);
-        var view = new EvidenceView(sha256, EvidenceIds.Url(sha256), type.ContentType, content.Length, sha256);
+        var permit = await command.AuthoriseAsync(await access.ActorAsync(context), id);
+        var content = await EvidenceUpload.ReadAsync(context, command.MaxBytes);
+        var (view, created) = await command.RunAsync(permit, content, context.RequestAborted);
         return created ? TypedResults.Created(view.Url, view) : TypedResults.Ok(view);
     }
 

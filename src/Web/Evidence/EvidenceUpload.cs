@@ -10,7 +10,8 @@ namespace CivicContracting.Web.Evidence;
 /// Reads the file of an upload: one part named <see cref="FieldName"/> of a <c>multipart/form-data</c> body, or the
 /// whole body of any other content type. At most <see cref="EvidenceOptions.MaxBytes"/> bytes of file: the request's
 /// own body limit is raised (or lowered) to that plus <see cref="MultipartAllowance"/> for the framing, and the file
-/// is cut off with 413 as soon as it passes the limit, before anything is stored.
+/// is cut off with 413 as soon as it passes the limit, before anything is stored. Whether the file may be stored (not
+/// empty, not too large, an allowed type) is <see cref="StoreEvidenceCommand.Check"/>'s to say.
 /// </summary>
 public static class EvidenceUpload
 {
@@ -28,13 +29,13 @@ public static class EvidenceUpload
         if (request.ContentLength > bodyLimit)
             throw TooLarge(maxBytes);
 
-        var content = IsMultipart(request.ContentType, out var boundary)
+        return IsMultipart(request.ContentType, out var boundary)
             ? await ReadMultipartAsync(request.Body, boundary, maxBytes, context.RequestAborted)
-            : await ReadLimitedAsync(request.Body, maxBytes, context.RequestAborted);
-        if (content.Length == 0)
-            throw ApiProblems.Invalid(FieldName, "The file is empty.", "Send a file: a photo (JPEG, PNG, WebP) or a PDF. Nothing was stored.");
-        return content;
+            : await ReadFileAsync(request.Body, maxBytes, context.RequestAborted);
     }
+
+    public static ApiProblemException Empty() =>
+        ApiProblems.Invalid(FieldName, "The file is empty.", "Send a file: a photo (JPEG, PNG, WebP) or a PDF. Nothing was stored.");
 
     public static ApiProblemException TooLarge(long maxBytes) =>
         new(StatusCodes.Status413PayloadTooLarge, "File too large",
@@ -76,7 +77,7 @@ public static class EvidenceUpload
                     throw ApiProblems.Invalid(name.Length == 0 ? ApiProblems.BodyField : name, $"Not a field of an upload: send the file in the one field '{FieldName}'.");
                 if (file is not null)
                     throw ApiProblems.Invalid(FieldName, "Send one file per upload.");
-                file = await ReadLimitedAsync(section.Body, maxBytes, cancellationToken);
+                file = await ReadFileAsync(section.Body, maxBytes, cancellationToken);
             }
         }
         catch (InvalidDataException malformed)
@@ -86,7 +87,8 @@ public static class EvidenceUpload
         return file ?? throw ApiProblems.Invalid(FieldName, $"Required: the file, in the multipart field '{FieldName}'.");
     }
 
-    private static async Task<byte[]> ReadLimitedAsync(Stream body, long maxBytes, CancellationToken cancellationToken)
+    /// <summary>The file in <paramref name="body"/>; 413 as soon as it passes <paramref name="maxBytes"/>, without reading the rest.</summary>
+    public static async Task<byte[]> ReadFileAsync(Stream body, long maxBytes, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[64 * 1024];

@@ -1,7 +1,7 @@
 using CivicContracting.Goals;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
-using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Api;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;
 

@@ -1,9 +1,9 @@
 using CivicContracting.Aggregation;
 using CivicContracting.Goals;
 using CivicContracting.Validation;
-using CivicContracting.Web.Commitments;
 using CivicContracting.Web.Accounts;
-using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Api;
+using CivicContracting.Web.Commitments;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.Paging;
 using CivicContracting.Web.Problems;

@@ -2,6 +2,7 @@ using System.Net;
 using CivicContracting.Silo.Demo;
 using CivicContracting.Silo.Hosting;
 using CivicContracting.Silo.Storage;
+using CivicContracting.Web.Api;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using OpenTelemetry;

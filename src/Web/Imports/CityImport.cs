@@ -7,7 +7,7 @@ using CivicContracting.Hosting;
 using CivicContracting.Imports;
 using CivicContracting.Participants;
 using CivicContracting.Validation;
-using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Api;
 using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Web.Imports;

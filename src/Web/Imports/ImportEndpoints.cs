@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using CivicContracting.Imports;
 using CivicContracting.Web.Accounts;
-using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Api;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Security;
 using Microsoft.AspNetCore.Http.Features;

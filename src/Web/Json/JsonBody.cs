@@ -2,7 +2,7 @@ using System.Collections;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
-using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Api;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Security;
 using Microsoft.Extensions.Options;

@@ -40,7 +40,7 @@ public sealed class FlagCommand(IClusterClient orleans, CommitmentViews views)
     {
         Authorise(actor);
         Check(target, reportId, reason).ThrowIfAny();
-        var view = (Hosting.ApiIds.IsWellFormed(commitmentId) ? await views.GetUnredactedAsync(commitmentId) : null) ?? throw ApiProblems.NotFound("commitment", commitmentId);
+        var view = (CivicContracting.Web.Api.ApiIds.IsWellFormed(commitmentId) ? await views.GetUnredactedAsync(commitmentId) : null) ?? throw ApiProblems.NotFound("commitment", commitmentId);
         await ModerationCommands.RequireReportAsync(orleans, view, target!.Value, reportId);
         return await ModerationCommands.Queue(orleans).Flag(view.Id, target.Value, reportId, actor.Account!.Id, reason!);
     }

@@ -2,7 +2,7 @@ using CivicContracting.Accounts;
 using CivicContracting.Commitments;
 using CivicContracting.Moderation;
 using CivicContracting.Web.Accounts;
-using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Api;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;

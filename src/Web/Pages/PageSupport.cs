@@ -1,5 +1,6 @@
 using CivicContracting.Validation;
 using CivicContracting.Web.Problems;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace CivicContracting.Web.Pages;
@@ -12,6 +13,10 @@ public static class PageSupport
         problem.Status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden;
 
     /// <summary>Adds each field's messages under <paramref name="prefix"/>.field (the form's input names), the rest to the summary.</summary>
+    /// <summary>A command's refusal as a page answer: 401 or 403 is the site's 403 page, 404 the not-found page.</summary>
+    public static IActionResult Refusal(ApiProblemException problem) =>
+        IsAccessRefusal(problem) ? new StatusCodeResult(StatusCodes.Status403Forbidden) : new NotFoundResult();
+
     public static void AddErrors(ModelStateDictionary modelState, IReadOnlyDictionary<string, string[]> errors, string fallback, IReadOnlyCollection<string> formFields, string prefix = "")
     {
         if (errors.Count == 0)

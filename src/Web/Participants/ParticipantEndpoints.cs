@@ -2,7 +2,7 @@ using CivicContracting.Accounts;
 using CivicContracting.Participants;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
-using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Api;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Security;
@@ -52,7 +52,7 @@ public static class ParticipantEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    public static async Task<Results<Created<ParticipantProfile>, Ok<ParticipantProfile>>> Register(HttpContext context, IClusterClient orleans, Access access, AccountService accounts)
+    public static async Task<Results<Created<ParticipantProfile>, Ok<ParticipantProfile>>> Register(HttpContext context, IClusterClient orleans, Access access, AddOrganisationCommand addOrganisation)
     {
         var body = await JsonBody.ReadAsync<NewParticipant>(context);
         var registration = body.ToRegistration();
@@ -72,7 +72,7 @@ public static class ParticipantEndpoints
                 throw Access.Forbidden($"This access token lacks the scope '{AccessTokenScopes.CommitmentsWrite}'. Nothing was changed.");
             if (registration.Kind == ParticipantKind.Resident)
                 throw Access.Forbidden("A person registers their own resident participant with POST /api/me/participant; only the support team registers residents on their behalf. Nothing was changed.");
-            var (_, organisation) = await accounts.AddOrganisationAsync(actor.Account,
+            var (_, organisation) = await addOrganisation.RunAsync(actor,
                 new OrganisationSignUp(registration.Kind, registration.Name, registration.NeighbourhoodCode, registration.ContactEmail, registration.ContactPhone), body.Id);
             return TypedResults.Created($"/api/participants/{Uri.EscapeDataString(organisation.Id)}", organisation);
         }

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using CivicContracting.Web.Accounts;
-using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Api;
 using CivicContracting.Web.Problems;
 
 namespace CivicContracting.Web.Progress;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using CivicContracting.Commitments;
 using CivicContracting.Validation;
-using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Api;
 using CivicContracting.Web.Problems;
 
 namespace CivicContracting.Web.Progress;

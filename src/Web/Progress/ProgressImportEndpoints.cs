@@ -1,12 +1,12 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using System.Text;
+using System.Text.RegularExpressions;
 using CivicContracting.Commitments;
 using CivicContracting.Hosting;
 using CivicContracting.Participants;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
-using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Api;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Security;

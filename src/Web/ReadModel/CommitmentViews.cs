@@ -78,7 +78,7 @@ public sealed class CommitmentViews(IClusterClient orleans, SiteData data, TimeP
     {
         if (data.Goal(id) is { } known)
             return known;
-        if (!Hosting.ApiIds.IsWellFormed(id) || await orleans.GetGrain<IGoalGrain>(id).GetInfo() is not { } info)
+        if (!CivicContracting.Web.Api.ApiIds.IsWellFormed(id) || await orleans.GetGrain<IGoalGrain>(id).GetInfo() is not { } info)
             return null;
         data.AddGoal(info);
         return info;

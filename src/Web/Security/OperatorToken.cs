@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Api;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace CivicContracting.Web.Security;

@@ -1,9 +1,8 @@
-using CivicContracting.Accounts;
 using CivicContracting.Participants;
 using CivicContracting.Sessions;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
-using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Api;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.Paging;
 using CivicContracting.Web.Problems;
@@ -81,41 +80,26 @@ public static class SessionEndpoints
     }
 
     public static async Task<Results<Created<CoCreationSessionResponse>, Ok<CoCreationSessionResponse>>> Record(
-        HttpContext context, IClusterClient orleans, CommitmentViews views, Access access, TimeProvider clock)
+        HttpContext context, IClusterClient orleans, CommitmentViews views, Access access, RecordSessionCommand command)
     {
-        await RequireSupportTeamAsync(context, access);
+        var actor = RecordSessionCommand.Authorise(await access.ActorAsync(context));
         var body = await JsonBody.ReadAsync<NewCoCreationSession>(context);
-        var details = body.ToDetails();
-        var errors = CoCreationSessionRules.Details(details, clock.GetUtcNow());
-        ApiIds.Check(errors, "id", body.Id);
-        await CheckGoalsExistAsync(orleans, details, errors);
-        if (!errors.IsValid)
-            throw ApiProblems.Invalid(errors.ByField);
-
-        var id = body.Id ?? ApiIds.New("s");
-        var grain = orleans.GetGrain<ICoCreationSessionGrain>(id);
-        var existed = body.Id is not null && await grain.Get() is not null;
-        var view = await grain.Record(details);
+        var (view, created) = await command.RunAsync(actor, body.ToDetails(), body.Id);
         var response = await SessionReads.DescribeAsync(orleans, views, view, includePrivate: true);
-        return existed
-            ? TypedResults.Ok(response)
-            : TypedResults.Created($"/api/sessions/{Uri.EscapeDataString(id)}", response);
+        return created
+            ? TypedResults.Created($"/api/sessions/{Uri.EscapeDataString(view.Id)}", response)
+            : TypedResults.Ok(response);
     }
 
     public static async Task<Ok<CoCreationSessionResponse>> Update(
-        string id, HttpContext context, IClusterClient orleans, CommitmentViews views, Access access, TimeProvider clock)
+        string id, HttpContext context, IClusterClient orleans, CommitmentViews views, Access access, UpdateSessionCommand command)
     {
-        await RequireSupportTeamAsync(context, access);
-        await RequireSession(orleans, id);
+        var permit = await command.AuthoriseAsync(await access.ActorAsync(context), id);
         var body = await JsonBody.ReadAsync<NewCoCreationSession>(context);
-        var details = body.ToDetails();
-        var errors = CoCreationSessionRules.Details(details, clock.GetUtcNow());
+        var more = new InputRules.Errors();
         if (body.Id is not null && body.Id != id)
-            errors.Add("id", "The id is the one in the path.");
-        await CheckGoalsExistAsync(orleans, details, errors);
-        if (!errors.IsValid)
-            throw ApiProblems.Invalid(errors.ByField);
-        var view = await orleans.GetGrain<ICoCreationSessionGrain>(id).Update(details);
+            more.Add("id", "The id is the one in the path.");
+        var view = await command.RunAsync(permit, body.ToDetails(), more);
         return TypedResults.Ok(await SessionReads.DescribeAsync(orleans, views, view, includePrivate: true));
     }
 
@@ -132,30 +116,6 @@ public static class SessionEndpoints
             errors.Add("sessionId", $"There is no co-creation session '{sessionId}'.");
         else if (session.Details.StartsAt > now)
             errors.Add("sessionId", $"Co-creation session '{sessionId}' starts at {session.Details.StartsAt:O}; a commitment links only to a session it was made at or after.");
-    }
-
-    /// <summary>Coaches and administrators (in a session, or with an access token that has <c>commitments:write</c>) and the operator token.</summary>
-    private static async Task<Actor> RequireSupportTeamAsync(HttpContext context, Access access)
-    {
-        var actor = await access.RequireSignedInAsync(context);
-        if (!actor.IsCoachOrAdministrator)
-            throw Access.Forbidden("Only the support team (coaches) and administrators record co-creation sessions. Nothing was changed.");
-        if (!actor.HasScope(AccessTokenScopes.CommitmentsWrite))
-            throw Access.Forbidden($"This access token lacks the scope '{AccessTokenScopes.CommitmentsWrite}' that recording a co-creation session needs. Nothing was changed.");
-        return actor;
-    }
-
-    private static async Task CheckGoalsExistAsync(IClusterClient orleans, CoCreationSessionDetails details, InputRules.Errors errors)
-    {
-        var ids = details.GoalIds ?? [];
-        if (!errors.IsValid || ids.Count == 0)
-            return;
-        var goals = await Task.WhenAll(ids.Select(g => orleans.GetGrain<CivicContracting.Goals.IGoalGrain>(g).GetInfo()));
-        for (var i = 0; i < goals.Length; i++)
-        {
-            if (goals[i] is null)
-                errors.Add($"goalIds[{i}]", $"There is no goal '{ids[i]}'.");
-        }
     }
 
     private static async Task<CoCreationSessionView> RequireSession(IClusterClient orleans, string id) =>

@@ -77,11 +77,11 @@ public static class SessionReads
 
     /// <summary>A session's start as people in Leuven read it (Brussels time), whatever the server's own time zone.</summary>
     public static string LocalDateTime(DateTimeOffset at) =>
-        TimeZoneInfo.ConvertTime(at, Site.SiteCulture.TimeZone).ToString("d MMMM yyyy, HH:mm", System.Globalization.CultureInfo.CurrentCulture);
+        TimeZoneInfo.ConvertTime(at, Texts.SiteCulture.TimeZone).ToString("d MMMM yyyy, HH:mm", System.Globalization.CultureInfo.CurrentCulture);
 
     /// <summary>A session's day in Brussels time.</summary>
     public static string LocalDate(DateTimeOffset at) =>
-        TimeZoneInfo.ConvertTime(at, Site.SiteCulture.TimeZone).ToString("d MMMM yyyy", System.Globalization.CultureInfo.CurrentCulture);
+        TimeZoneInfo.ConvertTime(at, Texts.SiteCulture.TimeZone).ToString("d MMMM yyyy", System.Globalization.CultureInfo.CurrentCulture);
 
     public static string PlaceName(string code) => PlaceCatalog.Leuven.TryGet(code, out var place) ? place.Name : code;
 

@@ -21,7 +21,7 @@ public static class SiteCaching
             .VaryByValue(_ => new KeyValuePair<string, string>("culture", CultureInfo.CurrentUICulture.Name)));
 
     /// <summary>Pages never cached: errors, and forms (their antiforgery token belongs to one visitor).</summary>
-    private static readonly string[] Uncached = ["/Error", "/Account/", "/Commitments/New", "/Commitments/Confirm", "/Commitments/Report", "/Commitments/Upgrade", "/Sessions/New", "/Goals/New", "/Goals/Edit", "/Moderation/", "/Coach/"];
+    private static readonly string[] Uncached = ["/Error", "/Accounts/", "/Following/", "/Commitments/New", "/Commitments/Confirm", "/Commitments/Report", "/Commitments/Upgrade", "/Sessions/New", "/Goals/New", "/Goals/Edit", "/Moderation/", "/Coaching/"];
 
     public static void Apply(PageApplicationModel page)
     {

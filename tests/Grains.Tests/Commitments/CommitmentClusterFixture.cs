@@ -1,7 +1,7 @@
+using CivicContracting.Aggregation;
+using CivicContracting.Coaching;
 using CivicContracting.Commitments;
-using CivicContracting.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.TestingHost;
 
 namespace CivicContracting.Grains.Tests.Commitments;
@@ -35,22 +35,12 @@ public sealed class CommitmentClusterFixture : IAsyncLifetime
     {
         public void Configure(ISiloBuilder silo)
         {
-            silo.AddMemoryGrainStorage(GrainStorage.Name);
-            silo.Services.AddCivicContractingGrains();
+            silo.AddCivicContractingForTests(AdvancingClock.Instance);
             silo.Services.AddCommitmentConditions();
-            // Reporting reminders: the durable reporting schedule and its sweeper (no Orleans reminder service needed).
-            silo.Services.AddCommitmentCoaching();
+            silo.Services.Configure<AggregationOptions>(o => o.AntiEntropyInterval = TimeSpan.FromSeconds(2));
             silo.Services.Configure<CommitmentConditionOptions>(o => o.DeadlineCheckInterval = TimeSpan.FromSeconds(1));
             // Due reminders fire a second or two after they are scheduled, and the schedule is swept every second.
             silo.Services.Configure<CoachingOptions>(o => o.ReminderDelay = TimeSpan.FromSeconds(1));
-            silo.Services.RemoveAll<TimeProvider>();
-            silo.Services.AddSingleton<TimeProvider>(AdvancingClock.Instance);
-            silo.Services.Configure<AggregationOptions>(o =>
-            {
-                o.PublishInterval = TimeSpan.FromMilliseconds(50);
-                o.AntiEntropyInterval = TimeSpan.FromSeconds(2);
-                o.AggregatePersistInterval = TimeSpan.FromMilliseconds(200);
-            });
         }
     }
 }

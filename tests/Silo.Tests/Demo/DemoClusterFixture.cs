@@ -1,6 +1,5 @@
 using CivicContracting.Aggregation;
 using CivicContracting.Commitments;
-using CivicContracting.Hosting;
 using CivicContracting.Silo.Demo;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,16 +37,7 @@ public class DemoClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage(GrainStorage.Name);
-            silo.Services.AddCivicContractingGrains();
-            // Reporting reminders: the durable reporting schedule and its sweeper (no Orleans reminder service needed).
-            silo.Services.AddCommitmentCoaching();
-            silo.Services.Configure<AggregationOptions>(o =>
-            {
-                o.PublishInterval = TimeSpan.FromMilliseconds(50);
-                o.AggregatePersistInterval = TimeSpan.FromMilliseconds(200);
-            });
-            silo.Services.Configure<PlaceOptions>(o => o.Population["24062"] = 102_275);
+            silo.AddCivicContractingForTests();
             silo.Services.AddCivicContractingDemo(configuration);
         });
         Cluster = builder.Build();

@@ -16,7 +16,7 @@ public sealed class AccountApiTests(WebAppFixture app)
     [Fact]
     public async Task Sign_up_creates_the_account_and_a_resident_shown_under_a_pseudonym_and_signs_in()
     {
-        using var person = await People.SignUpAsync(app.BaseAddress, Api.Neighbourhood(13), displayName: "Jana Verbeeck");
+        using var person = await People.SignUpAsync(app.BaseAddress, TestApi.Neighbourhood(13), displayName: "Jana Verbeeck");
         var me = await person.Client.GetAsync<JsonObject>("/api/me");
         Assert.Equal(person.AccountId, (string)me["id"]!);
         Assert.Equal(["participant"], me["roles"]!.AsArray().Select(r => (string)r!));
@@ -32,15 +32,15 @@ public sealed class AccountApiTests(WebAppFixture app)
         using var person = await People.SignUpAsync(app.BaseAddress);
         Assert.Null(person.ParticipantId);
         await (await person.Client.PostAsync("/api/me/participant", new { neighbourhoodCode = "24062W99" })).ProblemNamingAsync("neighbourhoodCode");
-        await (await app.Operator.PostAsync("/api/me/participant", new { neighbourhoodCode = Api.Neighbourhood(4) })).ProblemAsync(HttpStatusCode.Forbidden);
-        await (await app.Public.PostAsync("/api/me/participant", new { neighbourhoodCode = Api.Neighbourhood(4) })).ProblemAsync(HttpStatusCode.Unauthorized);
+        await (await app.Operator.PostAsync("/api/me/participant", new { neighbourhoodCode = TestApi.Neighbourhood(4) })).ProblemAsync(HttpStatusCode.Forbidden);
+        await (await app.Public.PostAsync("/api/me/participant", new { neighbourhoodCode = TestApi.Neighbourhood(4) })).ProblemAsync(HttpStatusCode.Unauthorized);
 
-        var added = await (await person.Client.PostAsync("/api/me/participant", new { neighbourhoodCode = Api.Neighbourhood(4), pseudonym = "Fietser van de Vaart" }))
+        var added = await (await person.Client.PostAsync("/api/me/participant", new { neighbourhoodCode = TestApi.Neighbourhood(4), pseudonym = "Fietser van de Vaart" }))
             .ReadAsync<JsonObject>(HttpStatusCode.Created);
         var participantId = (string)added["participantId"]!;
         Assert.Equal("Fietser van de Vaart", (string)(await app.Public.GetAsync<JsonObject>($"/api/participants/{participantId}"))["displayName"]!);
-        await (await person.Client.PostAsync("/api/me/participant", new { neighbourhoodCode = Api.Neighbourhood(5) })).ProblemAsync(HttpStatusCode.Conflict);
-        Assert.Equal(Api.Neighbourhood(4), (string)(await app.Public.GetAsync<JsonObject>($"/api/participants/{participantId}"))["neighbourhoodCode"]!);
+        await (await person.Client.PostAsync("/api/me/participant", new { neighbourhoodCode = TestApi.Neighbourhood(5) })).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(TestApi.Neighbourhood(4), (string)(await app.Public.GetAsync<JsonObject>($"/api/participants/{participantId}"))["neighbourhoodCode"]!);
     }
 
     [Fact]
@@ -83,22 +83,22 @@ public sealed class AccountApiTests(WebAppFixture app)
         using var person = await People.SignUpAsync(app.BaseAddress);
         using var bare = People.SessionClient(app.BaseAddress);
         await (await bare.PostAsync("/api/session", new { loginName = person.LoginName, password = person.Password })).ReadAsync<JsonObject>();
-        var response = await bare.PostAsync("/api/me/organisations", new { kind = "school", name = "Forged school", neighbourhoodCode = Api.Neighbourhood(2) });
+        var response = await bare.PostAsync("/api/me/organisations", new { kind = "school", name = "Forged school", neighbourhoodCode = TestApi.Neighbourhood(2) });
         var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Contains("X-CSRF-TOKEN", (string)problem["detail"]!, StringComparison.Ordinal);
         Assert.Empty((await bare.GetAsync<JsonObject>("/api/me"))["memberships"]!.AsArray());
 
         await People.AddAntiforgeryHeaderAsync(bare);
-        await (await bare.PostAsync("/api/me/organisations", new { kind = "school", name = "Real school", neighbourhoodCode = Api.Neighbourhood(2) })).ReadAsync<JsonObject>(HttpStatusCode.Created);
+        await (await bare.PostAsync("/api/me/organisations", new { kind = "school", name = "Real school", neighbourhoodCode = TestApi.Neighbourhood(2) })).ReadAsync<JsonObject>(HttpStatusCode.Created);
         Assert.Single((await bare.GetAsync<JsonObject>("/api/me"))["memberships"]!.AsArray());
     }
 
     [Fact]
     public async Task A_person_confirms_under_their_pseudonym_reports_and_may_not_backdate()
     {
-        using var person = await People.SignUpAsync(app.BaseAddress, Api.Neighbourhood(13));
+        using var person = await People.SignUpAsync(app.BaseAddress, TestApi.Neighbourhood(13));
         var goal = await app.Operator.DefineGoalAsync();
-        var draft = await person.Client.CommitAsync(person.ParticipantId!, Api.Neighbourhood(13), Api.ResultTerms(), (goal, 1));
+        var draft = await person.Client.CommitAsync(person.ParticipantId!, TestApi.Neighbourhood(13), TestApi.ResultTerms(), (goal, 1));
         var text = await person.Client.GetAsync<CommitmentTextView>($"/api/commitments/{draft.Id}/text");
 
         var backdated = await person.Client.PostAsync($"/api/commitments/{draft.Id}/confirmation", new { textHash = text.TextHash, signedAt = DateTimeOffset.UtcNow.AddDays(-30) });
@@ -117,9 +117,9 @@ public sealed class AccountApiTests(WebAppFixture app)
     [Fact]
     public async Task An_access_token_acts_within_its_scopes_until_revoked_and_its_secret_is_shown_once()
     {
-        using var person = await People.SignUpAsync(app.BaseAddress, Api.Neighbourhood(13));
+        using var person = await People.SignUpAsync(app.BaseAddress, TestApi.Neighbourhood(13));
         var goal = await app.Operator.DefineGoalAsync();
-        var draft = await person.Client.CommitAsync(person.ParticipantId!, Api.Neighbourhood(13), Api.ResultTerms(), (goal, 1));
+        var draft = await person.Client.CommitAsync(person.ParticipantId!, TestApi.Neighbourhood(13), TestApi.ResultTerms(), (goal, 1));
         var text = await person.Client.GetAsync<CommitmentTextView>($"/api/commitments/{draft.Id}/text");
         await (await person.Client.PostAsync($"/api/commitments/{draft.Id}/confirmation", new { textHash = text.TextHash })).ReadAsync<CommitmentView>();
 
@@ -145,10 +145,10 @@ public sealed class AccountApiTests(WebAppFixture app)
     [Fact]
     public async Task Export_holds_the_persons_data_and_deletion_anonymises_them_leaving_every_aggregate_unchanged()
     {
-        var neighbourhood = Api.Neighbourhood(13);
+        var neighbourhood = TestApi.Neighbourhood(13);
         using var person = await People.SignUpAsync(app.BaseAddress, neighbourhood, displayName: "Pieter Deletable");
         var goal = await app.Operator.DefineGoalAsync();
-        var draft = await person.Client.CommitAsync(person.ParticipantId!, neighbourhood, Api.ResultTerms(), (goal, 1));
+        var draft = await person.Client.CommitAsync(person.ParticipantId!, neighbourhood, TestApi.ResultTerms(), (goal, 1));
         var text = await person.Client.GetAsync<CommitmentTextView>($"/api/commitments/{draft.Id}/text");
         await (await person.Client.PostAsync($"/api/commitments/{draft.Id}/confirmation", new { textHash = text.TextHash })).ReadAsync<CommitmentView>();
         await (await person.Client.PostAsync($"/api/commitments/{draft.Id}/progress", new { value = 50 })).ReadAsync<CommitmentView>();
@@ -187,9 +187,9 @@ public sealed class AccountApiTests(WebAppFixture app)
     {
         async Task<string> Read()
         {
-            var parts = new List<string> { JsonSerializer.Serialize((await app.Public.GetAsync<GoalDetails>($"/api/goals/{goal}")).Engagement with { Version = 0, UpdatedAt = default }, Api.Json) };
+            var parts = new List<string> { JsonSerializer.Serialize((await app.Public.GetAsync<GoalDetails>($"/api/goals/{goal}")).Engagement with { Version = 0, UpdatedAt = default }, TestApi.Json) };
             foreach (var code in PlaceCatalog.Leuven.Get(neighbourhood).SelfAndAncestors)
-                parts.Add(JsonSerializer.Serialize((await app.Public.GetAsync<PlaceDetails>($"/api/places/{code}")).Engagement with { Version = 0, UpdatedAt = default }, Api.Json));
+                parts.Add(JsonSerializer.Serialize((await app.Public.GetAsync<PlaceDetails>($"/api/places/{code}")).Engagement with { Version = 0, UpdatedAt = default }, TestApi.Json));
             return string.Join("\n", parts);
         }
         // Aggregates publish asynchronously: read until two reads half a second apart agree (the pause is what "settled"

@@ -162,7 +162,7 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
             case "register organisation":
             {
                 var id = $"p-m-{Guid.NewGuid():N}";
-                return (c => c.PostAsync("/api/participants", new { id, kind = "school", name = "A school", neighbourhoodCode = Api.Neighbourhood(13) }), () => StatusOf($"/api/participants/{id}"));
+                return (c => c.PostAsync("/api/participants", new { id, kind = "school", name = "A school", neighbourhoodCode = TestApi.Neighbourhood(13) }), () => StatusOf($"/api/participants/{id}"));
             }
             case "create commitment":
             {
@@ -172,30 +172,30 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
                     id,
                     participantId = world.OrganisationId,
                     goals = new[] { new { goalId = world.GoalId } },
-                    neighbourhoodCode = Api.Neighbourhood(13),
-                    terms = Api.ResultTerms(),
+                    neighbourhoodCode = TestApi.Neighbourhood(13),
+                    terms = TestApi.ResultTerms(),
                 }), () => StatusOf($"/api/commitments/{id}"));
             }
             case "revise draft":
             {
-                var draft = await op.CommitAsync(world.OrganisationId, Api.Neighbourhood(13), Api.PledgeTerms(), (world.GoalId, 1));
+                var draft = await op.CommitAsync(world.OrganisationId, TestApi.Neighbourhood(13), TestApi.PledgeTerms(), (world.GoalId, 1));
                 return (c => c.PutAsync($"/api/commitments/{draft.Id}", new
                 {
                     participantId = world.OrganisationId,
                     goals = new[] { new { goalId = world.GoalId } },
-                    neighbourhoodCode = Api.Neighbourhood(12),
-                    terms = Api.PledgeTerms(),
+                    neighbourhoodCode = TestApi.Neighbourhood(12),
+                    terms = TestApi.PledgeTerms(),
                 }), () => CommitmentState(draft.Id));
             }
             case "confirm commitment":
             {
-                var draft = await op.CommitAsync(world.OrganisationId, Api.Neighbourhood(13), Api.ResultTerms(), (world.GoalId, 1));
+                var draft = await op.CommitAsync(world.OrganisationId, TestApi.Neighbourhood(13), TestApi.ResultTerms(), (world.GoalId, 1));
                 var text = await op.GetAsync<JsonObject>($"/api/commitments/{draft.Id}/text");
                 return (c => c.PostAsync($"/api/commitments/{draft.Id}/confirmation", new { textHash = (string)text["textHash"]!, confirmedBy = "Signer" }), () => CommitmentState(draft.Id));
             }
             case "upgrade commitment":
             {
-                var id = await ConfirmedAsync(world, Api.PledgeTerms());
+                var id = await ConfirmedAsync(world, TestApi.PledgeTerms());
                 var terms = new { level = "result", title = "We carry sustainable mobility", description = "A pledge.", target = new { metric = "trips", unit = "%", baseline = 10, target = 50, deadline = "2030-06-30" } };
                 var hash = CivicContracting.Commitments.CommitmentText.Hash(new CivicContracting.Commitments.CommitmentTerms(
                     CivicContracting.Commitments.CommitmentLevel.Result, "We carry sustainable mobility", "A pledge.", null,
@@ -204,66 +204,66 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
             }
             case "report progress":
             {
-                var id = await ConfirmedAsync(world, Api.ResultTerms());
+                var id = await ConfirmedAsync(world, TestApi.ResultTerms());
                 return (c => c.PostAsync($"/api/commitments/{id}/progress", new { value = 30 }), () => CommitmentState(id));
             }
             case "upload evidence":
             {
-                var id = await ConfirmedAsync(world, Api.ResultTerms());
+                var id = await ConfirmedAsync(world, TestApi.ResultTerms());
                 var png = Progress.TestFiles.Png();
                 return (c => c.PostAsync($"/api/commitments/{id}/evidence", Progress.TestFiles.Multipart(png, "image/png", "evidence.png")),
                     () => StatusOf($"/api/evidence/{Progress.TestFiles.Sha256(png)}"));
             }
             case "import progress csv":
             {
-                var id = await ConfirmedAsync(world, Api.ResultTerms());
+                var id = await ConfirmedAsync(world, TestApi.ResultTerms());
                 return (c => Progress.CsvImportTests.PostCsvAsync(c, world.OrganisationId, $"commitmentId,value,reportId\n{id},30,r-matrix\n", key: null),
                     () => CommitmentState(id));
             }
             case "post metric values":
             {
-                var id = await ConfirmedAsync(world, Api.ResultTerms());
+                var id = await ConfirmedAsync(world, TestApi.ResultTerms());
                 return (c => c.PostAsync($"/api/commitments/{id}/metrics", new { values = new[] { new { value = 30, measuredAt = DateTimeOffset.UtcNow.AddMinutes(-1), reportId = "r-matrix" } } }),
                     () => CommitmentState(id));
             }
             case "withdraw commitment":
             {
-                var id = await ConfirmedAsync(world, Api.ResultTerms());
+                var id = await ConfirmedAsync(world, TestApi.ResultTerms());
                 return (c => c.PostAsync($"/api/commitments/{id}/withdrawal", new { reason = "No longer possible." }), () => CommitmentState(id));
             }
             case "close commitment":
             {
-                var id = await ConfirmedAsync(world, Api.ResultTerms());
+                var id = await ConfirmedAsync(world, TestApi.ResultTerms());
                 return (c => c.PostAsync($"/api/commitments/{id}/closure", new { outcome = "achieved" }), () => CommitmentState(id));
             }
             case "join commitment":
             {
                 // Someone else's commitment; the caller joins on behalf of the organisation.
-                var other = await op.RegisterAsync(ParticipantKind.Resident, Api.Neighbourhood(13));
-                var draft = await op.CommitAsync(other, Api.Neighbourhood(13), Api.PledgeTerms(), (world.GoalId, 1));
+                var other = await op.RegisterAsync(ParticipantKind.Resident, TestApi.Neighbourhood(13));
+                var draft = await op.CommitAsync(other, TestApi.Neighbourhood(13), TestApi.PledgeTerms(), (world.GoalId, 1));
                 await op.ConfirmAsync(draft.Id);
                 return (c => c.PostAsync($"/api/commitments/{draft.Id}/co-signers", new { participantId = world.OrganisationId }), () => CommitmentState(draft.Id));
             }
             case "take up template":
             {
-                var city = await op.RegisterAsync(ParticipantKind.City, Api.Neighbourhood(1));
+                var city = await op.RegisterAsync(ParticipantKind.City, TestApi.Neighbourhood(1));
                 var template = await (await op.PostAsync("/api/commitments", new
                 {
                     id = $"c-tpl-{Guid.NewGuid():N}",
                     participantId = city,
                     goals = new[] { new { goalId = world.GoalId } },
-                    neighbourhoodCode = Api.Neighbourhood(1),
-                    terms = Api.PledgeTerms(),
+                    neighbourhoodCode = TestApi.Neighbourhood(1),
+                    terms = TestApi.PledgeTerms(),
                     isTemplate = true,
                 })).ReadAsync<JsonObject>(HttpStatusCode.Created);
                 var copy = $"c-copy-{Guid.NewGuid():N}";
-                return (c => c.PostAsync($"/api/commitments/{(string)template["id"]!}/copies", new { id = copy, participantId = world.OrganisationId, neighbourhoodCode = Api.Neighbourhood(13) }),
+                return (c => c.PostAsync($"/api/commitments/{(string)template["id"]!}/copies", new { id = copy, participantId = world.OrganisationId, neighbourhoodCode = TestApi.Neighbourhood(13) }),
                     () => StatusOf($"/api/commitments/{copy}"));
             }
             case "leave commitment":
             {
-                var other = await op.RegisterAsync(ParticipantKind.Resident, Api.Neighbourhood(13));
-                var draft = await op.CommitAsync(other, Api.Neighbourhood(13), Api.PledgeTerms(), (world.GoalId, 1));
+                var other = await op.RegisterAsync(ParticipantKind.Resident, TestApi.Neighbourhood(13));
+                var draft = await op.CommitAsync(other, TestApi.Neighbourhood(13), TestApi.PledgeTerms(), (world.GoalId, 1));
                 await op.ConfirmAsync(draft.Id);
                 await (await op.PostAsync($"/api/commitments/{draft.Id}/co-signers", new { participantId = world.OrganisationId })).ReadAsync<JsonObject>();
                 return (c => c.DeleteAsync($"/api/commitments/{draft.Id}/co-signers/{world.OrganisationId}"), () => CommitmentState(draft.Id));
@@ -276,7 +276,7 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
                     async () => (await self.Client.GetAsync<JsonArray>("/api/me/tokens")).Single(t => (string)t!["tokenId"]! == tokenId)!["revokedAt"]?.ToJsonString() ?? "active");
             }
             case "add own organisation":
-                return (c => c.PostAsync("/api/me/organisations", new { kind = "business", name = "Fietsenwinkel", neighbourhoodCode = Api.Neighbourhood(13) }), () => MeOf(self));
+                return (c => c.PostAsync("/api/me/organisations", new { kind = "business", name = "Fietsenwinkel", neighbourhoodCode = TestApi.Neighbourhood(13) }), () => MeOf(self));
             case "follow":
             {
                 var topic = $"g-follow-{Guid.NewGuid():N}";
@@ -291,7 +291,7 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
             case "mark feed read":
             {
                 // Something unread in the feed: a report on a commitment the person follows.
-                var draft = await op.CommitAsync(world.OrganisationId, Api.Neighbourhood(13), Api.ResultTerms(), (world.GoalId, 1));
+                var draft = await op.CommitAsync(world.OrganisationId, TestApi.Neighbourhood(13), TestApi.ResultTerms(), (world.GoalId, 1));
                 await op.ConfirmAsync(draft.Id);
                 await (await self.Client.PostAsync("/api/me/follows", new { kind = "commitment", id = draft.Id })).ReadAsync<JsonObject>();
                 await (await op.PostAsync($"/api/commitments/{draft.Id}/progress", new { value = 30 })).ReadAsync<JsonObject>();
@@ -354,39 +354,39 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
             }
             case "verify claim":
             {
-                var id = await ConfirmedAsync(world, Api.ResultTerms());
+                var id = await ConfirmedAsync(world, TestApi.ResultTerms());
                 await (await op.PostAsync($"/api/commitments/{id}/progress", new { reportId = "r-matrix", value = 30 })).ReadAsync<JsonObject>();
                 return (c => c.PostAsync($"/api/commitments/{id}/reports/r-matrix/verification", new { note = "Counted at the school gate." }), () => CommitmentState(id));
             }
             case "confirm claim as peer":
             {
                 // Someone else's claim; the caller confirms it on behalf of the organisation.
-                var other = await op.RegisterAsync(ParticipantKind.Resident, Api.Neighbourhood(13));
-                var draft = await op.CommitAsync(other, Api.Neighbourhood(13), Api.ResultTerms(), (world.GoalId, 1));
+                var other = await op.RegisterAsync(ParticipantKind.Resident, TestApi.Neighbourhood(13));
+                var draft = await op.CommitAsync(other, TestApi.Neighbourhood(13), TestApi.ResultTerms(), (world.GoalId, 1));
                 await op.ConfirmAsync(draft.Id);
                 await (await op.PostAsync($"/api/commitments/{draft.Id}/progress", new { reportId = "r-matrix", value = 30 })).ReadAsync<JsonObject>();
                 return (c => c.PostAsync($"/api/commitments/{draft.Id}/reports/r-matrix/peer-confirmation", new { participantId = world.OrganisationId }), () => CommitmentState(draft.Id));
             }
             case "flag content":
             {
-                var id = await ConfirmedAsync(world, Api.PledgeTerms());
+                var id = await ConfirmedAsync(world, TestApi.PledgeTerms());
                 return (c => c.PostAsync($"/api/commitments/{id}/flags", new { target = "text", reason = $"Flagged by {caller}" }), () => OpenFlagsAsync(id));
             }
             case "moderate commitment":
             {
-                var id = await ConfirmedAsync(world, Api.PledgeTerms());
+                var id = await ConfirmedAsync(world, TestApi.PledgeTerms());
                 return (c => c.PostAsync($"/api/commitments/{id}/moderation", new { action = "hide", target = "text", publicReason = "Beledigende taal" }),
                     async () => $"{await CommitmentState(id)}|{(await app.Public.GetAsync<JsonObject>($"/api/commitments/{id}"))["terms"]!["title"]}");
             }
             case "dismiss flags":
             {
-                var id = await ConfirmedAsync(world, Api.PledgeTerms());
+                var id = await ConfirmedAsync(world, TestApi.PledgeTerms());
                 await (await world.Owner.Client.PostAsync($"/api/commitments/{id}/flags", new { target = "text", reason = "Beledigend" })).ReadAsync<JsonObject>(HttpStatusCode.Accepted);
                 return (c => c.PostAsync("/api/moderation/flags/dismissal", new { commitmentId = id, target = "text" }), () => OpenFlagsAsync(id));
             }
             case "request help":
             {
-                var draft = await op.CommitAsync(world.OrganisationId, Api.Neighbourhood(13), Api.PledgeTerms(), (world.GoalId, 1));
+                var draft = await op.CommitAsync(world.OrganisationId, TestApi.Neighbourhood(13), TestApi.PledgeTerms(), (world.GoalId, 1));
                 return (c => c.PostAsync($"/api/commitments/{draft.Id}/help-request", new { message = "Hoe maak ik dit meetbaar?" }), () => CommitmentState(draft.Id));
             }
             case "import a city":
@@ -398,27 +398,27 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
             }
             case "mark help given":
             {
-                var draft = await op.CommitAsync(world.OrganisationId, Api.Neighbourhood(13), Api.PledgeTerms(), (world.GoalId, 1));
+                var draft = await op.CommitAsync(world.OrganisationId, TestApi.Neighbourhood(13), TestApi.PledgeTerms(), (world.GoalId, 1));
                 await (await op.PostAsync($"/api/commitments/{draft.Id}/help-request", new { message = "Hoe maak ik dit meetbaar?" })).ReadAsync<JsonObject>();
                 return (c => c.DeleteAsync($"/api/commitments/{draft.Id}/help-request"),
                     async () => $"{await CommitmentState(draft.Id)}|{(await app.Public.GetAsync<JsonObject>($"/api/commitments/{draft.Id}"))["helpRequestedAt"]}");
             }
             case "nudge commitment":
             {
-                var id = await ConfirmedAsync(world, Api.ResultTerms());
+                var id = await ConfirmedAsync(world, TestApi.ResultTerms());
                 return (c => c.PostAsync($"/api/commitments/{id}/nudges", new { message = "Hoe staat het?" }),
                     async () => (await app.Public.GetAsync<JsonObject>($"/api/commitments/{id}"))["nudgeCount"]!.ToJsonString());
             }
             case "assign coach":
             {
-                var participant = await op.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(13));
+                var participant = await op.RegisterAsync(ParticipantKind.School, TestApi.Neighbourhood(13));
                 var coach = world.PersonOf(Caller.Coach)!.AccountId;
                 return (c => c.PutAsync($"/api/participants/{participant}/coach", new { coachId = coach }),
                     () => op.GetStringAsync($"/api/participants/{participant}/coach"));
             }
             case "unassign coach":
             {
-                var participant = await op.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(13));
+                var participant = await op.RegisterAsync(ParticipantKind.School, TestApi.Neighbourhood(13));
                 var coach = world.PersonOf(Caller.Coach)!.AccountId;
                 await (await op.PutAsync($"/api/participants/{participant}/coach", new { coachId = coach })).ReadAsync<JsonObject>();
                 return (c => c.DeleteAsync($"/api/participants/{participant}/coach?note=Verhuisd"),
@@ -428,7 +428,7 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
             {
                 // The coach's own profile: the coach and administrators may set it, nobody else.
                 var coach = world.PersonOf(Caller.Coach)!.AccountId;
-                return (c => c.PutAsync($"/api/coach/coaches/{coach}/profile", new { displayName = $"Coach {Guid.NewGuid():N}", areas = new[] { Api.Neighbourhood(13) } }),
+                return (c => c.PutAsync($"/api/coach/coaches/{coach}/profile", new { displayName = $"Coach {Guid.NewGuid():N}", areas = new[] { TestApi.Neighbourhood(13) } }),
                     async () =>
                     {
                         var response = await op.GetAsync($"/api/coach/coaches/{coach}/profile");
@@ -437,13 +437,13 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
             }
             case "add commitment note":
             {
-                var id = await ConfirmedAsync(world, Api.ResultTerms());
+                var id = await ConfirmedAsync(world, TestApi.ResultTerms());
                 return (c => c.PostAsync($"/api/commitments/{id}/notes", new { text = "A note of the team." }),
                     async () => (await op.GetAsync<JsonArray>($"/api/commitments/{id}/notes")).Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
             case "add participant note":
             {
-                var participant = await op.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(13));
+                var participant = await op.RegisterAsync(ParticipantKind.School, TestApi.Neighbourhood(13));
                 return (c => c.PostAsync($"/api/participants/{participant}/notes", new { text = "A note of the team." }),
                     async () => (await op.GetAsync<JsonArray>($"/api/participants/{participant}/notes")).Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
@@ -454,7 +454,7 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
 
     private async Task<string> ConfirmedAsync(MatrixWorld world, object terms)
     {
-        var draft = await app.Operator.CommitAsync(world.OrganisationId, Api.Neighbourhood(13), terms, (world.GoalId, 1));
+        var draft = await app.Operator.CommitAsync(world.OrganisationId, TestApi.Neighbourhood(13), terms, (world.GoalId, 1));
         await app.Operator.ConfirmAsync(draft.Id);
         return draft.Id;
     }
@@ -529,7 +529,7 @@ public sealed class MatrixWorld
         var goalId = await app.Operator.DefineGoalAsync();
         var people = new Dictionary<Caller, Person>();
         foreach (var caller in new[] { Caller.Stranger, Caller.Owner, Caller.Member, Caller.Coach, Caller.Moderator, Caller.Administrator })
-            people[caller] = await Accounts.People.SignUpAsync(app.BaseAddress, Api.Neighbourhood(13));
+            people[caller] = await Accounts.People.SignUpAsync(app.BaseAddress, TestApi.Neighbourhood(13));
         await Accounts.People.GrantAsync(app.Operator, people[Caller.Coach].AccountId, "coach");
         await Accounts.People.GrantAsync(app.Operator, people[Caller.Moderator].AccountId, "moderator");
         await Accounts.People.GrantAsync(app.Operator, people[Caller.Administrator].AccountId, "administrator");
@@ -540,7 +540,7 @@ public sealed class MatrixWorld
         {
             kind = ParticipantKind.School,
             name = "Basisschool Matrix",
-            neighbourhoodCode = Api.Neighbourhood(13),
+            neighbourhoodCode = TestApi.Neighbourhood(13),
             contactEmail = "school@example.org",
         })).ReadAsync<JsonObject>(HttpStatusCode.Created);
         var organisationId = (string)organisation["id"]!;

@@ -19,7 +19,7 @@ public sealed partial class ConfirmationFormTests(WebAppFixture app)
         using var world = await ProgressWorld.CreateAsync(app);
         using var member = await People.SignUpAsync(app.BaseAddress);
         await (await app.Operator.PostAsync($"/api/participants/{world.OrganisationId}/members", new { loginName = member.LoginName, role = "member" })).ReadAsync<JsonObject>();
-        var draft = await app.Operator.CommitAsync(world.OrganisationId, ProgressWorld.Neighbourhood, Api.ResultTerms(baseline: 0, target: 100), (world.GoalId, 1));
+        var draft = await app.Operator.CommitAsync(world.OrganisationId, ProgressWorld.Neighbourhood, TestApi.ResultTerms(baseline: 0, target: 100), (world.GoalId, 1));
 
         using var refused = await PostConfirmationAsync(member, draft.Id);
         // Refused as the site refuses a signed-in person: the 403 page (the sign-in cookie's access-denied path).

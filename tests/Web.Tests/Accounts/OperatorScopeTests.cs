@@ -24,7 +24,7 @@ public sealed class OperatorScopeTests : IAsyncLifetime
     public async Task The_bootstrap_operator_token_makes_the_first_administrator_and_goals_but_may_not_act_for_participants()
     {
         using var bootstrap = TestHosts.Client(_app.BaseAddress, WebAppFixture.OperatorToken);
-        using var person = await People.SignUpAsync(_app.BaseAddress, Api.Neighbourhood(13));
+        using var person = await People.SignUpAsync(_app.BaseAddress, TestApi.Neighbourhood(13));
 
         // Setting up: a goal, and the first administrator.
         var goal = await bootstrap.DefineGoalAsync();
@@ -32,7 +32,7 @@ public sealed class OperatorScopeTests : IAsyncLifetime
         Assert.Contains("administrator", (await person.Client.GetAsync<JsonObject>("/api/me"))["roles"]!.AsArray().Select(r => (string)r!));
 
         // Acting for participants: refused, naming the setting, and nothing stored.
-        var refused = await (await bootstrap.PostAsync("/api/participants", new { id = "p-bootstrap-school", kind = ParticipantKind.School, name = "School", neighbourhoodCode = Api.Neighbourhood(13) }))
+        var refused = await (await bootstrap.PostAsync("/api/participants", new { id = "p-bootstrap-school", kind = ParticipantKind.School, name = "School", neighbourhoodCode = TestApi.Neighbourhood(13) }))
             .ProblemAsync(HttpStatusCode.Forbidden);
         Assert.Contains("Api:OperatorTokenScope", (string)refused["detail"]!, StringComparison.Ordinal);
         await (await bootstrap.GetAsync("/api/participants/p-bootstrap-school")).ProblemAsync(HttpStatusCode.NotFound);
@@ -40,12 +40,12 @@ public sealed class OperatorScopeTests : IAsyncLifetime
         {
             participantId = person.ParticipantId,
             goals = new[] { new { goalId = goal } },
-            neighbourhoodCode = Api.Neighbourhood(13),
-            terms = Api.PledgeTerms(),
+            neighbourhoodCode = TestApi.Neighbourhood(13),
+            terms = TestApi.PledgeTerms(),
         })).ProblemAsync(HttpStatusCode.Forbidden);
 
         // The administrator, signed in, acts for anyone.
-        var draft = await person.Client.CommitAsync(person.ParticipantId!, Api.Neighbourhood(13), Api.PledgeTerms(), (goal, 1));
+        var draft = await person.Client.CommitAsync(person.ParticipantId!, TestApi.Neighbourhood(13), TestApi.PledgeTerms(), (goal, 1));
         await person.Client.ConfirmAsync(draft.Id);
         await (await bootstrap.PostAsync($"/api/commitments/{draft.Id}/progress", new { note = "from the operator" })).ProblemAsync(HttpStatusCode.Forbidden);
         Assert.Empty((await bootstrap.GetAsync<JsonObject>($"/api/commitments/{draft.Id}"))["reports"]!.AsArray());

@@ -18,10 +18,10 @@ public sealed partial class CoachPagesTests(WebAppFixture app)
         var op = app.Operator;
         using var coach = await People.SignUpAsync(app.BaseAddress);
         await People.GrantAsync(op, coach.AccountId, "coach");
-        using var resident = await People.SignUpAsync(app.BaseAddress, Api.Neighbourhood(13));
+        using var resident = await People.SignUpAsync(app.BaseAddress, TestApi.Neighbourhood(13));
         var goal = await op.DefineGoalAsync();
-        var school = await op.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(13));
-        var draft = await op.CommitAsync(school, Api.Neighbourhood(13), Api.ResultTerms(), (goal, 1.0));
+        var school = await op.RegisterAsync(ParticipantKind.School, TestApi.Neighbourhood(13));
+        var draft = await op.CommitAsync(school, TestApi.Neighbourhood(13), TestApi.ResultTerms(), (goal, 1.0));
         // Signed on paper a hundred days ago: past the default 90-day interval, so its report is due now.
         var text = await op.GetAsync<CommitmentTextView>($"/api/commitments/{draft.Id}/text");
         var confirmed = await (await op.PostAsync($"/api/commitments/{draft.Id}/confirmation",
@@ -40,7 +40,7 @@ public sealed partial class CoachPagesTests(WebAppFixture app)
         Assert.Contains("Herinnering sturen", row, StringComparison.Ordinal);
         Assert.Contains("data-nudge-count=\"1\"", row, StringComparison.Ordinal);
         // Only my participants: this school is nobody's yet.
-        var mine = await coach.Client.GetStringAsync($"/coach?scope=mine&neighbourhood={Api.Neighbourhood(13)}");
+        var mine = await coach.Client.GetStringAsync($"/coach?scope=mine&neighbourhood={TestApi.Neighbourhood(13)}");
         Assert.Contains("Rapportering te laat", mine, StringComparison.Ordinal);
         Assert.DoesNotContain($"data-commitment=\"{draft.Id}\"", mine, StringComparison.Ordinal);
 
@@ -92,8 +92,8 @@ public sealed partial class CoachPagesTests(WebAppFixture app)
         var op = app.Operator;
         using var coach = await People.SignUpAsync(app.BaseAddress, displayName: "Coach Lien");
         await People.GrantAsync(op, coach.AccountId, "coach");
-        var school = await op.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(13));
-        await op.CommitAsync(school, Api.Neighbourhood(13), Api.PledgeTerms(), (await op.DefineGoalAsync(), 1.0));
+        var school = await op.RegisterAsync(ParticipantKind.School, TestApi.Neighbourhood(13));
+        await op.CommitAsync(school, TestApi.Neighbourhood(13), TestApi.PledgeTerms(), (await op.DefineGoalAsync(), 1.0));
         // With a draft and no coach, the school is listed to assign (once this host's index has the draft).
         await Eventually.Value(() => coach.Client.GetStringAsync("/coach"), p => UncoachedRow(p, school), TimeSpan.FromSeconds(10));
 

@@ -25,20 +25,20 @@ public sealed class CoachQueueApiTests : IAsyncLifetime
     {
         using var operatorClient = TestHosts.Client(_app.BaseAddress, WebAppFixture.OperatorToken);
         using var anonymous = TestHosts.Client(_app.BaseAddress, null);
-        using var coach = await People.SignUpAsync(_app.BaseAddress, Api.Neighbourhood(13));
-        using var person = await People.SignUpAsync(_app.BaseAddress, Api.Neighbourhood(13));
+        using var coach = await People.SignUpAsync(_app.BaseAddress, TestApi.Neighbourhood(13));
+        using var person = await People.SignUpAsync(_app.BaseAddress, TestApi.Neighbourhood(13));
         await People.GrantAsync(operatorClient, coach.AccountId, "coach");
 
         var goal = await operatorClient.DefineGoalAsync();
-        var school = await operatorClient.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(13));
+        var school = await operatorClient.RegisterAsync(ParticipantKind.School, TestApi.Neighbourhood(13));
         var id = $"c-test-{Guid.NewGuid():N}";
         var created = await (await operatorClient.PostAsync("/api/commitments", new
         {
             id,
             participantId = school,
             goals = new[] { new { goalId = goal } },
-            neighbourhoodCode = Api.Neighbourhood(13),
-            terms = Api.PledgeTerms(),
+            neighbourhoodCode = TestApi.Neighbourhood(13),
+            terms = TestApi.PledgeTerms(),
             reportingInterval = "30.00:00:00",
         })).ReadAsync<JsonObject>(HttpStatusCode.Created);
         Assert.Equal("drafting", (string)created["phase"]!);
@@ -61,16 +61,16 @@ public sealed class CoachQueueApiTests : IAsyncLifetime
         var entry = queue["items"]!.AsArray().Single(e => (string)e!["commitmentId"]! == id)!;
         Assert.Equal("reportOverdue", (string)entry["reason"]!);
         Assert.Equal(school, (string)entry["participantId"]!);
-        Assert.Equal(Api.Neighbourhood(13), (string)entry["neighbourhoodCode"]!);
+        Assert.Equal(TestApi.Neighbourhood(13), (string)entry["neighbourhoodCode"]!);
         Assert.Equal(1, (int)entry["nudgeCount"]!);
         var view = await anonymous.GetAsync<JsonObject>($"/api/commitments/{id}");
         Assert.Equal(1, (int)view["nudgeCount"]!);
         Assert.NotNull(view["lastNudgedAt"]);
 
         // Filters, and who may read it.
-        Assert.Contains((await coach.Client.GetAsync<JsonObject>($"/api/coach/queue?neighbourhood={Api.Neighbourhood(13)}&reason=reportOverdue"))["items"]!.AsArray(),
+        Assert.Contains((await coach.Client.GetAsync<JsonObject>($"/api/coach/queue?neighbourhood={TestApi.Neighbourhood(13)}&reason=reportOverdue"))["items"]!.AsArray(),
             e => (string)e!["commitmentId"]! == id);
-        Assert.Empty((await coach.Client.GetAsync<JsonObject>($"/api/coach/queue?neighbourhood={Api.Neighbourhood(2)}"))["items"]!.AsArray());
+        Assert.Empty((await coach.Client.GetAsync<JsonObject>($"/api/coach/queue?neighbourhood={TestApi.Neighbourhood(2)}"))["items"]!.AsArray());
         Assert.Empty((await coach.Client.GetAsync<JsonObject>("/api/coach/queue?reason=deadlinePassed"))["items"]!.AsArray());
         await (await coach.Client.GetAsync("/api/coach/queue?reason=someday")).ProblemNamingAsync("reason");
         await (await coach.Client.GetAsync("/api/coach/queue?neighbourhood=nowhere")).ProblemNamingAsync("neighbourhood");
@@ -94,16 +94,16 @@ public sealed class CoachQueueApiTests : IAsyncLifetime
     public async Task The_account_page_lists_each_commitment_with_its_phase()
     {
         using var operatorClient = TestHosts.Client(_app.BaseAddress, WebAppFixture.OperatorToken);
-        using var person = await People.SignUpAsync(_app.BaseAddress, Api.Neighbourhood(13));
+        using var person = await People.SignUpAsync(_app.BaseAddress, TestApi.Neighbourhood(13));
         var goal = await operatorClient.DefineGoalAsync();
         await (await person.Client.PostAsync("/api/commitments", new
         {
             participantId = person.ParticipantId,
             goals = new[] { new { goalId = goal } },
-            neighbourhoodCode = Api.Neighbourhood(13),
+            neighbourhoodCode = TestApi.Neighbourhood(13),
             terms = new { level = "pledge", title = "Something for cleaner air", description = "" },
         })).ReadAsync<JsonObject>(HttpStatusCode.Created);
-        var confirmed = await person.Client.CommitAsync(person.ParticipantId!, Api.Neighbourhood(13), Api.PledgeTerms(), (goal, 1.0));
+        var confirmed = await person.Client.CommitAsync(person.ParticipantId!, TestApi.Neighbourhood(13), TestApi.PledgeTerms(), (goal, 1.0));
         await person.Client.ConfirmAsync(confirmed.Id);
 
         var page = await person.Client.GetStringAsync("/account");
@@ -117,13 +117,13 @@ public sealed class CoachQueueApiTests : IAsyncLifetime
     {
         using var operatorClient = TestHosts.Client(_app.BaseAddress, WebAppFixture.OperatorToken);
         var goal = await operatorClient.DefineGoalAsync();
-        var school = await operatorClient.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(13));
+        var school = await operatorClient.RegisterAsync(ParticipantKind.School, TestApi.Neighbourhood(13));
         await (await operatorClient.PostAsync("/api/commitments", new
         {
             participantId = school,
             goals = new[] { new { goalId = goal } },
-            neighbourhoodCode = Api.Neighbourhood(13),
-            terms = Api.PledgeTerms(),
+            neighbourhoodCode = TestApi.Neighbourhood(13),
+            terms = TestApi.PledgeTerms(),
             reportingInterval = "2.00:00:00",
         })).ProblemNamingAsync("reportingInterval");
     }

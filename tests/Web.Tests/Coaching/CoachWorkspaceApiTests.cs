@@ -33,9 +33,9 @@ public sealed class CoachWorkspaceApiTests(WebAppFixture app)
     public async Task A_coach_nudges_a_commitment_reported_on_others_are_refused_and_drafts_are_a_conflict()
     {
         using var coach = await CoachAsync();
-        using var resident = await People.SignUpAsync(app.BaseAddress, Api.Neighbourhood(13));
+        using var resident = await People.SignUpAsync(app.BaseAddress, TestApi.Neighbourhood(13));
         using var anonymous = TestHosts.Client(app.BaseAddress, null);
-        var (_, id) = await ConfirmedAsync(Api.Neighbourhood(13), Api.ResultTerms());
+        var (_, id) = await ConfirmedAsync(TestApi.Neighbourhood(13), TestApi.ResultTerms());
         Assert.Equal(0, await NudgeCountAsync(id));
 
         await (await anonymous.PostAsync($"/api/commitments/{id}/nudges", new { message = "Hoi" })).ProblemAsync(HttpStatusCode.Unauthorized);
@@ -56,7 +56,7 @@ public sealed class CoachWorkspaceApiTests(WebAppFixture app)
         Assert.Equal(2, await NudgeCountAsync(id));
 
         var goal = await Op.DefineGoalAsync();
-        var draft = await Op.CommitAsync(await Op.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(13)), Api.Neighbourhood(13), Api.PledgeTerms(), (goal, 1.0));
+        var draft = await Op.CommitAsync(await Op.RegisterAsync(ParticipantKind.School, TestApi.Neighbourhood(13)), TestApi.Neighbourhood(13), TestApi.PledgeTerms(), (goal, 1.0));
         await (await coach.Client.PostAsync($"/api/commitments/{draft.Id}/nudges", new { })).ProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(0, await NudgeCountAsync(draft.Id));
         await (await coach.Client.PostAsync("/api/commitments/c-none-such/nudges", new { })).ProblemAsync(HttpStatusCode.NotFound);
@@ -67,13 +67,13 @@ public sealed class CoachWorkspaceApiTests(WebAppFixture app)
     {
         using var anna = await CoachAsync();
         using var bert = await CoachAsync();
-        using var resident = await People.SignUpAsync(app.BaseAddress, Api.Neighbourhood(21));
+        using var resident = await People.SignUpAsync(app.BaseAddress, TestApi.Neighbourhood(21));
         using var anonymous = TestHosts.Client(app.BaseAddress, null);
-        var district = CivicContracting.Places.PlaceCatalog.Leuven.Get(Api.Neighbourhood(21)).ParentCode!;
+        var district = CivicContracting.Places.PlaceCatalog.Leuven.Get(TestApi.Neighbourhood(21)).ParentCode!;
 
         var annaProfile = await (await anna.Client.PutAsync($"/api/coach/coaches/{anna.AccountId}/profile",
-            new { areas = new[] { Api.Neighbourhood(21) }, kinds = new[] { "school" } })).ReadAsync<JsonObject>();
-        Assert.Equal(Api.Neighbourhood(21), (string)annaProfile["areas"]![0]!);
+            new { areas = new[] { TestApi.Neighbourhood(21) }, kinds = new[] { "school" } })).ReadAsync<JsonObject>();
+        Assert.Equal(TestApi.Neighbourhood(21), (string)annaProfile["areas"]![0]!);
         await (await anna.Client.PutAsync($"/api/coach/coaches/{bert.AccountId}/profile", new { areas = new[] { district } })).ProblemAsync(HttpStatusCode.Forbidden);
         await (await resident.Client.PutAsync($"/api/coach/coaches/{resident.AccountId}/profile", new { areas = new[] { district } })).ProblemAsync(HttpStatusCode.Forbidden);
         await (await Op.PutAsync($"/api/coach/coaches/{resident.AccountId}/profile", new { areas = new[] { district } })).ProblemNamingAsync("accountId");
@@ -84,7 +84,7 @@ public sealed class CoachWorkspaceApiTests(WebAppFixture app)
         Assert.Contains(coaches, c => (string)c!["accountId"]! == bert.AccountId);
         await (await resident.Client.GetAsync("/api/coach/coaches")).ProblemAsync(HttpStatusCode.Forbidden);
 
-        var school = await Op.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(21));
+        var school = await Op.RegisterAsync(ParticipantKind.School, TestApi.Neighbourhood(21));
         var suggestions = await anna.Client.GetAsync<JsonArray>($"/api/participants/{school}/coach/suggestions");
         Assert.Equal(anna.AccountId, (string)suggestions[0]!["coach"]!["accountId"]!);
         Assert.Equal(["coversNeighbourhood", "coversKind"], suggestions[0]!["reasons"]!.AsArray().Select(r => (string)r!));
@@ -134,7 +134,7 @@ public sealed class CoachWorkspaceApiTests(WebAppFixture app)
     {
         using var coach = await People.SignUpAsync(app.BaseAddress, displayName: "Vertrekkende Coach");
         await People.GrantAsync(app.Operator, coach.AccountId, "coach");
-        var school = await Op.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(13));
+        var school = await Op.RegisterAsync(ParticipantKind.School, TestApi.Neighbourhood(13));
         await (await Op.PutAsync($"/api/participants/{school}/coach", new { coachId = coach.AccountId })).ReadAsync<JsonObject>();
 
         (await app.Operator.DeleteAsync($"/api/accounts/{coach.AccountId}/roles/coach")).EnsureSuccessStatusCode();
@@ -152,11 +152,11 @@ public sealed class CoachWorkspaceApiTests(WebAppFixture app)
         using var coach = await CoachAsync();
         using var moderator = await People.SignUpAsync(app.BaseAddress);
         await People.GrantAsync(Op, moderator.AccountId, "moderator");
-        using var resident = await People.SignUpAsync(app.BaseAddress, Api.Neighbourhood(13));
+        using var resident = await People.SignUpAsync(app.BaseAddress, TestApi.Neighbourhood(13));
         using var anonymous = TestHosts.Client(app.BaseAddress, null);
         await (await resident.Client.PostAsync("/api/me/follows", new { kind = "participant", id = resident.ParticipantId })).ReadAsync<JsonObject>();
         var goal = await Op.DefineGoalAsync();
-        var draft = await Op.CommitAsync(resident.ParticipantId!, Api.Neighbourhood(13), Api.ResultTerms(), (goal, 1.0));
+        var draft = await Op.CommitAsync(resident.ParticipantId!, TestApi.Neighbourhood(13), TestApi.ResultTerms(), (goal, 1.0));
         await Op.ConfirmAsync(draft.Id);
         var id = draft.Id;
         var secret = $"Geheime teamnotitie {Guid.NewGuid():N}";

@@ -23,8 +23,8 @@ public sealed partial class VerificationApiTests(WebAppFixture app)
     private async Task<(string Goal, string School, string Commitment)> ReportedAsync(string? goal = null)
     {
         goal ??= await app.Operator.DefineGoalAsync();
-        var school = await app.Operator.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(13));
-        var draft = await app.Operator.CommitAsync(school, Api.Neighbourhood(13), Api.ResultTerms(20, 60), (goal, 1));
+        var school = await app.Operator.RegisterAsync(ParticipantKind.School, TestApi.Neighbourhood(13));
+        var draft = await app.Operator.CommitAsync(school, TestApi.Neighbourhood(13), TestApi.ResultTerms(20, 60), (goal, 1));
         await app.Operator.ConfirmAsync(draft.Id);
         await (await app.Operator.PostAsync($"/api/commitments/{draft.Id}/progress", new { reportId = "r-claim", value = 40 })).ReadAsync<JsonObject>();
         return (goal, school, draft.Id);
@@ -37,7 +37,7 @@ public sealed partial class VerificationApiTests(WebAppFixture app)
     [Fact]
     public async Task A_coach_verifies_a_claim_and_the_commitment_its_goal_and_its_neighbourhood_show_the_verified_progress()
     {
-        using var coach = await People.SignUpAsync(app.BaseAddress, Api.Neighbourhood(13));
+        using var coach = await People.SignUpAsync(app.BaseAddress, TestApi.Neighbourhood(13));
         await People.GrantAsync(app.Operator, coach.AccountId, "coach");
         var (goal, school, id) = await ReportedAsync();
 
@@ -70,7 +70,7 @@ public sealed partial class VerificationApiTests(WebAppFixture app)
         var lineage = new Dictionary<string, string[]> { [goal] = [goal] };
         Assert.Null(Recomputation.Of(AggregateScope.Goal(goal), views, new Dictionary<string, ParticipantKind> { [school] = ParticipantKind.School }, lineage)
             .Difference(goalDetails.Engagement));
-        var place = await app.Public.GetAsync<JsonObject>($"/api/places/{Api.Neighbourhood(13)}");
+        var place = await app.Public.GetAsync<JsonObject>($"/api/places/{TestApi.Neighbourhood(13)}");
         Assert.NotNull(place["engagement"]!["verifiedProgress"]);
 
         // The site: the claim's tier on the commitment page, the share on the goal page, the share on the map.
@@ -83,25 +83,25 @@ public sealed partial class VerificationApiTests(WebAppFixture app)
         Assert.Contains("data-verified-share=\"1\"", goalPage, StringComparison.Ordinal);
         Assert.Contains("Geverifieerd:", goalPage, StringComparison.Ordinal);
         // The neighbourhood's page too (its share mixes in other tests' commitments there: only that it shows one).
-        var placePage = await Eventually.Value(() => app.Public.GetStringAsync($"/places/{Api.Neighbourhood(13)}"),
+        var placePage = await Eventually.Value(() => app.Public.GetStringAsync($"/places/{TestApi.Neighbourhood(13)}"),
             p => System.Text.RegularExpressions.Regex.IsMatch(p, "id=\"place-verified\"[^>]*data-verified-share=\"[0-9]"), TimeSpan.FromSeconds(10));
         Assert.Matches("id=\"place-verified\"[^>]*data-verified-share=\"[0-9]", placePage);
         var map = await Eventually.Value(() => app.Public.GetAsync<JsonObject>("/api/map"),
-            m => m["features"]!.AsArray().Any(f => (string)f!["properties"]!["code"]! == Api.Neighbourhood(13) && f["properties"]!["verifiedShare"] is not null),
+            m => m["features"]!.AsArray().Any(f => (string)f!["properties"]!["code"]! == TestApi.Neighbourhood(13) && f["properties"]!["verifiedShare"] is not null),
             TimeSpan.FromSeconds(10));
-        Assert.Contains(map["features"]!.AsArray(), f => (string)f!["properties"]!["code"]! == Api.Neighbourhood(13) && f["properties"]!["verifiedShare"] is not null);
+        Assert.Contains(map["features"]!.AsArray(), f => (string)f!["properties"]!["code"]! == TestApi.Neighbourhood(13) && f["properties"]!["verifiedShare"] is not null);
     }
 
     [Fact]
     public async Task Anonymous_callers_residents_owners_moderators_and_owner_tokens_may_not_verify_and_nothing_changes()
     {
-        using var owner = await People.SignUpAsync(app.BaseAddress, Api.Neighbourhood(13));
-        using var moderator = await People.SignUpAsync(app.BaseAddress, Api.Neighbourhood(13));
-        using var coach = await People.SignUpAsync(app.BaseAddress, Api.Neighbourhood(13));
+        using var owner = await People.SignUpAsync(app.BaseAddress, TestApi.Neighbourhood(13));
+        using var moderator = await People.SignUpAsync(app.BaseAddress, TestApi.Neighbourhood(13));
+        using var coach = await People.SignUpAsync(app.BaseAddress, TestApi.Neighbourhood(13));
         await People.GrantAsync(app.Operator, moderator.AccountId, "moderator");
         await People.GrantAsync(app.Operator, coach.AccountId, "coach");
         var goal = await app.Operator.DefineGoalAsync();
-        var draft = await owner.Client.CommitAsync(owner.ParticipantId!, Api.Neighbourhood(13), Api.ResultTerms(20, 60), (goal, 1));
+        var draft = await owner.Client.CommitAsync(owner.ParticipantId!, TestApi.Neighbourhood(13), TestApi.ResultTerms(20, 60), (goal, 1));
         await owner.Client.ConfirmAsync(draft.Id);
         await (await owner.Client.PostAsync($"/api/commitments/{draft.Id}/progress", new { reportId = "r-own", value = 60 })).ReadAsync<JsonObject>();
         using var ownerToken = await owner.TokenClientAsync(app.BaseAddress, "commitments:write", "progress:write");
@@ -130,12 +130,12 @@ public sealed partial class VerificationApiTests(WebAppFixture app)
     [Fact]
     public async Task Another_participant_confirms_a_claim_and_the_owner_or_someone_not_acting_for_the_peer_may_not()
     {
-        using var owner = await People.SignUpAsync(app.BaseAddress, Api.Neighbourhood(13));
-        using var neighbour = await People.SignUpAsync(app.BaseAddress, Api.Neighbourhood(13));
-        using var coach = await People.SignUpAsync(app.BaseAddress, Api.Neighbourhood(13));
+        using var owner = await People.SignUpAsync(app.BaseAddress, TestApi.Neighbourhood(13));
+        using var neighbour = await People.SignUpAsync(app.BaseAddress, TestApi.Neighbourhood(13));
+        using var coach = await People.SignUpAsync(app.BaseAddress, TestApi.Neighbourhood(13));
         await People.GrantAsync(app.Operator, coach.AccountId, "coach");
         var goal = await app.Operator.DefineGoalAsync();
-        var draft = await owner.Client.CommitAsync(owner.ParticipantId!, Api.Neighbourhood(13), Api.ActionTerms(2), (goal, 1));
+        var draft = await owner.Client.CommitAsync(owner.ParticipantId!, TestApi.Neighbourhood(13), TestApi.ActionTerms(2), (goal, 1));
         await owner.Client.ConfirmAsync(draft.Id);
         await (await owner.Client.PostAsync($"/api/commitments/{draft.Id}/progress", new { reportId = "r-m1", completedMilestoneId = "m1" })).ReadAsync<JsonObject>();
         var path = $"/api/commitments/{draft.Id}/reports/r-m1/peer-confirmation";
@@ -158,7 +158,7 @@ public sealed partial class VerificationApiTests(WebAppFixture app)
     [Fact]
     public async Task A_coach_verifies_with_the_form_on_the_commitment_page_and_a_missing_note_is_explained_in_dutch()
     {
-        using var coach = await People.SignUpAsync(app.BaseAddress, Api.Neighbourhood(13));
+        using var coach = await People.SignUpAsync(app.BaseAddress, TestApi.Neighbourhood(13));
         await People.GrantAsync(app.Operator, coach.AccountId, "coach");
         var (_, _, id) = await ReportedAsync();
 

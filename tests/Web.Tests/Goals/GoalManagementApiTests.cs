@@ -159,8 +159,8 @@ public sealed class GoalManagementApiTests(WebAppFixture app)
         };
         async Task<string> Confirmed(object terms, params (string, double)[] goals)
         {
-            var participant = await op.RegisterAsync(ParticipantKind.Business, Api.Neighbourhood(7));
-            var draft = await op.CommitAsync(participant, Api.Neighbourhood(7), terms, goals);
+            var participant = await op.RegisterAsync(ParticipantKind.Business, TestApi.Neighbourhood(7));
+            var draft = await op.CommitAsync(participant, TestApi.Neighbourhood(7), terms, goals);
             await op.ConfirmAsync(draft.Id);
             return draft.Id;
         }
@@ -171,9 +171,9 @@ public sealed class GoalManagementApiTests(WebAppFixture app)
         var kwh = await Confirmed(Result("kWh", 5000, 4000), (goal, 1));
         var withdrawn = await Confirmed(Result("t CO2", 0, 300), (goal, 1));
         await (await op.PostAsync($"/api/commitments/{withdrawn}/withdrawal", new { reason = "Not possible after all." })).ReadAsync<JsonObject>();
-        var draftOwner = await op.RegisterAsync(ParticipantKind.Business, Api.Neighbourhood(7));
-        await op.CommitAsync(draftOwner, Api.Neighbourhood(7), Result("t CO2", 0, 500), (goal, 1));
-        await Confirmed(Api.PledgeTerms(), (goal, 1));
+        var draftOwner = await op.RegisterAsync(ParticipantKind.Business, TestApi.Neighbourhood(7));
+        await op.CommitAsync(draftOwner, TestApi.Neighbourhood(7), Result("t CO2", 0, 500), (goal, 1));
+        await Confirmed(TestApi.PledgeTerms(), (goal, 1));
         await Confirmed(Result("t CO2", 0, 1000), (other, 1));
 
         var details = await Eventually.Value(() => app.Public.GetAsync<GoalDetails>($"/api/goals/{goal}"),

@@ -24,7 +24,7 @@ public static class ImportFiles
         return await client.PostAsync("/api/operations/imports", content);
     }
 
-    public static string Line(object record) => JsonSerializer.Serialize(record, Api.Json);
+    public static string Line(object record) => JsonSerializer.Serialize(record, TestApi.Json);
 
     public static string Lines(IEnumerable<object> records) => string.Join("\n", records.Select(Line)) + "\n";
 
@@ -44,7 +44,7 @@ public static class ImportFiles
         id,
         kind,
         name = $"Participant {id}",
-        neighbourhoodCode = Api.Neighbourhood(neighbourhood),
+        neighbourhoodCode = TestApi.Neighbourhood(neighbourhood),
     };
 
     public static readonly DateTimeOffset SignedAt = new(2026, 3, 14, 18, 30, 0, TimeSpan.Zero);
@@ -58,12 +58,12 @@ public static class ImportFiles
         goals = secondGoal is null
             ? new object[] { new { goalId = goal } }
             : [new { goalId = goal }, new { goalId = secondGoal, weight = 0.5 }],
-        neighbourhoodCode = Api.Neighbourhood(neighbourhood),
+        neighbourhoodCode = TestApi.Neighbourhood(neighbourhood),
         terms = (n % 3) switch
         {
-            0 => Api.PledgeTerms(),
-            1 => Api.ActionTerms(2),
-            _ => Api.ResultTerms(10 + n, 60 + n),
+            0 => TestApi.PledgeTerms(),
+            1 => TestApi.ActionTerms(2),
+            _ => TestApi.ResultTerms(10 + n, 60 + n),
         },
         confirmation = draft ? null : new { confirmedBy = $"Signer {n}", signedAt = SignedAt.AddHours(-n) },
     };

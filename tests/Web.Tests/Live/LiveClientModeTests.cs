@@ -26,8 +26,8 @@ public sealed class LiveClientModeTests
         var scope = AggregateScope.Goal(goal);
         await using var live = await LiveStream.OpenAsync(address, $"/api/live?scope={Uri.EscapeDataString(scope)}");
 
-        var participant = await api.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(3));
-        var commitment = await api.CommitAsync(participant, Api.Neighbourhood(3), Api.ResultTerms(baseline: 20, target: 60), (goal, 1.0));
+        var participant = await api.RegisterAsync(ParticipantKind.School, TestApi.Neighbourhood(3));
+        var commitment = await api.CommitAsync(participant, TestApi.Neighbourhood(3), TestApi.ResultTerms(baseline: 20, target: 60), (goal, 1.0));
         await api.ConfirmAsync(commitment.Id);
         (await api.PostAsync($"/api/commitments/{commitment.Id}/progress", new { reportId = "r-live-1", value = 40.0 })).EnsureSuccessStatusCode();
 

@@ -15,7 +15,7 @@ public sealed class LiveEndpointTests(WebAppFixture app)
     public async Task A_progress_report_reaches_two_live_clients_as_a_change_of_its_goal_and_neighbourhood_within_two_seconds()
     {
         var api = app.Operator;
-        var neighbourhood = Api.Neighbourhood(7);
+        var neighbourhood = TestApi.Neighbourhood(7);
         var goal = await api.DefineGoalAsync();
         var goalScope = AggregateScope.Goal(goal);
         var placeScope = AggregateScope.Place(neighbourhood);
@@ -25,7 +25,7 @@ public sealed class LiveEndpointTests(WebAppFixture app)
         Assert.Equal("text/event-stream", everything.Response.Content.Headers.ContentType?.MediaType);
 
         var participant = await api.RegisterAsync(ParticipantKind.School, neighbourhood, "Sint-Jan");
-        var commitment = await api.CommitAsync(participant, neighbourhood, Api.ResultTerms(baseline: 20, target: 60), (goal, 1.0));
+        var commitment = await api.CommitAsync(participant, neighbourhood, TestApi.ResultTerms(baseline: 20, target: 60), (goal, 1.0));
         await api.ConfirmAsync(commitment.Id);
         var previousPlaceSum = (await api.GetAsync<PlaceDetails>($"/api/places/{neighbourhood}")).Engagement.Totals.ProgressSum;
         var reported = await api.PostAsync($"/api/commitments/{commitment.Id}/progress", new { value = 40.0, note = "Counted in June" });
@@ -55,10 +55,10 @@ public sealed class LiveEndpointTests(WebAppFixture app)
     public async Task A_new_live_client_gets_the_current_snapshot_from_the_web_hosts_memory()
     {
         var api = app.Operator;
-        var neighbourhood = Api.Neighbourhood(8);
+        var neighbourhood = TestApi.Neighbourhood(8);
         var goal = await api.DefineGoalAsync();
         var participant = await api.RegisterAsync(ParticipantKind.Resident, neighbourhood);
-        var commitment = await api.CommitAsync(participant, neighbourhood, Api.ResultTerms(baseline: 20, target: 60), (goal, 1.0));
+        var commitment = await api.CommitAsync(participant, neighbourhood, TestApi.ResultTerms(baseline: 20, target: 60), (goal, 1.0));
         await api.ConfirmAsync(commitment.Id);
         (await api.PostAsync($"/api/commitments/{commitment.Id}/progress", new { value = 60.0 })).EnsureSuccessStatusCode();
         var goalScope = AggregateScope.Goal(goal);

@@ -151,7 +151,7 @@ public sealed partial class ModerationApiTests(WebAppFixture app)
     {
         var (resident, _, coach) = await PeopleAsync();
         var goal = await app.Operator.DefineGoalAsync();
-        var draft = await resident.Client.CommitAsync(resident.ParticipantId!, Api.Neighbourhood(13), Api.PledgeTerms(), (goal, 1));
+        var draft = await resident.Client.CommitAsync(resident.ParticipantId!, TestApi.Neighbourhood(13), TestApi.PledgeTerms(), (goal, 1));
 
         await (await coach.Client.PostAsync($"/api/commitments/{draft.Id}/help-request", new { message = "x" })).ProblemNamingAsync("message");
         var asked = await (await resident.Client.PostAsync($"/api/commitments/{draft.Id}/help-request", new { message = "Hoe maak ik dit meetbaar?" })).ReadAsync<JsonObject>();
@@ -205,7 +205,7 @@ public sealed partial class ModerationApiTests(WebAppFixture app)
 
     private async Task<(Person Resident, Person Moderator, Person Coach)> PeopleAsync()
     {
-        var resident = await People.SignUpAsync(app.BaseAddress, Api.Neighbourhood(13));
+        var resident = await People.SignUpAsync(app.BaseAddress, TestApi.Neighbourhood(13));
         var moderator = await People.SignUpAsync(app.BaseAddress);
         var coach = await People.SignUpAsync(app.BaseAddress);
         await People.GrantAsync(app.Operator, moderator.AccountId, "moderator");
@@ -217,7 +217,7 @@ public sealed partial class ModerationApiTests(WebAppFixture app)
     private async Task<string> ConfirmedAsync(string title)
     {
         var goal = await app.Operator.DefineGoalAsync();
-        var school = await app.Operator.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(13));
+        var school = await app.Operator.RegisterAsync(ParticipantKind.School, TestApi.Neighbourhood(13));
         var terms = new
         {
             level = "result",
@@ -225,7 +225,7 @@ public sealed partial class ModerationApiTests(WebAppFixture app)
             description = "Een tekst om te verbergen.",
             target = new { metric = "trips", unit = "%", baseline = 20, target = 60, deadline = "2031-06-30" },
         };
-        var draft = await app.Operator.CommitAsync(school, Api.Neighbourhood(13), terms, (goal, 1));
+        var draft = await app.Operator.CommitAsync(school, TestApi.Neighbourhood(13), terms, (goal, 1));
         await app.Operator.ConfirmAsync(draft.Id);
         return draft.Id;
     }

@@ -164,9 +164,9 @@ public sealed class OperationsTests(TracedWebAppFixture app)
 
     private async Task<CommitmentView> ConfirmedResultCommitmentAsync()
     {
-        var school = await app.Operator.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(13));
+        var school = await app.Operator.RegisterAsync(ParticipantKind.School, TestApi.Neighbourhood(13));
         var goal = await app.Operator.DefineGoalAsync();
-        var commitment = await app.Operator.CommitAsync(school, Api.Neighbourhood(13), Api.ResultTerms(), (goal, 1.0));
+        var commitment = await app.Operator.CommitAsync(school, TestApi.Neighbourhood(13), TestApi.ResultTerms(), (goal, 1.0));
         await app.Operator.ConfirmAsync(commitment.Id);
         return commitment;
     }

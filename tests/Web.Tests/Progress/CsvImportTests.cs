@@ -74,8 +74,8 @@ public sealed class CsvImportTests(WebAppFixture app)
     {
         using var world = await ProgressWorld.CreateAsync(app);
         var good = await world.ConfirmedAsync();
-        var action = await world.ConfirmedAsync(Api.ActionTerms());
-        var draft = (await app.Operator.CommitAsync(world.OrganisationId, ProgressWorld.Neighbourhood, Api.ResultTerms(), (world.GoalId, 1))).Id;
+        var action = await world.ConfirmedAsync(TestApi.ActionTerms());
+        var draft = (await app.Operator.CommitAsync(world.OrganisationId, ProgressWorld.Neighbourhood, TestApi.ResultTerms(), (world.GoalId, 1))).Id;
         var otherOrganisation = await app.Operator.RegisterAsync(CivicContracting.Participants.ParticipantKind.Business, ProgressWorld.Neighbourhood);
         var foreign = await world.ConfirmedAsync(participantId: otherOrganisation);
         var before = await VersionsAsync(world, good, action, draft, foreign);

@@ -67,7 +67,7 @@ public sealed class IdempotencyKeyTests(WebAppFixture app)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/commitments/{commitmentId}/progress")
         {
-            Content = new StringContent(System.Text.Json.JsonSerializer.Serialize(body, Api.Json), System.Text.Encoding.UTF8, "application/json"),
+            Content = new StringContent(System.Text.Json.JsonSerializer.Serialize(body, TestApi.Json), System.Text.Encoding.UTF8, "application/json"),
         };
         if (key is not null)
             request.Headers.Add(IdempotencyKeys.HeaderName, key);

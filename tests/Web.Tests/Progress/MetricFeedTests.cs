@@ -42,7 +42,7 @@ public sealed class MetricFeedTests(WebAppFixture app)
     {
         using var world = await ProgressWorld.CreateAsync(app);
         var commitment = await world.ConfirmedAsync();
-        var action = await world.ConfirmedAsync(Api.ActionTerms());
+        var action = await world.ConfirmedAsync(TestApi.ActionTerms());
         var now = DateTimeOffset.UtcNow;
         var key = Guid.NewGuid().ToString();
 
@@ -56,7 +56,7 @@ public sealed class MetricFeedTests(WebAppFixture app)
         var duplicate = new { values = new[] { new { value = 1.0, measuredAt = now.AddHours(-1), reportId = "same" }, new { value = 2.0, measuredAt = now, reportId = "same" } } };
         await PostAsync(world.Owner.Client, commitment, duplicate, key: null).ProblemNamingAsync("values[1].reportId");
         await PostAsync(world.Owner.Client, action, new { values = new[] { new { value = 1.0, measuredAt = now } } }, key).ProblemNamingAsync("values");
-        var draft = (await app.Operator.CommitAsync(world.OrganisationId, ProgressWorld.Neighbourhood, Api.ResultTerms(), (world.GoalId, 1))).Id;
+        var draft = (await app.Operator.CommitAsync(world.OrganisationId, ProgressWorld.Neighbourhood, TestApi.ResultTerms(), (world.GoalId, 1))).Id;
         await PostAsync(world.Owner.Client, draft, new { values = new[] { new { value = 1.0, measuredAt = now } } }, key).ProblemAsync(HttpStatusCode.Conflict);
         await PostAsync(app.Operator, $"c-none-{Guid.NewGuid():N}", new { values = new[] { new { value = 1.0, measuredAt = now } } }, key).ProblemAsync(HttpStatusCode.NotFound);
 
@@ -68,7 +68,7 @@ public sealed class MetricFeedTests(WebAppFixture app)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/commitments/{commitmentId}/metrics")
         {
-            Content = new StringContent(System.Text.Json.JsonSerializer.Serialize(body, Api.Json), System.Text.Encoding.UTF8, "application/json"),
+            Content = new StringContent(System.Text.Json.JsonSerializer.Serialize(body, TestApi.Json), System.Text.Encoding.UTF8, "application/json"),
         };
         if (key is not null)
             request.Headers.Add(IdempotencyKeys.HeaderName, key);

@@ -46,9 +46,9 @@ public sealed class PostgreSqlEvidenceTests(PostgreSqlEvidenceFixture postgres) 
             using var first = TestHosts.Client(TestHosts.AddressOf(siloHost), WebAppFixture.OperatorToken);
             using var second = TestHosts.Client(TestHosts.AddressOf(clientHost), WebAppFixture.OperatorToken);
 
-            var participant = await first.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(3));
+            var participant = await first.RegisterAsync(ParticipantKind.School, TestApi.Neighbourhood(3));
             var goal = await first.DefineGoalAsync();
-            var commitment = (await first.CommitAsync(participant, Api.Neighbourhood(3), Api.ResultTerms(), (goal, 1))).Id;
+            var commitment = (await first.CommitAsync(participant, TestApi.Neighbourhood(3), TestApi.ResultTerms(), (goal, 1))).Id;
             await first.ConfirmAsync(commitment);
 
             var png = TestFiles.Png();

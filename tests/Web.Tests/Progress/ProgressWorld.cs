@@ -20,7 +20,7 @@ public sealed class ProgressWorld : IDisposable
     }
 
     /// <summary>A neighbourhood no other test of the shared app uses, so that their place aggregates stay theirs.</summary>
-    public static string Neighbourhood { get; } = Api.Neighbourhood(21);
+    public static string Neighbourhood { get; } = TestApi.Neighbourhood(21);
 
     public Person Owner { get; }
 
@@ -45,7 +45,7 @@ public sealed class ProgressWorld : IDisposable
     /// <summary>A confirmed commitment of the organisation to the world's goal (result: baseline 0, target 100 unless said otherwise).</summary>
     public async Task<string> ConfirmedAsync(object? terms = null, string? participantId = null)
     {
-        var draft = await _app.Operator.CommitAsync(participantId ?? OrganisationId, Neighbourhood, terms ?? Api.ResultTerms(baseline: 0, target: 100), (GoalId, 1));
+        var draft = await _app.Operator.CommitAsync(participantId ?? OrganisationId, Neighbourhood, terms ?? TestApi.ResultTerms(baseline: 0, target: 100), (GoalId, 1));
         await _app.Operator.ConfirmAsync(draft.Id);
         return draft.Id;
     }

@@ -85,7 +85,7 @@ public sealed partial class ReportHistoryApiTests(WebAppFixture app)
     {
         var (world, id) = await CommitmentWithHistoryAsync(101);
         using var _ = world;
-        var resident = await People.SignUpAsync(app.BaseAddress, Api.Neighbourhood(13));
+        var resident = await People.SignUpAsync(app.BaseAddress, TestApi.Neighbourhood(13));
         var moderator = await People.SignUpAsync(app.BaseAddress);
         await People.GrantAsync(app.Operator, moderator.AccountId, "moderator");
 

@@ -23,12 +23,12 @@ public sealed class ContributionSyncTests(WebAppFixture app)
     {
         await app.ListsCaughtUpAsync();
         var api = app.Operator;
-        var neighbourhood = Api.Neighbourhood(11);
+        var neighbourhood = TestApi.Neighbourhood(11);
         var goal = await api.DefineGoalAsync();
         var school = await api.RegisterAsync(ParticipantKind.School, neighbourhood);
         var before = Sync.Status;
 
-        var commitment = await api.CommitAsync(school, neighbourhood, Api.ResultTerms(baseline: 0, target: 100), (goal, 1.0));
+        var commitment = await api.CommitAsync(school, neighbourhood, TestApi.ResultTerms(baseline: 0, target: 100), (goal, 1.0));
         await api.ConfirmAsync(commitment.Id);
         var listed = await Eventually.Value(() => app.Public.GetAsync<JsonObject>($"/api/goals/{goal}/commitments"),
             l => Status(l, commitment.Id) == "confirmed", PushLatency);

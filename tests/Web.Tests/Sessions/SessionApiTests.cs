@@ -35,7 +35,7 @@ public sealed class SessionApiTests(WebAppFixture app)
         Assert.DoesNotContain(SessionsApi.Notes, publicText, StringComparison.Ordinal);
         var session = JsonNode.Parse(publicText)!.AsObject();
         Assert.Null((string?)session["notes"]);
-        Assert.Equal(("citizenPanel", "Burgerpanel Kessel-Lo, derde sessie", Api.Neighbourhood(13), "Zaal De Bron, Kessel-Lo"),
+        Assert.Equal(("citizenPanel", "Burgerpanel Kessel-Lo, derde sessie", TestApi.Neighbourhood(13), "Zaal De Bron, Kessel-Lo"),
             ((string)session["kind"]!, (string)session["title"]!, (string)session["neighbourhoodCode"]!, (string)session["venue"]!));
         Assert.Equal(startsAt, session["startsAt"]!.GetValue<DateTimeOffset>());
         Assert.Equal((23, 2, 0, 25), ((int)session["attendance"]!["resident"]!, (int)session["attendance"]!["school"]!, (int)session["attendance"]!["city"]!, (int)session["attendanceTotal"]!));
@@ -45,7 +45,7 @@ public sealed class SessionApiTests(WebAppFixture app)
 
         Assert.Equal(SessionsApi.Notes, (string?)(await coach.Client.GetAsync<JsonObject>($"/api/sessions/{id}"))["notes"]);
         Assert.Equal(SessionsApi.Notes, (string?)(await app.Operator.GetAsync<JsonObject>($"/api/sessions/{id}"))["notes"]);
-        using var resident = await People.SignUpAsync(app.BaseAddress, Api.Neighbourhood(13));
+        using var resident = await People.SignUpAsync(app.BaseAddress, TestApi.Neighbourhood(13));
         Assert.Null((string?)(await resident.Client.GetAsync<JsonObject>($"/api/sessions/{id}"))["notes"]);
 
         var list = await app.Public.GetAsync<JsonObject>("/api/sessions?pageSize=100");
@@ -95,14 +95,14 @@ public sealed class SessionApiTests(WebAppFixture app)
     {
         var goal = await app.Operator.DefineGoalAsync();
         var sessionId = await SessionsApi.RecordAsync(app.Operator, goal, DateTimeOffset.UtcNow.AddDays(-1));
-        using var resident = await People.SignUpAsync(app.BaseAddress, Api.Neighbourhood(13));
+        using var resident = await People.SignUpAsync(app.BaseAddress, TestApi.Neighbourhood(13));
 
         var pledge = await (await resident.Client.PostAsync("/api/commitments", new
         {
             participantId = resident.ParticipantId,
             goals = new[] { new { goalId = goal } },
-            neighbourhoodCode = Api.Neighbourhood(13),
-            terms = Api.PledgeTerms(),
+            neighbourhoodCode = TestApi.Neighbourhood(13),
+            terms = TestApi.PledgeTerms(),
             sessionId,
         })).ReadAsync<CommitmentView>(HttpStatusCode.Created);
         Assert.Equal(sessionId, pledge.SessionId);
@@ -116,17 +116,17 @@ public sealed class SessionApiTests(WebAppFixture app)
 
         var text = await resident.Client.GetAsync<CommitmentTextView>($"/api/commitments/{pledge.Id}/text");
         await (await resident.Client.PostAsync($"/api/commitments/{pledge.Id}/confirmation", new { textHash = text.TextHash })).ReadAsync<CommitmentView>();
-        var school = await app.Operator.RegisterAsync(ParticipantKind.School, Api.Neighbourhood(13));
+        var school = await app.Operator.RegisterAsync(ParticipantKind.School, TestApi.Neighbourhood(13));
         var result = await (await app.Operator.PostAsync("/api/commitments", new
         {
             participantId = school,
             goals = new[] { new { goalId = goal } },
-            neighbourhoodCode = Api.Neighbourhood(13),
-            terms = Api.ResultTerms(),
+            neighbourhoodCode = TestApi.Neighbourhood(13),
+            terms = TestApi.ResultTerms(),
             sessionId,
         })).ReadAsync<CommitmentView>(HttpStatusCode.Created);
         await app.Operator.ConfirmAsync(result.Id);
-        var unrelated = await app.Operator.CommitAsync(school, Api.Neighbourhood(13), Api.ActionTerms(), (goal, 1));
+        var unrelated = await app.Operator.CommitAsync(school, TestApi.Neighbourhood(13), TestApi.ActionTerms(), (goal, 1));
         await app.Operator.ConfirmAsync(unrelated.Id);
 
         var session = await app.Public.GetAsync<JsonObject>($"/api/sessions/{sessionId}");
@@ -146,21 +146,21 @@ public sealed class SessionApiTests(WebAppFixture app)
         {
             participantId = resident.ParticipantId,
             goals = new[] { new { goalId = goal } },
-            neighbourhoodCode = Api.Neighbourhood(13),
-            terms = Api.PledgeTerms(),
+            neighbourhoodCode = TestApi.Neighbourhood(13),
+            terms = TestApi.PledgeTerms(),
             sessionId,
         })).ReadAsync<CommitmentView>(HttpStatusCode.Created);
-        var revision = new { participantId = resident.ParticipantId, goals = new[] { new { goalId = goal } }, neighbourhoodCode = Api.Neighbourhood(12), terms = Api.PledgeTerms() };
+        var revision = new { participantId = resident.ParticipantId, goals = new[] { new { goalId = goal } }, neighbourhoodCode = TestApi.Neighbourhood(12), terms = TestApi.PledgeTerms() };
         await (await resident.Client.PutAsync($"/api/commitments/{draft.Id}", revision)).ProblemNamingAsync("sessionId");
         var revised = await (await resident.Client.PutAsync($"/api/commitments/{draft.Id}", new { revision.participantId, revision.goals, revision.neighbourhoodCode, revision.terms, sessionId })).ReadAsync<CommitmentView>();
-        Assert.Equal((Api.Neighbourhood(12), sessionId), (revised.NeighbourhoodCode, revised.SessionId));
+        Assert.Equal((TestApi.Neighbourhood(12), sessionId), (revised.NeighbourhoodCode, revised.SessionId));
     }
 
     [Fact]
     public async Task A_commitment_naming_an_unknown_or_a_future_session_gets_400_naming_sessionId_and_is_not_stored()
     {
         var goal = await app.Operator.DefineGoalAsync();
-        var participant = await app.Operator.RegisterAsync(ParticipantKind.Resident, Api.Neighbourhood(13));
+        var participant = await app.Operator.RegisterAsync(ParticipantKind.Resident, TestApi.Neighbourhood(13));
         var future = await SessionsApi.RecordAsync(app.Operator, goal, DateTimeOffset.UtcNow.AddDays(5));
         foreach (var sessionId in new[] { $"s-none-{Guid.NewGuid():N}", future, "not an id!" })
         {
@@ -170,8 +170,8 @@ public sealed class SessionApiTests(WebAppFixture app)
                 id,
                 participantId = participant,
                 goals = new[] { new { goalId = goal } },
-                neighbourhoodCode = Api.Neighbourhood(13),
-                terms = Api.PledgeTerms(),
+                neighbourhoodCode = TestApi.Neighbourhood(13),
+                terms = TestApi.PledgeTerms(),
                 sessionId,
             })).ProblemNamingAsync("sessionId");
             await (await app.Public.GetAsync($"/api/commitments/{id}")).ProblemAsync(HttpStatusCode.NotFound);
@@ -185,13 +185,13 @@ public sealed class SessionApiTests(WebAppFixture app)
         var goal = await app.Operator.DefineGoalAsync();
         var startsAt = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-10).AddHours(18), TimeSpan.Zero);
         var sessionId = await SessionsApi.RecordAsync(app.Operator, goal, startsAt);
-        var participant = await app.Operator.RegisterAsync(ParticipantKind.Business, Api.Neighbourhood(13));
+        var participant = await app.Operator.RegisterAsync(ParticipantKind.Business, TestApi.Neighbourhood(13));
         var commitment = await (await app.Operator.PostAsync("/api/commitments", new
         {
             participantId = participant,
             goals = new[] { new { goalId = goal } },
-            neighbourhoodCode = Api.Neighbourhood(13),
-            terms = Api.PledgeTerms(),
+            neighbourhoodCode = TestApi.Neighbourhood(13),
+            terms = TestApi.PledgeTerms(),
             sessionId,
         })).ReadAsync<CommitmentView>(HttpStatusCode.Created);
         var text = await app.Operator.GetAsync<CommitmentTextView>($"/api/commitments/{commitment.Id}/text");

@@ -15,7 +15,7 @@ public static class SessionsApi
         ["kind"] = "citizenPanel",
         ["title"] = title,
         ["startsAt"] = startsAt,
-        ["neighbourhoodCode"] = Api.Neighbourhood(13),
+        ["neighbourhoodCode"] = TestApi.Neighbourhood(13),
         ["venue"] = "Zaal De Bron, Kessel-Lo",
         ["goalIds"] = new[] { goalId },
         ["attendance"] = new Dictionary<string, int> { ["resident"] = 23, ["school"] = 2 },

@@ -90,10 +90,10 @@ public sealed class ReplayApiTests(WebAppFixture app)
     public async Task A_confirmed_commitment_appears_in_the_last_step_of_its_neighbourhood_and_goal_replay()
     {
         var api = app.Operator;
-        var neighbourhood = Api.Neighbourhood(17);
+        var neighbourhood = TestApi.Neighbourhood(17);
         var goal = await api.DefineGoalAsync();
         var school = await api.RegisterAsync(ParticipantKind.School, neighbourhood);
-        var commitment = await api.CommitAsync(school, neighbourhood, Api.PledgeTerms(), (goal, 1.0));
+        var commitment = await api.CommitAsync(school, neighbourhood, TestApi.PledgeTerms(), (goal, 1.0));
         await api.ConfirmAsync(commitment.Id);
 
         // The web host reloads its commitments list shortly after the pushed change.

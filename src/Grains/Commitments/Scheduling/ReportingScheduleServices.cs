@@ -1,3 +1,4 @@
+using CivicContracting.Coaching;
 using CivicContracting.Commitments.Scheduling;
 using CivicContracting.Hosting;
 using Microsoft.Extensions.Configuration;

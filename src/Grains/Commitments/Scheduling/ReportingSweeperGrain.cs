@@ -1,3 +1,4 @@
+using CivicContracting.Coaching;
 using CivicContracting.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -2,41 +2,31 @@ using System.Globalization;
 using CivicContracting.Commitments;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Api;
 using CivicContracting.Web.Commitments;
 using CivicContracting.Web.Evidence;
-using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;
-using CivicContracting.Web.Site;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
-using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Web.Pages.Commitments;
 
 /// <summary>Reporting progress: a value (result), an action done (action), a note, an evidence link.</summary>
 [Authorize(Policy = Security.AccessPolicies.SignedInPolicy)]
-public sealed class ReportModel(Access access, IClusterClient orleans, CommitmentViews views, ReportProgressCommand command, IEvidenceStore evidence, IOptions<EvidenceOptions> evidenceOptions, IStringLocalizer<SiteText> text) : PageModel
+[EvidenceBodyLimit]
+public sealed class ReportModel(Access access, IClusterClient orleans, CommitmentViews views, ReportProgressCommand command, StoreEvidenceCommand storeEvidence, IStringLocalizer<SiteText> text) : PageModel
 {
     private static readonly string[] Fields = ["value", "completedMilestoneId", "note", "evidenceUrl", "photo"];
 
-    /// <summary>An optional photo or document, stored as evidence (type from its first bytes, at most Evidence:MaxBytes).</summary>
+    /// <summary>An optional photo or document, stored as evidence through <see cref="StoreEvidenceCommand"/>, as the API's upload is.</summary>
     [BindProperty] public IFormFile? Photo { get; set; }
 
-    public long MaxPhotoBytes => evidenceOptions.Value.MaxBytes;
-
-    /// <summary>A photo may be larger than the API's general body limit: the page raises it to the evidence limit before the form is read.</summary>
-    public override Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context)
-    {
-        if (HttpMethods.IsPost(context.HttpContext.Request.Method)
-            && context.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-            limit.MaxRequestBodySize = evidenceOptions.Value.MaxBytes + EvidenceUpload.MultipartAllowance;
-        return Task.CompletedTask;
-    }
+    public long MaxPhotoBytes => storeEvidence.MaxBytes;
 
     public CommitmentView Commitment { get; private set; } = null!;
 
@@ -69,25 +59,9 @@ public sealed class ReportModel(Access access, IClusterClient orleans, Commitmen
         }
         if (!ApiIds.IsWellFormed(ReportId))
             ReportId = ApiIds.New("r");
-        if (Photo is { Length: > 0 } photo)
-        {
-            if (photo.Length > MaxPhotoBytes)
-                ModelState.AddModelError("photo", text["Report.PhotoTooLarge", MaxPhotoBytes / (1024 * 1024)]);
-            else
-            {
-                using var buffer = new MemoryStream((int)photo.Length);
-                await photo.CopyToAsync(buffer, HttpContext.RequestAborted);
-                var bytes = buffer.ToArray();
-                if (EvidenceTypes.Detect(bytes) is not { } type)
-                    ModelState.AddModelError("photo", text["Report.PhotoType"]);
-                else
-                {
-                    var sha = EvidenceIds.Of(bytes);
-                    await evidence.PutAsync(new EvidenceInfo(sha, type.ContentType, bytes.Length), bytes, HttpContext.RequestAborted);
-                    EvidenceUrl = EvidenceIds.Url(sha);
-                }
-            }
-        }
+        // A browser sends no file when none is chosen; a chosen file is stored (or refused) as the API's upload would be.
+        if (Photo is not null && await StorePhotoAsync(id, Photo) is { } photoRefusal)
+            return photoRefusal;
         // The form's id makes sending it twice store one report; its date is the moment it is sent.
         var prepared = command.Prepare(permit!, new ProgressInput(ReportId, null, value, string.IsNullOrEmpty(CompletedMilestoneId) ? null : CompletedMilestoneId,
             string.IsNullOrWhiteSpace(Note) ? null : Note.Trim(), string.IsNullOrWhiteSpace(EvidenceUrl) ? null : EvidenceUrl.Trim()));
@@ -115,6 +89,41 @@ public sealed class ReportModel(Access access, IClusterClient orleans, Commitmen
         return LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}?reported=1");
     }
 
+    /// <summary>
+    /// The photo through <see cref="StoreEvidenceCommand"/>: its url becomes the report's evidence, or its refusal a text
+    /// beside the field. A refused right (which the report's permit makes unlikely) is the site's 403 or 404 page.
+    /// </summary>
+    private async Task<IActionResult?> StorePhotoAsync(string id, IFormFile photo)
+    {
+        try
+        {
+            var permit = await storeEvidence.AuthoriseAsync(await access.ActorAsync(HttpContext), id);
+            await using var file = photo.OpenReadStream();
+            var content = await storeEvidence.ReadAsync(file, HttpContext.RequestAborted);
+            EvidenceUrl = (await storeEvidence.RunAsync(permit, content, HttpContext.RequestAborted)).Evidence.Url;
+            return null;
+        }
+        catch (ApiProblemException problem) when (PageSupport.IsAccessRefusal(problem))
+        {
+            return Forbid();
+        }
+        catch (ApiProblemException problem) when (problem.Status == StatusCodes.Status404NotFound)
+        {
+            return NotFound();
+        }
+        catch (ApiProblemException problem) when (problem.Errors.ContainsKey(EvidenceUpload.FieldName))
+        {
+            // The file's rules, as the API answers them (400 empty, 413, 415), in the site's words.
+            ModelState.AddModelError("photo", problem.Status switch
+            {
+                StatusCodes.Status413PayloadTooLarge => text["Report.PhotoTooLarge", MaxPhotoBytes / (1024 * 1024)],
+                StatusCodes.Status415UnsupportedMediaType => text["Report.PhotoType"],
+                _ => text["Report.PhotoEmpty"],
+            });
+            return null;
+        }
+    }
+
     public IEnumerable<string> ErrorsFor(string name) =>
         ModelState.TryGetValue(name, out var entry) ? entry.Errors.Select(e => e.ErrorMessage) : [];
 
@@ -139,5 +148,24 @@ public sealed class ReportModel(Access access, IClusterClient orleans, Commitmen
             return (null, NotFound());
         Commitment = view;
         return (permit, null);
+    }
+}
+
+/// <summary>
+/// A form with a photo may be as large as the API's upload (Evidence:MaxBytes and the multipart framing), not only
+/// Api:MaxRequestBodyBytes: the limit is raised before anything reads the form. The antiforgery check (an authorization
+/// filter of order 1000) reads it first when the token is in the form, as a browser sends it, so a page filter would be
+/// too late and a photo over the general limit would end the connection instead of being stored.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class EvidenceBodyLimitAttribute : Attribute, IAuthorizationFilter, IOrderedFilter
+{
+    public int Order => 900;
+
+    public void OnAuthorization(AuthorizationFilterContext context)
+    {
+        var http = context.HttpContext;
+        if (HttpMethods.IsPost(http.Request.Method) && http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = http.RequestServices.GetRequiredService<StoreEvidenceCommand>().MaxBytes + EvidenceUpload.MultipartAllowance;
     }
 }

@@ -1,9 +1,8 @@
 using CivicContracting.Goals;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Api;
 using CivicContracting.Web.Goals;
-using CivicContracting.Web.Hosting;
-using CivicContracting.Web.Pages.Account;
 using CivicContracting.Web.Pages.Commitments;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;

@@ -2,7 +2,7 @@ using CivicContracting.Commitments;
 using CivicContracting.Moderation;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
-using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Api;
 using CivicContracting.Web.Moderation;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;

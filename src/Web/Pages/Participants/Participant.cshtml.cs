@@ -1,7 +1,7 @@
 using CivicContracting.Commitments;
 using CivicContracting.Participants;
 using CivicContracting.Places;
-using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Api;
 using CivicContracting.Web.ReadModel;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

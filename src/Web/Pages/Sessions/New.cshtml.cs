@@ -5,13 +5,15 @@ using CivicContracting.Places;
 using CivicContracting.Sessions;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
-using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Api;
+using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;
 using CivicContracting.Web.Sessions;
-using CivicContracting.Web.Site;
+using CivicContracting.Web.Texts;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace CivicContracting.Web.Pages.Sessions;
 
@@ -21,7 +23,7 @@ namespace CivicContracting.Web.Pages.Sessions;
 /// administrators only. Field names are the API's JSON paths, so the input rules' messages land next to their fields.
 /// </summary>
 [Authorize(Policy = Security.AccessPolicies.SignedInPolicy)]
-public sealed class NewModel(Access access, SiteData data, IClusterClient orleans, TimeProvider clock) : PageModel
+public sealed class NewModel(Access access, SiteData data, IClusterClient orleans, TimeProvider clock, IStringLocalizer<SiteText> siteText) : PageModel
 {
     public static readonly CoCreationSessionKind[] Kinds = Enum.GetValues<CoCreationSessionKind>();
 
@@ -69,51 +71,74 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync([FromServices] RecordSessionCommand record, [FromServices] UpdateSessionCommand update)
     {
         if (!await LoadAsync())
             return Forbid();
         if (!ApiIds.IsWellFormed(Id) || (Editing && Edit != Id))
             return BadRequest();
+        var actor = await access.ActorAsync(HttpContext);
+        UpdateSessionCommand.Permit? permit = null;
+        try
+        {
+            if (Editing)
+                permit = await update.AuthoriseAsync(actor, Id);
+            else
+                RecordSessionCommand.Authorise(actor);
+        }
+        catch (ApiProblemException problem)
+        {
+            return PageSupport.IsAccessRefusal(problem) ? Forbid() : NotFound();
+        }
+
         var form = Request.Form;
         foreach (var (key, value) in form)
             _values[key] = value.ToString();
         _goals = form["goalIds"].OfType<string>().Where(g => g.Length > 0).ToHashSet(StringComparer.Ordinal);
-
         var details = Read(out var unreadable);
-        var errors = CoCreationSessionRules.Details(details, clock.GetUtcNow());
+        var errors = permit is not null ? await update.CheckAsync(details) : await record.CheckAsync(details, Id);
         foreach (var field in unreadable)
-            errors.Add(field, "Must be a whole number.");
-        for (var i = 0; i < details.GoalIds.Count; i++)
-        {
-            if (data.Goal(details.GoalIds[i]) is null && await orleans.GetGrain<IGoalGrain>(details.GoalIds[i]).GetInfo() is null)
-                errors.Add("goalIds", $"There is no goal '{details.GoalIds[i]}'.");
-        }
+            errors.Add(field, siteText["SessionForm.WholeNumber"]);
         if (!errors.IsValid)
-        {
-            PageSupport.AddErrors(ModelState, errors.ByField, "", FormFields());
-            return Page();
-        }
+            return WithErrors(errors.ByField);
         try
         {
-            var grain = orleans.GetGrain<ICoCreationSessionGrain>(Id);
-            if (Editing)
-                await grain.Update(details);
+            if (permit is not null)
+            {
+                await update.RunAsync(permit, details);
+            }
             else
-                await grain.Record(details);
+            {
+                try
+                {
+                    await record.RunAsync(actor, details, Id);
+                }
+                catch (StateConflictException)
+                {
+                    // The same id with other details: the form was sent before with other values. Record it under a fresh id.
+                    Id = ApiIds.New("s");
+                    await record.RunAsync(actor, details, Id);
+                }
+            }
         }
         catch (InputRejectedException rejected)
         {
-            PageSupport.AddErrors(ModelState, rejected, FormFields());
-            return Page();
-        }
-        catch (StateConflictException)
-        {
-            // The same id with other details: the form was sent before with other values. Record it under a fresh id.
-            Id = ApiIds.New("s");
-            await orleans.GetGrain<ICoCreationSessionGrain>(Id).Record(details);
+            return WithErrors(rejected.Errors);
         }
         return LocalRedirect($"/sessions/{Uri.EscapeDataString(Id)}?saved=1");
+    }
+
+    /// <summary>The form again with each error beside its field; a goal's (<c>goalIds[i]</c>) beside the goal list.</summary>
+    private PageResult WithErrors(IReadOnlyDictionary<string, string[]> errors)
+    {
+        var byFormField = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var (field, messages) in errors)
+        {
+            var key = field.StartsWith("goalIds[", StringComparison.Ordinal) ? "goalIds" : field;
+            byFormField[key] = [.. byFormField.GetValueOrDefault(key, []), .. messages];
+        }
+        PageSupport.AddErrors(ModelState, byFormField, "", FormFields());
+        return Page();
     }
 
     /// <summary>The form as details; <paramref name="unreadable"/> names the fields whose text is no number or date.</summary>
@@ -162,8 +187,7 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
 
     private static string[] FormFields() =>
         ["kind", "title", "startsAt", "neighbourhoodCode", "venue", "goalIds", "attendance", "notes",
-         .. ParticipantKinds.Select(k => $"attendance.{CoCreationSessionRules.JsonName(k)}"),
-         .. Enumerable.Range(0, CoCreationSessionRules.MaxGoals).Select(i => $"goalIds[{i}]")];
+         .. ParticipantKinds.Select(k => $"attendance.{CoCreationSessionRules.JsonName(k)}")];
 
     /// <summary>The goals to choose from; false when the signed-in person is not on the support team.</summary>
     private async Task<bool> LoadAsync()

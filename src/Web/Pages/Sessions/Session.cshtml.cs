@@ -1,6 +1,6 @@
 using CivicContracting.Sessions;
 using CivicContracting.Web.Accounts;
-using CivicContracting.Web.Hosting;
+using CivicContracting.Web.Api;
 using CivicContracting.Web.ReadModel;
 using CivicContracting.Web.Sessions;
 using Microsoft.AspNetCore.Mvc;

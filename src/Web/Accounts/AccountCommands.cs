@@ -1,0 +1,116 @@
+using CivicContracting.Accounts;
+using CivicContracting.Following;
+using CivicContracting.Participants;
+using CivicContracting.Validation;
+using CivicContracting.Web.Api;
+using CivicContracting.Web.Problems;
+
+namespace CivicContracting.Web.Accounts;
+
+/// <summary>
+/// A person adds their own resident participant (one per account): the one way in for POST /api/me/participant, the
+/// account page's form and sign-up with a neighbourhood. 401 not signed in, 403 for the operator token (it has no
+/// account), 409 when the account has its participant already, 400 naming the field, then the grains.
+/// </summary>
+public sealed class AddResidentCommand(IClusterClient orleans)
+{
+    public static Actor Authorise(Actor actor) => Access.RequireAccount(actor);
+
+    /// <summary>The registration the person's input makes: their display name and e-mail, the neighbourhood and pseudonym given.</summary>
+    public static ParticipantRegistration Registration(AccountView account, ResidentSignUp? resident) =>
+        new(ParticipantKind.Resident, account.DisplayName, resident?.NeighbourhoodCode?.Trim() ?? "",
+            string.IsNullOrWhiteSpace(resident?.Pseudonym) ? null : resident.Pseudonym.Trim(), resident?.ShowNamePublicly ?? false, account.Email);
+
+    /// <summary>Every broken rule, by field: those of every participant registration (<see cref="InputRules.Registration"/>).</summary>
+    public static InputRules.Errors Check(AccountView account, ResidentSignUp? resident) => InputRules.Registration(Registration(account, resident));
+
+    /// <summary>Creates and links the participant; its id is derived from the account, so a retry is safe.</summary>
+    public async Task<AccountView> RunAsync(Actor actor, ResidentSignUp? resident)
+    {
+        var account = Authorise(actor).Account!;
+        if (account.ParticipantId is not null)
+            throw ApiProblems.Conflict($"This account already has its own participant '{account.ParticipantId}'.");
+        var errors = Check(account, resident);
+        if (!errors.IsValid)
+            throw ApiProblems.Invalid(errors.ByField);
+        var participantId = AccountService.ResidentIdFor(account.Id);
+        await orleans.GetGrain<IParticipantGrain>(participantId).Register(Registration(account, resident));
+        var linked = await orleans.GetGrain<IAccountGrain>(account.Id).LinkParticipant(participantId);
+        await OwnParticipants.FollowAsync(orleans, account.Id, participantId);
+        return linked;
+    }
+}
+
+/// <summary>
+/// A person registers an organisation (anything but a resident) and becomes its owner: the one way in for
+/// POST /api/me/organisations, a person's POST /api/participants and the account page's form. 401 not signed in, 403 for
+/// the operator token and a token without commitments:write, 400 naming the field, then the grains.
+/// </summary>
+public sealed partial class AddOrganisationCommand(IClusterClient orleans, ILogger<AddOrganisationCommand> logger)
+{
+    public static Actor Authorise(Actor actor)
+    {
+        Access.RequireAccount(actor);
+        return Access.Require(actor, a => a.HasScope(AccessTokenScopes.CommitmentsWrite)
+            ? null
+            : $"This access token lacks the scope '{AccessTokenScopes.CommitmentsWrite}'.");
+    }
+
+    public static ParticipantRegistration Registration(OrganisationSignUp? organisation) =>
+        new(organisation?.Kind ?? default, organisation?.Name?.Trim() ?? "", organisation?.NeighbourhoodCode?.Trim() ?? "",
+            ContactEmail: organisation?.ContactEmail, ContactPhone: organisation?.ContactPhone);
+
+    /// <summary>Every broken rule, by field: those of every participant registration, a resident's kind, and the id if one is given.</summary>
+    public static InputRules.Errors Check(OrganisationSignUp? organisation, string? id = null)
+    {
+        if (organisation is null)
+            return new InputRules.Errors().Add("", "Give kind, name and neighbourhoodCode.");
+        var errors = InputRules.Registration(Registration(organisation));
+        if (organisation.Kind == ParticipantKind.Resident)
+            errors.Add("kind", "A resident is a person: add your own neighbourhood instead (POST /api/me/participant).");
+        ApiIds.Check(errors, "id", id);
+        return errors;
+    }
+
+    /// <summary><paramref name="id"/>: the organisation's id if the caller chose one (POST /api/participants), else a new one.</summary>
+    public async Task<(AccountView Account, ParticipantProfile Organisation)> RunAsync(Actor actor, OrganisationSignUp? organisation, string? id = null)
+    {
+        var account = Authorise(actor).Account!;
+        var errors = Check(organisation, id);
+        if (!errors.IsValid)
+            throw ApiProblems.Invalid(errors.ByField);
+        var organisationId = id ?? ApiIds.New("p");
+        var profile = await orleans.GetGrain<IParticipantGrain>(organisationId).Register(Registration(organisation));
+        var updated = await orleans.GetGrain<IAccountGrain>(account.Id).SetMembership(organisationId, OrganisationRole.Owner);
+        await OwnParticipants.FollowAsync(orleans, account.Id, organisationId);
+        LogOrganisationRegistered(logger, account.Id, organisationId);
+        return (updated, profile);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Account {AccountId} registered organisation {OrganisationId}")]
+    private static partial void LogOrganisationRegistered(ILogger logger, string accountId, string organisationId);
+}
+
+/// <summary>
+/// A person deletes their account: the one way in for DELETE /api/me and the deletion page. Only from a signed-in
+/// session (401 otherwise, 403 for a token or the operator token): name, e-mail, login and tokens are erased, the
+/// commitments stay as anonymous contributions. Ending the session is the caller's (an HTTP matter).
+/// </summary>
+public sealed class DeleteAccountCommand(IClusterClient orleans)
+{
+    public static Actor Authorise(Actor actor) => Access.RequireAccount(actor, sessionOnly: true);
+
+    public async Task<AccountDeletion> RunAsync(Actor actor) =>
+        await orleans.GetGrain<IAccountGrain>(Authorise(actor).Account!.Id).Delete();
+}
+
+/// <summary>What happens to a person's own participants, whichever command gives them one.</summary>
+internal static class OwnParticipants
+{
+    /// <summary>
+    /// A person follows the participants they act for from the start, so what happens to their commitments — a co-signer
+    /// joining, a report falling due — reaches their feed. They may unfollow.
+    /// </summary>
+    public static Task FollowAsync(IClusterClient orleans, string accountId, string participantId) =>
+        orleans.GetGrain<IFollowerGrain>(accountId).Follow(new FollowTopic(FollowTopicKind.Participant, participantId));
+}
