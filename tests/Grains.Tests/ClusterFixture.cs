@@ -3,6 +3,7 @@ using CivicContracting.Commitments;
 using CivicContracting.Hosting;
 using CivicContracting.Live;
 using CivicContracting.Notifications;
+using CivicContracting.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -32,7 +33,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder silo)
         {
             // Memory storage, counted: the commitments' tests measure what a report writes (Commitments/StorageWrites.cs).
-            silo.AddMemoryGrainStorage(Commitments.StorageWrites.InnerName);
+            silo.AddBinaryMemoryGrainStorage(Commitments.StorageWrites.InnerName);
             silo.Services.AddKeyedSingleton<IGrainStorage>(GrainStorage.Name, (sp, _) =>
                 new Commitments.StorageWrites(sp.GetRequiredKeyedService<IGrainStorage>(Commitments.StorageWrites.InnerName), sp.GetRequiredService<Serializer>()));
             silo.AddCivicContractingForTests(TestClock.Instance, memoryStorage: false);

@@ -1,6 +1,7 @@
 using CivicContracting.Aggregation;
 using CivicContracting.Commitments;
 using CivicContracting.Hosting;
+using CivicContracting.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -23,7 +24,7 @@ public static class TestSilos
     public static ISiloBuilder AddCivicContractingForTests(this ISiloBuilder silo, TimeProvider? clock = null, bool memoryStorage = true)
     {
         if (memoryStorage)
-            silo.AddMemoryGrainStorage(GrainStorage.Name);
+            silo.AddBinaryMemoryGrainStorage(GrainStorage.Name);
         silo.Services.AddCivicContractingGrains();
         // Reporting reminders: the durable reporting schedule and its sweeper (no Orleans reminder service needed).
         silo.Services.AddCommitmentCoaching();

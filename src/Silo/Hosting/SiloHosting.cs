@@ -102,7 +102,7 @@ public static class SiloHosting
                 silo.UseInMemoryReminderService();
                 break;
             case StorageProfiles.Memory:
-                silo.AddMemoryGrainStorage(GrainStorage.Name);
+                silo.AddBinaryMemoryGrainStorage(GrainStorage.Name);
                 silo.UseInMemoryReminderService();
                 break;
             case StorageProfiles.PostgreSql:

@@ -391,8 +391,8 @@ public sealed class ReportHistoryTests(ClusterFixture fixture, ITestOutputHelper
         await storage.ReadStateAsync(CommitmentGrain.StateName, commitment.GetGrainId(), migrated);
         var migratedState = migrated.State!;
         Assert.Null(migratedState.FlatReports);
-        Assert.Null(migratedState.FlatVerifications);
-        Assert.Null(migratedState.FlatConfirmation);
+        Assert.NotNull(migratedState.Verification);
+        Assert.NotNull(migratedState.Confirmation);
         Assert.Equal((2, 30, 130), (migratedState.Reports.SealedSegments, migratedState.Reports.RecentReports.Count, migratedState.Reports.ReportCount));
         Assert.Equal(reports[^1].ReportedAt, migratedState.Reports.LastReportAt);
         Assert.Equal(["r-00001", "r-00003"], migratedState.Verification.Verifications.Keys.Order());
