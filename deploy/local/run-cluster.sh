@@ -2,6 +2,8 @@
 # One command for a local, production-shaped Civic Contracting: a private PostgreSQL server, the schema migration,
 # N silo processes and M web hosts in client mode (gateways from the membership table), all on 127.0.0.1.
 # The Leuven demo data is seeded by the first silo. Ctrl+C stops everything; the database stays for the next run.
+# A silo or web host that exits (try `kill -9` on one to see failover) is started again after a short back-off, as
+# Kubernetes would restart its container, while the others keep serving (deploy/local/supervise.sh).
 #
 #   deploy/local/run-cluster.sh                 3 silos + 1 web host  → http://127.0.0.1:5000
 #   deploy/local/run-cluster.sh --silos 0       the PostgreSQL profile alone: one web host with a co-hosted silo
@@ -55,12 +57,13 @@ as_postgres "$pg_bin/pg_ctl" -D "$pgdata" -l "$data/postgresql.log" -w -t 60 \
 as_postgres "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='civic'" | grep -q 1 \
   || as_postgres "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -qc "CREATE DATABASE civic"
 
-pids=()
+SUPERVISE_NAME=run-cluster.sh
+# shellcheck source=deploy/local/supervise.sh
+source "$root/deploy/local/supervise.sh"
 stop_all() {
   trap - INT TERM EXIT
   echo; echo "== stopping"
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  supervise_stop_all
   as_postgres "$pg_bin/pg_ctl" -D "$pgdata" -m fast -w stop >/dev/null 2>&1 || true
 }
 trap 'stop_all; exit 0' INT TERM
@@ -84,24 +87,20 @@ dotnet "$silo_dll" migrate
 
 if [ "$silos" -eq 0 ]; then
   echo "== one web host with a co-hosted silo on PostgreSQL → http://127.0.0.1:5000 (operator token: $Api__OperatorToken)"
-  Demo__Simulate=$simulate dotnet "$web_dll" --Urls=http://127.0.0.1:5000 --Orleans:Mode=CoHosted &
-  pids+=($!)
+  supervise_start "web host (co-hosted silo)" env Demo__Simulate="$simulate" dotnet "$web_dll" --Urls=http://127.0.0.1:5000 --Orleans:Mode=CoHosted
 else
   for i in $(seq 1 "$silos"); do
     seed=false; [ "$i" -eq 1 ] && seed=true
     sim=false; [ "$i" -eq 1 ] && sim=$simulate
     echo "== silo $i: silo port $((11110 + i)), gateway $((29999 + i)), health http://127.0.0.1:$((5189 + i))/health/ready"
-    Demo__Seed=$seed Demo__Simulate=$sim Orleans__SiloPort=$((11110 + i)) Orleans__GatewayPort=$((29999 + i)) \
-      dotnet "$silo_dll" --Urls=http://127.0.0.1:$((5189 + i)) &
-    pids+=($!)
+    supervise_start "silo $i" env Demo__Seed=$seed Demo__Simulate=$sim Orleans__SiloPort=$((11110 + i)) Orleans__GatewayPort=$((29999 + i)) \
+      dotnet "$silo_dll" --Urls=http://127.0.0.1:$((5189 + i))
   done
   sleep 5
   for j in $(seq 1 "$webs"); do
     echo "== web host $j (client mode) → http://127.0.0.1:$((4999 + j)) (operator token: $Api__OperatorToken)"
-    Orleans__Mode=Client Demo__Seed=false dotnet "$web_dll" --Urls=http://127.0.0.1:$((4999 + j)) &
-    pids+=($!)
+    supervise_start "web host $j" env Orleans__Mode=Client Demo__Seed=false dotnet "$web_dll" --Urls=http://127.0.0.1:$((4999 + j))
   done
 fi
-echo "== running; Ctrl+C stops the cluster (data stays in $data; --fresh starts over)"
-wait -n "${pids[@]}" || true
-echo "run-cluster.sh: a process exited; stopping the others" >&2
+echo "== running; a process that exits is restarted; Ctrl+C stops the cluster (data stays in $data; --fresh starts over)"
+supervise_run

@@ -11,6 +11,9 @@ using Microsoft.Extensions.Options;
 // starting Orleans: the Kubernetes Job deploy/kubernetes/20-migrate-job.yaml runs it before a rollout.
 if (args.Length > 0 && string.Equals(args[0], SiloMigration.Command, StringComparison.OrdinalIgnoreCase))
     return await SiloMigration.RunAsync(args[1..]);
+// `CivicContracting.Silo backup FOLDER`: an online backup of the embedded SQLite profile (SiloBackup.cs).
+if (args.Length > 0 && string.Equals(args[0], SiloBackup.Command, StringComparison.OrdinalIgnoreCase))
+    return await SiloBackup.RunAsync(args[1..]);
 
 try
 {

@@ -46,6 +46,9 @@ if (args.Length > 0 && string.Equals(args[0], ImportCommand.Name, StringComparis
     };
     return await ImportCommand.RunAsync(args[1..], Console.Out, Console.Error, interrupted.Token);
 }
+// `CivicContracting.Web backup FOLDER`: an online backup of the embedded SQLite profile while the app runs (SiloBackup.cs).
+if (args.Length > 0 && string.Equals(args[0], CivicContracting.Silo.Hosting.SiloBackup.Command, StringComparison.OrdinalIgnoreCase))
+    return await CivicContracting.Silo.Hosting.SiloBackup.RunAsync(args[1..]);
 
 try
 {

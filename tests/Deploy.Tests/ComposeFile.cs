@@ -141,6 +141,16 @@ public static class ComposeFile
             var env = Environment(services[web]);
             if (env.GetValueOrDefault("Orleans__Mode") != "Client")
                 problems.Add($"compose.yaml: web {web} does not run with Orleans__Mode=Client.");
+            // Behind a reverse proxy the app must believe its X-Forwarded-For/-Proto (per-address limits, HTTPS):
+            // networks in CIDR form, inside the compose network the proxy runs on.
+            var proxies = env.Where(kv => Repo.SettingKey(kv.Key) == "Security:TrustedProxies").ToList();
+            if (proxies.Count == 0)
+                problems.Add($"compose.yaml: web {web} does not set Security__TrustedProxies__0 (the reverse proxy's network).");
+            foreach (var (name, value) in proxies)
+            {
+                if (value is null || !value.Contains('/', StringComparison.Ordinal) || !System.Net.IPNetwork.TryParse(value, out _))
+                    problems.Add($"compose.yaml: web {web}: {name} '{value}' is not a network in CIDR form.");
+            }
             var gateways = (env.GetValueOrDefault("Orleans__Gateways") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             // With the PostgreSQL profile the client reads the gateways from the membership table; it then needs the
             // silos' connection string, and a static list would be ignored.
@@ -199,6 +209,8 @@ public class ComposeFileTests
     [InlineData("  stop_grace_period: 60s ", "  stop_grace_period: 30s ", "stop_grace_period (30 s)")]
     [InlineData("      start_period: 30s\n", "      start_period: 30s\n  extra:\n    image: busybox\n", "service extra has no healthcheck")]
     [InlineData("\"max_connections=100\"", "\"max_connections=50\"", "exceeds max_connections 50")]
+    [InlineData("      Security__TrustedProxies__0: \"172.28.0.0/24\"\n", "", "does not set Security__TrustedProxies__0")]
+    [InlineData("      Security__TrustedProxies__0: \"172.28.0.0/24\"", "      Security__TrustedProxies__0: \"proxy\"", "not a network in CIDR form")]
     [InlineData("    Storage__ExpectedHosts: \"3\"", "    Storage__ExpectedHosts: \"2\"", "3 processes share")]
     [InlineData("      Orleans__AdvertisedAddress: 172.28.0.12", "      Orleans__AdvertisedAddress: 172.28.0.13", "not its ipv4_address")]
     [InlineData("      Orleans__AdvertisedAddress: 172.28.0.11", "      Orleans__AdvertisedAddress: 127.0.0.1", "non-loopback")]

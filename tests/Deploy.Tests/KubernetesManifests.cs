@@ -9,18 +9,29 @@ namespace CivicContracting.Deploy.Tests;
 /// strict mode (an unknown or misspelled field is an error, a wrong type too); the rules below then check what a
 /// schema cannot: probes, non-root, resources, grace period, selectors, references and settings names.
 /// </summary>
-public static class KubernetesManifests
+public static partial class KubernetesManifests
 {
     public const string Directory = "deploy/kubernetes";
     public const string Namespace = "civic-contracting";
     public const int NonRootUid = 1654;
+
+    /// <summary>Examples that are deliberately NOT applied (the placeholder Secret): `kubectl apply -f deploy/kubernetes/` does not recurse.</summary>
+    public const string ExamplesDirectory = "deploy/kubernetes/examples";
+
+    /// <summary>The Secrets the pods expect to exist (created out of band), as the examples document them.</summary>
+    public static List<V1Secret> ExampleSecrets() => System.IO.Directory.EnumerateFiles(Repo.PathOf(ExamplesDirectory), "*.yaml")
+        .SelectMany(f => KubernetesYaml.LoadAllFromString(File.ReadAllText(f), strict: true))
+        .OfType<V1Secret>()
+        .ToList();
 
     /// <summary>The manifest files, by file name.</summary>
     public static Dictionary<string, string> Files() => System.IO.Directory.EnumerateFiles(Repo.PathOf(Directory), "*.yaml")
         .OrderBy(f => f, StringComparer.Ordinal)
         .ToDictionary(f => Path.GetFileName(f), File.ReadAllText);
 
-    public static List<string> Validate(IReadOnlyDictionary<string, string> files)
+    /// <param name="files">The applied manifests, by file name.</param>
+    /// <param name="secrets">The Secrets created out of band (default: those of <see cref="ExamplesDirectory"/>).</param>
+    public static List<string> Validate(IReadOnlyDictionary<string, string> files, IReadOnlyList<V1Secret>? secrets = null)
     {
         var problems = new List<string>();
         var objects = new List<(string File, IKubernetesObject<V1ObjectMeta> Object)>();
@@ -49,7 +60,10 @@ public static class KubernetesManifests
 
         CheckMetadata(objects, problems);
         var configMaps = objects.Select(o => o.Object).OfType<V1ConfigMap>().ToList();
-        var secrets = objects.Select(o => o.Object).OfType<V1Secret>().ToList();
+        // A Secret in the applied folder would overwrite the real one with its placeholders on every apply.
+        foreach (var (file, secret) in objects.Where(o => o.Object is V1Secret))
+            problems.Add($"{file}: Secret {secret.Metadata.Name} is in the applied folder; `kubectl apply -f {Directory}/` would overwrite the real one. Keep it in {ExamplesDirectory}/.");
+        var outOfBand = (secrets ?? ExampleSecrets()).ToList();
         var shutdownTimeout = ShutdownTimeoutSeconds(configMaps);
 
         var workloads = new List<(string Name, V1PodTemplateSpec Template, bool LongRunning)>();
@@ -76,12 +90,18 @@ public static class KubernetesManifests
         }
 
         foreach (var (name, template, longRunning) in workloads)
-            CheckPod(name, template, longRunning, shutdownTimeout, configMaps, secrets, problems);
+            CheckPod(name, template, longRunning, shutdownTimeout, configMaps, outOfBand, problems);
 
         CheckServices(objects.Select(o => o.Object).OfType<V1Service>(), workloads, problems);
         CheckSilo(objects.Select(o => o.Object).ToList(), problems);
-        CheckSettings(configMaps, secrets, workloads, problems);
-        CheckConnectionBudget(objects.Select(o => o.Object).OfType<V1Deployment>().ToList(), configMaps, problems);
+        CheckSettings(configMaps, outOfBand, workloads, problems);
+        var autoscalers = objects.Select(o => o.Object).OfType<V2HorizontalPodAutoscaler>().ToList();
+        CheckConnectionBudget(objects.Select(o => o.Object).OfType<V1Deployment>().ToList(), autoscalers, configMaps, problems);
+        var all = objects.Select(o => o.Object).ToList();
+        CheckWebAvailability(all, problems);
+        CheckIngress(all, problems);
+        CheckTrustedProxies(all, configMaps, problems);
+        CheckNetworkPolicies(all, problems);
         return problems;
     }
 
@@ -337,7 +357,7 @@ public static class KubernetesManifests
     /// update) × its pool, plus reserved connections and headroom, fits into max_connections; and Storage:ExpectedHosts
     /// counts all those pods, so the silo's own start-up check applies the same rule.
     /// </summary>
-    private static void CheckConnectionBudget(List<V1Deployment> deployments, List<V1ConfigMap> configMaps, List<string> problems)
+    private static void CheckConnectionBudget(List<V1Deployment> deployments, List<V2HorizontalPodAutoscaler> autoscalers, List<V1ConfigMap> configMaps, List<string> problems)
     {
         int Setting(string name, int fallback) => configMaps.Select(cm => cm.Data?.TryGetValue(name, out var v) == true ? v : null)
             .FirstOrDefault(v => v is not null) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
@@ -348,7 +368,9 @@ public static class KubernetesManifests
         foreach (var d in deployments)
         {
             var surge = d.Spec.Strategy?.RollingUpdate?.MaxSurge?.ToString() is { } text && int.TryParse(text, CultureInfo.InvariantCulture, out var n) ? n : 1;
-            var pods = (d.Spec.Replicas ?? 1) + surge;
+            // An autoscaled Deployment may run up to the autoscaler's maxReplicas.
+            var autoscaler = autoscalers.FirstOrDefault(a => a.Spec?.ScaleTargetRef is { Kind: "Deployment" } target && target.Name == d.Metadata.Name);
+            var pods = (autoscaler?.Spec.MaxReplicas ?? d.Spec.Replicas ?? 1) + surge;
             var poolText = d.Spec.Template.Spec.Containers.SelectMany(c => c.Env ?? []).FirstOrDefault(e => e.Name == "Storage__MaxPoolSize")?.Value;
             var pool = poolText is null ? sharedPool : int.Parse(poolText, CultureInfo.InvariantCulture);
             processes += pods;

@@ -53,9 +53,14 @@ public static partial class Repo
 
     public static bool IsKnownSetting(string key) => KnownSettings.Contains(key);
 
-    /// <summary>"Storage__Profile" → "Storage:Profile"; null when the name is not a hierarchical setting.</summary>
+    /// <summary>
+    /// "Storage__Profile" → "Storage:Profile"; null when the name is not a hierarchical setting. An array element
+    /// ("Security__TrustedProxies__0") names its array's key ("Security:TrustedProxies").
+    /// </summary>
     public static string? SettingKey(string environmentName) =>
-        environmentName.Contains("__", StringComparison.Ordinal) ? environmentName.Replace("__", ":", StringComparison.Ordinal) : null;
+        environmentName.Contains("__", StringComparison.Ordinal)
+            ? ArrayIndexPattern().Replace(environmentName.Replace("__", ":", StringComparison.Ordinal), "")
+            : null;
 
     private static HashSet<string> ScanSettings()
     {
@@ -103,6 +108,9 @@ public static partial class Repo
             Flatten(property.Value, key, keys);
         }
     }
+
+    [GeneratedRegex(@"(?::[0-9]+)+$")]
+    private static partial Regex ArrayIndexPattern();
 
     [GeneratedRegex(@"<AssemblyName>([^<]+)</AssemblyName>")]
     private static partial Regex AssemblyNamePattern();

@@ -26,6 +26,7 @@ public static class CivicMetrics
     public const string FeedFanOutDroppedName = "civic.feed.fanout_dropped";
     public const string NotificationEmailsName = "civic.notifications.emails";
     public const string RemindersDueName = "civic.reporting.reminders_due";
+    public const string RemindersRetoldName = "civic.reporting.reminders_retold";
     public const string StorageWritesName = "civic.storage.writes";
     public const string StorageTransactionsName = "civic.storage.transactions";
     public const string StorageBytesWrittenName = "civic.storage.bytes_written";
@@ -99,6 +100,9 @@ public static class CivicMetrics
     private static readonly Counter<long> RemindersDue = Meter.CreateCounter<long>(
         RemindersDueName, "{reminder}", "Entries of the reporting schedule told to their commitments by sweeps (an entry not answered within a minute is told again and counted again).");
 
+    private static readonly Counter<long> RemindersRetold = Meter.CreateCounter<long>(
+        RemindersRetoldName, "{reminder}", "Entries of the reporting schedule told again because their commitment did not answer within a minute (the reminder backlog; expected near 0).");
+
     private static readonly Counter<long> NotificationEmails = Meter.CreateCounter<long>(
         NotificationEmailsName, "{email}", "Notification e-mails by outcome: sent, retry (an attempt failed), given_up, rejected (permanent SMTP error), queue_full (a change not mailed).");
 
@@ -156,6 +160,8 @@ public static class CivicMetrics
         NotificationEmails.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public static void RecordRemindersDue(int count) => RemindersDue.Add(count);
+
+    public static void RecordRemindersRetold(int count) => RemindersRetold.Add(count);
 
     // ---- Commitments' report history (CommitmentGrain.Reports.cs) ----
 

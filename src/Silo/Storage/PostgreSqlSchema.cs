@@ -78,7 +78,10 @@ public sealed partial class PostgreSqlSchema(NpgsqlDataSource dataSource, IOptio
     }
 
     /// <summary>Applies the missing scripts; returns the versions applied by this call (none when up to date).</summary>
-    public async Task<IReadOnlyList<int>> ApplyAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<int>> ApplyAsync(CancellationToken cancellationToken = default) => ApplyUpToAsync(int.MaxValue, cancellationToken);
+
+    /// <summary>Applies the missing scripts up to <paramref name="upToVersion"/>: a lower one makes the schema of an earlier release (upgrade tests).</summary>
+    public async Task<IReadOnlyList<int>> ApplyUpToAsync(int upToVersion, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, null, $"SELECT pg_advisory_lock({AdvisoryLockKey});", cancellationToken);
@@ -95,7 +98,7 @@ public sealed partial class PostgreSqlSchema(NpgsqlDataSource dataSource, IOptio
                 """, cancellationToken);
 
             var applied = new List<int>();
-            foreach (var script in Scripts)
+            foreach (var script in Scripts.Where(s => s.Version <= upToVersion))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);

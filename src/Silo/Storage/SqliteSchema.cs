@@ -26,7 +26,10 @@ public sealed partial class SqliteSchema(SqliteStore store, ILogger<SqliteSchema
         lifecycle.Subscribe(nameof(SqliteSchema), ServiceLifecycleStage.RuntimeInitialize, ct => Task.Run(() => Apply(ct), ct));
 
     /// <summary>Applies the missing scripts; returns the versions applied by this call (none when up to date).</summary>
-    public IReadOnlyList<int> Apply(CancellationToken cancellationToken = default)
+    public IReadOnlyList<int> Apply(CancellationToken cancellationToken = default) => ApplyUpTo(int.MaxValue, cancellationToken);
+
+    /// <summary>Applies the missing scripts up to <paramref name="upToVersion"/>: a lower one makes the schema of an earlier release (upgrade tests).</summary>
+    public IReadOnlyList<int> ApplyUpTo(int upToVersion, CancellationToken cancellationToken = default)
     {
         store.EnsureDirectory();
         using var connection = store.OpenConnection();
@@ -43,7 +46,7 @@ public sealed partial class SqliteSchema(SqliteStore store, ILogger<SqliteSchema
             """);
 
         var applied = new List<int>();
-        foreach (var script in Scripts)
+        foreach (var script in Scripts.Where(s => s.Version <= upToVersion))
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var transaction = sqlite.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: one migrator at a time

@@ -63,12 +63,15 @@ public sealed class ReportingScheduleCostTests
 
         var first = bucket.TakeDue(Start.AddMinutes(5), nowMs: 1_000, retell).Due.Select(e => e.Key);
         Assert.Equal(["c-lost", "c-answers"], first); // earliest first; the later one is not due yet
+        Assert.Equal(0, bucket.LastRetold);
         Assert.True(bucket.Remove("c-answers", Start.AddMinutes(1)));
 
         // The message to c-lost was lost: nothing within RetellAfter, then told again.
         Assert.Empty(bucket.TakeDue(Start.AddMinutes(6), nowMs: 1_000 + ms - 1, retell).Due);
         Assert.Equal(["c-lost"], bucket.TakeDue(Start.AddMinutes(6), nowMs: 1_000 + ms, retell).Due.Select(e => e.Key));
+        Assert.Equal(1, bucket.LastRetold); // counted as the reminder backlog (civic.reporting.reminders_retold)
         Assert.Equal(["c-lost", "c-later"], bucket.TakeDue(Start.AddMinutes(31), nowMs: 1_000 + 2 * ms, retell).Due.Select(e => e.Key));
+        Assert.Equal(1, bucket.LastRetold); // c-later is told for the first time
 
         // Marked done with an out-of-date due time: kept. With its own: gone for good.
         Assert.False(bucket.Remove("c-lost", Start.AddSeconds(1)));

@@ -41,13 +41,18 @@ public sealed class ReportingBucket(Dictionary<string, DateTimeOffset> entries)
     {
         List<KeyValuePair<string, DateTimeOffset>>? due = null;
         var visited = 0;
+        LastRetold = 0;
         foreach (var entry in entries)
         {
             visited++;
             if (entry.Value > now)
                 continue;
-            if (_toldAt.TryGetValue(entry.Key, out var told) && nowMs - told < (long)retellAfter.TotalMilliseconds)
-                continue; // told recently: give it time to answer
+            if (_toldAt.TryGetValue(entry.Key, out var told))
+            {
+                if (nowMs - told < (long)retellAfter.TotalMilliseconds)
+                    continue; // told recently: give it time to answer
+                LastRetold++; // told before and still not done: the commitment did not answer (the backlog)
+            }
             (due ??= []).Add(entry);
         }
         if (due is null)
@@ -57,6 +62,9 @@ public sealed class ReportingBucket(Dictionary<string, DateTimeOffset> entries)
             _toldAt[entry.Key] = nowMs;
         return (due, visited);
     }
+
+    /// <summary>How many of the entries the last <see cref="TakeDue"/> returned had been told before without an answer.</summary>
+    public int LastRetold { get; private set; }
 
     /// <summary>The entries, earliest first.</summary>
     public IEnumerable<KeyValuePair<string, DateTimeOffset>> Entries =>

@@ -84,6 +84,8 @@ public sealed partial class ReportingScheduleGrain(
         }
         if (due.Count > 0)
             CivicMetrics.RecordRemindersDue(due.Count);
+        if (_bucket.LastRetold > 0)
+            CivicMetrics.RecordRemindersRetold(_bucket.LastRetold);
         if (_dirty)
             await Write();
         return new ReportingBucketSweep(due.Count, _bucket.Count);
