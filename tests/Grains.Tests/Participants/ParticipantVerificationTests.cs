@@ -49,18 +49,6 @@ public sealed class ParticipantVerificationTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_commitment_made_after_the_verification_counts_under_the_verified_kind_at_once()
-    {
-        var goal = await TestData.Goal(Grains);
-        var id = TestData.NewId("p");
-        var participant = Grains.GetGrain<IParticipantGrain>(id);
-        await participant.RegisterUnverified(new ParticipantRegistration(ParticipantKind.School, $"School {id}", Neighbourhood));
-        await participant.SetVerified(true);
-        var commitment = await ConfirmedPledge(id, goal);
-        Assert.Equal(ParticipantKind.School, (await commitment.GetContribution())!.ParticipantKind);
-    }
-
-    [Fact]
     public async Task Kinds_that_need_no_verification_and_the_platforms_registrations_count_under_their_own_kind()
     {
         var business = await Grains.GetGrain<IParticipantGrain>(TestData.NewId("p"))
