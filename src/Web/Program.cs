@@ -177,6 +177,9 @@ namespace CivicContracting.Web
             builder.Services.AddSingleton<CivicContracting.Web.Accounts.GrantRoleCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Accounts.RevokeRoleCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Evidence.StoreEvidenceCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Participants.VerifyParticipantCommand>();
+            // Per-account budgets of drafts, confirmations and reports an hour (WriteBudgets:*), spent by the commands.
+            CivicContracting.Web.Accounts.WriteBudgets.AddTo(builder);
             builder.Services.AddHostedService<SiteDataSync>();
             // No ResourcesPath: Texts/SiteText.resx is embedded under its marker type's name (Texts/SiteText.cs), which the localizer asks for.
             builder.Services.AddLocalization();

@@ -40,12 +40,19 @@ public sealed record CommitmentCondition(
         new(ConditionKind.Reciprocal, deadline, CommitmentId: commitmentId);
 }
 
-/// <summary>A participant who joined a commitment ("me too"), with their neighbourhood when they joined.</summary>
-[GenerateSerializer, Immutable, Alias("cc.CoSigner.v1")]
+/// <summary>
+/// A participant who joined a commitment ("me too"), with their neighbourhood when they joined and the person (account)
+/// who joined for them: a threshold counts people, not the participants one person acts for. Null: entered by the platform
+/// (or stored before people were recorded); the participant then counts as its own person. Only the commitment
+/// itself keeps it: a view never shows who acts for a participant. A null person is not written, so a co-signer without
+/// one stores the same bytes as before the field existed.
+/// </summary>
+[GenerateSerializer, Immutable, OmitDefaultMemberValues, Alias("cc.CoSigner.v1")]
 public sealed record CoSigner(
     [property: Id(0)] string ParticipantId,
     [property: Id(1)] DateTimeOffset JoinedAt,
-    [property: Id(2)] string NeighbourhoodCode);
+    [property: Id(2)] string NeighbourhoodCode,
+    [property: Id(3)] string? PersonId = null);
 
 /// <summary>Taking up a template: who takes it up, for which neighbourhood, optionally on a condition of their own.</summary>
 [GenerateSerializer, Immutable, Alias("cc.TemplateTakeUp.v1")]

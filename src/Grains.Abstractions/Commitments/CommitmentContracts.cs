@@ -199,6 +199,20 @@ public interface ICommitmentGrain : IGrainWithStringKey
     /// </summary>
     Task<CommitmentView> Join(string participantId);
 
+    /// <summary>
+    /// <see cref="Join"/> by the person <paramref name="personId"/> (their account) acting for <paramref name="participantId"/>.
+    /// A threshold counts distinct people: several participants one person acts for count once, and a co-signer without a
+    /// person (entered by the platform) counts as their own participant. Joining again keeps the first join.
+    /// </summary>
+    Task<CommitmentView> JoinAs(string participantId, string? personId);
+
     /// <summary>Removes the co-signature; a no-op if the participant has not joined. A condition already met stays met.</summary>
     Task<CommitmentView> Leave(string participantId);
+
+    /// <summary>
+    /// The participant's verification changed: reads its profile again (an awaited call up, commitment → participant) and,
+    /// if the kind it counts under changed (<see cref="Participants.ParticipantVerification.CountedKind"/>), pushes a new
+    /// version, so the figures by kind follow at the cost of this commitment alone. A no-op otherwise.
+    /// </summary>
+    Task RefreshParticipantKind();
 }

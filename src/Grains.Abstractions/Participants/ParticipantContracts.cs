@@ -22,7 +22,12 @@ public sealed record ParticipantRegistration(
     [property: Id(5)] string? ContactEmail = null,
     [property: Id(6)] string? ContactPhone = null);
 
-/// <summary>What anyone may read about a participant.</summary>
+/// <summary>
+/// What anyone may read about a participant. <see cref="Unverified"/>: an organisation of a kind that needs verification
+/// (<c>Participants:KindsNeedingVerification</c>), registered by a person and not (or no longer) verified by an
+/// administrator: shown as "niet geverifieerd", and counted by kind only as a generic organisation
+/// (<see cref="ParticipantVerification.CountedKind"/>). <see cref="VerifiedAt"/>: when it was verified (or registered by the platform).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("cc.ParticipantProfile.v1")]
 public sealed record ParticipantProfile(
     [property: Id(0)] string Id,
@@ -30,7 +35,9 @@ public sealed record ParticipantProfile(
     [property: Id(2)] string DisplayName,
     [property: Id(3)] string NeighbourhoodCode,
     [property: Id(4)] DateTimeOffset RegisteredAt,
-    [property: Id(5)] IReadOnlyList<string> CommitmentIds);
+    [property: Id(5)] IReadOnlyList<string> CommitmentIds,
+    [property: Id(6)] bool Unverified = false,
+    [property: Id(7)] DateTimeOffset? VerifiedAt = null);
 
 /// <summary>Private data: only operators (and later the participant and the support team) may read it.</summary>
 [GenerateSerializer, Immutable, Alias("cc.ParticipantPrivateDetails.v1")]
@@ -49,6 +56,21 @@ public interface IParticipantGrain : IGrainWithStringKey
 
     Task<ParticipantPrivateDetails?> GetPrivateDetails();
 
+    /// <summary>
+    /// A person's registration (not the platform's): like <see cref="Register"/>, but an organisation of a kind that needs
+    /// verification stays <see cref="ParticipantProfile.Unverified"/> until an administrator verifies it, and a public
+    /// name that imitates a verified participant's (<see cref="ParticipantNames.Skeleton"/>) is refused, naming "name".
+    /// <see cref="Register"/> is the platform's (operator, administrators, imports, demo data): trusted, verified at once.
+    /// </summary>
+    Task<ParticipantProfile> RegisterUnverified(ParticipantRegistration registration);
+
+    /// <summary>
+    /// An administrator verifies the organisation (<paramref name="verified"/>) or withdraws the verification. Its name is
+    /// protected while it is verified. The caller then tells the participant's commitments
+    /// (<see cref="Commitments.ICommitmentGrain.RefreshParticipantKind"/>), so the aggregates follow. Repeating it is a no-op.
+    /// </summary>
+    Task<ParticipantProfile> SetVerified(bool verified);
+
     /// <summary>Called by a commitment grain when it is created for this participant.</summary>
     Task AddCommitment(string commitmentId);
 
@@ -63,4 +85,31 @@ public interface IParticipantGrain : IGrainWithStringKey
     /// anonymous. Kind, neighbourhood and commitments stay, so no aggregate changes. Repeating it is a no-op.
     /// </summary>
     Task<ParticipantProfile> Anonymise();
+}
+
+/// <summary>How verification decides what a participant counts as in the public figures by kind.</summary>
+public static class ParticipantVerification
+{
+    /// <summary>
+    /// The kind a participant's commitments count under: its own, or, while it is unverified, the generic
+    /// <see cref="ParticipantKind.Organisation"/> (it still counts as a participant, but adds no kind it has not proved).
+    /// </summary>
+    public static ParticipantKind CountedKind(this ParticipantProfile profile) =>
+        profile.Unverified ? ParticipantKind.Organisation : profile.Kind;
+}
+
+/// <summary>
+/// The registry of verified participants' public names (key: the name's <see cref="ParticipantNames.Skeleton"/>), so a
+/// registration is checked against them with one call instead of a scan. Written by the participant grains; calls nobody.
+/// </summary>
+public interface IVerifiedNameGrain : IGrainWithStringKey
+{
+    /// <summary>The verified participant holding this name, or null.</summary>
+    Task<string?> GetHolder();
+
+    /// <summary>Claims the name for <paramref name="participantId"/> if nobody holds it; returns the holder.</summary>
+    Task<string> Claim(string participantId);
+
+    /// <summary>Frees the name if <paramref name="participantId"/> holds it.</summary>
+    Task Release(string participantId);
 }

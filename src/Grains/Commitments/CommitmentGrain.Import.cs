@@ -32,7 +32,7 @@ public sealed partial class CommitmentGrain : ICommitmentImportGrain
             var scopes = await ScopesOf(draft);
 
             S.Draft = draft;
-            S.ParticipantKind = participant.Kind;
+            S.ParticipantKind = participant.CountedKind();
             S.Scopes = scopes;
             S.Terms = draft.Terms;
             S.TermsVersion = 1;

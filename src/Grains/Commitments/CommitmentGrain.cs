@@ -193,7 +193,7 @@ public sealed partial class CommitmentGrain(
         // commitment could wait forever.
 
         S.Draft = draft;
-        S.ParticipantKind = participant.Kind;
+        S.ParticipantKind = participant.CountedKind();
         S.Scopes = scopes;
         S.Terms = draft.Terms;
         S.TermsVersion = 1;
@@ -207,9 +207,26 @@ public sealed partial class CommitmentGrain(
         }
         await Commit(now);
         await GrainFactory.GetGrain<IParticipantGrain>(draft.ParticipantId).AddCommitment(Id);
+        // A verification that changed the participant between the look-up above and AddCommitment did not list this
+        // commitment to tell: read once more now that it is listed.
+        await RefreshParticipantKind();
         if (draft.TemplateId is { } templateId)
             await Link(templateId).RegisterCopy(Id);
         return ToView();
+    }
+
+    public async Task RefreshParticipantKind()
+    {
+        if (S.Draft is null)
+            return;
+        await PushIfBehind();
+        if (await GrainFactory.GetGrain<IParticipantGrain>(S.Draft.ParticipantId).GetProfile() is not { } participant)
+            return;
+        var counted = participant.CountedKind();
+        if (counted == S.ParticipantKind)
+            return;
+        S.ParticipantKind = counted;
+        await Commit(clock.GetUtcNow());
     }
 
     /// <summary>
@@ -484,10 +501,14 @@ public sealed partial class CommitmentGrain(
         return ToContribution();
     }
 
-    public async Task<CommitmentView> Join(string participantId)
+    public Task<CommitmentView> Join(string participantId) => JoinAs(participantId, null);
+
+    public async Task<CommitmentView> JoinAs(string participantId, string? personId)
     {
         await RequireExistsAndPushed();
         InputRules.CoSigner(participantId).ThrowIfAny();
+        if (personId is not null && string.IsNullOrWhiteSpace(personId))
+            throw new InputRejectedException("personId", "A person is named by their account id, or not at all.");
         if (S.Confirmation.CoSigners.Exists(c => c.ParticipantId == participantId))
             return ToView(); // joined already: the first join time stays
         if (participantId == S.Draft!.ParticipantId)
@@ -510,7 +531,7 @@ public sealed partial class CommitmentGrain(
         var profile = await GrainFactory.GetGrain<IParticipantGrain>(participantId).GetProfile()
             ?? throw new InputRejectedException("participantId", $"Participant '{participantId}' does not exist.");
 
-        S.Confirmation.CoSigners.Add(new CoSigner(participantId, now, profile.NeighbourhoodCode));
+        S.Confirmation.CoSigners.Add(new CoSigner(participantId, now, profile.NeighbourhoodCode, personId));
         var wasWaiting = S.Confirmation.ConditionStatus == ConditionStatus.Waiting;
         SettleCondition(now);
         await Commit(now);
@@ -632,7 +653,8 @@ public sealed partial class CommitmentGrain(
                 metAt = at;
                 break;
             case ConditionKind.NeighbourhoodThreshold when condition.RequiredCoSigners is { } required:
-                var joined = NeighbourhoodCoSigners().Select(c => c.JoinedAt).Order().ToList();
+                // Each person counts once, from their first join: three organisations of one person are one neighbour.
+                var joined = NeighbourhoodPeople().Select(p => p.JoinedAt).Order().ToList();
                 if (joined.Count >= required && joined[required - 1] <= condition.Deadline)
                     metAt = joined[required - 1];
                 break;
@@ -663,6 +685,13 @@ public sealed partial class CommitmentGrain(
 
     private IEnumerable<CoSigner> NeighbourhoodCoSigners() =>
         S.Confirmation.CoSigners.Where(c => c.NeighbourhoodCode == S.Draft!.NeighbourhoodCode);
+
+    /// <summary>Who a co-signature is, for counting people: the account that joined, or else the participant.</summary>
+    private static string PersonKey(CoSigner c) => c.PersonId is { } person ? "account:" + person : "participant:" + c.ParticipantId;
+
+    /// <summary>The first co-signature of each distinct person from the commitment's neighbourhood.</summary>
+    private IEnumerable<CoSigner> NeighbourhoodPeople() =>
+        NeighbourhoodCoSigners().GroupBy(PersonKey, StringComparer.Ordinal).Select(g => g.MinBy(c => c.JoinedAt)!);
 
     /// <summary>Best effort: if the index cannot be reached now, it tells this commitment at the deadline and is untracked then.</summary>
     private async Task UntrackDeadline()
@@ -829,9 +858,9 @@ public sealed partial class CommitmentGrain(
             S.Confirmation.ConditionStatus,
             S.Confirmation.ConditionMetAt,
             S.Confirmation.ConditionLapsedAt,
-            [.. S.Confirmation.CoSigners],
+            [.. S.Confirmation.CoSigners.Select(c => c with { PersonId = null })],
             S.Confirmation.CoSigners.Count,
-            NeighbourhoodCoSigners().Count(),
+            NeighbourhoodPeople().Count(),
             S.Draft.IsTemplate,
             S.Draft.TemplateId,
             [.. S.TemplateCopies],

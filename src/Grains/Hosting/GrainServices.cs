@@ -24,6 +24,11 @@ public static class GrainServices
         services.AddOptions<AccountOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccountOptions>, AccountOptionsValidator>());
         services.AddHostedService<ContributionShardKeepAlive>();
+        // Which organisations need an administrator's verification (section "Participants"), bound like the e-mail options below.
+        services.AddOptions<CivicContracting.Participants.ParticipantOptions>()
+            .Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(CivicContracting.Participants.ParticipantOptions.SectionName).Bind(o))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CivicContracting.Participants.ParticipantOptions>, CivicContracting.Participants.ParticipantOptionsValidator>());
 
         // E-mail notifications (section "Notifications:Smtp", off by default). Bound here from the host's configuration,
         // when it has one, so every silo host gets it; a later Configure (tests) overrides.

@@ -1,13 +1,22 @@
 using CivicContracting.Hosting;
 using CivicContracting.Validation;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Participants;
 
 public sealed class ParticipantGrain(
     [PersistentState("participant", GrainStorage.Name)] IPersistentState<ParticipantState> state,
-    TimeProvider clock) : Grain, IParticipantGrain
+    TimeProvider clock,
+    IOptions<ParticipantOptions> options,
+    ILogger<ParticipantGrain> logger) : Grain, IParticipantGrain
 {
-    public async Task<ParticipantProfile> Register(ParticipantRegistration registration)
+    /// <summary>The platform's registration: an organisation of a kind that needs verification is verified at once, and its name protected.</summary>
+    public Task<ParticipantProfile> Register(ParticipantRegistration registration) => RegisterAs(registration, byPlatform: true);
+
+    public Task<ParticipantProfile> RegisterUnverified(ParticipantRegistration registration) => RegisterAs(registration, byPlatform: false);
+
+    private async Task<ParticipantProfile> RegisterAs(ParticipantRegistration registration, bool byPlatform)
     {
         InputRules.Registration(registration).ThrowIfAny();
         if (state.State.Registration is { } existing)
@@ -17,10 +26,66 @@ public sealed class ParticipantGrain(
                 : throw new StateConflictException($"Participant '{this.GetPrimaryKeyString()}' is already registered with other details.");
         }
 
+        var id = this.GetPrimaryKeyString();
+        var needsVerification = options.Value.NeedingVerification().Contains(registration.Kind);
+        var skeleton = ParticipantNames.Skeleton(PublicName(id, registration));
+        if (!byPlatform && skeleton.Length > 0
+            && await GrainFactory.GetGrain<IVerifiedNameGrain>(skeleton).GetHolder() is { } holder && holder != id)
+        {
+            throw new InputRejectedException("name", "This name is that of a verified participant (or looks like it); choose a name of your own.");
+        }
+
         state.State.Registration = registration;
         state.State.RegisteredAt = clock.GetUtcNow();
+        state.State.AwaitsVerification = needsVerification && !byPlatform;
+        state.State.VerifiedAt = needsVerification && byPlatform ? state.State.RegisteredAt : null;
         await state.WriteStateAsync();
+        if (state.State.VerifiedAt is not null)
+            await ClaimName(skeleton);
         return ToProfile();
+    }
+
+    public async Task<ParticipantProfile> SetVerified(bool verified)
+    {
+        var r = state.State.Registration
+            ?? throw new KeyNotFoundException($"Participant '{this.GetPrimaryKeyString()}' does not exist.");
+        if (r.Kind == ParticipantKind.Resident)
+            throw new InputRejectedException("kind", "A resident is a person; only organisations are verified.");
+        var skeleton = ParticipantNames.Skeleton(PublicName(this.GetPrimaryKeyString(), r));
+        if (verified)
+        {
+            if (state.State.AwaitsVerification || state.State.VerifiedAt is null)
+            {
+                state.State.AwaitsVerification = false;
+                state.State.VerifiedAt = clock.GetUtcNow();
+                await state.WriteStateAsync();
+            }
+            // Again on a repeat: a name claim that failed after the write is completed.
+            await ClaimName(skeleton);
+        }
+        else
+        {
+            if (!state.State.AwaitsVerification)
+            {
+                state.State.AwaitsVerification = true;
+                state.State.VerifiedAt = null;
+                await state.WriteStateAsync();
+            }
+            if (skeleton.Length > 0)
+                await GrainFactory.GetGrain<IVerifiedNameGrain>(skeleton).Release(this.GetPrimaryKeyString());
+        }
+        return ToProfile();
+    }
+
+    /// <summary>Protects a verified participant's name; a name held by another verified participant stays theirs (logged).</summary>
+    private async Task ClaimName(string skeleton)
+    {
+        if (skeleton.Length == 0)
+            return;
+        var id = this.GetPrimaryKeyString();
+        var holder = await GrainFactory.GetGrain<IVerifiedNameGrain>(skeleton).Claim(id);
+        if (holder != id)
+            logger.LogWarning("Verified participant {ParticipantId} has the name of verified participant {Holder}; the name stays protected for the latter", id, holder);
     }
 
     public Task<ParticipantProfile?> GetProfile() =>
@@ -91,7 +156,8 @@ public sealed class ParticipantGrain(
     {
         var r = state.State.Registration!;
         var id = this.GetPrimaryKeyString();
-        return new ParticipantProfile(id, r.Kind, PublicName(id, r), r.NeighbourhoodCode, state.State.RegisteredAt, [.. state.State.CommitmentIds]);
+        return new ParticipantProfile(id, r.Kind, PublicName(id, r), r.NeighbourhoodCode, state.State.RegisteredAt, [.. state.State.CommitmentIds],
+            Unverified: state.State.AwaitsVerification, VerifiedAt: state.State.VerifiedAt);
     }
 
     /// <summary>Residents appear under a pseudonym unless they chose to show their name; organisations act under their own name.</summary>

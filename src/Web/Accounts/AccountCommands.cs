@@ -34,7 +34,8 @@ public sealed class AddResidentCommand(IClusterClient orleans)
         if (!errors.IsValid)
             throw ApiProblems.Invalid(errors.ByField);
         var participantId = AccountService.ResidentIdFor(account.Id);
-        await orleans.GetGrain<IParticipantGrain>(participantId).Register(Registration(account, resident));
+        // A person's registration: a public name that imitates a verified participant's is refused (naming "name").
+        await orleans.GetGrain<IParticipantGrain>(participantId).RegisterUnverified(Registration(account, resident));
         var linked = await orleans.GetGrain<IAccountGrain>(account.Id).LinkParticipant(participantId);
         await OwnParticipants.FollowAsync(orleans, account.Id, participantId);
         return linked;
@@ -80,7 +81,9 @@ public sealed partial class AddOrganisationCommand(IClusterClient orleans, ILogg
         if (!errors.IsValid)
             throw ApiProblems.Invalid(errors.ByField);
         var organisationId = id ?? ApiIds.New("p");
-        var profile = await orleans.GetGrain<IParticipantGrain>(organisationId).Register(Registration(organisation));
+        // A person's registration: unverified until an administrator verifies it (for the kinds that need it), and refused
+        // naming "name" if it imitates a verified participant's name.
+        var profile = await orleans.GetGrain<IParticipantGrain>(organisationId).RegisterUnverified(Registration(organisation));
         var updated = await orleans.GetGrain<IAccountGrain>(account.Id).SetMembership(organisationId, OrganisationRole.Owner);
         await OwnParticipants.FollowAsync(orleans, account.Id, organisationId);
         LogOrganisationRegistered(logger, account.Id, organisationId);

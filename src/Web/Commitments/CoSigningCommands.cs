@@ -1,3 +1,4 @@
+using CivicContracting.Accounts;
 using CivicContracting.Commitments;
 using CivicContracting.Hosting;
 using CivicContracting.Validation;
@@ -10,9 +11,10 @@ namespace CivicContracting.Web.Commitments;
 /// <summary>
 /// A participant joins a commitment as co-signer ("me too") or leaves it: the one way in for
 /// POST /api/commitments/{id}/co-signers, DELETE …/co-signers/{participantId} and the commitment page's button.
-/// Joining is committing, so it takes <see cref="ParticipantRight.Confirm"/> for the co-signing participant.
+/// Joining is committing, so it takes <see cref="ParticipantRight.Confirm"/> for the co-signing participant; a person
+/// who acts for the commitment's own participant cannot join it, and one person counts once towards a threshold.
 /// </summary>
-public sealed class CoSignCommand(IClusterClient orleans)
+public sealed class CoSignCommand(IClusterClient orleans, WriteBudgets budgets)
 {
     /// <summary>404 if there is no such commitment, 400 for a bad participant id, 401/403 without the right to confirm for it.</summary>
     public async Task<CommitmentView> RunAsync(Actor actor, string commitmentId, string participantId, bool join)
@@ -21,7 +23,14 @@ public sealed class CoSignCommand(IClusterClient orleans)
         InputRules.CoSigner(participantId).ThrowIfAny();
         Access.Require(actor, a => AccessRules.Check(a, participantId, ParticipantRight.Confirm));
         var grain = orleans.GetGrain<ICommitmentGrain>(commitment.Id);
-        return join ? await grain.Join(participantId) : await grain.Leave(participantId);
+        if (!join)
+            return await grain.Leave(participantId);
+        // A threshold counts people: whoever acts for the commitment's own participant is not one of the "others", and
+        // the participants one person acts for count once (the grain groups them by the account passed here).
+        if (actor.Account is not null && actor.RoleFor(commitment.ParticipantId) is not null)
+            throw ApiProblems.Invalid("participantId", "You act for the participant of this commitment; co-signers are other people.");
+        await budgets.SpendAsync(actor, BudgetedWrite.Confirmation);
+        return await grain.JoinAs(participantId, actor.Account?.Id);
     }
 }
 
@@ -29,7 +38,7 @@ public sealed class CoSignCommand(IClusterClient orleans)
 /// Taking a template up: a copy of its goals and terms for another participant, counting in its own neighbourhood. The
 /// one way in for POST /api/commitments/{id}/copies and the template page's form.
 /// </summary>
-public sealed class TakeUpTemplateCommand(IClusterClient orleans, CivicClock clock)
+public sealed class TakeUpTemplateCommand(IClusterClient orleans, CivicClock clock, WriteBudgets budgets)
 {
     /// <summary>The copy, and whether this call made it (false: the same id was sent before).</summary>
     public sealed record Result(CommitmentView View, bool Created);
@@ -52,6 +61,8 @@ public sealed class TakeUpTemplateCommand(IClusterClient orleans, CivicClock clo
         var id = copyId ?? ApiIds.New("c");
         var grain = orleans.GetGrain<ICommitmentGrain>(id);
         var existed = copyId is not null && await grain.Get() is not null;
+        if (!existed)
+            await budgets.SpendAsync(actor, BudgetedWrite.Draft);
         return new Result(await grain.TakeUp(takeUp), !existed);
     }
 }

@@ -1,3 +1,4 @@
+using CivicContracting.Accounts;
 using CivicContracting.Commitments;
 using CivicContracting.Hosting;
 using CivicContracting.Participants;
@@ -20,7 +21,7 @@ public sealed record ConfirmationInput(string? TextHash, string? ConfirmedBy = n
 /// not its members, who may only prepare drafts; backdating needs <see cref="ParticipantRight.Backdate"/>), validation
 /// (who signs, the SHA-256 of the very text being confirmed, the signing date) and the grain call.
 /// </summary>
-public sealed class ConfirmCommitmentCommand(IClusterClient orleans, Access access, CivicClock clock)
+public sealed class ConfirmCommitmentCommand(IClusterClient orleans, Access access, CivicClock clock, WriteBudgets budgets)
 {
     /// <summary>The right to confirm <see cref="Commitment"/> (as read for the check).</summary>
     public sealed record Permit(Actor Actor, CommitmentView Commitment);
@@ -40,12 +41,13 @@ public sealed class ConfirmCommitmentCommand(IClusterClient orleans, Access acce
         if (errors.IsValid && view.Status == CommitmentStatus.Draft && !Confirmations.HashMatches(view.Terms, input.TextHash!))
             errors.Add("textHash", $"Does not match the current text (version {view.TermsVersion}); read GET /api/commitments/{view.Id}/text and confirm that.");
         errors.ThrowIfAny();
+        await budgets.SpendAsync(permit.Actor, BudgetedWrite.Confirmation);
         return await orleans.GetGrain<ICommitmentGrain>(view.Id).Confirm(confirmedBy!.Trim(), input.TextHash!.Trim(), input.SignedAt);
     }
 }
 
 /// <summary>Moving a confirmed commitment up the spectrum, confirmed in the same step: the API's and the upgrade page's one way in.</summary>
-public sealed class UpgradeCommitmentCommand(IClusterClient orleans, Access access)
+public sealed class UpgradeCommitmentCommand(IClusterClient orleans, Access access, WriteBudgets budgets)
 {
     /// <summary>The right to upgrade <see cref="Commitment"/> (as read for the check).</summary>
     public sealed record Permit(Actor Actor, CommitmentView Commitment);
@@ -70,6 +72,7 @@ public sealed class UpgradeCommitmentCommand(IClusterClient orleans, Access acce
                 errors.Add("textHash", "Does not match the text of the new terms; render them (GET …/text shows the format) and confirm their SHA-256.");
         }
         errors.ThrowIfAny();
+        await budgets.SpendAsync(permit.Actor, BudgetedWrite.Confirmation);
         return await orleans.GetGrain<ICommitmentGrain>(view.Id).Upgrade(terms, signer!.Trim(), textHash!.Trim());
     }
 }

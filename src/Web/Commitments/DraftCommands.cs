@@ -1,3 +1,4 @@
+using CivicContracting.Accounts;
 using CivicContracting.Commitments;
 using CivicContracting.Goals;
 using CivicContracting.Hosting;
@@ -15,7 +16,7 @@ namespace CivicContracting.Web.Commitments;
 /// templates only the support team and administrators), then what it refers to (the participant, every goal, a
 /// co-creation session that has started: 400 naming the field), then the grain — which checks them all again.
 /// </summary>
-public sealed class CreateCommitmentCommand(IClusterClient orleans, CivicClock clock)
+public sealed class CreateCommitmentCommand(IClusterClient orleans, CivicClock clock, WriteBudgets budgets)
 {
     /// <summary>The stored draft, and whether this call created it (false: the same id and content were sent before).</summary>
     public sealed record Result(CommitmentView View, bool Created);
@@ -30,6 +31,8 @@ public sealed class CreateCommitmentCommand(IClusterClient orleans, CivicClock c
         var commitmentId = id ?? ApiIds.New("c");
         var grain = orleans.GetGrain<ICommitmentGrain>(commitmentId);
         var existed = id is not null && await grain.Get() is not null;
+        if (!existed)
+            await budgets.SpendAsync(actor, BudgetedWrite.Draft); // a retry of a stored draft is free
         return new Result(await grain.Create(draft), !existed);
     }
 
@@ -60,7 +63,7 @@ public sealed class CreateCommitmentCommand(IClusterClient orleans, CivicClock c
 }
 
 /// <summary>Revising a draft before it is confirmed: the one way in for PUT /api/commitments/{id} and the guided flow's "resume".</summary>
-public sealed class ReviseCommitmentCommand(IClusterClient orleans, Access access, CivicClock clock)
+public sealed class ReviseCommitmentCommand(IClusterClient orleans, Access access, CivicClock clock, WriteBudgets budgets)
 {
     /// <summary>The right to revise <see cref="Commitment"/> (as read for the check).</summary>
     public sealed record Permit(Actor Actor, CommitmentView Commitment);
@@ -76,6 +79,7 @@ public sealed class ReviseCommitmentCommand(IClusterClient orleans, Access acces
         if (bodyId is not null && bodyId != permit.Commitment.Id)
             errors.Add("id", "The id is the one in the path.");
         errors.ThrowIfAny();
+        await budgets.SpendAsync(permit.Actor, BudgetedWrite.Draft);
         return await orleans.GetGrain<ICommitmentGrain>(permit.Commitment.Id).Revise(draft);
     }
 }

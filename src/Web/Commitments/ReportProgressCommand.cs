@@ -32,7 +32,7 @@ public sealed record ProgressInput(
 /// (<see cref="Problems.ApiProblemException"/>), 400 (<see cref="InputRejectedException"/>), 409
 /// (<see cref="StateConflictException"/>).
 /// </summary>
-public sealed class ReportProgressCommand(IClusterClient orleans, Access access, CivicClock clock, IEvidenceStore evidence)
+public sealed class ReportProgressCommand(IClusterClient orleans, Access access, CivicClock clock, IEvidenceStore evidence, WriteBudgets budgets)
 {
     /// <summary>
     /// The right to report on <see cref="CommitmentId"/>, as <see cref="AuthoriseAsync"/> granted it. <see cref="Commitment"/>
@@ -95,6 +95,7 @@ public sealed class ReportProgressCommand(IClusterClient orleans, Access access,
     public async Task<CommitmentView> RunAsync(Permit permit, Prepared prepared, CancellationToken cancellationToken)
     {
         (await CheckAsync(permit, prepared, cancellationToken)).ThrowIfAny();
+        await budgets.SpendAsync(permit.Actor, CivicContracting.Accounts.BudgetedWrite.ProgressReport);
         var grain = orleans.GetGrain<ICommitmentGrain>(permit.CommitmentId);
         if (prepared.DateGiven || !prepared.IdGiven)
             return await grain.ReportProgress(prepared.Report);

@@ -1,7 +1,9 @@
+using CivicContracting.Accounts;
 using CivicContracting.Validation;
 using CivicContracting.Web.Problems;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.Extensions.Localization;
 
 namespace CivicContracting.Web.Pages;
 
@@ -12,7 +14,22 @@ public static class PageSupport
     public static bool IsAccessRefusal(ApiProblemException problem) =>
         problem.Status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden;
 
-    /// <summary>Adds each field's messages under <paramref name="prefix"/>.field (the form's input names), the rest to the summary.</summary>
+    /// <summary>A command's 429: the person's hourly budget of this kind of write is spent (WriteBudgets:*).</summary>
+    public static bool IsWriteBudget(ApiProblemException problem) => problem.Status == StatusCodes.Status429TooManyRequests;
+
+    /// <summary>The Dutch sentence a form shows for a spent write budget: which budget, and in how many minutes to try again.</summary>
+    public static string WriteBudgetMessage(IStringLocalizer<SiteText> text, ApiProblemException problem)
+    {
+        var minutes = Math.Max(1, (int)Math.Ceiling((problem.RetryAfter ?? TimeSpan.FromMinutes(1)).TotalMinutes));
+        var key = problem.Write switch
+        {
+            BudgetedWrite.Draft => "WriteBudget.Drafts",
+            BudgetedWrite.Confirmation => "WriteBudget.Confirmations",
+            _ => "WriteBudget.Reports",
+        };
+        return text[key, minutes].Value;
+    }
+
     /// <summary>A command's refusal as a page answer: 401 or 403 is the site's 403 page, 404 the not-found page.</summary>
     public static IActionResult Refusal(ApiProblemException problem) =>
         IsAccessRefusal(problem) ? new StatusCodeResult(StatusCodes.Status403Forbidden) : new NotFoundResult();

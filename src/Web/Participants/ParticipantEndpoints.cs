@@ -50,7 +50,25 @@ public static class ParticipantEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        var verification = group.MapGroup("/{id}/verification").RequireSignedIn();
+        verification.MapPut("/", Verify)
+            .WithName("VerifyParticipant")
+            .WithSummary("Verifies an organisation (administrators and the operator token): it is no longer shown as unverified, counts under its own kind and its name is protected.")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        verification.MapDelete("/", Unverify)
+            .WithName("UnverifyParticipant")
+            .WithSummary("Withdraws an organisation's verification (administrators and the operator token): shown as unverified, counted as a generic organisation.")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
+
+    public static async Task<Ok<ParticipantProfile>> Verify(string id, HttpContext context, Access access, VerifyParticipantCommand command) =>
+        TypedResults.Ok(await command.RunAsync(await command.AuthoriseAsync(await access.ActorAsync(context), id), verified: true));
+
+    public static async Task<Ok<ParticipantProfile>> Unverify(string id, HttpContext context, Access access, VerifyParticipantCommand command) =>
+        TypedResults.Ok(await command.RunAsync(await command.AuthoriseAsync(await access.ActorAsync(context), id), verified: false));
 
     public static async Task<Results<Created<ParticipantProfile>, Ok<ParticipantProfile>>> Register(HttpContext context, IClusterClient orleans, Access access, AddOrganisationCommand addOrganisation)
     {
@@ -80,7 +98,8 @@ public static class ParticipantEndpoints
         var id = body.Id ?? ApiIds.New("p");
         var grain = orleans.GetGrain<IParticipantGrain>(id);
         var existed = body.Id is not null && await grain.GetProfile() is not null;
-        var profile = await grain.Register(registration);
+        // Administrators and the operator token register for the platform (verified at once); a coach as a person would.
+        var profile = actor.IsPlatformAdministrator ? await grain.Register(registration) : await grain.RegisterUnverified(registration);
         return existed
             ? TypedResults.Ok(profile)
             : TypedResults.Created($"/api/participants/{Uri.EscapeDataString(id)}", profile);

@@ -32,6 +32,8 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
         if (httpContext.Response.HasStarted)
             return false;
         httpContext.Response.StatusCode = problem.Status!.Value;
+        if (exception is ApiProblemException { RetryAfter: { } retryAfter })
+            httpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem });
     }
 

@@ -39,6 +39,12 @@ public sealed class ApiProblemException : Exception
 
     /// <summary>Messages per field, keyed by the field's JSON path in the request ("terms.target.target"); "$" is the body as a whole.</summary>
     public IReadOnlyDictionary<string, string[]> Errors { get; }
+
+    /// <summary>A 429's wait, sent as the Retry-After header.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>A 429 of a spent write budget: which one (the site's pages name it in Dutch).</summary>
+    public CivicContracting.Accounts.BudgetedWrite? Write { get; init; }
 }
 
 /// <summary>The problems the API answers with, named by what went wrong.</summary>

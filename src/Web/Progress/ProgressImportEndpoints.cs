@@ -78,7 +78,7 @@ public static partial class ProgressImportEndpoints
     }
 
     public static async Task<Ok<ProgressImportSummary>> ImportCsv(string participantId, HttpContext context, IClusterClient orleans, Access access,
-        CivicClock clock, IOptions<ProgressOptions> options, IOptions<ApiOptions> api)
+        CivicClock clock, IOptions<ProgressOptions> options, IOptions<ApiOptions> api, WriteBudgets budgets)
     {
         var actor = await access.RequireForParticipantAsync(context, participantId, ParticipantRight.Report);
         if (!ApiIds.IsWellFormed(participantId) || await orleans.GetGrain<IParticipantGrain>(participantId).GetProfile() is null)
@@ -142,12 +142,14 @@ public static partial class ProgressImportEndpoints
             });
         }
 
+        // A batch is one write of the person's hourly budget of reports (WriteBudgets:ProgressReportsPerHour).
+        await budgets.SpendAsync(actor, CivicContracting.Accounts.BudgetedWrite.ProgressReport);
         var result = await ProgressBatch.RunAsync(orleans, plans, errors, participantId, now, rows.Count);
         return TypedResults.Ok(new ProgressImportSummary(participantId, rows.Count, result.Applied, result.AlreadyApplied));
     }
 
     public static async Task<Ok<MetricBatchSummary>> PostMetrics(string id, HttpContext context, IClusterClient orleans, Access access,
-        CivicClock clock, IOptions<ProgressOptions> options)
+        CivicClock clock, IOptions<ProgressOptions> options, WriteBudgets budgets)
     {
         var (actor, view) = await access.RequireForCommitmentAsync(context, id, ParticipantRight.Report);
         var key = IdempotencyKeys.Read(context);
@@ -182,6 +184,7 @@ public static partial class ProgressImportEndpoints
                 DateGiven: true, IdGiven: v.ReportId is not null, DateField: "measuredAt"));
         }
 
+        await budgets.SpendAsync(actor, CivicContracting.Accounts.BudgetedWrite.ProgressReport);
         var result = await ProgressBatch.RunAsync(orleans, plans, errors, participantId: null, clock.GetUtcNow(), values.Count,
             new Dictionary<string, CommitmentView>(StringComparer.Ordinal) { [id] = view });
         var current = result.Applied > 0 ? await orleans.GetGrain<ICommitmentGrain>(id).Get() ?? view : view;

@@ -162,7 +162,7 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
             case "register organisation":
             {
                 var id = $"p-m-{Guid.NewGuid():N}";
-                return (c => c.PostAsync("/api/participants", new { id, kind = "school", name = "A school", neighbourhoodCode = TestApi.Neighbourhood(13) }), () => StatusOf($"/api/participants/{id}"));
+                return (c => c.PostAsync("/api/participants", new { id, kind = "school", name = $"A school {id}", neighbourhoodCode = TestApi.Neighbourhood(13) }), () => StatusOf($"/api/participants/{id}"));
             }
             case "create commitment":
             {

@@ -40,6 +40,9 @@ public sealed class ParticipantModel(Access access, CommitmentViews views, IClus
 
     public bool CanCoach { get; private set; }
 
+    /// <summary>Administrators verify organisations (and withdraw a verification).</summary>
+    public bool CanVerify { get; private set; }
+
     public string? Notice { get; private set; }
 
     public string? Error { get; private set; }
@@ -60,6 +63,8 @@ public sealed class ParticipantModel(Access access, CommitmentViews views, IClus
             "assigned" => siteText["Coach.Notice.Assigned"].Value,
             "unassigned" => siteText["Coach.Notice.Unassigned"].Value,
             "noted" => siteText["Coach.Notice.Noted"].Value,
+            "verified" => siteText["Participant.Verification.Notice.Verified"].Value,
+            "unverified" => siteText["Participant.Verification.Notice.Withdrawn"].Value,
             _ => null,
         };
         return await LoadAsync(id, actor) ?? Page();
@@ -137,10 +142,25 @@ public sealed class ParticipantModel(Access access, CommitmentViews views, IClus
         return LocalRedirect($"/coach/participants/{Uri.EscapeDataString(id)}?done=noted#notes");
     }
 
+    public async Task<IActionResult> OnPostVerificationAsync(string id, bool verified, [FromServices] CivicContracting.Web.Participants.VerifyParticipantCommand verify)
+    {
+        var actor = await access.ActorAsync(HttpContext);
+        try
+        {
+            await verify.RunAsync(await verify.AuthoriseAsync(actor, id), verified);
+        }
+        catch (ApiProblemException problem)
+        {
+            return PageSupport.Refusal(problem);
+        }
+        return LocalRedirect($"/coach/participants/{Uri.EscapeDataString(id)}?done={(verified ? "verified" : "unverified")}");
+    }
+
     private async Task<IActionResult?> LoadAsync(string id, Actor actor)
     {
         Response.Headers.CacheControl = "no-store";
         CanCoach = CoachPages.MayCoach(actor);
+        CanVerify = actor.IsPlatformAdministrator;
         if (!ApiIds.IsWellFormed(id) || await orleans.GetGrain<IParticipantGrain>(id).GetProfile() is not { } profile)
             return NotFound();
         Participant = profile;

@@ -10,11 +10,12 @@ using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace CivicContracting.Web.Pages.Commitments;
 
 /// <summary>A commitment: what it promises, its confirmation, target against current value, milestones, reports, earlier versions.</summary>
-public sealed partial class CommitmentModel(SiteData data, CommitmentViews views, Access access, IClusterClient orleans) : PageModel
+public sealed partial class CommitmentModel(SiteData data, CommitmentViews views, Access access, IClusterClient orleans, IStringLocalizer<SiteText> text) : PageModel
 {
     /// <summary>Whether the signed-in viewer may report on it (anonymous viewers never: their page is the shared, cached one).</summary>
     public bool CanReport { get; private set; }
@@ -71,6 +72,12 @@ public sealed partial class CommitmentModel(SiteData data, CommitmentViews views
     private IActionResult? PageRefusal(Exception exception) => exception switch
     {
         ApiProblemException { Status: StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden } => Forbid(),
+        ApiProblemException { Status: StatusCodes.Status429TooManyRequests } spent => new ContentResult
+        {
+            StatusCode = StatusCodes.Status429TooManyRequests,
+            Content = PageSupport.WriteBudgetMessage(text, spent),
+            ContentType = "text/plain; charset=utf-8",
+        },
         ApiProblemException or InputRejectedException or StateConflictException or KeyNotFoundException => BadRequest(),
         _ => null,
     };

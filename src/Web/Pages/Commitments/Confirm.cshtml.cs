@@ -21,6 +21,9 @@ namespace CivicContracting.Web.Pages.Commitments;
 [Authorize(Policy = Security.AccessPolicies.SignedInPolicy)]
 public sealed class ConfirmModel(Access access, IClusterClient orleans, CommitmentViews views, ConfirmCommitmentCommand command, IStringLocalizer<SiteText> text) : PageModel
 {
+    /// <summary>Why the confirmation was refused, said above the form (a spent write budget).</summary>
+    public string? Refusal { get; private set; }
+
     public CommitmentView Commitment { get; private set; } = null!;
 
     public ParticipantProfile Participant { get; private set; } = null!;
@@ -72,6 +75,12 @@ public sealed class ConfirmModel(Access access, IClusterClient orleans, Commitme
         try
         {
             views.Remember(await command.RunAsync(permit, new ConfirmationInput(TextHash)));
+        }
+        catch (ApiProblemException problem) when (PageSupport.IsWriteBudget(problem))
+        {
+            Refusal = PageSupport.WriteBudgetMessage(text, problem);
+            ModelState.AddModelError("", Refusal);
+            return Page();
         }
         catch (InputRejectedException rejected)
         {

@@ -14,6 +14,7 @@ using CivicContracting.Web.Texts;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace CivicContracting.Web.Pages.Commitments;
 
@@ -24,7 +25,7 @@ namespace CivicContracting.Web.Pages.Commitments;
 /// Form fields carry the API's JSON paths as names, so the grain's and the API's messages land next to their fields.
 /// </summary>
 [Authorize(Policy = Security.AccessPolicies.SignedInPolicy)]
-public sealed class NewModel(Access access, SiteData data, IClusterClient orleans, CivicClock clock, CreateCommitmentCommand create, ReviseCommitmentCommand revise) : PageModel, ITermsForm
+public sealed class NewModel(Access access, SiteData data, IClusterClient orleans, CivicClock clock, CreateCommitmentCommand create, ReviseCommitmentCommand revise, IStringLocalizer<SiteText> text) : PageModel, ITermsForm
 {
     public const int MilestoneRows = TermsFields.MilestoneRows;
 
@@ -129,6 +130,11 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
         catch (ApiProblemException problem) when (PageSupport.IsAccessRefusal(problem))
         {
             return Forbid();
+        }
+        catch (ApiProblemException problem) when (PageSupport.IsWriteBudget(problem))
+        {
+            ModelState.AddModelError("", PageSupport.WriteBudgetMessage(text, problem));
+            return Page();
         }
         catch (InputRejectedException rejected)
         {

@@ -75,6 +75,11 @@ public sealed class ReportModel(Access access, IClusterClient orleans, Commitmen
         {
             views.Remember(await command.RunAsync(permit!, prepared, HttpContext.RequestAborted));
         }
+        catch (ApiProblemException problem) when (PageSupport.IsWriteBudget(problem))
+        {
+            ModelState.AddModelError("", PageSupport.WriteBudgetMessage(text, problem));
+            return Page();
+        }
         catch (InputRejectedException rejected)
         {
             PageSupport.AddErrors(ModelState, rejected, Fields);

@@ -11,6 +11,7 @@ using CivicContracting.Web.ReadModel;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace CivicContracting.Web.Pages.Commitments;
 
@@ -19,7 +20,7 @@ namespace CivicContracting.Web.Pages.Commitments;
 /// the stronger level, what it needs, the exact new text, and the formal confirmation. The earlier terms stay readable.
 /// </summary>
 [Authorize(Policy = Security.AccessPolicies.SignedInPolicy)]
-public sealed class UpgradeModel(Access access, IClusterClient orleans, CommitmentViews views, UpgradeCommitmentCommand upgrade) : PageModel, ITermsForm
+public sealed class UpgradeModel(Access access, IClusterClient orleans, CommitmentViews views, UpgradeCommitmentCommand upgrade, IStringLocalizer<SiteText> text) : PageModel, ITermsForm
 {
     private static readonly string[] Fields =
         ["terms.title", "terms.description", "terms.target.metric", "terms.target.unit", "terms.target.baseline", "terms.target.target",
@@ -112,6 +113,11 @@ public sealed class UpgradeModel(Access access, IClusterClient orleans, Commitme
         catch (ApiProblemException problem) when (PageSupport.IsAccessRefusal(problem))
         {
             return Forbid(); // the right was withdrawn while the page was open
+        }
+        catch (ApiProblemException problem) when (PageSupport.IsWriteBudget(problem))
+        {
+            ModelState.AddModelError("", PageSupport.WriteBudgetMessage(text, problem));
+            return Page();
         }
         catch (Exception ex) when (ex is InputRejectedException or StateConflictException)
         {
