@@ -37,6 +37,9 @@ public sealed class ApiProblemException : Exception
 
     public string Title { get; }
 
+    /// <summary>For 429 and 503: when to try again, sent as <c>Retry-After</c> (whole seconds, rounded up).</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>Messages per field, keyed by the field's JSON path in the request ("terms.target.target"); "$" is the body as a whole.</summary>
     public IReadOnlyDictionary<string, string[]> Errors { get; }
 }
@@ -57,6 +60,10 @@ public static class ApiProblems
 
     public static ApiProblemException NotFound(string what, string id) =>
         new(StatusCodes.Status404NotFound, "Not found", $"There is no {what} '{Shorten(id)}'.");
+
+    /// <summary>429: too many attempts; <c>Retry-After</c> says when the next one is welcome.</summary>
+    public static ApiProblemException TooManyAttempts(TimeSpan retryAfter, string detail) =>
+        new(StatusCodes.Status429TooManyRequests, "Too many requests", detail) { RetryAfter = retryAfter };
 
     public static ApiProblemException Conflict(string detail) =>
         new(StatusCodes.Status409Conflict, "Conflict with the current state", detail);
