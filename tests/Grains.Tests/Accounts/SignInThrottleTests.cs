@@ -41,9 +41,14 @@ public sealed class SignInThrottleTests(ClusterFixture fixture)
         Assert.NotEmpty(waits);
         Assert.True(waits.Max() > TimeSpan.FromSeconds(30), $"the delay grows (largest {waits.Max()})");
 
-        // Meanwhile the owner, on their own address, is not slowed down at all, and signs in.
+        // Meanwhile the owner, on their own address, is not slowed down at all, and signs in, even at a moment when the
+        // stranger has just guessed again and must wait.
         using (TestClock.Shift(offset))
         {
+            var strangerGate = await login.BeginSignIn(stranger);
+            if (strangerGate.RetryAfter is null)
+                strangerGate = await login.BeginSignIn(stranger);
+            Assert.NotNull(strangerGate.RetryAfter);
             var gate = await login.BeginSignIn(owner);
             Assert.Null(gate.RetryAfter);
             Assert.Equal(account.GetPrimaryKeyString(), gate.AccountId);
