@@ -66,9 +66,13 @@ public sealed record AccountView(
     [property: Id(7)] string? ParticipantId,
     [property: Id(8)] IReadOnlyList<OrganisationMembership> Memberships,
     [property: Id(9)] DateTimeOffset RegisteredAt,
-    [property: Id(10)] DateTimeOffset? LastSignInAt);
+    [property: Id(10)] DateTimeOffset? LastSignInAt,
+    [property: Id(11)] bool EmailVerified = false);
 
-/// <summary>Lockout state after a sign-in attempt, or before one.</summary>
+/// <summary>
+/// A login's sign-in record (kept for the contract and the export): accounts are never locked any more, so
+/// <see cref="IsLockedOut"/> is false and <see cref="LockedUntil"/> null; throttling lives in the login (<see cref="SignInGate"/>).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("cc.SignInState.v1")]
 public sealed record SignInState(
     [property: Id(0)] bool IsLockedOut,
@@ -83,6 +87,15 @@ public sealed record SignInCredentials(
     [property: Id(1)] string? PasswordHash,
     [property: Id(2)] SignInState Lockout,
     [property: Id(3)] IReadOnlyList<PlatformRole> Roles);
+
+/// <summary>
+/// Whether a sign-in attempt on a login name may go ahead now: the owning account (null for an unknown login name, which is
+/// throttled all the same, so the answers do not tell known from unknown) and how long to wait first (null: no wait).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("cc.SignInGate.v1")]
+public sealed record SignInGate(
+    [property: Id(0)] string? AccountId,
+    [property: Id(1)] TimeSpan? RetryAfter);
 
 /// <summary>A membership in an export, with the organisation's public profile (null if it no longer exists).</summary>
 [GenerateSerializer, Immutable, Alias("cc.MembershipExport.v1")]
@@ -131,10 +144,10 @@ public interface IAccountGrain : IGrainWithStringKey
     /// <summary>Hash, lockout and roles for a sign-in check; null when the account does not exist or was deleted.</summary>
     Task<SignInCredentials?> GetForSignIn();
 
-    /// <summary>Records a verified sign-in: resets the failure count. While locked out nothing changes and the lockout is returned.</summary>
+    /// <summary>Records a verified sign-in (its time). Never refused: throttling is the login's (<see cref="ILoginGrain.BeginSignIn"/>).</summary>
     Task<SignInState> RecordSignInSuccess();
 
-    /// <summary>Records a failed sign-in; after <c>Accounts:MaxFailedSignIns</c> the account is locked for <c>Accounts:LockoutDuration</c>.</summary>
+    /// <summary>Counts a failed sign-in for the record; it never locks the account (throttling is the login's).</summary>
     Task<SignInState> RecordSignInFailure();
 
     /// <summary>Replaces the password hash of a local account (a password change, or the hasher's rehash on sign-in).</summary>
@@ -166,6 +179,26 @@ public interface IAccountGrain : IGrainWithStringKey
     /// <summary>Revokes one of this account's tokens; revoking again is a no-op.</summary>
     Task<AccessTokenInfo> RevokeAccessToken(string tokenId);
 
+    /// <summary>
+    /// Mails a one-time sign-in link (valid <c>Accounts:SignInLinkLifetime</c>) to the account's e-mail address, replacing any
+    /// earlier link. False when the account has no address, mail is off, or a mail went out less than
+    /// <c>Accounts:MinMailInterval</c> ago. With <paramref name="becauseOfSignUp"/> the mail says someone tried to sign up with
+    /// the address (sign-up never tells the one who tried).
+    /// </summary>
+    Task<bool> MailSignInLink(bool becauseOfSignUp = false);
+
+    /// <summary>
+    /// Redeems a mailed sign-in link: the account (and its address counts as verified) when <paramref name="code"/> is this
+    /// account's current, unexpired, unused link; null otherwise. A link works once.
+    /// </summary>
+    Task<AccountView?> RedeemSignInLink(string code);
+
+    /// <summary>Mails a link that verifies the account's e-mail address; false when there is nothing to verify or no mail went out.</summary>
+    Task<bool> MailEmailVerification();
+
+    /// <summary>Verifies the e-mail address with a mailed code (once, before it expires); the account, or null when the code is wrong or expired.</summary>
+    Task<AccountView?> VerifyEmail(string code);
+
     /// <summary>All data about the person (for a JSON download); null when the account does not exist or was deleted.</summary>
     Task<AccountExport?> Export();
 
@@ -192,6 +225,17 @@ public interface ILoginGrain : IGrainWithStringKey
 
     /// <summary>Frees the login if <paramref name="accountId"/> owns it (account deletion, or a registration that failed after claiming).</summary>
     Task Release(string accountId);
+
+    /// <summary>
+    /// Before checking a password: the owner (null when unknown) and how long the caller must wait first because of recent
+    /// failures on this login name from <paramref name="clientAddress"/> or from everywhere (then the attempt must not be
+    /// made). An attempt that may go ahead is counted as a failure until <see cref="RecordSignInSuccess"/>. Works the same for
+    /// unknown login names, so throttling does not reveal which exist.
+    /// </summary>
+    Task<SignInGate> BeginSignIn(string clientAddress);
+
+    /// <summary>A correct password or a redeemed link: the failures are forgotten.</summary>
+    Task RecordSignInSuccess();
 }
 
 /// <summary>A member of an organisation, as the organisation's member list shows it.</summary>

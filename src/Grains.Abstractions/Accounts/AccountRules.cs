@@ -33,11 +33,8 @@ public static class AccountRules
             errors.Add("", "Give exactly one of a local login (login name and password hash) and an external login (issuer and subject).");
         if (r.Local is { } local)
         {
-            var name = local.LoginName is null ? null : NormaliseLoginName(local.LoginName);
-            if (name is null || name.Length < MinLoginNameLength || name.Length > MaxLoginNameLength)
-                errors.Add("local.loginName", $"{MinLoginNameLength} to {MaxLoginNameLength} characters.");
-            else if (name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
-                errors.Add("local.loginName", "Must not contain spaces or control characters.");
+            if (CredentialRules.CheckLoginName(local.LoginName) is { } issue)
+                errors.Add("local.loginName", CredentialRules.Describe(issue));
             errors.Merge(PasswordHash(local.PasswordHash), "local.passwordHash");
         }
         if (r.External is { } external)
@@ -146,7 +143,8 @@ public static class AccountRules
     public static string HashSecret(string secret) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
-    private static bool IsEmail(string email) =>
+    /// <summary>Whether a login name or address has the shape of an e-mail address (the site's login names are e-mail addresses).</summary>
+    public static bool IsEmail(string email) =>
         email.Length <= MaxEmailLength && email.Contains('@', StringComparison.Ordinal) && email.Trim() == email && !email.Any(char.IsControl);
 }
 

@@ -1,5 +1,7 @@
+using System.Security.Cryptography;
 using CivicContracting.Commitments;
 using CivicContracting.Hosting;
+using CivicContracting.Notifications;
 using CivicContracting.Participants;
 using CivicContracting.Validation;
 using Microsoft.Extensions.Options;
@@ -13,6 +15,7 @@ namespace CivicContracting.Accounts;
 public sealed class AccountGrain(
     [PersistentState("account", GrainStorage.Name)] IPersistentState<AccountState> state,
     IOptions<AccountOptions> options,
+    INotificationMailer mailer,
     TimeProvider clock) : Grain, IAccountGrain
 {
     /// <summary>Organisations one person may act for; well above any real case, it bounds the state.</summary>
@@ -67,35 +70,78 @@ public sealed class AccountGrain(
     public Task<AccountView?> Get() => Task.FromResult(IsLive ? ToView() : null);
 
     public Task<SignInCredentials?> GetForSignIn() =>
-        Task.FromResult(IsLive ? new SignInCredentials(Id, S.Registration!.Local?.PasswordHash, Lockout(clock.GetUtcNow()), [.. S.Roles]) : null);
+        Task.FromResult(IsLive ? new SignInCredentials(Id, S.Registration!.Local?.PasswordHash, SignInRecord(), [.. S.Roles]) : null);
 
     public async Task<SignInState> RecordSignInSuccess()
     {
         RequireLive();
-        var now = clock.GetUtcNow();
-        if (IsLockedOut(now))
-            return Lockout(now);
         S.FailedSignIns = 0;
-        S.LockedUntil = null;
-        S.LastSignInAt = now;
+        S.LockedUntil = null; // a lockout written before throttling replaced it must not linger
+        S.LastSignInAt = clock.GetUtcNow();
         await state.WriteStateAsync();
-        return Lockout(now);
+        return SignInRecord();
     }
 
-    public async Task<SignInState> RecordSignInFailure()
+    public Task<SignInState> RecordSignInFailure()
+    {
+        // Nothing written: throttling is the login grain's, and a write here would make a known login name answer slower.
+        RequireLive();
+        return Task.FromResult(SignInRecord());
+    }
+
+    public async Task<bool> MailSignInLink(bool becauseOfSignUp = false)
     {
         RequireLive();
         var now = clock.GetUtcNow();
-        if (IsLockedOut(now))
-            return Lockout(now); // failures while locked neither count nor extend the lockout
-        S.FailedSignIns++;
-        if (S.FailedSignIns >= Options.MaxFailedSignIns)
-        {
-            S.LockedUntil = now + Options.LockoutDuration;
-            S.FailedSignIns = 0; // after the lockout the person gets the full number of attempts again
-        }
+        if (S.Registration!.Email is not { } address || !mailer.Enabled || TooSoonForMail(now))
+            return false;
+        var code = NewCode();
+        S.SignInLinkHash = AccountRules.HashSecret(code);
+        S.SignInLinkExpiresAt = now + Options.SignInLinkLifetime;
+        S.LastMailAt = now;
         await state.WriteStateAsync();
-        return Lockout(now);
+        return mailer.TryEnqueue(AccountMails.SignInLink(address, Link(AccountMails.SignInLinkPath(Id, code)), Options.SignInLinkLifetime, becauseOfSignUp));
+    }
+
+    public async Task<AccountView?> RedeemSignInLink(string code)
+    {
+        var now = clock.GetUtcNow();
+        if (!IsLive || !Matches(code, S.SignInLinkHash, S.SignInLinkExpiresAt, now))
+            return null;
+        S.SignInLinkHash = null;
+        S.SignInLinkExpiresAt = null;
+        S.EmailVerifiedAt ??= now; // the link reached the person at this address
+        S.LastSignInAt = now;
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<ILoginGrain>(LoginKeys.For(S.Registration!)).RecordSignInSuccess();
+        return ToView();
+    }
+
+    public async Task<bool> MailEmailVerification()
+    {
+        RequireLive();
+        var now = clock.GetUtcNow();
+        if (S.Registration!.Email is not { } address || S.EmailVerifiedAt is not null || !mailer.Enabled || TooSoonForMail(now))
+            return false;
+        var code = NewCode();
+        S.VerificationHash = AccountRules.HashSecret(code);
+        S.VerificationExpiresAt = now + Options.VerificationLinkLifetime;
+        S.LastMailAt = now;
+        await state.WriteStateAsync();
+        return mailer.TryEnqueue(AccountMails.Verification(address, Link(AccountMails.VerifyPath(Id, code)), Options.VerificationLinkLifetime));
+    }
+
+    public async Task<AccountView?> VerifyEmail(string code)
+    {
+        var now = clock.GetUtcNow();
+        if (!IsLive || !Matches(code, S.VerificationHash, S.VerificationExpiresAt, now))
+            return null;
+        S.VerificationHash = null;
+        S.VerificationExpiresAt = null;
+        S.EmailVerifiedAt ??= now;
+        S.LastSignInAt = now;
+        await state.WriteStateAsync();
+        return ToView();
     }
 
     public async Task SetPasswordHash(string passwordHash)
@@ -258,7 +304,7 @@ public sealed class AccountGrain(
         var organisations = await Task.WhenAll(S.Memberships.Select(m => GrainFactory.GetGrain<IParticipantGrain>(m.OrganisationId).GetProfile()));
         var memberships = S.Memberships.Select((m, i) => new MembershipExport(m, organisations[i])).ToList();
         var now = clock.GetUtcNow();
-        return new AccountExport(ToView(), Lockout(now), profile, details, commitments, memberships, await ReadTokens(), now);
+        return new AccountExport(ToView(), SignInRecord(), profile, details, commitments, memberships, await ReadTokens(), now);
     }
 
     public async Task<AccountDeletion> Delete()
@@ -320,17 +366,26 @@ public sealed class AccountGrain(
             throw new KeyNotFoundException($"Account '{Id}' does not exist.");
     }
 
-    private bool IsLockedOut(DateTimeOffset now) => S.LockedUntil is { } until && until > now;
+    /// <summary>Accounts are never locked: throttling is per login name in <see cref="LoginGrain"/>.</summary>
+    private SignInState SignInRecord() => new(false, null, 0, 0);
 
-    private SignInState Lockout(DateTimeOffset now) => IsLockedOut(now)
-        ? new SignInState(true, S.LockedUntil, S.FailedSignIns, 0)
-        : new SignInState(false, null, S.FailedSignIns, Options.MaxFailedSignIns - S.FailedSignIns);
+    private bool TooSoonForMail(DateTimeOffset now) => S.LastMailAt is { } last && now - last < Options.MinMailInterval;
+
+    private string Link(string pathAndQuery) => Options.PublicUrl.TrimEnd('/') + pathAndQuery;
+
+    /// <summary>A link code: 256 random bits, URL-safe.</summary>
+    private static string NewCode() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>Whether <paramref name="code"/> is the one whose hash is stored, before it expires (compared in constant time).</summary>
+    private static bool Matches(string? code, string? storedHash, DateTimeOffset? expiresAt, DateTimeOffset now) =>
+        code is { Length: > 0 and <= 100 } && storedHash is not null && expiresAt is { } until && now < until
+        && CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(AccountRules.HashSecret(code)), System.Text.Encoding.ASCII.GetBytes(storedHash));
 
     private AccountView ToView()
     {
         var r = S.Registration!;
         return new AccountView(Id, r.DisplayName, r.Email, r.Local?.LoginName, r.External, r.Local is not null,
-            [.. S.Roles], S.ParticipantId, [.. S.Memberships], S.RegisteredAt, S.LastSignInAt);
+            [.. S.Roles], S.ParticipantId, [.. S.Memberships], S.RegisteredAt, S.LastSignInAt, S.EmailVerifiedAt is not null);
     }
 }
 

@@ -17,4 +17,18 @@ public sealed class AccountState
     [Id(10)] public DateTimeOffset? DeletedAt { get; set; }
     [Id(11)] public string? AnonymisedParticipantId { get; set; }
     [Id(12)] public int ErasedAccessTokens { get; set; }
+
+    /// <summary>When the e-mail address was shown to be the person's (a mailed link was used); null while unverified.</summary>
+    [Id(13)] public DateTimeOffset? EmailVerifiedAt { get; set; }
+
+    /// <summary>The current one-time sign-in link: the SHA-256 of its code (never the code) and when it expires.</summary>
+    [Id(14)] public string? SignInLinkHash { get; set; }
+    [Id(15)] public DateTimeOffset? SignInLinkExpiresAt { get; set; }
+
+    /// <summary>The current address verification link: the SHA-256 of its code and when it expires.</summary>
+    [Id(16)] public string? VerificationHash { get; set; }
+    [Id(17)] public DateTimeOffset? VerificationExpiresAt { get; set; }
+
+    /// <summary>When the last account e-mail went out (to keep a stranger from flooding the mailbox).</summary>
+    [Id(18)] public DateTimeOffset? LastMailAt { get; set; }
 }

@@ -16,10 +16,16 @@ public interface INotificationMailer
 
     /// <summary>Queues <paramref name="feedEvent"/> for <paramref name="address"/>; false when mail is off or the queue is full.</summary>
     bool TryEnqueue(string address, FeedEvent feedEvent);
+
+    /// <summary>Queues a mail about a person's account (a sign-in or verification link), sent on its own and at once; false when mail is off or the queue is full.</summary>
+    bool TryEnqueue(AccountMail mail);
 }
 
-/// <summary>A change waiting to be mailed.</summary>
-internal sealed record QueuedMail(string Address, FeedEvent Event);
+/// <summary>A mail about an account, to its owner: never batched with notifications, never shown to anyone else.</summary>
+public sealed record AccountMail(string Address, string Subject, string Body);
+
+/// <summary>A change (or an account mail) waiting to be mailed.</summary>
+internal sealed record QueuedMail(string Address, FeedEvent? Event, AccountMail? Account = null);
 
 /// <summary>
 /// The silo's in-memory mail queue (bounded). Memory only, on purpose: the feed is the durable record, e-mail a courtesy
@@ -52,6 +58,17 @@ internal sealed class NotificationMailQueue : INotificationMailer
         if (!Enabled)
             return false;
         if (_channel.Writer.TryWrite(new QueuedMail(address, feedEvent)))
+            return true;
+        CivicMetrics.NotificationEmail(CivicMetrics.EmailOutcomeQueueFull);
+        return false;
+    }
+
+    public bool TryEnqueue(AccountMail mail)
+    {
+        ArgumentNullException.ThrowIfNull(mail);
+        if (!Enabled)
+            return false;
+        if (_channel.Writer.TryWrite(new QueuedMail(mail.Address, null, mail)))
             return true;
         CivicMetrics.NotificationEmail(CivicMetrics.EmailOutcomeQueueFull);
         return false;

@@ -40,7 +40,8 @@ internal sealed partial class SmtpNotificationSender(
                 if (queue.Reader.TryRead(out var first))
                 {
                     batch.Add(first);
-                    if (o.BatchWindow > TimeSpan.Zero)
+                    // Account mails (sign-in links) go out at once; only notifications wait for the digest window.
+                    if (first.Account is null && o.BatchWindow > TimeSpan.Zero)
                         await Task.Delay(o.BatchWindow, clock, stoppingToken);
                     while (queue.Reader.TryRead(out var next))
                         batch.Add(next);
@@ -49,9 +50,11 @@ internal sealed partial class SmtpNotificationSender(
                 var now = clock.GetUtcNow();
                 var due = retries.Where(d => d.DueAt <= now).ToList();
                 retries.RemoveAll(d => d.DueAt <= now);
+                due.AddRange(batch.Where(m => m.Account is not null).Select(m => new Digest(m.Address, [], 0, now, m.Account)));
                 due.AddRange(batch
+                    .Where(m => m.Event is not null)
                     .GroupBy(m => m.Address, StringComparer.OrdinalIgnoreCase)
-                    .Select(g => new Digest(g.First().Address, [.. g.Select(m => m.Event).DistinctBy(e => e.EventId)], 0, now)));
+                    .Select(g => new Digest(g.First().Address, [.. g.Select(m => m.Event!).DistinctBy(e => e.EventId)], 0, now)));
 
                 foreach (var digest in due)
                 {
@@ -148,6 +151,8 @@ internal sealed partial class SmtpNotificationSender(
 
     internal static MailMessage Compose(Digest digest, SmtpNotificationOptions o)
     {
+        if (digest.Account is { } account)
+            return Message(account.Address, account.Subject, account.Body, o);
         var events = digest.Events.OrderByDescending(e => e.OccurredAt).ToList();
         var subject = events.Count == 1
             ? $"{events[0].Title}: {Describe(events[0].Kind)}"
@@ -165,18 +170,23 @@ internal sealed partial class SmtpNotificationSender(
             body.Append(CultureInfo.InvariantCulture, $"\n… and {events.Count - o.MaxItemsPerEmail} more in your feed.\n");
         body.Append("\nYou get this e-mail because you turned on e-mail notifications; you can turn them off in your notification settings.\n");
 
+        return Message(digest.Address, subject, body.ToString(), o);
+    }
+
+    private static MailMessage Message(string address, string subject, string body, SmtpNotificationOptions o)
+    {
         var message = new MailMessage
         {
             From = new MailAddress(o.From!, o.FromName),
             // A header is one line: titles are validated, but a subject must never carry a line break whatever comes in.
             Subject = new string([.. subject.Select(c => char.IsControl(c) ? ' ' : c)]),
             SubjectEncoding = Encoding.UTF8,
-            Body = body.ToString(),
+            Body = body,
             BodyEncoding = Encoding.UTF8,
             BodyTransferEncoding = TransferEncoding.QuotedPrintable,
             IsBodyHtml = false,
         };
-        message.To.Add(new MailAddress(digest.Address));
+        message.To.Add(new MailAddress(address));
         // Tells mail servers and auto-responders that no person sent this (RFC 3834): no out-of-office replies.
         message.Headers.Add("Auto-Submitted", "auto-generated");
         return message;
@@ -197,7 +207,7 @@ internal sealed partial class SmtpNotificationSender(
     };
 
     /// <summary>The changes for one address, and how often sending them failed so far.</summary>
-    internal sealed record Digest(string Address, IReadOnlyList<FeedEvent> Events, int Attempts, DateTimeOffset DueAt);
+    internal sealed record Digest(string Address, IReadOnlyList<FeedEvent> Events, int Attempts, DateTimeOffset DueAt, AccountMail? Account = null);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Sent a notification e-mail with {Changes} change(s)")]
     private static partial void LogSent(ILogger logger, int changes);

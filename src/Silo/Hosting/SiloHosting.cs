@@ -76,7 +76,8 @@ public static class SiloHosting
             .Bind(configuration.GetSection(PlaceOptions.SectionName));
         // Validated where the grains register it (GrainServices).
         silo.Services.AddOptions<AccountOptions>()
-            .Bind(configuration.GetSection(AccountOptions.SectionName));
+            .Bind(configuration.GetSection(AccountOptions.SectionName))
+            .PostConfigure(o => AccountSettings.ResolveDefaults(o, configuration));
 
         // The Leuven demo seed and simulator (section "Demo"); they start once the silo is active.
         silo.Services.AddCivicContractingDemo(configuration);

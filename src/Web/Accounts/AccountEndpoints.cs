@@ -29,6 +29,12 @@ public sealed record PersonalDataExport(
 
 public sealed record RoleChange(PlatformRole Role);
 
+/// <summary>A request for a mailed one-time sign-in link.</summary>
+public sealed record SignInLinkRequest(string LoginName);
+
+/// <summary>The account id and code of a mailed link (sign-in or address verification), as the link carries them.</summary>
+public sealed record MailedLink(string Account, string Code);
+
 /// <summary>A membership to set: the person is named by their login name, which members tell each other.</summary>
 public sealed record MembershipChange(string LoginName, OrganisationRole Role);
 
@@ -47,18 +53,46 @@ public static class AccountEndpoints
         var accounts = app.MapGroup("/api").WithTags("Accounts");
 
         accounts.MapPost("/accounts", SignUp)
-            .RequireRateLimiting(RateLimits.SignInPolicy)
+            .RequireRateLimiting(RateLimits.SignUpPolicy)
             .AcceptsJson<AccountSignUp>()
             .WithName("SignUp")
-            .WithSummary("Creates a local account (and, with neighbourhoodCode, the person's resident participant under a pseudonym) and signs in with a session cookie.")
+            .WithSummary("Creates a local account (and, with neighbourhoodCode, the person's resident participant under a pseudonym) and signs in with a session cookie (201). "
+                + "Where e-mail verification is required (Accounts:RequireEmailVerification) and the login name is an e-mail address, answers 202 instead, "
+                + "whether or not the address is registered, and the mailed link signs in.")
+            .Produces<SignUpMailed>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         accounts.MapPost("/session", SignIn)
             .RequireRateLimiting(RateLimits.SignInPolicy)
             .AcceptsJson<SignInRequest>()
             .WithName("SignIn")
-            .WithSummary("Signs in with login name and password; sets the session cookie. Repeated failures lock the account for a while (Accounts:MaxFailedSignIns, Accounts:LockoutDuration).")
+            .WithSummary("Signs in with login name and password; sets the session cookie. Repeated failures on a login name earn a growing wait (429 with Retry-After, "
+                + "at most Accounts:MaxSignInDelay), never a lockout; POST /api/session/link mails a one-time sign-in link instead.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        accounts.MapPost("/session/link", RequestSignInLink)
+            .RequireRateLimiting(RateLimits.SignInPolicy)
+            .AcceptsJson<SignInLinkRequest>()
+            .WithName("RequestSignInLink")
+            .WithSummary("Mails a one-time sign-in link (valid Accounts:SignInLinkLifetime) to the account's e-mail address. Always 202, whether or not the login name exists.")
+            .Produces<SignUpMailed>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem();
+
+        accounts.MapPost("/session/link/redeem", RedeemSignInLink)
+            .RequireRateLimiting(RateLimits.SignInPolicy)
+            .AcceptsJson<MailedLink>()
+            .WithName("RedeemSignInLink")
+            .WithSummary("Signs in with the account id and code of a mailed sign-in link (once, before it expires); sets the session cookie.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        accounts.MapPost("/accounts/verify-email", VerifyEmail)
+            .RequireRateLimiting(RateLimits.SignInPolicy)
+            .AcceptsJson<MailedLink>()
+            .WithName("VerifyEmail")
+            .WithSummary("Verifies the account's e-mail address with the account id and code of the mailed verification link, and signs in.")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
         accounts.MapDelete("/session", (Delegate)SignOut)
@@ -97,10 +131,12 @@ public static class AccountEndpoints
         roles.MapDelete("/{role}", RevokeRole).WithName("RevokeRole").WithSummary("Revokes a platform role (administrators and the operator token).");
     }
 
-    public static async Task<Created<AccountView>> SignUp(HttpContext context, AccountService accounts, TimeProvider clock)
+    public static async Task<Results<Created<AccountView>, Accepted<SignUpMailed>>> SignUp(HttpContext context, AccountService accounts, TimeProvider clock)
     {
         var body = await JsonBody.ReadAsync<AccountSignUp>(context);
-        var account = await accounts.SignUpAsync(body);
+        var result = await accounts.SignUpAsync(body);
+        if (result.Account is not { } account)
+            return TypedResults.Accepted((string?)null, new SignUpMailed("check-your-mailbox", AccountService.MailedDetail));
         await context.SignInAsync(Authentication.SessionScheme, Authentication.PrincipalFor(account, ActorKind.Session, clock.GetUtcNow()));
         return TypedResults.Created("/api/me", account);
     }
@@ -108,10 +144,36 @@ public static class AccountEndpoints
     public static async Task<Ok<AccountView>> SignIn(HttpContext context, AccountService accounts, TimeProvider clock)
     {
         var body = await JsonBody.ReadAsync<SignInRequest>(context);
-        var account = await accounts.SignInAsync(body);
+        var account = await accounts.SignInAsync(body, RateLimits.ClientAddress(context));
         await context.SignInAsync(Authentication.SessionScheme, Authentication.PrincipalFor(account, ActorKind.Session, clock.GetUtcNow()));
         return TypedResults.Ok(account);
     }
+
+    public static async Task<Accepted<SignUpMailed>> RequestSignInLink(HttpContext context, AccountService accounts)
+    {
+        var body = await JsonBody.ReadAsync<SignInLinkRequest>(context);
+        await accounts.RequestSignInLinkAsync(body.LoginName);
+        return TypedResults.Accepted((string?)null, new SignUpMailed("check-your-mailbox", AccountService.MailedDetail));
+    }
+
+    public static async Task<Ok<AccountView>> RedeemSignInLink(HttpContext context, AccountService accounts, TimeProvider clock)
+    {
+        var body = await JsonBody.ReadAsync<MailedLink>(context);
+        var account = await accounts.RedeemSignInLinkAsync(body.Account, body.Code) ?? throw LinkRefused();
+        await context.SignInAsync(Authentication.SessionScheme, Authentication.PrincipalFor(account, ActorKind.Session, clock.GetUtcNow()));
+        return TypedResults.Ok(account);
+    }
+
+    public static async Task<Ok<AccountView>> VerifyEmail(HttpContext context, AccountService accounts, TimeProvider clock)
+    {
+        var body = await JsonBody.ReadAsync<MailedLink>(context);
+        var account = await accounts.VerifyEmailAsync(body.Account, body.Code) ?? throw LinkRefused();
+        await context.SignInAsync(Authentication.SessionScheme, Authentication.PrincipalFor(account, ActorKind.Session, clock.GetUtcNow()));
+        return TypedResults.Ok(account);
+    }
+
+    private static ApiProblemException LinkRefused() =>
+        new(StatusCodes.Status401Unauthorized, "Link not valid", "This link is not valid (any more): a link works once and expires. Ask for a new one.");
 
     public static async Task<NoContent> SignOut(HttpContext context)
     {

@@ -1,3 +1,4 @@
+using CivicContracting.Accounts;
 using CivicContracting.Web.Security;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -18,6 +19,11 @@ public static class AccountServices
             new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new GrainKeyRing(provider.GetRequiredService<IClusterClient>())));
         services.AddSingleton<IPasswordHasher<LocalAccount>, PasswordHasher<LocalAccount>>();
         services.AddSingleton<AccountService>();
+        // Throttling, links and e-mail verification (section "Accounts"); the silo binds the same section and validates it
+        // (GrainServices), against its own mail settings.
+        services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.SectionName)
+            .PostConfigure<IConfiguration>((o, configuration) =>
+                o.ResolveDefaults(configuration.GetValue("Notifications:Smtp:Enabled", false), configuration.GetValue("Demo:Seed", true)));
         return services;
     }
 }

@@ -15,7 +15,7 @@ public static class ApiAntiforgery
     public const string CookieName = "cc_af";
 
     /// <summary>Writes that need no session yet: registering, signing in.</summary>
-    private static readonly string[] Exempt = ["/api/accounts", "/api/session"];
+    private static readonly string[] Exempt = ["/api/accounts", "/api/session", "/api/session/link", "/api/session/link/redeem", "/api/accounts/verify-email"];
 
     public static IServiceCollection AddCivicContractingAntiforgery(this IServiceCollection services) =>
         services.AddAntiforgery(o =>

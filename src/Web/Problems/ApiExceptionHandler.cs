@@ -33,9 +33,12 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
             return false;
         httpContext.Response.StatusCode = problem.Status!.Value;
         if (exception is ApiProblemException { RetryAfter: { } retryAfter })
-            httpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem });
     }
+
+    /// <summary>Whole seconds, rounded up and at least 1, as <c>Retry-After</c> carries them.</summary>
+    public static int RetryAfterSeconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
 
     public static ProblemDetails ToProblem(Exception exception) => exception switch
     {

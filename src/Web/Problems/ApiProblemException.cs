@@ -37,11 +37,11 @@ public sealed class ApiProblemException : Exception
 
     public string Title { get; }
 
+    /// <summary>For 429 and 503: when to try again, sent as <c>Retry-After</c> (whole seconds, rounded up).</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>Messages per field, keyed by the field's JSON path in the request ("terms.target.target"); "$" is the body as a whole.</summary>
     public IReadOnlyDictionary<string, string[]> Errors { get; }
-
-    /// <summary>A 429's wait, sent as the Retry-After header.</summary>
-    public TimeSpan? RetryAfter { get; init; }
 
     /// <summary>A 429 of a spent write budget: which one (the site's pages name it in Dutch).</summary>
     public CivicContracting.Accounts.BudgetedWrite? Write { get; init; }
@@ -63,6 +63,10 @@ public static class ApiProblems
 
     public static ApiProblemException NotFound(string what, string id) =>
         new(StatusCodes.Status404NotFound, "Not found", $"There is no {what} '{Shorten(id)}'.");
+
+    /// <summary>429: too many attempts; <c>Retry-After</c> says when the next one is welcome.</summary>
+    public static ApiProblemException TooManyAttempts(TimeSpan retryAfter, string detail) =>
+        new(StatusCodes.Status429TooManyRequests, "Too many requests", detail) { RetryAfter = retryAfter };
 
     public static ApiProblemException Conflict(string detail) =>
         new(StatusCodes.Status409Conflict, "Conflict with the current state", detail);

@@ -36,9 +36,24 @@ public sealed class RateLimitOptions
     [Range(1, 1_000_000)]
     public int AnonymousWritesPerMinute { get; set; } = 60;
 
-    /// <summary>Sign-in and sign-up attempts per minute per IP address (the "sign-in" policy: site forms, POST /api/session, POST /api/accounts).</summary>
+    /// <summary>
+    /// Sign-in attempts (POSTs only: showing the form never counts) per minute per IP address, sustained (the "sign-in"
+    /// policy: the sign-in form, POST /api/session, sign-in link requests). A room full of people on one Wi-Fi shares an address.
+    /// </summary>
     [Range(1, 10_000)]
-    public int SignInAttemptsPerMinute { get; set; } = 10;
+    public int SignInAttemptsPerMinute { get; set; } = 30;
+
+    /// <summary>Sign-in attempts one address may make at once before the sustained rate applies: a room of 60 people each mistyping once.</summary>
+    [Range(1, 100_000)]
+    public int SignInBurst { get; set; } = 120;
+
+    /// <summary>Sign-up attempts (POSTs only) per minute per IP address, sustained: a budget of its own (the "sign-up" policy).</summary>
+    [Range(1, 10_000)]
+    public int SignUpAttemptsPerMinute { get; set; } = 10;
+
+    /// <summary>Sign-up attempts one address may make at once: a co-creation session of 60 people signing up together.</summary>
+    [Range(1, 100_000)]
+    public int SignUpBurst { get; set; } = 60;
 }
 
 /// <summary>
@@ -49,8 +64,11 @@ public sealed class RateLimitOptions
 /// </summary>
 public static class RateLimits
 {
-    /// <summary>Per IP address, strict: sign-in and sign-up.</summary>
+    /// <summary>Per IP address: sign-in attempts (POST only).</summary>
     public const string SignInPolicy = "sign-in";
+
+    /// <summary>Per IP address: sign-up attempts (POST only), a budget separate from sign-in's.</summary>
+    public const string SignUpPolicy = "sign-up";
 
     private const string WriteLimitDetail = "Wait {0} s (Retry-After) and send it again; the request was not applied.";
 
@@ -62,24 +80,27 @@ public static class RateLimits
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => WritePartition(context, limits));
-            o.AddPolicy(SignInPolicy, context => !limits.Enabled
-                ? RateLimitPartition.GetNoLimiter("sign-in:off")
-                : RateLimitPartition.GetFixedWindowLimiter("sign-in:" + ClientAddress(context), _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = limits.SignInAttemptsPerMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                }));
+            o.AddPolicy(SignInPolicy, context => AttemptPartition(context, limits, SignInPolicy, limits.SignInAttemptsPerMinute, limits.SignInBurst));
+            o.AddPolicy(SignUpPolicy, context => AttemptPartition(context, limits, SignUpPolicy, limits.SignUpAttemptsPerMinute, limits.SignUpBurst));
             o.OnRejected = (rejected, _) => RejectAsync(rejected, limits);
         });
         return builder;
     }
+
+    /// <summary>Attempts per address for <paramref name="policy"/>; page views (GET, HEAD) are never counted, only the POSTs that try.</summary>
+    private static RateLimitPartition<string> AttemptPartition(HttpContext context, RateLimitOptions limits, string policy, int perMinute, int burst) =>
+        !limits.Enabled || !HttpMethods.IsPost(context.Request.Method)
+            ? RateLimitPartition.GetNoLimiter(policy + ":free")
+            : RateLimitPartition.GetTokenBucketLimiter(policy + ":" + ClientAddress(context), _ => Bucket(perMinute, burst));
 
     /// <summary>Which bucket a request draws from: none for reads; per token for authenticated writes; per IP otherwise.</summary>
     public static RateLimitPartition<string> WritePartition(HttpContext context, RateLimitOptions limits)
     {
         if (!limits.Enabled || !IsApiWrite(context.Request))
             return RateLimitPartition.GetNoLimiter("unlimited");
+        // Sign-in and sign-up have budgets of their own, sized for a room of people behind one address.
+        if (context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName is SignInPolicy or SignUpPolicy)
+            return RateLimitPartition.GetNoLimiter("attempts");
         // Only a token that authenticated gets its own bucket: random tokens must not buy fresh buckets.
         if (context.User.Identity?.IsAuthenticated == true && ClientKey(context) is { } client)
             return RateLimitPartition.GetTokenBucketLimiter(client, _ => Bucket(limits.WritesPerMinute, limits.WriteBurst));
@@ -114,7 +135,7 @@ public static class RateLimits
     }
 
     /// <summary>The connection's remote address (behind a proxy: the proxy's, unless forwarded headers are processed).</summary>
-    private static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    public static string ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     private static async ValueTask RejectAsync(OnRejectedContext rejected, RateLimitOptions limits)
     {
@@ -125,11 +146,13 @@ public static class RateLimits
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         // Sign-in and sign-up draw from the strict per-address policy (and, far less tightly, from the anonymous writes').
-        var isSignIn = context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == SignInPolicy;
+        var policy = context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName;
         var isWrite = IsApiWrite(context.Request);
         var authenticated = context.User.Identity?.IsAuthenticated == true;
-        var what = isSignIn || !isWrite
-            ? $"Too many sign-in attempts from this address (at most {limits.SignInAttemptsPerMinute} a minute, RateLimits:SignInAttemptsPerMinute)."
+        var what = policy == SignUpPolicy
+            ? $"Too many sign-up attempts from this address (bursts of {limits.SignUpBurst}, then {limits.SignUpAttemptsPerMinute} a minute; RateLimits:SignUpBurst, RateLimits:SignUpAttemptsPerMinute)."
+            : policy == SignInPolicy || !isWrite
+            ? $"Too many sign-in attempts from this address (bursts of {limits.SignInBurst}, then {limits.SignInAttemptsPerMinute} a minute; RateLimits:SignInBurst, RateLimits:SignInAttemptsPerMinute)."
             : authenticated
                 ? $"Too many writes with this token (at most {limits.WritesPerMinute} a minute, bursts of {limits.WriteBurst}; RateLimits:WritesPerMinute, RateLimits:WriteBurst)."
                 : $"Too many writes without a valid token from this address (at most {limits.AnonymousWritesPerMinute} a minute, RateLimits:AnonymousWritesPerMinute).";

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace CivicContracting.Web.Tests.Security;
 
 /// <summary>
-/// Sign-in attempts are limited per client address (3 a minute here). Behind a trusted proxy (127.0.0.1 here) the address
+/// Sign-in attempts are limited per client address (3 at once, then 3 a minute here). Behind a trusted proxy (127.0.0.1 here) the address
 /// is the one the proxy forwards, so one client's guessing does not lock out everyone behind the same ingress.
 /// </summary>
 public sealed class SignInLimitTests : IAsyncLifetime
@@ -16,6 +16,7 @@ public sealed class SignInLimitTests : IAsyncLifetime
     {
         _app = await TestApp.StartAsync("sign-in-limit-tests",
             ("RateLimits:SignInAttemptsPerMinute", "3"),
+            ("RateLimits:SignInBurst", "3"),
             ("Security:TrustedProxies:0", "127.0.0.1"));
     }
 

@@ -1,3 +1,4 @@
+using CivicContracting.Accounts;
 using CivicContracting.Places;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Problems;
@@ -11,7 +12,7 @@ using Microsoft.Extensions.Localization;
 namespace CivicContracting.Web.Pages.Accounts;
 
 /// <summary>Sign-up: an account, and the person's own resident participant in their neighbourhood under a pseudonym.</summary>
-[EnableRateLimiting(RateLimits.SignInPolicy)]
+[EnableRateLimiting(RateLimits.SignUpPolicy)]
 public sealed class RegisterModel(AccountService accounts, TimeProvider clock, IStringLocalizer<SiteText> text) : PageModel
 {
     private static readonly string[] Fields = ["displayName", "loginName", "password", "email", "neighbourhoodCode", "pseudonym"];
@@ -26,6 +27,9 @@ public sealed class RegisterModel(AccountService accounts, TimeProvider clock, I
 
     public IEnumerable<Place> Neighbourhoods => PlaceCatalog.Leuven.Neighbourhoods.OrderBy(p => p.Name, StringComparer.CurrentCulture);
 
+    /// <summary>Set when the sign-up went on by mail: the same page whether the address was new or registered.</summary>
+    public bool CheckMailbox { get; private set; }
+
     public void OnGet()
     {
     }
@@ -34,9 +38,15 @@ public sealed class RegisterModel(AccountService accounts, TimeProvider clock, I
     {
         try
         {
-            var account = await accounts.SignUpAsync(new AccountSignUp(DisplayName, LoginName, Password,
+            var result = await accounts.SignUpAsync(new AccountSignUp(DisplayName, LoginName, Password,
                 LoginName.Contains('@', StringComparison.Ordinal) ? LoginName.Trim() : null,
                 string.IsNullOrWhiteSpace(NeighbourhoodCode) ? null : NeighbourhoodCode, Pseudonym, ShowNamePublicly));
+            if (result.Account is not { } account)
+            {
+                CheckMailbox = true;
+                Password = "";
+                return Page();
+            }
             await HttpContext.SignInAsync(Authentication.SessionScheme, Authentication.PrincipalFor(account, ActorKind.Session, clock.GetUtcNow()));
             return LocalRedirect(ReturnUrls.Safe(ReturnUrl));
         }
@@ -49,7 +59,17 @@ public sealed class RegisterModel(AccountService accounts, TimeProvider clock, I
             if (ModelState.ContainsKey("password"))
             {
                 ModelState.Remove("password");
-                ModelState.AddModelError("password", text["Account.PasswordHelp"]);
+                ModelState.AddModelError("password", CredentialRules.CheckPassword(Password, LoginName) switch
+                {
+                    PasswordIssue.Common => text["Account.PasswordCommon"],
+                    PasswordIssue.TooFewDistinctCharacters => text["Account.PasswordTooSimple"],
+                    _ => text["Account.PasswordHelp"],
+                });
+            }
+            if (ModelState.ContainsKey("loginName") && CredentialRules.CheckLoginName(LoginName) is LoginNameIssue.Invisible or LoginNameIssue.MixedScripts)
+            {
+                ModelState.Remove("loginName");
+                ModelState.AddModelError("loginName", text["Account.LoginNameLookalike"]);
             }
             Password = "";
             return Page();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Security;
@@ -10,7 +11,7 @@ using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Web.Pages.Accounts;
 
-/// <summary>Sign-in with login name and password; the same lockout as the API.</summary>
+/// <summary>Sign-in with login name and password, or by a mailed one-time link; the same throttling as the API (only POSTs count).</summary>
 [EnableRateLimiting(RateLimits.SignInPolicy)]
 public sealed class SignInModel(AccountService accounts, TimeProvider clock, IStringLocalizer<SiteText> text, IOptions<OidcOptions> oidc) : PageModel
 {
@@ -23,6 +24,9 @@ public sealed class SignInModel(AccountService accounts, TimeProvider clock, ISt
     [BindProperty] public string Password { get; set; } = "";
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
 
+    /// <summary>Set after a link was asked for: the same message whether or not the login name exists.</summary>
+    public bool LinkRequested { get; private set; }
+
     public void OnGet()
     {
     }
@@ -31,15 +35,31 @@ public sealed class SignInModel(AccountService accounts, TimeProvider clock, ISt
     {
         try
         {
-            var account = await accounts.SignInAsync(new SignInRequest(LoginName, Password));
+            var account = await accounts.SignInAsync(new SignInRequest(LoginName, Password), RateLimits.ClientAddress(HttpContext));
             await HttpContext.SignInAsync(Authentication.SessionScheme, Authentication.PrincipalFor(account, ActorKind.Session, clock.GetUtcNow()));
             return LocalRedirect(ReturnUrls.Safe(ReturnUrl));
         }
         catch (ApiProblemException problem)
         {
-            ModelState.AddModelError("", problem.Title == AccountService.LockedTitle ? text["Account.Locked"] : text["Account.WrongPassword"]);
+            ModelState.AddModelError("", problem.RetryAfter is { } wait
+                ? text["Account.Throttled", ApiExceptionHandler.RetryAfterSeconds(wait).ToString(CultureInfo.CurrentCulture)]
+                : text["Account.WrongPassword"]);
             Password = "";
             return Page();
         }
+    }
+
+    public async Task<IActionResult> OnPostLinkAsync()
+    {
+        ModelState.Clear();
+        if (string.IsNullOrWhiteSpace(LoginName))
+        {
+            ModelState.AddModelError("", text["Account.LinkNeedsLogin"]);
+            return Page();
+        }
+        await accounts.RequestSignInLinkAsync(LoginName);
+        LinkRequested = true;
+        Password = "";
+        return Page();
     }
 }
