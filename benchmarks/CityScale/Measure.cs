@@ -605,11 +605,18 @@ internal static class MapReads
 /// <summary>The embedded storage's counters from the product's Prometheus endpoint (/metrics).</summary>
 internal sealed record StorageMetrics(bool Available, double Bytes, double Writes)
 {
+    /// <summary>The product serves /metrics only with a token (Telemetry:MetricsToken) or on a port of its own; ProductProcess sets this one.</summary>
+    public const string Token = "city-scale-metrics-token";
+
     public static async Task<StorageMetrics> ReadAsync(HttpClient http)
     {
         try
         {
-            var text = await http.GetStringAsync("/metrics");
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+            using var response = await http.SendAsync(request);
+            response.EnsureSuccessStatusCode();
+            var text = await response.Content.ReadAsStringAsync();
             double bytes = 0, writes = 0;
             var found = false;
             foreach (var line in text.Split('\n'))

@@ -79,6 +79,7 @@ internal sealed class ProductProcess : IAsyncDisposable
             "--Demo:Seed=false",
             "--Demo:Simulate=false",
             "--RateLimits:Enabled=false",
+            $"--Telemetry:MetricsToken={StorageMetrics.Token}",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning",
             .. settings])

@@ -26,9 +26,9 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build --chown=root:root /app ./
 
-# appsettings.json binds Urls to localhost for the developer run; in a container listen on every interface.
-# (An unprefixed variable wins over appsettings.json; ASPNETCORE_HTTP_PORTS would not.)
-ENV Urls=http://+:8080 \
+# In a container listen on every interface, port 8080 (health and probes). The standard variable, so that an operator's
+# ASPNETCORE_HTTP_PORTS or ASPNETCORE_URLS replaces it (without any of them the silo listens on localhost:5190 only).
+ENV ASPNETCORE_HTTP_PORTS=8080 \
     DOTNET_gcServer=1 \
     DOTNET_RUNNING_IN_CONTAINER=true
 

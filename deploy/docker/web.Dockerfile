@@ -38,8 +38,9 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build --chown=root:root /app ./
 
-# In a container the web host is a client of the silo cluster, never a co-hosted silo; listen on every interface.
-ENV Urls=http://+:8080 \
+# In a container the web host is a client of the silo cluster, never a co-hosted silo; listen on every interface, port
+# 8080, through the standard variable, so that an operator's ASPNETCORE_HTTP_PORTS or ASPNETCORE_URLS replaces it.
+ENV ASPNETCORE_HTTP_PORTS=8080 \
     Orleans__Mode=Client \
     DOTNET_gcServer=1 \
     DOTNET_RUNNING_IN_CONTAINER=true

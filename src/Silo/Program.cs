@@ -18,6 +18,8 @@ if (args.Length > 0 && string.Equals(args[0], SiloBackup.Command, StringComparis
 try
 {
     var builder = WebApplication.CreateBuilder(args);
+    // ASPNETCORE_URLS / ASPNETCORE_HTTP_PORTS / --urls, else http://localhost:5190 (health and metrics); no Server header.
+    builder.ListenAsConfigured("http://localhost:5190");
 
     builder.Services.AddCivicContractingShutdownTimeout(builder.Configuration);
     builder.AddCivicContractingTelemetry("civic-contracting-silo");
@@ -31,6 +33,12 @@ try
     app.MapCivicContractingHealth();
     app.MapCivicContractingMetrics();
 
+    // A second instance on this machine: say which port is taken instead of failing inside Orleans with a stack trace.
+    if (SiloPorts.FindTaken(app.Configuration) is { } taken)
+    {
+        Console.Error.WriteLine($"Civic Contracting silo cannot start: {taken}");
+        return 4;
+    }
     await app.RunAsync();
     return 0;
 }
@@ -40,4 +48,9 @@ catch (OptionsValidationException invalid)
     foreach (var failure in invalid.Failures)
         Console.Error.WriteLine($"  - {failure}");
     return 2;
+}
+catch (Exception failure) when (SiloPorts.Describe(failure) is { } taken)
+{
+    Console.Error.WriteLine($"Civic Contracting silo cannot start: {taken}");
+    return 4;
 }

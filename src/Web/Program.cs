@@ -53,6 +53,13 @@ if (args.Length > 0 && string.Equals(args[0], CivicContracting.Silo.Hosting.Silo
 try
 {
     var app = CivicContracting.Web.CivicContractingWebApp.Build(args);
+    // A second local instance: say which silo port is taken instead of failing inside Orleans with a stack trace.
+    if (app.Services.GetRequiredService<OrleansHostingSettings>().Mode == OrleansMode.CoHosted
+        && CivicContracting.Silo.Hosting.SiloPorts.FindTaken(app.Configuration) is { } taken)
+    {
+        Console.Error.WriteLine($"Civic Contracting cannot start: {taken}");
+        return 4;
+    }
     await app.RunAsync();
     return 0;
 }
@@ -62,6 +69,11 @@ catch (OptionsValidationException invalid)
     foreach (var failure in invalid.Failures)
         Console.Error.WriteLine($"  - {failure}");
     return 2;
+}
+catch (Exception failure) when (CivicContracting.Silo.Hosting.SiloPorts.Describe(failure) is { } taken)
+{
+    Console.Error.WriteLine($"Civic Contracting cannot start: {taken}");
+    return 4;
 }
 catch (Orleans.Runtime.Messaging.ConnectionFailedException unreachable)
 {
@@ -85,6 +97,8 @@ namespace CivicContracting.Web
                 WebRootPath = Path.Combine(ContentRoot(), "wwwroot"),
             });
             configure?.Invoke(builder);
+            // ASPNETCORE_URLS / ASPNETCORE_HTTP_PORTS / --urls, else http://127.0.0.1:5000; no Server header (Silo/Hosting/HostListening).
+            CivicContracting.Silo.Hosting.HostListening.ListenAsConfigured(builder, "http://127.0.0.1:5000");
 
             // A relative data folder is taken from the working directory (src/Web under `dotnet run --project src/Web`,
             // which runs web projects in their project folder), not from the binaries, so a clean never touches the data.

@@ -87,9 +87,13 @@ public sealed partial class Dockerfile
         foreach (var port in ports.Where(p => !exposed.Contains(p)))
             problems.Add($"{name}: port {port} is not EXPOSEd.");
 
-        // appsettings.json binds Urls to localhost; the image must override it or nothing outside the container reaches it.
-        if (!file.Args("ENV").Any(e => e.Contains("Urls=http://+:8080", StringComparison.Ordinal)))
-            problems.Add($"{name}: ENV Urls=http://+:8080 is missing (appsettings.json listens on localhost only).");
+        // Without a setting the hosts listen on localhost only; the image sets the standard variable (which an operator's
+        // ASPNETCORE_URLS or ASPNETCORE_HTTP_PORTS replaces), never Urls, which would override ASPNETCORE_HTTP_PORTS silently.
+        var environment = file.Args("ENV").ToList();
+        if (!environment.Any(e => e.Contains("ASPNETCORE_HTTP_PORTS=8080", StringComparison.Ordinal)))
+            problems.Add($"{name}: ENV ASPNETCORE_HTTP_PORTS=8080 is missing (without it the host listens on localhost only).");
+        if (environment.Any(e => Regex.IsMatch(e, @"(^|\s)(Urls|ASPNETCORE_URLS)=")))
+            problems.Add($"{name}: ENV sets Urls or ASPNETCORE_URLS, which silently overrides an operator's ASPNETCORE_HTTP_PORTS; set ASPNETCORE_HTTP_PORTS=8080 instead.");
         return problems;
     }
 
@@ -154,7 +158,8 @@ public class DockerfileTests
     [InlineData("\"CivicContracting.Silo.dll\"", "\"Silo.dll\"", "does not start CivicContracting.Silo.dll")]
     [InlineData("COPY src/Grains/Grains.csproj src/Grains/", "COPY src/Grain/Grains.csproj src/Grains/", "does not exist")]
     [InlineData("EXPOSE 8080 11111 30000", "EXPOSE 8080", "port 30000")]
-    [InlineData("Urls=http://+:8080", "X=1", "Urls")]
+    [InlineData("ASPNETCORE_HTTP_PORTS=8080", "X=1", "ASPNETCORE_HTTP_PORTS=8080 is missing")]
+    [InlineData("ASPNETCORE_HTTP_PORTS=8080", "ASPNETCORE_HTTP_PORTS=8080 Urls=http://+:8080", "silently overrides")]
     public void Validation_fails_on_a_broken_silo_dockerfile(string original, string broken, string expected)
     {
         var text = Repo.Read(Dockerfile.SiloPath);

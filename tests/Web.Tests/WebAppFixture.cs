@@ -17,6 +17,9 @@ public class WebAppFixture : IAsyncLifetime
 {
     public const string OperatorToken = "test-operator-token-0123456789";
 
+    /// <summary>/metrics answers only with this token (Telemetry:MetricsToken); without one it is not served.</summary>
+    public const string MetricsToken = "test-metrics-token-0123456789";
+
     private WebApplication? _app;
 
     public Uri BaseAddress { get; private set; } = null!;
@@ -116,6 +119,7 @@ public static class TestHosts
             ["Storage:Profile"] = "Memory",
             ["Demo:Seed"] = "false",
             ["Api:OperatorToken"] = WebAppFixture.OperatorToken,
+            ["Telemetry:MetricsToken"] = WebAppFixture.MetricsToken,
             ["Logging:LogLevel:Default"] = "Warning",
             // Many sign-ups and sign-ins from one address; the limits themselves are tested in RateLimitTests.
             ["RateLimits:SignInAttemptsPerMinute"] = "10000",
@@ -135,7 +139,9 @@ public static class TestHosts
 
     public static Uri AddressOf(WebApplication app)
     {
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        // The loopback address the tests asked for, not a metrics port the app may listen on as well.
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        var address = addresses.FirstOrDefault(a => a.StartsWith("http://127.0.0.1:", StringComparison.Ordinal)) ?? addresses.First();
         return new Uri(address);
     }
 

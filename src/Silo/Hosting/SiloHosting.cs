@@ -127,7 +127,7 @@ public static class SiloHosting
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
             var contentRoot = sp.GetService<IHostEnvironment>()?.ContentRootPath ?? Directory.GetCurrentDirectory();
-            return new SqliteStore(options.SqliteConnectionString(contentRoot), options.BusyTimeout);
+            return new SqliteStore(options.SqliteConnectionString(contentRoot), options.BusyTimeout, options.SqliteSynchronous);
         });
         silo.Services.AddSingleton<SqliteSchema>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SqliteSchema>());
@@ -209,7 +209,7 @@ public static class SiloHosting
         }));
     }
 
-    private static bool IsPostgreSql(IConfiguration configuration) =>
+    internal static bool IsPostgreSql(IConfiguration configuration) =>
         StorageProfiles.Normalise(configuration.GetSection(StorageOptions.SectionName)[nameof(StorageOptions.Profile)]) == StorageProfiles.PostgreSql;
 
     /// <summary>With group commit: the name of the ADO.NET provider inside <see cref="GroupCommitGrainStorage"/>.</summary>

@@ -60,7 +60,7 @@ public static class SiloMigration
                 case StorageProfiles.Sqlite:
                 {
                     var contentRoot = host.Services.GetRequiredService<IHostEnvironment>().ContentRootPath;
-                    await using var store = new SqliteStore(options.SqliteConnectionString(contentRoot), options.BusyTimeout);
+                    await using var store = new SqliteStore(options.SqliteConnectionString(contentRoot), options.BusyTimeout, options.SqliteSynchronous);
                     var schema = new SqliteSchema(store, host.Services.GetRequiredService<ILogger<SqliteSchema>>());
                     applied = schema.Apply(cancellationToken);
                     current = SqliteSchema.Scripts[^1].Version;

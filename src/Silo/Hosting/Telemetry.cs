@@ -68,12 +68,17 @@ public static class Telemetry
         return telemetry;
     }
 
-    /// <summary>Maps the Prometheus scrape endpoint at <see cref="PrometheusPath"/> when it is enabled.</summary>
+    /// <summary>
+    /// Maps the Prometheus scrape endpoint at <see cref="PrometheusPath"/> when it is enabled and reachable only as
+    /// <see cref="MetricsAccess"/> says: on <c>Telemetry:MetricsPort</c>, with <c>Telemetry:MetricsToken</c>, or both. With
+    /// neither it is not served at all: the metrics tell strangers too much (load, error rates, versions).
+    /// </summary>
     public static IEndpointRouteBuilder MapCivicContractingMetrics(this IEndpointRouteBuilder endpoints)
     {
         var configuration = endpoints.ServiceProvider.GetRequiredService<IConfiguration>();
-        if (IsPrometheusEnabled(configuration))
-            endpoints.MapPrometheusScrapingEndpoint(PrometheusPath);
+        var access = MetricsAccess.Read(configuration);
+        if (IsPrometheusEnabled(configuration) && access.IsServed)
+            endpoints.MapPrometheusScrapingEndpoint(PrometheusPath, meterProvider: null, configureBranchedPipeline: branch => branch.Use(access.Gate), optionsName: null);
         return endpoints;
     }
 

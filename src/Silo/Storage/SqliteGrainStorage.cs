@@ -15,8 +15,8 @@ namespace CivicContracting.Silo.Storage;
 /// when idle a write costs one short transaction.
 /// <list type="bullet">
 /// <item><b>Durable when acknowledged.</b> A write's task completes only after the transaction that carries it
-/// committed (WAL, <c>synchronous = NORMAL</c> as set by <see cref="SqliteStore"/>: it survives a crash of the
-/// process). A transaction that fails is rolled back and fails every write in it with the error; nothing of it is
+/// committed (WAL, <c>synchronous</c> as set by <see cref="SqliteStore"/>: with the default <c>FULL</c> the commit is
+/// fsynced, so it survives a power loss; with <c>NORMAL</c> only a crash of the process). A transaction that fails is rolled back and fails every write in it with the error; nothing of it is
 /// stored, and the grains keep their ETags, so a retry works.</item>
 /// <item><b>Orleans' ETag contract.</b> The ETag is the row's version. A write or clear applies only when it names the
 /// stored version (a first write only when there is no row); otherwise that write alone fails with
@@ -831,8 +831,8 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, ILifecyclePartic
     /// <summary>
     /// Copies the write-ahead log into the database file (<c>PRAGMA wal_checkpoint(PASSIVE)</c>) on a thread and
     /// connection of its own, when the writer has appended about <see cref="RequestPages"/> pages since it last asked. A passive
-    /// checkpoint never blocks the writer or the readers; with <c>synchronous = NORMAL</c> it is where SQLite syncs the
-    /// files, so that cost stays off the acknowledgement path. Requests that arrive while one runs are merged. When it
+    /// checkpoint never blocks the writer or the readers; it is where SQLite syncs the database file (and, with
+    /// <c>synchronous = NORMAL</c>, the log), so that cost stays off the acknowledgement path. Requests that arrive while one runs are merged. When it
     /// leaves a long log behind, the writer finishes the copy (<see cref="CatchUpCheckpoint"/>).
     /// </summary>
     private sealed partial class Checkpointer : IDisposable

@@ -15,8 +15,8 @@ namespace CivicContracting.Silo.Storage;
 /// statement runs there too and the grain resumes when it is done.</item>
 /// <item>Per-connection settings that no connection-string keyword reaches: <c>PRAGMA busy_timeout</c> (SQLite
 /// then waits for the lock in fine steps; otherwise Microsoft.Data.Sqlite retries every 150 ms) and
-/// <c>PRAGMA synchronous = NORMAL</c> (with WAL: durable across a process crash, one fsync per checkpoint instead
-/// of per commit). Both hold for the life of the pooled connection; setting them again on reuse costs microseconds.</item>
+/// <c>PRAGMA synchronous</c> (<see cref="StorageOptions.SqliteSynchronous"/>: <c>FULL</c> by default, an fsync of the
+/// WAL per commit, so an acknowledged write survives a power loss; <c>NORMAL</c> only survives a process crash). Both hold for the life of the pooled connection; setting them again on reuse costs microseconds.</item>
 /// </list>
 /// The journal mode is a property of the file and is set once by <see cref="SqliteSchema"/>.
 /// </summary>
@@ -25,14 +25,20 @@ public sealed class SqliteStore : DbDataSource
     private readonly string _connectionString;
     private readonly string _pragmas;
 
-    public SqliteStore(string connectionString, TimeSpan busyTimeout)
+    public SqliteStore(string connectionString, TimeSpan busyTimeout, SqliteSynchronous synchronous = SqliteSynchronous.Full)
     {
+        if (!Enum.IsDefined(synchronous))
+            throw new ArgumentOutOfRangeException(nameof(synchronous), synchronous, "Full or Normal.");
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         _connectionString = connectionString;
         DatabasePath = Path.GetFullPath(new SqliteConnectionStringBuilder(connectionString).DataSource);
         _pragmas = string.Create(CultureInfo.InvariantCulture,
-            $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL;");
+            $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds}; PRAGMA synchronous = {synchronous.ToString().ToUpperInvariant()};");
+        Synchronous = synchronous;
     }
+
+    /// <summary>The <c>PRAGMA synchronous</c> level every connection of this store runs with.</summary>
+    public SqliteSynchronous Synchronous { get; }
 
     /// <summary>The full path of the database file.</summary>
     public string DatabasePath { get; }

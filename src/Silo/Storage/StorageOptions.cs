@@ -61,6 +61,15 @@ public sealed class StorageOptions
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// SQLite only: <c>PRAGMA synchronous</c> of every connection. <c>Full</c> (default): each commit is fsynced before
+    /// the write is acknowledged, so an acknowledged write survives a power loss or an operating-system crash; with
+    /// group commit that is one fsync per transaction, not per write. <c>Normal</c>: WAL is fsynced only at
+    /// checkpoints: an acknowledged write survives a crash of the process (<c>kill -9</c>) but the last ones before a
+    /// power loss may be lost. Measured cost: see the README ("Durability").
+    /// </summary>
+    public SqliteSynchronous SqliteSynchronous { get; set; } = SqliteSynchronous.Full;
+
+    /// <summary>
     /// The SQLite connection string: the configured one, or a file in <see cref="DataDirectory"/> resolved against
     /// <paramref name="contentRoot"/>. Pooling stays on (opening a SQLite file is not free) and the command timeout
     /// follows <see cref="BusyTimeout"/> unless the connection string sets its own.
@@ -86,6 +95,16 @@ public sealed class StorageOptions
         builder.Pooling = true;
         return builder.ToString();
     }
+}
+
+/// <summary>The values of <see cref="StorageOptions.SqliteSynchronous"/> (SQLite's <c>PRAGMA synchronous</c> levels that keep a WAL database consistent).</summary>
+public enum SqliteSynchronous
+{
+    /// <summary>fsync at WAL checkpoints only: durable across a process crash, not across a power loss.</summary>
+    Normal = 1,
+
+    /// <summary>fsync of the WAL at every commit: durable across a power loss.</summary>
+    Full = 2,
 }
 
 /// <summary>The storage profiles a silo can run with.</summary>
@@ -166,6 +185,8 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
 
     private static void ValidateSqlite(StorageOptions options, List<string> failures)
     {
+        if (!Enum.IsDefined(options.SqliteSynchronous))
+            failures.Add($"{StorageOptions.SectionName}:SqliteSynchronous must be '{SqliteSynchronous.Full}' (default: every commit is flushed to disk) or '{SqliteSynchronous.Normal}' (faster, survives a process crash but not a power loss); got {(int)options.SqliteSynchronous}.");
         if (options.BusyTimeout <= TimeSpan.Zero || options.BusyTimeout > TimeSpan.FromMinutes(10))
             failures.Add($"{StorageOptions.SectionName}:BusyTimeout must lie between 00:00:00.001 and 00:10:00 (got {options.BusyTimeout}).");
 

@@ -31,6 +31,9 @@ public sealed class SecurityOptions
 
     /// <summary>Addresses or networks of the proxies (the ingress) whose X-Forwarded-For/-Proto are believed; see <see cref="ForwardedHeaders"/>.</summary>
     public string[] TrustedProxies { get; set; } = [];
+
+    /// <summary>The sign-in cookies <c>Secure</c>, also on a request that looked like plain HTTP (production behind TLS); see <see cref="SecureCookies"/>.</summary>
+    public bool SecureCookiesOnly { get; set; }
 }
 
 /// <summary>
@@ -78,6 +81,7 @@ public static class SecurityHeaders
             o.MaxAge = security.HstsMaxAge;
             o.IncludeSubDomains = security.HstsIncludeSubDomains;
         });
+        builder.Services.AddCivicContractingSecureCookies(security).WithoutClientValidation();
         return builder;
     }
 

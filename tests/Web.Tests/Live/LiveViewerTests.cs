@@ -127,6 +127,44 @@ public sealed class LiveViewerTests(LiveCapsFixture fixture) : IClassFixture<Liv
     }
 
     [Fact]
+    public async Task Streams_that_end_in_any_way_give_back_every_place_round_after_round_so_the_caps_never_leak()
+    {
+        await fixture.AllClosedAsync();
+        for (var round = 0; round < 3; round++)
+        {
+            // Fill the host: three streams from one address, two from another (both caps reached at once).
+            var streams = new List<PausableLiveStream>();
+            foreach (var from in new[] { First, First, First, Second, Second })
+                streams.Add(await PausableLiveStream.OpenAsync(Host, from));
+            Assert.Equal(LiveCapsFixture.Total, fixture.Admission.Open);
+            await PausableLiveStream.RefusedAsync(Host, "/api/live", Third, HttpStatusCode.ServiceUnavailable);
+
+            // Clients leave: most close their connection, one is still owed a change when it goes.
+            await fixture.Feed.OnChanges([LiveFeedTests.Change($"place:leak-{Guid.NewGuid():N}", 1)]);
+            foreach (var stream in streams)
+                await stream.DisposeAsync();
+
+            // Every place is given back and no address is remembered: the table holds open streams only.
+            Assert.Equal(0, await Eventually.Value(() => Task.FromResult(fixture.Admission.Open), open => open == 0, TimeSpan.FromSeconds(15)));
+            Assert.Equal(0, fixture.Admission.Addresses);
+        }
+
+        // After the rounds the host admits as many as ever.
+        var again = new List<PausableLiveStream>();
+        try
+        {
+            foreach (var from in new[] { First, First, First, Second, Third })
+                again.Add(await PausableLiveStream.OpenAsync(Host, from));
+            Assert.Equal(LiveCapsFixture.Total, fixture.Admission.Open);
+        }
+        finally
+        {
+            foreach (var stream in again)
+                await stream.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Only_a_trusted_proxy_decides_the_address_a_stream_counts_against()
     {
         await fixture.AllClosedAsync();

@@ -109,9 +109,10 @@ public sealed class OperationsTests(TracedWebAppFixture app)
         var commitment = await ConfirmedResultCommitmentAsync();
         await (await app.Operator.PostAsync($"/api/commitments/{commitment.Id}/progress", new { value = 30.0 })).ReadAsync<CommitmentView>();
 
-        // The exporter caches a scrape briefly; read until the counters show up.
+        // The exporter caches a scrape briefly; read until the counters show up. Only with the metrics token (MetricsAccessTests).
+        using var scraper = TestHosts.Client(app.Public.BaseAddress!, WebAppFixture.MetricsToken);
         var text = await Eventually.Value(
-            () => app.Public.GetStringAsync("/metrics"),
+            () => scraper.GetStringAsync("/metrics"),
             t => t.Contains("civic_progress_reports", StringComparison.Ordinal) && t.Contains("civic_shard_flushes", StringComparison.Ordinal),
             TimeSpan.FromSeconds(10));
         Assert.Contains("civic_progress_reports", text, StringComparison.Ordinal);
@@ -122,7 +123,7 @@ public sealed class OperationsTests(TracedWebAppFixture app)
 
         // The aggregation lag is recorded once the shard publishes (every 200 ms).
         text = await Eventually.Value(
-            () => app.Public.GetStringAsync("/metrics"),
+            () => scraper.GetStringAsync("/metrics"),
             t => t.Contains("civic_aggregation_lag", StringComparison.Ordinal),
             TimeSpan.FromSeconds(10));
         Assert.Contains("civic_aggregation_lag", text, StringComparison.Ordinal);
