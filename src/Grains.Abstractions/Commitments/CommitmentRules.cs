@@ -48,7 +48,7 @@ public static class CommitmentRules
         if (t is null)
             return errors.Add("", "Terms are required.");
         errors.Enum("level", t.Level);
-        errors.Text("title", t.Title, InputRules.MaxTitleLength);
+        errors.Line("title", t.Title, InputRules.MaxTitleLength);
         errors.Text("description", t.Description, InputRules.MaxDescriptionLength, allowEmpty: true);
         switch (t.Level)
         {
@@ -80,7 +80,7 @@ public static class CommitmentRules
                 continue;
             }
             errors.Id($"milestones[{i}].id", milestones[i].Id);
-            errors.Text($"milestones[{i}].title", milestones[i].Title, InputRules.MaxTitleLength);
+            errors.Line($"milestones[{i}].title", milestones[i].Title, InputRules.MaxTitleLength);
             if (milestones[i].DueDate == default)
                 errors.Add($"milestones[{i}].dueDate", "A due date is required.");
         }
@@ -144,6 +144,9 @@ public static class CommitmentRules
         var errors = Draft(d);
         if (d is null)
             return errors;
+        // A new commitment promises something still to come; a goal's or an old commitment's past deadline stays as it was.
+        if (d.Terms?.Target is { } target && target.Deadline != default && target.Deadline < DateOnly.FromDateTime(now.UtcDateTime))
+            errors.Add("terms.target.deadline", "Must not lie in the past: a new commitment's deadline is today or later.");
         if (d.TemplateId is not null)
         {
             errors.Id("templateId", d.TemplateId);

@@ -31,6 +31,8 @@ public sealed class NudgeCommand(IClusterClient orleans, CommitmentViews views)
         var errors = new InputRules.Errors();
         if (message is { Length: > ManualNudge.MaxMessageLength })
             errors.Add("message", $"At most {ManualNudge.MaxMessageLength} characters.");
+        else
+            errors.Clean("message", message);
         return errors;
     }
 

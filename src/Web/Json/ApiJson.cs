@@ -1,6 +1,8 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using CivicContracting.Validation;
 
 namespace CivicContracting.Web.Json;
 
@@ -19,6 +21,30 @@ public static class ApiJson
         options.RespectRequiredConstructorParameters = true;
         options.Converters.Insert(0, new CamelCaseEnumConverterFactory());
         options.Converters.Insert(0, new FiniteDoubleConverter());
+        options.Converters.Insert(0, new CleanStringConverter());
+        options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(CheckDerivedProperties);
+    }
+
+    /// <summary>
+    /// A derived, read-only property (e.g. a target's <c>direction</c>) may be sent, as clients echo what they read, but
+    /// only with a valid value that agrees with what it derives from; otherwise it would be silently ignored.
+    /// </summary>
+    private static void CheckDerivedProperties(JsonTypeInfo info)
+    {
+        if (info.Kind != JsonTypeInfoKind.Object)
+            return;
+        foreach (var property in info.Properties)
+        {
+            if (property.Set is not null || property.Get is not { } get || !property.PropertyType.IsEnum)
+                continue;
+            var name = property.Name;
+            property.Set = (target, value) =>
+            {
+                var derived = get(target);
+                if (!Equals(derived, value))
+                    throw new JsonException($"'{name}' follows from the other fields ({CamelCase(derived?.ToString() ?? "")} here); leave it out or send that value.");
+            };
+        }
     }
 
     public static string CamelCase(string name) => JsonNamingPolicy.CamelCase.ConvertName(name);
@@ -103,6 +129,27 @@ public sealed class FiniteDoubleConverter : JsonConverter<double>
         else
             writer.WriteNullValue();
     }
+}
+
+/// <summary>
+/// Every string of a request body holds clean text (<see cref="InputRules.IsCleanText"/>; line breaks and tabs allowed,
+/// the rules of single-line fields refuse those): a control character or bidi override is refused naming its field,
+/// whichever field it is, before any rule runs.
+/// </summary>
+public sealed class CleanStringConverter : JsonConverter<string>
+{
+    public override bool HandleNull => false;
+
+    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+            throw new JsonException(); // The serializer's own message, which the body reader names the expected type from.
+        var value = reader.GetString()!;
+        return InputRules.IsCleanText(value) ? value : throw new JsonException(InputRules.UncleanTextMessage);
+    }
+
+    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value);
 }
 
 /// <summary>The API names of an enum's values (camelCase), in declaration order.</summary>

@@ -192,11 +192,15 @@ public static partial class JsonBody
 /// Documents the JSON body an endpoint reads with <see cref="JsonBody.ReadAsync{T}"/>. Unlike <c>Accepts&lt;T&gt;()</c>
 /// it does not make routing answer 415 to another content type: the body reader answers 400 naming Content-Type.
 /// </summary>
-public sealed record JsonRequestBody(Type Type);
+/// <c>Optional</c>: the endpoint also takes no body at all (e.g. a nudge without a message).
+public sealed record JsonRequestBody(Type Type, bool Optional = false);
 
 public static class JsonRequestBodyExtensions
 {
     public static RouteHandlerBuilder AcceptsJson<T>(this RouteHandlerBuilder builder) => builder.WithMetadata(new JsonRequestBody(typeof(T)));
+
+    /// <summary>A JSON body of <typeparamref name="T"/> that may also be left out (documented as not required).</summary>
+    public static RouteHandlerBuilder AcceptsOptionalJson<T>(this RouteHandlerBuilder builder) => builder.WithMetadata(new JsonRequestBody(typeof(T), Optional: true));
 
     /// <summary>
     /// The common shape of a write: a signed-in caller (what it may do for whom is checked by the endpoint), a JSON body of
