@@ -144,9 +144,6 @@ public static class CommitmentRules
         var errors = Draft(d);
         if (d is null)
             return errors;
-        // A new commitment promises something still to come; a goal's or an old commitment's past deadline stays as it was.
-        if (d.Terms?.Target is { } target && target.Deadline != default && target.Deadline < DateOnly.FromDateTime(now.UtcDateTime))
-            errors.Add("terms.target.deadline", "Must not lie in the past: a new commitment's deadline is today or later.");
         if (d.TemplateId is not null)
         {
             errors.Id("templateId", d.TemplateId);
@@ -159,6 +156,20 @@ public static class CommitmentRules
             errors.Add("condition", "A template carries no condition; each copy may have its own.");
         if (d.Condition is not null)
             errors.Merge(Condition(d.Condition, now, commitmentId), "condition");
+        return errors;
+    }
+
+    /// <summary>
+    /// A draft as a person makes or edits it now (the API, the site's form): everything <see cref="Draft(CommitmentDraft, DateTimeOffset, string)"/>
+    /// checks, and a result deadline (<c>terms.target.deadline</c>) of today or later, since a new promise is about what is
+    /// still to come. Not for the record of what happened (imports of earlier commitments, the demo's history), which the
+    /// grain accepts with a past deadline.
+    /// </summary>
+    public static InputRules.Errors NewDraft(CommitmentDraft? d, DateTimeOffset now, string? commitmentId = null)
+    {
+        var errors = Draft(d, now, commitmentId);
+        if (d?.Terms?.Target is { } target && target.Deadline != default && target.Deadline < DateOnly.FromDateTime(now.UtcDateTime))
+            errors.Add("terms.target.deadline", "Must not lie in the past: a new commitment's deadline is today or later.");
         return errors;
     }
 

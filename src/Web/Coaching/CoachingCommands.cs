@@ -76,6 +76,8 @@ public sealed class SupportNoteCommand(IClusterClient orleans)
         var errors = new InputRules.Errors();
         if (string.IsNullOrWhiteSpace(text) || text.Trim().Length > SupportNotes.MaxTextLength)
             errors.Add("text", $"Write 1 to {SupportNotes.MaxTextLength} characters.");
+        else
+            errors.Clean("text", text);
         return errors;
     }
 

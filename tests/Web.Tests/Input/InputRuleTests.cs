@@ -269,6 +269,15 @@ public sealed partial class InputRuleTests(WebAppFixture app)
 
     [Theory]
     [MemberData(nameof(Unclean))]
+    public async Task A_support_note_with_control_characters_is_refused(string text)
+    {
+        var world = await SharedProgressWorld.GetAsync(app);
+        var commitment = await world.ConfirmedAsync();
+        await (await app.Operator.PostAsync($"/api/commitments/{commitment}/notes", new { text })).ProblemNamingAsync("text");
+    }
+
+    [Theory]
+    [MemberData(nameof(Unclean))]
     public async Task Names_titles_and_descriptions_with_control_characters_are_refused(string text)
     {
         var (participant, goal) = await ParticipantAndGoalAsync();
