@@ -2,7 +2,6 @@ using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using CivicContracting.Validation;
 
 namespace CivicContracting.Web.Json;
 
@@ -21,7 +20,6 @@ public static class ApiJson
         options.RespectRequiredConstructorParameters = true;
         options.Converters.Insert(0, new CamelCaseEnumConverterFactory());
         options.Converters.Insert(0, new FiniteDoubleConverter());
-        options.Converters.Insert(0, new CleanStringConverter());
         options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(CheckDerivedProperties);
     }
 
@@ -129,27 +127,6 @@ public sealed class FiniteDoubleConverter : JsonConverter<double>
         else
             writer.WriteNullValue();
     }
-}
-
-/// <summary>
-/// Every string of a request body holds clean text (<see cref="InputRules.IsCleanText"/>; line breaks and tabs allowed,
-/// the rules of single-line fields refuse those): a control character or bidi override is refused naming its field,
-/// whichever field it is, before any rule runs.
-/// </summary>
-public sealed class CleanStringConverter : JsonConverter<string>
-{
-    public override bool HandleNull => false;
-
-    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        if (reader.TokenType != JsonTokenType.String)
-            throw new JsonException(); // The serializer's own message, which the body reader names the expected type from.
-        var value = reader.GetString()!;
-        return InputRules.IsCleanText(value) ? value : throw new JsonException(InputRules.UncleanTextMessage);
-    }
-
-    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(value);
 }
 
 /// <summary>The API names of an enum's values (camelCase), in declaration order.</summary>
