@@ -66,11 +66,11 @@ public static class OpenApiSetup
                     Content = raw.ContentTypes.ToDictionary(t => t, t => new OpenApiMediaType { Schema = RawSchema(t) }),
                 };
             }
-            if (metadata.OfType<JsonRequestBody>().FirstOrDefault() is { } body)
+            if (metadata.OfType<JsonRequestBody>().LastOrDefault() is { } body) // the last one added wins, as with other endpoint metadata
             {
                 operation.RequestBody = new OpenApiRequestBody
                 {
-                    Required = true,
+                    Required = !body.Optional,
                     Content = new Dictionary<string, OpenApiMediaType>
                     {
                         ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(body.Type, null, cancellationToken) },

@@ -48,7 +48,7 @@ public static class CommitmentRules
         if (t is null)
             return errors.Add("", "Terms are required.");
         errors.Enum("level", t.Level);
-        errors.Text("title", t.Title, InputRules.MaxTitleLength);
+        errors.Line("title", t.Title, InputRules.MaxTitleLength);
         errors.Text("description", t.Description, InputRules.MaxDescriptionLength, allowEmpty: true);
         switch (t.Level)
         {
@@ -80,7 +80,7 @@ public static class CommitmentRules
                 continue;
             }
             errors.Id($"milestones[{i}].id", milestones[i].Id);
-            errors.Text($"milestones[{i}].title", milestones[i].Title, InputRules.MaxTitleLength);
+            errors.Line($"milestones[{i}].title", milestones[i].Title, InputRules.MaxTitleLength);
             if (milestones[i].DueDate == default)
                 errors.Add($"milestones[{i}].dueDate", "A due date is required.");
         }
@@ -156,6 +156,20 @@ public static class CommitmentRules
             errors.Add("condition", "A template carries no condition; each copy may have its own.");
         if (d.Condition is not null)
             errors.Merge(Condition(d.Condition, now, commitmentId), "condition");
+        return errors;
+    }
+
+    /// <summary>
+    /// A draft as a person makes or edits it now (the API, the site's form): everything <see cref="Draft(CommitmentDraft, DateTimeOffset, string)"/>
+    /// checks, and a result deadline (<c>terms.target.deadline</c>) of today or later, since a new promise is about what is
+    /// still to come. Not for the record of what happened (imports of earlier commitments, the demo's history), which the
+    /// grain accepts with a past deadline.
+    /// </summary>
+    public static InputRules.Errors NewDraft(CommitmentDraft? d, DateTimeOffset now, string? commitmentId = null)
+    {
+        var errors = Draft(d, now, commitmentId);
+        if (d?.Terms?.Target is { } target && target.Deadline != default && target.Deadline < DateOnly.FromDateTime(now.UtcDateTime))
+            errors.Add("terms.target.deadline", "Must not lie in the past: a new commitment's deadline is today or later.");
         return errors;
     }
 

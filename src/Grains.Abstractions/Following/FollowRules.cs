@@ -109,10 +109,12 @@ public static class FollowRules
             errors.Add(field, "A topic is required.");
             return;
         }
-        errors.Enum($"{field}.kind", topic.Kind);
+        // An empty field names the topic's own fields, as a request that is nothing but the topic sends them.
+        var prefix = field.Length == 0 ? "" : field + ".";
+        errors.Enum($"{prefix}kind", topic.Kind);
         if (topic.Kind == FollowTopicKind.Neighbourhood)
-            errors.Neighbourhood($"{field}.id", topic.Id);
+            errors.Neighbourhood($"{prefix}id", topic.Id);
         else
-            errors.Id($"{field}.id", topic.Id);
+            errors.Id($"{prefix}id", topic.Id);
     }
 }

@@ -30,7 +30,7 @@ public static class CoCreationSessionRules
         if (d is null)
             return errors.Add("", "A co-creation session is required.");
         errors.Enum("kind", d.Kind);
-        errors.Text("title", d.Title, InputRules.MaxTitleLength);
+        errors.Line("title", d.Title, InputRules.MaxTitleLength);
         if (d.StartsAt == default)
             errors.Add("startsAt", "The date and time the session started are required.");
         else if (d.StartsAt < InputRules.EarliestSignedAt)
@@ -38,7 +38,7 @@ public static class CoCreationSessionRules
         else if (d.StartsAt > now + MaxHorizon)
             errors.Add("startsAt", $"A session may be recorded at most {MaxHorizon.TotalDays:0} days ahead.");
         errors.Neighbourhood("neighbourhoodCode", d.NeighbourhoodCode);
-        errors.Text("venue", d.Venue, InputRules.MaxTitleLength);
+        errors.Line("venue", d.Venue, InputRules.MaxTitleLength);
 
         var goals = d.GoalIds;
         if (goals is null || goals.Count == 0)

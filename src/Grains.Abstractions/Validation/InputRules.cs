@@ -49,18 +49,51 @@ public static class InputRules
     /// <summary>The earliest signing or report date accepted: anything before is a typing or conversion error.</summary>
     public static readonly DateTimeOffset EarliestSignedAt = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The earliest deadline of any target: as <see cref="EarliestSignedAt"/>, a date before is a typing or conversion error.</summary>
+    public static readonly DateOnly EarliestDeadline = new(2000, 1, 1);
+
+    /// <summary>What a text field says when it holds a character <see cref="IsCleanText"/> refuses.</summary>
+    public const string UncleanTextMessage = "Must not contain control characters (such as NUL, BEL or escape sequences) or bidirectional overrides (U+202A to U+202E, U+2066 to U+2069).";
+
+    /// <summary>What a single-line text field says when it holds a line break or tab.</summary>
+    public const string MultiLineMessage = "Must be one line: no line breaks or tabs.";
+
+    /// <summary>
+    /// Whether <paramref name="value"/> is free of what no person types into a text and what can mislead a reader or a
+    /// terminal: control characters (C0, DEL, C1; line breaks and tabs only when <paramref name="multiLine"/>) and the
+    /// bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) that can make stored text read
+    /// differently from what it is. The one rule of every text that enters, by any way in.
+    /// </summary>
+    public static bool IsCleanText(string value, bool multiLine = true)
+    {
+        foreach (var c in value)
+        {
+            if (char.IsControl(c) ? !(multiLine && c is '\n' or '\r' or '\t') : c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069'))
+                return false;
+        }
+        return true;
+    }
+
+    /// <summary>Errors of a text field checked outside <see cref="Errors.Text"/> (e.g. a name whose length is checked apart).</summary>
+    public static Errors CleanText(string field, string? value, bool multiLine = true)
+    {
+        var errors = new Errors();
+        errors.Clean(field, value, multiLine);
+        return errors;
+    }
+
     public static Errors Registration(ParticipantRegistration? r)
     {
         var errors = new Errors();
         if (r is null)
             return errors.Add("", "A participant registration is required.");
         errors.Enum("kind", r.Kind);
-        errors.Text("name", r.Name, MaxNameLength);
+        errors.Line("name", r.Name, MaxNameLength);
         errors.Neighbourhood("neighbourhoodCode", r.NeighbourhoodCode);
-        errors.OptionalText("pseudonym", r.Pseudonym, MaxNameLength);
+        errors.OptionalLine("pseudonym", r.Pseudonym, MaxNameLength);
         if (r.ContactEmail is { } email && (email.Length > 254 || !email.Contains('@', StringComparison.Ordinal) || email.Trim() != email))
             errors.Add("contactEmail", "Must be an e-mail address.");
-        errors.OptionalText("contactPhone", r.ContactPhone, 40);
+        errors.OptionalLine("contactPhone", r.ContactPhone, 40);
         return errors;
     }
 
@@ -69,7 +102,7 @@ public static class InputRules
         var errors = new Errors();
         if (d is null)
             return errors.Add("", "A goal definition is required.");
-        errors.Text("title", d.Title, MaxTitleLength);
+        errors.Line("title", d.Title, MaxTitleLength);
         errors.Text("description", d.Description, MaxDescriptionLength, allowEmpty: true);
         errors.Enum("rollUp", d.RollUp);
         if (d.ParentGoalId is not null)
@@ -94,6 +127,8 @@ public static class InputRules
             {
                 if (!PlaceCatalog.Leuven.TryGet(codes[i], out var place) || place.Level != d.Scope.Level)
                     errors.Add($"scope.placeCodes[{i}]", $"'{codes[i]}' is not a known {d.Scope.Level.ToString().ToLowerInvariant()} code.");
+                else if (!string.Equals(place.Code, codes[i], StringComparison.Ordinal))
+                    errors.Add($"scope.placeCodes[{i}]", $"Write the code as '{place.Code}' (capital letters): codes are stored and compared exactly as the city writes them.");
             }
         }
         if (d.Target is not null)
@@ -109,14 +144,14 @@ public static class InputRules
         var errors = new Errors();
         if (r is null)
             return errors.Add("", "A goal revision is required.");
-        errors.Text("title", r.Title, MaxTitleLength);
+        errors.Line("title", r.Title, MaxTitleLength);
         errors.Text("description", r.Description, MaxDescriptionLength, allowEmpty: true);
         errors.Enum("rollUp", r.RollUp);
         if (r.Target is not null)
             errors.Target("target", r.Target);
         if (r.CitizenPanelWording is not null)
             errors.Wording("citizenPanelWording", r.CitizenPanelWording);
-        errors.Text("revisedBy", r.RevisedBy, MaxNameLength);
+        errors.Line("revisedBy", r.RevisedBy, MaxNameLength);
         errors.OptionalText("note", r.Note, MaxNoteLength);
         return errors;
     }
@@ -188,14 +223,37 @@ public static class InputRules
                 Add(field, "Required, and not blank.");
             else if (value.Length > maxLength)
                 Add(field, $"At most {maxLength} characters (got {value.Length}).");
-            else if (value.Any(c => char.IsControl(c) && c is not '\n' and not '\r' and not '\t'))
-                Add(field, "Must not contain control characters.");
+            else
+                Clean(field, value, multiLine: true);
+        }
+
+        /// <summary>Adds <see cref="UncleanTextMessage"/> (or <see cref="MultiLineMessage"/>) when <paramref name="value"/> breaks <see cref="IsCleanText"/>.</summary>
+        public void Clean(string field, string? value, bool multiLine = true)
+        {
+            if (value is null || IsCleanText(value, multiLine))
+                return;
+            Add(field, IsCleanText(value, multiLine: true) ? MultiLineMessage : UncleanTextMessage);
+        }
+
+        /// <summary>A one-line text (a title, a name): as <see cref="Text"/>, and no line breaks or tabs.</summary>
+        public void Line(string field, string? value, int maxLength, bool allowEmpty = false)
+        {
+            var before = Count;
+            Text(field, value, maxLength, allowEmpty);
+            if (Count == before)
+                Clean(field, value, multiLine: false);
         }
 
         internal void OptionalText(string field, string? value, int maxLength)
         {
             if (value is not null)
                 Text(field, value, maxLength, allowEmpty: true);
+        }
+
+        internal void OptionalLine(string field, string? value, int maxLength)
+        {
+            if (value is not null)
+                Line(field, value, maxLength, allowEmpty: true);
         }
 
         internal void Id(string field, string? value)
@@ -208,8 +266,10 @@ public static class InputRules
 
         internal void Neighbourhood(string field, string? code)
         {
-            if (!PlaceCatalog.Leuven.IsNeighbourhood(code))
+            if (!PlaceCatalog.Leuven.TryGet(code, out var place) || place.Level != PlaceLevel.Neighbourhood)
                 Add(field, $"'{code}' is not a known neighbourhood code (24062W01 to 24062W24).");
+            else if (!string.Equals(place.Code, code, StringComparison.Ordinal))
+                Add(field, $"Write the code as '{place.Code}' (capital letters): codes are stored and compared exactly as the city writes them.");
         }
 
         public void Enum<T>(string field, T value) where T : struct, System.Enum
@@ -221,15 +281,15 @@ public static class InputRules
         internal void Wording(string field, CitizenPanelWording wording)
         {
             Text($"{field}.text", wording.Text, MaxDescriptionLength);
-            Text($"{field}.source", wording.Source, MaxTitleLength);
+            Line($"{field}.source", wording.Source, MaxTitleLength);
             if (wording.SourceUrl is { } url && (url.Length > MaxUrlLength || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
                 Add($"{field}.sourceUrl", "Must be an absolute http(s) link.");
         }
 
         internal void Target(string field, QuantitativeTarget target)
         {
-            Text($"{field}.metric", target.Metric, MaxTitleLength);
-            Text($"{field}.unit", target.Unit, 40);
+            Line($"{field}.metric", target.Metric, MaxTitleLength);
+            Line($"{field}.unit", target.Unit, 40);
             if (!double.IsFinite(target.Baseline) || Math.Abs(target.Baseline) > 1e12)
                 Add($"{field}.baseline", "Must be a finite number.");
             if (!double.IsFinite(target.Target) || Math.Abs(target.Target) > 1e12)
@@ -238,6 +298,8 @@ public static class InputRules
                 Add($"{field}.target", "Must differ from the baseline, or there is nothing to measure.");
             if (target.Deadline == default)
                 Add($"{field}.deadline", "A deadline is required.");
+            else if (target.Deadline < EarliestDeadline)
+                Add($"{field}.deadline", "Must be on or after 1 January 2000.");
         }
     }
 }

@@ -26,6 +26,8 @@ public sealed class SupportNotesGrain(
         var trimmed = text?.Trim() ?? "";
         if (trimmed.Length is 0 or > SupportNotes.MaxTextLength)
             errors.Add("text", $"Write 1 to {SupportNotes.MaxTextLength} characters.");
+        else
+            errors.Clean("text", trimmed);
         errors.ThrowIfAny();
         if (state.State.Notes.Count >= SupportNotes.MaxNotes)
             throw new StateConflictException($"This subject has reached its limit of {SupportNotes.MaxNotes} notes.");

@@ -201,6 +201,7 @@ public sealed partial class CommitmentGrain : ICommitmentCoachingGrain, IReminda
         message = string.IsNullOrWhiteSpace(message) ? null : message.Trim();
         if (message is { Length: > ManualNudge.MaxMessageLength })
             throw new InputRejectedException("message", $"At most {ManualNudge.MaxMessageLength} characters.");
+        InputRules.CleanText("message", message).ThrowIfAny();
         await PushIfBehind();
         if (!IsReportedOn)
             throw new StateConflictException(S.Status == CommitmentStatus.Draft

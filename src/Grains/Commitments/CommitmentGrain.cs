@@ -447,6 +447,7 @@ public sealed partial class CommitmentGrain(
         await RequireExistsAndPushed();
         if (string.IsNullOrWhiteSpace(reason) || reason.Length > MaxReasonLength)
             throw new InputRejectedException("reason", $"Say briefly why (1 to {MaxReasonLength} characters).");
+        InputRules.CleanText("reason", reason).ThrowIfAny();
         if (S.Status == CommitmentStatus.Withdrawn)
         {
             await PushIfBehind();
@@ -904,6 +905,7 @@ public sealed partial class CommitmentGrain(
     {
         if (string.IsNullOrWhiteSpace(confirmedBy) || confirmedBy.Length > MaxConfirmerLength)
             throw new InputRejectedException("confirmedBy", $"Name who confirms (1 to {MaxConfirmerLength} characters).");
+        InputRules.CleanText("confirmedBy", confirmedBy, multiLine: false).ThrowIfAny();
         if (string.IsNullOrWhiteSpace(textHash) || textHash.Length != 64)
             throw new InputRejectedException("textHash", "The SHA-256 (64 hex characters) of the exact text being confirmed is required.");
     }

@@ -52,6 +52,7 @@ public static class CoachWorkspaceEndpoints
             .WithSummary("A coach asks the owner for a progress report now, with an optional message (at most 500 characters), told on the participant's feed. "
                 + "Only a commitment that is reported on (confirmed or active, in force); 409 otherwise. Coaches and administrators only.")
             .AcceptsWriteJson<NudgeRequest>()
+            .AcceptsOptionalJson<NudgeRequest>() // replaces the required body: no body is a nudge without a message
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         commitments.MapGet("/{id}/notes", CommitmentNotes)

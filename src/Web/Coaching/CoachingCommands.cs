@@ -31,6 +31,8 @@ public sealed class NudgeCommand(IClusterClient orleans, CommitmentViews views)
         var errors = new InputRules.Errors();
         if (message is { Length: > ManualNudge.MaxMessageLength })
             errors.Add("message", $"At most {ManualNudge.MaxMessageLength} characters.");
+        else
+            errors.Clean("message", message);
         return errors;
     }
 
@@ -74,6 +76,8 @@ public sealed class SupportNoteCommand(IClusterClient orleans)
         var errors = new InputRules.Errors();
         if (string.IsNullOrWhiteSpace(text) || text.Trim().Length > SupportNotes.MaxTextLength)
             errors.Add("text", $"Write 1 to {SupportNotes.MaxTextLength} characters.");
+        else
+            errors.Clean("text", text);
         return errors;
     }
 

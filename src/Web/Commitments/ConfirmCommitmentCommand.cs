@@ -105,6 +105,8 @@ public static class Confirmations
     {
         if (string.IsNullOrWhiteSpace(confirmedBy) || confirmedBy.Trim().Length > MaxConfirmerLength)
             errors.Add("confirmedBy", $"Name who confirms (1 to {MaxConfirmerLength} characters).");
+        else
+            errors.Clean("confirmedBy", confirmedBy, multiLine: false);
         if (string.IsNullOrWhiteSpace(textHash) || textHash.Trim().Length != 64 || !textHash.Trim().All(char.IsAsciiHexDigit))
             errors.Add("textHash", "The SHA-256 (64 hex characters) of the exact text being confirmed; GET /api/commitments/{id}/text gives it.");
     }

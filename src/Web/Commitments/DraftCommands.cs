@@ -23,7 +23,7 @@ public sealed class CreateCommitmentCommand(IClusterClient orleans, CivicClock c
 
     public async Task<Result> RunAsync(Actor actor, CommitmentDraft draft, string? id)
     {
-        var errors = CommitmentRules.Draft(draft, clock.GetUtcNow(), id);
+        var errors = CommitmentRules.NewDraft(draft, clock.GetUtcNow(), id);
         ApiIds.Check(errors, "id", id);
         errors.ThrowIfAny();
         Authorise(actor, draft);
@@ -75,7 +75,7 @@ public sealed class ReviseCommitmentCommand(IClusterClient orleans, Access acces
     /// <summary><paramref name="bodyId"/>: an id the input named too, which must be the commitment's.</summary>
     public async Task<CommitmentView> RunAsync(Permit permit, CommitmentDraft draft, string? bodyId = null)
     {
-        var errors = CommitmentRules.Draft(draft, clock.GetUtcNow(), permit.Commitment.Id);
+        var errors = CommitmentRules.NewDraft(draft, clock.GetUtcNow(), permit.Commitment.Id);
         if (bodyId is not null && bodyId != permit.Commitment.Id)
             errors.Add("id", "The id is the one in the path.");
         errors.ThrowIfAny();

@@ -20,6 +20,7 @@ public sealed class WithdrawCommitmentCommand(IClusterClient orleans, Access acc
     {
         if (string.IsNullOrWhiteSpace(reason) || reason.Length > MaxReasonLength)
             throw new InputRejectedException("reason", $"Say briefly why (1 to {MaxReasonLength} characters).");
+        InputRules.CleanText("reason", reason).ThrowIfAny();
         return await orleans.GetGrain<ICommitmentGrain>(permit.CommitmentId).Withdraw(reason);
     }
 }

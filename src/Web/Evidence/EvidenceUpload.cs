@@ -84,6 +84,11 @@ public static class EvidenceUpload
         {
             throw ApiProblems.Invalid(ApiProblems.BodyField, $"Malformed multipart/form-data: {malformed.Message}");
         }
+        catch (IOException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The body ended before the closing boundary: a truncated upload is the sender's fault, not a failure here.
+            throw ApiProblems.Invalid(ApiProblems.BodyField, $"Malformed multipart/form-data: the body ends before the closing boundary ('--{boundary}--'). Nothing was stored.");
+        }
         return file ?? throw ApiProblems.Invalid(FieldName, $"Required: the file, in the multipart field '{FieldName}'.");
     }
 

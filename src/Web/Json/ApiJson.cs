@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace CivicContracting.Web.Json;
 
@@ -19,6 +20,29 @@ public static class ApiJson
         options.RespectRequiredConstructorParameters = true;
         options.Converters.Insert(0, new CamelCaseEnumConverterFactory());
         options.Converters.Insert(0, new FiniteDoubleConverter());
+        options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(CheckDerivedProperties);
+    }
+
+    /// <summary>
+    /// A derived, read-only property (e.g. a target's <c>direction</c>) may be sent, as clients echo what they read, but
+    /// only with a valid value that agrees with what it derives from; otherwise it would be silently ignored.
+    /// </summary>
+    private static void CheckDerivedProperties(JsonTypeInfo info)
+    {
+        if (info.Kind != JsonTypeInfoKind.Object)
+            return;
+        foreach (var property in info.Properties)
+        {
+            if (property.Set is not null || property.Get is not { } get || !property.PropertyType.IsEnum)
+                continue;
+            var name = property.Name;
+            property.Set = (target, value) =>
+            {
+                var derived = get(target);
+                if (!Equals(derived, value))
+                    throw new JsonException($"'{name}' follows from the other fields ({CamelCase(derived?.ToString() ?? "")} here); leave it out or send that value.");
+            };
+        }
     }
 
     public static string CamelCase(string name) => JsonNamingPolicy.CamelCase.ConvertName(name);

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
+using CivicContracting.Validation;
 using CivicContracting.Web.Api;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Security;
@@ -62,14 +63,22 @@ public static partial class JsonBody
         return buffer.ToArray();
     }
 
-    /// <summary>Malformed JSON is reported as such, before any attempt to read it as a request.</summary>
+    /// <summary>
+    /// Malformed JSON is reported as such, before any attempt to read it as a request; so is a string value that is not
+    /// clean text (<see cref="InputRules.IsCleanText"/>: control characters, bidi overrides), naming its field, whichever
+    /// field it is. Line breaks and tabs pass here; the rules of single-line fields refuse them.
+    /// </summary>
     private static void CheckSyntax(byte[] body)
     {
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 32 });
+        var path = new JsonPathTracker();
         try
         {
             while (reader.Read())
             {
+                path.Advance(ref reader);
+                if (reader.TokenType == JsonTokenType.String && !InputRules.IsCleanText(TextOf(ref reader, path)))
+                    throw ApiProblems.Invalid(path.Current, InputRules.UncleanTextMessage);
             }
         }
         catch (JsonException exception)
@@ -78,6 +87,75 @@ public static partial class JsonBody
             var message = $"Malformed JSON{where}: {StripPosition(exception.Message)}";
             throw ApiProblems.Invalid(ApiProblems.BodyField, message, message);
         }
+    }
+
+    /// <summary>The string at the reader; a string that is not valid UTF-8 is refused naming its field (the reader throws no JsonException for it).</summary>
+    private static string TextOf(ref Utf8JsonReader reader, JsonPathTracker path)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw ApiProblems.Invalid(path.Current, "Not valid UTF-8 text.");
+        }
+    }
+
+    /// <summary>The field path of the reader's current token, as the API names fields ("terms.milestones[0].title"; "$" for the body).</summary>
+    private sealed class JsonPathTracker
+    {
+        private readonly List<Frame> _frames = [];
+
+        public string Current
+        {
+            get
+            {
+                var path = new System.Text.StringBuilder();
+                foreach (var (isArray, index, name) in _frames)
+                {
+                    if (isArray && index >= 0)
+                        path.Append('[').Append(index).Append(']');
+                    else if (!isArray && name is not null)
+                        path.Append(path.Length == 0 ? "" : ".").Append(name);
+                }
+                return path.Length == 0 ? ApiProblems.BodyField : path.ToString();
+            }
+        }
+
+        public void Advance(ref Utf8JsonReader reader)
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.PropertyName:
+                    _frames[^1] = _frames[^1] with { Name = NameOf(ref reader) };
+                    return;
+                case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                    _frames.RemoveAt(_frames.Count - 1);
+                    return;
+            }
+            // A value, or the start of one: the next element when it sits in an array.
+            if (_frames.Count > 0 && _frames[^1].IsArray)
+                _frames[^1] = _frames[^1] with { Index = _frames[^1].Index + 1 };
+            if (reader.TokenType == JsonTokenType.StartObject)
+                _frames.Add(new Frame(false, -1, null));
+            else if (reader.TokenType == JsonTokenType.StartArray)
+                _frames.Add(new Frame(true, -1, null));
+        }
+
+        private string NameOf(ref Utf8JsonReader reader)
+        {
+            try
+            {
+                return reader.GetString()!;
+            }
+            catch (InvalidOperationException)
+            {
+                throw ApiProblems.Invalid(Current, "A field name that is not valid UTF-8 text.");
+            }
+        }
+
+        private readonly record struct Frame(bool IsArray, int Index, string? Name);
     }
 
     /// <summary>The errors of a body that is valid JSON but not a valid request, keyed by field path.</summary>
@@ -192,11 +270,15 @@ public static partial class JsonBody
 /// Documents the JSON body an endpoint reads with <see cref="JsonBody.ReadAsync{T}"/>. Unlike <c>Accepts&lt;T&gt;()</c>
 /// it does not make routing answer 415 to another content type: the body reader answers 400 naming Content-Type.
 /// </summary>
-public sealed record JsonRequestBody(Type Type);
+/// <c>Optional</c>: the endpoint also takes no body at all (e.g. a nudge without a message).
+public sealed record JsonRequestBody(Type Type, bool Optional = false);
 
 public static class JsonRequestBodyExtensions
 {
     public static RouteHandlerBuilder AcceptsJson<T>(this RouteHandlerBuilder builder) => builder.WithMetadata(new JsonRequestBody(typeof(T)));
+
+    /// <summary>A JSON body of <typeparamref name="T"/> that may also be left out (documented as not required).</summary>
+    public static RouteHandlerBuilder AcceptsOptionalJson<T>(this RouteHandlerBuilder builder) => builder.WithMetadata(new JsonRequestBody(typeof(T), Optional: true));
 
     /// <summary>
     /// The common shape of a write: a signed-in caller (what it may do for whom is checked by the endpoint), a JSON body of

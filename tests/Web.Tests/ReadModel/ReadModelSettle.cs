@@ -10,10 +10,13 @@ namespace CivicContracting.Web.Tests.ReadModel;
 /// </summary>
 internal static class ReadModelSettle
 {
-    public static async Task ListsCaughtUpAsync(this WebAppFixture app, TimeSpan? within = null)
+    public static Task ListsCaughtUpAsync(this WebAppFixture app, TimeSpan? within = null) => app.Services.ListsCaughtUpAsync(within);
+
+    /// <summary>As for the shared app, for a <see cref="TestApp"/> of its own (its <see cref="TestApp.Services"/>).</summary>
+    public static async Task ListsCaughtUpAsync(this IServiceProvider services, TimeSpan? within = null)
     {
-        var sync = app.Services.GetRequiredService<ContributionSync>();
-        var orleans = app.Services.GetRequiredService<IClusterClient>();
+        var sync = services.GetRequiredService<ContributionSync>();
+        var orleans = services.GetRequiredService<IClusterClient>();
         var statuses = await Task.WhenAll(Enumerable.Range(0, AggregateScope.ShardCount)
             .Select(i => orleans.GetGrain<IContributionShardGrain>(i).GetStatus()));
         await Eventually.Value(() =>

@@ -27,6 +27,10 @@ public sealed class FollowModel(Access access, FollowCommand command) : PageMode
         {
             return BadRequest();
         }
+        catch (Web.Problems.ApiProblemException problem)
+        {
+            return StatusCode(problem.Status); // e.g. 404: the topic does not (or no longer) exist.
+        }
         return LocalRedirect(ReturnUrls.Safe(returnUrl, "/account/feed"));
     }
 }
