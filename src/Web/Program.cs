@@ -47,15 +47,15 @@ if (args.Length > 0 && string.Equals(args[0], ImportCommand.Name, StringComparis
     return await ImportCommand.RunAsync(args[1..], Console.Out, Console.Error, interrupted.Token);
 }
 // `CivicContracting.Web backup FOLDER`: an online backup of the embedded SQLite profile while the app runs (SiloBackup.cs).
-if (args.Length > 0 && string.Equals(args[0], CivicContracting.Silo.Hosting.SiloBackup.Command, StringComparison.OrdinalIgnoreCase))
-    return await CivicContracting.Silo.Hosting.SiloBackup.RunAsync(args[1..]);
+if (args.Length > 0 && string.Equals(args[0], OrleansHosting.BackupCommand, StringComparison.OrdinalIgnoreCase))
+    return await OrleansHosting.RunBackupAsync(args[1..]);
 
 try
 {
     var app = CivicContracting.Web.CivicContractingWebApp.Build(args);
     // A second local instance: say which silo port is taken instead of failing inside Orleans with a stack trace.
     if (app.Services.GetRequiredService<OrleansHostingSettings>().Mode == OrleansMode.CoHosted
-        && CivicContracting.Silo.Hosting.SiloPorts.FindTaken(app.Configuration) is { } taken)
+        && OrleansHosting.FindTakenSiloPort(app.Configuration) is { } taken)
     {
         Console.Error.WriteLine($"Civic Contracting cannot start: {taken}");
         return 4;
@@ -70,7 +70,7 @@ catch (OptionsValidationException invalid)
         Console.Error.WriteLine($"  - {failure}");
     return 2;
 }
-catch (Exception failure) when (CivicContracting.Silo.Hosting.SiloPorts.Describe(failure) is { } taken)
+catch (Exception failure) when (OrleansHosting.DescribeTakenPort(failure) is { } taken)
 {
     Console.Error.WriteLine($"Civic Contracting cannot start: {taken}");
     return 4;
@@ -98,7 +98,7 @@ namespace CivicContracting.Web
             });
             configure?.Invoke(builder);
             // ASPNETCORE_URLS / ASPNETCORE_HTTP_PORTS / --urls, else http://127.0.0.1:5000; no Server header (Silo/Hosting/HostListening).
-            CivicContracting.Silo.Hosting.HostListening.ListenAsConfigured(builder, "http://127.0.0.1:5000");
+            OrleansHosting.ListenAsConfigured(builder, "http://127.0.0.1:5000");
 
             // A relative data folder is taken from the working directory (src/Web under `dotnet run --project src/Web`,
             // which runs web projects in their project folder), not from the binaries, so a clean never touches the data.

@@ -76,6 +76,9 @@ public static partial class Repo
             for (var i = 0; i < declarations.Count - 1; i++)
             {
                 var body = text[declarations[i]..declarations[i + 1]];
+                // Keys read by a named constant (e.g. MetricsAccess.TokenKey = "Telemetry:MetricsToken").
+                foreach (Match constant in KeyConstantPattern().Matches(body))
+                    keys.Add(constant.Groups[1].Value);
                 var section = SectionNamePattern().Match(body);
                 if (!section.Success)
                     continue;
@@ -117,6 +120,9 @@ public static partial class Repo
 
     [GeneratedRegex(@"\b(?:class|record|struct)\s+\w+")]
     private static partial Regex TypeDeclarationPattern();
+
+    [GeneratedRegex(@"const\s+string\s+\w*Key\s*=\s*""(\w+:\w+)""")]
+    private static partial Regex KeyConstantPattern();
 
     [GeneratedRegex(@"const\s+string\s+SectionName\s*=\s*""(\w+)""")]
     private static partial Regex SectionNamePattern();

@@ -65,6 +65,9 @@ public partial class SiteAppFixture : IAsyncLifetime
             ["Api:OperatorToken"] = OperatorToken,
             // Several browser tests sign people up from one address within a minute; the limit itself is tested in Web.Tests.
             ["RateLimits:SignInAttemptsPerMinute"] = "1000",
+            ["RateLimits:SignInBurst"] = "1000",
+            ["RateLimits:SignUpAttemptsPerMinute"] = "1000",
+            ["RateLimits:SignUpBurst"] = "1000",
             ["Orleans:Mode"] = "CoHosted",
             ["Orleans:ClusterId"] = $"site-tests-{Guid.NewGuid():N}",
             ["Orleans:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),

@@ -123,6 +123,9 @@ public static class TestHosts
             ["Logging:LogLevel:Default"] = "Warning",
             // Many sign-ups and sign-ins from one address; the limits themselves are tested in RateLimitTests.
             ["RateLimits:SignInAttemptsPerMinute"] = "10000",
+            ["RateLimits:SignInBurst"] = "10000",
+            ["RateLimits:SignUpAttemptsPerMinute"] = "10000",
+            ["RateLimits:SignUpBurst"] = "10000",
             ["RateLimits:AnonymousWritesPerMinute"] = "100000",
         };
         foreach (var (key, value) in overrides)

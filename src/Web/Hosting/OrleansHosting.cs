@@ -243,6 +243,22 @@ public static class OrleansHosting
     public static IEndpointRouteBuilder MapPlatformEndpoints(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapCivicContractingHealth().MapCivicContractingMetrics();
 
+    /// <summary>The command word of an online backup of the embedded profile (<c>CivicContracting.Web backup FOLDER</c>).</summary>
+    public const string BackupCommand = SiloBackup.Command;
+
+    /// <summary>Runs the backup command (Silo/Hosting/SiloBackup.cs) and returns its exit code.</summary>
+    public static Task<int> RunBackupAsync(string[] args) => SiloBackup.RunAsync(args);
+
+    /// <summary>A co-hosted silo's port that another process holds already, described for the operator; null when all are free.</summary>
+    public static string? FindTakenSiloPort(IConfiguration configuration) => SiloPorts.FindTaken(configuration);
+
+    /// <summary>A start failure that is a taken port, described for the operator; null for any other failure.</summary>
+    public static string? DescribeTakenPort(Exception failure) => SiloPorts.Describe(failure);
+
+    /// <summary>Listens where ASPNETCORE_URLS / ASPNETCORE_HTTP_PORTS / --urls say, else on <paramref name="defaultUrls"/>; no Server header.</summary>
+    public static WebApplicationBuilder ListenAsConfigured(WebApplicationBuilder builder, string defaultUrls) =>
+        HostListening.ListenAsConfigured(builder, defaultUrls);
+
     /// <summary>
     /// The grain storage as configured for the silo: <c>Storage:Profile</c> in its canonical spelling (null when it is not
     /// a profile; the silo refuses to start then) and <c>Storage:DataDirectory</c> or the silo's default, for stores that

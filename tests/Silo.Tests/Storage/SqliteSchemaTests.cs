@@ -44,13 +44,13 @@ public sealed class SqliteSchemaTests : IDisposable
     }
 
     [Fact]
-    public void Connections_from_the_store_wait_for_locks_and_sync_normally()
+    public void Connections_from_the_store_wait_for_locks_and_sync_fully_by_default()
     {
         using var store = NewStore();
         store.EnsureDirectory();
         using var connection = (SqliteConnection)store.OpenConnection();
 
-        Assert.Equal(1L, Scalar<long>(connection, "PRAGMA synchronous;")); // 1 = NORMAL (the default is 2 = FULL)
+        Assert.Equal(2L, Scalar<long>(connection, "PRAGMA synchronous;")); // 2 = FULL: Storage:SqliteSynchronous's default
         Assert.Equal(5000L, Scalar<long>(connection, "PRAGMA busy_timeout;"));
     }
 

@@ -18,8 +18,12 @@ public sealed class SignInThrottleApiTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // The shipped defaults (the test hosts otherwise allow 10,000 sign-ins a minute), behind a proxy at 127.0.0.1.
+        var shipped = new CivicContracting.Web.Security.RateLimitOptions();
         _app = await TestApp.StartAsync("sign-in-throttle-tests",
-            ("RateLimits:SignInAttemptsPerMinute", "30"),
+            ("RateLimits:SignInAttemptsPerMinute", Text(shipped.SignInAttemptsPerMinute)),
+            ("RateLimits:SignInBurst", Text(shipped.SignInBurst)),
+            ("RateLimits:SignUpAttemptsPerMinute", Text(shipped.SignUpAttemptsPerMinute)),
+            ("RateLimits:SignUpBurst", Text(shipped.SignUpBurst)),
             ("RateLimits:AnonymousWritesPerMinute", "60"),
             ("Security:TrustedProxies:0", "127.0.0.1"),
             ("Accounts:SignInDelay", "00:00:01"),
@@ -27,6 +31,8 @@ public sealed class SignInThrottleApiTests : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private static string Text(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task Sixty_people_behind_one_address_can_all_sign_up_and_sign_in_within_the_default_budgets()
