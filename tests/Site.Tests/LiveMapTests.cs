@@ -44,6 +44,15 @@ public sealed class LiveMapTests(SiteAppFixture app, BrowserFixture browser, ITe
         var before = Number(await counter.TextContentAsync());
         var updatedBefore = await page.EvaluateAsync<double?>($"() => {UpdatedJs}");
         await page.EvaluateAsync("() => { window.__marker = 1; }");
+        // Every change of the city the page's one live stream accepts, so a failure says which stage lagged.
+        await page.EvaluateAsync("""
+            async () => {
+              const src = document.querySelector('script[type="module"][src*="live.js"]').src;
+              const { onChange } = await import(src);
+              window.__city = [];
+              onChange(c => { if (c.scope === 'place:24062') window.__city.push(c.version + ':' + c.snapshot.totals.engagedCommitments); }, { replay: false });
+            }
+            """);
         var navigations = 0;
         page.FrameNavigated += (_, frame) =>
         {
@@ -89,7 +98,10 @@ public sealed class LiveMapTests(SiteAppFixture app, BrowserFixture browser, ITe
         {
             var now = await counter.TextContentAsync();
             var updatedNow = await page.EvaluateAsync<double?>($"() => {UpdatedJs}");
-            Assert.Fail($"2 s after the confirmation the city counter shows '{now}' (expected {before + 1}, was {before}) and the map's data-updated is {updatedNow?.ToString(CultureInfo.InvariantCulture) ?? "absent"} (was {updatedBefore?.ToString(CultureInfo.InvariantCulture) ?? "absent"}).");
+            var received = await page.EvaluateAsync<string[]>("() => window.__city");
+            var server = (await SiteAppFixture.GetJsonAsync(app.Public, "/api/places/24062"))["totals"]?["engagedCommitments"]?.ToJsonString();
+            Assert.Fail($"2 s after the confirmation the city counter shows '{now}' (expected {before + 1}, was {before}) and the map's data-updated is {updatedNow?.ToString(CultureInfo.InvariantCulture) ?? "absent"} (was {updatedBefore?.ToString(CultureInfo.InvariantCulture) ?? "absent"}); " +
+                $"the API now says {server ?? "nothing"}; the page's stream brought these city changes (version:count): [{string.Join(", ", received)}].");
         }
         var elapsed = acknowledged.Elapsed;
         Assert.Equal(1, await page.EvaluateAsync<int>("() => window.__marker"));

@@ -170,7 +170,10 @@ internal sealed class LiveEventStream : LiveFeed.Listener
 
     private void ReleaseWriting()
     {
-        Volatile.Write(ref _writing, 0);
+        // A full fence, not a release store: the caller reads _pending next, and a notifier stores _pending before it
+        // tries the flag. With a plain store the read could pass it (store-load reordering), both would see the other's
+        // old value, and a change would wait for the next one.
+        Interlocked.Exchange(ref _writing, 0);
         if (Volatile.Read(ref _closed) != 0 && Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
             _stopped.TrySetResult();
     }

@@ -468,8 +468,10 @@ public sealed partial class LiveFeed : ILiveObserver
         {
             if (_next == 0)
             {
-                // From here on, a change that arrives asks for another round.
-                Volatile.Write(ref _state, Queued);
+                // From here on, a change that arrives asks for another round. A full fence: the listeners read the head
+                // next, and a plain store could let that read pass it, so a change published meanwhile whose Schedule
+                // still saw Again would be taken by neither this round nor another.
+                Interlocked.Exchange(ref _state, Queued);
                 _roundStarted = Stopwatch.GetTimestamp();
             }
             foreach (var listener in feed._partitions[_next].Members)
