@@ -27,6 +27,9 @@ public sealed record ParticipantRegistration(
 /// (<c>Participants:KindsNeedingVerification</c>), registered by a person and not (or no longer) verified by an
 /// administrator: shown as "niet geverifieerd", and counted by kind only as a generic organisation
 /// (<see cref="ParticipantVerification.CountedKind"/>). <see cref="VerifiedAt"/>: when it was verified (or registered by the platform).
+/// <see cref="AwaitsOwnerEmail"/>: registered by a person whose e-mail address was not verified yet, where
+/// <c>Accounts:RequireEmailVerification</c> is on; its commitments count in the public figures only once it is
+/// (<see cref="ParticipantVerification.CountsPublicly"/>), so one person cannot inflate them with throw-away accounts.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("cc.ParticipantProfile.v1")]
 public sealed record ParticipantProfile(
@@ -37,7 +40,8 @@ public sealed record ParticipantProfile(
     [property: Id(4)] DateTimeOffset RegisteredAt,
     [property: Id(5)] IReadOnlyList<string> CommitmentIds,
     [property: Id(6)] bool Unverified = false,
-    [property: Id(7)] DateTimeOffset? VerifiedAt = null);
+    [property: Id(7)] DateTimeOffset? VerifiedAt = null,
+    [property: Id(8)] bool AwaitsOwnerEmail = false);
 
 /// <summary>Private data: only operators (and later the participant and the support team) may read it.</summary>
 [GenerateSerializer, Immutable, Alias("cc.ParticipantPrivateDetails.v1")]
@@ -63,6 +67,19 @@ public interface IParticipantGrain : IGrainWithStringKey
     /// <see cref="Register"/> is the platform's (operator, administrators, imports, demo data): trusted, verified at once.
     /// </summary>
     Task<ParticipantProfile> RegisterUnverified(ParticipantRegistration registration);
+
+    /// <summary>
+    /// A person's registration (<see cref="RegisterUnverified"/>) that also records whether the person's e-mail address is
+    /// verified: when not (<paramref name="ownerEmailVerified"/> false), the participant <see cref="ParticipantProfile.AwaitsOwnerEmail"/>
+    /// until <see cref="ConfirmOwnerEmail"/>. Repeating the same registration is a no-op and leaves the mark as it is.
+    /// </summary>
+    Task<ParticipantProfile> RegisterForPerson(ParticipantRegistration registration, bool ownerEmailVerified);
+
+    /// <summary>
+    /// The owner verified their e-mail address: the participant's commitments may count publicly. The caller then tells
+    /// them (<see cref="Commitments.ICommitmentGrain.RefreshParticipantKind"/>). Repeating it is a no-op.
+    /// </summary>
+    Task<ParticipantProfile> ConfirmOwnerEmail();
 
     /// <summary>
     /// An administrator verifies the organisation (<paramref name="verified"/>) or withdraws the verification. Its name is
@@ -96,6 +113,9 @@ public static class ParticipantVerification
     /// </summary>
     public static ParticipantKind CountedKind(this ParticipantProfile profile) =>
         profile.Unverified ? ParticipantKind.Organisation : profile.Kind;
+
+    /// <summary>Whether the participant's commitments count in the public figures: not while its owner's e-mail address awaits verification.</summary>
+    public static bool CountsPublicly(this ParticipantProfile profile) => !profile.AwaitsOwnerEmail;
 }
 
 /// <summary>

@@ -33,6 +33,7 @@ public sealed partial class CommitmentGrain : ICommitmentImportGrain
 
             S.Draft = draft;
             S.ParticipantKind = participant.CountedKind();
+            S.ParticipantAwaitsOwnerEmail = !participant.CountsPublicly();
             S.Scopes = scopes;
             S.Terms = draft.Terms;
             S.TermsVersion = 1;

@@ -194,6 +194,7 @@ public sealed partial class CommitmentGrain(
 
         S.Draft = draft;
         S.ParticipantKind = participant.CountedKind();
+        S.ParticipantAwaitsOwnerEmail = !participant.CountsPublicly();
         S.Scopes = scopes;
         S.Terms = draft.Terms;
         S.TermsVersion = 1;
@@ -223,9 +224,11 @@ public sealed partial class CommitmentGrain(
         if (await GrainFactory.GetGrain<IParticipantGrain>(S.Draft.ParticipantId).GetProfile() is not { } participant)
             return;
         var counted = participant.CountedKind();
-        if (counted == S.ParticipantKind)
+        var awaitsOwnerEmail = !participant.CountsPublicly();
+        if (counted == S.ParticipantKind && awaitsOwnerEmail == S.ParticipantAwaitsOwnerEmail)
             return;
         S.ParticipantKind = counted;
+        S.ParticipantAwaitsOwnerEmail = awaitsOwnerEmail;
         await Commit(clock.GetUtcNow());
     }
 
@@ -726,6 +729,9 @@ public sealed partial class CommitmentGrain(
         }
     }
 
+    /// <summary>In force, and its participant's owner has verified their e-mail address where that is required: it counts publicly once confirmed.</summary>
+    private bool CountsPublicly => InForce && !S.ParticipantAwaitsOwnerEmail;
+
     /// <summary>Not a template, and without a condition or with a met one: it counts once confirmed.</summary>
     private bool InForce => !S.Draft!.IsTemplate && (S.Draft.Condition is null || S.Confirmation.ConditionStatus == ConditionStatus.Met);
 
@@ -825,9 +831,10 @@ public sealed partial class CommitmentGrain(
                 ProgressRules.IsOnTrack(S.Terms!, progress, S.Confirmation.Current?.ConfirmedAt ?? S.CreatedAt, now, S.Reports.CompletedMilestones),
             _ => false,
         };
-        var inForce = InForce;
+        // Not counting publicly (a condition waiting, a template, an owner's e-mail address not verified yet): by status only.
+        var counts = CountsPublicly;
         return new Contribution(Id, S.Version, S.Draft!.ParticipantId, S.ParticipantKind, S.Terms!.Level, S.Status,
-            progress, onTrack, inForce ? EngagedSince : null, S.Scopes, S.UpdatedAt, NotInForce: !inForce,
+            progress, onTrack, counts ? EngagedSince : null, S.Scopes, S.UpdatedAt, NotInForce: !counts,
             ConditionDeadline: S.Confirmation.ConditionStatus == ConditionStatus.Waiting ? S.Draft.Condition?.Deadline : null,
             VerifiedProgress: VerifiedProgressOf(progress), ClaimTier: NewestClaimTier(),
             HelpRequestedAt: S.Status == CommitmentStatus.Draft ? S.Coaching.HelpRequestedAt : null);
@@ -867,7 +874,7 @@ public sealed partial class CommitmentGrain(
             [.. S.TemplateCopies],
             S.TemplateCopies.Count,
             [.. S.Confirmation.Dependants],
-            InForce && (S.Status is CommitmentStatus.Confirmed or CommitmentStatus.Active or CommitmentStatus.Achieved or CommitmentStatus.Missed),
+            CountsPublicly && (S.Status is CommitmentStatus.Confirmed or CommitmentStatus.Active or CommitmentStatus.Achieved or CommitmentStatus.Missed),
             CommitmentPhases.Assess(facts, clock.GetUtcNow()).Phase,
             facts.NextReportDue,
             S.Coaching.LastNudgedAt,

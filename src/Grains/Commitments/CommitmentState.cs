@@ -44,4 +44,10 @@ public sealed partial class CommitmentState
     [Id(50)] public CommitmentCoachingState Coaching { get; set; } = null!;
     [Id(51)] public CommitmentVerificationState Verification { get; set; } = null!;
     [Id(52)] public CommitmentModerationState Moderation { get; set; } = null!;
+
+    /// <summary>
+    /// The participant's owner has not verified their e-mail address yet (<see cref="ParticipantProfile.AwaitsOwnerEmail"/>):
+    /// the commitment is pushed as not counting until they do. Follows the participant like <see cref="ParticipantKind"/>.
+    /// </summary>
+    [Id(53)] public bool ParticipantAwaitsOwnerEmail { get; set; }
 }

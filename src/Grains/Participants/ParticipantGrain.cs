@@ -16,7 +16,22 @@ public sealed class ParticipantGrain(
 
     public Task<ParticipantProfile> RegisterUnverified(ParticipantRegistration registration) => RegisterAs(registration, byPlatform: false);
 
-    private async Task<ParticipantProfile> RegisterAs(ParticipantRegistration registration, bool byPlatform)
+    public Task<ParticipantProfile> RegisterForPerson(ParticipantRegistration registration, bool ownerEmailVerified) =>
+        RegisterAs(registration, byPlatform: false, awaitsOwnerEmail: !ownerEmailVerified);
+
+    public async Task<ParticipantProfile> ConfirmOwnerEmail()
+    {
+        if (state.State.Registration is null)
+            throw new KeyNotFoundException($"Participant '{this.GetPrimaryKeyString()}' does not exist.");
+        if (state.State.AwaitsOwnerEmail)
+        {
+            state.State.AwaitsOwnerEmail = false;
+            await state.WriteStateAsync();
+        }
+        return ToProfile();
+    }
+
+    private async Task<ParticipantProfile> RegisterAs(ParticipantRegistration registration, bool byPlatform, bool awaitsOwnerEmail = false)
     {
         InputRules.Registration(registration).ThrowIfAny();
         if (state.State.Registration is { } existing)
@@ -39,6 +54,7 @@ public sealed class ParticipantGrain(
         state.State.RegisteredAt = clock.GetUtcNow();
         state.State.AwaitsVerification = needsVerification && !byPlatform;
         state.State.VerifiedAt = needsVerification && byPlatform ? state.State.RegisteredAt : null;
+        state.State.AwaitsOwnerEmail = awaitsOwnerEmail && !byPlatform;
         await state.WriteStateAsync();
         if (state.State.VerifiedAt is not null)
             await ClaimName(skeleton);
@@ -157,7 +173,7 @@ public sealed class ParticipantGrain(
         var r = state.State.Registration!;
         var id = this.GetPrimaryKeyString();
         return new ParticipantProfile(id, r.Kind, PublicName(id, r), r.NeighbourhoodCode, state.State.RegisteredAt, [.. state.State.CommitmentIds],
-            Unverified: state.State.AwaitsVerification, VerifiedAt: state.State.VerifiedAt);
+            Unverified: state.State.AwaitsVerification, VerifiedAt: state.State.VerifiedAt, AwaitsOwnerEmail: state.State.AwaitsOwnerEmail);
     }
 
     /// <summary>Residents appear under a pseudonym unless they chose to show their name; organisations act under their own name.</summary>

@@ -13,4 +13,7 @@ public sealed class ParticipantState
 
     /// <summary>When an administrator verified it, or the platform registered it; null otherwise (and for state stored before verification).</summary>
     [Id(5)] public DateTimeOffset? VerifiedAt { get; set; }
+
+    /// <summary>A person registered it before verifying their e-mail address (where that is required); cleared once they do.</summary>
+    [Id(6)] public bool AwaitsOwnerEmail { get; set; }
 }

@@ -4,6 +4,7 @@ using CivicContracting.Participants;
 using CivicContracting.Validation;
 using CivicContracting.Web.Api;
 using CivicContracting.Web.Problems;
+using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Web.Accounts;
 
@@ -12,7 +13,7 @@ namespace CivicContracting.Web.Accounts;
 /// account page's form and sign-up with a neighbourhood. 401 not signed in, 403 for the operator token (it has no
 /// account), 409 when the account has its participant already, 400 naming the field, then the grains.
 /// </summary>
-public sealed class AddResidentCommand(IClusterClient orleans)
+public sealed class AddResidentCommand(IClusterClient orleans, IOptions<AccountOptions> options)
 {
     public static Actor Authorise(Actor actor) => Access.RequireAccount(actor);
 
@@ -35,7 +36,9 @@ public sealed class AddResidentCommand(IClusterClient orleans)
             throw ApiProblems.Invalid(errors.ByField);
         var participantId = AccountService.ResidentIdFor(account.Id);
         // A person's registration: a public name that imitates a verified participant's is refused (naming "name").
-        await orleans.GetGrain<IParticipantGrain>(participantId).RegisterUnverified(Registration(account, resident));
+        // Until the person verifies their e-mail address (where required) its commitments do not count publicly.
+        await orleans.GetGrain<IParticipantGrain>(participantId)
+            .RegisterForPerson(Registration(account, resident), OwnParticipants.EmailVerified(account, options.Value));
         var linked = await orleans.GetGrain<IAccountGrain>(account.Id).LinkParticipant(participantId);
         await OwnParticipants.FollowAsync(orleans, account.Id, participantId);
         return linked;
@@ -47,7 +50,7 @@ public sealed class AddResidentCommand(IClusterClient orleans)
 /// POST /api/me/organisations, a person's POST /api/participants and the account page's form. 401 not signed in, 403 for
 /// the operator token and a token without commitments:write, 400 naming the field, then the grains.
 /// </summary>
-public sealed partial class AddOrganisationCommand(IClusterClient orleans, ILogger<AddOrganisationCommand> logger)
+public sealed partial class AddOrganisationCommand(IClusterClient orleans, IOptions<AccountOptions> options, ILogger<AddOrganisationCommand> logger)
 {
     public static Actor Authorise(Actor actor)
     {
@@ -81,9 +84,11 @@ public sealed partial class AddOrganisationCommand(IClusterClient orleans, ILogg
         if (!errors.IsValid)
             throw ApiProblems.Invalid(errors.ByField);
         var organisationId = id ?? ApiIds.New("p");
-        // A person's registration: unverified until an administrator verifies it (for the kinds that need it), and refused
-        // naming "name" if it imitates a verified participant's name.
-        var profile = await orleans.GetGrain<IParticipantGrain>(organisationId).RegisterUnverified(Registration(organisation));
+        // A person's registration: unverified until an administrator verifies it (for the kinds that need it), refused
+        // naming "name" if it imitates a verified participant's name, and not counting publicly until the person's e-mail
+        // address is verified (where required).
+        var profile = await orleans.GetGrain<IParticipantGrain>(organisationId)
+            .RegisterForPerson(Registration(organisation), OwnParticipants.EmailVerified(account, options.Value));
         var updated = await orleans.GetGrain<IAccountGrain>(account.Id).SetMembership(organisationId, OrganisationRole.Owner);
         await OwnParticipants.FollowAsync(orleans, account.Id, organisationId);
         LogOrganisationRegistered(logger, account.Id, organisationId);
@@ -116,4 +121,31 @@ internal static class OwnParticipants
     /// </summary>
     public static Task FollowAsync(IClusterClient orleans, string accountId, string participantId) =>
         orleans.GetGrain<IFollowerGrain>(accountId).Follow(new FollowTopic(FollowTopicKind.Participant, participantId));
+
+    /// <summary>
+    /// Whether what this person registers counts publicly from the start: where e-mail verification is not required, once
+    /// they verified their address, or when an identity provider signed them in (it vouches for the person).
+    /// </summary>
+    public static bool EmailVerified(AccountView account, AccountOptions options) =>
+        !options.EmailVerificationRequired || account.EmailVerified || account.External is not null;
+
+    /// <summary>
+    /// The person verified their e-mail address: the participants they registered (their resident participant and the
+    /// organisations they own) count publicly from now on, and their commitments are told. O(the person's participants and
+    /// commitments); repeating it is harmless.
+    /// </summary>
+    public static async Task CountAfterEmailVerifiedAsync(IClusterClient orleans, AccountView account)
+    {
+        if (!account.EmailVerified)
+            return;
+        IEnumerable<string> own = [.. account.ParticipantId is { } resident ? [resident] : Array.Empty<string>(),
+            .. account.Memberships.Where(m => m.Role == OrganisationRole.Owner).Select(m => m.OrganisationId)];
+        foreach (var participantId in own)
+        {
+            var grain = orleans.GetGrain<IParticipantGrain>(participantId);
+            if (await grain.GetProfile() is not { AwaitsOwnerEmail: true })
+                continue;
+            await Participants.ParticipantCommitments.RefreshAsync(orleans, await grain.ConfirmOwnerEmail());
+        }
+    }
 }

@@ -158,7 +158,10 @@ public sealed class AccountService(IClusterClient orleans, IPasswordHasher<Local
         await grain.RecordSignInSuccess();
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
             await grain.SetPasswordHash(hasher.HashPassword(User, request.Password));
-        return await grain.Get() ?? throw Unauthorized();
+        var account = await grain.Get() ?? throw Unauthorized();
+        // Completes a counting that a failure interrupted after the address was verified (a no-op otherwise).
+        await OwnParticipants.CountAfterEmailVerifiedAsync(orleans, account);
+        return account;
     }
 
     /// <summary>
@@ -174,12 +177,21 @@ public sealed class AccountService(IClusterClient orleans, IPasswordHasher<Local
     }
 
     /// <summary>The account of a mailed sign-in link (once, before it expires), or null.</summary>
-    public async Task<AccountView?> RedeemSignInLinkAsync(string? accountId, string? code) =>
-        IsLinkShaped(accountId, code) ? await orleans.GetGrain<IAccountGrain>(accountId!).RedeemSignInLink(code!) : null;
+    public Task<AccountView?> RedeemSignInLinkAsync(string? accountId, string? code) =>
+        AfterLinkAsync(IsLinkShaped(accountId, code) ? orleans.GetGrain<IAccountGrain>(accountId!).RedeemSignInLink(code!) : null);
 
     /// <summary>The account whose address a mailed verification link verifies (once, before it expires), or null.</summary>
-    public async Task<AccountView?> VerifyEmailAsync(string? accountId, string? code) =>
-        IsLinkShaped(accountId, code) ? await orleans.GetGrain<IAccountGrain>(accountId!).VerifyEmail(code!) : null;
+    public Task<AccountView?> VerifyEmailAsync(string? accountId, string? code) =>
+        AfterLinkAsync(IsLinkShaped(accountId, code) ? orleans.GetGrain<IAccountGrain>(accountId!).VerifyEmail(code!) : null);
+
+    /// <summary>A redeemed link verified the address: what the person registered before counts publicly from now on.</summary>
+    private async Task<AccountView?> AfterLinkAsync(Task<AccountView?>? redeeming)
+    {
+        if (redeeming is null || await redeeming is not { } account)
+            return null;
+        await OwnParticipants.CountAfterEmailVerifiedAsync(orleans, account);
+        return account;
+    }
 
     /// <summary>The participant id of a person's own resident participant: derived from the account id.</summary>
     public static string ResidentIdFor(string accountId) =>

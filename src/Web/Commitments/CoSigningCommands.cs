@@ -5,6 +5,7 @@ using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Api;
 using CivicContracting.Web.Problems;
+using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Web.Commitments;
 
@@ -14,7 +15,7 @@ namespace CivicContracting.Web.Commitments;
 /// Joining is committing, so it takes <see cref="ParticipantRight.Confirm"/> for the co-signing participant; a person
 /// who acts for the commitment's own participant cannot join it, and one person counts once towards a threshold.
 /// </summary>
-public sealed class CoSignCommand(IClusterClient orleans, WriteBudgets budgets)
+public sealed class CoSignCommand(IClusterClient orleans, WriteBudgets budgets, IOptions<AccountOptions> accountOptions)
 {
     /// <summary>404 if there is no such commitment, 400 for a bad participant id, 401/403 without the right to confirm for it.</summary>
     public async Task<CommitmentView> RunAsync(Actor actor, string commitmentId, string participantId, bool join)
@@ -29,6 +30,10 @@ public sealed class CoSignCommand(IClusterClient orleans, WriteBudgets budgets)
         // the participants one person acts for count once (the grain groups them by the account passed here).
         if (actor.Account is not null && actor.RoleFor(commitment.ParticipantId) is not null)
             throw ApiProblems.Invalid("participantId", "You act for the participant of this commitment; co-signers are other people.");
+        // A co-signature counts a person towards a threshold at once, so (where e-mail verification is required) only a
+        // person whose address is verified gives one: throw-away accounts cannot meet a condition.
+        if (actor.Account is { } account && !OwnParticipants.EmailVerified(account, accountOptions.Value))
+            throw Access.Forbidden("Verify your e-mail address first (with the link we mailed you): a co-signature counts you as a person. Nothing was changed.");
         await budgets.SpendAsync(actor, BudgetedWrite.Confirmation);
         return await grain.JoinAs(participantId, actor.Account?.Id);
     }

@@ -1,4 +1,3 @@
-using CivicContracting.Commitments;
 using CivicContracting.Participants;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Problems;
@@ -17,8 +16,6 @@ public sealed partial class VerifyParticipantCommand(IClusterClient orleans, ILo
     /// <summary>The right to verify <see cref="Participant"/>, as read for the check.</summary>
     public sealed record Permit(Actor Actor, ParticipantProfile Participant);
 
-    private const int Parallelism = 8;
-
     public async Task<Permit> AuthoriseAsync(Actor actor, string participantId)
     {
         Access.RequireAdministrator(actor);
@@ -35,8 +32,7 @@ public sealed partial class VerifyParticipantCommand(IClusterClient orleans, ILo
     public async Task<ParticipantProfile> RunAsync(Permit permit, bool verified)
     {
         var profile = await orleans.GetGrain<IParticipantGrain>(permit.Participant.Id).SetVerified(verified);
-        await Parallel.ForEachAsync(profile.CommitmentIds, new ParallelOptions { MaxDegreeOfParallelism = Parallelism },
-            async (id, _) => await orleans.GetGrain<ICommitmentGrain>(id).RefreshParticipantKind());
+        await ParticipantCommitments.RefreshAsync(orleans, profile);
         LogVerification(logger, permit.Actor.RecordedId, profile.Id, verified, profile.CommitmentIds.Count);
         return profile;
     }

@@ -32,6 +32,9 @@ public sealed class CommitmentStateLayoutTests
     /// <summary>The sub-states' ids: confirmation, reports, coaching, verification, moderation.</summary>
     private static readonly uint[] SubStateIds = [48, 49, 50, 51, 52];
 
+    /// <summary>Root fields added after the sub-states: 53, the participant's owner awaiting e-mail verification.</summary>
+    private static readonly uint[] LaterRootIds = [53];
+
     /// <summary>The ids of the layout before sub-states that this version still writes beside them (13: reports before segments).</summary>
     private static readonly uint[] FlatIds = [8, 9, 10, 11, 12, 13, 19, 20, 21, 22, 23, 24, 26, 27, 28, 29, 30, 31, 33, 34, 35, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47];
 
@@ -60,7 +63,7 @@ public sealed class CommitmentStateLayoutTests
         var now = IdsOf(typeof(CommitmentState));
         foreach (var (id, property) in flat)
             Assert.True(now.TryGetValue(id, out var kept) && kept.PropertyType == property.PropertyType, $"Id {id} ({property.Name}, {property.PropertyType}) is not kept.");
-        Assert.Equal(SubStateIds, now.Keys.Except(flat.Keys).Order());
+        Assert.Equal([.. SubStateIds, .. LaterRootIds], now.Keys.Except(flat.Keys).Order());
     }
 
     [Fact]
