@@ -1,11 +1,8 @@
 using System.Globalization;
 using CivicContracting.Silo.Storage;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Silo.Hosting;
 
@@ -34,24 +31,10 @@ public static class SiloBackup
             return 2;
         }
         var target = Path.GetFullPath(args[0]);
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args[1..] });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.SectionName));
-        builder.Services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
-        using var host = builder.Build();
-
-        StorageOptions options;
-        try
-        {
-            options = host.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
-        }
-        catch (OptionsValidationException invalid)
-        {
-            await Console.Error.WriteLineAsync("backup: the storage configuration is invalid.");
-            foreach (var failure in invalid.Failures)
-                await Console.Error.WriteLineAsync($"  - {failure}");
+        var (host, read) = await StorageCommandSettings.ReadAsync(Command, args[1..], LogLevel.Warning);
+        using var _ = host;
+        if (read is not { } options)
             return 2;
-        }
         var profile = StorageProfiles.Normalise(options.Profile);
         if (profile == StorageProfiles.PostgreSql)
         {
@@ -73,7 +56,7 @@ public static class SiloBackup
 
         var contentRoot = host.Services.GetRequiredService<IHostEnvironment>().ContentRootPath;
         var connectionString = options.SqliteConnectionString(contentRoot);
-        var evidence = builder.Configuration["Evidence:Directory"] is { Length: > 0 } configured
+        var evidence = host.Services.GetRequiredService<IConfiguration>()["Evidence:Directory"] is { Length: > 0 } configured
             ? Path.GetFullPath(configured, contentRoot)
             : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(new SqliteConnectionStringBuilder(connectionString).DataSource))!, EvidenceFolder);
         try

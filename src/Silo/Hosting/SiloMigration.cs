@@ -1,7 +1,5 @@
 using CivicContracting.Silo.Storage;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -19,25 +17,11 @@ public static class SiloMigration
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args });
-        builder.Logging.SetMinimumLevel(LogLevel.Information);
-        builder.Services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.SectionName));
-        builder.Services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
-        using var host = builder.Build();
-        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CivicContracting.Silo.Migrate");
-
-        StorageOptions options;
-        try
-        {
-            options = host.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
-        }
-        catch (OptionsValidationException invalid)
-        {
-            await Console.Error.WriteLineAsync("migrate: the storage configuration is invalid.");
-            foreach (var failure in invalid.Failures)
-                await Console.Error.WriteLineAsync($"  - {failure}");
+        var (host, read) = await StorageCommandSettings.ReadAsync(Command, args, LogLevel.Information);
+        using var _ = host;
+        if (read is not { } options)
             return 2;
-        }
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CivicContracting.Silo.Migrate");
 
         var profile = StorageProfiles.Normalise(options.Profile)!;
         try

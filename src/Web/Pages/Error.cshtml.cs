@@ -12,6 +12,9 @@ public sealed class ErrorModel : PageModel
 
     public string? TraceId { get; private set; }
 
+    /// <summary>For a 429: the wait the rate limiter set in Retry-After (which the re-executed response keeps).</summary>
+    public int RetryAfterSeconds { get; private set; }
+
     public IActionResult OnGet(int status)
     {
         // Reached directly (not re-executed), /error/{n} is itself an unknown page — but for /error/403, where the sign-in
@@ -23,6 +26,10 @@ public sealed class ErrorModel : PageModel
             : 404;
         Response.StatusCode = Status;
         TraceId = Status >= 500 ? Activity.Current?.Id ?? HttpContext.TraceIdentifier : null;
+        RetryAfterSeconds = int.TryParse(Response.Headers.RetryAfter, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var wait) ? wait : 60;
         return Page();
     }
+
+    /// <summary>A form's POST that failed (e.g. a sign-in refused by the rate limiter) is re-executed as a POST.</summary>
+    public IActionResult OnPost(int status) => OnGet(status);
 }

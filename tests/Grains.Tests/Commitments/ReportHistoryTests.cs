@@ -349,29 +349,12 @@ public sealed class ReportHistoryTests(ClusterFixture fixture, ITestOutputHelper
         var reports = Enumerable.Range(0, 130).Select(i => Report(i)).ToList();
         reports[125] = reports[125] with { Value = null, Note = "Only a note." };
         var confirmed = current.State!;
-        var legacy = new CommitmentState
+        var legacy = LegacyCommitmentStates.BeforeSegments(confirmed, reports);
+        // No LastReportAt: from before it, the reporting interval runs from the last report's date.
+        legacy.FlatVerifications = new(StringComparer.Ordinal)
         {
-            Draft = confirmed.Draft,
-            ParticipantKind = confirmed.ParticipantKind,
-            Scopes = confirmed.Scopes,
-            Terms = confirmed.Terms,
-            TermsVersion = confirmed.TermsVersion,
-            Status = CommitmentStatus.Active,
-            CreatedAt = confirmed.CreatedAt,
-            UpdatedAt = confirmed.UpdatedAt,
-            Version = confirmed.Version,
-            PushedVersion = confirmed.Version,
-            FlatConfirmation = confirmed.Confirmation.Current,
-            FlatFirstConfirmedAt = confirmed.Confirmation.FirstConfirmedAt,
-            FlatReports = reports,
-            FlatCurrentValue = reports[^1].Value,
-            FlatCurrentValueAt = reports[^1].ReportedAt,
-            // No LastReportAt: from before it, the reporting interval runs from the last report's date.
-            FlatVerifications = new(StringComparer.Ordinal)
-            {
-                ["r-00003"] = new("r-00003", VerificationTier.Verified, "acc-coach", Start, "Counted."),
-                ["r-00001"] = new("r-00001", VerificationTier.PeerConfirmed, "p-peer", Start, null),
-            },
+            ["r-00003"] = new("r-00003", VerificationTier.Verified, "acc-coach", Start, "Counted."),
+            ["r-00001"] = new("r-00001", VerificationTier.PeerConfirmed, "p-peer", Start, null),
         };
         var id = TestData.NewId("c");
         var commitment = Grains.GetGrain<ICommitmentGrain>(id);

@@ -75,7 +75,7 @@ public sealed class CommitmentStateLayoutRestartTests : IDisposable
                 var state = new GrainState<CommitmentState>();
                 await storage.ReadStateAsync(CommitmentGrain.StateName, grains.GetGrain<ICommitmentGrain>(id).GetGrainId(), state);
                 stored[id] = state.State!;
-                state.State = Flat(state.State!);
+                state.State = LegacyCommitmentStates.Flat(state.State!);
                 await storage.WriteStateAsync(CommitmentGrain.StateName, grains.GetGrain<ICommitmentGrain>(id).GetGrainId(), state);
             }
             Assert.NotEmpty(stored[result].Confirmation.CoSigners);
@@ -124,57 +124,6 @@ public sealed class CommitmentStateLayoutRestartTests : IDisposable
         await grains.GetGrain<IParticipantGrain>(id).Register(new ParticipantRegistration(kind, $"Participant {id[..8]}", "24062W13"));
         return id;
     }
-
-    /// <summary>The state as the versions before sub-states held it: every concern's fields flat, no sub-state.</summary>
-    private static CommitmentState Flat(CommitmentState s) => new()
-    {
-        Draft = s.Draft,
-        ParticipantKind = s.ParticipantKind,
-        Scopes = s.Scopes,
-        Terms = s.Terms,
-        TermsVersion = s.TermsVersion,
-        TermsValidFrom = s.TermsValidFrom,
-        EarlierVersions = s.EarlierVersions,
-        Status = s.Status,
-        WithdrawalReason = s.WithdrawalReason,
-        CreatedAt = s.CreatedAt,
-        UpdatedAt = s.UpdatedAt,
-        Version = s.Version,
-        PushedVersion = s.PushedVersion,
-        TemplateCopies = s.TemplateCopies,
-        FlatConfirmation = s.Confirmation.Current,
-        FlatFirstConfirmedAt = s.Confirmation.FirstConfirmedAt,
-        FlatConditionStatus = s.Confirmation.ConditionStatus,
-        FlatConditionMetAt = s.Confirmation.ConditionMetAt,
-        FlatConditionLapsedAt = s.Confirmation.ConditionLapsedAt,
-        FlatConditionTargetConfirmedAt = s.Confirmation.ConditionTargetConfirmedAt,
-        FlatCoSigners = s.Confirmation.CoSigners,
-        FlatDependants = s.Confirmation.Dependants,
-        FlatCurrentValue = s.Reports.CurrentValue,
-        FlatCurrentValueAt = s.Reports.CurrentValueAt,
-        FlatCompletedMilestones = s.Reports.CompletedMilestones,
-        FlatReports = [],
-        FlatLastReportAt = s.Reports.LastReportAt,
-        FlatReportCount = s.Reports.ReportCount,
-        FlatRecentReports = s.Reports.RecentReports,
-        FlatSealedSegments = s.Reports.SealedSegments,
-        FlatSealedMax = s.Reports.SealedMax,
-        FlatSegmentsOverlap = s.Reports.SegmentsOverlap,
-        FlatRecentValues = s.Reports.RecentValues,
-        FlatLastNudgedAt = s.Coaching.LastNudgedAt,
-        FlatNudgeCount = s.Coaching.NudgeCount,
-        FlatQueuedReason = s.Coaching.QueuedReason,
-        FlatReminderDueAt = s.Coaching.ReminderDueAt,
-        FlatLastManualNudge = s.Coaching.LastManualNudge,
-        FlatHelpRequestedAt = s.Coaching.HelpRequestedAt,
-        FlatHelpRequest = s.Coaching.HelpRequest,
-        FlatVerifications = s.Verification.Verifications,
-        FlatNewestClaim = s.Verification.NewestClaim,
-        FlatNewestVerifiedValue = s.Verification.NewestVerifiedValue,
-        FlatVerifiedMilestones = s.Verification.VerifiedMilestones,
-        FlatVerificationReportKeys = s.Verification.VerificationReportKeys,
-        FlatModeration = s.Moderation.Actions,
-    };
 
     /// <summary>A record read without sub-states leaves them null until the grain builds them (CommitmentState.MoveIntoSubStates).</summary>
     private static void AssertSubStatesStored(CommitmentState state)

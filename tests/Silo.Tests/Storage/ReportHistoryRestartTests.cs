@@ -50,25 +50,8 @@ public sealed class ReportHistoryRestartTests(ITestOutputHelper output) : IDispo
             var state = new GrainState<CommitmentState>();
             await storage.ReadStateAsync(CommitmentGrain.StateName, template.GetGrainId(), state);
             var confirmed = state.State!;
-            var flat = new CommitmentState
-            {
-                Draft = confirmed.Draft,
-                ParticipantKind = confirmed.ParticipantKind,
-                Scopes = confirmed.Scopes,
-                Terms = confirmed.Terms,
-                TermsVersion = confirmed.TermsVersion,
-                Status = CommitmentStatus.Active,
-                CreatedAt = confirmed.CreatedAt,
-                UpdatedAt = confirmed.UpdatedAt,
-                Version = confirmed.Version,
-                PushedVersion = confirmed.Version,
-                FlatConfirmation = confirmed.Confirmation.Current,
-                FlatFirstConfirmedAt = confirmed.Confirmation.FirstConfirmedAt,
-                FlatReports = [.. reports.Take(300)],
-                FlatCurrentValue = reports[299].Value,
-                FlatCurrentValueAt = reports[299].ReportedAt,
-                FlatLastReportAt = DateTimeOffset.UtcNow,
-            };
+            var flat = LegacyCommitmentStates.BeforeSegments(confirmed, [.. reports.Take(300)]);
+            flat.FlatLastReportAt = DateTimeOffset.UtcNow;
             await storage.WriteStateAsync(CommitmentGrain.StateName, grains.GetGrain<ICommitmentGrain>(legacy).GetGrainId(), new GrainState<CommitmentState>(flat));
             await first.StopAsync();
         }
