@@ -4,6 +4,7 @@ using CivicContracting.Participants;
 using CivicContracting.Validation;
 using CivicContracting.Web.Api;
 using CivicContracting.Web.Problems;
+using CivicContracting.Web.Texts;
 
 namespace CivicContracting.Web.Accounts;
 
@@ -29,7 +30,7 @@ public sealed class AddResidentCommand(IClusterClient orleans)
     {
         var account = Authorise(actor).Account!;
         if (account.ParticipantId is not null)
-            throw ApiProblems.Conflict($"This account already has its own participant '{account.ParticipantId}'.");
+            throw ApiProblems.Conflict(ApiText.OwnParticipantExists(account.ParticipantId));
         var errors = Check(account, resident);
         if (!errors.IsValid)
             throw ApiProblems.Invalid(errors.ByField);
@@ -68,7 +69,7 @@ public sealed partial class AddOrganisationCommand(IClusterClient orleans, ILogg
             return new InputRules.Errors().Add("", "Give kind, name and neighbourhoodCode.");
         var errors = InputRules.Registration(Registration(organisation));
         if (organisation.Kind == ParticipantKind.Resident)
-            errors.Add("kind", "A resident is a person: add your own neighbourhood instead (POST /api/me/participant).");
+            errors.Add("kind", ApiText.ResidentOwnNeighbourhood);
         ApiIds.Check(errors, "id", id);
         return errors;
     }
