@@ -66,7 +66,7 @@ public sealed partial class AddOrganisationCommand(IClusterClient orleans, ILogg
     public static InputRules.Errors Check(OrganisationSignUp? organisation, string? id = null)
     {
         if (organisation is null)
-            return new InputRules.Errors().Add("", "Give kind, name and neighbourhoodCode.");
+            return new InputRules.Errors().Add("", ApiText.GiveOrganisationFields);
         var errors = InputRules.Registration(Registration(organisation));
         if (organisation.Kind == ParticipantKind.Resident)
             errors.Add("kind", ApiText.ResidentOwnNeighbourhood);

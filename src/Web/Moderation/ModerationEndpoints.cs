@@ -133,7 +133,7 @@ public static class ModerationEndpoints
         if (!errors.IsValid)
             throw ApiProblems.Invalid(errors.ByField);
         var resolved = await DismissAsync(orleans, body.CommitmentId!, body.Target!.Value, body.ReportId, actor.RecordedId)
-            ?? throw new ApiProblemException(StatusCodes.Status404NotFound, "Not found",
+            ?? throw new ApiProblemException(StatusCodes.Status404NotFound, ApiText.TitleNotFound,
                 $"There are no open flags on {Describe(body.Target.Value, body.ReportId)} of commitment '{body.CommitmentId}'.");
         return TypedResults.Ok(resolved);
     }

@@ -100,7 +100,7 @@ public static class SessionEndpoints
         var body = await JsonBody.ReadAsync<NewCoCreationSession>(context);
         var more = new InputRules.Errors();
         if (body.Id is not null && body.Id != id)
-            more.Add("id", "The id is the one in the path.");
+            more.Add("id", ApiText.IdInPath);
         var view = await command.RunAsync(permit, body.ToDetails(), more);
         return TypedResults.Ok(await SessionReads.DescribeAsync(orleans, views, view, includePrivate: true));
     }

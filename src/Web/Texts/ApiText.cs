@@ -331,6 +331,51 @@ public static class ApiText
     /// <summary>A scope is '{0}' or '{1}' followed by an id of 1 to {2} letters, digits, '-', '_' or '.' (e.g. place:24062W01).</summary>
     public static string LiveScope(string goalPrefix, string placePrefix, int max) => Format(nameof(LiveScope), goalPrefix, placePrefix, max);
 
+    /// <summary>File too large</summary>
+    public static string TitleFileTooLarge => Get(nameof(TitleFileTooLarge));
+
+    /// <summary>Unsupported file type</summary>
+    public static string TitleUnsupportedFileType => Get(nameof(TitleUnsupportedFileType));
+
+    /// <summary>The file is empty.</summary>
+    public static string FileEmpty => Get(nameof(FileEmpty));
+
+    /// <summary>Send a file: a photo (JPEG, PNG, WebP) or a PDF. Nothing was stored.</summary>
+    public static string FileEmptyDetail => Get(nameof(FileEmptyDetail));
+
+    /// <summary>Evidence files may be at most {0:N0} bytes (Evidence:MaxBytes). Nothing was stored.</summary>
+    public static string EvidenceTooLargeDetail(long max) => Format(nameof(EvidenceTooLargeDetail), max);
+
+    /// <summary>Evidence must be one of: {0}. The type is recognised from the file's content, whatever its name or Content-Type says. Nothing was stored.</summary>
+    public static string EvidenceTypeDetail(string types) => Format(nameof(EvidenceTypeDetail), types);
+
+    /// <summary>Not one of: {0}.</summary>
+    public static string EvidenceNotOneOf(string types) => Format(nameof(EvidenceNotOneOf), types);
+
+    /// <summary>multipart/form-data needs a boundary of 1 to 70 characters.</summary>
+    public static string MultipartBoundary => Get(nameof(MultipartBoundary));
+
+    /// <summary>Each part of multipart/form-data needs 'Content-Disposition: form-data; name=…'.</summary>
+    public static string MultipartDisposition => Get(nameof(MultipartDisposition));
+
+    /// <summary>Not a field of an upload: send the file in the one field '{0}'.</summary>
+    public static string MultipartNotAField(string field) => Format(nameof(MultipartNotAField), field);
+
+    /// <summary>Send one file per upload.</summary>
+    public static string OneFilePerUpload => Get(nameof(OneFilePerUpload));
+
+    /// <summary>Malformed multipart/form-data: {0}</summary>
+    public static string MultipartMalformed(string reason) => Format(nameof(MultipartMalformed), reason);
+
+    /// <summary>Malformed multipart/form-data: the body ends before the closing boundary ('--{0}--'). Nothing was stored.</summary>
+    public static string MultipartTruncated(string boundary) => Format(nameof(MultipartTruncated), boundary);
+
+    /// <summary>Required: the file, in the multipart field '{0}'.</summary>
+    public static string FileRequired(string field) => Format(nameof(FileRequired), field);
+
+    /// <summary>Give kind, name and neighbourhoodCode.</summary>
+    public static string GiveOrganisationFields => Get(nameof(GiveOrganisationFields));
+
     /// <summary>
     /// The name of a kind of thing in "There is no {0} '{1}'": the nouns callers of <c>ApiProblems.NotFound</c> pass, in
     /// the current UI culture; a noun without a translation stays as given.

@@ -105,7 +105,7 @@ public sealed partial class AccountFormTests(WebAppFixture app)
             new() { ["memberLoginName"] = newcomer.LoginName, ["memberRole"] = "Member" });
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Contains("A resident is a person, not an organisation with members.", page, StringComparison.Ordinal);
+        Assert.Contains("Een bewoner is een persoon, geen organisatie met leden.", page, StringComparison.Ordinal); // in the page's Dutch
         Assert.Empty((await Orleans.GetGrain<IAccountGrain>(newcomer.AccountId).Get())!.Memberships);
 
         (status, _) = await PostFormAsync(browser, $"/account?organisationId={world.OrganisationId}", "Member",
