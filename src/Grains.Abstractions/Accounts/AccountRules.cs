@@ -25,12 +25,12 @@ public static class AccountRules
     {
         var errors = new InputRules.Errors();
         if (r is null)
-            return errors.Add("", "An account registration is required.");
+            return errors.Add("", RuleText.AccountRegistrationRequired);
         errors.Text("displayName", r.DisplayName, InputRules.MaxNameLength);
         if (r.Email is { } email && !IsEmail(email))
-            errors.Add("email", "Must be an e-mail address.");
+            errors.Add("email", RuleText.EmailAddress);
         if ((r.Local is null) == (r.External is null))
-            errors.Add("", "Give exactly one of a local login (login name and password hash) and an external login (issuer and subject).");
+            errors.Add("", RuleText.OneLoginKind);
         if (r.Local is { } local)
         {
             if (CredentialRules.CheckLoginName(local.LoginName) is { } issue)
@@ -41,9 +41,9 @@ public static class AccountRules
         {
             if (string.IsNullOrEmpty(external.Issuer) || external.Issuer.Length > MaxIssuerLength
                 || !Uri.TryCreate(external.Issuer, UriKind.Absolute, out var issuer) || (issuer.Scheme != Uri.UriSchemeHttps && issuer.Scheme != Uri.UriSchemeHttp))
-                errors.Add("external.issuer", "Must be the absolute http(s) URL of the OpenID Connect issuer.");
+                errors.Add("external.issuer", RuleText.IssuerUrl);
             if (string.IsNullOrEmpty(external.Subject) || external.Subject.Length > MaxSubjectLength || external.Subject.Any(char.IsControl))
-                errors.Add("external.subject", $"1 to {MaxSubjectLength} characters, without control characters.");
+                errors.Add("external.subject", RuleText.SubjectLength(MaxSubjectLength));
         }
         return errors;
     }
@@ -53,7 +53,7 @@ public static class AccountRules
     {
         var errors = new InputRules.Errors();
         if (string.IsNullOrEmpty(hash) || hash.Length > MaxPasswordHashLength || hash.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
-            errors.Add("", $"A password hash of 1 to {MaxPasswordHashLength} characters without spaces is required.");
+            errors.Add("", RuleText.PasswordHashRequired(MaxPasswordHashLength));
         return errors;
     }
 
@@ -84,16 +84,16 @@ public static class AccountRules
     {
         var errors = new InputRules.Errors();
         if (request is null)
-            return errors.Add("", "An access token request is required.");
+            return errors.Add("", RuleText.AccessTokenRequestRequired);
         errors.Id("tokenId", request.TokenId);
         errors.Text("name", request.Name, InputRules.MaxNameLength);
         AddScopeErrors(errors, "scopes", request.Scopes);
         if (!IsSecretHash(request.SecretHash))
-            errors.Add("secretHash", "Must be the SHA-256 of the secret: 64 hexadecimal characters.");
+            errors.Add("secretHash", RuleText.SecretHash);
         if (request.ExpiresAt <= now)
-            errors.Add("expiresAt", "Must lie in the future.");
+            errors.Add("expiresAt", RuleText.MustLieInFuture);
         else if (request.ExpiresAt > now + maxLifetime)
-            errors.Add("expiresAt", $"A token lives at most {maxLifetime.TotalDays:0} days.");
+            errors.Add("expiresAt", RuleText.TokenLifetime((int)maxLifetime.TotalDays));
         return errors;
     }
 
@@ -102,14 +102,14 @@ public static class AccountRules
     {
         var errors = new InputRules.Errors();
         if (issue is null)
-            return errors.Add("", "A token is required.");
+            return errors.Add("", RuleText.TokenRequired);
         errors.Id("accountId", issue.AccountId);
         errors.Text("name", issue.Name, InputRules.MaxNameLength);
         AddScopeErrors(errors, "scopes", issue.Scopes);
         if (!IsSecretHash(issue.SecretHash))
-            errors.Add("secretHash", "Must be the SHA-256 of the secret: 64 hexadecimal characters.");
+            errors.Add("secretHash", RuleText.SecretHash);
         if (issue.ExpiresAt == default)
-            errors.Add("expiresAt", "An expiry is required.");
+            errors.Add("expiresAt", RuleText.ExpiryRequired);
         return errors;
     }
 
@@ -124,16 +124,16 @@ public static class AccountRules
     {
         if (scopes is not { Count: > 0 })
         {
-            errors.Add(field, $"Give at least one scope: {string.Join(", ", AccessTokenScopes.All)}.");
+            errors.Add(field, RuleText.AtLeastOneScope(string.Join(", ", AccessTokenScopes.All)));
             return;
         }
         for (var i = 0; i < scopes.Count; i++)
         {
             if (!AccessTokenScopes.IsKnown(scopes[i]))
-                errors.Add($"{field}[{i}]", $"'{scopes[i]}' is not one of: {string.Join(", ", AccessTokenScopes.All)}.");
+                errors.Add($"{field}[{i}]", RuleText.NotOneOf(scopes[i], string.Join(", ", AccessTokenScopes.All)));
         }
         if (scopes.Distinct(StringComparer.Ordinal).Count() != scopes.Count)
-            errors.Add(field, "Each scope may be named once.");
+            errors.Add(field, RuleText.ScopeNamedOnce);
     }
 
     /// <summary>64 hexadecimal characters: a SHA-256, as the web tier sends it.</summary>

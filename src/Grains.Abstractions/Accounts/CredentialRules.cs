@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CivicContracting.Validation;
 
 namespace CivicContracting.Accounts;
 
@@ -64,11 +65,11 @@ public static class CredentialRules
 
     public static string Describe(LoginNameIssue issue) => issue switch
     {
-        LoginNameIssue.Length => $"{AccountRules.MinLoginNameLength} to {AccountRules.MaxLoginNameLength} characters (an e-mail address works well).",
-        LoginNameIssue.SpacesOrControl => "Must not contain spaces or control characters.",
-        LoginNameIssue.Invisible => "Must not contain invisible characters (zero-width, format or filler characters).",
-        LoginNameIssue.MixedScripts => "Each part (between @ and dots) must use the letters of one script (Latin, Cyrillic, Greek, …), so it cannot imitate another name.",
-        _ => "Not a valid login name.",
+        LoginNameIssue.Length => RuleText.LoginNameLength(AccountRules.MinLoginNameLength, AccountRules.MaxLoginNameLength),
+        LoginNameIssue.SpacesOrControl => RuleText.LoginNameSpaces,
+        LoginNameIssue.Invisible => RuleText.LoginNameInvisible,
+        LoginNameIssue.MixedScripts => RuleText.LoginNameMixedScripts,
+        _ => RuleText.LoginNameInvalid,
     };
 
     public static PasswordIssue? CheckPassword(string? password, string? loginName)
@@ -86,11 +87,11 @@ public static class CredentialRules
 
     public static string Describe(PasswordIssue issue) => issue switch
     {
-        PasswordIssue.Length => $"{MinPasswordLength} to {MaxPasswordLength} characters; a sentence of a few words is easy to remember and hard to guess.",
-        PasswordIssue.SameAsLoginName => "Must differ from the login name.",
-        PasswordIssue.TooFewDistinctCharacters => $"Use at least {MinDistinctPasswordCharacters} different characters.",
-        PasswordIssue.Common => "This is one of the most common passwords, which are guessed first; choose another.",
-        _ => "Not a valid password.",
+        PasswordIssue.Length => RuleText.PasswordLength(MinPasswordLength, MaxPasswordLength),
+        PasswordIssue.SameAsLoginName => RuleText.PasswordSameAsLogin,
+        PasswordIssue.TooFewDistinctCharacters => RuleText.PasswordDistinct(MinDistinctPasswordCharacters),
+        PasswordIssue.Common => RuleText.PasswordCommon,
+        _ => RuleText.PasswordInvalid,
     };
 
     /// <summary>Whether the password (ignoring case and surrounding spaces) is on the shipped list.</summary>

@@ -30,11 +30,11 @@ public static class KeyRingRules
     {
         var errors = new InputRules.Errors();
         if (entry is null)
-            return errors.Add("", "A key ring entry is required.");
+            return errors.Add("", RuleText.KeyRingEntryRequired);
         if (string.IsNullOrWhiteSpace(entry.Name) || entry.Name.Length > 200)
-            errors.Add("name", "1 to 200 characters.");
+            errors.Add("name", RuleText.KeyRingNameLength(200));
         if (string.IsNullOrWhiteSpace(entry.Xml) || entry.Xml.Length > MaxXmlLength)
-            errors.Add("xml", $"1 to {MaxXmlLength} characters of XML.");
+            errors.Add("xml", RuleText.KeyRingXmlLength(MaxXmlLength));
         return errors;
     }
 }

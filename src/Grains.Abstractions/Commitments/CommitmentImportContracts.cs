@@ -67,29 +67,29 @@ public static class CommitmentImportRules
         if (commitmentId is not null)
             errors.Id("id", commitmentId);
         if (import?.Draft is not { } draft)
-            return errors.Add("", "A commitment is required.");
+            return errors.Add("", RuleText.CommitmentRequired);
         foreach (var (field, messages) in CommitmentRules.Draft(draft, now, commitmentId).ByField)
         {
             foreach (var message in messages)
                 errors.Add(field, message);
         }
         if (draft.Condition is not null)
-            errors.Add("condition", "Conditional commitments are not imported: make them through the API (POST /api/commitments).");
+            errors.Add("condition", RuleText.ImportNoConditions);
         if (draft.IsTemplate || draft.TemplateId is not null)
-            errors.Add("isTemplate", "Templates and their copies are not imported: make them through the API.");
+            errors.Add("isTemplate", RuleText.ImportNoTemplates);
         if (draft.SessionId is not null)
-            errors.Add("sessionId", "Links to co-creation sessions are not imported: make such commitments through the API.");
+            errors.Add("sessionId", RuleText.ImportNoSessions);
         if (import.Confirmation is { } confirmation)
         {
             errors.Text("confirmation.confirmedBy", confirmation.ConfirmedBy, MaxConfirmerLength);
             if (confirmation.SignedAt == default)
-                errors.Add("confirmation.signedAt", "Required: when the commitment was signed (ISO 8601 date and time).");
+                errors.Add("confirmation.signedAt", RuleText.ImportSignedAtRequired);
             else
                 errors.Merge(InputRules.SignedAt(confirmation.SignedAt, now), "confirmation");
             if (confirmation.TextHash is { } hash && draft.Terms is not null && CommitmentRules.Terms(draft.Terms).IsValid
                 && !string.Equals(hash.Trim(), CommitmentText.Hash(draft.Terms), StringComparison.OrdinalIgnoreCase))
             {
-                errors.Add("confirmation.textHash", "Does not match the SHA-256 of the terms' text; leave it out to have it computed.");
+                errors.Add("confirmation.textHash", RuleText.ImportTextHashMismatch);
             }
         }
         return errors;

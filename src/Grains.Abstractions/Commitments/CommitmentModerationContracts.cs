@@ -63,7 +63,7 @@ public static class ModerationRules
         var before = errors.Count;
         errors.Text(field, reason, max);
         if (errors.Count == before && reason!.Trim().Length < min)
-            errors.Add(field, $"At least {min} characters.");
+            errors.Add(field, RuleText.AtLeastCharacters(min));
         return errors;
     }
 
@@ -73,9 +73,9 @@ public static class ModerationRules
         var errors = new InputRules.Errors();
         errors.Enum("target", target);
         if (target == ModerationTarget.Report && string.IsNullOrWhiteSpace(reportId))
-            errors.Add("reportId", "Name the report (its reportId) to moderate a report.");
+            errors.Add("reportId", RuleText.ModerationReportIdRequired);
         else if (target == ModerationTarget.Text && reportId is not null)
-            errors.Add("reportId", "Only a report target names a report; leave reportId out for the text.");
+            errors.Add("reportId", RuleText.ModerationReportIdOnlyForReport);
         return errors;
     }
 

@@ -13,32 +13,32 @@ public static class CommitmentRules
     {
         var errors = new InputRules.Errors();
         if (d is null)
-            return errors.Add("", "A commitment is required.");
+            return errors.Add("", RuleText.CommitmentRequired);
         errors.Id("participantId", d.ParticipantId);
         errors.Neighbourhood("neighbourhoodCode", d.NeighbourhoodCode);
         var goals = d.Goals ?? [];
         if (goals.Count == 0)
-            errors.Add("goals", "A commitment contributes to at least one goal.");
+            errors.Add("goals", RuleText.AtLeastOneGoal);
         if (goals.Count > InputRules.MaxGoalsPerCommitment)
-            errors.Add("goals", $"A commitment contributes to at most {InputRules.MaxGoalsPerCommitment} goals.");
+            errors.Add("goals", RuleText.AtMostGoalsPerCommitment(InputRules.MaxGoalsPerCommitment));
         for (var i = 0; i < goals.Count; i++)
         {
             if (goals[i] is null)
             {
-                errors.Add($"goals[{i}]", "Must not be null.");
+                errors.Add($"goals[{i}]", RuleText.NotNull);
                 continue;
             }
             errors.Id($"goals[{i}].goalId", goals[i].GoalId);
             if (!double.IsFinite(goals[i].Weight) || goals[i].Weight <= 0 || goals[i].Weight > InputRules.MaxWeight)
-                errors.Add($"goals[{i}].weight", $"Must be a number above 0 and at most {InputRules.MaxWeight}.");
+                errors.Add($"goals[{i}].weight", RuleText.WeightRange(InputRules.MaxWeight));
         }
         if (goals.Where(g => g is not null).GroupBy(g => g.GoalId, StringComparer.Ordinal).Any(g => g.Count() > 1))
-            errors.Add("goals", "Each goal may be named once.");
+            errors.Add("goals", RuleText.GoalNamedOnce);
         errors.Merge(Terms(d.Terms), "terms");
         if (d.SessionId is not null)
             errors.Id("sessionId", d.SessionId);
         if (d.ReportingInterval is { } interval && (interval < InputRules.MinReportingInterval || interval > InputRules.MaxReportingInterval))
-            errors.Add("reportingInterval", $"Must be {InputRules.MinReportingInterval.TotalDays:0} to {InputRules.MaxReportingInterval.TotalDays:0} days, or left out for the platform's default.");
+            errors.Add("reportingInterval", RuleText.ReportingIntervalRange((int)InputRules.MinReportingInterval.TotalDays, (int)InputRules.MaxReportingInterval.TotalDays));
         return errors;
     }
 
@@ -46,7 +46,7 @@ public static class CommitmentRules
     {
         var errors = new InputRules.Errors();
         if (t is null)
-            return errors.Add("", "Terms are required.");
+            return errors.Add("", RuleText.TermsRequired);
         errors.Enum("level", t.Level);
         errors.Line("title", t.Title, InputRules.MaxTitleLength);
         errors.Text("description", t.Description, InputRules.MaxDescriptionLength, allowEmpty: true);
@@ -54,38 +54,38 @@ public static class CommitmentRules
         {
             case CommitmentLevel.Pledge:
                 if (t.Target is not null)
-                    errors.Add("target", "A pledge has no target; make it a result commitment instead.");
+                    errors.Add("target", RuleText.PledgeHasNoTarget);
                 if (t.Milestones is { Count: > 0 })
-                    errors.Add("milestones", "A pledge has no actions; make it an action commitment instead.");
+                    errors.Add("milestones", RuleText.PledgeHasNoActions);
                 break;
             case CommitmentLevel.Action:
                 if (t.Milestones is not { Count: > 0 })
-                    errors.Add("milestones", "An action commitment lists at least one action with a due date.");
+                    errors.Add("milestones", RuleText.ActionNeedsActions);
                 if (t.Target is not null)
-                    errors.Add("target", "An action commitment has no target; make it a result commitment instead.");
+                    errors.Add("target", RuleText.ActionHasNoTarget);
                 break;
             case CommitmentLevel.Result:
                 if (t.Target is null)
-                    errors.Add("target", "A result commitment needs a target: metric, unit, baseline, target value and deadline.");
+                    errors.Add("target", RuleText.ResultNeedsTarget);
                 break;
         }
         var milestones = t.Milestones ?? [];
         if (milestones.Count > InputRules.MaxMilestones)
-            errors.Add("milestones", $"At most {InputRules.MaxMilestones} actions.");
+            errors.Add("milestones", RuleText.AtMostActions(InputRules.MaxMilestones));
         for (var i = 0; i < milestones.Count; i++)
         {
             if (milestones[i] is null)
             {
-                errors.Add($"milestones[{i}]", "Must not be null.");
+                errors.Add($"milestones[{i}]", RuleText.NotNull);
                 continue;
             }
             errors.Id($"milestones[{i}].id", milestones[i].Id);
             errors.Line($"milestones[{i}].title", milestones[i].Title, InputRules.MaxTitleLength);
             if (milestones[i].DueDate == default)
-                errors.Add($"milestones[{i}].dueDate", "A due date is required.");
+                errors.Add($"milestones[{i}].dueDate", RuleText.DueDateRequired);
         }
         if (milestones.Where(m => m?.Id is not null).GroupBy(m => m.Id, StringComparer.Ordinal).Any(g => g.Count() > 1))
-            errors.Add("milestones", "Action ids must be unique.");
+            errors.Add("milestones", RuleText.ActionIdsUnique);
         if (t.Target is not null)
             errors.Target("target", t.Target);
         return errors;
@@ -100,29 +100,29 @@ public static class CommitmentRules
     {
         var errors = new InputRules.Errors();
         if (r is null)
-            return errors.Add("", "A progress report is required.");
+            return errors.Add("", RuleText.ReportRequired);
         errors.Id("reportId", r.ReportId);
         if (r.ReportedAt == default)
-            errors.Add("reportedAt", "A report date is required.");
+            errors.Add("reportedAt", RuleText.ReportDateRequired);
         else if (now is { } current && r.ReportedAt > current + InputRules.MaxSignedAtClockSkew)
-            errors.Add("reportedAt", "Lies in the future; report what was measured or done, when it was.");
+            errors.Add("reportedAt", RuleText.ReportInFuture);
         else if (now is not null && r.ReportedAt < InputRules.EarliestSignedAt)
-            errors.Add("reportedAt", "Must be on or after 1 January 2000.");
+            errors.Add("reportedAt", RuleText.OnOrAfter2000);
         if (r.Value is { } value && (!double.IsFinite(value) || Math.Abs(value) > 1e12))
-            errors.Add("value", "Must be a finite number.");
+            errors.Add("value", RuleText.FiniteNumber);
         if (r.Value is null && r.CompletedMilestoneId is null && string.IsNullOrWhiteSpace(r.Note))
-            errors.Add("value", "A report carries a value, a completed action or at least a note.");
+            errors.Add("value", RuleText.ReportNeedsContent);
         if (r.CompletedMilestoneId is not null)
             errors.Id("completedMilestoneId", r.CompletedMilestoneId);
         errors.OptionalText("note", r.Note, InputRules.MaxNoteLength);
         if (r.EvidenceUrl is { } url && !InputRules.IsEvidencePath(url) && (url.Length > InputRules.MaxUrlLength || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
-            errors.Add("evidenceUrl", $"Must be an absolute http(s) link or the url of uploaded evidence ({InputRules.EvidencePathPrefix}{{evidenceId}}).");
+            errors.Add("evidenceUrl", RuleText.EvidenceUrl(InputRules.EvidencePathPrefix + "{evidenceId}"));
         if (terms is not null)
         {
             if (r.Value is not null && terms.Level != CommitmentLevel.Result)
-                errors.Add("value", $"A {terms.Level.ToString().ToLowerInvariant()} commitment has no measured value; report a completed action or a note.");
+                errors.Add("value", terms.Level == CommitmentLevel.Action ? RuleText.ActionHasNoMeasuredValue : RuleText.PledgeHasNoMeasuredValue);
             if (r.CompletedMilestoneId is { } id && !(terms.Milestones ?? []).Any(m => m.Id == id))
-                errors.Add("completedMilestoneId", $"'{id}' is not one of this commitment's actions.");
+                errors.Add("completedMilestoneId", RuleText.NotOneOfActions(id));
         }
         return errors;
     }
@@ -148,12 +148,12 @@ public static class CommitmentRules
         {
             errors.Id("templateId", d.TemplateId);
             if (d.TemplateId == commitmentId)
-                errors.Add("templateId", "A commitment cannot be a copy of itself.");
+                errors.Add("templateId", RuleText.CopyOfItself);
             if (d.IsTemplate)
-                errors.Add("isTemplate", "A copy of a template cannot itself be a template.");
+                errors.Add("isTemplate", RuleText.CopyCannotBeTemplate);
         }
         if (d.IsTemplate && d.Condition is not null)
-            errors.Add("condition", "A template carries no condition; each copy may have its own.");
+            errors.Add("condition", RuleText.TemplateHasNoCondition);
         if (d.Condition is not null)
             errors.Merge(Condition(d.Condition, now, commitmentId), "condition");
         return errors;
@@ -169,7 +169,7 @@ public static class CommitmentRules
     {
         var errors = Draft(d, now, commitmentId);
         if (d?.Terms?.Target is { } target && target.Deadline != default && target.Deadline < DateOnly.FromDateTime(now.UtcDateTime))
-            errors.Add("terms.target.deadline", "Must not lie in the past: a new commitment's deadline is today or later.");
+            errors.Add("terms.target.deadline", RuleText.DeadlineNotPast);
         return errors;
     }
 
@@ -184,28 +184,28 @@ public static class CommitmentRules
     {
         var errors = new InputRules.Errors();
         if (c is null)
-            return errors.Add("", "A condition is required.");
+            return errors.Add("", RuleText.ConditionRequired);
         errors.Enum("kind", c.Kind);
         if (c.Deadline == default)
-            errors.Add("deadline", "A deadline is required.");
+            errors.Add("deadline", RuleText.DeadlineRequired);
         else if (c.Deadline <= now)
-            errors.Add("deadline", "The deadline must lie in the future.");
+            errors.Add("deadline", RuleText.DeadlineInFuture);
         else if (c.Deadline > now + MaxConditionHorizon)
-            errors.Add("deadline", $"The deadline may lie at most {MaxConditionHorizon.TotalDays:0} days ahead.");
+            errors.Add("deadline", RuleText.DeadlineAtMostDaysAhead((int)MaxConditionHorizon.TotalDays));
         switch (c.Kind)
         {
             case ConditionKind.NeighbourhoodThreshold:
                 if (c.RequiredCoSigners is not { } n || n < 1 || n > MaxRequiredCoSigners)
-                    errors.Add("requiredCoSigners", $"Say how many others in the neighbourhood must join: 1 to {MaxRequiredCoSigners}.");
+                    errors.Add("requiredCoSigners", RuleText.RequiredCoSignersRange(MaxRequiredCoSigners));
                 if (c.CommitmentId is not null)
-                    errors.Add("commitmentId", "Only a reciprocal condition names a commitment.");
+                    errors.Add("commitmentId", RuleText.OnlyReciprocalNamesCommitment);
                 break;
             case ConditionKind.Reciprocal:
                 errors.Id("commitmentId", c.CommitmentId);
                 if (c.CommitmentId is not null && c.CommitmentId == commitmentId)
-                    errors.Add("commitmentId", "A commitment cannot depend on itself.");
+                    errors.Add("commitmentId", RuleText.CannotDependOnItself);
                 if (c.RequiredCoSigners is not null)
-                    errors.Add("requiredCoSigners", "Only a neighbourhood-threshold condition counts co-signers.");
+                    errors.Add("requiredCoSigners", RuleText.OnlyThresholdCountsCoSigners);
                 break;
         }
         return errors;
@@ -216,10 +216,10 @@ public static class CommitmentRules
     {
         var errors = new InputRules.Errors();
         if (t is null)
-            return errors.Add("", "A take-up is required.");
+            return errors.Add("", RuleText.TakeUpRequired);
         errors.Id("templateId", t.TemplateId);
         if (t.TemplateId is not null && t.TemplateId == commitmentId)
-            errors.Add("templateId", "A commitment cannot be a copy of itself.");
+            errors.Add("templateId", RuleText.CopyOfItself);
         errors.Id("participantId", t.ParticipantId);
         errors.Neighbourhood("neighbourhoodCode", t.NeighbourhoodCode);
         if (t.Condition is not null)

@@ -63,9 +63,9 @@ public static class VerificationRules
         var errors = new InputRules.Errors();
         errors.Id("reportId", reportId);
         if (string.IsNullOrWhiteSpace(verifiedBy) || verifiedBy.Length > MaxVerifierLength)
-            errors.Add("verifiedBy", $"Name who verified (1 to {MaxVerifierLength} characters).");
+            errors.Add("verifiedBy", RuleText.VerifiedByLength(MaxVerifierLength));
         if (note is null || note.Trim().Length < MinNoteLength)
-            errors.Add("note", $"Say how the claim was verified ({MinNoteLength} to {MaxNoteLength} characters).");
+            errors.Add("note", RuleText.VerificationNoteLength(MinNoteLength, MaxNoteLength));
         else
             errors.Text("note", note.Trim(), MaxNoteLength);
         return errors;

@@ -46,17 +46,17 @@ public static class FollowRules
     {
         var errors = new InputRules.Errors();
         if (e is null)
-            return errors.Add("", "An event is required.");
+            return errors.Add("", RuleText.EventRequired);
         if (string.IsNullOrEmpty(e.EventId) || e.EventId.Length > MaxEventIdLength
             || !e.EventId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':'))
-            errors.Add("eventId", $"1 to {MaxEventIdLength} characters: letters, digits, '-', '_', '.' or ':'.");
+            errors.Add("eventId", RuleText.EventIdFormat(MaxEventIdLength));
         AddTopicErrors(errors, "topic", e.Topic);
         errors.Enum("kind", e.Kind);
         errors.Id("commitmentId", e.CommitmentId);
         errors.Text("title", e.Title, InputRules.MaxTitleLength);
         errors.Text("summary", e.Summary, MaxSummaryLength, allowEmpty: true);
         if (e.OccurredAt == default)
-            errors.Add("occurredAt", "When it happened is required.");
+            errors.Add("occurredAt", RuleText.OccurredAtRequired);
         return errors;
     }
 
@@ -64,9 +64,9 @@ public static class FollowRules
     {
         var errors = new InputRules.Errors();
         if (before is < 1)
-            errors.Add("before", "A cursor is the sequence of a feed item: 1 or more.");
+            errors.Add("before", RuleText.CursorMin);
         if (limit is < 1 or > MaxPageSize)
-            errors.Add("limit", $"1 to {MaxPageSize} items.");
+            errors.Add("limit", RuleText.PageLimit(MaxPageSize));
         return errors;
     }
 
@@ -74,7 +74,7 @@ public static class FollowRules
     {
         var errors = new InputRules.Errors();
         if (upTo < 0)
-            errors.Add("upTo", "A feed item's sequence: 0 or more.");
+            errors.Add("upTo", RuleText.ReadMarkMin);
         return errors;
     }
 
@@ -84,11 +84,11 @@ public static class FollowRules
         if (address is null)
         {
             if (enabled)
-                errors.Add("address", "An e-mail address is required to turn e-mail notifications on.");
+                errors.Add("address", RuleText.EmailRequiredForNotifications);
         }
         else if (!IsEmail(address))
         {
-            errors.Add("address", "Must be an e-mail address (name@domain, without spaces).");
+            errors.Add("address", RuleText.EmailAddressPlain);
         }
         return errors;
     }
@@ -106,7 +106,7 @@ public static class FollowRules
     {
         if (topic is null)
         {
-            errors.Add(field, "A topic is required.");
+            errors.Add(field, RuleText.TopicRequired);
             return;
         }
         // An empty field names the topic's own fields, as a request that is nothing but the topic sends them.

@@ -28,31 +28,31 @@ public static class CoCreationSessionRules
     {
         var errors = new InputRules.Errors();
         if (d is null)
-            return errors.Add("", "A co-creation session is required.");
+            return errors.Add("", RuleText.SessionRequired);
         errors.Enum("kind", d.Kind);
         errors.Line("title", d.Title, InputRules.MaxTitleLength);
         if (d.StartsAt == default)
-            errors.Add("startsAt", "The date and time the session started are required.");
+            errors.Add("startsAt", RuleText.SessionStartRequired);
         else if (d.StartsAt < InputRules.EarliestSignedAt)
-            errors.Add("startsAt", "Must be on or after 1 January 2000.");
+            errors.Add("startsAt", RuleText.OnOrAfter2000);
         else if (d.StartsAt > now + MaxHorizon)
-            errors.Add("startsAt", $"A session may be recorded at most {MaxHorizon.TotalDays:0} days ahead.");
+            errors.Add("startsAt", RuleText.SessionDaysAhead((int)MaxHorizon.TotalDays));
         errors.Neighbourhood("neighbourhoodCode", d.NeighbourhoodCode);
         errors.Line("venue", d.Venue, InputRules.MaxTitleLength);
 
         var goals = d.GoalIds;
         if (goals is null || goals.Count == 0)
-            errors.Add("goalIds", "Name at least one goal the session worked on.");
+            errors.Add("goalIds", RuleText.SessionGoalsRequired);
         else if (goals.Count > MaxGoals)
-            errors.Add("goalIds", $"At most {MaxGoals} goals.");
+            errors.Add("goalIds", RuleText.AtMostGoals(MaxGoals));
         for (var i = 0; i < (goals?.Count ?? 0) && i < MaxGoals; i++)
             errors.Id($"goalIds[{i}]", goals![i]);
         if (goals is not null && goals.Where(g => g is not null).GroupBy(g => g, StringComparer.Ordinal).Any(g => g.Count() > 1))
-            errors.Add("goalIds", "Each goal may be named once.");
+            errors.Add("goalIds", RuleText.GoalNamedOnce);
 
         if (d.Attendance is null)
         {
-            errors.Add("attendance", "Attendance counts by participant kind are required (an empty object if nobody was counted).");
+            errors.Add("attendance", RuleText.AttendanceRequired);
         }
         else
         {
@@ -60,9 +60,9 @@ public static class CoCreationSessionRules
             {
                 var field = $"attendance.{JsonName(kind)}";
                 if (!System.Enum.IsDefined(kind))
-                    errors.Add(field, $"'{kind}' is not one of: {string.Join(", ", System.Enum.GetValues<ParticipantKind>().Select(JsonName))}.");
+                    errors.Add(field, RuleText.NotOneOf(kind.ToString(), string.Join(", ", System.Enum.GetValues<ParticipantKind>().Select(JsonName))));
                 else if (count < 0 || count > MaxAttendancePerKind)
-                    errors.Add(field, $"Must be a whole number from 0 to {MaxAttendancePerKind}.");
+                    errors.Add(field, RuleText.AttendanceRange(MaxAttendancePerKind));
             }
         }
         errors.OptionalText("notes", d.Notes, InputRules.MaxDescriptionLength);

@@ -52,11 +52,11 @@ public static class InputRules
     /// <summary>The earliest deadline of any target: as <see cref="EarliestSignedAt"/>, a date before is a typing or conversion error.</summary>
     public static readonly DateOnly EarliestDeadline = new(2000, 1, 1);
 
-    /// <summary>What a text field says when it holds a character <see cref="IsCleanText"/> refuses.</summary>
-    public const string UncleanTextMessage = "Must not contain control characters (such as NUL, BEL or escape sequences) or bidirectional overrides (U+202A to U+202E, U+2066 to U+2069).";
+    /// <summary>What a text field says when it holds a character <see cref="IsCleanText"/> refuses (in the current UI culture).</summary>
+    public static string UncleanTextMessage => RuleText.UncleanText;
 
-    /// <summary>What a single-line text field says when it holds a line break or tab.</summary>
-    public const string MultiLineMessage = "Must be one line: no line breaks or tabs.";
+    /// <summary>What a single-line text field says when it holds a line break or tab (in the current UI culture).</summary>
+    public static string MultiLineMessage => RuleText.MultiLine;
 
     /// <summary>
     /// Whether <paramref name="value"/> is free of what no person types into a text and what can mislead a reader or a
@@ -86,13 +86,13 @@ public static class InputRules
     {
         var errors = new Errors();
         if (r is null)
-            return errors.Add("", "A participant registration is required.");
+            return errors.Add("", RuleText.RegistrationRequired);
         errors.Enum("kind", r.Kind);
         errors.Line("name", r.Name, MaxNameLength);
         errors.Neighbourhood("neighbourhoodCode", r.NeighbourhoodCode);
         errors.OptionalLine("pseudonym", r.Pseudonym, MaxNameLength);
         if (r.ContactEmail is { } email && (email.Length > 254 || !email.Contains('@', StringComparison.Ordinal) || email.Trim() != email))
-            errors.Add("contactEmail", "Must be an e-mail address.");
+            errors.Add("contactEmail", RuleText.EmailAddress);
         errors.OptionalLine("contactPhone", r.ContactPhone, 40);
         return errors;
     }
@@ -101,7 +101,7 @@ public static class InputRules
     {
         var errors = new Errors();
         if (d is null)
-            return errors.Add("", "A goal definition is required.");
+            return errors.Add("", RuleText.GoalRequired);
         errors.Line("title", d.Title, MaxTitleLength);
         errors.Text("description", d.Description, MaxDescriptionLength, allowEmpty: true);
         errors.Enum("rollUp", d.RollUp);
@@ -109,7 +109,7 @@ public static class InputRules
             errors.Id("parentGoalId", d.ParentGoalId);
         if (d.Scope is null)
         {
-            errors.Add("scope", "A scope is required.");
+            errors.Add("scope", RuleText.ScopeRequired);
         }
         else
         {
@@ -121,14 +121,14 @@ public static class InputRules
             }
             else if (codes.Count == 0)
             {
-                errors.Add("scope.placeCodes", "Name at least one place for a district or neighbourhood scope.");
+                errors.Add("scope.placeCodes", RuleText.ScopePlaceRequired);
             }
             for (var i = 0; i < codes.Count; i++)
             {
                 if (!PlaceCatalog.Leuven.TryGet(codes[i], out var place) || place.Level != d.Scope.Level)
-                    errors.Add($"scope.placeCodes[{i}]", $"'{codes[i]}' is not a known {d.Scope.Level.ToString().ToLowerInvariant()} code.");
+                    errors.Add($"scope.placeCodes[{i}]", RuleText.UnknownPlaceCode(codes[i], RuleText.PlaceLevel(d.Scope.Level)));
                 else if (!string.Equals(place.Code, codes[i], StringComparison.Ordinal))
-                    errors.Add($"scope.placeCodes[{i}]", $"Write the code as '{place.Code}' (capital letters): codes are stored and compared exactly as the city writes them.");
+                    errors.Add($"scope.placeCodes[{i}]", RuleText.WriteCodeAs(place.Code));
             }
         }
         if (d.Target is not null)
@@ -143,7 +143,7 @@ public static class InputRules
     {
         var errors = new Errors();
         if (r is null)
-            return errors.Add("", "A goal revision is required.");
+            return errors.Add("", RuleText.GoalRevisionRequired);
         errors.Line("title", r.Title, MaxTitleLength);
         errors.Text("description", r.Description, MaxDescriptionLength, allowEmpty: true);
         errors.Enum("rollUp", r.RollUp);
@@ -167,9 +167,9 @@ public static class InputRules
         if (signedAt is not { } at)
             return errors;
         if (at > now + MaxSignedAtClockSkew)
-            errors.Add("signedAt", "A commitment cannot be signed in the future; give the date and time it was signed, or leave it out for now.");
+            errors.Add("signedAt", RuleText.SignedInFuture);
         else if (at < EarliestSignedAt)
-            errors.Add("signedAt", "Must be on or after 1 January 2000.");
+            errors.Add("signedAt", RuleText.OnOrAfter2000);
         return errors;
     }
 
@@ -220,9 +220,9 @@ public static class InputRules
         public void Text(string field, string? value, int maxLength, bool allowEmpty = false)
         {
             if (value is null || (!allowEmpty && string.IsNullOrWhiteSpace(value)))
-                Add(field, "Required, and not blank.");
+                Add(field, RuleText.RequiredNotBlank);
             else if (value.Length > maxLength)
-                Add(field, $"At most {maxLength} characters (got {value.Length}).");
+                Add(field, RuleText.AtMostCharacters(maxLength, value.Length));
             else
                 Clean(field, value, multiLine: true);
         }
@@ -259,23 +259,23 @@ public static class InputRules
         internal void Id(string field, string? value)
         {
             if (string.IsNullOrWhiteSpace(value))
-                Add(field, "Required.");
+                Add(field, RuleText.Required);
             else if (value.Length > MaxIdLength || !value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
-                Add(field, $"Ids are 1 to {MaxIdLength} characters: letters, digits, '-', '_' or '.'.");
+                Add(field, RuleText.IdFormat(MaxIdLength));
         }
 
         internal void Neighbourhood(string field, string? code)
         {
             if (!PlaceCatalog.Leuven.TryGet(code, out var place) || place.Level != PlaceLevel.Neighbourhood)
-                Add(field, $"'{code}' is not a known neighbourhood code (24062W01 to 24062W24).");
+                Add(field, RuleText.UnknownNeighbourhoodCode(code));
             else if (!string.Equals(place.Code, code, StringComparison.Ordinal))
-                Add(field, $"Write the code as '{place.Code}' (capital letters): codes are stored and compared exactly as the city writes them.");
+                Add(field, RuleText.WriteCodeAs(place.Code));
         }
 
         public void Enum<T>(string field, T value) where T : struct, System.Enum
         {
             if (!System.Enum.IsDefined(value))
-                Add(field, $"'{value}' is not one of: {string.Join(", ", System.Enum.GetNames<T>())}.");
+                Add(field, RuleText.NotOneOf(value.ToString(), string.Join(", ", System.Enum.GetNames<T>())));
         }
 
         internal void Wording(string field, CitizenPanelWording wording)
@@ -283,7 +283,7 @@ public static class InputRules
             Text($"{field}.text", wording.Text, MaxDescriptionLength);
             Line($"{field}.source", wording.Source, MaxTitleLength);
             if (wording.SourceUrl is { } url && (url.Length > MaxUrlLength || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
-                Add($"{field}.sourceUrl", "Must be an absolute http(s) link.");
+                Add($"{field}.sourceUrl", RuleText.AbsoluteHttpLink);
         }
 
         internal void Target(string field, QuantitativeTarget target)
@@ -291,15 +291,15 @@ public static class InputRules
             Line($"{field}.metric", target.Metric, MaxTitleLength);
             Line($"{field}.unit", target.Unit, 40);
             if (!double.IsFinite(target.Baseline) || Math.Abs(target.Baseline) > 1e12)
-                Add($"{field}.baseline", "Must be a finite number.");
+                Add($"{field}.baseline", RuleText.FiniteNumber);
             if (!double.IsFinite(target.Target) || Math.Abs(target.Target) > 1e12)
-                Add($"{field}.target", "Must be a finite number.");
+                Add($"{field}.target", RuleText.FiniteNumber);
             else if (target.Target == target.Baseline)
-                Add($"{field}.target", "Must differ from the baseline, or there is nothing to measure.");
+                Add($"{field}.target", RuleText.TargetEqualsBaseline);
             if (target.Deadline == default)
-                Add($"{field}.deadline", "A deadline is required.");
+                Add($"{field}.deadline", RuleText.DeadlineRequired);
             else if (target.Deadline < EarliestDeadline)
-                Add($"{field}.deadline", "Must be on or after 1 January 2000.");
+                Add($"{field}.deadline", RuleText.OnOrAfter2000);
         }
     }
 }

@@ -4,6 +4,7 @@ using CivicContracting.Commitments;
 using CivicContracting.Participants;
 using CivicContracting.Web.Api;
 using CivicContracting.Web.Problems;
+using CivicContracting.Web.Texts;
 using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Web.Accounts;
@@ -34,7 +35,7 @@ public sealed class Access(IClusterClient orleans, IOptions<ApiOptions> api)
     /// <summary><see cref="RequireSignedInAsync"/> for an actor resolved already (by a command's caller).</summary>
     public static Actor RequireSignedIn(Actor actor) =>
         actor.Kind == ActorKind.Anonymous
-            ? throw new ApiProblemException(StatusCodes.Status401Unauthorized, "Unauthorized", "Sign in first (a session cookie or 'Authorization: Bearer <personal access token>').")
+            ? throw new ApiProblemException(StatusCodes.Status401Unauthorized, ApiText.TitleUnauthorized, ApiText.SignInFirstWithToken)
             : actor;
 
     /// <summary><see cref="RequireAsync"/> for an actor resolved already.</summary>
@@ -85,7 +86,7 @@ public sealed class Access(IClusterClient orleans, IOptions<ApiOptions> api)
     public static Actor RequireAdministrator(Actor actor)
     {
         if (actor.Kind == ActorKind.Anonymous)
-            throw new ApiProblemException(StatusCodes.Status401Unauthorized, "Unauthorized", "Sign in first.");
+            throw new ApiProblemException(StatusCodes.Status401Unauthorized, ApiText.TitleUnauthorized, ApiText.SignInFirst);
         if (!(actor.IsPlatformAdministrator || actor.Kind == ActorKind.BootstrapOperator) || actor.Kind == ActorKind.AccessToken)
             throw Forbidden("Only administrators (in a signed-in session) and the operator token may do this. Nothing was changed.");
         return actor;

@@ -2,6 +2,7 @@ using CivicContracting.Accounts;
 using CivicContracting.Validation;
 using CivicContracting.Web.Api;
 using CivicContracting.Web.Problems;
+using CivicContracting.Web.Texts;
 
 namespace CivicContracting.Web.Accounts;
 
@@ -14,9 +15,7 @@ public sealed class CreateAccessTokenCommand(IClusterClient orleans, TimeProvide
 {
     public const int DefaultDays = 90;
     public const int MaxDays = 366;
-    public const string DaysRule = "1 to 366 days.";
-
-    // Wider than MaxDays: the expiry is made here from expiresInDays, whose own rule (DaysRule) is the one a person meets.
+    // Wider than MaxDays: the expiry is made here from expiresInDays, whose own rule (ApiText.TokenDays) is the one a person meets.
     private static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(MaxDays + 1);
 
     public static Actor Authorise(Actor actor) => Access.RequireAccount(actor, sessionOnly: true);
@@ -26,9 +25,9 @@ public sealed class CreateAccessTokenCommand(IClusterClient orleans, TimeProvide
     {
         var errors = new InputRules.Errors();
         if (creation is null)
-            return errors.Add("", "Give a name and scopes.");
+            return errors.Add("", ApiText.GiveTokenNameAndScopes);
         if (creation.ExpiresInDays is { } days && (days < 1 || days > MaxDays))
-            errors.Add("expiresInDays", DaysRule);
+            errors.Add("expiresInDays", ApiText.TokenDays);
         // The token's id, secret and expiry are made here, not given: their rules cannot fail on the person's input.
         var request = Request(creation, "t-check", AccountRules.HashSecret("check"));
         foreach (var (field, messages) in AccountRules.AccessToken(request, clock.GetUtcNow(), MaxLifetime).ByField)

@@ -4,6 +4,7 @@ using CivicContracting.Participants;
 using CivicContracting.Validation;
 using CivicContracting.Web.Api;
 using CivicContracting.Web.Problems;
+using CivicContracting.Web.Texts;
 using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Web.Accounts;
@@ -30,7 +31,7 @@ public sealed class AddResidentCommand(IClusterClient orleans, IOptions<AccountO
     {
         var account = Authorise(actor).Account!;
         if (account.ParticipantId is not null)
-            throw ApiProblems.Conflict($"This account already has its own participant '{account.ParticipantId}'.");
+            throw ApiProblems.Conflict(ApiText.OwnParticipantExists(account.ParticipantId));
         var errors = Check(account, resident);
         if (!errors.IsValid)
             throw ApiProblems.Invalid(errors.ByField);
@@ -68,10 +69,10 @@ public sealed partial class AddOrganisationCommand(IClusterClient orleans, IOpti
     public static InputRules.Errors Check(OrganisationSignUp? organisation, string? id = null)
     {
         if (organisation is null)
-            return new InputRules.Errors().Add("", "Give kind, name and neighbourhoodCode.");
+            return new InputRules.Errors().Add("", ApiText.GiveOrganisationFields);
         var errors = InputRules.Registration(Registration(organisation));
         if (organisation.Kind == ParticipantKind.Resident)
-            errors.Add("kind", "A resident is a person: add your own neighbourhood instead (POST /api/me/participant).");
+            errors.Add("kind", ApiText.ResidentOwnNeighbourhood);
         ApiIds.Check(errors, "id", id);
         return errors;
     }

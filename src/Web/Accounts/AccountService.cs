@@ -4,6 +4,7 @@ using CivicContracting.Participants;
 using CivicContracting.Validation;
 using CivicContracting.Web.Api;
 using CivicContracting.Web.Problems;
+using CivicContracting.Web.Texts;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -72,14 +73,14 @@ public sealed class AccountService(IClusterClient orleans, IPasswordHasher<Local
     {
         var errors = new InputRules.Errors();
         if (s is null)
-            return errors.Add("", "Give displayName, loginName and password.");
+            return errors.Add("", ApiText.GiveSignUpFields);
         errors.Text("displayName", s.DisplayName, InputRules.MaxNameLength);
         if (CredentialRules.CheckLoginName(s.LoginName) is { } loginIssue)
             errors.Add("loginName", CredentialRules.Describe(loginIssue));
         if (CredentialRules.CheckPassword(s.Password, s.LoginName) is { } passwordIssue)
             errors.Add("password", CredentialRules.Describe(passwordIssue));
         if (s.Email is { Length: > 0 } email && !AccountRules.IsEmail(email))
-            errors.Add("email", "Must be an e-mail address.");
+            errors.Add("email", RuleText.EmailAddress);
         if (s.NeighbourhoodCode is { Length: > 0 })
             errors.Merge(InputRules.Registration(new ParticipantRegistration(ParticipantKind.Resident, s.DisplayName ?? "", s.NeighbourhoodCode, s.Pseudonym, s.ShowNamePublicly)), "");
         return errors;
@@ -118,7 +119,7 @@ public sealed class AccountService(IClusterClient orleans, IPasswordHasher<Local
         }
         catch (StateConflictException)
         {
-            throw ApiProblems.Conflict("That login name is taken; choose another or sign in.");
+            throw ApiProblems.Conflict(ApiText.LoginTaken);
         }
         // The account stands on its own: if this step fails the person signs in and adds their neighbourhood later. The new
         // person adds it as they would from their session, which this sign-up opens.
@@ -171,7 +172,7 @@ public sealed class AccountService(IClusterClient orleans, IPasswordHasher<Local
     public async Task RequestSignInLinkAsync(string? loginName)
     {
         if (string.IsNullOrWhiteSpace(loginName) || loginName.Length > AccountRules.MaxLoginNameLength * 2)
-            throw ApiProblems.Invalid("loginName", "Give the login name (e-mail address) of the account.");
+            throw ApiProblems.Invalid("loginName", ApiText.GiveLoginName);
         if (await orleans.GetGrain<ILoginGrain>(LoginKeys.Local(loginName)).GetAccountId() is { } accountId)
             await orleans.GetGrain<IAccountGrain>(accountId).MailSignInLink();
     }

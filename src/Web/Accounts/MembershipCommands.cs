@@ -3,6 +3,7 @@ using CivicContracting.Participants;
 using CivicContracting.Validation;
 using CivicContracting.Web.Api;
 using CivicContracting.Web.Problems;
+using CivicContracting.Web.Texts;
 
 namespace CivicContracting.Web.Accounts;
 
@@ -14,7 +15,7 @@ public static class Organisations
     {
         var profile = await Access.RequireParticipantAsync(orleans, organisationId);
         if (profile.Kind == ParticipantKind.Resident)
-            throw ApiProblems.Invalid("organisationId", "A resident is a person, not an organisation with members.");
+            throw ApiProblems.Invalid("organisationId", ApiText.ResidentNoMembers);
         return profile;
     }
 }
@@ -42,7 +43,7 @@ public sealed class SetMemberCommand(IClusterClient orleans)
     {
         var errors = AccountRules.Membership(permit.OrganisationId, role);
         if (string.IsNullOrWhiteSpace(loginName))
-            errors.Add("loginName", "Name the person by the login name they sign in with.");
+            errors.Add("loginName", ApiText.NameMemberByLogin);
         return errors;
     }
 
@@ -53,7 +54,7 @@ public sealed class SetMemberCommand(IClusterClient orleans)
         if (!errors.IsValid)
             throw ApiProblems.Invalid(errors.ByField);
         var accountId = await orleans.GetGrain<ILoginGrain>(LoginKeys.Local(loginName!)).GetAccountId()
-            ?? throw ApiProblems.Invalid("loginName", "No account signs in with this login name.");
+            ?? throw ApiProblems.Invalid("loginName", ApiText.NoAccountWithLogin);
         var member = await orleans.GetGrain<IAccountGrain>(accountId).SetMembership(permit.OrganisationId, role);
         await OwnParticipants.FollowAsync(orleans, accountId, permit.OrganisationId);
         return member;

@@ -3,6 +3,7 @@ using System.Globalization;
 using CivicContracting.Accounts;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Security;
+using CivicContracting.Web.Texts;
 using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Web.Accounts;
@@ -82,7 +83,7 @@ public sealed partial class WriteBudgets(IClusterClient orleans, IOptionsMonitor
             BudgetedWrite.Confirmation => ("confirmations", nameof(WriteBudgetOptions.ConfirmationsPerHour)),
             _ => ("progress reports", nameof(WriteBudgetOptions.ProgressReportsPerHour)),
         };
-        return new ApiProblemException(StatusCodes.Status429TooManyRequests, "Too Many Requests",
+        return new ApiProblemException(StatusCodes.Status429TooManyRequests, ApiText.TitleTooManyRequests,
             string.Create(CultureInfo.InvariantCulture,
                 $"This account has sent its {perHour} {what} of the hour ({WriteBudgetOptions.SectionName}:{setting}). Wait {seconds} s (Retry-After) and send it again; nothing was stored."))
         {

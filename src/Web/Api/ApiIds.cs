@@ -15,6 +15,6 @@ public static class ApiIds
     public static void Check(InputRules.Errors errors, string field, string? id)
     {
         if (id is not null && !IsWellFormed(id))
-            errors.Add(field, $"Ids are 1 to {InputRules.MaxIdLength} characters: letters, digits, '-', '_' or '.'.");
+            errors.Add(field, RuleText.IdFormat(InputRules.MaxIdLength));
     }
 }

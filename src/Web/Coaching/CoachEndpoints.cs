@@ -1,6 +1,7 @@
 using CivicContracting.Coaching;
 using CivicContracting.Commitments;
 using CivicContracting.Places;
+using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.Problems;
@@ -39,7 +40,7 @@ public static class CoachEndpoints
         if (!actor.IsCoachOrAdministrator)
             throw Access.Forbidden("Only coaches (the support team) and administrators read the coach queue.");
         if (neighbourhood is not null && !PlaceCatalog.Leuven.IsNeighbourhood(neighbourhood))
-            throw ApiProblems.Invalid("neighbourhood", $"'{neighbourhood}' is not a known neighbourhood code (24062W01 to 24062W24).");
+            throw ApiProblems.Invalid("neighbourhood", RuleText.UnknownNeighbourhoodCode(neighbourhood));
         ReportingDueReason? wanted = reason is null ? null : EnumNames.Require<ReportingDueReason>(reason, "reason");
 
         var entries = await CoachQueue.ReadAllAsync(orleans);

@@ -6,6 +6,7 @@ using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Api;
 using CivicContracting.Web.ReadModel;
+using CivicContracting.Web.Texts;
 
 namespace CivicContracting.Web.Coaching;
 
@@ -30,7 +31,7 @@ public sealed class NudgeCommand(IClusterClient orleans, CommitmentViews views)
     {
         var errors = new InputRules.Errors();
         if (message is { Length: > ManualNudge.MaxMessageLength })
-            errors.Add("message", $"At most {ManualNudge.MaxMessageLength} characters.");
+            errors.Add("message", ApiText.AtMostCharactersPlain(ManualNudge.MaxMessageLength));
         else
             errors.Clean("message", message);
         return errors;
@@ -75,7 +76,7 @@ public sealed class SupportNoteCommand(IClusterClient orleans)
     {
         var errors = new InputRules.Errors();
         if (string.IsNullOrWhiteSpace(text) || text.Trim().Length > SupportNotes.MaxTextLength)
-            errors.Add("text", $"Write 1 to {SupportNotes.MaxTextLength} characters.");
+            errors.Add("text", ApiText.WriteCharacters(SupportNotes.MaxTextLength));
         else
             errors.Clean("text", text);
         return errors;
@@ -137,9 +138,9 @@ public sealed class AssignCoachCommand(IClusterClient orleans)
     {
         var errors = new InputRules.Errors();
         if (string.IsNullOrWhiteSpace(coachId))
-            errors.Add("coachId", "Name the coach (an account id).");
+            errors.Add("coachId", ApiText.NameCoach);
         if (note is { Length: > CoachAssignments.MaxNoteLength })
-            errors.Add("note", $"At most {CoachAssignments.MaxNoteLength} characters.");
+            errors.Add("note", ApiText.AtMostCharactersPlain(CoachAssignments.MaxNoteLength));
         return errors;
     }
 
@@ -175,7 +176,7 @@ public sealed class UnassignCoachCommand(IClusterClient orleans)
     {
         var errors = new InputRules.Errors();
         if (note is not null && note.Trim().Length > CoachAssignments.MaxNoteLength)
-            errors.Add("note", $"At most {CoachAssignments.MaxNoteLength} characters.");
+            errors.Add("note", ApiText.AtMostCharactersPlain(CoachAssignments.MaxNoteLength));
         return errors;
     }
 
@@ -196,7 +197,7 @@ public static class CoachAccounts
     {
         var account = ApiIds.IsWellFormed(accountId) ? await orleans.GetGrain<IAccountGrain>(accountId).Get() : null;
         if (account is null || !(account.Roles.Contains(PlatformRole.Coach) || account.Roles.Contains(PlatformRole.Administrator)))
-            throw new InputRejectedException(field, $"'{accountId}' is not the account of a coach (or an administrator).");
+            throw new InputRejectedException(field, ApiText.NotACoach(accountId));
         return account;
     }
 }

@@ -5,6 +5,7 @@ using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Api;
 using CivicContracting.Web.Problems;
+using CivicContracting.Web.Texts;
 using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Web.Commitments;
@@ -29,11 +30,11 @@ public sealed class CoSignCommand(IClusterClient orleans, WriteBudgets budgets, 
         // A threshold counts people: whoever acts for the commitment's own participant is not one of the "others", and
         // the participants one person acts for count once (the grain groups them by the account passed here).
         if (actor.Account is not null && actor.RoleFor(commitment.ParticipantId) is not null)
-            throw ApiProblems.Invalid("participantId", "You act for the participant of this commitment; co-signers are other people.");
+            throw ApiProblems.Invalid("participantId", ApiText.CoSignerIsOwner);
         // A co-signature counts a person towards a threshold at once, so (where e-mail verification is required) only a
         // person whose address is verified gives one: throw-away accounts cannot meet a condition.
         if (actor.Account is { } account && !OwnParticipants.EmailVerified(account, accountOptions.Value))
-            throw Access.Forbidden("Verify your e-mail address first (with the link we mailed you): a co-signature counts you as a person. Nothing was changed.");
+            throw Access.Forbidden(ApiText.CoSignNeedsVerifiedEmail);
         await budgets.SpendAsync(actor, BudgetedWrite.Confirmation);
         return await grain.JoinAs(participantId, actor.Account?.Id);
     }
@@ -59,7 +60,7 @@ public sealed class TakeUpTemplateCommand(IClusterClient orleans, CivicClock clo
         var errors = CommitmentRules.TakeUp(takeUp, clock.GetUtcNow(), copyId);
         ApiIds.Check(errors, "id", copyId);
         if (!template.IsTemplate)
-            errors.Add("id", $"Commitment '{template.Id}' is not a template; join it as co-signer instead.");
+            errors.Add("id", ApiText.NotATemplate(template.Id));
         if (!errors.IsValid)
             throw ApiProblems.Invalid(errors.ByField);
         Access.Require(actor, a => AccessRules.Check(a, participantId, ParticipantRight.Draft));

@@ -5,6 +5,7 @@ using CivicContracting.Participants;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Json;
+using CivicContracting.Web.Texts;
 
 namespace CivicContracting.Web.Commitments;
 
@@ -39,7 +40,7 @@ public sealed class ConfirmCommitmentCommand(IClusterClient orleans, Access acce
         var errors = InputRules.SignedAt(input.SignedAt, clock.GetUtcNow());
         Confirmations.Check(errors, confirmedBy, input.TextHash);
         if (errors.IsValid && view.Status == CommitmentStatus.Draft && !Confirmations.HashMatches(view.Terms, input.TextHash!))
-            errors.Add("textHash", $"Does not match the current text (version {view.TermsVersion}); read GET /api/commitments/{view.Id}/text and confirm that.");
+            errors.Add("textHash", ApiText.TextHashOutdated(view.TermsVersion, view.Id));
         errors.ThrowIfAny();
         await budgets.SpendAsync(permit.Actor, BudgetedWrite.Confirmation);
         return await orleans.GetGrain<ICommitmentGrain>(view.Id).Confirm(confirmedBy!.Trim(), input.TextHash!.Trim(), input.SignedAt);
@@ -67,9 +68,9 @@ public sealed class UpgradeCommitmentCommand(IClusterClient orleans, Access acce
         if (errors.IsValid)
         {
             if (terms.Level <= view.Terms.Level && !Confirmations.HashMatches(view.Terms, textHash!))
-                errors.Add("terms.level", $"An upgrade moves up the spectrum: from {ApiJson.CamelCase(view.Terms.Level.ToString())} to a stronger level.");
+                errors.Add("terms.level", ApiText.UpgradeMovesUp(ApiJson.CamelCase(view.Terms.Level.ToString())));
             else if (!Confirmations.HashMatches(terms, textHash!))
-                errors.Add("textHash", "Does not match the text of the new terms; render them (GET …/text shows the format) and confirm their SHA-256.");
+                errors.Add("textHash", ApiText.NewTermsHashMismatch);
         }
         errors.ThrowIfAny();
         await budgets.SpendAsync(permit.Actor, BudgetedWrite.Confirmation);
@@ -104,11 +105,11 @@ public static class Confirmations
     public static void Check(InputRules.Errors errors, string? confirmedBy, string? textHash)
     {
         if (string.IsNullOrWhiteSpace(confirmedBy) || confirmedBy.Trim().Length > MaxConfirmerLength)
-            errors.Add("confirmedBy", $"Name who confirms (1 to {MaxConfirmerLength} characters).");
+            errors.Add("confirmedBy", ApiText.ConfirmedByLength(MaxConfirmerLength));
         else
             errors.Clean("confirmedBy", confirmedBy, multiLine: false);
         if (string.IsNullOrWhiteSpace(textHash) || textHash.Trim().Length != 64 || !textHash.Trim().All(char.IsAsciiHexDigit))
-            errors.Add("textHash", "The SHA-256 (64 hex characters) of the exact text being confirmed; GET /api/commitments/{id}/text gives it.");
+            errors.Add("textHash", ApiText.TextHashFormat);
     }
 
     public static bool HashMatches(CommitmentTerms terms, string textHash) =>

@@ -7,6 +7,7 @@ using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Api;
 using CivicContracting.Web.Sessions;
+using CivicContracting.Web.Texts;
 
 namespace CivicContracting.Web.Commitments;
 
@@ -50,12 +51,12 @@ public sealed class CreateCommitmentCommand(IClusterClient orleans, CivicClock c
     {
         var errors = new InputRules.Errors();
         if (await orleans.GetGrain<IParticipantGrain>(draft.ParticipantId).GetProfile() is null)
-            errors.Add("participantId", $"There is no participant '{draft.ParticipantId}'.");
+            errors.Add("participantId", ApiText.NoParticipant(draft.ParticipantId));
         var goals = await Task.WhenAll(draft.Goals.Select(g => orleans.GetGrain<IGoalGrain>(g.GoalId).GetInfo()));
         for (var i = 0; i < goals.Length; i++)
         {
             if (goals[i] is null)
-                errors.Add($"goals[{i}].goalId", $"There is no goal '{draft.Goals[i].GoalId}'.");
+                errors.Add($"goals[{i}].goalId", ApiText.NoGoal(draft.Goals[i].GoalId));
         }
         await SessionEndpoints.CheckSessionForCommitmentAsync(orleans, draft.SessionId, clock.GetUtcNow(), errors);
         return errors;
@@ -77,7 +78,7 @@ public sealed class ReviseCommitmentCommand(IClusterClient orleans, Access acces
     {
         var errors = CommitmentRules.NewDraft(draft, clock.GetUtcNow(), permit.Commitment.Id);
         if (bodyId is not null && bodyId != permit.Commitment.Id)
-            errors.Add("id", "The id is the one in the path.");
+            errors.Add("id", ApiText.IdInPath);
         errors.ThrowIfAny();
         await budgets.SpendAsync(permit.Actor, BudgetedWrite.Draft);
         return await orleans.GetGrain<ICommitmentGrain>(permit.Commitment.Id).Revise(draft);

@@ -6,6 +6,7 @@ using CivicContracting.Web.Api;
 using CivicContracting.Web.Evidence;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Progress;
+using CivicContracting.Web.Texts;
 
 namespace CivicContracting.Web.Commitments;
 
@@ -84,7 +85,7 @@ public sealed class ReportProgressCommand(IClusterClient orleans, Access access,
         var errors = CommitmentRules.Report(report, permit.Commitment?.Terms, clock.GetUtcNow());
         if (errors.IsValid && InputRules.IsEvidencePath(report.EvidenceUrl)
             && !await evidence.ExistsAsync(report.EvidenceUrl![InputRules.EvidencePathPrefix.Length..], cancellationToken))
-            errors.Add("evidenceUrl", "No evidence was uploaded under this url; upload the file first (POST /api/commitments/{id}/evidence) and give the url it answers.");
+            errors.Add("evidenceUrl", ApiText.EvidenceNotUploaded);
         return errors;
     }
 

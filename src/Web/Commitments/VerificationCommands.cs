@@ -1,6 +1,7 @@
 using CivicContracting.Commitments;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Problems;
+using CivicContracting.Web.Texts;
 
 namespace CivicContracting.Web.Commitments;
 
@@ -33,8 +34,6 @@ public sealed class VerifyClaimCommand(IClusterClient orleans)
 /// </summary>
 public sealed class PeerConfirmClaimCommand(IClusterClient orleans)
 {
-    public const string OwnClaim = "A participant cannot confirm the claims of their own commitment; another participant (a counterparty or peer) confirms them.";
-
     /// <summary>
     /// 401 if not signed in, 400 naming the field for a bad report id, participant or note, 403 when the caller does not
     /// act for the participant, 404 if there is no such commitment, 400 when it is the participant's own commitment.
@@ -46,7 +45,7 @@ public sealed class PeerConfirmClaimCommand(IClusterClient orleans)
         Access.Require(actor, a => AccessRules.CheckPeerConfirmation(a, participantId));
         var commitment = await Access.RequireCommitmentAsync(orleans, commitmentId);
         if (string.Equals(commitment.ParticipantId, participantId, StringComparison.Ordinal))
-            throw ApiProblems.Invalid("participantId", OwnClaim);
+            throw ApiProblems.Invalid("participantId", ApiText.OwnClaim);
         return await orleans.GetGrain<ICommitmentVerificationGrain>(commitment.Id).ConfirmClaim(reportId, participantId, note);
     }
 }

@@ -1,6 +1,7 @@
 using CivicContracting.Commitments;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Texts;
 
 namespace CivicContracting.Web.Commitments;
 
@@ -19,7 +20,7 @@ public sealed class WithdrawCommitmentCommand(IClusterClient orleans, Access acc
     public async Task<CommitmentView> RunAsync(Permit permit, string? reason)
     {
         if (string.IsNullOrWhiteSpace(reason) || reason.Length > MaxReasonLength)
-            throw new InputRejectedException("reason", $"Say briefly why (1 to {MaxReasonLength} characters).");
+            throw new InputRejectedException("reason", ApiText.WithdrawReason(MaxReasonLength));
         InputRules.CleanText("reason", reason).ThrowIfAny();
         return await orleans.GetGrain<ICommitmentGrain>(permit.CommitmentId).Withdraw(reason);
     }

@@ -1,5 +1,5 @@
-using System.Globalization;
 using CivicContracting.Web.Problems;
+using CivicContracting.Web.Texts;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
@@ -35,17 +35,15 @@ public static class EvidenceUpload
     }
 
     public static ApiProblemException Empty() =>
-        ApiProblems.Invalid(FieldName, "The file is empty.", "Send a file: a photo (JPEG, PNG, WebP) or a PDF. Nothing was stored.");
+        ApiProblems.Invalid(FieldName, ApiText.FileEmpty, ApiText.FileEmptyDetail);
 
     public static ApiProblemException TooLarge(long maxBytes) =>
-        new(StatusCodes.Status413PayloadTooLarge, "File too large",
-            string.Create(CultureInfo.InvariantCulture, $"Evidence files may be at most {maxBytes:N0} bytes (Evidence:MaxBytes). Nothing was stored."),
-            new Dictionary<string, string[]> { [FieldName] = [string.Create(CultureInfo.InvariantCulture, $"At most {maxBytes:N0} bytes.")] });
+        new(StatusCodes.Status413PayloadTooLarge, ApiText.TitleFileTooLarge, ApiText.EvidenceTooLargeDetail(maxBytes),
+            new Dictionary<string, string[]> { [FieldName] = [ApiText.AtMostBytes(maxBytes)] });
 
     public static ApiProblemException UnsupportedType() =>
-        new(StatusCodes.Status415UnsupportedMediaType, "Unsupported file type",
-            $"Evidence must be one of: {EvidenceTypes.Describe()}. The type is recognised from the file's content, whatever its name or Content-Type says. Nothing was stored.",
-            new Dictionary<string, string[]> { [FieldName] = [$"Not one of: {EvidenceTypes.Describe()}."] });
+        new(StatusCodes.Status415UnsupportedMediaType, ApiText.TitleUnsupportedFileType, ApiText.EvidenceTypeDetail(EvidenceTypes.Describe()),
+            new Dictionary<string, string[]> { [FieldName] = [ApiText.EvidenceNotOneOf(EvidenceTypes.Describe())] });
 
     private static bool IsMultipart(string? contentType, out string boundary)
     {
@@ -57,7 +55,7 @@ public static class EvidenceUpload
         }
         boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value ?? "";
         if (boundary.Length is 0 or > 70)
-            throw ApiProblems.Invalid("Content-Type", "multipart/form-data needs a boundary of 1 to 70 characters.");
+            throw ApiProblems.Invalid("Content-Type", ApiText.MultipartBoundary);
         return true;
     }
 
@@ -71,25 +69,25 @@ public static class EvidenceUpload
             {
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
                     || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
-                    throw ApiProblems.Invalid(ApiProblems.BodyField, "Each part of multipart/form-data needs 'Content-Disposition: form-data; name=…'.");
+                    throw ApiProblems.Invalid(ApiProblems.BodyField, ApiText.MultipartDisposition);
                 var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
                 if (!string.Equals(name, FieldName, StringComparison.Ordinal))
-                    throw ApiProblems.Invalid(name.Length == 0 ? ApiProblems.BodyField : name, $"Not a field of an upload: send the file in the one field '{FieldName}'.");
+                    throw ApiProblems.Invalid(name.Length == 0 ? ApiProblems.BodyField : name, ApiText.MultipartNotAField(FieldName));
                 if (file is not null)
-                    throw ApiProblems.Invalid(FieldName, "Send one file per upload.");
+                    throw ApiProblems.Invalid(FieldName, ApiText.OneFilePerUpload);
                 file = await ReadFileAsync(section.Body, maxBytes, cancellationToken);
             }
         }
         catch (InvalidDataException malformed)
         {
-            throw ApiProblems.Invalid(ApiProblems.BodyField, $"Malformed multipart/form-data: {malformed.Message}");
+            throw ApiProblems.Invalid(ApiProblems.BodyField, ApiText.MultipartMalformed(malformed.Message));
         }
         catch (IOException) when (!cancellationToken.IsCancellationRequested)
         {
             // The body ended before the closing boundary: a truncated upload is the sender's fault, not a failure here.
-            throw ApiProblems.Invalid(ApiProblems.BodyField, $"Malformed multipart/form-data: the body ends before the closing boundary ('--{boundary}--'). Nothing was stored.");
+            throw ApiProblems.Invalid(ApiProblems.BodyField, ApiText.MultipartTruncated(boundary));
         }
-        return file ?? throw ApiProblems.Invalid(FieldName, $"Required: the file, in the multipart field '{FieldName}'.");
+        return file ?? throw ApiProblems.Invalid(FieldName, ApiText.FileRequired(FieldName));
     }
 
     /// <summary>The file in <paramref name="body"/>; 413 as soon as it passes <paramref name="maxBytes"/>, without reading the rest.</summary>

@@ -4,6 +4,7 @@ using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Security;
+using CivicContracting.Web.Texts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CivicContracting.Web.Following;
@@ -80,7 +81,7 @@ public static class FollowEndpoints
         var actor = await access.RequireAccountAsync(context);
         var body = await JsonBody.ReadAsync<EmailNotificationChange>(context);
         if (body.Enabled && actor.Account!.Email is null)
-            throw ApiProblems.Invalid("enabled", "This account has no e-mail address to send notifications to.");
+            throw ApiProblems.Invalid("enabled", ApiText.NoEmailForNotifications);
         return TypedResults.Ok(await orleans.GetGrain<IFeedGrain>(actor.Account!.Id).SetEmailNotifications(body.Enabled, actor.Account!.Email));
     }
 }

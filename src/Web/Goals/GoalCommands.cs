@@ -4,6 +4,7 @@ using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Api;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;
+using CivicContracting.Web.Texts;
 
 namespace CivicContracting.Web.Goals;
 
@@ -26,10 +27,10 @@ public sealed class DefineGoalCommand(IClusterClient orleans, SiteData site)
         var errors = InputRules.Goal(definition);
         ApiIds.Check(errors, "id", id);
         if (string.Equals(id, GoalEndpoints.ReservedId, StringComparison.OrdinalIgnoreCase))
-            errors.Add("id", $"'{GoalEndpoints.ReservedId}' is the address of the page that creates a goal; choose another id.");
+            errors.Add("id", ApiText.ReservedGoalId(GoalEndpoints.ReservedId));
         if (errors.IsValid && definition.ParentGoalId is { } parentId
             && site.Goal(parentId) is null && await orleans.GetGrain<IGoalGrain>(parentId).GetInfo() is null)
-            errors.Add("parentGoalId", $"There is no goal '{parentId}'.");
+            errors.Add("parentGoalId", ApiText.NoGoal(parentId));
         return errors;
     }
 

@@ -8,6 +8,7 @@ using CivicContracting.Web.Json;
 using CivicContracting.Web.Paging;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;
+using CivicContracting.Web.Texts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CivicContracting.Web.Goals;
@@ -241,14 +242,14 @@ public static class GoalEndpoints
     {
         var d = current.Definition;
         if (body.Id is not null && !string.Equals(body.Id, current.Id, StringComparison.Ordinal))
-            errors.Add("id", $"A goal's id does not change (this is '{current.Id}').");
+            errors.Add("id", ApiText.GoalIdFixed(current.Id));
         if (body.ParentGoalId is not null && !string.Equals(body.ParentGoalId, d.ParentGoalId, StringComparison.Ordinal))
-            errors.Add("parentGoalId", d.ParentGoalId is null ? "This goal has no parent, and a revision cannot give it one." : $"A goal's parent does not change (it is '{d.ParentGoalId}').");
+            errors.Add("parentGoalId", d.ParentGoalId is null ? ApiText.GoalHasNoParent : ApiText.GoalParentFixed(d.ParentGoalId));
         if (body.Scope is { } scope && (scope.Level != d.Scope.Level
             || !(scope.PlaceCodes ?? []).Order(StringComparer.OrdinalIgnoreCase).SequenceEqual(d.Scope.PlaceCodes.Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase)))
-            errors.Add("scope", "A goal's scope does not change in a revision.");
+            errors.Add("scope", ApiText.GoalScopeFixed);
         if (body.Illustrative is { } illustrative && illustrative != d.Illustrative)
-            errors.Add("illustrative", "Whether a goal is illustrative does not change in a revision.");
+            errors.Add("illustrative", ApiText.GoalIllustrativeFixed);
     }
 
     private static async Task<GoalInfo> RequireGoal(IClusterClient orleans, string id) =>

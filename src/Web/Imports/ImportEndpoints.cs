@@ -5,6 +5,7 @@ using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Api;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Security;
+using CivicContracting.Web.Texts;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -119,7 +120,7 @@ public static class ImportEndpoints
             if (mediaType.MediaType.Equals(CsvContentType, StringComparison.OrdinalIgnoreCase))
                 return ImportFormat.Csv;
         }
-        throw new ApiProblemException(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type",
+        throw new ApiProblemException(StatusCodes.Status415UnsupportedMediaType, ApiText.TitleUnsupportedContentType,
             $"Send the file as JSON Lines ('Content-Type: {JsonLinesContentType}') or CSV ('Content-Type: {CsvContentType}'); got '{contentType ?? "none"}'.",
             new Dictionary<string, string[]> { ["Content-Type"] = [$"Must be {JsonLinesContentType} or {CsvContentType}."] });
     }

@@ -2,6 +2,8 @@ using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using CivicContracting.Validation;
+using CivicContracting.Web.Texts;
 
 namespace CivicContracting.Web.Json;
 
@@ -40,7 +42,7 @@ public static class ApiJson
             {
                 var derived = get(target);
                 if (!Equals(derived, value))
-                    throw new JsonException($"'{name}' follows from the other fields ({CamelCase(derived?.ToString() ?? "")} here); leave it out or send that value.");
+                    throw new JsonException(ApiText.DerivedField(name, CamelCase(derived?.ToString() ?? "")));
             };
         }
     }
@@ -83,7 +85,7 @@ public sealed class CamelCaseEnumConverter<T> : JsonConverter<T>
     public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         if (reader.TokenType != JsonTokenType.String)
-            throw new JsonException($"Expected a string, one of: {ValidNames}.");
+            throw new JsonException(ApiText.ExpectedEnumString(ValidNames));
         return Parse(reader.GetString()!);
     }
 
@@ -98,7 +100,7 @@ public sealed class CamelCaseEnumConverter<T> : JsonConverter<T>
 
     private static T Parse(string text) => Values.TryGetValue(text, out var value)
         ? value
-        : throw new JsonException($"'{Shorten(text)}' is not one of: {ValidNames}.");
+        : throw new JsonException(RuleText.NotOneOf(Shorten(text), ValidNames));
 
     private static string NameOf(T value) => Names.TryGetValue(value, out var name) ? name : ApiJson.CamelCase(value.ToString());
 
@@ -114,9 +116,9 @@ public sealed class FiniteDoubleConverter : JsonConverter<double>
     public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         if (reader.TokenType != JsonTokenType.Number)
-            throw new JsonException("Expected a finite JSON number (not a string, NaN or Infinity).");
+            throw new JsonException(ApiText.ExpectedFiniteNumber);
         if (!reader.TryGetDouble(out var value) || !double.IsFinite(value))
-            throw new JsonException("The number is out of range: expected a finite number.");
+            throw new JsonException(ApiText.NumberOutOfRange);
         return value;
     }
 
@@ -151,5 +153,5 @@ public static class EnumNames
     /// <summary>Parses an API name (any case; numbers are not names), or refuses the request naming <paramref name="field"/> and the values it takes.</summary>
     public static T Require<T>(string text, string field)
         where T : struct, Enum =>
-        Parse<T>(text) ?? throw Problems.ApiProblems.Invalid(field, $"One of: {string.Join(", ", Of<T>())}.");
+        Parse<T>(text) ?? throw Problems.ApiProblems.Invalid(field, ApiText.OneOf(string.Join(", ", Of<T>())));
 }

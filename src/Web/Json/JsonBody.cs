@@ -6,6 +6,7 @@ using CivicContracting.Validation;
 using CivicContracting.Web.Api;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Security;
+using CivicContracting.Web.Texts;
 using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Web.Json;
@@ -23,15 +24,15 @@ public static partial class JsonBody
         var request = context.Request;
         if (!request.HasJsonContentType())
         {
-            throw new ApiProblemException(StatusCodes.Status400BadRequest, "Unsupported content type",
-                $"Send the body as JSON with 'Content-Type: application/json' (got '{request.ContentType ?? "none"}').",
-                new Dictionary<string, string[]> { ["Content-Type"] = ["Must be application/json."] });
+            throw new ApiProblemException(StatusCodes.Status400BadRequest, ApiText.TitleUnsupportedContentType,
+                ApiText.JsonContentTypeDetail(request.ContentType ?? ApiText.ContentTypeNone),
+                new Dictionary<string, string[]> { ["Content-Type"] = [ApiText.MustBeJsonContentType] });
         }
 
         var limit = context.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.MaxRequestBodyBytes;
         var body = await ReadBytesAsync(request, limit, context.RequestAborted);
         if (body.Length == 0)
-            throw ApiProblems.Invalid(ApiProblems.BodyField, "A JSON body is required.", "The request has no body; send a JSON object.");
+            throw ApiProblems.Invalid(ApiProblems.BodyField, ApiText.JsonBodyRequired, ApiText.JsonBodyMissingDetail);
 
         CheckSyntax(body);
 
@@ -39,7 +40,7 @@ public static partial class JsonBody
         try
         {
             return JsonSerializer.Deserialize<T>(body, options)
-                ?? throw ApiProblems.Invalid(ApiProblems.BodyField, "Must be a JSON object, not null.");
+                ?? throw ApiProblems.Invalid(ApiProblems.BodyField, ApiText.JsonNull);
         }
         catch (JsonException exception)
         {
@@ -83,8 +84,9 @@ public static partial class JsonBody
         }
         catch (JsonException exception)
         {
-            var where = exception.LineNumber is { } line ? $" (line {line + 1}, byte {exception.BytePositionInLine + 1})" : "";
-            var message = $"Malformed JSON{where}: {StripPosition(exception.Message)}";
+            var message = exception.LineNumber is { } line
+                ? ApiText.MalformedJsonAt(line + 1, (exception.BytePositionInLine ?? 0) + 1, StripPosition(exception.Message))
+                : ApiText.MalformedJson(StripPosition(exception.Message));
             throw ApiProblems.Invalid(ApiProblems.BodyField, message, message);
         }
     }
@@ -98,7 +100,7 @@ public static partial class JsonBody
         }
         catch (InvalidOperationException)
         {
-            throw ApiProblems.Invalid(path.Current, "Not valid UTF-8 text.");
+            throw ApiProblems.Invalid(path.Current, ApiText.NotUtf8);
         }
     }
 
@@ -151,7 +153,7 @@ public static partial class JsonBody
             }
             catch (InvalidOperationException)
             {
-                throw ApiProblems.Invalid(Current, "A field name that is not valid UTF-8 text.");
+                throw ApiProblems.Invalid(Current, ApiText.FieldNameNotUtf8);
             }
         }
 
@@ -168,15 +170,15 @@ public static partial class JsonBody
             return Quoted().Matches(missing.Groups["names"].Value)
                 .Select(m => field == ApiProblems.BodyField ? m.Groups[1].Value : $"{field}.{m.Groups[1].Value}")
                 .Distinct(StringComparer.Ordinal)
-                .ToDictionary(name => name, _ => new[] { "Required." }, StringComparer.Ordinal);
+                .ToDictionary(name => name, _ => new[] { RuleText.Required }, StringComparer.Ordinal);
         }
         if (Unmapped().IsMatch(exception.Message))
-            return new() { [field] = ["Not a field of this request; see /openapi/v1.json for the accepted fields."] };
+            return new() { [field] = [ApiText.NotAField] };
         if (exception.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal)
             || exception.Message.StartsWith("The JSON property", StringComparison.Ordinal))
         {
             var expected = ExpectedTypeAt(options, root, exception.Path);
-            return new() { [field] = [expected is null ? "Not a valid value here." : $"Not a valid value: expected {Describe(expected)}."] };
+            return new() { [field] = [expected is null ? ApiText.NotValidHere : ApiText.NotValidExpected(Describe(expected))] };
         }
         // Our converters (enums, finite numbers) write messages meant for people.
         return new() { [field] = [StripPosition(exception.Message)] };
@@ -224,22 +226,22 @@ public static partial class JsonBody
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
         if (type.IsEnum)
-            return "one of: " + string.Join(", ", Enum.GetNames(type).Select(ApiJson.CamelCase));
+            return ApiText.ExpectOneOf(string.Join(", ", Enum.GetNames(type).Select(ApiJson.CamelCase)));
         if (type == typeof(double) || type == typeof(float) || type == typeof(decimal))
-            return "a finite number";
+            return ApiText.ExpectFiniteNumber;
         if (type == typeof(int) || type == typeof(long))
-            return "a whole number";
+            return ApiText.ExpectWholeNumber;
         if (type == typeof(string))
-            return "a string";
+            return ApiText.ExpectString;
         if (type == typeof(bool))
-            return "true or false";
+            return ApiText.ExpectBoolean;
         if (type == typeof(DateOnly))
-            return "a date such as \"2030-06-30\"";
+            return ApiText.ExpectDateExample;
         if (type == typeof(DateTimeOffset) || type == typeof(DateTime))
-            return "a date and time such as \"2030-06-30T12:00:00Z\"";
+            return ApiText.ExpectDateTimeExample;
         if (typeof(IEnumerable).IsAssignableFrom(type))
-            return "an array";
-        return "an object";
+            return ApiText.ExpectArray;
+        return ApiText.ExpectObject;
     }
 
     private static string StripPosition(string message)

@@ -6,6 +6,7 @@ using CivicContracting.Live;
 using CivicContracting.Validation;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Security;
+using CivicContracting.Web.Texts;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -68,7 +69,7 @@ public static partial class LiveEndpoints
     {
         var wanted = string.IsNullOrWhiteSpace(scope) ? null : scope.Trim();
         if (wanted is not null && !IsScope(wanted))
-            throw ApiProblems.Invalid("scope", $"A scope is '{AggregateScope.GoalPrefix}' or '{AggregateScope.PlacePrefix}' followed by an id of 1 to {InputRules.MaxIdLength} letters, digits, '-', '_' or '.' (e.g. place:24062W01).");
+            throw ApiProblems.Invalid("scope", ApiText.LiveScope(AggregateScope.GoalPrefix, AggregateScope.PlacePrefix, InputRules.MaxIdLength));
 
         if (admission.TryAdmit(context.Connection.RemoteIpAddress, out var ticket) is { } refusal)
         {

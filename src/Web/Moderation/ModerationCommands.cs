@@ -5,6 +5,7 @@ using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;
+using CivicContracting.Web.Texts;
 
 namespace CivicContracting.Web.Moderation;
 
@@ -70,7 +71,7 @@ public sealed class ModerateCommand(IClusterClient orleans, CommitmentViews view
     {
         var errors = ModerationCommands.TargetErrors(target, reportId);
         if (step is null)
-            errors.Add("action", "Say what to do: \"hide\" or \"unhide\".");
+            errors.Add("action", ApiText.ModerationAction);
         ModerationRules.Reason("publicReason", publicReason, ModerationRules.MaxPublicReasonLength, into: errors);
         return errors;
     }
@@ -114,7 +115,7 @@ public static class ModerationCommands
         if (target is { } given)
             return ModerationRules.Target(given, reportId);
         var errors = new InputRules.Errors();
-        errors.Add("target", "Say what: \"text\" or \"report\" (with reportId).");
+        errors.Add("target", ApiText.ModerationTarget);
         return errors;
     }
 

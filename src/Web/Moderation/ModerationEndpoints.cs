@@ -7,6 +7,7 @@ using CivicContracting.Web.Json;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;
 using CivicContracting.Web.Security;
+using CivicContracting.Web.Texts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CivicContracting.Web.Moderation;
@@ -128,11 +129,11 @@ public static class ModerationEndpoints
         var body = await JsonBody.ReadAsync<DismissalRequest>(context);
         var errors = TargetErrors(body.Target, body.ReportId);
         if (!ApiIds.IsWellFormed(body.CommitmentId))
-            errors.Add("commitmentId", "The commitment whose flags to dismiss.");
+            errors.Add("commitmentId", ApiText.DismissCommitmentId);
         if (!errors.IsValid)
             throw ApiProblems.Invalid(errors.ByField);
         var resolved = await DismissAsync(orleans, body.CommitmentId!, body.Target!.Value, body.ReportId, actor.RecordedId)
-            ?? throw new ApiProblemException(StatusCodes.Status404NotFound, "Not found",
+            ?? throw new ApiProblemException(StatusCodes.Status404NotFound, ApiText.TitleNotFound,
                 $"There are no open flags on {Describe(body.Target.Value, body.ReportId)} of commitment '{body.CommitmentId}'.");
         return TypedResults.Ok(resolved);
     }

@@ -1,6 +1,7 @@
 using CivicContracting.Participants;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Problems;
+using CivicContracting.Web.Texts;
 
 namespace CivicContracting.Web.Participants;
 
@@ -21,7 +22,7 @@ public sealed partial class VerifyParticipantCommand(IClusterClient orleans, ILo
         Access.RequireAdministrator(actor);
         var profile = await Access.RequireParticipantAsync(orleans, participantId);
         if (profile.Kind == ParticipantKind.Resident)
-            throw ApiProblems.Invalid("id", "A resident is a person; only organisations are verified.");
+            throw ApiProblems.Invalid("id", ApiText.ResidentNotVerified);
         return new Permit(actor, profile);
     }
 

@@ -1,6 +1,7 @@
 using CivicContracting.Aggregation;
 using CivicContracting.Goals;
 using CivicContracting.Places;
+using CivicContracting.Validation;
 using CivicContracting.Web.Commitments;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.Paging;
@@ -98,7 +99,7 @@ public static class PlaceEndpoints
         if (level is null)
             return null;
         return EnumNames.Parse<PlaceLevel>(level)
-            ?? throw ApiProblems.Invalid("level", $"'{level}' is not one of: {string.Join(", ", EnumNames.Of<PlaceLevel>())}.");
+            ?? throw ApiProblems.Invalid("level", RuleText.NotOneOf(level, string.Join(", ", EnumNames.Of<PlaceLevel>())));
     }
 
     private static Place RequirePlace(string code) =>

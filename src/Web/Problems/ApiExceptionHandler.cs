@@ -1,6 +1,9 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using CivicContracting.Validation;
+using CivicContracting.Web.Texts;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CivicContracting.Web.Problems;
@@ -23,6 +26,12 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
             return false; // The exception handler middleware renders the site's HTML error page instead.
         }
 
+        // The handler runs outside the request localization's scope: answer in the request's language all the same.
+        if (httpContext.Features.Get<IRequestCultureFeature>()?.RequestCulture is { } requestCulture)
+        {
+            CultureInfo.CurrentCulture = requestCulture.Culture;
+            CultureInfo.CurrentUICulture = requestCulture.UICulture;
+        }
         var problem = ToProblem(exception);
         if (problem.Status >= 500)
             logger.LogError(exception, "{Method} {Path} failed with {Status}", httpContext.Request.Method, httpContext.Request.Path, problem.Status);
@@ -33,7 +42,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
             return false;
         httpContext.Response.StatusCode = problem.Status!.Value;
         if (exception is ApiProblemException { RetryAfter: { } retryAfter })
-            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter).ToString(CultureInfo.InvariantCulture);
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem });
     }
 
@@ -44,15 +53,14 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
     {
         ApiProblemException p when p.Errors.Count > 0 => WithErrors(p.Status, p.Title, p.Message, p.Errors),
         ApiProblemException p => Plain(p.Status, p.Title, p.Message),
-        InputRejectedException rejected => WithErrors(400, "The request has invalid fields",
+        InputRejectedException rejected => WithErrors(400, ApiText.TitleInvalidFields,
             ApiProblems.DescribeFields(Keyed(rejected.Errors)), Keyed(rejected.Errors)),
-        StateConflictException conflict => Plain(409, "Conflict with the current state", conflict.Message),
-        KeyNotFoundException notFound => Plain(404, "Not found", notFound.Message),
+        StateConflictException conflict => Plain(409, ApiText.TitleConflict, conflict.Message),
+        KeyNotFoundException notFound => Plain(404, ApiText.TitleNotFound, notFound.Message),
         BadHttpRequestException bad => FromBadHttpRequest(bad),
         TimeoutException or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException
-            or Orleans.Runtime.ClientNotAvailableException => Plain(503, "Service unavailable",
-                "The grain cluster did not answer in time; try again shortly."),
-        _ => Plain(500, "Internal server error", "Something went wrong on our side. It has been logged; the trace id identifies it."),
+            or Orleans.Runtime.ClientNotAvailableException => Plain(503, ApiText.TitleServiceUnavailable, ApiText.ClusterUnavailable),
+        _ => Plain(500, ApiText.TitleInternalError, ApiText.InternalError),
     };
 
     private static ProblemDetails FromBadHttpRequest(BadHttpRequestException bad)
@@ -63,21 +71,21 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
         if (match.Success)
         {
             var field = match.Groups["name"].Value;
-            return WithErrors(400, "The request has invalid fields", $"'{field}' has a value of the wrong type.",
-                new Dictionary<string, string[]> { [field] = [$"'{Shorten(match.Groups["value"].Value)}' is not {Expected(match.Groups["type"].Value)}."] });
+            return WithErrors(400, ApiText.TitleInvalidFields, ApiText.WrongType(field),
+                new Dictionary<string, string[]> { [field] = [ApiText.NotExpected(Shorten(match.Groups["value"].Value), Expected(match.Groups["type"].Value))] });
         }
         return bad.StatusCode == StatusCodes.Status413PayloadTooLarge
-            ? Plain(413, "Request body too large", "The request body is larger than the server accepts.")
-            : Plain(400, "Bad request", "The request could not be read.");
+            ? Plain(413, ApiText.TitleTooLarge, ApiText.BodyTooLarge)
+            : Plain(400, ApiText.TitleBadRequest, ApiText.BodyUnreadable);
     }
 
     private static string Expected(string typeName) => typeName.ToLowerInvariant() switch
     {
-        var t when t.Contains("int", StringComparison.Ordinal) || t.Contains("long", StringComparison.Ordinal) => "a whole number",
-        var t when t.Contains("bool", StringComparison.Ordinal) => "true or false",
-        var t when t.Contains("double", StringComparison.Ordinal) || t.Contains("decimal", StringComparison.Ordinal) => "a number",
-        var t when t.Contains("date", StringComparison.Ordinal) => "a date",
-        _ => "a valid value",
+        var t when t.Contains("int", StringComparison.Ordinal) || t.Contains("long", StringComparison.Ordinal) => ApiText.ExpectWholeNumber,
+        var t when t.Contains("bool", StringComparison.Ordinal) => ApiText.ExpectBoolean,
+        var t when t.Contains("double", StringComparison.Ordinal) || t.Contains("decimal", StringComparison.Ordinal) => ApiText.ExpectNumber,
+        var t when t.Contains("date", StringComparison.Ordinal) => ApiText.ExpectDate,
+        _ => ApiText.ExpectValidValue,
     };
 
     private static Dictionary<string, string[]> Keyed(IReadOnlyDictionary<string, string[]> errors) =>

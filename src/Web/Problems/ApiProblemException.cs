@@ -1,3 +1,5 @@
+using CivicContracting.Web.Texts;
+
 namespace CivicContracting.Web.Problems;
 
 /// <summary>
@@ -55,32 +57,31 @@ public static class ApiProblems
     public static ApiProblemException Invalid(IReadOnlyDictionary<string, string[]> errors, string? detail = null)
     {
         var keyed = errors.ToDictionary(e => e.Key.Length == 0 ? BodyField : e.Key, e => e.Value, StringComparer.Ordinal);
-        return new(StatusCodes.Status400BadRequest, "The request has invalid fields", detail ?? DescribeFields(keyed), keyed);
+        return new(StatusCodes.Status400BadRequest, ApiText.TitleInvalidFields, detail ?? DescribeFields(keyed), keyed);
     }
 
     public static ApiProblemException Invalid(string field, string message, string? detail = null) =>
         Invalid(new Dictionary<string, string[]> { [field] = [message] }, detail);
 
     public static ApiProblemException NotFound(string what, string id) =>
-        new(StatusCodes.Status404NotFound, "Not found", $"There is no {what} '{Shorten(id)}'.");
+        new(StatusCodes.Status404NotFound, ApiText.TitleNotFound, ApiText.NotFound(ApiText.Noun(what), Shorten(id)));
 
     /// <summary>429: too many attempts; <c>Retry-After</c> says when the next one is welcome.</summary>
     public static ApiProblemException TooManyAttempts(TimeSpan retryAfter, string detail) =>
-        new(StatusCodes.Status429TooManyRequests, "Too many requests", detail) { RetryAfter = retryAfter };
+        new(StatusCodes.Status429TooManyRequests, ApiText.TitleTooManyRequests, detail) { RetryAfter = retryAfter };
 
     public static ApiProblemException Conflict(string detail) =>
-        new(StatusCodes.Status409Conflict, "Conflict with the current state", detail);
+        new(StatusCodes.Status409Conflict, ApiText.TitleConflict, detail);
 
     public static ApiProblemException TooLarge(long limit) =>
-        new(StatusCodes.Status413PayloadTooLarge, "Request body too large",
-            $"The request body is larger than the limit of {limit:N0} bytes (Api:MaxRequestBodyBytes).",
-            new Dictionary<string, string[]> { [BodyField] = [$"At most {limit:N0} bytes."] });
+        new(StatusCodes.Status413PayloadTooLarge, ApiText.TitleTooLarge, ApiText.TooLargeDetail(limit),
+            new Dictionary<string, string[]> { [BodyField] = [ApiText.AtMostBytes(limit)] });
 
     /// <summary>A one-line summary naming each field, e.g. "Check terms.target.target: Must differ from the baseline".</summary>
     public static string DescribeFields(IReadOnlyDictionary<string, string[]> errors) =>
         errors.Count == 0
-            ? "The request was refused."
-            : "Check " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value).TrimEnd('.')}")) + ". Nothing was stored.";
+            ? ApiText.RequestRefused
+            : ApiText.CheckFields(string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value).TrimEnd('.')}")));
 
     private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "…";
 }

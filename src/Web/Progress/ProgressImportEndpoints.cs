@@ -10,6 +10,7 @@ using CivicContracting.Web.Api;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Security;
+using CivicContracting.Web.Texts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -196,7 +197,7 @@ public static partial class ProgressImportEndpoints
         var request = context.Request;
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType) || !mediaType.MediaType.Equals(CsvContentType, StringComparison.OrdinalIgnoreCase))
         {
-            throw new ApiProblemException(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type",
+            throw new ApiProblemException(StatusCodes.Status415UnsupportedMediaType, ApiText.TitleUnsupportedContentType,
                 $"Send the file as CSV with 'Content-Type: {CsvContentType}' (got '{request.ContentType ?? "none"}').",
                 new Dictionary<string, string[]> { ["Content-Type"] = [$"Must be {CsvContentType}."] });
         }

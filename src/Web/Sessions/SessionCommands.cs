@@ -6,6 +6,7 @@ using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Api;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;
+using CivicContracting.Web.Texts;
 
 namespace CivicContracting.Web.Sessions;
 
@@ -118,7 +119,7 @@ public static class SessionCommands
         for (var i = 0; i < ids.Count; i++)
         {
             if (!known[i])
-                errors.Add($"goalIds[{i}]", $"There is no goal '{ids[i]}'.");
+                errors.Add($"goalIds[{i}]", ApiText.NoGoal(ids[i]));
         }
         return errors;
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CivicContracting.Participants;
 using CivicContracting.Sessions;
 using CivicContracting.Validation;
@@ -7,6 +8,7 @@ using CivicContracting.Web.Json;
 using CivicContracting.Web.Paging;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;
+using CivicContracting.Web.Texts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CivicContracting.Web.Sessions;
@@ -98,7 +100,7 @@ public static class SessionEndpoints
         var body = await JsonBody.ReadAsync<NewCoCreationSession>(context);
         var more = new InputRules.Errors();
         if (body.Id is not null && body.Id != id)
-            more.Add("id", "The id is the one in the path.");
+            more.Add("id", ApiText.IdInPath);
         var view = await command.RunAsync(permit, body.ToDetails(), more);
         return TypedResults.Ok(await SessionReads.DescribeAsync(orleans, views, view, includePrivate: true));
     }
@@ -113,9 +115,9 @@ public static class SessionEndpoints
             return; // no session, or a malformed id the input rules name already
         var session = await orleans.GetGrain<ICoCreationSessionGrain>(sessionId).Get();
         if (session is null)
-            errors.Add("sessionId", $"There is no co-creation session '{sessionId}'.");
+            errors.Add("sessionId", ApiText.NoSession(sessionId));
         else if (session.Details.StartsAt > now)
-            errors.Add("sessionId", $"Co-creation session '{sessionId}' starts at {session.Details.StartsAt:O}; a commitment links only to a session it was made at or after.");
+            errors.Add("sessionId", ApiText.SessionLaterThanCommitment(sessionId, session.Details.StartsAt.ToString("O", CultureInfo.InvariantCulture)));
     }
 
     private static async Task<CoCreationSessionView> RequireSession(IClusterClient orleans, string id) =>

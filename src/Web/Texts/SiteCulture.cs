@@ -11,7 +11,7 @@ public static class SiteCulture
 {
     public static readonly CultureInfo Default = CultureInfo.GetCultureInfo("nl-BE");
 
-    public static readonly CultureInfo[] Supported = [Default];
+    public static readonly CultureInfo[] Supported = [Default, ApiCultureProvider.French, ApiCultureProvider.English];
 
     /// <summary>Leuven's time zone: a date a person picks ("before 30 June") ends at midnight there.</summary>
     public static readonly TimeZoneInfo TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");
@@ -23,6 +23,8 @@ public static class SiteCulture
         SupportedUICultures = Supported,
         FallBackToParentCultures = true,
         FallBackToParentUICultures = true,
+        // First: the API answers by Accept-Language, in English without one (the site's pages fall through to the rest).
+        RequestCultureProviders = [new ApiCultureProvider(), new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()],
     };
 
     /// <summary>The two-letter language for the html lang attribute.</summary>

@@ -73,7 +73,7 @@ public sealed partial class AccountFormTests(WebAppFixture app)
         var (status, page) = await PostFormAsync(browser, "/account", "Organisation", fields);
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Contains("Must be an e-mail address.", page, StringComparison.Ordinal);
+        Assert.Contains("Moet een e-mailadres zijn.", page, StringComparison.Ordinal); // the rule's message, in the page's Dutch
         Assert.Empty((await Orleans.GetGrain<IAccountGrain>(person.AccountId).Get())!.Memberships);
         await (await person.Client.PostAsync("/api/me/organisations", new { kind = "school", name = "Sint-Jozefschool", neighbourhoodCode = "24062W02", contactEmail = " school@example.org " }))
             .ProblemNamingAsync("contactEmail");
@@ -105,7 +105,7 @@ public sealed partial class AccountFormTests(WebAppFixture app)
             new() { ["memberLoginName"] = newcomer.LoginName, ["memberRole"] = "Member" });
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Contains("A resident is a person, not an organisation with members.", page, StringComparison.Ordinal);
+        Assert.Contains("Een bewoner is een persoon, geen organisatie met leden.", page, StringComparison.Ordinal); // in the page's Dutch
         Assert.Empty((await Orleans.GetGrain<IAccountGrain>(newcomer.AccountId).Get())!.Memberships);
 
         (status, _) = await PostFormAsync(browser, $"/account?organisationId={world.OrganisationId}", "Member",

@@ -7,6 +7,7 @@ using CivicContracting.Web.Goals;
 using CivicContracting.Web.Pages.Commitments;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;
+using CivicContracting.Web.Texts;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -59,7 +60,7 @@ public sealed class NewModel(Access access, IClusterClient orleans, SiteData dat
         var errors = await define.CheckAsync(definition, id.Length > 0 ? id : null);
         // The form makes new goals only: an id in use is refused, where the API would answer with the stored goal.
         if (id.Length > 0 && errors.IsValid && await orleans.GetGrain<IGoalGrain>(id).GetInfo() is not null)
-            errors.Add("id", $"There is already a goal '{id}'.");
+            errors.Add("id", ApiText.GoalExists(id));
         if (!ModelState.IsValid || !errors.IsValid)
         {
             PageSupport.AddErrors(ModelState, errors.ByField, "", Fields);
