@@ -34,7 +34,7 @@ public static class PluralRules
 /// <summary>
 /// Plural texts: a key <c>Foo</c> with a count is written in the resource files as <c>Foo.one</c> and <c>Foo.other</c>
 /// (French may add <c>Foo.many</c>; a category a language leaves out falls back to <c>Foo.other</c>).
-/// <c>T.Plural("Foo", n)</c> picks the form for the request's language; in the text, <c>{0}</c> is the count written in
+/// <c>T.Plural(key, n)</c> picks the form for the request's language; in the text, <c>{0}</c> is the count written in
 /// that language's format and <c>{1}</c>, <c>{2}</c>… are the further arguments.
 /// </summary>
 public static class PluralLocalizer

@@ -9,7 +9,7 @@ namespace CivicContracting.Web;
 /// <para>
 /// Keys: <c>Area.Name</c>, with <c>{0}</c>, <c>{1}</c>… for the arguments (the map's <c>MapJs.*</c> texts use named
 /// <c>{name}</c> placeholders filled in by script). A text with a count is a plural: two keys <c>Area.Name.one</c> and
-/// <c>Area.Name.other</c> (French may add <c>.many</c> for millions), read with <c>T.Plural("Area.Name", count, …)</c>,
+/// <c>Area.Name.other</c> (French may add <c>.many</c> for millions), read with <c>T.Plural(key, count, …)</c>,
 /// where <c>{0}</c> is the count (Texts/Plurals.cs). Every key is in all three files with the same placeholders
 /// (SiteTextKeysTests).
 /// </para>
