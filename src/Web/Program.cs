@@ -214,7 +214,7 @@ namespace CivicContracting.Web
             app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = SitePaths.ErrorPath(500) });
             app.UseWhen(context => !SitePaths.IsPage(context.Request.Path), api => api.UseStatusCodePages());
             app.UseWhen(context => SitePaths.IsPage(context.Request.Path), site => site.UseStatusCodePagesWithReExecute(SitePaths.ErrorPath("{0}")));
-            app.UseRequestLocalization(SiteCulture.Options());
+            app.UseSiteCulture();
             // Scripts under /js/v/{version}/ are kept by browsers for good, the plain /js ones revalidated: see StaticFileCaching.
             app.UseVersionedScripts();
             app.UseStaticFiles(StaticFileCaching.Options());
@@ -233,6 +233,8 @@ namespace CivicContracting.Web
             app.MapPlatformEndpoints();
             app.MapCivicContractingDashboard(orleans);
             app.MapMeta();
+            // The language switcher: GET /language/{code}?returnUrl=… (Texts/LanguageEndpoints.cs).
+            app.MapLanguage();
             app.MapAccounts();
             app.MapOpenIdConnectSignIn();
             app.MapFollowing();

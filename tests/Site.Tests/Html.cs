@@ -14,8 +14,8 @@ public static partial class Html
         Assert.True(response.StatusCode == expected, $"GET {path}: expected {(int)expected}, got {(int)response.StatusCode}: {Excerpt(html)}");
         Assert.True(response.Content.Headers.ContentType?.MediaType == "text/html",
             $"GET {path}: expected text/html, got '{response.Content.Headers.ContentType}': {Excerpt(html)}");
-        Assert.True(HtmlLang().Match(html) is { Success: true } lang && lang.Groups[1].Value == "nl",
-            $"GET {path}: expected <html lang=\"nl\">: {Excerpt(html)}");
+        Assert.True(HtmlLang().Match(html) is { Success: true } lang && lang.Groups[1].Value == "nl-BE",
+            $"GET {path}: expected <html lang=\"nl-BE\">: {Excerpt(html)}");
         Assert.True(H1s(html).Any(h => h.Length > 0), $"GET {path}: expected a non-empty <h1>: {Excerpt(html)}");
         return html;
     }

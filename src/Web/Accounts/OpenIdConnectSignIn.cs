@@ -25,9 +25,9 @@ public sealed class OidcOptions : IValidatableObject
 
     public string? ClientSecret { get; set; }
 
-    /// <summary>The button's text on the sign-in page.</summary>
+    /// <summary>The button's text on the sign-in page; unset, the site's own text in the page's language (Account.SignInWithCity).</summary>
     [StringLength(100, MinimumLength = 1)]
-    public string DisplayName { get; set; } = "Aanmelden met de stad";
+    public string? DisplayName { get; set; }
 
     /// <summary>Plain-HTTP metadata is for a local test provider only.</summary>
     public bool RequireHttpsMetadata { get; set; } = true;

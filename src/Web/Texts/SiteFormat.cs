@@ -28,6 +28,9 @@ public static class SiteFormat
 
     public static string KindPlural(IStringLocalizer t, ParticipantKind kind) => t["Kinds." + Api(kind)];
 
+    /// <summary>"3 residents", "1 school": a count of participants of one kind (KindCount.{kind}.one/.other).</summary>
+    public static string KindCount(IStringLocalizer t, ParticipantKind kind, int count) => t.Plural("KindCount." + Api(kind), count);
+
     public static string Level(IStringLocalizer t, CommitmentLevel level) => t["Level." + Api(level)];
 
     public static string Status(IStringLocalizer t, CommitmentStatus status) => t["Status." + Api(status)];

@@ -16,7 +16,7 @@ namespace CivicContracting.Web.Pages.Accounts;
 public sealed class SignInModel(AccountService accounts, TimeProvider clock, IStringLocalizer<SiteText> text, IOptions<OidcOptions> oidc) : PageModel
 {
     /// <summary>The OpenID Connect provider's button text, when one is configured.</summary>
-    public string? ExternalProvider => oidc.Value.IsEnabled ? oidc.Value.DisplayName : null;
+    public string? ExternalProvider => oidc.Value.IsEnabled ? oidc.Value.DisplayName ?? text["Account.SignInWithCity"] : null;
 
     [BindProperty(SupportsGet = true)] public string? Failed { get; set; }
 
