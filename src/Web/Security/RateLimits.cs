@@ -147,7 +147,7 @@ public static class RateLimits
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         // A form of the site (sign-in, sign-up, a mailed link): no body here, so the site's error page says it, in the
         // page's language (Pages/Error.cshtml, re-executed for page requests), not a problem+json.
-        if (SitePaths.IsPage(context.Request.Path))
+        if (Site.SitePaths.IsPage(context.Request.Path))
             return;
         // Sign-in and sign-up draw from the strict per-address policy (and, far less tightly, from the anonymous writes').
         var policy = context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName;
