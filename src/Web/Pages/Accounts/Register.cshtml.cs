@@ -1,6 +1,7 @@
 using CivicContracting.Accounts;
 using CivicContracting.Places;
 using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Pages.Shared;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Security;
 using Microsoft.AspNetCore.Authentication;
@@ -16,6 +17,12 @@ namespace CivicContracting.Web.Pages.Accounts;
 public sealed class RegisterModel(AccountService accounts, TimeProvider clock, IStringLocalizer<SiteText> text) : PageModel
 {
     private static readonly string[] Fields = ["displayName", "loginName", "password", "email", "neighbourhoodCode", "pseudonym"];
+
+    /// <summary>The form's errors for the summary at its top and its fields' aria attributes (Shared/_ErrorSummary).</summary>
+    public FormErrors Errors => _errors ??= new FormErrors(ModelState, text,
+        [("displayName", "displayName"), ("loginName", "loginName"), ("password", "password"), ("neighbourhoodCode", "neighbourhoodCode"), ("pseudonym", "pseudonym")]);
+
+    private FormErrors? _errors;
 
     [BindProperty] public string DisplayName { get; set; } = "";
     [BindProperty] public string LoginName { get; set; } = "";
