@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using CivicContracting.Accounts;
 using CivicContracting.Places;
 using CivicContracting.Web.Accounts;
@@ -24,9 +25,10 @@ public sealed class RegisterModel(AccountService accounts, TimeProvider clock, I
 
     private FormErrors? _errors;
 
-    [BindProperty] public string DisplayName { get; set; } = "";
-    [BindProperty] public string LoginName { get; set; } = "";
-    [BindProperty] public string Password { get; set; } = "";
+    // An empty field stays "" (not null), so a form sent empty gets its errors instead of a server error.
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string DisplayName { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string LoginName { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string Password { get; set; } = "";
     [BindProperty] public string? NeighbourhoodCode { get; set; }
     [BindProperty] public string? Pseudonym { get; set; }
     [BindProperty] public bool ShowNamePublicly { get; set; }

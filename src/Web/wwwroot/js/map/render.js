@@ -26,10 +26,10 @@ export function renderPlace(place, pulse) {
     path.setAttribute('data-commitments', String(f.commitments));
     path.setAttribute('data-class', String(cls));
   }
-  if (place.link) place.link.setAttribute('aria-label', text);
 
   const r = radius(f.participants);
   const text = summary(place, f);
+  if (place.link) place.link.setAttribute('aria-label', text);
   const el = place.marker.getElement();
   if (el) {
     const glyph = el.querySelector('.map-glyph');
