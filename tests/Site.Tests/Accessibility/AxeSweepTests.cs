@@ -61,7 +61,7 @@ public sealed class AxeSweepTests(SiteAppFixture app, BrowserFixture browser, IT
             await CheckAsync(resident, $"/commitments/new (step 2, {level})");
         }
         await resident.GetByRole(AriaRole.Button, new() { Name = "Bewaren en nalezen" }).ClickAsync();
-        await Expect(resident.Locator("[data-error-summary]")).ToBeVisibleAsync();
+        await Expect(resident.Locator("#t-metric")).ToBeVisibleAsync();
         await CheckAsync(resident, "/commitments/new (step 2, result, with errors)");
         await resident.Context.CloseAsync();
 

@@ -129,9 +129,11 @@ public sealed class MapAccessibilityTests(SiteAppFixture app, BrowserFixture bro
         Assert.Equal(8, fills.Count);
         Assert.True(rings.Count >= 3, $"Only {rings.Count} ring colours drawn");
         Assert.All(rings, r => Assert.Contains(r, legend.Select(l => l.Colour)));
-        Assert.Equal(JsonValueKind.Null, colours.GetProperty("haloEdgeOpacity").ValueKind); // an opaque edge: its colour is what is measured
 
         var problems = new List<string>();
+        // An opaque edge: its colour is what is measured.
+        if (colours.GetProperty("haloEdgeOpacity").ValueKind != JsonValueKind.Null)
+            problems.Add($"The halo's edge is drawn with stroke-opacity {colours.GetProperty("haloEdgeOpacity")}");
         foreach (var (label, colour) in legend)
         {
             var onHalo = Contrast(colour, haloFill);
