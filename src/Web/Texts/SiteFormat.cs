@@ -9,15 +9,15 @@ namespace CivicContracting.Web.Texts;
 /// <summary>How the pages write numbers, dates and the product's words, in the request's culture.</summary>
 public static class SiteFormat
 {
-    /// <summary>Okabe–Ito colours (distinguishable with the common colour-vision deficiencies); the same in js/map/constants.js.</summary>
+    /// <summary>Darkened Okabe–Ito hues (at least 3:1 against white and the map, WCAG 1.4.11); the same in js/map/constants.js and css/site.css.</summary>
     public static IReadOnlyDictionary<ParticipantKind, string> KindColours { get; } = new Dictionary<ParticipantKind, string>
     {
-        [ParticipantKind.Resident] = "#E69F00",
-        [ParticipantKind.School] = "#56B4E9",
-        [ParticipantKind.Business] = "#009E73",
-        [ParticipantKind.Organisation] = "#CC79A7",
-        [ParticipantKind.City] = "#0072B2",
-        [ParticipantKind.KnowledgeInstitution] = "#D55E00",
+        [ParticipantKind.Resident] = "#B86E00",
+        [ParticipantKind.School] = "#1F4E9A",
+        [ParticipantKind.Business] = "#008A63",
+        [ParticipantKind.Organisation] = "#5E2A7E",
+        [ParticipantKind.City] = "#0A7FB8",
+        [ParticipantKind.KnowledgeInstitution] = "#8F2A0A",
     };
 
     // The API's JSON naming (ApiJson's camelCase policy), written out here so that the site's basics do not depend on

@@ -1,6 +1,8 @@
+using System.ComponentModel.DataAnnotations;
 using CivicContracting.Accounts;
 using CivicContracting.Places;
 using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Pages.Shared;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Security;
 using Microsoft.AspNetCore.Authentication;
@@ -17,9 +19,16 @@ public sealed class RegisterModel(AccountService accounts, TimeProvider clock, I
 {
     private static readonly string[] Fields = ["displayName", "loginName", "password", "email", "neighbourhoodCode", "pseudonym"];
 
-    [BindProperty] public string DisplayName { get; set; } = "";
-    [BindProperty] public string LoginName { get; set; } = "";
-    [BindProperty] public string Password { get; set; } = "";
+    /// <summary>The form's errors for the summary at its top and its fields' aria attributes (Shared/_ErrorSummary).</summary>
+    public FormErrors Errors => _errors ??= new FormErrors(ModelState, text,
+        [("displayName", "displayName"), ("loginName", "loginName"), ("password", "password"), ("neighbourhoodCode", "neighbourhoodCode"), ("pseudonym", "pseudonym")]);
+
+    private FormErrors? _errors;
+
+    // An empty field stays "" (not null), so a form sent empty gets its errors instead of a server error.
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string DisplayName { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string LoginName { get; set; } = "";
+    [BindProperty, DisplayFormat(ConvertEmptyStringToNull = false)] public string Password { get; set; } = "";
     [BindProperty] public string? NeighbourhoodCode { get; set; }
     [BindProperty] public string? Pseudonym { get; set; }
     [BindProperty] public bool ShowNamePublicly { get; set; }

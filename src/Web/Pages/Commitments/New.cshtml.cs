@@ -8,6 +8,7 @@ using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Api;
 using CivicContracting.Web.Commitments;
+using CivicContracting.Web.Pages.Shared;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;
 using CivicContracting.Web.Texts;
@@ -63,6 +64,14 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
         Form is not null && Form.TryGetValue(name, out var value) ? value.ToString()
         : _draftValues.TryGetValue(name, out var saved) ? saved
         : fallback;
+
+    /// <summary>The form's errors for the summary at its top and its fields' aria attributes (Shared/_ErrorSummary).</summary>
+    public FormErrors Errors => _errors ??= new FormErrors(ModelState, text,
+        [("participantId", "participantId"), ("neighbourhoodCode", "neighbourhoodCode"), ("sessionId", "sessionId"),
+         .. TermsFields.FieldIds(),
+         ("condition", "condition-none"), ("condition.requiredCoSigners", "c-required"), ("condition.commitmentId", "c-commitment"), ("condition.deadline", "c-deadline")]);
+
+    private FormErrors? _errors;
 
     public IEnumerable<string> ErrorsFor(string name) =>
         ModelState.TryGetValue(name, out var entry) ? entry.Errors.Select(e => e.ErrorMessage) : [];

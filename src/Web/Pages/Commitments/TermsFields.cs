@@ -53,6 +53,23 @@ public sealed record TermsFields(ITermsForm Form, CommitmentLevel Level)
 
     public IHtmlContent Errors(IStringLocalizer text, string name) => ErrorLine(Form, text, name);
 
+    /// <summary>"true" when the field (or the group it heads) has an error, else null: its aria-invalid (see Shared/FormErrors).</summary>
+    public string? Invalid(string name, string? group = null) =>
+        Form.ErrorsFor(name).Any() || (group is not null && Form.ErrorsFor(group).Any()) ? "true" : null;
+
+    /// <summary>The ids of the error lines of those of <paramref name="names"/> that have one, else null: for aria-describedby.</summary>
+    public string? ErrorId(params string?[] names) =>
+        string.Join(' ', names.OfType<string>().Where(n => Form.ErrorsFor(n).Any()).Select(Shared.FormErrors.ErrorIdOf)) is { Length: > 0 } ids ? ids : null;
+
+    /// <summary>The terms fields' names and element ids, in form order, for the error summary's links.</summary>
+    public static IEnumerable<(string Name, string FieldId)> FieldIds() =>
+    [
+        ("terms.title", "terms-title"), ("terms.description", "terms-description"), ("terms.milestones", "m-0-title"),
+        .. Enumerable.Range(0, MilestoneRows).SelectMany(i => new[] { ($"terms.milestones[{i}].title", $"m-{i}-title"), ($"terms.milestones[{i}].dueDate", $"m-{i}-due") }),
+        ("terms.target.metric", "t-metric"), ("terms.target.unit", "t-unit"), ("terms.target.baseline", "t-baseline"),
+        ("terms.target.target", "t-target"), ("terms.target.deadline", "t-deadline"),
+    ];
+
     public static IHtmlContent ErrorLine(ITermsForm form, IStringLocalizer text, string name)
     {
         var errors = form.ErrorsFor(name).ToList();
@@ -60,6 +77,6 @@ public sealed record TermsFields(ITermsForm Form, CommitmentLevel Level)
             return HtmlString.Empty;
         var messages = errors.Where(m => m.Length > 0).ToList();
         var line = messages.Count > 0 ? string.Join(" ", messages) : text["Flow.FieldInvalid"].Value;
-        return new HtmlString($"<span class=\"field-error\" id=\"{WebUtility.HtmlEncode(name)}-error\">{WebUtility.HtmlEncode(line)}</span>");
+        return new HtmlString($"<span class=\"field-error\" id=\"{WebUtility.HtmlEncode(Shared.FormErrors.ErrorIdOf(name))}\">{WebUtility.HtmlEncode(line)}</span>");
     }
 }

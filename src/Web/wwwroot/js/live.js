@@ -6,7 +6,8 @@
  *   - updates every element with data-live-field="<dot.path into snapshot>" whose data-live-scope (its own, or the
  *     nearest ancestor's) is the change's scope, e.g. data-live-scope="place:24062" data-live-field="totals.engagedCommitments";
  *     data-live-format: "number" (default), "percent" (0..1), "decimal", "date", "datetime";
- *     <progress>/<meter> get .value; data-live-css-var="--name" also sets that custom property to the raw value;
+ *     <progress>/<meter> get .value: the field is a 0..1 fraction, scaled to the element's max (max="100" shows
+ *     0.44 as 44, as the server renders it); data-live-css-var="--name" also sets that custom property to the raw value;
  *     data-live-empty="…" is shown for a null value (default "–");
  *   - briefly adds the class "live-updated" to elements whose text changed;
  *   - tells the scripts that subscribed through the interface below.
@@ -149,7 +150,9 @@ function update(el, snapshot) {
   const cssVar = el.getAttribute('data-live-css-var');
   if (cssVar && typeof value === 'number') el.style.setProperty(cssVar, String(value));
   if (el instanceof HTMLProgressElement || el instanceof HTMLMeterElement) {
-    const number = typeof value === 'number' ? value : 0;
+    const fraction = typeof value === 'number' && Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0;
+    // One decimal of the element's scale, as SiteFormat.ProgressValue renders it on the server.
+    const number = Math.round(fraction * el.max * 10) / 10;
     if (el.value !== number) {
       el.value = number;
       flash(el);

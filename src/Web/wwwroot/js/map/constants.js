@@ -2,14 +2,16 @@
 
 export const KINDS = ['resident', 'school', 'business', 'organisation', 'city', 'knowledgeInstitution'];
 
-// Okabe–Ito, colour-blind safe; the same as the site's swatches (src/Web/Site/SiteFormat.cs).
+// Darkened Okabe–Ito hues, the same as the site's swatches (src/Web/Texts/SiteFormat.cs): each at least 3:1 against the
+// white halo a ring is drawn on and the map's background (WCAG 1.4.11), and neighbours in the legend alternate light
+// and dark (at least 1.8:1 between them) so they stay apart without colour vision. Checked by MapAccessibilityTests.
 export const KIND_COLOURS = {
-  resident: '#E69F00',
-  school: '#56B4E9',
-  business: '#009E73',
-  organisation: '#CC79A7',
-  city: '#0072B2',
-  knowledgeInstitution: '#D55E00',
+  resident: '#B86E00',
+  school: '#1F4E9A',
+  business: '#008A63',
+  organisation: '#5E2A7E',
+  city: '#0A7FB8',
+  knowledgeInstitution: '#8F2A0A',
 };
 
 // The stain: a neutral slate ramp from paper to ink, which none of the kind colours resembles.

@@ -31,9 +31,11 @@ export function glyphSvg(f, r) {
   const present = KINDS.filter((k) => f.byKind[k] > 0);
   const total = present.reduce((sum, k) => sum + f.byKind[k], 0) || 1;
   const gap = present.length > 1 ? Math.min(2, circumference / 60) : 0;
+  // The ring lies on a white halo with an opaque dark edge: its colours meet only white (≥ 3:1, see constants.js),
+  // and the halo stands out from every stain class, light (the dark edge) or dark (the white).
   let svg = '<svg class="map-glyph__svg" width="' + size + '" height="' + size + '" viewBox="0 0 ' + size + ' ' + size + '" aria-hidden="true" focusable="false">' +
     '<circle cx="' + c + '" cy="' + c + '" r="' + (r + 1.5) + '" fill="#ffffff"/>' +
-    '<circle cx="' + c + '" cy="' + c + '" r="' + (r + 1.5) + '" fill="none" stroke="#1d2428" stroke-opacity="0.55" stroke-width="1"/>';
+    '<circle cx="' + c + '" cy="' + c + '" r="' + (r + 1.5) + '" fill="none" stroke="#1d2428" stroke-width="1"/>';
   let offset = 0;
   for (const kind of present) {
     const length = (f.byKind[kind] / total) * circumference;

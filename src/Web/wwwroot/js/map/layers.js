@@ -1,5 +1,6 @@
-// The Leaflet map and its layers: optional background tiles, the neighbourhoods' choropleth, the rings (one keyboard-
-// focusable link per neighbourhood), the district outlines and names, and the zoom, layer and attribution controls.
+// The Leaflet map and its layers: optional background tiles, the neighbourhoods' choropleth (each area a link to its
+// page, named by its figures, in alphabetical Tab order), the rings (a picture on top, neither focusable nor clickable:
+// a click falls through to the area), the district outlines and names, and the zoom, layer and attribution controls.
 // Leaflet is the global L of /lib/leaflet/leaflet.js (a classic deferred script that runs before the modules).
 import { PALETTE } from './constants.js';
 import { labelHtml } from './glyphs.js';
@@ -10,6 +11,7 @@ import { texts, lang } from './texts.js';
 import { element, escapeHtml } from './util.js';
 
 const reduceMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
+const SVG_NS = 'http://www.w3.org/2000/svg';
 let fitting = false;
 
 /** A neighbourhood's page ("{code}" in data-place-url is replaced). */
@@ -87,64 +89,44 @@ export function createMap(canvas, geojson, districts) {
       const place = { code: p.code, props: p, layer, marker: null, value: 0, cls: 0 };
       places.set(p.code, place);
       layer.bindTooltip('', { sticky: true, direction: 'top', className: 'map-tooltip', opacity: 1 });
-      layer.on('click', () => window.location.assign(placeUrl(place.code)));
-      layer.on('mouseover', () => {
-        place.hover = true;
-        layer.setStyle({ color: '#1d2428', weight: 3 });
-      });
-      layer.on('mouseout', () => {
-        place.hover = false;
-        layer.setStyle(baseOutline());
-      });
+      // The area's <a> (linkNeighbourhoods) follows the click; a drag of the map that ends on it is no click.
+      layer.on('mouseover', () => highlight(place, true));
+      layer.on('mouseout', () => highlight(place, false));
     },
   });
   state.neighbourhoodLayer = neighbourhoodLayer;
   // The view first: Leaflet only creates a layer's elements once the map has a centre and zoom.
   fit();
   neighbourhoodLayer.addTo(map);
+  // Leaflet puts the paths back bare when the layer is switched off and on again.
+  neighbourhoodLayer.on('add', linkNeighbourhoods);
+  neighbourhoodLayer.on('remove', () => {
+    for (const place of places.values()) if (place.link) place.link.remove();
+  });
 
-  // Glyphs, in alphabetical order so Tab walks through the neighbourhoods by name.
+  // The rings: a picture of each area's participants, hidden from assistive technology (the area's link names the
+  // same figures) and from the pointer, so overlapping rings are never small targets in each other's way.
   const glyphLayer = L.layerGroup().addTo(map);
   state.glyphLayer = glyphLayer;
   const ordered = [...places.values()].sort((a, b) => a.props.name.localeCompare(b.props.name, lang));
+  state.ordered = ordered;
   for (const place of ordered) {
     const point = Array.isArray(place.props.labelPoint) ? place.props.labelPoint : null;
     const latlng = point ? L.latLng(point[1], point[0]) : place.layer.getBounds().getCenter();
-    // The ring is the link (focusable, named by the full summary); the count and the name drawn over and beside it
-    // are outside the link and hidden from assistive technology, so the link's name needs no visible text.
     const icon = L.divIcon({
       className: 'map-marker',
       iconSize: null,
-      html: '<span class="map-glyph" role="link" tabindex="0"></span><span class="map-count" aria-hidden="true"></span>' +
+      html: '<span class="map-glyph" aria-hidden="true"></span><span class="map-count" aria-hidden="true"></span>' +
         '<span class="map-label" aria-hidden="true">' + labelHtml(place.props.name) + '</span>',
     });
-    const marker = L.marker(latlng, { icon, keyboard: false, riseOnHover: true });
-    marker.bindTooltip('', { direction: 'top', offset: [0, -12], className: 'map-tooltip', opacity: 1 });
-    marker.on('click', () => window.location.assign(placeUrl(place.code)));
+    const marker = L.marker(latlng, { icon, keyboard: false, interactive: false });
     place.marker = marker;
     marker.addTo(glyphLayer);
     const el = marker.getElement();
     el.dataset.code = place.code;
-    const link = el.querySelector('.map-glyph');
-    link.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter' || event.key === ' ') {
-        event.preventDefault();
-        window.location.assign(placeUrl(place.code));
-      }
-    });
-    link.addEventListener('focus', () => {
-      el.classList.add('has-focus');
-      marker.openTooltip();
-    });
-    link.addEventListener('blur', () => {
-      el.classList.remove('has-focus');
-      marker.closeTooltip();
-    });
+    el.setAttribute('aria-hidden', 'true');
   }
-  for (const place of places.values()) {
-    const path = place.layer.getElement();
-    if (path) path.setAttribute('data-code', place.code);
-  }
+  linkNeighbourhoods();
 
   const overlays = {};
   overlays[escapeHtml(texts.layerNeighbourhoods)] = neighbourhoodLayer;
@@ -197,6 +179,51 @@ export function createMap(canvas, geojson, districts) {
     renderAll();
   });
   control.getContainer().classList.add('map-attribution-control');
+}
+
+/**
+ * Wraps each neighbourhood's path in an SVG <a href> to its page: a link named by its figures (render.js sets the
+ * aria-label), opened with Enter, in alphabetical order so Tab walks through the neighbourhoods by name.
+ */
+function linkNeighbourhoods() {
+  for (const place of state.ordered || []) {
+    const path = place.layer.getElement();
+    if (!path || !path.parentNode) continue;
+    path.setAttribute('data-code', place.code);
+    let link = place.link;
+    if (!link) {
+      link = document.createElementNS(SVG_NS, 'a');
+      link.setAttribute('href', placeUrl(place.code));
+      link.setAttribute('class', 'map-neighbourhood-link');
+      link.setAttribute('data-code', place.code);
+      link.setAttribute('aria-label', place.props.name);
+      link.addEventListener('click', (event) => {
+        const dragging = state.map.dragging;
+        if (dragging && dragging.moved()) event.preventDefault();
+      });
+      link.addEventListener('focus', () => {
+        highlight(place, true);
+        place.layer.openTooltip(place.marker ? place.marker.getLatLng() : place.layer.getBounds().getCenter());
+      });
+      link.addEventListener('blur', () => {
+        highlight(place, false);
+        place.layer.closeTooltip();
+      });
+      place.link = link;
+    }
+    const group = path.parentNode === link ? link.parentNode : path.parentNode;
+    if (path.parentNode !== link) link.append(path);
+    // Appending in alphabetical order is the Tab order; the areas do not overlap, so the drawing order is free.
+    group.append(link);
+  }
+}
+
+/** A neighbourhood under the pointer or the keyboard focus: a darker outline, its ring marked and its name shown. */
+function highlight(place, on) {
+  place.hover = on;
+  place.layer.setStyle(on ? { color: '#1d2428', weight: 3 } : baseOutline());
+  const el = place.marker && place.marker.getElement();
+  if (el) el.classList.toggle('has-focus', on);
 }
 
 /** Fits the view to the city (and remembers that zoom: labels and ring sizes are relative to it). */

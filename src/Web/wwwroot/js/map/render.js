@@ -29,6 +29,7 @@ export function renderPlace(place, pulse) {
 
   const r = radius(f.participants);
   const text = summary(place, f);
+  if (place.link) place.link.setAttribute('aria-label', text);
   const el = place.marker.getElement();
   if (el) {
     const glyph = el.querySelector('.map-glyph');
@@ -36,7 +37,6 @@ export function renderPlace(place, pulse) {
     glyph.style.width = size + 'px';
     glyph.style.height = size + 'px';
     glyph.innerHTML = glyphSvg(f, r);
-    glyph.setAttribute('aria-label', text);
     showCount(el.querySelector('.map-count'), f, r);
     place.r = r;
     positionLabel(el.querySelector('.map-label'), r, place.labelAt || 'below');
@@ -47,7 +47,6 @@ export function renderPlace(place, pulse) {
     el.classList.toggle('is-empty', f.participants <= 0);
     if (pulse) pulseMarker(el, place);
   }
-  place.marker.setTooltipContent(escapeHtml(text));
   place.layer.setTooltipContent(escapeHtml(text));
 }
 
