@@ -44,13 +44,17 @@ public sealed record CommitmentDraft(
 /// <summary>
 /// The formal confirmation: who confirmed, when (the time of signing: the moment of the call, or the signing date the
 /// caller gave for a commitment signed earlier, e.g. on paper), and a SHA-256 of the exact text they confirmed.
+/// <see cref="Language"/>: the language of that text (<see cref="CommitmentText.Languages"/>); null in a confirmation
+/// recorded before languages, whose text is <see cref="CommitmentText.RenderLegacy"/>. Fields at their default are not
+/// written, so a confirmation without a language is stored in exactly the bytes it was before the field existed.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("cc.Confirmation.v1")]
+[GenerateSerializer, Immutable, OmitDefaultMemberValues, Alias("cc.Confirmation.v1")]
 public sealed record Confirmation(
     [property: Id(0)] string ConfirmedBy,
     [property: Id(1)] DateTimeOffset ConfirmedAt,
     [property: Id(2)] string TextHash,
-    [property: Id(3)] int TermsVersion);
+    [property: Id(3)] int TermsVersion,
+    [property: Id(4)] string? Language = null);
 
 /// <summary>
 /// A commitment as read. <see cref="Reports"/> holds its newest reports only (at most <see cref="ReportHistory.NewestInView"/>,
@@ -120,7 +124,7 @@ public interface ICommitmentGrain : IGrainWithStringKey
 
     /// <summary>
     /// Records the formal confirmation of the current terms. <paramref name="textHash"/> must match
-    /// <see cref="CommitmentText.Hash"/> of them. <paramref name="signedAt"/> is when the commitment was signed, for a
+    /// <see cref="CommitmentText.Hash(CommitmentTerms)"/> of them (their text in the default language; see <see cref="ConfirmIn"/>). <paramref name="signedAt"/> is when the commitment was signed, for a
     /// commitment signed earlier (e.g. on paper at a co-creation session) and entered later by the support team; it
     /// becomes <see cref="Confirmation.ConfirmedAt"/> and the first confirmation time the commitment pushes
     /// (<see cref="Contribution.ConfirmedAt"/>). Null means now. It may lie at most
@@ -136,6 +140,17 @@ public interface ICommitmentGrain : IGrainWithStringKey
     /// (<paramref name="textHash"/> of the new terms); the earlier terms stay readable.
     /// </summary>
     Task<CommitmentView> Upgrade(CommitmentTerms newTerms, string confirmedBy, string textHash);
+
+    /// <summary>
+    /// <see cref="Confirm"/> of the text in <paramref name="language"/> (one of <see cref="CommitmentText.Languages"/>):
+    /// <paramref name="textHash"/> must be <see cref="CommitmentText.Hash(CommitmentTerms, string)"/> in that language,
+    /// and the confirmation records it. <see cref="Confirm"/> without a language confirms the
+    /// <see cref="CommitmentText.DefaultLanguage"/> text.
+    /// </summary>
+    Task<CommitmentView> ConfirmIn(string language, string confirmedBy, string textHash, DateTimeOffset? signedAt = null);
+
+    /// <summary><see cref="Upgrade"/> confirmed in <paramref name="language"/>, as <see cref="ConfirmIn"/>.</summary>
+    Task<CommitmentView> UpgradeIn(string language, CommitmentTerms newTerms, string confirmedBy, string textHash);
 
     /// <summary>
     /// Stores a progress report. Its <see cref="ProgressReport.ReportId"/> is stored once: the same report again (however

@@ -15,13 +15,17 @@ public sealed record CommitmentImport(
 /// <summary>
 /// Who confirmed an imported commitment and when it was signed (becomes <see cref="Confirmation.ConfirmedAt"/> and the
 /// first engagement the map shows). <see cref="TextHash"/>: optional, the SHA-256 of the text that was signed; when
-/// given it must be <see cref="CommitmentText.Hash"/> of the terms, else the grain computes it.
+/// given it must be <see cref="CommitmentText.Hash(CommitmentTerms, string)"/> of the terms in <see cref="Language"/>,
+/// else the grain computes it. <see cref="Language"/>: the language of the text signed (default
+/// <see cref="CommitmentText.DefaultLanguage"/>); without one, a hash of the English text confirmed before languages
+/// (<see cref="CommitmentText.HashLegacy"/>, e.g. in an export of that time) is accepted too and recorded as such.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("cc.ImportedConfirmation.v1")]
 public sealed record ImportedConfirmation(
     [property: Id(0)] string ConfirmedBy,
     [property: Id(1)] DateTimeOffset SignedAt,
-    [property: Id(2)] string? TextHash = null);
+    [property: Id(2)] string? TextHash = null,
+    [property: Id(3)] string? Language = null);
 
 public enum CommitmentImportOutcome
 {
@@ -86,12 +90,29 @@ public static class CommitmentImportRules
                 errors.Add("confirmation.signedAt", RuleText.ImportSignedAtRequired);
             else
                 errors.Merge(InputRules.SignedAt(confirmation.SignedAt, now), "confirmation");
-            if (confirmation.TextHash is { } hash && draft.Terms is not null && CommitmentRules.Terms(draft.Terms).IsValid
-                && !string.Equals(hash.Trim(), CommitmentText.Hash(draft.Terms), StringComparison.OrdinalIgnoreCase))
+            if (confirmation.Language is { } language && CommitmentText.Language(language) is null)
+                errors.Add("confirmation.language", RuleText.ImportLanguageUnknown(string.Join(", ", CommitmentText.Languages)));
+            else if (confirmation.TextHash is not null && draft.Terms is not null && CommitmentRules.Terms(draft.Terms).IsValid
+                && SignedText(draft.Terms, confirmation) is null)
             {
                 errors.Add("confirmation.textHash", RuleText.ImportTextHashMismatch);
             }
         }
         return errors;
+    }
+
+    /// <summary>
+    /// The hash and language the confirmation records for <paramref name="terms"/> (a null language: the legacy text), or
+    /// null when its <see cref="ImportedConfirmation.TextHash"/> is of neither.
+    /// </summary>
+    public static (string Hash, string? Language)? SignedText(CommitmentTerms terms, ImportedConfirmation confirmation)
+    {
+        var language = CommitmentText.Language(confirmation.Language) ?? CommitmentText.DefaultLanguage;
+        var hash = CommitmentText.Hash(terms, language);
+        if (confirmation.TextHash is not { } given || string.Equals(given.Trim(), hash, StringComparison.OrdinalIgnoreCase))
+            return (hash, language);
+        if (confirmation.Language is null && string.Equals(given.Trim(), CommitmentText.HashLegacy(terms), StringComparison.OrdinalIgnoreCase))
+            return (CommitmentText.HashLegacy(terms), null);
+        return null;
     }
 }

@@ -338,6 +338,9 @@ public static class RuleText
     /// <summary>Does not match the SHA-256 of the terms' text; leave it out to have it computed.</summary>
     public static string ImportTextHashMismatch => Get(nameof(ImportTextHashMismatch));
 
+    /// <summary>The text is signed in one of {0}.</summary>
+    public static string ImportLanguageUnknown(string languages) => Format(nameof(ImportLanguageUnknown), languages);
+
     /// <summary>Name who verified (1 to {0} characters).</summary>
     public static string VerifiedByLength(int max) => Format(nameof(VerifiedByLength), max);
 

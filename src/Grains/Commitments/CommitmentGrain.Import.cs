@@ -14,7 +14,6 @@ public sealed partial class CommitmentGrain : ICommitmentImportGrain
         var now = clock.GetUtcNow();
         CommitmentImportRules.Check(import, now, Id).ThrowIfAny();
         var draft = import.Draft;
-        var textHash = CommitmentText.Hash(draft.Terms);
         try
         {
             if (S.Draft is { } existing)
@@ -42,7 +41,9 @@ public sealed partial class CommitmentGrain : ICommitmentImportGrain
             if (import.Confirmation is { } confirmation)
             {
                 // As Confirm with signedAt: the confirmation and the first engagement carry the signing time.
-                Confirmed(confirmation.ConfirmedBy, confirmation.SignedAt.ToUniversalTime(), textHash);
+                var (textHash, language) = CommitmentImportRules.SignedText(draft.Terms, confirmation)
+                    ?? throw new InvalidOperationException("Checked by CommitmentImportRules.");
+                Confirmed(confirmation.ConfirmedBy, confirmation.SignedAt.ToUniversalTime(), textHash, language);
             }
             await Commit(now);
             return CommitmentImportOutcome.Created;

@@ -271,9 +271,13 @@ public sealed partial class CommitmentGrain(
         return template;
     }
 
-    public async Task<CommitmentView> Confirm(string confirmedBy, string textHash, DateTimeOffset? signedAt = null)
+    public Task<CommitmentView> Confirm(string confirmedBy, string textHash, DateTimeOffset? signedAt = null) =>
+        ConfirmIn(CommitmentText.DefaultLanguage, confirmedBy, textHash, signedAt);
+
+    public async Task<CommitmentView> ConfirmIn(string language, string confirmedBy, string textHash, DateTimeOffset? signedAt = null)
     {
         await RequireExistsAndPushed();
+        language = ValidLanguage(language);
         ValidateConfirmer(confirmedBy, textHash);
         var now = clock.GetUtcNow();
         InputRules.SignedAt(signedAt, now).ThrowIfAny();
@@ -291,7 +295,7 @@ public sealed partial class CommitmentGrain(
             }
             throw new StateConflictException($"Commitment '{Id}' is {S.Status.ToString().ToLowerInvariant()}; only a draft can be confirmed.");
         }
-        RequireHashOf(S.Terms!, textHash, "textHash");
+        RequireHashOf(S.Terms!, language, textHash, "textHash");
         if (signedAt is { } signed && S.Draft!.SessionId is { } sessionId)
             await CommitmentSessionLinks.LinkAsync(GrainFactory, Id, sessionId, signed.ToUniversalTime(), "signedAt");
 
@@ -310,7 +314,7 @@ public sealed partial class CommitmentGrain(
         // Signed earlier (e.g. on paper at a co-creation session) and entered now: the confirmation, and the stain's
         // time of first engagement, carry the signing time; the write itself is dated now.
         var confirmedAt = signedAt?.ToUniversalTime() ?? now;
-        Confirmed(confirmedBy, confirmedAt, textHash);
+        Confirmed(confirmedBy, confirmedAt, textHash, language);
         ClearHelpRequest();
         await Commit(now);
         if (wasWaiting && S.Confirmation.ConditionStatus != ConditionStatus.Waiting)
@@ -321,23 +325,27 @@ public sealed partial class CommitmentGrain(
     }
 
     /// <summary>A draft's current terms are confirmed, in memory (the caller commits); the first confirmation dates its first engagement.</summary>
-    private void Confirmed(string confirmedBy, DateTimeOffset confirmedAt, string textHash)
+    private void Confirmed(string confirmedBy, DateTimeOffset confirmedAt, string textHash, string? language)
     {
-        S.Confirmation.Current = new Confirmation(confirmedBy, confirmedAt, textHash, S.TermsVersion);
+        S.Confirmation.Current = new Confirmation(confirmedBy, confirmedAt, textHash, S.TermsVersion, language);
         S.Confirmation.FirstConfirmedAt ??= confirmedAt;
         S.Status = CommitmentStatus.Confirmed;
     }
 
-    public async Task<CommitmentView> Upgrade(CommitmentTerms newTerms, string confirmedBy, string textHash)
+    public Task<CommitmentView> Upgrade(CommitmentTerms newTerms, string confirmedBy, string textHash) =>
+        UpgradeIn(CommitmentText.DefaultLanguage, newTerms, confirmedBy, textHash);
+
+    public async Task<CommitmentView> UpgradeIn(string language, CommitmentTerms newTerms, string confirmedBy, string textHash)
     {
         await RequireExistsAndPushed();
+        language = ValidLanguage(language);
         var errors = new InputRules.Errors();
         errors.Merge(CommitmentRules.Terms(newTerms), "terms");
         errors.ThrowIfAny();
         ValidateConfirmer(confirmedBy, textHash);
         textHash = textHash.ToLowerInvariant();
 
-        if (S.Confirmation.Current is { } current && current.TextHash == textHash && CommitmentText.Hash(S.Terms!) == textHash && S.TermsVersion > 1)
+        if (S.Confirmation.Current is { } current && current.TextHash == textHash && CommitmentText.HashAsRecorded(S.Terms!, current.Language) == textHash && S.TermsVersion > 1)
         {
             await PushIfBehind();
             return ToView(); // The same upgrade, repeated.
@@ -346,14 +354,14 @@ public sealed partial class CommitmentGrain(
             throw new StateConflictException($"Commitment '{Id}' is {S.Status.ToString().ToLowerInvariant()}; only a confirmed or active commitment can be upgraded.");
         if (newTerms.Level <= S.Terms!.Level)
             throw new InputRejectedException("terms.level", $"An upgrade moves up the spectrum: from {S.Terms.Level.ToString().ToLowerInvariant()} to a stronger level.");
-        RequireHashOf(newTerms, textHash, "textHash");
+        RequireHashOf(newTerms, language, textHash, "textHash");
 
         var now = clock.GetUtcNow();
         S.EarlierVersions.Add(new TermsVersion(S.TermsVersion, S.Terms, S.TermsValidFrom ?? S.CreatedAt, S.Confirmation.Current));
         S.Terms = newTerms;
         S.TermsVersion++;
         S.TermsValidFrom = now;
-        S.Confirmation.Current = new Confirmation(confirmedBy, now, textHash, S.TermsVersion);
+        S.Confirmation.Current = new Confirmation(confirmedBy, now, textHash, S.TermsVersion, language);
         ResetProgressFor(newTerms);
         await Commit(now);
         Announce(FeedEventKind.CommitmentUpgraded, $"Upgraded to a {newTerms.Level.ToString().ToLowerInvariant()} commitment.");
@@ -917,11 +925,15 @@ public sealed partial class CommitmentGrain(
             throw new InputRejectedException("textHash", "The SHA-256 (64 hex characters) of the exact text being confirmed is required.");
     }
 
-    private static void RequireHashOf(CommitmentTerms terms, string textHash, string field)
+    private static void RequireHashOf(CommitmentTerms terms, string language, string textHash, string field)
     {
-        if (!string.Equals(CommitmentText.Hash(terms), textHash, StringComparison.OrdinalIgnoreCase))
-            throw new InputRejectedException(field, "The hash does not match the current text of the commitment; read the text again and confirm that.");
+        if (!string.Equals(CommitmentText.Hash(terms, language), textHash, StringComparison.OrdinalIgnoreCase))
+            throw new InputRejectedException(field, $"The hash does not match the current text of the commitment in '{language}'; read the text again and confirm that.");
     }
+
+    private static string ValidLanguage(string language) =>
+        CommitmentText.Language(language)
+        ?? throw new InputRejectedException("language", $"The text is confirmed in one of {string.Join(", ", CommitmentText.Languages)}.");
 
     private static bool SameDraft(CommitmentDraft a, CommitmentDraft b) =>
         a.ParticipantId == b.ParticipantId

@@ -43,19 +43,25 @@ public sealed record CoSignerRequest(string ParticipantId);
 /// <summary>A template taken up: a copy of its goals and terms for another participant, counting in its own neighbourhood.</summary>
 public sealed record TakeUpRequest(string ParticipantId, string NeighbourhoodCode, string? Id = null, CommitmentCondition? Condition = null);
 
-/// <summary>The exact text a participant confirms, with the hash to send back in the confirmation.</summary>
-public sealed record CommitmentTextView(string CommitmentId, int TermsVersion, CommitmentLevel Level, string Text, string TextHash);
+/// <summary>
+/// The exact text a participant confirms, with the hash to send back in the confirmation. <c>Language</c>: the text's
+/// language (null for the legacy English text of confirmations recorded before languages, asked for as
+/// <c>?language=legacy</c>). <c>IsConfirmedText</c>: this is the very text the current confirmation's hash was made of.
+/// </summary>
+public sealed record CommitmentTextView(string CommitmentId, int TermsVersion, CommitmentLevel Level, string Text, string TextHash,
+    string? Language = null, bool IsConfirmedText = false);
 
 /// <summary>
 /// A formal confirmation as sent to the API. A signed-in person confirms under their public name (their participant's
 /// pseudonym, or for an organisation their display name); <c>confirmedBy</c> is for the support team and the operator
 /// token, naming who signed. <c>signedAt</c> (optional, the same callers) is when the commitment was signed, e.g. on
-/// paper at a co-creation session; without it, the confirmation is dated now.
+/// paper at a co-creation session; without it, the confirmation is dated now. <c>language</c>: the language of the text
+/// whose hash is sent (nl, fr or en; default the request's language, as for GET …/text).
 /// </summary>
-public sealed record ConfirmationRequest(string TextHash, string? ConfirmedBy = null, DateTimeOffset? SignedAt = null);
+public sealed record ConfirmationRequest(string TextHash, string? ConfirmedBy = null, DateTimeOffset? SignedAt = null, string? Language = null);
 
 /// <summary>An upgrade, confirmed in the same step. <c>confirmedBy</c> as for <see cref="ConfirmationRequest"/>.</summary>
-public sealed record UpgradeRequest(CommitmentTerms Terms, string TextHash, string? ConfirmedBy = null);
+public sealed record UpgradeRequest(CommitmentTerms Terms, string TextHash, string? ConfirmedBy = null, string? Language = null);
 
 public sealed record WithdrawalRequest(string Reason);
 
@@ -111,7 +117,9 @@ public static class CommitmentEndpoints
 
         group.MapGet("/{id}/text", GetText)
             .WithName("GetCommitmentText")
-            .WithSummary("The exact text of the current terms and its SHA-256, to show before confirming.")
+            .WithSummary("The exact text of the current terms and its SHA-256, to show before confirming: ?language=nl, fr or en (default the request's language). "
+                + "?language=legacy gives the English text of confirmations recorded before languages; isConfirmedText says whether this is the text the confirmation's hash was made of.")
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/{id}/confirmation", Confirm)
@@ -196,25 +204,34 @@ public static class CommitmentEndpoints
         return TypedResults.Ok(paging.Of(reports, history.TotalReports));
     }
 
-    public static async Task<Ok<CommitmentTextView>> GetText(string id, HttpContext context, IClusterClient orleans, Access access)
+    public static async Task<Ok<CommitmentTextView>> GetText(string id, string? language, HttpContext context, IClusterClient orleans, Access access)
     {
+        var errors = new InputRules.Errors();
+        var textLanguage = string.Equals(language?.Trim(), LegacyText, StringComparison.OrdinalIgnoreCase) ? null : Confirmations.Language(errors, language);
+        errors.ThrowIfAny();
         var view = await PublicView.ForTextAsync(context, access, await Access.RequireCommitmentAsync(orleans, id));
-        return TypedResults.Ok(new CommitmentTextView(view.Id, view.TermsVersion, view.Terms.Level,
-            CommitmentText.Render(view.Terms), CommitmentText.Hash(view.Terms)));
+        var text = CommitmentText.RenderAsRecorded(view.Terms, textLanguage);
+        var hash = CommitmentText.HashAsRecorded(view.Terms, textLanguage);
+        var confirmed = view.Confirmation is { } confirmation && confirmation.TermsVersion == view.TermsVersion
+            && confirmation.Language == textLanguage && string.Equals(confirmation.TextHash, hash, StringComparison.OrdinalIgnoreCase);
+        return TypedResults.Ok(new CommitmentTextView(view.Id, view.TermsVersion, view.Terms.Level, text, hash, textLanguage, confirmed));
     }
+
+    /// <summary>The <c>?language=</c> of the English text confirmed before languages (a confirmation without a language).</summary>
+    public const string LegacyText = "legacy";
 
     public static async Task<Ok<CommitmentView>> Confirm(string id, HttpContext context, Access access, ConfirmCommitmentCommand command)
     {
         var permit = await command.AuthoriseAsync(await access.ActorAsync(context), id);
         var body = await JsonBody.ReadAsync<ConfirmationRequest>(context);
-        return TypedResults.Ok(await command.RunAsync(permit, new ConfirmationInput(body.TextHash, body.ConfirmedBy, body.SignedAt)));
+        return TypedResults.Ok(await command.RunAsync(permit, new ConfirmationInput(body.TextHash, body.ConfirmedBy, body.SignedAt, body.Language)));
     }
 
     public static async Task<Ok<CommitmentView>> Upgrade(string id, HttpContext context, Access access, UpgradeCommitmentCommand command)
     {
         var permit = await command.AuthoriseAsync(await access.ActorAsync(context), id);
         var body = await JsonBody.ReadAsync<UpgradeRequest>(context);
-        return TypedResults.Ok(await command.RunAsync(permit, body.Terms, body.TextHash, body.ConfirmedBy));
+        return TypedResults.Ok(await command.RunAsync(permit, body.Terms, body.TextHash, body.ConfirmedBy, body.Language));
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CivicContracting.Accounts;
 using CivicContracting.Commitments;
 using CivicContracting.Hosting;
@@ -12,9 +13,10 @@ namespace CivicContracting.Web.Commitments;
 /// <summary>
 /// A formal confirmation as its entrance read it. <c>ConfirmedBy</c>: the signer the support team or the operator token
 /// names (a person confirms under their public name, whatever they send); <c>SignedAt</c>: when it was signed, e.g. on
-/// paper (the support team only; null means now).
+/// paper (the support team only; null means now). <c>Language</c>: the language of the text read (nl, fr or en; null means
+/// the request's language).
 /// </summary>
-public sealed record ConfirmationInput(string? TextHash, string? ConfirmedBy = null, DateTimeOffset? SignedAt = null);
+public sealed record ConfirmationInput(string? TextHash, string? ConfirmedBy = null, DateTimeOffset? SignedAt = null, string? Language = null);
 
 /// <summary>
 /// Confirming a draft formally: the one way in for POST /api/commitments/{id}/confirmation and the site's confirmation
@@ -39,11 +41,12 @@ public sealed class ConfirmCommitmentCommand(IClusterClient orleans, Access acce
         var confirmedBy = await Confirmations.ConfirmerAsync(orleans, permit.Actor, view.ParticipantId, input.ConfirmedBy);
         var errors = InputRules.SignedAt(input.SignedAt, clock.GetUtcNow());
         Confirmations.Check(errors, confirmedBy, input.TextHash);
-        if (errors.IsValid && view.Status == CommitmentStatus.Draft && !Confirmations.HashMatches(view.Terms, input.TextHash!))
-            errors.Add("textHash", ApiText.TextHashOutdated(view.TermsVersion, view.Id));
+        var language = Confirmations.Language(errors, input.Language);
+        if (errors.IsValid && view.Status == CommitmentStatus.Draft && !Confirmations.HashMatches(view.Terms, language, input.TextHash!))
+            errors.Add("textHash", ApiText.TextHashOutdated(view.TermsVersion, view.Id, language));
         errors.ThrowIfAny();
         await budgets.SpendAsync(permit.Actor, BudgetedWrite.Confirmation);
-        return await orleans.GetGrain<ICommitmentGrain>(view.Id).Confirm(confirmedBy!.Trim(), input.TextHash!.Trim(), input.SignedAt);
+        return await orleans.GetGrain<ICommitmentGrain>(view.Id).ConfirmIn(language, confirmedBy!.Trim(), input.TextHash!.Trim(), input.SignedAt);
     }
 }
 
@@ -57,24 +60,31 @@ public sealed class UpgradeCommitmentCommand(IClusterClient orleans, Access acce
     public async Task<Permit> AuthoriseAsync(Actor actor, string commitmentId) =>
         new(actor, await access.RequireForCommitmentAsync(actor, commitmentId, ParticipantRight.Upgrade));
 
-    /// <summary>The new terms, and the SHA-256 of their text as the person read it; <paramref name="confirmedBy"/> as for a confirmation.</summary>
-    public async Task<CommitmentView> RunAsync(Permit permit, CommitmentTerms terms, string? textHash, string? confirmedBy = null)
+    /// <summary>
+    /// The new terms, and the SHA-256 of their text as the person read it in <paramref name="language"/>;
+    /// <paramref name="confirmedBy"/> and <paramref name="language"/> as for a confirmation.
+    /// </summary>
+    public async Task<CommitmentView> RunAsync(Permit permit, CommitmentTerms terms, string? textHash, string? confirmedBy = null, string? language = null)
     {
         var view = permit.Commitment;
         var signer = await Confirmations.ConfirmerAsync(orleans, permit.Actor, view.ParticipantId, confirmedBy);
         var errors = new InputRules.Errors();
         errors.Merge(CommitmentRules.Terms(terms), "terms");
         Confirmations.Check(errors, signer, textHash);
+        var textLanguage = Confirmations.Language(errors, language);
         if (errors.IsValid)
         {
-            if (terms.Level <= view.Terms.Level && !Confirmations.HashMatches(view.Terms, textHash!))
+            // A repeated upgrade sends the terms now confirmed, with the hash (in the language) they were confirmed with.
+            var repeated = view.Confirmation is { } current && string.Equals(current.TextHash, textHash!.Trim(), StringComparison.OrdinalIgnoreCase)
+                && CommitmentText.Verifies(terms, current);
+            if (terms.Level <= view.Terms.Level && !repeated)
                 errors.Add("terms.level", ApiText.UpgradeMovesUp(ApiJson.CamelCase(view.Terms.Level.ToString())));
-            else if (!Confirmations.HashMatches(terms, textHash!))
-                errors.Add("textHash", ApiText.NewTermsHashMismatch);
+            else if (!repeated && !Confirmations.HashMatches(terms, textLanguage, textHash!))
+                errors.Add("textHash", ApiText.NewTermsHashMismatch(textLanguage));
         }
         errors.ThrowIfAny();
         await budgets.SpendAsync(permit.Actor, BudgetedWrite.Confirmation);
-        return await orleans.GetGrain<ICommitmentGrain>(view.Id).Upgrade(terms, signer!.Trim(), textHash!.Trim());
+        return await orleans.GetGrain<ICommitmentGrain>(view.Id).UpgradeIn(textLanguage, terms, signer!.Trim(), textHash!.Trim());
     }
 }
 
@@ -112,6 +122,24 @@ public static class Confirmations
             errors.Add("textHash", ApiText.TextHashFormat);
     }
 
-    public static bool HashMatches(CommitmentTerms terms, string textHash) =>
-        string.Equals(CommitmentText.Hash(terms), textHash.Trim(), StringComparison.OrdinalIgnoreCase);
+    public static bool HashMatches(CommitmentTerms terms, string language, string textHash) =>
+        string.Equals(CommitmentText.Hash(terms, language), textHash.Trim(), StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The language of the text confirmed: the one named (nl, fr or en, or a tag such as fr-BE; another is an error naming
+    /// <c>language</c>), else the request's (<see cref="CultureInfo.CurrentUICulture"/>), else the default.
+    /// </summary>
+    public static string Language(InputRules.Errors errors, string? given)
+    {
+        if (!string.IsNullOrWhiteSpace(given))
+        {
+            if (CommitmentText.Language(given) is { } named)
+                return named;
+            errors.Add("language", ApiText.TextLanguageUnknown(string.Join(", ", CommitmentText.Languages)));
+        }
+        return RequestLanguage;
+    }
+
+    /// <summary>The request's language if the formal text is written in it, else the default.</summary>
+    public static string RequestLanguage => CommitmentText.Language(CultureInfo.CurrentUICulture.Name) ?? CommitmentText.DefaultLanguage;
 }

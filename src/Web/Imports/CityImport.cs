@@ -307,6 +307,8 @@ public sealed partial class CityImport(IClusterClient grains, IOptions<ImportOpt
             return "actions";
         if (field == "reportingInterval")
             return "reportingIntervalDays";
+        if (field == "confirmation.language")
+            return "textLanguage";
         var last = field[(field.LastIndexOf('.') + 1)..];
         return last switch
         {

@@ -19,7 +19,7 @@ public sealed class CsvImportReader(int maxRecordChars)
 {
     public static readonly string[] GoalColumns = ["id", "title", "description", "parentGoalId", "scope", "metric", "unit", "baseline", "target", "deadline", "rollUp", "illustrative"];
     public static readonly string[] ParticipantColumns = ["id", "kind", "name", "neighbourhoodCode", "pseudonym", "showNamePublicly", "contactEmail", "contactPhone"];
-    public static readonly string[] CommitmentColumns = ["id", "participantId", "goals", "neighbourhoodCode", "level", "title", "description", "actions", "metric", "unit", "baseline", "target", "deadline", "reportingIntervalDays", "confirmedBy", "signedAt", "textHash"];
+    public static readonly string[] CommitmentColumns = ["id", "participantId", "goals", "neighbourhoodCode", "level", "title", "description", "actions", "metric", "unit", "baseline", "target", "deadline", "reportingIntervalDays", "confirmedBy", "signedAt", "textHash", "textLanguage"];
 
     private static readonly string[] AllColumns = ["type", .. GoalColumns.Union(ParticipantColumns).Union(CommitmentColumns)];
 
@@ -157,8 +157,8 @@ public sealed class CsvImportReader(int maxRecordChars)
         ImportedConfirmation? confirmation = null;
         var confirmedBy = cells.Text("confirmedBy");
         var signedAt = cells.Date("signedAt");
-        if (confirmedBy is not null || cells.Text("signedAt") is not null || cells.Text("textHash") is not null)
-            confirmation = new ImportedConfirmation(confirmedBy ?? "", signedAt ?? default, cells.Text("textHash"));
+        if (confirmedBy is not null || cells.Text("signedAt") is not null || cells.Text("textHash") is not null || cells.Text("textLanguage") is not null)
+            confirmation = new ImportedConfirmation(confirmedBy ?? "", signedAt ?? default, cells.Text("textHash"), cells.Text("textLanguage"));
         return new CommitmentRow(number, id, new CommitmentImport(draft, confirmation));
     }
 

@@ -63,7 +63,8 @@ public sealed record ParticipantRecord(
 
 /// <summary>
 /// A commitment record: the body of POST /api/commitments with its id required, and its formal confirmation
-/// (<c>confirmedBy</c>, <c>signedAt</c>, optionally <c>textHash</c>); without one it is imported as a draft.
+/// (<c>confirmedBy</c>, <c>signedAt</c>, optionally <c>textHash</c> and the <c>language</c> of the text signed; in CSV
+/// <c>textLanguage</c>); without one it is imported as a draft.
 /// </summary>
 public sealed record CommitmentRecord(
     string Type,

@@ -248,13 +248,16 @@ public static class ApiText
     public static string IdInPath => Get(nameof(IdInPath));
 
     /// <summary>Does not match the current text (version {0}); read GET /api/commitments/{1}/text and confirm that.</summary>
-    public static string TextHashOutdated(long version, string id) => Format(nameof(TextHashOutdated), version, id);
+    public static string TextHashOutdated(long version, string id, string language) => Format(nameof(TextHashOutdated), version, id, language);
+
+    /// <summary>The text is confirmed in one of {0}.</summary>
+    public static string TextLanguageUnknown(string languages) => Format(nameof(TextLanguageUnknown), languages);
 
     /// <summary>An upgrade moves up the spectrum: from {0} to a stronger level.</summary>
     public static string UpgradeMovesUp(string level) => Format(nameof(UpgradeMovesUp), level);
 
     /// <summary>Does not match the text of the new terms; render them (GET …/text shows the format) and confirm their SHA-256.</summary>
-    public static string NewTermsHashMismatch => Get(nameof(NewTermsHashMismatch));
+    public static string NewTermsHashMismatch(string language) => Format(nameof(NewTermsHashMismatch), language);
 
     /// <summary>Name who confirms (1 to {0} characters).</summary>
     public static string ConfirmedByLength(int max) => Format(nameof(ConfirmedByLength), max);

@@ -54,7 +54,7 @@ public sealed class DatabaseOfEarlierVersionTests : IAsyncLifetime, IDisposable
         foreach (var (id, before) in expected)
         {
             var now = await _client!.GetFromJsonAsync<JsonObject>($"/api/commitments/{Uri.EscapeDataString(id)}");
-            AssertSame($"commitment {id}", Without(before!, CommitmentClockFields), Without(now!, CommitmentClockFields));
+            AssertSame($"commitment {id}", Without(before!, CommitmentClockFields), WithoutLanguageOfLegacyConfirmations(Without(now!, CommitmentClockFields)));
             var reports = await _client!.GetFromJsonAsync<JsonObject>($"/api/commitments/{Uri.EscapeDataString(id)}/reports?pageSize=100");
             AssertSame($"reports of {id}", _expected["reports"]![id]!, reports!);
         }
@@ -76,6 +76,41 @@ public sealed class DatabaseOfEarlierVersionTests : IAsyncLifetime, IDisposable
             m => JsonNode.DeepEquals(Without(m!, PublishFields), Without(_expected["map"]!, PublishFields)), what: "the map of the opened database");
         Assert.NotNull(map);
     }
+
+    [Fact]
+    public async Task Every_confirmation_recorded_before_languages_verifies_against_the_legacy_English_text()
+    {
+        var verified = 0;
+        foreach (var (id, before) in _expected["commitments"]!.AsObject())
+        {
+            if (before!["confirmation"] is not JsonObject confirmation || (string?)before["terms"]!["title"] == CivicContracting.Commitments.ModerationRules.HiddenTitle)
+                continue;
+            var now = (await _client!.GetFromJsonAsync<JsonObject>($"/api/commitments/{Uri.EscapeDataString(id)}"))!;
+            Assert.Null(now["confirmation"]!["language"]); // recorded before languages
+            var text = (await _client!.GetFromJsonAsync<JsonObject>($"/api/commitments/{Uri.EscapeDataString(id)}/text?language=legacy"))!;
+            Assert.True((bool)text["isConfirmedText"]!, $"The legacy text of {id} is not its confirmed text.");
+            Assert.Equal((string)confirmation["textHash"]!, (string)text["textHash"]!);
+            Assert.Equal((string)confirmation["textHash"]!, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes((string)text["text"]!))));
+            verified++;
+        }
+        Assert.True(verified > 100, $"Only {verified} confirmed commitments were checked.");
+
+        // The page shows that text as the confirmed one, in English, and the three languages as translations.
+        var (someId, _) = _expected["commitments"]!.AsObject().First(c => c.Value!["confirmation"] is JsonObject);
+        var page = System.Net.WebUtility.HtmlDecode(await _client!.GetStringAsync($"/commitments/{Uri.EscapeDataString(someId)}"));
+        Assert.Contains("data-confirmed-text data-text-language=\"legacy\"", page, StringComparison.Ordinal);
+        Assert.Contains("<blockquote class=\"commitment-text\" lang=\"en\">Level: ", page, StringComparison.Ordinal);
+        Assert.Equal(3, page.Split("niet de bevestigde tekst").Length - 1);
+    }
+
+    /// <summary>A confirmation without a language (recorded before languages) reads with <c>"language": null</c>, which the earlier version did not write.</summary>
+    private static JsonNode WithoutLanguageOfLegacyConfirmations(JsonNode node) => node switch
+    {
+        JsonObject o => new JsonObject(o.Where(p => !(p.Key == "language" && p.Value is null && o.ContainsKey("textHash")))
+            .Select(p => KeyValuePair.Create(p.Key, p.Value is null ? null : WithoutLanguageOfLegacyConfirmations(p.Value)))),
+        JsonArray a => new JsonArray([.. a.Select(item => item is null ? null : WithoutLanguageOfLegacyConfirmations(item))]),
+        _ => node.DeepClone(),
+    };
 
     /// <summary>A copy of <paramref name="node"/> without the named fields, at any depth.</summary>
     private static JsonNode Without(JsonNode node, IReadOnlySet<string> fields) => node switch

@@ -97,7 +97,7 @@ public sealed partial class WriteBudgetTests(WebAppFixture app)
         {
             try
             {
-                await confirm.RunAsync(await confirm.AuthoriseAsync(actor, d.Id), new ConfirmationInput(CommitmentText.Hash(d.Terms)));
+                await confirm.RunAsync(await confirm.AuthoriseAsync(actor, d.Id), new ConfirmationInput(CommitmentText.Hash(d.Terms), Language: CommitmentText.DefaultLanguage));
                 Interlocked.Increment(ref confirmed);
             }
             catch (ApiProblemException problem) when (problem.Status == (int)HttpStatusCode.TooManyRequests)

@@ -34,9 +34,15 @@ public sealed class ConfirmModel(Access access, IClusterClient orleans, Commitme
 
     public string TextHash { get; private set; } = "";
 
+    /// <summary>The language of the text shown: the page's, or on a post the one the text was read in.</summary>
+    public string TextLanguage { get; private set; } = CommitmentText.DefaultLanguage;
+
     [BindProperty] public bool Commit { get; set; }
 
     [BindProperty] public string? ConfirmedHash { get; set; }
+
+    /// <summary>The language of the text that was read (the page's when it was shown), so that a language switched since still confirms what was read.</summary>
+    [BindProperty] public string? ConfirmedLanguage { get; set; }
 
     public async Task<IActionResult> OnGetAsync(string id)
     {
@@ -48,7 +54,7 @@ public sealed class ConfirmModel(Access access, IClusterClient orleans, Commitme
 
     public async Task<IActionResult> OnPostAsync(string id)
     {
-        var refusal = await LoadAsync(id);
+        var refusal = await LoadAsync(id, CommitmentText.Language(ConfirmedLanguage));
         if (refusal is not null)
             return refusal;
         if (!Commit)
@@ -74,7 +80,7 @@ public sealed class ConfirmModel(Access access, IClusterClient orleans, Commitme
         }
         try
         {
-            views.Remember(await command.RunAsync(permit, new ConfirmationInput(TextHash)));
+            views.Remember(await command.RunAsync(permit, new ConfirmationInput(TextHash, Language: TextLanguage)));
         }
         catch (ApiProblemException problem) when (PageSupport.IsWriteBudget(problem))
         {
@@ -95,7 +101,7 @@ public sealed class ConfirmModel(Access access, IClusterClient orleans, Commitme
         return LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}?confirmed=1");
     }
 
-    private async Task<IActionResult?> LoadAsync(string id)
+    private async Task<IActionResult?> LoadAsync(string id, string? language = null)
     {
         var view = ApiIds.IsWellFormed(id) ? await orleans.GetGrain<ICommitmentGrain>(id).Get() : null;
         if (view is null)
@@ -107,8 +113,9 @@ public sealed class ConfirmModel(Access access, IClusterClient orleans, Commitme
         Participant = await orleans.GetGrain<IParticipantGrain>(view.ParticipantId).GetProfile() ?? throw new InvalidOperationException("A commitment's participant exists.");
         OnBehalfOfOrganisation = Participant.Kind != ParticipantKind.Resident;
         CanConfirm = AccessRules.Check(actor, view.ParticipantId, ParticipantRight.Confirm) is null;
-        Text = CommitmentText.Render(view.Terms);
-        TextHash = CommitmentText.Hash(view.Terms);
+        TextLanguage = language ?? Confirmations.RequestLanguage;
+        Text = CommitmentText.Render(view.Terms, TextLanguage);
+        TextHash = CommitmentText.Hash(view.Terms, TextLanguage);
         return null;
     }
 

@@ -41,6 +41,9 @@ public sealed class UpgradeModel(Access access, IClusterClient orleans, Commitme
 
     public string? NewHash { get; private set; }
 
+    /// <summary>The language of <see cref="NewText"/>: the page's, or on the confirmation the one the text was read in.</summary>
+    public string NewTextLanguage { get; private set; } = CommitmentText.DefaultLanguage;
+
     public string? NewTermsJson { get; private set; }
 
     public IFormCollection? Form { get; private set; }
@@ -82,7 +85,7 @@ public sealed class UpgradeModel(Access access, IClusterClient orleans, Commitme
         return Page();
     }
 
-    public async Task<IActionResult> OnPostConfirmAsync(string id, string termsJson, string hash, bool commit)
+    public async Task<IActionResult> OnPostConfirmAsync(string id, string termsJson, string hash, bool commit, string? language)
     {
         if (await LoadAsync(id) is { } refusal)
             return refusal;
@@ -98,7 +101,7 @@ public sealed class UpgradeModel(Access access, IClusterClient orleans, Commitme
         if (terms is null || !CommitmentRules.Terms(terms).IsValid || terms.Level <= Commitment.Terms.Level)
             return RedirectToPage(new { id });
         Level = terms.Level;
-        Preview(terms);
+        Preview(terms, CommitmentText.Language(language));
         // Only the text that was shown is confirmed.
         if (!commit || !string.Equals(hash, NewHash, StringComparison.OrdinalIgnoreCase))
         {
@@ -108,7 +111,7 @@ public sealed class UpgradeModel(Access access, IClusterClient orleans, Commitme
         try
         {
             var permit = await upgrade.AuthoriseAsync(await access.ActorAsync(HttpContext), id);
-            views.Remember(await upgrade.RunAsync(permit, terms, NewHash));
+            views.Remember(await upgrade.RunAsync(permit, terms, NewHash, language: NewTextLanguage));
         }
         catch (ApiProblemException problem) when (PageSupport.IsAccessRefusal(problem))
         {
@@ -127,11 +130,12 @@ public sealed class UpgradeModel(Access access, IClusterClient orleans, Commitme
         return LocalRedirect($"/commitments/{Uri.EscapeDataString(id)}?upgraded=1");
     }
 
-    private void Preview(CommitmentTerms terms)
+    private void Preview(CommitmentTerms terms, string? language = null)
     {
         NewTerms = terms;
-        NewText = CommitmentText.Render(terms);
-        NewHash = CommitmentText.Hash(terms);
+        NewTextLanguage = language ?? Confirmations.RequestLanguage;
+        NewText = CommitmentText.Render(terms, NewTextLanguage);
+        NewHash = CommitmentText.Hash(terms, NewTextLanguage);
         NewTermsJson = JsonSerializer.Serialize(terms, ApiJson.Options);
     }
 
