@@ -260,11 +260,25 @@ public sealed class ClusterFixture : IAsyncLifetime
         throw new InvalidOperationException("CivicContracting.sln not found above " + AppContext.BaseDirectory);
     }
 
-    private static int FreePort()
+    private static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>
+    /// A port free now and not handed out before in this process: the system may give the same free port to two calls in a
+    /// row (each listener is closed before the next call), and two silos, or one silo's silo and gateway ports, must differ.
+    /// </summary>
+    internal static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            lock (HandedOut)
+            {
+                if (HandedOut.Add(port))
+                    return port;
+            }
+        }
     }
 
     private sealed class SiloSlot(int number, int siloPort, int gatewayPort, int httpPort)

@@ -89,10 +89,5 @@ public sealed class HostListeningTests
         return response!;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => ClusterFixture.FreePort();
 }

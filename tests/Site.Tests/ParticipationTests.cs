@@ -92,7 +92,8 @@ public sealed partial class ParticipationTests(SiteAppFixture app, BrowserFixtur
         await person.GetByRole(AriaRole.Button, new() { Name = "Bewaren en nalezen" }).ClickAsync();
         await Expect(person).ToHaveURLAsync(new Regex($"/commitments/{commitmentId}/confirm$"));
         await Expect(person.Locator("[data-commitment-text]")).ToContainTextAsync("Elke schooldag met de fiets naar school");
-        var formalText = await SiteAppFixture.GetJsonAsync(app.Public, $"/api/commitments/{commitmentId}/text");
+        // The page is Dutch: it shows (and confirms) the Dutch formal text.
+        var formalText = await SiteAppFixture.GetJsonAsync(app.Public, $"/api/commitments/{commitmentId}/text?language=nl");
         Assert.Equal(formalText["text"]!.GetValue<string>().Trim(), (await person.Locator("[data-commitment-text]").TextContentAsync())!.Trim());
         Assert.Equal(engagedBefore, Number(await watcher.Locator(goalEngaged).First.TextContentAsync())); // a draft counts nowhere
         await person.GetByLabel("Ik verbind me tot deze tekst, in eigen naam").CheckAsync();

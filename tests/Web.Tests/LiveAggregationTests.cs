@@ -109,7 +109,7 @@ public sealed class LiveAggregationTests(WebAppFixture app)
 
         var newTerms = TestApi.ResultTerms(baseline: 100, target: 50);
         var hash = CommitmentText.Hash(System.Text.Json.JsonSerializer.Deserialize<CommitmentTerms>(System.Text.Json.JsonSerializer.Serialize(newTerms, TestApi.Json), TestApi.Json)!);
-        var upgraded = await (await api.PostAsync($"/api/commitments/{pledge.Id}/upgrade", new { terms = newTerms, confirmedBy = "Shop owner", textHash = hash }))
+        var upgraded = await (await api.PostAsync($"/api/commitments/{pledge.Id}/upgrade", new { terms = newTerms, confirmedBy = "Shop owner", textHash = hash, language = "nl" }))
             .ReadAsync<CommitmentView>();
         Assert.Equal(CommitmentLevel.Result, upgraded.Terms.Level);
         Assert.Equal(2, upgraded.TermsVersion);

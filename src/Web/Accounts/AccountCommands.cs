@@ -146,7 +146,7 @@ internal static class OwnParticipants
             var grain = orleans.GetGrain<IParticipantGrain>(participantId);
             if (await grain.GetProfile() is not { AwaitsOwnerEmail: true })
                 continue;
-            await Participants.ParticipantCommitments.RefreshAsync(orleans, await grain.ConfirmOwnerEmail());
+            await ParticipantCommitments.RefreshAsync(orleans, await grain.ConfirmOwnerEmail());
         }
     }
 }

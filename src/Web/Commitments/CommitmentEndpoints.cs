@@ -117,7 +117,7 @@ public static class CommitmentEndpoints
 
         group.MapGet("/{id}/text", GetText)
             .WithName("GetCommitmentText")
-            .WithSummary("The exact text of the current terms and its SHA-256, to show before confirming: ?language=nl, fr or en (default the request's language). "
+            .WithSummary("The exact text of the current terms and its SHA-256, to show before confirming: ?language=nl, fr or en (default: the language the current terms were confirmed in, else the request's). "
                 + "?language=legacy gives the English text of confirmations recorded before languages; isConfirmedText says whether this is the text the confirmation's hash was made of.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -210,6 +210,9 @@ public static class CommitmentEndpoints
         var textLanguage = string.Equals(language?.Trim(), LegacyText, StringComparison.OrdinalIgnoreCase) ? null : Confirmations.Language(errors, language);
         errors.ThrowIfAny();
         var view = await PublicView.ForTextAsync(context, access, await Access.RequireCommitmentAsync(orleans, id));
+        // Without a language, terms already confirmed are shown as confirmed (what a verifier wants); a draft in the request's.
+        if (string.IsNullOrWhiteSpace(language) && view.Confirmation is { } current && current.TermsVersion == view.TermsVersion)
+            textLanguage = current.Language;
         var text = CommitmentText.RenderAsRecorded(view.Terms, textLanguage);
         var hash = CommitmentText.HashAsRecorded(view.Terms, textLanguage);
         var confirmed = view.Confirmation is { } confirmation && confirmation.TermsVersion == view.TermsVersion

@@ -200,7 +200,7 @@ public sealed class AuthorisationMatrixTests(WebAppFixture app)
                 var hash = CivicContracting.Commitments.CommitmentText.Hash(new CivicContracting.Commitments.CommitmentTerms(
                     CivicContracting.Commitments.CommitmentLevel.Result, "We carry sustainable mobility", "A pledge.", null,
                     new CivicContracting.Goals.QuantitativeTarget("trips", "%", 10, 50, new DateOnly(2030, 6, 30))));
-                return (c => c.PostAsync($"/api/commitments/{id}/upgrade", new { terms, textHash = hash, confirmedBy = "Signer" }), () => CommitmentState(id));
+                return (c => c.PostAsync($"/api/commitments/{id}/upgrade", new { terms, textHash = hash, confirmedBy = "Signer", language = "nl" }), () => CommitmentState(id));
             }
             case "report progress":
             {

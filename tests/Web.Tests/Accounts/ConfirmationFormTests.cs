@@ -64,7 +64,8 @@ public sealed partial class ConfirmationFormTests(WebAppFixture app)
         var confirmPage = await person.Client.GetStringAsync($"/commitments/{commitmentId}/confirm");
         var token = AntiforgeryField().Match(confirmPage) is { Success: true } onPage ? onPage.Groups[1].Value
             : AntiforgeryField().Match(await person.Client.GetStringAsync($"/commitments/{commitmentId}")).Groups[1].Value;
-        var hash = (string)(await person.Client.GetAsync<JsonObject>($"/api/commitments/{commitmentId}/text"))["textHash"]!;
+        // The page is Dutch, so it confirms the Dutch text.
+        var hash = (string)(await person.Client.GetAsync<JsonObject>($"/api/commitments/{commitmentId}/text?language=nl"))["textHash"]!;
         Assert.NotEmpty(token);
         return await person.Client.PostAsync($"/commitments/{commitmentId}/confirm", new FormUrlEncodedContent(new Dictionary<string, string>
         {

@@ -35,8 +35,8 @@ public sealed partial class FormalTextApiTests(WebAppFixture app)
         Assert.StartsWith("Langue : français (fr)\nNiveau : Engagement de résultat\nTitre : ", texts["fr"].Text, StringComparison.Ordinal);
         Assert.StartsWith("Language: English (en)\nLevel: Result commitment\nTitle: ", texts["en"].Text, StringComparison.Ordinal);
         Assert.Equal(3, texts.Values.Select(t => t.TextHash).Distinct().Count());
-        // Without a language: the request's (the site's default until a request names another).
-        Assert.Equal(texts["nl"].TextHash, (await person.Client.GetAsync<CommitmentTextView>($"/api/commitments/{draft.Id}/text")).TextHash);
+        // Without a language, a draft's text is in the request's language: the API's is English without Accept-Language.
+        Assert.Equal(texts["en"].TextHash, (await person.Client.GetAsync<CommitmentTextView>($"/api/commitments/{draft.Id}/text")).TextHash);
         // A tag names its language; another language is refused naming the parameter.
         Assert.Equal(texts["fr"].TextHash, (await person.Client.GetAsync<CommitmentTextView>($"/api/commitments/{draft.Id}/text?language=fr-BE")).TextHash);
         await (await person.Client.GetAsync($"/api/commitments/{draft.Id}/text?language=de")).ProblemNamingAsync("language");

@@ -1,9 +1,12 @@
 using CivicContracting.Commitments;
 using CivicContracting.Participants;
 
-namespace CivicContracting.Web.Participants;
+namespace CivicContracting.Web.Accounts;
 
-/// <summary>Telling a participant's commitments that what decides how they count changed (a verification, an owner's e-mail address).</summary>
+/// <summary>
+/// Telling a participant's commitments that what decides how they count changed (a verification, an owner's e-mail address).
+/// Beside the accounts, which both callers (Accounts, Participants) already depend on.
+/// </summary>
 internal static class ParticipantCommitments
 {
     private const int Parallelism = 8;
