@@ -43,7 +43,7 @@ public sealed class Access(IClusterClient orleans, IOptions<ApiOptions> api)
     {
         RequireSignedIn(actor);
         if (refusal(actor) is { } reason)
-            throw Forbidden(reason + " Nothing was changed.");
+            throw Forbidden(reason + " " + ApiText.NothingChanged);
         return actor;
     }
 
@@ -56,9 +56,9 @@ public sealed class Access(IClusterClient orleans, IOptions<ApiOptions> api)
     {
         RequireSignedIn(actor);
         if (actor.Account is null)
-            throw Forbidden("This is about a person's own account; the operator token has none.");
+            throw Forbidden(ApiText.AccessOwnAccountOnly);
         if (sessionOnly && actor.Kind != ActorKind.Session)
-            throw Forbidden("This needs a signed-in session; an access token may not do it.");
+            throw Forbidden(ApiText.AccessSessionOnly);
         return actor;
     }
 
@@ -88,7 +88,7 @@ public sealed class Access(IClusterClient orleans, IOptions<ApiOptions> api)
         if (actor.Kind == ActorKind.Anonymous)
             throw new ApiProblemException(StatusCodes.Status401Unauthorized, ApiText.TitleUnauthorized, ApiText.SignInFirst);
         if (!(actor.IsPlatformAdministrator || actor.Kind == ActorKind.BootstrapOperator) || actor.Kind == ActorKind.AccessToken)
-            throw Forbidden("Only administrators (in a signed-in session) and the operator token may do this. Nothing was changed.");
+            throw Forbidden(ApiText.AccessAdministratorsOnly);
         return actor;
     }
 
@@ -101,7 +101,7 @@ public sealed class Access(IClusterClient orleans, IOptions<ApiOptions> api)
         (ApiIds.IsWellFormed(id) ? await orleans.GetGrain<IParticipantGrain>(id).GetProfile() : null) ?? throw ApiProblems.NotFound("participant", id);
 
     public static ApiProblemException Forbidden(string detail) =>
-        new(StatusCodes.Status403Forbidden, "Forbidden", detail);
+        new(StatusCodes.Status403Forbidden, ApiText.TitleForbidden, detail);
 
     private async Task<Actor> ResolveAsync(ClaimsPrincipal user)
     {

@@ -1,4 +1,5 @@
 using CivicContracting.Accounts;
+using CivicContracting.Web.Texts;
 
 namespace CivicContracting.Web.Accounts;
 
@@ -6,14 +7,22 @@ namespace CivicContracting.Web.Accounts;
 public static partial class AccessRules
 {
     /// <summary>Nudge an owner, assign or hand over a participant: coaches and administrators (a token needs <c>commitments:write</c>).</summary>
-    public static string? CheckCoaching(Actor actor, string what)
+    public static string? CheckCoaching(Actor actor, CoachingAct act)
     {
         if (actor.Kind == ActorKind.BootstrapOperator)
             return BootstrapOnly;
         if (!actor.IsCoachOrAdministrator)
-            return $"Only coaches (the support team) and administrators may {what}.";
+        {
+            return act switch
+            {
+                CoachingAct.Nudge => ApiText.AccessCoachesOnlyNudge,
+                CoachingAct.SetProfile => ApiText.AccessCoachesOnlySetProfile,
+                CoachingAct.Assign => ApiText.AccessCoachesOnlyAssign,
+                _ => ApiText.AccessCoachesOnlyEnd,
+            };
+        }
         if (!actor.HasScope(AccessTokenScopes.CommitmentsWrite))
-            return $"This access token lacks the scope '{AccessTokenScopes.CommitmentsWrite}' that it takes to {what}.";
+            return ApiText.AccessTokenLacksScope(AccessTokenScopes.CommitmentsWrite);
         return null;
     }
 
@@ -21,25 +30,55 @@ public static partial class AccessRules
     /// Read the support team's notes, the coaches and the assignments: the support team (coaches, moderators, administrators;
     /// a token needs <c>read:private</c>). Write a note: the same people (a token needs <c>commitments:write</c>).
     /// </summary>
-    public static string? CheckSupportTeam(Actor actor, string what, bool write)
+    public static string? CheckSupportTeam(Actor actor, SupportTeamAct act)
     {
         if (actor.Kind == ActorKind.BootstrapOperator)
             return BootstrapOnly;
         if (!actor.IsSupportTeam)
-            return $"Only the support team (coaches, moderators) and administrators may {what}.";
-        var scope = write ? AccessTokenScopes.CommitmentsWrite : AccessTokenScopes.ReadPrivate;
+        {
+            return act switch
+            {
+                SupportTeamAct.ReadNotes => ApiText.AccessSupportTeamOnlyReadNotes,
+                SupportTeamAct.WriteNotes => ApiText.AccessSupportTeamOnlyWriteNotes,
+                SupportTeamAct.ReadCoaches => ApiText.AccessSupportTeamOnlyReadCoaches,
+                SupportTeamAct.ReadCoachProfile => ApiText.AccessSupportTeamOnlyReadCoachProfile,
+                SupportTeamAct.ReadAssignment => ApiText.AccessSupportTeamOnlyReadAssignment,
+                _ => ApiText.AccessSupportTeamOnlyReadSuggestions,
+            };
+        }
+        var scope = act == SupportTeamAct.WriteNotes ? AccessTokenScopes.CommitmentsWrite : AccessTokenScopes.ReadPrivate;
         if (!actor.HasScope(scope))
-            return $"This access token lacks the scope '{scope}' that it takes to {what}.";
+            return ApiText.AccessTokenLacksScope(scope);
         return null;
     }
 
     /// <summary>A coach sets their own profile; administrators anyone's.</summary>
     public static string? CheckCoachProfile(Actor actor, string accountId)
     {
-        if (CheckCoaching(actor, "set a coach's profile") is { } refusal)
+        if (CheckCoaching(actor, CoachingAct.SetProfile) is { } refusal)
             return refusal;
         if (actor.IsPlatformAdministrator || string.Equals(actor.Account?.Id, accountId, StringComparison.Ordinal))
             return null;
-        return "A coach sets only their own profile; administrators set anyone's.";
+        return ApiText.AccessCoachProfileOwnOnly;
     }
+}
+
+/// <summary>What a coach or administrator does in the coach's workspace (each refusal is its own sentence).</summary>
+public enum CoachingAct
+{
+    Nudge = 0,
+    SetProfile = 1,
+    Assign = 2,
+    End = 3,
+}
+
+/// <summary>What the support team reads or writes (each refusal is its own sentence).</summary>
+public enum SupportTeamAct
+{
+    ReadNotes = 0,
+    WriteNotes = 1,
+    ReadCoaches = 2,
+    ReadCoachProfile = 3,
+    ReadAssignment = 4,
+    ReadSuggestions = 5,
 }

@@ -1,4 +1,5 @@
 using CivicContracting.Accounts;
+using CivicContracting.Web.Texts;
 
 namespace CivicContracting.Web.Accounts;
 
@@ -16,9 +17,9 @@ public static partial class AccessRules
         if (actor.Kind == ActorKind.BootstrapOperator)
             return BootstrapOnly;
         if (!actor.IsCoachOrAdministrator)
-            return "Only the support team (coaches) and administrators verify result claims.";
+            return ApiText.AccessVerifySupportTeamOnly;
         if (!actor.HasScope(AccessTokenScopes.CommitmentsWrite))
-            return $"This access token lacks the scope '{AccessTokenScopes.CommitmentsWrite}' that verifying a claim needs.";
+            return ApiText.AccessTokenLacksScope(AccessTokenScopes.CommitmentsWrite);
         return null;
     }
 
@@ -33,11 +34,11 @@ public static partial class AccessRules
         if (!actor.IsOperator)
         {
             if (actor.Account is null)
-                return "Sign in first.";
+                return ApiText.SignInFirst;
             if (!actor.HasScope(AccessTokenScopes.CommitmentsWrite))
-                return $"This access token lacks the scope '{AccessTokenScopes.CommitmentsWrite}' that confirming a claim needs.";
+                return ApiText.AccessTokenLacksScope(AccessTokenScopes.CommitmentsWrite);
             if (!actor.HasRole(PlatformRole.Administrator) && actor.RoleFor(peerParticipantId) is null)
-                return $"You do not act for participant '{peerParticipantId}', so you may not confirm a claim on its behalf.";
+                return ApiText.AccessPeerNotActingFor(peerParticipantId);
         }
         return null;
     }

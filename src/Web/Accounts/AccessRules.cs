@@ -1,4 +1,5 @@
 using CivicContracting.Accounts;
+using CivicContracting.Web.Texts;
 
 namespace CivicContracting.Web.Accounts;
 
@@ -43,8 +44,8 @@ public enum ParticipantRight
 /// </summary>
 public static partial class AccessRules
 {
-    public const string BootstrapOnly =
-        "The operator token only sets the platform up here (Api:OperatorTokenScope=Bootstrap: roles, goals); act for participants with a personal access token or a session.";
+    /// <summary>Why the bootstrap operator token may not act here, in the request's language.</summary>
+    public static string BootstrapOnly => ApiText.AccessBootstrapOnly;
 
     /// <summary>The scope an access token needs for a right.</summary>
     public static string ScopeFor(ParticipantRight right) => right switch
@@ -62,9 +63,9 @@ public static partial class AccessRules
         if (actor.Kind == ActorKind.BootstrapOperator)
             return BootstrapOnly;
         if (actor.Account is null)
-            return "Sign in first.";
+            return ApiText.SignInFirst;
         if (!actor.HasScope(ScopeFor(right)))
-            return $"This access token lacks the scope '{ScopeFor(right)}' that {Describe(right)} needs.";
+            return ApiText.AccessTokenLacksScope(ScopeFor(right));
         if (actor.HasRole(PlatformRole.Administrator))
             return null;
 
@@ -79,22 +80,31 @@ public static partial class AccessRules
         };
         if (allowed)
             return null;
-        return role == OrganisationRole.Member
-            ? $"Only owners of participant '{participantId}' may {Describe(right)}; you are a member."
-            : $"You do not act for participant '{participantId}', so you may not {Describe(right)}.";
+        return right == ParticipantRight.Backdate ? ApiText.AccessBackdateSupportTeamOnly
+            : role == OrganisationRole.Member ? OwnersOnly(right, participantId)
+            : NotActingFor(right, participantId);
     }
 
-    public static string Describe(ParticipantRight right) => right switch
+    // One whole sentence per case (no sentence built from fragments), so that each language can word it its own way.
+    private static string NotActingFor(ParticipantRight right, string participantId) => right switch
     {
-        ParticipantRight.Draft => "make or edit its commitments",
-        ParticipantRight.Confirm => "confirm its commitments",
-        ParticipantRight.Upgrade => "upgrade its commitments",
-        ParticipantRight.Report => "report progress on its commitments",
-        ParticipantRight.Withdraw => "withdraw its commitments",
-        ParticipantRight.Close => "close its commitments",
-        ParticipantRight.ReadPrivate => "read its contact data",
-        ParticipantRight.ManageMembers => "manage its members",
-        ParticipantRight.Backdate => "record a confirmation signed earlier (signedAt; the support team's right)",
-        _ => right.ToString(),
+        ParticipantRight.Draft => ApiText.AccessNotActingForDraft(participantId),
+        ParticipantRight.Confirm => ApiText.AccessNotActingForConfirm(participantId),
+        ParticipantRight.Upgrade => ApiText.AccessNotActingForUpgrade(participantId),
+        ParticipantRight.Report => ApiText.AccessNotActingForReport(participantId),
+        ParticipantRight.Withdraw => ApiText.AccessNotActingForWithdraw(participantId),
+        ParticipantRight.Close => ApiText.AccessNotActingForClose(participantId),
+        ParticipantRight.ReadPrivate => ApiText.AccessNotActingForReadPrivate(participantId),
+        _ => ApiText.AccessNotActingForManageMembers(participantId),
+    };
+
+    // A member is refused only the rights that are the owners' (members may draft, report and read contact data).
+    private static string OwnersOnly(ParticipantRight right, string participantId) => right switch
+    {
+        ParticipantRight.Confirm => ApiText.AccessOwnersOnlyConfirm(participantId),
+        ParticipantRight.Upgrade => ApiText.AccessOwnersOnlyUpgrade(participantId),
+        ParticipantRight.Withdraw => ApiText.AccessOwnersOnlyWithdraw(participantId),
+        ParticipantRight.Close => ApiText.AccessOwnersOnlyClose(participantId),
+        _ => ApiText.AccessOwnersOnlyManageMembers(participantId),
     };
 }

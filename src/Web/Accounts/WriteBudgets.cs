@@ -77,15 +77,13 @@ public sealed partial class WriteBudgets(IClusterClient orleans, IOptionsMonitor
     public static ApiProblemException Exceeded(BudgetedWrite write, int perHour, TimeSpan retryAfter)
     {
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        var (what, setting) = write switch
+        var detail = write switch
         {
-            BudgetedWrite.Draft => ("drafts", nameof(WriteBudgetOptions.DraftsPerHour)),
-            BudgetedWrite.Confirmation => ("confirmations", nameof(WriteBudgetOptions.ConfirmationsPerHour)),
-            _ => ("progress reports", nameof(WriteBudgetOptions.ProgressReportsPerHour)),
+            BudgetedWrite.Draft => ApiText.WriteBudgetSpentDrafts(perHour, seconds),
+            BudgetedWrite.Confirmation => ApiText.WriteBudgetSpentConfirmations(perHour, seconds),
+            _ => ApiText.WriteBudgetSpentReports(perHour, seconds),
         };
-        return new ApiProblemException(StatusCodes.Status429TooManyRequests, ApiText.TitleTooManyRequests,
-            string.Create(CultureInfo.InvariantCulture,
-                $"This account has sent its {perHour} {what} of the hour ({WriteBudgetOptions.SectionName}:{setting}). Wait {seconds} s (Retry-After) and send it again; nothing was stored."))
+        return new ApiProblemException(StatusCodes.Status429TooManyRequests, ApiText.TitleTooManyRequests, detail)
         {
             RetryAfter = TimeSpan.FromSeconds(seconds),
             Write = write,

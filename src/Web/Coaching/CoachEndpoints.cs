@@ -7,6 +7,7 @@ using CivicContracting.Web.Json;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using CivicContracting.Web.Texts;
 
 namespace CivicContracting.Web.Coaching;
 
@@ -38,7 +39,7 @@ public static class CoachEndpoints
     {
         var actor = await access.RequireSignedInAsync(context);
         if (!actor.IsCoachOrAdministrator)
-            throw Access.Forbidden("Only coaches (the support team) and administrators read the coach queue.");
+            throw Access.Forbidden(ApiText.AccessCoachQueueOnly);
         if (neighbourhood is not null && !PlaceCatalog.Leuven.IsNeighbourhood(neighbourhood))
             throw ApiProblems.Invalid("neighbourhood", RuleText.UnknownNeighbourhoodCode(neighbourhood));
         ReportingDueReason? wanted = reason is null ? null : EnumNames.Require<ReportingDueReason>(reason, "reason");

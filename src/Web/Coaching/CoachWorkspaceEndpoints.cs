@@ -111,7 +111,7 @@ public static class CoachWorkspaceEndpoints
 
     public static async Task<Ok<IReadOnlyList<SupportNote>>> CommitmentNotes(string id, HttpContext context, Access access, IClusterClient orleans)
     {
-        await access.RequireAsync(context, a => AccessRules.CheckSupportTeam(a, "read the support team's notes", write: false));
+        await access.RequireAsync(context, a => AccessRules.CheckSupportTeam(a, SupportTeamAct.ReadNotes));
         await Access.RequireCommitmentAsync(orleans, id);
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(await orleans.GetGrain<ISupportNotesGrain>(SupportNotes.CommitmentKey(id)).List());
@@ -125,7 +125,7 @@ public static class CoachWorkspaceEndpoints
 
     public static async Task<Ok<IReadOnlyList<SupportNote>>> ParticipantNotes(string id, HttpContext context, Access access, IClusterClient orleans)
     {
-        await access.RequireAsync(context, a => AccessRules.CheckSupportTeam(a, "read the support team's notes", write: false));
+        await access.RequireAsync(context, a => AccessRules.CheckSupportTeam(a, SupportTeamAct.ReadNotes));
         await Access.RequireParticipantAsync(orleans, id);
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(await orleans.GetGrain<ISupportNotesGrain>(SupportNotes.ParticipantKey(id)).List());
@@ -139,14 +139,14 @@ public static class CoachWorkspaceEndpoints
 
     public static async Task<Ok<IReadOnlyList<CoachProfile>>> Coaches(HttpContext context, Access access, IClusterClient orleans)
     {
-        await access.RequireAsync(context, a => AccessRules.CheckSupportTeam(a, "read the list of coaches", write: false));
+        await access.RequireAsync(context, a => AccessRules.CheckSupportTeam(a, SupportTeamAct.ReadCoaches));
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(await Assignments(orleans).GetProfiles());
     }
 
     public static async Task<Ok<CoachProfile>> GetProfile(string accountId, HttpContext context, Access access, IClusterClient orleans)
     {
-        await access.RequireAsync(context, a => AccessRules.CheckSupportTeam(a, "read a coach's profile", write: false));
+        await access.RequireAsync(context, a => AccessRules.CheckSupportTeam(a, SupportTeamAct.ReadCoachProfile));
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(await Assignments(orleans).GetProfile(accountId) ?? throw ApiProblems.NotFound("coach profile", accountId));
     }
@@ -160,7 +160,7 @@ public static class CoachWorkspaceEndpoints
 
     public static async Task<Ok<ParticipantCoaching>> GetCoach(string id, HttpContext context, Access access, IClusterClient orleans)
     {
-        await access.RequireAsync(context, a => AccessRules.CheckSupportTeam(a, "read who coaches a participant", write: false));
+        await access.RequireAsync(context, a => AccessRules.CheckSupportTeam(a, SupportTeamAct.ReadAssignment));
         await Access.RequireParticipantAsync(orleans, id);
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(await Assignments(orleans).GetAssignment(id));
@@ -181,7 +181,7 @@ public static class CoachWorkspaceEndpoints
 
     public static async Task<Ok<IReadOnlyList<CoachSuggestion>>> Suggestions(string id, HttpContext context, Access access, IClusterClient orleans)
     {
-        await access.RequireAsync(context, a => AccessRules.CheckSupportTeam(a, "read coach suggestions", write: false));
+        await access.RequireAsync(context, a => AccessRules.CheckSupportTeam(a, SupportTeamAct.ReadSuggestions));
         var participant = await Access.RequireParticipantAsync(orleans, id);
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(await Assignments(orleans).Suggest(id, participant.NeighbourhoodCode, participant.Kind));

@@ -22,7 +22,7 @@ public sealed class NudgeCommand(IClusterClient orleans, CommitmentViews views)
     /// <summary>401 if not signed in, 403 for anyone but coaches and administrators, then 404 if there is no such commitment.</summary>
     public async Task<Permit> AuthoriseAsync(Actor actor, string commitmentId)
     {
-        Access.Require(actor, a => AccessRules.CheckCoaching(a, "nudge an owner for a report"));
+        Access.Require(actor, a => AccessRules.CheckCoaching(a, CoachingAct.Nudge));
         return new(actor, (await Access.RequireCommitmentAsync(orleans, commitmentId)).Id);
     }
 
@@ -90,7 +90,7 @@ public sealed class SupportNoteCommand(IClusterClient orleans)
     }
 
     private static void Authorise(Actor actor) =>
-        Access.Require(actor, a => AccessRules.CheckSupportTeam(a, "write the support team's notes", write: true));
+        Access.Require(actor, a => AccessRules.CheckSupportTeam(a, SupportTeamAct.WriteNotes));
 }
 
 /// <summary>
@@ -129,7 +129,7 @@ public sealed class AssignCoachCommand(IClusterClient orleans)
     /// <summary>401 if not signed in, 403 for anyone but coaches and administrators, then 404 if there is no such participant.</summary>
     public async Task<Permit> AuthoriseAsync(Actor actor, string participantId)
     {
-        Access.Require(actor, a => AccessRules.CheckCoaching(a, "assign a participant's coach"));
+        Access.Require(actor, a => AccessRules.CheckCoaching(a, CoachingAct.Assign));
         return new(actor, (await Access.RequireParticipantAsync(orleans, participantId)).Id);
     }
 
@@ -167,7 +167,7 @@ public sealed class UnassignCoachCommand(IClusterClient orleans)
     /// <summary>401 if not signed in, 403 for anyone but coaches and administrators, then 404 if there is no such participant.</summary>
     public async Task<Permit> AuthoriseAsync(Actor actor, string participantId)
     {
-        Access.Require(actor, a => AccessRules.CheckCoaching(a, "end a participant's coaching"));
+        Access.Require(actor, a => AccessRules.CheckCoaching(a, CoachingAct.End));
         return new(actor, (await Access.RequireParticipantAsync(orleans, participantId)).Id);
     }
 

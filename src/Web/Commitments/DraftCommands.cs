@@ -43,7 +43,7 @@ public sealed class CreateCommitmentCommand(IClusterClient orleans, CivicClock c
         Access.Require(actor, a => AccessRules.Check(a, draft.ParticipantId, ParticipantRight.Draft));
         // Templates are offered by the support team and the city's administrators, for others to take up.
         if (draft.IsTemplate && !actor.IsCoachOrAdministrator)
-            throw Access.Forbidden("Only the support team and administrators offer template commitments. Nothing was stored.");
+            throw Access.Forbidden(ApiText.AccessTemplatesSupportTeamOnly);
     }
 
     /// <summary>The participant and every goal must exist, and a named session must have started; checked before the grain, so the answer names the field.</summary>

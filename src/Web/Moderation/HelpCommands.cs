@@ -3,6 +3,7 @@ using CivicContracting.Moderation;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.ReadModel;
+using CivicContracting.Web.Texts;
 
 namespace CivicContracting.Web.Moderation;
 
@@ -36,7 +37,7 @@ public sealed class HelpRequestCommand(IClusterClient orleans, Access access, Co
     {
         Access.RequireSignedIn(actor);
         if (!AccessRules.CanMarkHelpGiven(actor))
-            throw Access.Forbidden("Only coaches (the support team) and administrators mark help as given. Nothing was changed.");
+            throw Access.Forbidden(ApiText.AccessHelpGivenCoachesOnly);
         var commitment = await Access.RequireCommitmentAsync(orleans, commitmentId);
         var view = await orleans.GetGrain<ICommitmentHelpGrain>(commitment.Id).HelpGiven(actor.RecordedId);
         views.Remember(view);

@@ -22,8 +22,8 @@ public sealed class FlagCommand(IClusterClient orleans, CommitmentViews views)
         if (!AccessRules.CanFlag(actor))
         {
             throw Access.Forbidden(actor.Account is null
-                ? "Flags come from a person's account; the operator token has none. Nothing was stored."
-                : $"This access token lacks the scope '{AccessTokenScopes.CommitmentsWrite}' that flagging needs. Nothing was stored.");
+                ? ApiText.AccessFlagNeedsAccount
+                : ApiText.AccessFlagLacksScope(AccessTokenScopes.CommitmentsWrite));
         }
         return actor;
     }
@@ -60,8 +60,8 @@ public sealed class ModerateCommand(IClusterClient orleans, CommitmentViews view
         if (!AccessRules.CanModerate(actor))
         {
             throw Access.Forbidden(AccessRules.ModeratesContent(actor)
-                ? $"This access token lacks the scope '{AccessTokenScopes.CommitmentsWrite}' that moderation needs. Nothing was changed."
-                : "Only moderators and administrators hide content and settle flags. Nothing was changed.");
+                ? ApiText.AccessModerateLacksScope(AccessTokenScopes.CommitmentsWrite)
+                : ApiText.AccessModerateModeratorsOnly);
         }
         return actor;
     }

@@ -117,7 +117,7 @@ public static class ModerationEndpoints
     {
         var actor = await access.RequireSignedInAsync(context);
         if (!AccessRules.ModeratesContent(actor))
-            throw Access.Forbidden("Only moderators and administrators read the flags.");
+            throw Access.Forbidden(ApiText.AccessReadFlagsModeratorsOnly);
         var open = await Queue(orleans).GetOpen();
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(new ModerationFlagsView(open.Count, open));

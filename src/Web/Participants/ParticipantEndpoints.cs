@@ -7,6 +7,7 @@ using CivicContracting.Web.Json;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using CivicContracting.Web.Texts;
 
 namespace CivicContracting.Web.Participants;
 
@@ -85,11 +86,11 @@ public static class ParticipantEndpoints
         if (!actor.IsCoachOrAdministrator)
         {
             if (actor.Account is null)
-                throw Access.Forbidden(actor.Kind == ActorKind.BootstrapOperator ? AccessRules.BootstrapOnly : "Sign in first.");
+                throw Access.Forbidden(actor.Kind == ActorKind.BootstrapOperator ? AccessRules.BootstrapOnly : ApiText.SignInFirst);
             if (!actor.HasScope(AccessTokenScopes.CommitmentsWrite))
-                throw Access.Forbidden($"This access token lacks the scope '{AccessTokenScopes.CommitmentsWrite}'. Nothing was changed.");
+                throw Access.Forbidden(ApiText.AccessRegisterLacksScope(AccessTokenScopes.CommitmentsWrite));
             if (registration.Kind == ParticipantKind.Resident)
-                throw Access.Forbidden("A person registers their own resident participant with POST /api/me/participant; only the support team registers residents on their behalf. Nothing was changed.");
+                throw Access.Forbidden(ApiText.AccessResidentRegistersSelf);
             var (_, organisation) = await addOrganisation.RunAsync(actor,
                 new OrganisationSignUp(registration.Kind, registration.Name, registration.NeighbourhoodCode, registration.ContactEmail, registration.ContactPhone), body.Id);
             return TypedResults.Created($"/api/participants/{Uri.EscapeDataString(organisation.Id)}", organisation);

@@ -6,6 +6,7 @@ using System.Text;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using CivicContracting.Web.Texts;
 
 namespace CivicContracting.Web.Security;
 
@@ -69,8 +70,6 @@ public static class RateLimits
 
     /// <summary>Per IP address: sign-up attempts (POST only), a budget separate from sign-in's.</summary>
     public const string SignUpPolicy = "sign-up";
-
-    private const string WriteLimitDetail = "Wait {0} s (Retry-After) and send it again; the request was not applied.";
 
     public static WebApplicationBuilder AddCivicContractingRateLimits(this WebApplicationBuilder builder)
     {
@@ -153,13 +152,14 @@ public static class RateLimits
         var policy = context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName;
         var isWrite = IsApiWrite(context.Request);
         var authenticated = context.User.Identity?.IsAuthenticated == true;
+        // Whole sentences in the request's language (the site's culture middleware ran before the rate limiter).
         var what = policy == SignUpPolicy
-            ? $"Too many sign-up attempts from this address (bursts of {limits.SignUpBurst}, then {limits.SignUpAttemptsPerMinute} a minute; RateLimits:SignUpBurst, RateLimits:SignUpAttemptsPerMinute)."
+            ? ApiText.RateLimitSignUp(limits.SignUpBurst, limits.SignUpAttemptsPerMinute)
             : policy == SignInPolicy || !isWrite
-            ? $"Too many sign-in attempts from this address (bursts of {limits.SignInBurst}, then {limits.SignInAttemptsPerMinute} a minute; RateLimits:SignInBurst, RateLimits:SignInAttemptsPerMinute)."
+            ? ApiText.RateLimitSignIn(limits.SignInBurst, limits.SignInAttemptsPerMinute)
             : authenticated
-                ? $"Too many writes with this token (at most {limits.WritesPerMinute} a minute, bursts of {limits.WriteBurst}; RateLimits:WritesPerMinute, RateLimits:WriteBurst)."
-                : $"Too many writes without a valid token from this address (at most {limits.AnonymousWritesPerMinute} a minute, RateLimits:AnonymousWritesPerMinute).";
+                ? ApiText.RateLimitTokenWrites(limits.WritesPerMinute, limits.WriteBurst)
+                : ApiText.RateLimitAnonymousWrites(limits.AnonymousWritesPerMinute);
         var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
         await problems.WriteAsync(new ProblemDetailsContext
         {
@@ -167,9 +167,9 @@ public static class RateLimits
             ProblemDetails =
             {
                 Status = StatusCodes.Status429TooManyRequests,
-                Title = "Too Many Requests",
+                Title = ApiText.TitleTooManyRequests,
                 Type = "https://www.rfc-editor.org/rfc/rfc6585#section-4",
-                Detail = what + " " + string.Format(CultureInfo.InvariantCulture, WriteLimitDetail, seconds),
+                Detail = what + " " + ApiText.RateLimitWait(seconds),
             },
         });
     }

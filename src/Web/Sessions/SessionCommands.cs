@@ -86,9 +86,9 @@ public static class SessionCommands
     {
         Access.RequireSignedIn(actor);
         if (!actor.IsCoachOrAdministrator)
-            throw Access.Forbidden("Only the support team (coaches) and administrators record co-creation sessions. Nothing was changed.");
+            throw Access.Forbidden(ApiText.AccessSessionsSupportTeamOnly);
         if (!actor.HasScope(AccessTokenScopes.CommitmentsWrite))
-            throw Access.Forbidden($"This access token lacks the scope '{AccessTokenScopes.CommitmentsWrite}' that recording a co-creation session needs. Nothing was changed.");
+            throw Access.Forbidden(ApiText.AccessSessionsLacksScope(AccessTokenScopes.CommitmentsWrite));
         return actor;
     }
 

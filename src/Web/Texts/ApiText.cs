@@ -8,7 +8,7 @@ namespace CivicContracting.Web.Texts;
 /// message; the input rules' messages are in <see cref="CivicContracting.Validation.RuleText"/>. Looked up when the
 /// problem is made, in <see cref="CultureInfo.CurrentUICulture"/>, which the request localization sets per request.
 /// </summary>
-public static class ApiText
+public static partial class ApiText
 {
     /// <summary>The texts: ApiText.resx (neutral, English), ApiText.nl.resx and ApiText.fr.resx.</summary>
     public static readonly ResourceManager Resources = new("CivicContracting.Web.Texts.ApiText", typeof(ApiText).Assembly);
