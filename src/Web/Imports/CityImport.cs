@@ -9,6 +9,7 @@ using CivicContracting.Participants;
 using CivicContracting.Validation;
 using CivicContracting.Web.Api;
 using Microsoft.Extensions.Options;
+using CivicContracting.Web.Texts;
 
 namespace CivicContracting.Web.Imports;
 
@@ -73,7 +74,7 @@ public sealed class ImportRejectedException(ImportJobView job, IReadOnlyList<Imp
 
 /// <summary>Another run holds the import (the same file, sent again while it loads).</summary>
 public sealed class ImportBusyException(ImportJobView job)
-    : Exception($"Import {job.Id} is being loaded by another run (its last heartbeat {job.UpdatedAt:O}); follow it at GET /api/operations/imports/{job.Id}.")
+    : Exception(ApiText.ImportBusy(job.Id, job.UpdatedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture)))
 {
     public ImportJobView Job { get; } = job;
 }
@@ -195,9 +196,9 @@ public sealed partial class CityImport(IClusterClient grains, IOptions<ImportOpt
                         ApiIds.Check(goalErrors, "id", goal.Id);
                         Report(run, file.Format, row.Row, goalErrors);
                         if (plan.GoalRows.TryGetValue(goal.Id, out var firstGoal))
-                            run.Error(row.Row, Field(file.Format, "id"), $"Goal '{goal.Id}' is defined on row {firstGoal.Row} too.");
+                            run.Error(row.Row, Field(file.Format, "id"), ApiText.ImportGoalTwice(goal.Id, firstGoal.Row));
                         else if (plan.Goals.Count >= _options.MaxGoals)
-                            run.Error(row.Row, Field(file.Format, ""), $"At most {_options.MaxGoals:N0} goals per file (Import:MaxGoals).");
+                            run.Error(row.Row, Field(file.Format, ""), ApiText.ImportTooManyGoals(_options.MaxGoals));
                         else
                         {
                             plan.GoalRows[goal.Id] = goal;
@@ -211,13 +212,13 @@ public sealed partial class CityImport(IClusterClient grains, IOptions<ImportOpt
                         ApiIds.Check(participantErrors, "id", participant.Id);
                         Report(run, file.Format, row.Row, participantErrors);
                         if (!plan.Participants.TryAdd(participant.Id, row.Row))
-                            run.Error(row.Row, Field(file.Format, "id"), $"Participant '{participant.Id}' is defined on row {plan.Participants[participant.Id]} too.");
+                            run.Error(row.Row, Field(file.Format, "id"), ApiText.ImportParticipantTwice(participant.Id, plan.Participants[participant.Id]));
                         plan.ParticipantCount++;
                         break;
                     case CommitmentRow commitment:
                         Report(run, file.Format, row.Row, CommitmentImportRules.Check(commitment.Import, now, commitment.Id));
                         if (!plan.Commitments.TryAdd(commitment.Id, (row.Row, commitment.Import.Confirmation is not null)))
-                            run.Error(row.Row, Field(file.Format, "id"), $"Commitment '{commitment.Id}' is defined on row {plan.Commitments[commitment.Id].Row} too.");
+                            run.Error(row.Row, Field(file.Format, "id"), ApiText.ImportCommitmentTwice(commitment.Id, plan.Commitments[commitment.Id].Row));
                         plan.CommitmentCount++;
                         var draft = commitment.Import.Draft;
                         if (draft.ParticipantId is { Length: > 0 } participantId)
@@ -235,7 +236,7 @@ public sealed partial class CityImport(IClusterClient grains, IOptions<ImportOpt
         }
         run.Totals(plan.Goals.Count, plan.ParticipantCount, plan.CommitmentCount);
         if (run.RecordsRead == 0)
-            run.Error(1, "", "The file holds no records.");
+            run.Error(1, "", ApiText.ImportNoRecords);
 
         CheckGoalTree(plan, run, file.Format);
         foreach (var id in plan.Participants.Keys)
@@ -247,7 +248,7 @@ public sealed partial class CityImport(IClusterClient grains, IOptions<ImportOpt
         {
             if (participantRefs.Count + goalRefs.Count > _options.MaxStoreLookups)
             {
-                run.Error(1, "", $"The file refers to {participantRefs.Count + goalRefs.Count:N0} participants and goals it does not define; at most {_options.MaxStoreLookups:N0} (Import:MaxStoreLookups) are looked up in the store. Include them in the file.");
+                run.Error(1, "", ApiText.ImportTooManyLookups(participantRefs.Count + goalRefs.Count, _options.MaxStoreLookups));
             }
             else
             {
@@ -263,7 +264,7 @@ public sealed partial class CityImport(IClusterClient grains, IOptions<ImportOpt
         await Parallel.ForEachAsync(references, new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken }, async (reference, _) =>
         {
             if (!ApiIds.IsWellFormed(reference.Key) || !await exists(reference.Key))
-                run.Error(reference.Value.Row, Field(format, reference.Value.Field), $"There is no {what} '{reference.Key}' in the file or in the store.");
+                run.Error(reference.Value.Row, Field(format, reference.Value.Field), what == "participant" ? ApiText.ImportNoParticipant(reference.Key) : ApiText.ImportNoGoal(reference.Key));
         });
     }
 
@@ -277,7 +278,7 @@ public sealed partial class CityImport(IClusterClient grains, IOptions<ImportOpt
             {
                 if (!seen.Add(parent))
                 {
-                    run.Error(goal.Row, Field(format, "parentGoalId"), $"Goal '{goal.Id}' and its parents in the file make a cycle.");
+                    run.Error(goal.Row, Field(format, "parentGoalId"), ApiText.ImportGoalCycle(goal.Id));
                     break;
                 }
             }

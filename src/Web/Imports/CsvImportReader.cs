@@ -5,6 +5,7 @@ using CivicContracting.Commitments;
 using CivicContracting.Goals;
 using CivicContracting.Participants;
 using CivicContracting.Web.Json;
+using CivicContracting.Web.Texts;
 
 namespace CivicContracting.Web.Imports;
 
@@ -42,7 +43,7 @@ public sealed class CsvImportReader(int maxRecordChars)
             }
             if (records.InvalidUtf8)
             {
-                yield return BadRow.Of(records.RecordNumber, "", "The file is not valid UTF-8 from here on (save it as 'CSV UTF-8'); the rest was not read.");
+                yield return BadRow.Of(records.RecordNumber, "", ApiText.ImportNotUtf8FromHere);
                 yield break;
             }
             if (record is null)
@@ -82,14 +83,14 @@ public sealed class CsvImportReader(int maxRecordChars)
                 continue; // a trailing delimiter
             var known = Array.Find(AllColumns, c => c.Equals(name, StringComparison.OrdinalIgnoreCase));
             if (known is null)
-                problems.Add($"'{Shorten(name)}' is not a column; the columns are {string.Join(", ", AllColumns)}.");
+                problems.Add(ApiText.CsvNotAColumn(Shorten(name), string.Join(", ", AllColumns)));
             else if (!columns.TryAdd(known, i))
-                problems.Add($"'{known}' is named twice.");
+                problems.Add(ApiText.CsvColumnTwice(known));
         }
         foreach (var required in new[] { "type", "id" })
         {
             if (!columns.ContainsKey(required))
-                problems.Add($"The column '{required}' is required.");
+                problems.Add(ApiText.CsvColumnRequired(required));
         }
         return (columns, problems);
     }
@@ -98,7 +99,7 @@ public sealed class CsvImportReader(int maxRecordChars)
     {
         var cells = new Cells(record, columns);
         if (record.Fields.Count > columns.Values.Max() + 1 && record.Fields.Skip(columns.Values.Max() + 1).Any(f => !string.IsNullOrWhiteSpace(f)))
-            cells.Error("", $"The row has {record.Fields.Count} fields; the header names {columns.Count}.");
+            cells.Error("", ApiText.ImportRowFieldCount(record.Fields.Count, columns.Count));
         var type = cells.Text("type");
         var id = cells.Text("id") ?? "";
         ImportRow? row = type switch
@@ -106,8 +107,8 @@ public sealed class CsvImportReader(int maxRecordChars)
             ImportRecordTypes.Goal => Goal(cells, id, record.Number),
             ImportRecordTypes.Participant => Participant(cells, id, record.Number),
             ImportRecordTypes.Commitment => Commitment(cells, id, record.Number),
-            null => cells.Error("type", $"Required: one of {ImportRecordTypes.Expected}."),
-            _ => cells.Error("type", $"'{Shorten(type)}' is not a record type: one of {ImportRecordTypes.Expected}."),
+            null => cells.Error("type", ApiText.ImportRecordTypeRequired(ImportRecordTypes.Expected)),
+            _ => cells.Error("type", ApiText.ImportNotARecordType(Shorten(type), ImportRecordTypes.Expected)),
         };
         if (type is ImportRecordTypes.Goal or ImportRecordTypes.Participant or ImportRecordTypes.Commitment)
         {
@@ -120,7 +121,7 @@ public sealed class CsvImportReader(int maxRecordChars)
             foreach (var (column, _) in columns)
             {
                 if (column != "type" && !allowed.Contains(column) && cells.Text(column) is not null)
-                    cells.Error(column, $"Not a column of a {type}: leave it empty.");
+                    cells.Error(column, ApiText.ImportNotAColumnOf(type));
             }
         }
         return cells.HasErrors ? new BadRow(record.Number, cells.Errors) : row!;
@@ -140,7 +141,7 @@ public sealed class CsvImportReader(int maxRecordChars)
     {
         var kind = cells.Enum<ParticipantKind>("kind");
         if (kind is null && cells.Text("kind") is null)
-            cells.Error("kind", $"Required: one of {string.Join(", ", EnumNames.Of<ParticipantKind>())}.");
+            cells.Error("kind", ApiText.ImportRecordTypeRequired(string.Join(", ", EnumNames.Of<ParticipantKind>())));
         var registration = new ParticipantRegistration(kind ?? default, cells.Text("name") ?? "", cells.Text("neighbourhoodCode") ?? "",
             cells.Text("pseudonym"), cells.Bool("showNamePublicly") ?? false, cells.Text("contactEmail"), cells.Text("contactPhone"));
         return new ParticipantRow(number, id, registration);
@@ -150,7 +151,7 @@ public sealed class CsvImportReader(int maxRecordChars)
     {
         var level = cells.Enum<CommitmentLevel>("level");
         if (level is null && cells.Text("level") is null)
-            cells.Error("level", $"Required: one of {string.Join(", ", EnumNames.Of<CommitmentLevel>())}.");
+            cells.Error("level", ApiText.ImportRecordTypeRequired(string.Join(", ", EnumNames.Of<CommitmentLevel>())));
         var terms = new CommitmentTerms(level ?? default, cells.Text("title") ?? "", cells.Text("description") ?? "", cells.Actions("actions"), cells.Target());
         TimeSpan? interval = cells.Number("reportingIntervalDays") is { } days ? TimeSpan.FromDays(days) : null;
         var draft = new CommitmentDraft(cells.Text("participantId") ?? "", cells.Goals("goals"), cells.Text("neighbourhoodCode") ?? "", terms, ReportingInterval: interval);
@@ -192,7 +193,7 @@ public sealed class CsvImportReader(int maxRecordChars)
                 return null;
             if (EnumNames.Parse<T>(text) is { } value)
                 return value;
-            Error(column, $"'{Shorten(text)}' is not one of: {string.Join(", ", EnumNames.Of<T>())}.");
+            Error(column, ApiText.ImportNotOneOf(Shorten(text), string.Join(", ", EnumNames.Of<T>())));
             return null;
         }
 
@@ -202,7 +203,7 @@ public sealed class CsvImportReader(int maxRecordChars)
                 return null;
             if (bool.TryParse(text, out var value))
                 return value;
-            Error(column, $"'{Shorten(text)}' is not true or false.");
+            Error(column, ApiText.ImportNotBoolean(Shorten(text)));
             return null;
         }
 
@@ -210,9 +211,11 @@ public sealed class CsvImportReader(int maxRecordChars)
         {
             if (Text(column) is not { } text)
                 return null;
-            if (double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value))
+            // "49.5" or "49,5" (a decimal comma, as Belgian spreadsheets write it); "1.234,5" is refused, not guessed.
+            var reading = DecimalInput.Read(text, out var value);
+            if (reading == DecimalReading.Number)
                 return value;
-            Error(column, $"'{Shorten(text)}' is not a number (write the decimal point as '.', without thousands separators).");
+            Error(column, reading == DecimalReading.Ambiguous ? ApiText.AmbiguousNumber(Shorten(text)) : ApiText.NotANumber(Shorten(text)));
             return null;
         }
 
@@ -223,7 +226,7 @@ public sealed class CsvImportReader(int maxRecordChars)
             if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
                 && text.Length >= 10 && char.IsAsciiDigit(text[0]) && text[4] == '-')
                 return value;
-            Error(column, $"'{Shorten(text)}' is not an ISO 8601 date and time such as 2024-05-14T18:30:00+02:00.");
+            Error(column, ApiText.ImportNotDateTime(Shorten(text)));
             return null;
         }
 
@@ -231,7 +234,7 @@ public sealed class CsvImportReader(int maxRecordChars)
         {
             if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
                 return day;
-            Error(column, $"'{Shorten(text)}' is not a date such as 2030-06-30.");
+            Error(column, ApiText.ImportNotDate(Shorten(text)));
             return null;
         }
 
@@ -249,14 +252,14 @@ public sealed class CsvImportReader(int maxRecordChars)
             var text = Text(column);
             if (text is null)
             {
-                Error(column, "Required: city, district:CODE|CODE… or neighbourhood:CODE|CODE….");
+                Error(column, ApiText.ImportScopeRequired);
                 return null;
             }
             var colon = text.IndexOf(':', StringComparison.Ordinal);
             var levelName = colon < 0 ? text : text[..colon];
             if (EnumNames.Parse<PlaceLevel>(levelName.Trim()) is not { } level)
             {
-                Error(column, $"'{Shorten(text)}' is not a scope: city, district:CODE|CODE… or neighbourhood:CODE|CODE….");
+                Error(column, ApiText.ImportNotAScope(Shorten(text)));
                 return null;
             }
             var codes = colon < 0 ? [] : text[(colon + 1)..].Split('|', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -279,7 +282,7 @@ public sealed class CsvImportReader(int maxRecordChars)
                 if (double.TryParse(item[(equals + 1)..], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var weight))
                     goals.Add(new GoalWeight(item[..equals].Trim(), weight));
                 else
-                    Error(column, $"'{Shorten(item)}': a weight after '=' is a number such as 0.5.");
+                    Error(column, ApiText.ImportWeightNotNumber(Shorten(item)));
             }
             return goals;
         }
@@ -294,7 +297,7 @@ public sealed class CsvImportReader(int maxRecordChars)
                 var space = line.IndexOf(' ', StringComparison.Ordinal);
                 var due = space < 0 ? null : Day(column, line[..space]);
                 if (space < 0)
-                    Error(column, $"'{Shorten(line)}': write each action on its own line as 'YYYY-MM-DD title'.");
+                    Error(column, ApiText.ImportActionLine(Shorten(line)));
                 actions.Add(new Milestone($"a{actions.Count + 1}", space < 0 ? line : line[(space + 1)..].Trim(), due ?? default));
             }
             return actions;
@@ -349,7 +352,7 @@ internal sealed class CsvRecords(TextReader text, int maxRecordChars)
                     if (!any)
                         return null;
                     if (inQuotes && error is null)
-                        error = "A quoted field is not closed: a quote is missing.";
+                        error = ApiText.CsvQuoteNotClosed;
                     fields.Add(field.ToString());
                     return new Record(RecordNumber, fields, error);
                 }
@@ -367,7 +370,7 @@ internal sealed class CsvRecords(TextReader text, int maxRecordChars)
             }
             if (++size > maxRecordChars)
             {
-                error = $"The record is longer than {maxRecordChars:N0} characters (Import:MaxRecordBytes), or a quote is not closed; it was skipped.";
+                error = ApiText.ImportRecordTooLong(maxRecordChars);
                 field.Clear();
                 fields.Clear();
                 if (c == '\n')
@@ -413,7 +416,7 @@ internal sealed class CsvRecords(TextReader text, int maxRecordChars)
             }
             if (afterQuote)
             {
-                error = $"Text after a closing quote: a quoted field ends at the '{_delimiter}' or the end of the line (write a quote inside it as \"\").";
+                error = ApiText.CsvTextAfterQuote(_delimiter.ToString());
                 continue;
             }
             if (c == '"')
@@ -423,7 +426,7 @@ internal sealed class CsvRecords(TextReader text, int maxRecordChars)
                     inQuotes = true;
                     continue;
                 }
-                error = "A quote inside an unquoted field: quote the whole field and double the quote (\"\").";
+                error = ApiText.CsvQuoteInField;
                 continue;
             }
             field.Append(c);

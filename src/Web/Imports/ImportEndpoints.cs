@@ -85,9 +85,10 @@ public static class ImportEndpoints
             {
                 var errors = rejected.Errors.GroupBy(e => e.Field, StringComparer.Ordinal)
                     .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray(), StringComparer.Ordinal);
-                var shown = rejected.ErrorCount > rejected.Errors.Count ? $" The first {rejected.Errors.Count:N0} are listed." : "";
-                throw new ApiProblemException(StatusCodes.Status400BadRequest, "The file has errors",
-                    $"{rejected.ErrorCount:N0} error(s) in import {rejected.Job.Id}; nothing was loaded.{shown} Fix them and send the file again.", errors);
+                throw new ApiProblemException(StatusCodes.Status400BadRequest, ApiText.TitleFileHasErrors,
+                    rejected.ErrorCount > rejected.Errors.Count
+                        ? ApiText.ImportErrorsDetailFirst(rejected.ErrorCount, rejected.Job.Id, rejected.Errors.Count)
+                        : ApiText.ImportErrorsDetail(rejected.ErrorCount, rejected.Job.Id), errors);
             }
             catch (ImportBusyException busy)
             {
@@ -114,15 +115,15 @@ public static class ImportEndpoints
         {
             var charset = HeaderUtilities.RemoveQuotes(mediaType.Charset).Value;
             if (!string.IsNullOrEmpty(charset) && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("us-ascii", StringComparison.OrdinalIgnoreCase))
-                throw ApiProblems.Invalid("Content-Type", $"The file must be UTF-8 (got charset '{charset}').");
+                throw ApiProblems.Invalid("Content-Type", ApiText.ImportFileCharset(charset));
             if (mediaType.MediaType.Equals(JsonLinesContentType, StringComparison.OrdinalIgnoreCase) || mediaType.MediaType.Equals("application/jsonl", StringComparison.OrdinalIgnoreCase))
                 return ImportFormat.JsonLines;
             if (mediaType.MediaType.Equals(CsvContentType, StringComparison.OrdinalIgnoreCase))
                 return ImportFormat.Csv;
         }
         throw new ApiProblemException(StatusCodes.Status415UnsupportedMediaType, ApiText.TitleUnsupportedContentType,
-            $"Send the file as JSON Lines ('Content-Type: {JsonLinesContentType}') or CSV ('Content-Type: {CsvContentType}'); got '{contentType ?? "none"}'.",
-            new Dictionary<string, string[]> { ["Content-Type"] = [$"Must be {JsonLinesContentType} or {CsvContentType}."] });
+            ApiText.ImportContentTypeDetail(JsonLinesContentType, CsvContentType, contentType ?? ApiText.ContentTypeNone),
+            new Dictionary<string, string[]> { ["Content-Type"] = [ApiText.MustBeEitherContentType(JsonLinesContentType, CsvContentType)] });
     }
 
     /// <summary>Copies the body to a temporary file (never all in memory), hashing it on the way; past the limit, 413.</summary>
@@ -144,12 +145,11 @@ public static class ImportEndpoints
             }
         }
         if (total == 0)
-            throw ApiProblems.Invalid(ApiProblems.BodyField, "The body is empty: send the file.");
+            throw ApiProblems.Invalid(ApiProblems.BodyField, ApiText.ImportBodyEmpty);
         return new ImportFile(path, format, total, Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
 
     private static ApiProblemException TooLarge(long limit) =>
-        new(StatusCodes.Status413PayloadTooLarge, "File too large",
-            string.Create(CultureInfo.InvariantCulture, $"Import files may be at most {limit:N0} bytes (Import:MaxBodyBytes). Nothing was loaded."),
-            new Dictionary<string, string[]> { [ApiProblems.BodyField] = [string.Create(CultureInfo.InvariantCulture, $"At most {limit:N0} bytes.")] });
+        new(StatusCodes.Status413PayloadTooLarge, ApiText.TitleFileTooLarge, ApiText.ImportTooLargeDetail(limit),
+            new Dictionary<string, string[]> { [ApiProblems.BodyField] = [ApiText.AtMostBytes(limit)] });
 }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using CivicContracting.Web.Json;
+using CivicContracting.Web.Texts;
 
 namespace CivicContracting.Web.Imports;
 
@@ -42,7 +43,7 @@ public sealed class JsonLinesReader(int maxRecordBytes)
             }
             else if (end - start > maxRecordBytes)
             {
-                yield return BadRow.Of(line + 1, "", $"The line is longer than {maxRecordBytes:N0} bytes (Import:MaxRecordBytes); it was skipped unread.");
+                yield return BadRow.Of(line + 1, "", ApiText.ImportLineTooLong(maxRecordBytes));
                 skipping = true;
                 start = end = 0;
             }
@@ -82,15 +83,16 @@ public sealed class JsonLinesReader(int maxRecordBytes)
         }
         catch (JsonException exception)
         {
-            var where = exception.BytePositionInLine is { } position ? $" at byte {position + 1}" : "";
-            return BadRow.Of(row, "", $"Malformed JSON{where}: {FirstSentence(exception.Message)}");
+            return BadRow.Of(row, "", exception.BytePositionInLine is { } position
+                ? ApiText.ImportMalformedJsonAt(position + 1, FirstSentence(exception.Message))
+                : ApiText.ImportMalformedJson(FirstSentence(exception.Message)));
         }
         catch (Exception exception) when (exception is InvalidOperationException or ArgumentException)
         {
-            return BadRow.Of(row, "", "Malformed JSON: the line is not one JSON object.");
+            return BadRow.Of(row, "", ApiText.ImportNotOneObject);
         }
         if (type is null)
-            return BadRow.Of(row, "type", $"Required: one of {ImportRecordTypes.Expected}.");
+            return BadRow.Of(row, "type", ApiText.ImportRecordTypeRequired(ImportRecordTypes.Expected));
         try
         {
             return type switch
@@ -98,7 +100,7 @@ public sealed class JsonLinesReader(int maxRecordBytes)
                 ImportRecordTypes.Goal => Deserialize<GoalRecord>(span).ToRow(row),
                 ImportRecordTypes.Participant => Deserialize<ParticipantRecord>(span).ToRow(row),
                 ImportRecordTypes.Commitment => Deserialize<CommitmentRecord>(span).ToRow(row),
-                _ => BadRow.Of(row, "type", $"'{Shorten(type)}' is not a record type: one of {ImportRecordTypes.Expected}."),
+                _ => BadRow.Of(row, "type", ApiText.ImportNotARecordType(Shorten(type), ImportRecordTypes.Expected)),
             };
         }
         catch (JsonException exception)
@@ -115,12 +117,12 @@ public sealed class JsonLinesReader(int maxRecordBytes)
         }
         catch (Exception exception) when (exception is InvalidOperationException or ArgumentException or FormatException)
         {
-            return BadRow.Of(row, "", $"The record cannot be read: {FirstSentence(exception.Message)}");
+            return BadRow.Of(row, "", ApiText.ImportRecordUnreadable(FirstSentence(exception.Message)));
         }
     }
 
     private static T Deserialize<T>(ReadOnlySpan<byte> json) =>
-        JsonSerializer.Deserialize<T>(json, ApiJson.Options) ?? throw new JsonException("Must be a JSON object, not null.");
+        JsonSerializer.Deserialize<T>(json, ApiJson.Options) ?? throw new JsonException(ApiText.JsonNull);
 
     /// <summary>The value of the object's top-level "type" (null if it has none); throws <see cref="JsonException"/> for malformed JSON.</summary>
     private static string? TypeOf(ReadOnlySpan<byte> json)

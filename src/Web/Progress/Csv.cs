@@ -1,4 +1,5 @@
 using System.Text;
+using CivicContracting.Web.Texts;
 
 namespace CivicContracting.Web.Progress;
 
@@ -52,7 +53,7 @@ public static class Csv
                 while (true)
                 {
                     if (i >= text.Length)
-                        throw new CsvFormatException(recordLine, "A quoted field is not closed: a quote is missing.");
+                        throw new CsvFormatException(recordLine, ApiText.CsvQuoteNotClosed);
                     var q = text[i];
                     if (q == '"')
                     {
@@ -71,7 +72,7 @@ public static class Csv
                     i++;
                 }
                 if (i < text.Length && text[i] != delimiter && text[i] != '\r' && text[i] != '\n')
-                    throw new CsvFormatException(line, $"Text after a closing quote: a quoted field ends at the '{delimiter}' or the end of the line (write a quote inside it as \"\").");
+                    throw new CsvFormatException(line, ApiText.CsvTextAfterQuote(delimiter.ToString()));
                 atFieldStart = false;
                 continue;
             }
@@ -96,7 +97,7 @@ public static class Csv
                 continue;
             }
             if (c == '"')
-                throw new CsvFormatException(line, "A quote inside an unquoted field: quote the whole field and double the quote (\"\").");
+                throw new CsvFormatException(line, ApiText.CsvQuoteInField);
             field.Append(c);
             atFieldStart = false;
             i++;

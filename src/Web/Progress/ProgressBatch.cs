@@ -3,6 +3,7 @@ using CivicContracting.Commitments;
 using CivicContracting.Validation;
 using CivicContracting.Web.Api;
 using CivicContracting.Web.Problems;
+using CivicContracting.Web.Texts;
 
 namespace CivicContracting.Web.Progress;
 
@@ -75,8 +76,8 @@ public static partial class ProgressBatch
             if (firstUse.TryGetValue((plan.CommitmentId, plan.Report.ReportId), out var other))
             {
                 errors.Add(plan.Field("reportId"), plan.IdGiven
-                    ? $"'{plan.Report.ReportId}' is the id of {other} too; each report needs its own id."
-                    : $"Has the same derived report id as {other}.");
+                    ? ApiText.ReportIdUsedTwice(plan.Report.ReportId, other)
+                    : ApiText.DerivedReportIdTwice(other));
                 continue;
             }
             firstUse[(plan.CommitmentId, plan.Report.ReportId)] = plan.Source;
@@ -91,14 +92,14 @@ public static partial class ProgressBatch
                     continue;
                 }
                 errors.Add(plan.Field("reportId"), plan.IdGiven
-                    ? $"'{plan.Report.ReportId}' was already used on commitment '{plan.CommitmentId}' for a different report; give this report a new id."
-                    : $"This Idempotency-Key was already used, with different data here; send new data with a new Idempotency-Key.");
+                    ? ApiText.ReportIdUsedElsewhere(plan.Report.ReportId, plan.CommitmentId)
+                    : ApiText.IdempotencyKeyUsedElsewhere);
                 continue;
             }
             var count = counts[plan.CommitmentId] = counts.GetValueOrDefault(plan.CommitmentId, view.ReportCount) + 1;
             if (count > CommitmentLimits.MaxReports)
             {
-                errors.Add(plan.Field(""), $"Commitment '{plan.CommitmentId}' would pass its limit of {CommitmentLimits.MaxReports} progress reports.");
+                errors.Add(plan.Field(""), ApiText.ReportLimitPassed(plan.CommitmentId, CommitmentLimits.MaxReports));
                 continue;
             }
             toApply.Add(plan);
@@ -117,15 +118,15 @@ public static partial class ProgressBatch
         var field = plan.Field("commitmentId");
         if (view is null)
         {
-            errors.Add(field, $"There is no commitment '{plan.CommitmentId}'.");
+            errors.Add(field, ApiText.NoCommitment(plan.CommitmentId));
             return;
         }
         if (participantId is not null && !string.Equals(view.ParticipantId, participantId, StringComparison.Ordinal))
-            errors.Add(field, $"Commitment '{plan.CommitmentId}' is not one of participant '{participantId}''s; import it with its own participant.");
+            errors.Add(field, ApiText.CommitmentOfOtherParticipant(plan.CommitmentId, participantId));
         else if (view.Terms.Level != CommitmentLevel.Result)
-            errors.Add(field, $"Commitment '{plan.CommitmentId}' is a{(view.Terms.Level == CommitmentLevel.Action ? "n action" : " pledge")} commitment: values are reported on result commitments (report actions and notes with POST /api/commitments/{{id}}/progress).");
+            errors.Add(field, view.Terms.Level == CommitmentLevel.Action ? ApiText.ValuesOnActionCommitment(plan.CommitmentId) : ApiText.ValuesOnPledgeCommitment(plan.CommitmentId));
         else if (view.Status is not (CommitmentStatus.Confirmed or CommitmentStatus.Active))
-            errors.Add(field, $"Commitment '{plan.CommitmentId}' is {view.Status.ToString().ToLowerInvariant()}; progress is reported on confirmed or active commitments.");
+            errors.Add(field, ApiText.MetricNotReportable(plan.CommitmentId, SiteFormat.Api(view.Status)));
     }
 
     private static async Task<Dictionary<string, CommitmentView>> ReadCommitmentsAsync(IClusterClient orleans, IReadOnlyList<PlannedReport> plans, IReadOnlyDictionary<string, CommitmentView>? known)

@@ -88,26 +88,26 @@ public static partial class ProgressImportEndpoints
         var text = await ReadCsvTextAsync(context, api.Value.MaxRequestBodyBytes);
 
         List<CsvRecord> records;
+        var delimiter = Csv.DetectDelimiter(text);
         try
         {
-            records = Csv.Parse(text, Csv.DetectDelimiter(text));
+            records = Csv.Parse(text, delimiter);
         }
         catch (CsvFormatException malformed)
         {
-            throw ApiProblems.Invalid(ApiProblems.BodyField, $"Line {malformed.Line}: {malformed.Message}", $"The CSV cannot be read at line {malformed.Line}: {malformed.Message} Nothing was stored.");
+            throw ApiProblems.Invalid(ApiProblems.BodyField, ApiText.CsvUnreadableAt(malformed.Line, malformed.Message), ApiText.CsvUnreadableDetail(malformed.Line, malformed.Message));
         }
         if (records.Count == 0 || records[0].IsBlank)
-            throw ApiProblems.Invalid("header", $"The first line names the columns: {string.Join(",", Columns)} (commitmentId and value are required).");
+            throw ApiProblems.Invalid("header", ApiText.ProgressHeaderRequired(string.Join(",", Columns)));
         var columns = ReadHeader(records[0]);
         var rows = records.Skip(1).Where(r => !r.IsBlank).ToList();
         if (rows.Count == 0)
-            throw ApiProblems.Invalid(ApiProblems.BodyField, "The file has a header but no rows.");
+            throw ApiProblems.Invalid(ApiProblems.BodyField, ApiText.ProgressNoRows);
         if (rows.Count > options.Value.MaxCsvRows)
-            throw ApiProblems.Invalid(ApiProblems.BodyField, $"At most {options.Value.MaxCsvRows} rows per file (Progress:MaxCsvRows); this one has {rows.Count}. Split it.");
+            throw ApiProblems.Invalid(ApiProblems.BodyField, ApiText.ProgressTooManyRows(options.Value.MaxCsvRows, rows.Count));
         if (key is null && (!columns.ContainsKey("reportId") || rows.Any(r => string.IsNullOrWhiteSpace(Cell(r, columns, "reportId")))))
         {
-            throw ApiProblems.Invalid(IdempotencyKeys.HeaderName,
-                "Required unless every row has a reportId: with it, sending the same file again (a retry) stores nothing twice.");
+            throw ApiProblems.Invalid(IdempotencyKeys.HeaderName, ApiText.ProgressIdempotencyKeyRequired);
         }
 
         var now = clock.GetUtcNow();
@@ -119,7 +119,10 @@ public static partial class ProgressImportEndpoints
             var source = $"rows[{i + 1}]";
             if (row.Fields.Count != columns.Count)
             {
-                errors.Add(source, $"Line {row.Line} has {row.Fields.Count} fields; the header has {columns.Count}.");
+                // An unquoted decimal comma in a comma-separated file splits its number in two: say how to write it.
+                errors.Add(source, delimiter == ',' && row.Fields.Count > columns.Count
+                    ? ApiText.ProgressRowFieldCountComma(row.Line, row.Fields.Count, columns.Count)
+                    : ApiText.ProgressRowFieldCount(row.Line, row.Fields.Count, columns.Count));
                 continue;
             }
             var errorsBefore = errors.Count;
@@ -130,7 +133,7 @@ public static partial class ProgressImportEndpoints
             var givenId = Cell(row, columns, "reportId")?.Trim() is { Length: > 0 } id ? id : null;
             if (commitmentId.Length == 0)
             {
-                errors.Add($"{source}.commitmentId", $"Required (line {row.Line}).");
+                errors.Add($"{source}.commitmentId", ApiText.RequiredAtLine(row.Line));
                 continue;
             }
             // A row with a value or date that cannot be read is still checked against its commitment, so that one
@@ -157,18 +160,17 @@ public static partial class ProgressImportEndpoints
         var body = await JsonBody.ReadAsync<MetricBatch>(context);
         // As POST …/progress answers: a value on another level is bad input, a report on a draft or a closed commitment a conflict.
         if (view.Terms.Level != CommitmentLevel.Result)
-            throw ApiProblems.Invalid("values", $"Commitment '{id}' is a{(view.Terms.Level == CommitmentLevel.Action ? "n action" : " pledge")} commitment: measured values are reported on result commitments.");
+            throw ApiProblems.Invalid("values", view.Terms.Level == CommitmentLevel.Action ? ApiText.MetricOnActionCommitment(id) : ApiText.MetricOnPledgeCommitment(id));
         if (view.Status is not (CommitmentStatus.Confirmed or CommitmentStatus.Active))
-            throw ApiProblems.Conflict($"Commitment '{id}' is {view.Status.ToString().ToLowerInvariant()}; progress is reported on confirmed or active commitments.");
+            throw ApiProblems.Conflict(ApiText.MetricNotReportable(id, SiteFormat.Api(view.Status)));
         var values = body.Values ?? [];
         if (values.Count == 0)
-            throw ApiProblems.Invalid("values", "Send at least one value.");
+            throw ApiProblems.Invalid("values", ApiText.MetricSendOne);
         if (values.Count > options.Value.MaxMetricValues)
-            throw ApiProblems.Invalid("values", $"At most {options.Value.MaxMetricValues} values per batch (Progress:MaxMetricValues); this one has {values.Count}. Split it.");
+            throw ApiProblems.Invalid("values", ApiText.MetricTooMany(options.Value.MaxMetricValues, values.Count));
         if (key is null && values.Any(v => v?.ReportId is null))
         {
-            throw ApiProblems.Invalid(IdempotencyKeys.HeaderName,
-                "Required unless every value has a reportId: with it, sending the same batch again (a retry) stores nothing twice.");
+            throw ApiProblems.Invalid(IdempotencyKeys.HeaderName, ApiText.MetricIdempotencyKeyRequired);
         }
 
         var errors = new InputRules.Errors();
@@ -177,7 +179,7 @@ public static partial class ProgressImportEndpoints
         {
             if (values[i] is not { } v)
             {
-                errors.Add($"values[{i}]", "Must not be null.");
+                errors.Add($"values[{i}]", ApiText.MustNotBeNull);
                 continue;
             }
             var reportId = v.ReportId ?? IdempotencyKeys.ReportId(actor, key!, $"metrics:{id}:{i}");
@@ -198,12 +200,12 @@ public static partial class ProgressImportEndpoints
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType) || !mediaType.MediaType.Equals(CsvContentType, StringComparison.OrdinalIgnoreCase))
         {
             throw new ApiProblemException(StatusCodes.Status415UnsupportedMediaType, ApiText.TitleUnsupportedContentType,
-                $"Send the file as CSV with 'Content-Type: {CsvContentType}' (got '{request.ContentType ?? "none"}').",
-                new Dictionary<string, string[]> { ["Content-Type"] = [$"Must be {CsvContentType}."] });
+                ApiText.CsvContentTypeDetail(CsvContentType, request.ContentType ?? ApiText.ContentTypeNone),
+                new Dictionary<string, string[]> { ["Content-Type"] = [ApiText.MustBeContentType(CsvContentType)] });
         }
         var charset = HeaderUtilities.RemoveQuotes(mediaType.Charset).Value;
         if (!string.IsNullOrEmpty(charset) && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("us-ascii", StringComparison.OrdinalIgnoreCase))
-            throw ApiProblems.Invalid("Content-Type", $"The CSV must be UTF-8 (got charset '{charset}'); save it as 'CSV UTF-8'.");
+            throw ApiProblems.Invalid("Content-Type", ApiText.CsvCharset(charset));
         if (request.ContentLength > limit)
             throw ApiProblems.TooLarge(limit);
 
@@ -225,7 +227,7 @@ public static partial class ProgressImportEndpoints
         }
         catch (DecoderFallbackException)
         {
-            throw ApiProblems.Invalid(ApiProblems.BodyField, "The CSV is not valid UTF-8; save it as 'CSV UTF-8'.");
+            throw ApiProblems.Invalid(ApiProblems.BodyField, ApiText.CsvNotUtf8);
         }
     }
 
@@ -239,14 +241,14 @@ public static partial class ProgressImportEndpoints
             var name = header.Fields[i].Trim();
             var known = Array.Find(Columns, c => c.Equals(name, StringComparison.OrdinalIgnoreCase));
             if (known is null)
-                problems.Add($"'{name}' is not a column; the columns are {string.Join(", ", Columns)}.");
+                problems.Add(ApiText.CsvNotAColumn(name, string.Join(", ", Columns)));
             else if (!columns.TryAdd(known, i))
-                problems.Add($"'{known}' is named twice.");
+                problems.Add(ApiText.CsvColumnTwice(known));
         }
         foreach (var required in Columns[..2])
         {
             if (!columns.ContainsKey(required))
-                problems.Add($"The column '{required}' is required.");
+                problems.Add(ApiText.CsvColumnRequired(required));
         }
         if (problems.Count > 0)
             throw ApiProblems.Invalid(new Dictionary<string, string[]> { ["header"] = [.. problems] });
@@ -261,18 +263,21 @@ public static partial class ProgressImportEndpoints
         text = text?.Trim();
         if (string.IsNullOrEmpty(text))
         {
-            errors.Add(field, $"Required: the measured value (line {line}).");
+            errors.Add(field, ApiText.NumberRequiredAt(line));
             return null;
         }
-        if (double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var value)
-            && double.IsFinite(value))
+        // "49.5" or "49,5" (Belgian spreadsheets write a decimal comma); "1.234,5" is refused, not guessed.
+        switch (DecimalInput.Read(text, out var value))
         {
-            return value;
+            case DecimalReading.Number:
+                return value;
+            case DecimalReading.Ambiguous:
+                errors.Add(field, ApiText.AmbiguousNumberAt(Shorten(text), line));
+                return null;
+            default:
+                errors.Add(field, ApiText.NotANumberAt(Shorten(text), line));
+                return null;
         }
-        errors.Add(field, text.Contains(',', StringComparison.Ordinal)
-            ? $"'{Shorten(text)}' is not a number: write the decimal point as '.', without thousands separators (line {line})."
-            : $"'{Shorten(text)}' is not a number (line {line}).");
-        return null;
     }
 
     /// <summary>ISO 8601: a date (midnight UTC) or a date and time, with 'Z' or an offset (without one, UTC).</summary>
@@ -286,7 +291,7 @@ public static partial class ProgressImportEndpoints
         {
             return at;
         }
-        errors.Add(field, $"'{Shorten(text)}' is not an ISO 8601 date or date and time such as 2025-03-31 or 2025-03-31T08:00:00+02:00 (line {line}).");
+        errors.Add(field, ApiText.NotIsoDateAt(Shorten(text), line));
         return null;
     }
 
