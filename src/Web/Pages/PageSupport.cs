@@ -1,6 +1,7 @@
 using CivicContracting.Accounts;
 using CivicContracting.Validation;
 using CivicContracting.Web.Problems;
+using CivicContracting.Web.Texts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.Extensions.Localization;
@@ -17,7 +18,7 @@ public static class PageSupport
     /// <summary>A command's 429: the person's hourly budget of this kind of write is spent (WriteBudgets:*).</summary>
     public static bool IsWriteBudget(ApiProblemException problem) => problem.Status == StatusCodes.Status429TooManyRequests;
 
-    /// <summary>The Dutch sentence a form shows for a spent write budget: which budget, and in how many minutes to try again.</summary>
+    /// <summary>The sentence a form shows for a spent write budget: which budget, and in how many minutes to try again.</summary>
     public static string WriteBudgetMessage(IStringLocalizer<SiteText> text, ApiProblemException problem)
     {
         var minutes = Math.Max(1, (int)Math.Ceiling((problem.RetryAfter ?? TimeSpan.FromMinutes(1)).TotalMinutes));
@@ -27,7 +28,7 @@ public static class PageSupport
             BudgetedWrite.Confirmation => "WriteBudget.Confirmations",
             _ => "WriteBudget.Reports",
         };
-        return text[key, minutes].Value;
+        return text.Plural(key, minutes).Value;
     }
 
     /// <summary>A command's refusal as a page answer: 401 or 403 is the site's 403 page, 404 the not-found page.</summary>

@@ -59,11 +59,11 @@ public sealed class CsvImportTests(WebAppFixture app)
         var b = await world.ConfirmedAsync();
         var before = await VersionsAsync(world, a, b);
 
-        var csv = $"commitmentId,value\n{a},20\n{b},\"12,5\"\n{a},30\n";
+        var csv = $"commitmentId,value\n{a},20\n{b},\"1.234,5\"\n{a},30\n";
         var problem = await PostCsvAsync(world.Owner.Client, world.OrganisationId, csv, key: Guid.NewGuid().ToString()).ProblemNamingAsync("rows[2].value");
 
         Assert.Single(problem["errors"]!.AsObject());
-        Assert.Contains("decimal point", problem["errors"]!["rows[2].value"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("one decimal separator", problem["errors"]!["rows[2].value"]![0]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("rows[2].value", (string?)problem["detail"], StringComparison.Ordinal);
         Assert.Contains("Nothing was stored", (string?)problem["detail"], StringComparison.Ordinal);
         Assert.Equal(before, await VersionsAsync(world, a, b));

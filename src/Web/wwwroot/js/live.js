@@ -9,6 +9,9 @@
  *     <progress>/<meter> get .value: the field is a 0..1 fraction, scaled to the element's max (max="100" shows
  *     0.44 as 44, as the server renders it); data-live-css-var="--name" also sets that custom property to the raw value;
  *     data-live-empty="…" is shown for a null value (default "–");
+ *     an element with data-live-one / data-live-other (and data-live-many) is the word after a count: it shows the form
+ *     that the page language's plural rule (Intl.PluralRules for <html lang>) picks for the field's value — the server
+ *     renders the forms, already translated, so the script holds no words;
  *   - briefly adds the class "live-updated" to elements whose text changed;
  *   - tells the scripts that subscribed through the interface below.
  * [data-live-status] shows data-text-connecting / data-text-live / data-text-offline and gets data-state
@@ -85,6 +88,7 @@ const url = body && body.dataset.liveUrl;
 const lang = document.documentElement.lang || 'nl-BE';
 const versions = new Map();
 const formats = new Map();
+const pluralRules = new Intl.PluralRules(lang);
 const statusElements = () => document.querySelectorAll('[data-live-status]');
 
 function setStatus(state) {
@@ -133,6 +137,13 @@ function format(value, kind, el) {
   return String(value);
 }
 
+/** The form of a counted word for value (nl and en: "one" for 1; fr: "one" for 0 and 1), or null for no number. */
+function pluralForm(el, value) {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return null;
+  const category = pluralRules.select(value);
+  return el.getAttribute('data-live-' + category) ?? el.getAttribute('data-live-other');
+}
+
 function flash(el) {
   el.classList.remove('live-updated');
   // Restart the animation when two changes come in quick succession.
@@ -159,7 +170,8 @@ function update(el, snapshot) {
     }
     return;
   }
-  const text = format(value, el.getAttribute('data-live-format'), el);
+  const text = el.hasAttribute('data-live-other') ? pluralForm(el, value) : format(value, el.getAttribute('data-live-format'), el);
+  if (text === null) return;
   if (el.textContent !== text) {
     el.textContent = text;
     flash(el);
