@@ -36,7 +36,14 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
 
     [BindProperty(SupportsGet = true)] public string? Goal { get; set; }
     [BindProperty(SupportsGet = true)] public string? Goal2 { get; set; }
-    [BindProperty(SupportsGet = true)] public double Weight2 { get; set; } = 0.5;
+    /// <summary>
+    /// The second goal's weight as sent: "0.5" from the number field and the hidden one, "0,5" as typed in nl/fr. Read as
+    /// text, because the form binder would parse it in the page's culture, where "0.5" is no number (nl-BE, fr-BE, en-BE
+    /// write 0,5) and the weight chosen in step 1 was lost on step 2's POST.
+    /// </summary>
+    [BindProperty(SupportsGet = true, Name = "weight2")] public string? Weight2Text { get; set; }
+
+    public double Weight2 { get; set; } = 0.5;
     [BindProperty(SupportsGet = true)] public CommitmentLevel? Level { get; set; }
     [BindProperty(SupportsGet = true)] public int Step { get; set; } = 1;
 
@@ -80,6 +87,7 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
 
     public async Task<IActionResult> OnGetAsync()
     {
+        ReadWeight2();
         var actor = await LoadAsync();
         if (Draft is { } draftId)
         {
@@ -102,6 +110,7 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
 
     public async Task<IActionResult> OnPostAsync()
     {
+        ReadWeight2();
         var actor = await LoadAsync();
         Step = 2;
         Form = Request.Form;
@@ -226,6 +235,12 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
         if (!string.IsNullOrEmpty(Goal2) && Goal2 != Goal)
             goals.Add(new GoalWeight(Goal2, Weight2));
         return goals;
+    }
+
+    private void ReadWeight2()
+    {
+        if (DecimalInput.Parse(Weight2Text) is { } weight)
+            Weight2 = weight;
     }
 
     private CommitmentTerms Terms(CommitmentLevel level) => TermsFields.Read(this, level, ModelState);
