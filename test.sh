@@ -3,7 +3,7 @@
 # The tests need the .NET 10 SDK, PostgreSQL's server binaries (Debian package 'postgresql', 15 on Debian 12) and Chromium
 # (Debian package 'chromium'): the PostgreSQL storage tests run their own private server with initdb/pg_ctl on a free
 # loopback port and the browser tests start their own headless Chromium, so nothing has to be started here; the
-# packages are installed when missing (as root, through apt-get).
+# packages are installed when missing (as root, through apt-get), with a Java runtime and npm for the HTML validator test.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -16,14 +16,21 @@ fi
 # - PostgreSQL's server binaries: any /usr/lib/postgresql/<version>/bin will do (the fixture takes the newest); Debian 12 ships 15.
 # - Chromium for the browser tests of the public site (tests/Site.Tests drive /usr/bin/chromium through Playwright;
 #   Playwright never downloads a browser of its own here).
+# - A Java runtime and npm for the HTML validator test (tests/Site.Tests/Accessibility/HtmlValidatorTests): it runs the
+#   Nu Html Checker's vnu.jar on java; the jar is the npm package vnu-jar pinned in tests/Site.Tests/Validator, which the
+#   test installs there with `npm ci` on its first run.
 have_postgresql() { ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }
 have_chromium() { [ -x /usr/bin/chromium ]; }
+have_java() { command -v java >/dev/null 2>&1; }
+have_npm() { command -v npm >/dev/null 2>&1 || [ -f tests/Site.Tests/Validator/node_modules/vnu-jar/build/dist/vnu.jar ]; }
 missing=()
 have_postgresql || missing+=(postgresql)
 have_chromium || missing+=(chromium)
+have_java || missing+=(default-jre-headless)
+have_npm || missing+=(npm)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "test.sh: installing ${missing[*]} (Debian packages) for the PostgreSQL storage tests and the browser tests"
+    echo "test.sh: installing ${missing[*]} (Debian packages) for the PostgreSQL storage tests, the browser tests and the HTML validator test"
     apt-get update
     DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
   else
@@ -31,6 +38,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
       case "$package" in
         postgresql) echo "test.sh: the PostgreSQL storage tests need PostgreSQL's server binaries (initdb, pg_ctl under /usr/lib/postgresql/<version>/bin)." >&2 ;;
         chromium) echo "test.sh: the browser tests of the public site (tests/Site.Tests) need Chromium at /usr/bin/chromium." >&2 ;;
+        default-jre-headless) echo "test.sh: the HTML validator test (vnu.jar) needs a Java runtime (java)." >&2 ;;
+        npm) echo "test.sh: the HTML validator test installs vnu.jar with npm (npm ci in tests/Site.Tests/Validator)." >&2 ;;
       esac
     done
     echo "          Install them as root: apt-get install ${missing[*]}, then run ./test.sh again." >&2
@@ -42,6 +51,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
   if ! have_chromium; then
     echo "test.sh: Chromium was installed but /usr/bin/chromium was not found." >&2
+    exit 2
+  fi
+  if ! have_java || ! have_npm; then
+    echo "test.sh: default-jre-headless and npm were installed but java or npm was not found on the PATH." >&2
     exit 2
   fi
 fi

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
@@ -89,6 +90,64 @@ public sealed class MapAccessibilityTests(SiteAppFixture app, BrowserFixture bro
         var missed = report.GetProperty("missed").EnumerateArray().Select(e => e.GetString()).ToList();
         Assert.True(missed.Count == 0, $"A click on a ring's centre does not reach a neighbourhood link: {string.Join(" | ", missed)}");
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>
+    /// The rings of the city centre's small neighbourhoods overlapped at 1280 px and piled up at 390 px. Measured on the
+    /// page: each ring's outer circle (its white halo) by its bounding box; no two rings of different neighbourhoods
+    /// overlap by more than 1 px. Measured again after a zoom in and out, which redraws every ring.
+    /// </summary>
+    [Theory]
+    [InlineData(390, 844)]
+    [InlineData(1280, 900)]
+    public async Task The_rings_of_different_neighbourhoods_do_not_overlap(int width, int height)
+    {
+        var page = await LiveMapTests.OpenLiveHomeAsync(app, browser, width, height);
+        await Expect(page.Locator("#live-map .map-marker")).ToHaveCountAsync(24);
+        await AssertNoRingsOverlapAsync(page, $"{width} px");
+
+        await page.Locator("#live-map .leaflet-control-zoom-in").ClickAsync();
+        await AssertNoRingsOverlapAsync(page, $"{width} px, zoomed in");
+        await page.Locator("#live-map .leaflet-control-zoom-out").ClickAsync();
+        await AssertNoRingsOverlapAsync(page, $"{width} px, zoomed out again");
+        await page.Context.CloseAsync();
+    }
+
+    private async Task AssertNoRingsOverlapAsync(IPage page, string where)
+    {
+        const double Tolerance = 1;
+        // The rings are placed at the frame after a redraw (and a zoom animates): wait until they hold still.
+        string? previous = null;
+        var closest = 0.0;
+        var overlaps = await Eventually.Value(async () =>
+        {
+            var rings = await page.EvaluateAsync<JsonElement>("""
+                () => [...document.querySelectorAll('#live-map .map-marker')].map(m => {
+                  const r = m.querySelector('.map-glyph__svg circle').getBoundingClientRect();
+                  return { code: m.dataset.code, x: r.left + r.width / 2, y: r.top + r.height / 2, r: Math.max(r.width, r.height) / 2 };
+                })
+                """);
+            var list = rings.EnumerateArray().Select(r => (Code: r.GetProperty("code").GetString()!, X: r.GetProperty("x").GetDouble(),
+                Y: r.GetProperty("y").GetDouble(), R: r.GetProperty("r").GetDouble())).ToList();
+            var found = new List<string>();
+            closest = double.MaxValue;
+            for (var i = 0; i < list.Count; i++)
+            {
+                for (var j = i + 1; j < list.Count; j++)
+                {
+                    var (a, b) = (list[i], list[j]);
+                    var overlap = a.R + b.R - Math.Sqrt(Math.Pow(a.X - b.X, 2) + Math.Pow(a.Y - b.Y, 2));
+                    closest = Math.Min(closest, -overlap);
+                    if (a.R > 0 && b.R > 0 && overlap > Tolerance)
+                        found.Add(string.Create(CultureInfo.InvariantCulture, $"{a.Code} (r {a.R:0.0}) and {b.Code} (r {b.R:0.0}) by {overlap:0.0} px"));
+                }
+            }
+            var snapshot = string.Join(";", list.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.X:0.0},{r.Y:0.0},{r.R:0.0}")));
+            var still = snapshot == previous;
+            previous = snapshot;
+            return (Still: still, Rings: list.Count, Overlaps: string.Join("; ", found));
+        }, m => m.Still && m.Rings == 24 && m.Overlaps.Length == 0, TimeSpan.FromSeconds(10), $"the 24 rings at {where} holding still without overlaps");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{where}: {overlaps.Rings} rings, none overlapping; the closest two {closest:0.0} px apart"));
     }
 
     [Fact]

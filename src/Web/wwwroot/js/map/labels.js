@@ -1,5 +1,6 @@
 // Names on the map: a neighbourhood's name beside its ring once zoomed in enough, the district names otherwise; each
 // placed where it covers no other name, ring or map control.
+import { spreadRings } from './rings.js';
 import { state } from './state.js';
 import { lang } from './texts.js';
 
@@ -48,6 +49,8 @@ export function positionLabel(label, r, where) {
 function placeLabels() {
   const { map, glyphLayer, places } = state;
   if (!map) return;
+  // The rings first (their sizes may just have changed), then the names around them.
+  spreadRings();
   const size = map.getSize();
   const labelZoom = state.fitZoom + (size.x < 600 ? 0.5 : 0);
   const showNames = map.getZoom() >= labelZoom - 0.01 && map.hasLayer(glyphLayer);
