@@ -1,4 +1,3 @@
-using CivicContracting.Web.Accounts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Primitives;
@@ -20,7 +19,7 @@ public sealed class SiteCultureProvider : RequestCultureProvider
         var request = httpContext.Request;
         var isApi = request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
         var culture = Chosen(request, isApi);
-        if (culture is null && !isApi && Site.SitePaths.IsPage(request.Path))
+        if (culture is null && !isApi && !Path.HasExtension(request.Path.Value))
             culture = await AccountLanguageAsync(httpContext);
         culture ??= FromAcceptLanguage(request.Headers.AcceptLanguage);
         if (culture is null && isApi)
@@ -47,16 +46,15 @@ public sealed class SiteCultureProvider : RequestCultureProvider
     }
 
     /// <summary>
-    /// The signed-in person's language, from their session (no grain call: the session carries it and is refreshed when the
-    /// person changes it). Localization runs before the authentication middleware; the cookie handler keeps this answer for
-    /// the rest of the request, so the session is read once.
+    /// The signed-in person's language, from their session (no grain call: the session carries it in
+    /// <see cref="SiteCulture.LanguageClaim"/> and is renewed when the person changes it). Localization runs before the
+    /// authentication middleware; the handler keeps this answer for the rest of the request, so the session is read once.
+    /// Files (a path with an extension) are not pages and skip it.
     /// </summary>
     private static async Task<System.Globalization.CultureInfo?> AccountLanguageAsync(HttpContext httpContext)
     {
-        if (!httpContext.Request.Cookies.ContainsKey(Authentication.SessionCookieName))
-            return null;
-        var session = await httpContext.AuthenticateAsync(Authentication.SessionScheme);
-        return session.Succeeded ? SiteCulture.Match(session.Principal.FindFirst(ActorClaims.Language)?.Value) : null;
+        var signedIn = await httpContext.AuthenticateAsync();
+        return signedIn.Succeeded ? SiteCulture.Match(signedIn.Principal.FindFirst(SiteCulture.LanguageClaim)?.Value) : null;
     }
 
     /// <summary>The first supported language in the header's order of preference (q-values honoured).</summary>

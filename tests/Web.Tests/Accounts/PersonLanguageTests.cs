@@ -135,7 +135,7 @@ public sealed partial class PersonLanguageTests(MailingApp mailing) : IClassFixt
         var english = await Eventually.Value(() => person.GetAsync<JsonObject>("/api/me/feed"),
             feed => feed["items"]!.AsArray().Any(i => (string)i!["event"]!["kind"]! == "progressReported"), what: "the report in the feed");
         var reported = english["items"]!.AsArray().First(i => (string)i!["event"]!["kind"]! == "progressReported")!;
-        Assert.Equal("New value: 49.5.", (string)reported["event"]!["summary"]!);
+        Assert.Equal("New value: 49,5.", (string)reported["event"]!["summary"]!);
 
         using var dutchApi = new HttpRequestMessage(HttpMethod.Get, "/api/me/feed");
         dutchApi.Headers.AcceptLanguage.ParseAdd("nl-BE");
