@@ -168,6 +168,7 @@ public sealed partial class PersonLanguageTests(MailingApp mailing) : IClassFixt
         // An explicit language in the body wins over the request's.
         var english = await mailing.Operator.CommitAsync(participant, Neighbourhood, TestApi.PledgeTerms(), (goal, 1));
         Assert.Null(english.Language); // the API's English default is not a language the author chose
+        await mailing.Operator.ConfirmAsync(english.Id);
         var told = await (await french.PostAsync("/api/commitments", new
         {
             participantId = participant,
