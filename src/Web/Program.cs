@@ -185,6 +185,7 @@ namespace CivicContracting.Web
             builder.Services.AddSingleton<CivicContracting.Web.Accounts.AddResidentCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Accounts.AddOrganisationCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Accounts.DeleteAccountCommand>();
+            builder.Services.AddSingleton<CivicContracting.Web.Accounts.SetLanguageCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Accounts.CreateAccessTokenCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Accounts.RevokeAccessTokenCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Accounts.SetMemberCommand>();

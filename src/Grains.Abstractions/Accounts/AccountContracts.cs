@@ -38,13 +38,16 @@ public sealed record ExternalLogin(
 /// <summary>
 /// What a person gives when creating an account: exactly one of <see cref="Local"/> and <see cref="External"/>.
 /// Repeating the same registration is a no-op, so a caller that retries passes the hash it computed the first time.
+/// <see cref="Language"/> is the language the person registered in (nl, fr or en; Dutch when not given): it becomes the
+/// account's language (<see cref="AccountView.Language"/>) and is not part of the registration the retry compares.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("cc.AccountRegistration.v1")]
 public sealed record AccountRegistration(
     [property: Id(0)] string DisplayName,
     [property: Id(1)] string? Email = null,
     [property: Id(2)] LocalLogin? Local = null,
-    [property: Id(3)] ExternalLogin? External = null);
+    [property: Id(3)] ExternalLogin? External = null,
+    [property: Id(4)] string? Language = null);
 
 /// <summary>A membership: the person acts for the organisation (a participant that is not a resident) with a role.</summary>
 [GenerateSerializer, Immutable, Alias("cc.OrganisationMembership.v1")]
@@ -53,7 +56,10 @@ public sealed record OrganisationMembership(
     [property: Id(1)] OrganisationRole Role,
     [property: Id(2)] DateTimeOffset Since);
 
-/// <summary>An account as its owner (and operators) may see it; never carries a password hash or token secret.</summary>
+/// <summary>
+/// An account as its owner (and operators) may see it; never carries a password hash or token secret. <see cref="Language"/>
+/// is the person's language (nl, fr or en): their e-mails and feed are in it, and the site's pages when they chose no other.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("cc.AccountView.v1")]
 public sealed record AccountView(
     [property: Id(0)] string Id,
@@ -67,7 +73,8 @@ public sealed record AccountView(
     [property: Id(8)] IReadOnlyList<OrganisationMembership> Memberships,
     [property: Id(9)] DateTimeOffset RegisteredAt,
     [property: Id(10)] DateTimeOffset? LastSignInAt,
-    [property: Id(11)] bool EmailVerified = false);
+    [property: Id(11)] bool EmailVerified = false,
+    [property: Id(12)] string Language = Texts.Languages.Default);
 
 /// <summary>
 /// A login's sign-in record (kept for the contract and the export): accounts are never locked any more, so
@@ -198,6 +205,12 @@ public interface IAccountGrain : IGrainWithStringKey
 
     /// <summary>Verifies the e-mail address with a mailed code (once, before it expires); the account, or null when the code is wrong or expired.</summary>
     Task<AccountView?> VerifyEmail(string code);
+
+    /// <summary>
+    /// Sets the person's language (nl, fr or en, or a tag such as "fr-BE"; anything else is refused naming "language"): their
+    /// next e-mails and their feed's mails are in it. Tells the person's feed (<see cref="Following.IFeedGrain.SetLanguage"/>).
+    /// </summary>
+    Task<AccountView> SetLanguage(string language);
 
     /// <summary>All data about the person (for a JSON download); null when the account does not exist or was deleted.</summary>
     Task<AccountExport?> Export();

@@ -80,6 +80,15 @@ public static class AccountRules
         return errors;
     }
 
+    /// <summary>A person's language: one of <see cref="Texts.Languages.Codes"/> (nl, fr, en), as the code or a tag such as "fr-BE".</summary>
+    public static InputRules.Errors Language(string? language)
+    {
+        var errors = new InputRules.Errors();
+        if (Texts.Languages.Code(language) is null)
+            errors.Add("language", RuleText.LanguageNotSpoken(language));
+        return errors;
+    }
+
     public static InputRules.Errors AccessToken(AccessTokenRequest? request, DateTimeOffset now, TimeSpan maxLifetime)
     {
         var errors = new InputRules.Errors();

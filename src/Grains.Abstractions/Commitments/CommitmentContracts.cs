@@ -28,6 +28,8 @@ public enum CommitmentOutcome
 /// <see cref="ReportingInterval"/>: how long the commitment may go without a progress report before it is due (and its
 /// owner is reminded); null takes the platform's default (<c>Coaching:DefaultReportingInterval</c>, 90 days). Between
 /// <see cref="Validation.InputRules.MinReportingInterval"/> and <see cref="Validation.InputRules.MaxReportingInterval"/>.
+/// <see cref="Language"/>: the language its author wrote the title and description in (nl, fr, en), so pages mark it for
+/// screen readers; null when unknown (drafts made before languages were recorded). Not part of what makes two drafts the same.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("cc.CommitmentDraft.v1")]
 public sealed record CommitmentDraft(
@@ -39,7 +41,8 @@ public sealed record CommitmentDraft(
     [property: Id(5)] bool IsTemplate = false,
     [property: Id(6)] string? TemplateId = null,
     [property: Id(7)] TimeSpan? ReportingInterval = null,
-    [property: Id(8)] string? SessionId = null);
+    [property: Id(8)] string? SessionId = null,
+    [property: Id(9)] string? Language = null);
 
 /// <summary>
 /// The formal confirmation: who confirmed, when (the time of signing: the moment of the call, or the signing date the
@@ -62,6 +65,7 @@ public sealed record Confirmation(
 /// (<see cref="ICommitmentGrain.GetReports"/>), one report by id (<see cref="ICommitmentGrain.FindReport"/>), and the
 /// measured values as a series (<see cref="ICommitmentGrain.GetReportedValues"/>). <see cref="RecentValues"/>: the newest
 /// measured values (at most <see cref="Trajectories.TrendPoints"/>, oldest first), which a trajectory's judgement needs.
+/// <see cref="Language"/>: the language its author wrote it in (<see cref="CommitmentDraft.Language"/>); null when unknown.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("cc.CommitmentView.v1")]
 public sealed record CommitmentView(
@@ -109,7 +113,8 @@ public sealed record CommitmentView(
     [property: Id(41)] DateTimeOffset? HelpRequestedAt = null,
     [property: Id(42)] string? HelpRequest = null,
     [property: Id(43)] int ReportCount = 0,
-    [property: Id(44)] IReadOnlyList<ReportedValue>? RecentValues = null);
+    [property: Id(44)] IReadOnlyList<ReportedValue>? RecentValues = null,
+    [property: Id(45)] string? Language = null);
 
 public interface ICommitmentGrain : IGrainWithStringKey
 {

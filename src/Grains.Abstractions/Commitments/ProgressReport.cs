@@ -2,7 +2,10 @@ using CivicContracting.Goals;
 
 namespace CivicContracting.Commitments;
 
-/// <summary>One progress report. <see cref="ReportId"/> is the caller's idempotency key: the same id is stored once.</summary>
+/// <summary>
+/// One progress report. <see cref="ReportId"/> is the caller's idempotency key: the same id is stored once.
+/// <see cref="Language"/>: the language its author wrote the note in (nl, fr, en); null when unknown (reports made before).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("cc.ProgressReport.v1")]
 public sealed record ProgressReport(
     [property: Id(0)] string ReportId,
@@ -10,7 +13,8 @@ public sealed record ProgressReport(
     [property: Id(2)] double? Value = null,
     [property: Id(3)] string? CompletedMilestoneId = null,
     [property: Id(4)] string? Note = null,
-    [property: Id(5)] string? EvidenceUrl = null);
+    [property: Id(5)] string? EvidenceUrl = null,
+    [property: Id(6)] string? Language = null);
 
 /// <summary>The outcome of <see cref="ICommitmentGrain.ReportProgressBatch"/>: the commitment after it, and how many reports were new.</summary>
 [GenerateSerializer, Immutable, Alias("cc.ProgressBatchResult.v1")]

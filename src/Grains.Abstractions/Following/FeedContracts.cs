@@ -34,7 +34,29 @@ public sealed record FeedEvent(
     [property: Id(3)] string CommitmentId,
     [property: Id(4)] string Title,
     [property: Id(5)] string Summary,
-    [property: Id(6)] DateTimeOffset OccurredAt);
+    [property: Id(6)] DateTimeOffset OccurredAt,
+    [property: Id(7)] FeedDetail? Detail = null);
+
+/// <summary>
+/// How a feed event came about, as a text key and its arguments, so that each reader gets it in their own language when
+/// it is read (<see cref="FeedText.Summary"/>); <see cref="FeedEvent.Summary"/> holds the Dutch text for readers that do not
+/// know the key. Events stored before this have no detail: their summary is shown as it was written.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("cc.FeedDetail.v1")]
+public sealed record FeedDetail(
+    [property: Id(0)] string Key,
+    [property: Id(1)] IReadOnlyList<FeedArgument> Arguments);
+
+/// <summary>
+/// One argument of a <see cref="FeedDetail"/>, exactly one of: a person's own text (shown as written), a number or a date
+/// (written in the reader's format), or a word the feed's texts translate (<see cref="FeedText"/>, e.g. "Level.Result").
+/// </summary>
+[GenerateSerializer, Immutable, Alias("cc.FeedArgument.v1")]
+public sealed record FeedArgument(
+    [property: Id(0)] string? Text = null,
+    [property: Id(1)] double? Number = null,
+    [property: Id(2)] DateTimeOffset? Date = null,
+    [property: Id(3)] string? Word = null);
 
 /// <summary>
 /// One item of a personal feed. <see cref="Sequence"/> numbers the feed's items in arrival order (1, 2, …) and is the
@@ -106,6 +128,12 @@ public interface IFeedGrain : IGrainWithStringKey
     Task<EmailNotifications> SetEmailNotifications(bool enabled, string? address);
 
     Task<EmailNotifications> GetEmailNotifications();
+
+    /// <summary>
+    /// The account's language (nl, fr or en), told by the account: the feed's e-mails are written in it. A feed that was
+    /// never told mails in Dutch.
+    /// </summary>
+    Task SetLanguage(string language);
 
     /// <summary>Forgets everything (account deletion).</summary>
     Task Erase();

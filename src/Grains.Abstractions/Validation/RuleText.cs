@@ -365,6 +365,9 @@ public static class RuleText
         _ => level.ToString().ToLowerInvariant(),
     };
 
+    /// <summary>'{0}' is not a language of this platform: choose nl (Nederlands), fr (français) or en (English).</summary>
+    public static string LanguageNotSpoken(string? code) => Format(nameof(LanguageNotSpoken), code);
+
     /// <summary>The text of <paramref name="key"/> in the current UI culture; the neutral English where a culture lacks it.</summary>
     public static string Get(string key) =>
         Resources.GetString(key, CultureInfo.CurrentUICulture) ?? throw new MissingManifestResourceException($"No text '{key}' in RuleText.");

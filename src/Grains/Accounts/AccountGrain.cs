@@ -3,6 +3,7 @@ using CivicContracting.Commitments;
 using CivicContracting.Hosting;
 using CivicContracting.Notifications;
 using CivicContracting.Participants;
+using CivicContracting.Texts;
 using CivicContracting.Validation;
 using Microsoft.Extensions.Options;
 
@@ -32,16 +33,21 @@ public sealed class AccountGrain(
     public async Task<AccountView> Register(AccountRegistration registration)
     {
         AccountRules.Registration(registration).ThrowIfAny();
-        var normalised = registration.Local is { } local
+        if (registration.Language is not null)
+            AccountRules.Language(registration.Language).ThrowIfAny();
+        // The language is the account's, not the registration's: a retry in another language is the same registration.
+        var language = Languages.Code(registration.Language) ?? Languages.Default;
+        var normalised = (registration.Local is { } local
             ? registration with { Local = local with { LoginName = AccountRules.NormaliseLoginName(local.LoginName) } }
-            : registration;
+            : registration) with { Language = null };
         if (S.DeletionRequestedAt is not null)
             throw new StateConflictException($"Account '{Id}' was deleted.");
         if (S.Registration is { } existing)
         {
-            return existing == normalised
-                ? ToView()
-                : throw new StateConflictException($"Account '{Id}' is already registered with other details.");
+            if (existing != normalised)
+                throw new StateConflictException($"Account '{Id}' is already registered with other details.");
+            await TellFeedLanguage(); // a retry after the first attempt failed there
+            return ToView();
         }
 
         var login = GrainFactory.GetGrain<ILoginGrain>(LoginKeys.For(normalised));
@@ -50,6 +56,7 @@ public sealed class AccountGrain(
             throw new StateConflictException(normalised.Local is not null ? "This login name is taken." : "This external login belongs to another account.");
 
         S.Registration = normalised;
+        S.Language = language;
         S.RegisteredAt = clock.GetUtcNow();
         S.Roles = [PlatformRole.Participant];
         try
@@ -60,10 +67,27 @@ public sealed class AccountGrain(
         {
             // Nothing stored: give the login back, so the person can try again under any account id.
             S.Registration = null;
+            S.Language = null;
             S.Roles = [];
             await login.Release(Id);
             throw;
         }
+        await TellFeedLanguage();
+        return ToView();
+    }
+
+    public async Task<AccountView> SetLanguage(string language)
+    {
+        AccountRules.Language(language).ThrowIfAny();
+        RequireLive();
+        var code = Languages.Code(language)!;
+        if (S.Language != code)
+        {
+            S.Language = code;
+            await state.WriteStateAsync();
+        }
+        // Also when unchanged: a retry after the feed call failed completes it.
+        await TellFeedLanguage();
         return ToView();
     }
 
@@ -100,7 +124,7 @@ public sealed class AccountGrain(
         S.SignInLinkExpiresAt = now + Options.SignInLinkLifetime;
         S.LastMailAt = now;
         await state.WriteStateAsync();
-        return mailer.TryEnqueue(AccountMails.SignInLink(address, Link(AccountMails.SignInLinkPath(Id, code)), Options.SignInLinkLifetime, becauseOfSignUp));
+        return mailer.TryEnqueue(AccountMails.SignInLink(address, Link(AccountMails.SignInLinkPath(Id, code)), S.SignInLinkExpiresAt.Value, becauseOfSignUp, Language));
     }
 
     public async Task<AccountView?> RedeemSignInLink(string code)
@@ -128,7 +152,7 @@ public sealed class AccountGrain(
         S.VerificationExpiresAt = now + Options.VerificationLinkLifetime;
         S.LastMailAt = now;
         await state.WriteStateAsync();
-        return mailer.TryEnqueue(AccountMails.Verification(address, Link(AccountMails.VerifyPath(Id, code)), Options.VerificationLinkLifetime));
+        return mailer.TryEnqueue(AccountMails.Verification(address, Link(AccountMails.VerifyPath(Id, code)), S.VerificationExpiresAt.Value, Language));
     }
 
     public async Task<AccountView?> VerifyEmail(string code)
@@ -350,6 +374,12 @@ public sealed class AccountGrain(
         return new AccountDeletion(Id, S.DeletedAt!.Value, S.AnonymisedParticipantId, S.ErasedAccessTokens);
     }
 
+    /// <summary>The person's language: the one they registered in or chose; Dutch for accounts stored before languages.</summary>
+    private string Language => S.Language ?? Languages.Default;
+
+    /// <summary>The feed mails in the account's language (account → feed only: the feed never calls an account).</summary>
+    private Task TellFeedLanguage() => GrainFactory.GetGrain<Following.IFeedGrain>(Id).SetLanguage(Language);
+
     private Task TellMemberList(OrganisationMembership membership) =>
         GrainFactory.GetGrain<IOrganisationMembersGrain>(membership.OrganisationId)
             .Set(new OrganisationMember(Id, S.Registration!.DisplayName, membership.Role, membership.Since));
@@ -385,7 +415,7 @@ public sealed class AccountGrain(
     {
         var r = S.Registration!;
         return new AccountView(Id, r.DisplayName, r.Email, r.Local?.LoginName, r.External, r.Local is not null,
-            [.. S.Roles], S.ParticipantId, [.. S.Memberships], S.RegisteredAt, S.LastSignInAt, S.EmailVerifiedAt is not null);
+            [.. S.Roles], S.ParticipantId, [.. S.Memberships], S.RegisteredAt, S.LastSignInAt, S.EmailVerifiedAt is not null, Language);
     }
 }
 

@@ -31,4 +31,7 @@ public sealed class AccountState
 
     /// <summary>When the last account e-mail went out (to keep a stranger from flooding the mailbox).</summary>
     [Id(18)] public DateTimeOffset? LastMailAt { get; set; }
+
+    /// <summary>The person's language (nl, fr, en): the one they registered in or chose. Null for accounts stored before: Dutch.</summary>
+    [Id(19)] public string? Language { get; set; }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using CivicContracting.Coaching;
 using CivicContracting.Following;
 using CivicContracting.Validation;
@@ -224,10 +223,9 @@ public sealed partial class CommitmentGrain : ICommitmentCoachingGrain, IReminda
         else if (wasQueued)
             await TryDequeue();
 
-        var summary = message is null ? "Je coach vraagt een stand van zaken." : $"Je coach vraagt een stand van zaken: {message}";
+        var detail = message is null ? FeedText.Detail("CoachAsks") : FeedText.Detail("CoachAsksWithMessage", Said(message));
         var topic = new FollowTopic(FollowTopicKind.Participant, S.Draft!.ParticipantId);
-        var feedEvent = new FeedEvent($"{Id}:nudge{S.Coaching.NudgeCount}", topic, FeedEventKind.ReportDue, Id,
-            Shorten(S.Terms!.Title, InputRules.MaxTitleLength), Shorten(summary, FollowRules.MaxSummaryLength), now);
+        var feedEvent = FeedEventOf($"{Id}:nudge{S.Coaching.NudgeCount}", topic, FeedEventKind.ReportDue, S.Terms!.Title, detail, now);
         _ = GrainFactory.GetFollowTopic(topic).Announce(feedEvent);
         return ToView();
     }
@@ -448,16 +446,15 @@ public sealed partial class CommitmentGrain : ICommitmentCoachingGrain, IReminda
     /// <summary>Tells the participant's followers (the owner, when they follow their participant) that a report is due: one-way, once per nudge.</summary>
     private void AnnounceReportDue(PhaseAssessment assessment, DateTimeOffset now)
     {
-        var since = assessment.DueSince!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var summary = assessment.Reason switch
+        var since = FeedText.Date(assessment.DueSince!.Value);
+        var detail = assessment.Reason switch
         {
-            ReportingDueReason.DeadlinePassed => $"A deadline passed on {since}: report what was done, or close the commitment.",
-            ReportingDueReason.DeadlineSoon => $"A deadline is close: report progress before it passes.",
-            _ => $"A progress report is due since {since}.",
+            ReportingDueReason.DeadlinePassed => FeedText.Detail("DeadlinePassed", since),
+            ReportingDueReason.DeadlineSoon => FeedText.Detail("DeadlineSoon"),
+            _ => FeedText.Detail("ReportDue", since),
         };
         var topic = new FollowTopic(FollowTopicKind.Participant, S.Draft!.ParticipantId);
-        var feedEvent = new FeedEvent($"{Id}:due{S.Coaching.NudgeCount}", topic, FeedEventKind.ReportDue, Id,
-            Shorten(S.Terms!.Title, InputRules.MaxTitleLength), Shorten(summary, FollowRules.MaxSummaryLength), now);
+        var feedEvent = FeedEventOf($"{Id}:due{S.Coaching.NudgeCount}", topic, FeedEventKind.ReportDue, S.Terms!.Title, detail, now);
         _ = GrainFactory.GetFollowTopic(topic).Announce(feedEvent);
     }
 

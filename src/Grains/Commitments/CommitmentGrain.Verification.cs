@@ -37,7 +37,7 @@ public sealed partial class CommitmentGrain : ICommitmentVerificationGrain
             string.IsNullOrWhiteSpace(note) ? null : note.Trim());
         NoteVerification(stored, VerificationTier.PeerConfirmed);
         await Commit(now);
-        Announce(FeedEventKind.ClaimVerified, $"{ClaimSummary(claim)} was confirmed by another participant.");
+        Announce(FeedEventKind.ClaimVerified, ClaimDetail(claim, "Confirmed"));
         return ToView();
     }
 
@@ -55,18 +55,15 @@ public sealed partial class CommitmentGrain : ICommitmentVerificationGrain
         S.Verification.Verifications[claim.ReportId] = new ReportVerification(claim.ReportId, VerificationTier.Verified, verifiedBy.Trim(), now, note.Trim());
         NoteVerification(stored, VerificationTier.Verified);
         await Commit(now);
-        Announce(FeedEventKind.ClaimVerified, $"{ClaimSummary(claim)} was verified by the support team: {note.Trim()}");
+        Announce(FeedEventKind.ClaimVerified, ClaimDetail(claim, "Verified", Said(note)));
         return ToView();
     }
 
-    /// <summary>"The value 70 reported on 2026-11-28", "The action reported done on …": the claim, for a feed event.</summary>
-    private static string ClaimSummary(ProgressReport claim)
-    {
-        var on = claim.ReportedAt.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        return claim.Value is { } value
-            ? $"The value {value.ToString(System.Globalization.CultureInfo.InvariantCulture)} reported on {on}"
-            : $"The action reported done on {on}";
-    }
+    /// <summary>"The value 70 reported on 28 November 2026 was …", "The action reported done on … was …": the claim, for a feed event.</summary>
+    private static FeedDetail ClaimDetail(ProgressReport claim, string outcome, params FeedArgument[] more) =>
+        claim.Value is { } value
+            ? FeedText.Detail("ClaimValue" + outcome, [FeedText.Number(value), FeedText.Date(claim.ReportedAt), .. more])
+            : FeedText.Detail("ClaimAction" + outcome, [FeedText.Date(claim.ReportedAt), .. more]);
 
     /// <summary>The claim stored under <paramref name="reportId"/>, however old (CommitmentGrain.Reports.cs).</summary>
     private async Task<StoredReport> RequireClaim(string reportId)

@@ -109,7 +109,7 @@ public sealed partial class CommitmentGrain(
         CommitmentRules.TakeUp(takeUp, now, Id).ThrowIfAny();
         var template = await RequireTemplate(takeUp.TemplateId);
         var draft = new CommitmentDraft(takeUp.ParticipantId, template.Goals, takeUp.NeighbourhoodCode, template.Terms,
-            takeUp.Condition, IsTemplate: false, TemplateId: takeUp.TemplateId);
+            takeUp.Condition, IsTemplate: false, TemplateId: takeUp.TemplateId, Language: template.Language);
         CommitmentRules.Draft(draft, now, Id).ThrowIfAny();
         return await CreateChecked(draft, now);
     }
@@ -134,7 +134,7 @@ public sealed partial class CommitmentGrain(
             throw new InputRejectedException("sessionId", "The co-creation session a draft was made at stays with it; send the same sessionId.");
 
         S.Scopes = await ScopesOf(draft);
-        S.Draft = draft;
+        S.Draft = draft with { Language = draft.Language ?? existing.Language }; // a revision that does not say keeps the language
         S.Terms = draft.Terms;
         await Commit(now);
         return ToView();
@@ -320,7 +320,7 @@ public sealed partial class CommitmentGrain(
         if (wasWaiting && S.Confirmation.ConditionStatus != ConditionStatus.Waiting)
             await UntrackDeadline();
         await NotifyDependants();
-        Announce(FeedEventKind.CommitmentConfirmed, $"Confirmed by {confirmedBy}.");
+        Announce(FeedEventKind.CommitmentConfirmed, FeedText.Detail("Confirmed", Said(confirmedBy)));
         return ToView();
     }
 
@@ -364,7 +364,7 @@ public sealed partial class CommitmentGrain(
         S.Confirmation.Current = new Confirmation(confirmedBy, now, textHash, S.TermsVersion, language);
         ResetProgressFor(newTerms);
         await Commit(now);
-        Announce(FeedEventKind.CommitmentUpgraded, $"Upgraded to a {newTerms.Level.ToString().ToLowerInvariant()} commitment.");
+        Announce(FeedEventKind.CommitmentUpgraded, FeedText.Detail("Upgraded", FeedText.Word("Level." + newTerms.Level)));
         return ToView();
     }
 
@@ -376,7 +376,8 @@ public sealed partial class CommitmentGrain(
         // Exact, over the whole history: the newest reports are in this state, older ones in the segments' index.
         if (await FindStored(report.ReportId) is { Report: var earlier })
         {
-            if (earlier != report)
+            // The language it was written in does not make another report: a retry may come from another page.
+            if (earlier != report with { Language = earlier.Language })
                 throw new StateConflictException($"Report id '{report.ReportId}' was already used for another report.");
             await PushIfBehind();
             return ToView(); // A retry or duplicate: stored once.
@@ -394,7 +395,7 @@ public sealed partial class CommitmentGrain(
         S.Status = CommitmentStatus.Active;
         await Commit(now);
         CivicMetrics.ProgressReportAccepted();
-        Announce(FeedEventKind.ProgressReported, ReportSummary(report));
+        Announce(FeedEventKind.ProgressReported, ReportDetail(report));
         return ToView();
     }
 
@@ -449,7 +450,7 @@ public sealed partial class CommitmentGrain(
         for (var i = 0; i < fresh.Count; i++)
             CivicMetrics.ProgressReportAccepted();
         // One announcement per batch: followers hear that progress was reported, not every row of a spreadsheet.
-        Announce(FeedEventKind.ProgressReported, fresh.Count == 1 ? ReportSummary(fresh[0]) : $"{fresh.Count} progress reports.");
+        Announce(FeedEventKind.ProgressReported, fresh.Count == 1 ? ReportDetail(fresh[0]) : FeedText.Detail("ReportsMany", FeedText.Number(fresh.Count)));
         return new ProgressBatchResult(ToView(), fresh.Count, alreadyStored);
     }
 
@@ -470,7 +471,7 @@ public sealed partial class CommitmentGrain(
         S.WithdrawalReason = reason;
         ClearHelpRequest();
         await Commit(clock.GetUtcNow());
-        Announce(FeedEventKind.CommitmentWithdrawn, $"Withdrawn: {reason}");
+        Announce(FeedEventKind.CommitmentWithdrawn, FeedText.Detail("Withdrawn", Said(reason)));
         return ToView();
     }
 
@@ -493,7 +494,7 @@ public sealed partial class CommitmentGrain(
             throw new StateConflictException($"The condition of commitment '{Id}' is {S.Confirmation.ConditionStatus.ToString()!.ToLowerInvariant()}; only a commitment in force can be closed.");
         S.Status = target;
         await Commit(clock.GetUtcNow());
-        Announce(FeedEventKind.CommitmentClosed, outcome == CommitmentOutcome.Achieved ? "Closed: achieved." : "Closed: missed.");
+        Announce(FeedEventKind.CommitmentClosed, FeedText.Detail(outcome == CommitmentOutcome.Achieved ? "ClosedAchieved" : "ClosedMissed"));
         return ToView();
     }
 
@@ -549,7 +550,7 @@ public sealed partial class CommitmentGrain(
         await Commit(now);
         if (wasWaiting && S.Confirmation.ConditionStatus != ConditionStatus.Waiting)
             await UntrackDeadline();
-        Announce(FeedEventKind.CommitmentJoined, $"A co-signer joined ({S.Confirmation.CoSigners.Count} in all).");
+        Announce(FeedEventKind.CommitmentJoined, FeedText.Detail("CoSignerJoined", FeedText.Number(S.Confirmation.CoSigners.Count)));
         return ToView();
     }
 
@@ -752,11 +753,11 @@ public sealed partial class CommitmentGrain(
     /// call per topic, after the change is durable, so a report never waits for anyone's feed. The event id is the same
     /// on every topic, so a person following several of them sees the change once.
     /// </summary>
-    private void Announce(FeedEventKind kind, string summary)
+    private void Announce(FeedEventKind kind, FeedDetail detail)
     {
         var draft = S.Draft!;
-        var feedEvent = new FeedEvent($"{Id}:v{S.Version}", new FollowTopic(FollowTopicKind.Commitment, Id), kind, Id,
-            Shorten(TextHidden ? ModerationRules.HiddenTitle : S.Terms!.Title, InputRules.MaxTitleLength), Shorten(summary, FollowRules.MaxSummaryLength), S.UpdatedAt);
+        var feedEvent = FeedEventOf($"{Id}:v{S.Version}", new FollowTopic(FollowTopicKind.Commitment, Id), kind,
+            TextHidden ? ModerationRules.HiddenTitle : S.Terms!.Title, detail, S.UpdatedAt);
         IEnumerable<FollowTopic> topics =
         [
             feedEvent.Topic,
@@ -768,11 +769,22 @@ public sealed partial class CommitmentGrain(
             _ = GrainFactory.GetFollowTopic(topic).Announce(feedEvent with { Topic = topic });
     }
 
-    private static string ReportSummary(ProgressReport report) =>
-        report.Value is { } value ? $"New value: {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}."
-        : report.CompletedMilestoneId is not null ? "An action was completed."
-        : report.Note is { Length: > 0 } note ? note
-        : "Progress reported.";
+    /// <summary>
+    /// A feed event whose summary each reader gets in their language (<see cref="FeedText"/>); the stored summary is the Dutch
+    /// text, for readers that do not know the detail's key.
+    /// </summary>
+    private FeedEvent FeedEventOf(string eventId, FollowTopic topic, FeedEventKind kind, string title, FeedDetail detail, DateTimeOffset at) =>
+        new(eventId, topic, kind, Id, Shorten(title, InputRules.MaxTitleLength),
+            Shorten(FeedText.Render(detail, Texts.Languages.Culture(Texts.Languages.Dutch))!, FollowRules.MaxSummaryLength), at, detail);
+
+    /// <summary>A person's own words in a feed event: as written, shortened to fit a summary.</summary>
+    private static FeedArgument Said(string text) => FeedText.Text(Shorten(text.Trim(), FollowRules.MaxSummaryLength / 2));
+
+    private static FeedDetail ReportDetail(ProgressReport report) =>
+        report.Value is { } value ? FeedText.Detail("NewValue", FeedText.Number(value))
+        : report.CompletedMilestoneId is not null ? FeedText.Detail("ActionDone")
+        : report.Note is { Length: > 0 } note ? FeedText.Detail("Note", Said(note))
+        : FeedText.Detail("Reported");
 
     private static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
@@ -897,7 +909,8 @@ public sealed partial class CommitmentGrain(
             HelpRequestedAt: S.Coaching.HelpRequestedAt,
             HelpRequest: S.Coaching.HelpRequest,
             ReportCount: S.Reports.ReportCount,
-            RecentValues: [.. S.Reports.RecentValues]);
+            RecentValues: [.. S.Reports.RecentValues],
+            Language: S.Draft.Language);
     }
 
     private void RequireExists()

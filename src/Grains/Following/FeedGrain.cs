@@ -56,7 +56,7 @@ public sealed class FeedGrain(
         CivicMetrics.FeedItemAdded();
 
         if (S.EmailEnabled && S.EmailAddress is { } address)
-            mailer.TryEnqueue(address, feedEvent);
+            mailer.TryEnqueue(address, feedEvent, S.Language);
         return true;
     }
 
@@ -114,6 +114,18 @@ public sealed class FeedGrain(
             await Write();
         }
         return Email();
+    }
+
+    public async Task SetLanguage(string language)
+    {
+        RequireAccount();
+        Accounts.AccountRules.Language(language).ThrowIfAny();
+        var code = Texts.Languages.Code(language);
+        if (S.Language != code)
+        {
+            S.Language = code;
+            await Write();
+        }
     }
 
     public Task<EmailNotifications> GetEmailNotifications()

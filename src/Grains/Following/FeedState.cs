@@ -13,4 +13,6 @@ public sealed class FeedState
     [Id(4)] public HashSet<string> Topics { get; set; } = new(StringComparer.Ordinal);
     [Id(5)] public bool EmailEnabled { get; set; }
     [Id(6)] public string? EmailAddress { get; set; }
+    /// <summary>The account's language (nl, fr, en) for the feed's e-mails; null (never told, stored before): Dutch.</summary>
+    [Id(7)] public string? Language { get; set; }
 }

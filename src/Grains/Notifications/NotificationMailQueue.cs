@@ -14,18 +14,24 @@ public interface INotificationMailer
     /// <summary>Whether this platform sends e-mail at all (Notifications:Smtp:Enabled).</summary>
     bool Enabled { get; }
 
-    /// <summary>Queues <paramref name="feedEvent"/> for <paramref name="address"/>; false when mail is off or the queue is full.</summary>
-    bool TryEnqueue(string address, FeedEvent feedEvent);
+    /// <summary>
+    /// Queues <paramref name="feedEvent"/> for <paramref name="address"/>, to be written in <paramref name="language"/> (nl, fr,
+    /// en; Dutch when null); false when mail is off or the queue is full.
+    /// </summary>
+    bool TryEnqueue(string address, FeedEvent feedEvent, string? language = null);
 
     /// <summary>Queues a mail about a person's account (a sign-in or verification link), sent on its own and at once; false when mail is off or the queue is full.</summary>
     bool TryEnqueue(AccountMail mail);
 }
 
-/// <summary>A mail about an account, to its owner: never batched with notifications, never shown to anyone else.</summary>
-public sealed record AccountMail(string Address, string Subject, string Body);
+/// <summary>
+/// A mail about an account, to its owner, written in their language (<see cref="Language"/>, also its Content-Language):
+/// never batched with notifications, never shown to anyone else.
+/// </summary>
+public sealed record AccountMail(string Address, string Subject, string Body, string? Language = null);
 
-/// <summary>A change (or an account mail) waiting to be mailed.</summary>
-internal sealed record QueuedMail(string Address, FeedEvent? Event, AccountMail? Account = null);
+/// <summary>A change (or an account mail) waiting to be mailed; a change in the recipient's <see cref="Language"/>.</summary>
+internal sealed record QueuedMail(string Address, FeedEvent? Event, AccountMail? Account = null, string? Language = null);
 
 /// <summary>
 /// The silo's in-memory mail queue (bounded). Memory only, on purpose: the feed is the durable record, e-mail a courtesy
@@ -51,13 +57,13 @@ internal sealed class NotificationMailQueue : INotificationMailer
 
     public ChannelReader<QueuedMail> Reader => _channel.Reader;
 
-    public bool TryEnqueue(string address, FeedEvent feedEvent)
+    public bool TryEnqueue(string address, FeedEvent feedEvent, string? language = null)
     {
         ArgumentNullException.ThrowIfNull(address);
         ArgumentNullException.ThrowIfNull(feedEvent);
         if (!Enabled)
             return false;
-        if (_channel.Writer.TryWrite(new QueuedMail(address, feedEvent)))
+        if (_channel.Writer.TryWrite(new QueuedMail(address, feedEvent, Language: language)))
             return true;
         CivicMetrics.NotificationEmail(CivicMetrics.EmailOutcomeQueueFull);
         return false;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Mail;
 using System.Net.Mime;
@@ -54,7 +53,7 @@ internal sealed partial class SmtpNotificationSender(
                 due.AddRange(batch
                     .Where(m => m.Event is not null)
                     .GroupBy(m => m.Address, StringComparer.OrdinalIgnoreCase)
-                    .Select(g => new Digest(g.First().Address, [.. g.Select(m => m.Event!).DistinctBy(e => e.EventId)], 0, now)));
+                    .Select(g => new Digest(g.First().Address, [.. g.Select(m => m.Event!).DistinctBy(e => e.EventId)], 0, now, Language: g.Last().Language)));
 
                 foreach (var digest in due)
                 {
@@ -152,28 +151,29 @@ internal sealed partial class SmtpNotificationSender(
     internal static MailMessage Compose(Digest digest, SmtpNotificationOptions o)
     {
         if (digest.Account is { } account)
-            return Message(account.Address, account.Subject, account.Body, o);
+            return Message(account.Address, account.Subject, account.Body, account.Language, o);
+        // In the recipient's language: the words from MailText, the changes' summaries from FeedText.
+        var culture = MailText.Culture(digest.Language);
         var events = digest.Events.OrderByDescending(e => e.OccurredAt).ToList();
         var subject = events.Count == 1
-            ? $"{events[0].Title}: {Describe(events[0].Kind)}"
-            : $"{events.Count} updates on what you follow";
-        var body = new StringBuilder()
-            .Append("Hello,\n\n")
-            .Append(events.Count == 1 ? "This changed in what you follow on Civic Contracting:\n\n" : "These changed in what you follow on Civic Contracting:\n\n");
+            ? MailText.Format("Digest.SubjectOne", culture, events[0].Title, FeedText.Kind(events[0].Kind, culture))
+            : MailText.Format("Digest.SubjectMany", culture, events.Count);
+        var body = new StringBuilder().Append(MailText.Get("Digest.Intro", culture)).Append("\n\n");
         foreach (var e in events.Take(o.MaxItemsPerEmail))
         {
-            body.Append(CultureInfo.InvariantCulture, $"- {e.Title}: {Describe(e.Kind)} ({e.OccurredAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC)\n");
-            if (!string.IsNullOrWhiteSpace(e.Summary))
-                body.Append(CultureInfo.InvariantCulture, $"  {e.Summary}\n");
+            body.Append(MailText.Format("Digest.Item", culture, e.Title, FeedText.Kind(e.Kind, culture), MailText.Moment(e.OccurredAt, culture))).Append('\n');
+            var summary = FeedText.Summary(e, culture);
+            if (!string.IsNullOrWhiteSpace(summary))
+                body.Append("  ").Append(summary).Append('\n');
         }
         if (events.Count > o.MaxItemsPerEmail)
-            body.Append(CultureInfo.InvariantCulture, $"\n… and {events.Count - o.MaxItemsPerEmail} more in your feed.\n");
-        body.Append("\nYou get this e-mail because you turned on e-mail notifications; you can turn them off in your notification settings.\n");
+            body.Append('\n').Append(MailText.Format("Digest.More", culture, events.Count - o.MaxItemsPerEmail)).Append('\n');
+        body.Append('\n').Append(MailText.Get("Digest.Outro", culture)).Append('\n');
 
-        return Message(digest.Address, subject, body.ToString(), o);
+        return Message(digest.Address, subject, body.ToString(), culture.TwoLetterISOLanguageName, o);
     }
 
-    private static MailMessage Message(string address, string subject, string body, SmtpNotificationOptions o)
+    private static MailMessage Message(string address, string subject, string body, string? language, SmtpNotificationOptions o)
     {
         var message = new MailMessage
         {
@@ -189,25 +189,14 @@ internal sealed partial class SmtpNotificationSender(
         message.To.Add(new MailAddress(address));
         // Tells mail servers and auto-responders that no person sent this (RFC 3834): no out-of-office replies.
         message.Headers.Add("Auto-Submitted", "auto-generated");
+        // The language the mail is written in (RFC 3282), so mail clients and screen readers read it right.
+        if (language is not null)
+            message.Headers.Add("Content-Language", language);
         return message;
     }
 
-    internal static string Describe(FeedEventKind kind) => kind switch
-    {
-        FeedEventKind.CommitmentConfirmed => "commitment confirmed",
-        FeedEventKind.ProgressReported => "progress reported",
-        FeedEventKind.CommitmentUpgraded => "commitment upgraded",
-        FeedEventKind.CommitmentWithdrawn => "commitment withdrawn",
-        FeedEventKind.CommitmentClosed => "commitment closed",
-        FeedEventKind.CommitmentJoined => "a participant joined",
-        FeedEventKind.NewCommitmentInTopic => "new commitment",
-        FeedEventKind.ReportDue => "progress report due",
-        FeedEventKind.ClaimVerified => "claim confirmed or verified",
-        _ => "changed",
-    };
-
     /// <summary>The changes for one address, and how often sending them failed so far.</summary>
-    internal sealed record Digest(string Address, IReadOnlyList<FeedEvent> Events, int Attempts, DateTimeOffset DueAt, AccountMail? Account = null);
+    internal sealed record Digest(string Address, IReadOnlyList<FeedEvent> Events, int Attempts, DateTimeOffset DueAt, AccountMail? Account = null, string? Language = null);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Sent a notification e-mail with {Changes} change(s)")]
     private static partial void LogSent(ILogger logger, int changes);

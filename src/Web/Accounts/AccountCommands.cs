@@ -5,6 +5,7 @@ using CivicContracting.Validation;
 using CivicContracting.Web.Api;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Texts;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Web.Accounts;
@@ -111,6 +112,35 @@ public sealed class DeleteAccountCommand(IClusterClient orleans)
 
     public async Task<AccountDeletion> RunAsync(Actor actor) =>
         await orleans.GetGrain<IAccountGrain>(Authorise(actor).Account!.Id).Delete();
+}
+
+/// <summary>
+/// A person sets their language (nl, fr or en): the one way in for PATCH /api/me and the account page's form. Their
+/// e-mails and feed mails are in it from then on, and the site's pages when they chose no other language in the switcher.
+/// 401 not signed in, 403 for the operator token (it has no account), 400 naming "language", then the grain. A session
+/// carries the language (<see cref="ActorClaims.Language"/>): <see cref="RefreshSessionAsync"/> renews it.
+/// </summary>
+public sealed class SetLanguageCommand(IClusterClient orleans, TimeProvider clock)
+{
+    public static Actor Authorise(Actor actor) => Access.RequireAccount(actor);
+
+    public static InputRules.Errors Check(string? language) => AccountRules.Language(language);
+
+    public async Task<AccountView> RunAsync(Actor actor, string? language)
+    {
+        var account = Authorise(actor).Account!;
+        var errors = Check(language);
+        if (!errors.IsValid)
+            throw ApiProblems.Invalid(errors.ByField);
+        return await orleans.GetGrain<IAccountGrain>(account.Id).SetLanguage(language!);
+    }
+
+    /// <summary>A session's cookie with the account as it is now, so the next page is in the new language (an HTTP matter, not the grain's).</summary>
+    public async Task RefreshSessionAsync(HttpContext context, Actor actor, AccountView account)
+    {
+        if (actor.Kind == ActorKind.Session)
+            await context.SignInAsync(Authentication.SessionScheme, Authentication.PrincipalFor(account, ActorKind.Session, clock.GetUtcNow()));
+    }
 }
 
 /// <summary>What happens to a person's own participants, whichever command gives them one.</summary>

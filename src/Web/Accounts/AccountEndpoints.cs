@@ -29,6 +29,9 @@ public sealed record PersonalDataExport(
 
 public sealed record RoleChange(PlatformRole Role);
 
+/// <summary>What a person changes about their account with PATCH /api/me: their language (nl, fr or en).</summary>
+public sealed record AccountChange(string? Language);
+
 /// <summary>A request for a mailed one-time sign-in link.</summary>
 public sealed record SignInLinkRequest(string LoginName);
 
@@ -105,6 +108,9 @@ public static class AccountEndpoints
 
         var me = accounts.MapGroup("/me").RequireSignedIn();
         me.MapGet("/", Me).WithName("GetMyAccount").WithSummary("The signed-in person's account: roles, own participant, memberships.");
+        me.MapPatch("/", Change).AcceptsJson<AccountChange>().WithName("ChangeMyAccount")
+            .WithSummary("Changes the person's language (nl, fr or en): their e-mails and feed are in it, and the site's pages unless they pick another language there.")
+            .ProducesValidationProblem();
         me.MapGet("/export", Export).WithName("ExportMyData").WithSummary("Everything the platform holds about the signed-in person, as one JSON download.");
         me.MapDelete("/", Delete).WithName("DeleteMyAccount")
             .WithSummary("Deletes the account (session only): name, e-mail, login and tokens are erased; the person's commitments stay as anonymous contributions, so no aggregate changes.");
@@ -134,7 +140,8 @@ public static class AccountEndpoints
     public static async Task<Results<Created<AccountView>, Accepted<SignUpMailed>>> SignUp(HttpContext context, AccountService accounts, TimeProvider clock)
     {
         var body = await JsonBody.ReadAsync<AccountSignUp>(context);
-        var result = await accounts.SignUpAsync(body);
+        // Without "language", the person's language is the one the request asks for (nl when it asks for none).
+        var result = await accounts.SignUpAsync(body with { Language = body.Language ?? Texts.SiteCultureProvider.RequestedLanguage(context.Request) });
         if (result.Account is not { } account)
             return TypedResults.Accepted((string?)null, new SignUpMailed("check-your-mailbox", AccountService.MailedDetail));
         await context.SignInAsync(Authentication.SessionScheme, Authentication.PrincipalFor(account, ActorKind.Session, clock.GetUtcNow()));
@@ -190,6 +197,15 @@ public static class AccountEndpoints
 
     public static async Task<Ok<AccountView>> Me(HttpContext context, Access access) =>
         TypedResults.Ok((await access.RequireAccountAsync(context)).Account!);
+
+    public static async Task<Ok<AccountView>> Change(HttpContext context, Access access, SetLanguageCommand command)
+    {
+        var actor = SetLanguageCommand.Authorise(await access.ActorAsync(context));
+        var body = await JsonBody.ReadAsync<AccountChange>(context);
+        var account = await command.RunAsync(actor, body.Language);
+        await command.RefreshSessionAsync(context, actor, account);
+        return TypedResults.Ok(account);
+    }
 
     public static async Task<Ok<PersonalDataExport>> Export(HttpContext context, Access access, IClusterClient orleans)
     {

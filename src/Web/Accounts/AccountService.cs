@@ -10,7 +10,10 @@ using Microsoft.Extensions.Options;
 
 namespace CivicContracting.Web.Accounts;
 
-/// <summary>A new local account, as the sign-up form and POST /api/accounts send it.</summary>
+/// <summary>
+/// A new local account, as the sign-up form and POST /api/accounts send it. <see cref="Language"/> (nl, fr, en) is the
+/// person's language for their e-mails, feed and pages; when not given, the language of the sign-up request.
+/// </summary>
 public sealed record AccountSignUp(
     string DisplayName,
     string LoginName,
@@ -18,7 +21,8 @@ public sealed record AccountSignUp(
     string? Email = null,
     string? NeighbourhoodCode = null,
     string? Pseudonym = null,
-    bool ShowNamePublicly = false);
+    bool ShowNamePublicly = false,
+    string? Language = null);
 
 public sealed record SignInRequest(string LoginName, string Password);
 
@@ -79,6 +83,8 @@ public sealed class AccountService(IClusterClient orleans, IPasswordHasher<Local
             errors.Add("loginName", CredentialRules.Describe(loginIssue));
         if (CredentialRules.CheckPassword(s.Password, s.LoginName) is { } passwordIssue)
             errors.Add("password", CredentialRules.Describe(passwordIssue));
+        if (s.Language is not null)
+            errors.Merge(AccountRules.Language(s.Language), "");
         if (s.Email is { Length: > 0 } email && !AccountRules.IsEmail(email))
             errors.Add("email", RuleText.EmailAddress);
         if (s.NeighbourhoodCode is { Length: > 0 })
@@ -103,7 +109,7 @@ public sealed class AccountService(IClusterClient orleans, IPasswordHasher<Local
         var mailOnly = options.Value.EmailVerificationRequired && loginIsAddress;
         var accountId = ApiIds.New("a");
         var registration = new AccountRegistration(signUp.DisplayName.Trim(), email,
-            Local: new LocalLogin(signUp.LoginName, hasher.HashPassword(User, signUp.Password)));
+            Local: new LocalLogin(signUp.LoginName, hasher.HashPassword(User, signUp.Password)), Language: signUp.Language);
         var grain = orleans.GetGrain<IAccountGrain>(accountId);
         AccountView account;
         try

@@ -41,6 +41,9 @@ public static class ActorClaims
 
     public const string OperatorRole = "operator";
 
+    /// <summary>The account's language (nl, fr, en), which the site's pages speak when the person chose no other (<see cref="Texts.SiteCultureProvider"/>).</summary>
+    public const string Language = Texts.SiteCulture.LanguageClaim;
+
     public static string RoleName(PlatformRole role) => role switch
     {
         PlatformRole.Participant => "participant",

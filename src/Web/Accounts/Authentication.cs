@@ -80,6 +80,7 @@ public static class Authentication
             new(ClaimTypes.Name, account.DisplayName),
             new(ActorClaims.Kind, kind.ToString()),
             new(ActorClaims.CheckedAt, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+            new(ActorClaims.Language, account.Language),
         };
         claims.AddRange(account.Roles.Select(r => new Claim(ClaimTypes.Role, ActorClaims.RoleName(r))));
         if (token is not null)

@@ -143,7 +143,7 @@ public static class OpenIdConnectSignIn
                 account = await orleans.GetGrain<IAccountGrain>(ApiIds.New("a")).Register(new AccountRegistration(
                     name.Length > InputRules.MaxNameLength ? name[..InputRules.MaxNameLength] : name,
                     email is { Length: <= AccountRules.MaxEmailLength } && email.Contains('@', StringComparison.Ordinal) ? email : null,
-                    External: new ExternalLogin(issuer, subject)));
+                    External: new ExternalLogin(issuer, subject), Language: Texts.SiteCultureProvider.RequestedLanguage(context.Request)));
             }
             catch (StateConflictException)
             {

@@ -12,6 +12,7 @@ using CivicContracting.Web.Problems;
 using CivicContracting.Web.Progress;
 using CivicContracting.Web.ReadModel;
 using CivicContracting.Web.Security;
+using CivicContracting.Web.Texts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CivicContracting.Web.Commitments;
@@ -32,9 +33,13 @@ public sealed record NewCommitment(
     CommitmentCondition? Condition = null,
     bool IsTemplate = false,
     TimeSpan? ReportingInterval = null,
-    string? SessionId = null)
+    string? SessionId = null,
+    string? Language = null)
 {
-    public CommitmentDraft ToDraft() => new(ParticipantId, Goals, NeighbourhoodCode, Terms, Condition, IsTemplate, ReportingInterval: ReportingInterval, SessionId: SessionId);
+    public CommitmentDraft ToDraft() => new(ParticipantId, Goals, NeighbourhoodCode, Terms, Condition, IsTemplate, ReportingInterval: ReportingInterval, SessionId: SessionId, Language: Language);
+
+    /// <summary>The draft, written in <see cref="Language"/> when given, else in the language the request asks for (unknown when none).</summary>
+    public CommitmentDraft ToDraft(HttpRequest request) => ToDraft() with { Language = Language ?? SiteCultureProvider.RequestedLanguage(request) };
 }
 
 /// <summary>A participant joining a commitment as co-signer ("me too").</summary>
@@ -78,7 +83,8 @@ public sealed record ProgressRequest(
     double? Value = null,
     string? CompletedMilestoneId = null,
     string? Note = null,
-    string? EvidenceUrl = null);
+    string? EvidenceUrl = null,
+    string? Language = null);
 
 /// <summary>Commitments: made as a draft, confirmed formally, upgraded along the spectrum, reported on, closed or withdrawn.</summary>
 public static class CommitmentEndpoints
@@ -184,7 +190,7 @@ public static class CommitmentEndpoints
     public static async Task<Results<Created<CommitmentView>, Ok<CommitmentView>>> Create(HttpContext context, Access access, CreateCommitmentCommand command)
     {
         var body = await JsonBody.ReadAsync<NewCommitment>(context);
-        var (view, created) = await command.RunAsync(await access.ActorAsync(context), body.ToDraft(), body.Id);
+        var (view, created) = await command.RunAsync(await access.ActorAsync(context), body.ToDraft(context.Request), body.Id);
         return created
             ? TypedResults.Created($"/api/commitments/{Uri.EscapeDataString(view.Id)}", view)
             : TypedResults.Ok(view);
@@ -246,7 +252,8 @@ public static class CommitmentEndpoints
         var permit = await command.AuthoriseAsync(await access.ActorAsync(context), id);
         var key = IdempotencyKeys.Read(context);
         var body = await JsonBody.ReadAsync<ProgressRequest>(context);
-        var input = new ProgressInput(body.ReportId, body.ReportedAt, body.Value, body.CompletedMilestoneId, body.Note, body.EvidenceUrl, key);
+        var input = new ProgressInput(body.ReportId, body.ReportedAt, body.Value, body.CompletedMilestoneId, body.Note, body.EvidenceUrl, key,
+            body.Language ?? SiteCultureProvider.RequestedLanguage(context.Request));
         return TypedResults.Ok(await command.RunAsync(permit, command.Prepare(permit, input), context.RequestAborted));
     }
 
@@ -261,7 +268,7 @@ public static class CommitmentEndpoints
     {
         var permit = await command.AuthoriseAsync(await access.ActorAsync(context), id);
         var body = await JsonBody.ReadAsync<NewCommitment>(context);
-        return TypedResults.Ok(await command.RunAsync(permit, body.ToDraft(), body.Id));
+        return TypedResults.Ok(await command.RunAsync(permit, body.ToDraft(context.Request), body.Id));
     }
 
     public static async Task<Ok<CommitmentView>> Join(string id, HttpContext context, Access access, CoSignCommand command)

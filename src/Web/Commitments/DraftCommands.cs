@@ -25,6 +25,7 @@ public sealed class CreateCommitmentCommand(IClusterClient orleans, CivicClock c
     public async Task<Result> RunAsync(Actor actor, CommitmentDraft draft, string? id)
     {
         var errors = CommitmentRules.NewDraft(draft, clock.GetUtcNow(), id);
+        draft = WithLanguage(draft, errors);
         ApiIds.Check(errors, "id", id);
         errors.ThrowIfAny();
         Authorise(actor, draft);
@@ -35,6 +36,15 @@ public sealed class CreateCommitmentCommand(IClusterClient orleans, CivicClock c
         if (!existed)
             await budgets.SpendAsync(actor, BudgetedWrite.Draft); // a retry of a stored draft is free
         return new Result(await grain.Create(draft), !existed);
+    }
+
+    /// <summary>The author's language as its code (nl, fr, en; "fr-BE" is fr); any other is refused naming "language".</summary>
+    public static CommitmentDraft WithLanguage(CommitmentDraft draft, InputRules.Errors errors)
+    {
+        if (draft.Language is null)
+            return draft;
+        errors.Merge(AccountRules.Language(draft.Language), "");
+        return draft with { Language = CivicContracting.Texts.Languages.Code(draft.Language) ?? draft.Language };
     }
 
     /// <summary>401 if not signed in, 403 without the right to draft for the participant, or for a template without being support team.</summary>
@@ -77,6 +87,7 @@ public sealed class ReviseCommitmentCommand(IClusterClient orleans, Access acces
     public async Task<CommitmentView> RunAsync(Permit permit, CommitmentDraft draft, string? bodyId = null)
     {
         var errors = CommitmentRules.NewDraft(draft, clock.GetUtcNow(), permit.Commitment.Id);
+        draft = CreateCommitmentCommand.WithLanguage(draft, errors);
         if (bodyId is not null && bodyId != permit.Commitment.Id)
             errors.Add("id", ApiText.IdInPath);
         errors.ThrowIfAny();

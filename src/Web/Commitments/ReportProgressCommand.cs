@@ -21,7 +21,8 @@ public sealed record ProgressInput(
     string? CompletedMilestoneId,
     string? Note,
     string? EvidenceUrl,
-    string? IdempotencyKey = null);
+    string? IdempotencyKey = null,
+    string? Language = null);
 
 /// <summary>
 /// Reporting progress on one commitment: the one way in for the API (POST /api/commitments/{id}/progress) and the
@@ -71,7 +72,8 @@ public sealed class ReportProgressCommand(IClusterClient orleans, Access access,
     {
         var reportId = input.ReportId
             ?? (input.IdempotencyKey is null ? ApiIds.New("r") : IdempotencyKeys.ReportId(permit.Actor, input.IdempotencyKey, $"progress:{permit.CommitmentId}"));
-        var report = new ProgressReport(reportId, input.ReportedAt ?? clock.GetUtcNow(), input.Value, input.CompletedMilestoneId, input.Note, input.EvidenceUrl);
+        var report = new ProgressReport(reportId, input.ReportedAt ?? clock.GetUtcNow(), input.Value, input.CompletedMilestoneId, input.Note, input.EvidenceUrl,
+            CivicContracting.Texts.Languages.Code(input.Language) ?? input.Language);
         return new Prepared(report, input.ReportedAt is not null, input.ReportId is not null || input.IdempotencyKey is not null);
     }
 
@@ -83,6 +85,8 @@ public sealed class ReportProgressCommand(IClusterClient orleans, Access access,
     {
         var report = prepared.Report;
         var errors = CommitmentRules.Report(report, permit.Commitment?.Terms, clock.GetUtcNow());
+        if (report.Language is not null)
+            errors.Merge(CivicContracting.Accounts.AccountRules.Language(report.Language), "");
         if (errors.IsValid && InputRules.IsEvidencePath(report.EvidenceUrl)
             && !await evidence.ExistsAsync(report.EvidenceUrl![InputRules.EvidencePathPrefix.Length..], cancellationToken))
             errors.Add("evidenceUrl", ApiText.EvidenceNotUploaded);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CivicContracting.Accounts;
 using CivicContracting.Following;
 using CivicContracting.Web.Accounts;
@@ -61,10 +62,20 @@ public static class FollowEndpoints
         var actor = await access.RequireAccountAsync(context);
         var feed = orleans.GetGrain<IFeedGrain>(actor.Account!.Id);
         context.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Ok(unread == true
+        var page = unread == true
             ? await feed.GetUnread(before, limit ?? DefaultPageSize)
-            : await feed.GetPage(before, limit ?? DefaultPageSize));
+            : await feed.GetPage(before, limit ?? DefaultPageSize);
+        return TypedResults.Ok(InReadersLanguage(page));
     }
+
+    /// <summary>
+    /// The page with each event's summary written in the request's language (Accept-Language; English by default): the feed
+    /// keeps what happened (<see cref="FeedDetail"/>), the words are the reader's. Events stored before keep their summary.
+    /// </summary>
+    public static FeedPage InReadersLanguage(FeedPage page) => page with
+    {
+        Items = [.. page.Items.Select(i => i with { Event = i.Event with { Summary = FeedText.Summary(i.Event, CultureInfo.CurrentUICulture) } })],
+    };
 
     public static async Task<Ok<FeedStatus>> MarkRead(HttpContext context, Access access, IClusterClient orleans)
     {

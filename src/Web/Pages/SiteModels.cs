@@ -17,7 +17,8 @@ public sealed record CommitmentRow(
     string? NeighbourhoodCode,
     string? NeighbourhoodName,
     ProgressReport? LatestReport,
-    string? Unit);
+    string? Unit,
+    string? Language = null);
 
 /// <summary>A page of commitments (Shared/_CommitmentList.cshtml).</summary>
 public sealed record CommitmentList(string Id, string Caption, IReadOnlyList<CommitmentRow> Rows, int Page, int TotalPages, int TotalItems, Func<int, string> PageUrl);
@@ -47,7 +48,8 @@ public static class CommitmentRows
                 neighbourhood,
                 neighbourhood is not null && PlaceCatalog.Leuven.TryGet(neighbourhood, out var place) ? place.Name : null,
                 view?.Reports.Count > 0 ? view.Reports[^1] : null,
-                view?.Terms.Target?.Unit);
+                view?.Terms.Target?.Unit,
+                view is { TextHidden: false } ? view.Language : null);
         })];
     }
 

@@ -26,6 +26,9 @@ public static class SiteCulture
     /// <summary>How long the language cookie is kept.</summary>
     public static readonly TimeSpan CookieLifetime = TimeSpan.FromDays(365);
 
+    /// <summary>The claim of a signed-in person's language (nl, fr, en), which pages speak when the person picked no other.</summary>
+    public const string LanguageClaim = "cc:lang";
+
     /// <summary>The query parameter that picks the language of one request (?culture=fr-BE or ?culture=fr).</summary>
     public const string QueryName = "culture";
 

@@ -49,7 +49,10 @@ public sealed class CommitmentStateLayoutTests
     public void The_test_copy_of_the_flat_layout_writes_what_the_version_before_stored()
     {
         var stored = StoredBefore();
-        Assert.Equal(stored, Store(FlatCommitmentState.EveryField()));
+        // Value for value: the records inside (the draft, the reports) have since gained optional fields (issue 15: the
+        // author's language), which this version writes as null, so the bytes of the copy are no longer those stored.
+        Assert.Equivalent(FlatCommitmentState.EveryField(), Load<FlatCommitmentState>(stored), strict: true);
+        Assert.Equal(FieldIds(stored), FieldIds(Store(FlatCommitmentState.EveryField())));
         Assert.Equal([.. Enumerable.Range(0, 48).Select(i => (uint)i).Except([32u, 36u])], FieldIds(stored));
         // The state is written as the expected type, without its name: what matches a field is its id, not the class's alias.
         var text = System.Text.Encoding.UTF8.GetString(stored);

@@ -25,6 +25,7 @@ public sealed class EmailNotificationTests(ClusterFixture fixture)
         var address = $"{id}@example.org";
         var settings = await Grains.GetGrain<IFeedGrain>(id).SetEmailNotifications(true, address);
         Assert.Equal(new EmailNotifications(true, address, PlatformSendsEmail: true), settings);
+        await Grains.GetGrain<IFeedGrain>(id).SetLanguage("en"); // the account tells its feed; this feed has no account
         await Grains.GetGrain<IFollowerGrain>(id).Follow(topic);
 
         var change = FollowingTestData.Event(topic, title: "Car-free street at De ARK school", summary: "Progress reported: 62 % of trips on foot or by bike");
@@ -40,6 +41,39 @@ public sealed class EmailNotificationTests(ClusterFixture fixture)
         Assert.Contains("Progress reported: 62 % of trips on foot or by bike", mail.Body, StringComparison.Ordinal);
         Assert.Single(Sink.To(address));
         Assert.Single((await Grains.GetGrain<IFeedGrain>(id).GetPage(null, 10)).Items);
+    }
+
+    [Fact]
+    public async Task A_followers_email_is_in_their_language_and_in_Dutch_for_a_feed_never_told_one()
+    {
+        var topic = FollowingTestData.NewGoalTopic();
+        var french = FollowingTestData.NewAccount();
+        var frenchAddress = $"{french}@example.org";
+        var old = FollowingTestData.NewAccount();
+        var oldAddress = $"{old}@example.org";
+        await Grains.GetGrain<IFeedGrain>(french).SetEmailNotifications(true, frenchAddress);
+        await Grains.GetGrain<IFeedGrain>(french).SetLanguage("fr");
+        await Grains.GetGrain<IFeedGrain>(old).SetEmailNotifications(true, oldAddress);
+        foreach (var account in new[] { french, old })
+            await Grains.GetGrain<IFollowerGrain>(account).Follow(topic);
+
+        // What happened, not a sentence: each reader's mail writes it in their language.
+        var change = FollowingTestData.Event(topic, title: "Rue scolaire sans voitures", summary: "Nieuwe waarde: 49,5.")
+            with { Detail = FeedText.Detail("NewValue", FeedText.Number(49.5)) };
+        await Grains.GetFollowTopic(topic).Publish(change);
+
+        var mail = await Sink.WaitFor(frenchAddress, MailTimeout);
+        Assert.Equal("Rue scolaire sans voitures\u00a0: progrès signalé", mail.Subject);
+        Assert.Contains("Voici ce qui a changé dans ce que vous suivez", mail.Body, StringComparison.Ordinal);
+        Assert.Contains("Nouvelle valeur\u00a0: 49,5.", mail.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("Nieuwe waarde", mail.Body, StringComparison.Ordinal);
+        Assert.Equal("fr", mail.Headers["Content-Language"]);
+
+        var dutch = await Sink.WaitFor(oldAddress, MailTimeout);
+        Assert.Equal("Rue scolaire sans voitures: voortgang gemeld", dutch.Subject);
+        Assert.Contains("Nieuwe waarde: 49,5.", dutch.Body, StringComparison.Ordinal);
+        Assert.Equal("nl", dutch.Headers["Content-Language"]);
+        await Assert.ThrowsAsync<CivicContracting.Validation.InputRejectedException>(() => Grains.GetGrain<IFeedGrain>(old).SetLanguage("de"));
     }
 
     [Fact]

@@ -184,7 +184,8 @@ public sealed class CoachWorkspaceApiTests(WebAppFixture app)
         await (await Op.PostAsync($"/api/commitments/{id}/progress", new { value = 30 })).ReadAsync<JsonObject>();
         await (await coach.Client.PostAsync($"/api/commitments/{id}/nudges", new { message = "Even polsen." })).ReadAsync<JsonObject>();
         var feed = await Eventually.Value(() => resident.Client.GetStringAsync("/api/me/feed"), f => f.Contains("Even polsen.", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
-        Assert.Contains("Je coach vraagt een stand van zaken: Even polsen.", feed, StringComparison.Ordinal);
+        // The API writes the feed in its (English) language; the coach's own words stay as written.
+        Assert.Contains("Your coach asks how things stand: Even polsen.", feed, StringComparison.Ordinal);
         foreach (var text in new[]
         {
             await anonymous.GetStringAsync($"/api/commitments/{id}"),

@@ -15,7 +15,7 @@ public sealed record ActingFor(ParticipantProfile Participant, OrganisationRole 
 
 /// <summary>The person's own page: who they act for, their commitments and drafts, their data, tokens and account.</summary>
 [Authorize(Policy = Security.AccessPolicies.SignedInPolicy)]
-public sealed class IndexModel(Access access, AddResidentCommand addResident, AddOrganisationCommand addOrganisation, SetMemberCommand setMember, IClusterClient orleans) : PageModel
+public sealed class IndexModel(Access access, AddResidentCommand addResident, AddOrganisationCommand addOrganisation, SetMemberCommand setMember, SetLanguageCommand setLanguage, IClusterClient orleans) : PageModel
 {
     private const int MaxCommitmentsShown = 200;
     private static readonly string[] Fields = ["neighbourhoodCode", "pseudonym", "kind", "name", "contactEmail"];
@@ -59,6 +59,22 @@ public sealed class IndexModel(Access access, AddResidentCommand addResident, Ad
             return Challenge();
         return await RunAsync(() => addOrganisation.RunAsync(_actor,
             new OrganisationSignUp(Kind, Name ?? "", NeighbourhoodCode ?? "", string.IsNullOrEmpty(ContactEmail) ? null : ContactEmail)), Fields);
+    }
+
+    /// <summary>The person's language as the form sends it (nl, fr, en).</summary>
+    [BindProperty] public string? Language { get; set; }
+
+    /// <summary>Translation only, to <see cref="SetLanguageCommand"/>; the session is renewed so the next page speaks the new language.</summary>
+    public async Task<IActionResult> OnPostLanguageAsync()
+    {
+        if (!await LoadAsync())
+            return Challenge();
+        return await RunAsync(async () =>
+        {
+            var account = await setLanguage.RunAsync(_actor, Language);
+            await setLanguage.RefreshSessionAsync(HttpContext, _actor, account);
+            return account;
+        }, ["language"]);
     }
 
     [BindProperty] public string? MemberLoginName { get; set; }

@@ -49,7 +49,7 @@ public sealed class RegisterModel(AccountService accounts, TimeProvider clock, I
         {
             var result = await accounts.SignUpAsync(new AccountSignUp(DisplayName, LoginName, Password,
                 LoginName.Contains('@', StringComparison.Ordinal) ? LoginName.Trim() : null,
-                string.IsNullOrWhiteSpace(NeighbourhoodCode) ? null : NeighbourhoodCode, Pseudonym, ShowNamePublicly));
+                string.IsNullOrWhiteSpace(NeighbourhoodCode) ? null : NeighbourhoodCode, Pseudonym, ShowNamePublicly, Texts.SiteCulture.TwoLetterLanguage));
             if (result.Account is not { } account)
             {
                 CheckMailbox = true;

@@ -119,7 +119,7 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
 
         var participantId = Value("participantId");
         var draft = new CommitmentDraft(participantId, GoalWeights(), Value("neighbourhoodCode"), Terms(level), Condition(),
-            SessionId: Value("sessionId") is { Length: > 0 } sessionId ? sessionId : null);
+            SessionId: Value("sessionId") is { Length: > 0 } sessionId ? sessionId : null, Language: SiteCulture.TwoLetterLanguage);
         // The commands' rules, shown beside the fields: the draft's, the right to draft for the participant, what it refers to.
         var errors = CommitmentRules.NewDraft(draft, clock.GetUtcNow(), Id);
         if (AccessRules.Check(actor, participantId, ParticipantRight.Draft) is { } refusal)

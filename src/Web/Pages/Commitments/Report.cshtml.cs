@@ -64,7 +64,8 @@ public sealed class ReportModel(Access access, IClusterClient orleans, Commitmen
             return photoRefusal;
         // The form's id makes sending it twice store one report; its date is the moment it is sent.
         var prepared = command.Prepare(permit!, new ProgressInput(ReportId, null, value, string.IsNullOrEmpty(CompletedMilestoneId) ? null : CompletedMilestoneId,
-            string.IsNullOrWhiteSpace(Note) ? null : Note.Trim(), string.IsNullOrWhiteSpace(EvidenceUrl) ? null : EvidenceUrl.Trim()));
+            string.IsNullOrWhiteSpace(Note) ? null : Note.Trim(), string.IsNullOrWhiteSpace(EvidenceUrl) ? null : EvidenceUrl.Trim(),
+            Language: Texts.SiteCulture.TwoLetterLanguage));
         var errors = await command.CheckAsync(permit!, prepared, HttpContext.RequestAborted);
         if (!ModelState.IsValid || !errors.IsValid)
         {
