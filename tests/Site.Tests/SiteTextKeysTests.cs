@@ -43,6 +43,34 @@ public sealed partial class SiteTextKeysTests
         Assert.True(missingForms.Count == 0, "Plural texts used but without their forms in SiteText.resx:\n" + string.Join("\n", missingForms));
     }
 
+    /// <summary>
+    /// A text nobody shows still has to be translated and reviewed in three languages, and a renamed key leaves its old
+    /// text behind: every key must be named somewhere in the web project, as a literal ("Key", or "Key" for its
+    /// Key.one/Key.other forms) or under a prefix the code completes ("Phase." + phase, $"Kind.{kind}").
+    /// </summary>
+    [Fact]
+    public void Every_site_text_in_SiteText_resx_is_used()
+    {
+        var web = Path.Combine(Repository.Root, "src", "Web");
+        var sources = Directory.EnumerateFiles(web, "*.*", SearchOption.AllDirectories)
+            .Where(f => (f.EndsWith(".cshtml", StringComparison.Ordinal) || f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".js", StringComparison.Ordinal))
+                && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}node_modules{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}lib{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Select(File.ReadAllText)
+            .ToList();
+        var literals = sources.SelectMany(s => QuotedName().Matches(s).Select(m => m.Groups["name"].Value)).ToHashSet(StringComparer.Ordinal);
+        var prefixes = sources.SelectMany(s => CompletedPrefix().Matches(s).Select(m => m.Groups["prefix"].Value)).Distinct().ToList();
+
+        var unused = Texts("SiteText.resx").Keys
+            .Where(key => !literals.Contains(key)
+                && !literals.Contains(PluralForm().Replace(key, ""))
+                && !prefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal)))
+            .ToList();
+        Assert.True(unused.Count == 0, $"{unused.Count} site texts no page or script names (delete them from all three SiteText files):\n" + string.Join("\n", unused));
+    }
+
     [Theory]
     [InlineData("en")]
     [InlineData("fr")]
@@ -78,6 +106,17 @@ public sealed partial class SiteTextKeysTests
     // T.Plural("Key", …), text.Plural("Key", …)
     [GeneratedRegex("""\.Plural\("(?<key>[A-Za-z][A-Za-z0-9_.]*)"\s*,""")]
     private static partial Regex PluralKey();
+
+    // "Key" anywhere: a key named literally (also in scripts and in helpers that take a key).
+    [GeneratedRegex("\"(?<name>[A-Za-z][A-Za-z0-9_.]*)\"")]
+    private static partial Regex QuotedName();
+
+    // "Phase." + phase, $"Kind.{kind}": a key completed at run time.
+    [GeneratedRegex("""(?:"(?<prefix>[A-Za-z][A-Za-z0-9_.]*\.)"\s*\+|\$"(?<prefix>[A-Za-z][A-Za-z0-9_.]*\.)\{)""")]
+    private static partial Regex CompletedPrefix();
+
+    [GeneratedRegex(@"\.(?:one|other|many)$")]
+    private static partial Regex PluralForm();
 
     // T["Key"], T["Key", …], text["Key"], siteText["Key"]: a literal key that ends at the closing quote (keys built from
     // parts, like T["Phase." + phase], are not literal and not checked here).

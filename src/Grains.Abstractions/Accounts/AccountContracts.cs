@@ -59,6 +59,8 @@ public sealed record OrganisationMembership(
 /// <summary>
 /// An account as its owner (and operators) may see it; never carries a password hash or token secret. <see cref="Language"/>
 /// is the person's language (nl, fr or en): their e-mails and feed are in it, and the site's pages when they chose no other.
+/// <see cref="LanguageChosen"/> is false for an account stored before languages (its language reads as Dutch for its
+/// mails): the pages then follow the browser's language rather than presume Dutch.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("cc.AccountView.v1")]
 public sealed record AccountView(
@@ -74,7 +76,8 @@ public sealed record AccountView(
     [property: Id(9)] DateTimeOffset RegisteredAt,
     [property: Id(10)] DateTimeOffset? LastSignInAt,
     [property: Id(11)] bool EmailVerified = false,
-    [property: Id(12)] string Language = Texts.Languages.Default);
+    [property: Id(12)] string Language = Texts.Languages.Default,
+    [property: Id(13)] bool LanguageChosen = false);
 
 /// <summary>
 /// A login's sign-in record (kept for the contract and the export): accounts are never locked any more, so

@@ -415,7 +415,7 @@ public sealed class AccountGrain(
     {
         var r = S.Registration!;
         return new AccountView(Id, r.DisplayName, r.Email, r.Local?.LoginName, r.External, r.Local is not null,
-            [.. S.Roles], S.ParticipantId, [.. S.Memberships], S.RegisteredAt, S.LastSignInAt, S.EmailVerifiedAt is not null, Language);
+            [.. S.Roles], S.ParticipantId, [.. S.Memberships], S.RegisteredAt, S.LastSignInAt, S.EmailVerifiedAt is not null, Language, S.Language is not null);
     }
 }
 

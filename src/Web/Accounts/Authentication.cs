@@ -80,8 +80,9 @@ public static class Authentication
             new(ClaimTypes.Name, account.DisplayName),
             new(ActorClaims.Kind, kind.ToString()),
             new(ActorClaims.CheckedAt, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
-            new(ActorClaims.Language, account.Language),
         };
+        if (account.LanguageChosen)
+            claims.Add(new Claim(ActorClaims.Language, account.Language));
         claims.AddRange(account.Roles.Select(r => new Claim(ClaimTypes.Role, ActorClaims.RoleName(r))));
         if (token is not null)
         {
