@@ -33,7 +33,16 @@ public static class ContentText
     /// The value of a <c>lang</c> attribute for <paramref name="text"/>: its language when that is not the page's (so a
     /// screen reader pronounces the fallback right), null otherwise (Razor then leaves the attribute out).
     /// </summary>
-    public static string? LangIfOther(ResolvedText text) => text.Language == Reading ? null : text.Language;
+    public static string? LangIfOther(ResolvedText text) => LangIfOther(text.Language);
+
+    /// <summary>As <see cref="LangIfOther(ResolvedText)"/>, for an answer that carries the language apart (null: the page's).</summary>
+    public static string? LangIfOther(string? language) => language is null || language == Reading ? null : language;
+
+    /// <summary>A goal's title in the page's language, or the original.</summary>
+    public static ResolvedText Title(CivicContracting.Goals.GoalInfo goal) => goal.Definition.TitleIn(Reading);
+
+    /// <summary>A goal's description in the page's language, or the original.</summary>
+    public static ResolvedText Description(CivicContracting.Goals.GoalInfo goal) => goal.Definition.DescriptionIn(Reading);
 
     /// <summary>
     /// Translations from a write's map (see <see cref="TranslationsInput"/>), errors under <c>translations.{field}.{code}</c>;
