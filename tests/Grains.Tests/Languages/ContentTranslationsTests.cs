@@ -41,9 +41,9 @@ public sealed class ContentTranslationsTests
         var errors = InputRules.Goal(new GoalDefinition("Minder afval", "", City,
             Language: "de",
             TitleTranslations: new ContentTranslations(Fr: new string('x', InputRules.MaxTitleLength + 1), En: "Less\nwaste"),
-            DescriptionTranslations: new ContentTranslations(Nl: "Sorteren.")));
+            DescriptionTranslations: new ContentTranslations(Nl: "Sorteren.", Fr: "Trier\u202Eeb")));
 
-        Assert.Equal(["language", "translations.description.nl", "translations.title.en", "translations.title.fr"], errors.ByField.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["language", "translations.description.fr", "translations.title.en", "translations.title.fr"], errors.ByField.Keys.Order(StringComparer.Ordinal));
 
         var dutchOriginal = InputRules.Goal(new GoalDefinition("Minder afval", "", City, TitleTranslations: new ContentTranslations(Nl: "Iets anders")));
         Assert.Equal(["translations.title.nl"], dutchOriginal.ByField.Keys);
