@@ -1,3 +1,5 @@
+using CivicContracting.Languages;
+
 namespace CivicContracting.Goals;
 
 /// <summary>How a goal's progress is computed from what sits below it. See README "Progress semantics".</summary>
@@ -61,7 +63,19 @@ public sealed record GoalDefinition(
     [property: Id(4)] QuantitativeTarget? Target = null,
     [property: Id(5)] RollUpRule RollUp = RollUpRule.WeightedMeanOfCommitments,
     [property: Id(6)] bool Illustrative = false,
-    [property: Id(7)] CitizenPanelWording? CitizenPanelWording = null);
+    [property: Id(7)] CitizenPanelWording? CitizenPanelWording = null,
+    [property: Id(8)] string? Language = null,
+    [property: Id(9)] ContentTranslations? TitleTranslations = null,
+    [property: Id(10)] ContentTranslations? DescriptionTranslations = null)
+{
+    // Title and Description are the original, in Language (null: Dutch, as everything stored before translations).
+
+    /// <summary>The title for a reader of <paramref name="language"/>: its translation, else the original, with its language.</summary>
+    public ResolvedText TitleIn(string language) => ContentTranslations.Resolve(Title, Language, TitleTranslations, language);
+
+    /// <summary>The description for a reader of <paramref name="language"/>, as <see cref="TitleIn"/>.</summary>
+    public ResolvedText DescriptionIn(string language) => ContentTranslations.Resolve(Description, Language, DescriptionTranslations, language);
+}
 
 /// <summary>
 /// A goal as it is now. <see cref="Version"/> starts at 1 and grows with every revision that changes something;
@@ -90,11 +104,18 @@ public sealed record GoalListing(
     [property: Id(2)] string? ParentGoalId,
     [property: Id(3)] PlaceLevel ScopeLevel,
     [property: Id(4)] DateTimeOffset CreatedAt,
-    [property: Id(5)] int Version = 1);
+    [property: Id(5)] int Version = 1,
+    [property: Id(6)] string? Language = null,
+    [property: Id(7)] ContentTranslations? TitleTranslations = null)
+{
+    /// <summary>The title for a reader of <paramref name="language"/>, as <see cref="GoalDefinition.TitleIn"/>.</summary>
+    public ResolvedText TitleIn(string language) => ContentTranslations.Resolve(Title, Language, TitleTranslations, language);
+}
 
 /// <summary>
 /// A change to a goal's editable parts: everything in it replaces what the goal has (leaving out the wording or the
-/// target removes it). The goal's id, parent, scope and the illustrative mark do not change.
+/// target removes it; so do the translations). The goal's id, parent, scope and the illustrative mark do not change; the
+/// original's language changes only when given.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("cc.GoalRevision.v1")]
 public sealed record GoalRevision(
@@ -104,7 +125,10 @@ public sealed record GoalRevision(
     [property: Id(3)] QuantitativeTarget? Target,
     [property: Id(4)] RollUpRule RollUp,
     [property: Id(5)] string RevisedBy,
-    [property: Id(6)] string? Note = null);
+    [property: Id(6)] string? Note = null,
+    [property: Id(7)] string? Language = null,
+    [property: Id(8)] ContentTranslations? TitleTranslations = null,
+    [property: Id(9)] ContentTranslations? DescriptionTranslations = null);
 
 /// <summary>One version of a goal, kept readable after a revision: what it said, from when to when, who made it and why.</summary>
 [GenerateSerializer, Immutable, Alias("cc.GoalVersion.v1")]

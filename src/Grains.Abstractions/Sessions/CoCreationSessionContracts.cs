@@ -1,3 +1,4 @@
+using CivicContracting.Languages;
 using CivicContracting.Participants;
 
 namespace CivicContracting.Sessions;
@@ -24,8 +25,15 @@ public sealed record CoCreationSessionDetails(
     [property: Id(4)] string Venue,
     [property: Id(5)] IReadOnlyList<string> GoalIds,
     [property: Id(6)] IReadOnlyDictionary<ParticipantKind, int> Attendance,
-    [property: Id(7)] string? Notes = null)
+    [property: Id(7)] string? Notes = null,
+    [property: Id(8)] string? Language = null,
+    [property: Id(9)] ContentTranslations? TitleTranslations = null)
 {
+    // Title is the original, in Language (null: Dutch, as every session recorded before translations).
+
+    /// <summary>The title for a reader of <paramref name="language"/>: its translation, else the original, with its language.</summary>
+    public ResolvedText TitleIn(string language) => ContentTranslations.Resolve(Title, Language, TitleTranslations, language);
+
     /// <summary>Records compare lists and dictionaries by reference; this compares their contents.</summary>
     public bool SameAs(CoCreationSessionDetails? other) =>
         other is not null
@@ -35,6 +43,8 @@ public sealed record CoCreationSessionDetails(
         && NeighbourhoodCode == other.NeighbourhoodCode
         && Venue == other.Venue
         && Notes == other.Notes
+        && ContentLanguage.OriginalOf(Language) == ContentLanguage.OriginalOf(other.Language)
+        && ContentTranslations.OrNull(TitleTranslations) == ContentTranslations.OrNull(other.TitleTranslations)
         && (GoalIds ?? []).SequenceEqual(other.GoalIds ?? [], StringComparer.Ordinal)
         && CoCreationSessionRules.Counted(Attendance).SequenceEqual(CoCreationSessionRules.Counted(other.Attendance));
 }
@@ -88,7 +98,13 @@ public sealed record CoCreationSessionListing(
     [property: Id(3)] DateTimeOffset StartsAt,
     [property: Id(4)] string NeighbourhoodCode,
     [property: Id(5)] IReadOnlyList<string> GoalIds,
-    [property: Id(6)] int AttendanceTotal);
+    [property: Id(6)] int AttendanceTotal,
+    [property: Id(7)] string? Language = null,
+    [property: Id(8)] ContentTranslations? TitleTranslations = null)
+{
+    /// <summary>The title for a reader of <paramref name="language"/>, as <see cref="CoCreationSessionDetails.TitleIn"/>.</summary>
+    public ResolvedText TitleIn(string language) => ContentTranslations.Resolve(Title, Language, TitleTranslations, language);
+}
 
 /// <summary>A page of the session directory, newest first, with the number of sessions in the whole (filtered) list.</summary>
 [GenerateSerializer, Immutable, Alias("cc.CoCreationSessionPage.v1")]

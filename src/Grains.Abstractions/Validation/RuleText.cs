@@ -38,6 +38,12 @@ public static class RuleText
     /// <summary>'{0}' is not a known {1} code.</summary>
     public static string UnknownPlaceCode(string code, string level) => Format(nameof(UnknownPlaceCode), code, level);
 
+    /// <summary>'{0}' is not a language of the platform: use nl, fr or en.</summary>
+    public static string UnknownContentLanguage(string? code) => Format(nameof(UnknownContentLanguage), code);
+
+    /// <summary>The original text is in '{0}': it stays in its own field, a translation is into another language.</summary>
+    public static string OriginalNotATranslation(string code) => Format(nameof(OriginalNotATranslation), code);
+
     /// <summary>neighbourhood</summary>
     public static string PlaceLevelNeighbourhood => Get(nameof(PlaceLevelNeighbourhood));
 

@@ -22,6 +22,12 @@ public sealed class GoalGrain(
     private async Task<GoalInfo> DefineCore(GoalDefinition definition, string? definedBy)
     {
         InputRules.Goal(definition).ThrowIfAny();
+        // "No translations" is stored one way only, so that a repeated definition compares equal.
+        definition = definition with
+        {
+            TitleTranslations = Languages.ContentTranslations.OrNull(definition.TitleTranslations),
+            DescriptionTranslations = Languages.ContentTranslations.OrNull(definition.DescriptionTranslations),
+        };
         if (state.State.Definition is { } existing)
         {
             // A repeated create is a no-op also after revisions: it names the goal's first version.
@@ -83,7 +89,12 @@ public sealed class GoalGrain(
             CitizenPanelWording = revision.CitizenPanelWording,
             Target = revision.Target,
             RollUp = revision.RollUp,
+            Language = revision.Language ?? current.Language,
+            TitleTranslations = Languages.ContentTranslations.OrNull(revision.TitleTranslations),
+            DescriptionTranslations = Languages.ContentTranslations.OrNull(revision.DescriptionTranslations),
         };
+        // The revision's translations are checked against the language the goal ends up with.
+        InputRules.Goal(revised).ThrowIfAny();
         if (!SameDefinition(current, revised))
         {
             var now = clock.GetUtcNow();
@@ -126,7 +137,7 @@ public sealed class GoalGrain(
         await GrainFactory.GetGrain<IEngagementAggregateGrain>(AggregateScope.Goal(Id))
             .Configure(new AggregateSettings(def.RollUp, def.ParentGoalId is { } p ? AggregateScope.Goal(p) : null, null));
         await GrainFactory.GetGrain<IGoalDirectoryGrain>(0)
-            .Register(new GoalListing(Id, def.Title, def.ParentGoalId, def.Scope.Level, state.State.CreatedAt, Version));
+            .Register(new GoalListing(Id, def.Title, def.ParentGoalId, def.Scope.Level, state.State.CreatedAt, Version, def.Language, def.TitleTranslations));
     }
 
     /// <summary>States stored before goals had versions read as 0: they are version 1.</summary>

@@ -96,7 +96,8 @@ public sealed class CoCreationSessionGrain(
     {
         var d = S.Details!;
         return GrainFactory.GetGrain<ICoCreationSessionDirectoryGrain>(0).Register(new CoCreationSessionListing(
-            Id, d.Kind, d.Title, d.StartsAt, d.NeighbourhoodCode, d.GoalIds, CoCreationSessionRules.Counted(d.Attendance).Sum(a => a.Value)));
+            Id, d.Kind, d.Title, d.StartsAt, d.NeighbourhoodCode, d.GoalIds, CoCreationSessionRules.Counted(d.Attendance).Sum(a => a.Value),
+            d.Language, d.TitleTranslations));
     }
 
     /// <summary>A copy the grain owns: its own lists, zero counts dropped, the start in UTC.</summary>
@@ -105,6 +106,7 @@ public sealed class CoCreationSessionGrain(
         StartsAt = d.StartsAt.ToUniversalTime(),
         GoalIds = [.. d.GoalIds ?? []],
         Attendance = CoCreationSessionRules.Counted(d.Attendance).ToDictionary(a => a.Key, a => a.Value),
+        TitleTranslations = Languages.ContentTranslations.OrNull(d.TitleTranslations),
     };
 
     private CoCreationSessionView ToView() =>

@@ -113,7 +113,10 @@ public sealed class DemoSeeder(IGrainFactory grains, IOptions<DemoOptions> optio
                 // Define is always repeated: for an existing goal it is a no-op that completes any wiring a crash
                 // cut short (parent link, aggregate settings, directory entry).
                 var grain = grains.GetGrain<IGoalGrain>(goal.Id);
-                var existed = await grain.GetInfo() is not null;
+                var stored = await grain.GetInfo();
+                var existed = stored is not null;
+                if (stored is not null && NeedsTranslations(stored.Definition, goal.Definition))
+                    await AddTranslationsAsync(grain, stored.Definition, goal.Definition);
                 await grain.Define(goal.Definition);
                 if (!existed)
                     counters.Add(ref counters.GoalsDefined);
@@ -125,6 +128,22 @@ public sealed class DemoSeeder(IGrainFactory grains, IOptions<DemoOptions> optio
             }
         }
     }
+
+    /// <summary>
+    /// A goal seeded before the demo had French and English texts: the same Dutch texts, no translations. Defining it again
+    /// with translations would be "another definition", so the translations are added as a revision first.
+    /// </summary>
+    private static bool NeedsTranslations(GoalDefinition stored, GoalDefinition planned) =>
+        stored.TitleTranslations is null && stored.DescriptionTranslations is null
+        && (planned.TitleTranslations is not null || planned.DescriptionTranslations is not null)
+        && stored.Title == planned.Title && stored.Description == planned.Description;
+
+    private static Task AddTranslationsAsync(IGoalGrain grain, GoalDefinition stored, GoalDefinition planned) =>
+        grain.Revise(new GoalRevision(stored.Title, stored.Description, stored.CitizenPanelWording, stored.Target, stored.RollUp,
+            TranslationsEditor, "French and English texts added", stored.Language, planned.TitleTranslations, planned.DescriptionTranslations));
+
+    /// <summary>Who the revision that adds the demo's translations is credited to.</summary>
+    internal const string TranslationsEditor = "demo";
 
     internal static Task EnsureParticipantsAsync(IGrainFactory grains, IReadOnlyList<PlannedParticipant> participants, Counters counters, ILogger logger, CancellationToken cancellationToken) =>
         Parallel.ForEachAsync(

@@ -92,7 +92,8 @@ public static class LeuvenContent
             new(title, description + " " + IllustrativeNote, city, CityAmbitionId, target, RollUpRule.WeightedMeanOfCommitments, Illustrative: true);
 
         return
-        [
+        [.. new (string Id, GoalDefinition Definition)[]
+        {
             (CityAmbitionId, new GoalDefinition(
                 "Leuven klimaatneutraal 2030",
                 "Leuven wil klimaatneutraal worden, en dat samen: bewoners, scholen, winkels en bedrijven, organisaties, " +
@@ -123,7 +124,7 @@ public static class LeuvenContent
                 "Buurten die samen in actie komen",
                 "Ontmoetingsplekken, burennetwerken en cocreatiemomenten, zodat niemand het alleen hoeft te doen.",
                 null)),
-        ];
+        }.Select(g => (g.Id, LeuvenTranslations.City(g.Id, g.Definition)))];
     }
 
     private static IReadOnlyList<(string Id, GoalDefinition Definition)> BuildKesselLoGoals()
@@ -138,6 +139,7 @@ public static class LeuvenContent
                 "ILLUSTRATIEVE weergave voor deze demo, niet de tekst van het panel zelf. " + IllustrativeNote,
                 district, null, null, RollUpRule.MeanOfObjectives, Illustrative: true)),
         };
+        goals[0] = (KesselLoAmbitionId, LeuvenTranslations.City(KesselLoAmbitionId, goals[0].Item2));
         var number = 0;
         foreach (var (theme, title, description, target) in Objectives)
         {
@@ -156,10 +158,10 @@ public static class LeuvenContent
                 DemoTheme.MeetingPlaces => "ontmoetingsplekken",
                 _ => "klimaatrobuustheid",
             };
-            goals.Add(($"goal-kessello-{slug}-{number:D2}", new GoalDefinition(
+            goals.Add(($"goal-kessello-{slug}-{number:D2}", LeuvenTranslations.Objective(number, theme, new GoalDefinition(
                 title,
                 $"Doelstelling {number} van 28 voor Kessel-Lo (thema: {themeName}). {description} Illustratieve doelstelling voor deze demo. {IllustrativeNote}",
-                district, KesselLoAmbitionId, target, RollUpRule.WeightedMeanOfCommitments, Illustrative: true)));
+                district, KesselLoAmbitionId, target, RollUpRule.WeightedMeanOfCommitments, Illustrative: true))));
         }
         return goals;
     }

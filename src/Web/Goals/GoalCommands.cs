@@ -34,10 +34,13 @@ public sealed class DefineGoalCommand(IClusterClient orleans, SiteData site)
         return errors;
     }
 
-    public async Task<Result> RunAsync(Actor actor, GoalDefinition definition, string? id)
+    /// <summary><paramref name="more"/>: errors the caller found in parts of its input the definition does not carry (e.g. a translation in an unknown language).</summary>
+    public async Task<Result> RunAsync(Actor actor, GoalDefinition definition, string? id, InputRules.Errors? more = null)
     {
         Authorise(actor);
         var errors = await CheckAsync(definition, id);
+        if (more is not null)
+            errors.Merge(more, "");
         if (!errors.IsValid)
             throw ApiProblems.Invalid(errors.ByField);
         var goalId = id ?? ApiIds.New("g");

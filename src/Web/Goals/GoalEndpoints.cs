@@ -1,9 +1,11 @@
 using CivicContracting.Aggregation;
 using CivicContracting.Goals;
+using CivicContracting.Languages;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Api;
 using CivicContracting.Web.Commitments;
+using CivicContracting.Web.Content;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.Paging;
 using CivicContracting.Web.Problems;
@@ -26,11 +28,19 @@ public sealed record NewGoal(
     QuantitativeTarget? Target = null,
     RollUpRule RollUp = RollUpRule.WeightedMeanOfCommitments,
     bool Illustrative = false,
-    CitizenPanelWording? CitizenPanelWording = null)
+    CitizenPanelWording? CitizenPanelWording = null,
+    string? Language = null,
+    TranslationsInput? Translations = null)
 {
-    public GoalDefinition ToDefinition() =>
-        new(Title, Description, Scope is null ? null! : new GoalScope(Scope.Level, Scope.PlaceCodes ?? []), ParentGoalId, Target, RollUp, Illustrative,
-            CitizenPanelWording);
+    /// <summary>The definition; a translation in an unknown language is an error in <paramref name="errors"/>.</summary>
+    public GoalDefinition ToDefinition(InputRules.Errors? errors = null)
+    {
+        errors ??= new InputRules.Errors();
+        return new(Title, Description, Scope is null ? null! : new GoalScope(Scope.Level, Scope.PlaceCodes ?? []), ParentGoalId, Target, RollUp, Illustrative,
+            CitizenPanelWording, Language,
+            ContentText.Parse(Translations?.Title, Title, Language, "title", errors),
+            ContentText.Parse(Translations?.Description, Description, Language, "description", errors));
+    }
 }
 
 /// <summary>
@@ -49,9 +59,22 @@ public sealed record GoalUpdate(
     string? Id = null,
     string? ParentGoalId = null,
     NewGoalScope? Scope = null,
-    bool? Illustrative = null)
+    bool? Illustrative = null,
+    string? Language = null,
+    TranslationsInput? Translations = null)
 {
-    public GoalRevision ToRevision(string revisedBy) => new(Title, Description, CitizenPanelWording, Target, RollUp, revisedBy, Note);
+    /// <summary>
+    /// The revision; <paramref name="currentLanguage"/>: the original's language as stored, kept when <c>language</c> is
+    /// left out. A translation in an unknown language is an error in <paramref name="errors"/>.
+    /// </summary>
+    public GoalRevision ToRevision(string revisedBy, string? currentLanguage = null, InputRules.Errors? errors = null)
+    {
+        errors ??= new InputRules.Errors();
+        var language = Language ?? currentLanguage;
+        return new(Title, Description, CitizenPanelWording, Target, RollUp, revisedBy, Note, Language,
+            ContentText.Parse(Translations?.Title, Title, language, "title", errors),
+            ContentText.Parse(Translations?.Description, Description, language, "description", errors));
+    }
 }
 
 /// <summary>One version of a goal in <c>GET /api/goals/{id}/versions</c>.</summary>
@@ -72,14 +95,21 @@ public sealed record GoalVersionView(
         v.Definition.CitizenPanelWording, v.Definition.Target, v.Definition.RollUp, v.ValidFrom, v.ValidUntil, v.By, v.Note, v.ValidUntil is null);
 }
 
+/// <summary>A goal in a list; <see cref="Title"/> in the request's language where translated, else the original, in <see cref="TitleLanguage"/>.</summary>
 public sealed record GoalSummary(
     string Id,
     string Title,
     string? ParentGoalId,
     PlaceLevel ScopeLevel,
     DateTimeOffset CreatedAt,
-    EngagementSnapshot Engagement);
+    EngagementSnapshot Engagement,
+    string? TitleLanguage = null);
 
+/// <summary>
+/// A goal. <see cref="Title"/> and <see cref="Description"/> are in the request's language where the city translated them,
+/// else in the original: <see cref="TitleLanguage"/> and <see cref="DescriptionLanguage"/> say which; <see cref="Translations"/>
+/// holds every text by language, the original (in <see cref="OriginalLanguage"/>) included.
+/// </summary>
 public sealed record GoalDetails(
     string Id,
     string Title,
@@ -97,7 +127,11 @@ public sealed record GoalDetails(
     int Version = 1,
     DateTimeOffset? RevisedAt = null,
     string? RevisedBy = null,
-    UncommittedGap? UncommittedGap = null);
+    UncommittedGap? UncommittedGap = null,
+    string? TitleLanguage = null,
+    string? DescriptionLanguage = null,
+    string? OriginalLanguage = null,
+    TranslationsView? Translations = null);
 
 /// <summary>Goals: ambitions with their objectives, each with its live engagement aggregate.</summary>
 public static class GoalEndpoints
@@ -158,7 +192,11 @@ public static class GoalEndpoints
         var pageOfListings = paging.Apply(ordered);
         var snapshots = await Task.WhenAll(pageOfListings.Items.Select(g => Aggregate(orleans, g.Id).GetSnapshot()));
         return TypedResults.Ok(pageOfListings.With<GoalSummary>([.. pageOfListings.Items.Zip(snapshots,
-            (g, s) => new GoalSummary(g.Id, g.Title, g.ParentGoalId, g.ScopeLevel, g.CreatedAt, s))]));
+            (g, s) =>
+            {
+                var title = g.TitleIn(ContentText.Reading);
+                return new GoalSummary(g.Id, title.Text, g.ParentGoalId, g.ScopeLevel, g.CreatedAt, s, title.Language);
+            })]));
     }
 
     public static async Task<Ok<GoalDetails>> Get(string id, IClusterClient orleans, GoalGapReader gaps, CancellationToken cancellationToken)
@@ -176,9 +214,13 @@ public static class GoalEndpoints
         var children = (await listings).Where(g => g.ParentGoalId == id)
             .OrderBy(g => g.CreatedAt).ThenBy(g => g.Id, StringComparer.Ordinal).ToList();
         var d = info.Definition;
-        return new GoalDetails(info.Id, d.Title, d.Description, d.Scope, d.ParentGoalId, d.Target, d.RollUp,
+        var (title, description) = (d.TitleIn(ContentText.Reading), d.DescriptionIn(ContentText.Reading));
+        var translations = new TranslationsView(
+            ContentText.Map(d.Title, d.Language, d.TitleTranslations), ContentText.Map(d.Description, d.Language, d.DescriptionTranslations));
+        return new GoalDetails(info.Id, title.Text, description.Text, d.Scope, d.ParentGoalId, d.Target, d.RollUp,
             d.Illustrative, info.Lineage, info.CreatedAt, children, await snapshot,
-            d.CitizenPanelWording, info.Version, info.RevisedAt, info.RevisedBy, await gap);
+            d.CitizenPanelWording, info.Version, info.RevisedAt, info.RevisedBy, await gap,
+            title.Language, description.Language, ContentLanguage.OriginalOf(d.Language), translations);
     }
 
     public static async Task<Ok<IReadOnlyList<GoalVersionView>>> Versions(string id, IClusterClient orleans)
@@ -205,7 +247,8 @@ public static class GoalEndpoints
     {
         var actor = DefineGoalCommand.Authorise(await access.ActorAsync(context));
         var body = await JsonBody.ReadAsync<NewGoal>(context);
-        var (info, created) = await command.RunAsync(actor, body.ToDefinition(), body.Id);
+        var translationErrors = new InputRules.Errors();
+        var (info, created) = await command.RunAsync(actor, body.ToDefinition(translationErrors), body.Id, translationErrors);
         var details = await DetailsAsync(info, orleans, gaps, context.RequestAborted);
         return created
             ? TypedResults.Created($"/api/goals/{Uri.EscapeDataString(info.Id)}", details)
@@ -218,7 +261,7 @@ public static class GoalEndpoints
         var body = await JsonBody.ReadAsync<GoalUpdate>(context);
         var fixedParts = new InputRules.Errors();
         CheckFixedParts(fixedParts, permit.Goal, body);
-        var info = await command.RunAsync(permit, body.ToRevision(EditorName(permit.Actor)), fixedParts);
+        var info = await command.RunAsync(permit, body.ToRevision(EditorName(permit.Actor), permit.Goal.Definition.Language, fixedParts), fixedParts);
         return TypedResults.Ok(await DetailsAsync(info, orleans, gaps, context.RequestAborted));
     }
 

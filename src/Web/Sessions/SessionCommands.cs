@@ -32,11 +32,15 @@ public sealed class RecordSessionCommand(IClusterClient orleans, SiteData site, 
     }
 
     /// <summary>Records the session under <paramref name="id"/>, or a new id when none is given.</summary>
-    public async Task<Result> RunAsync(Actor actor, CoCreationSessionDetails details, string? id)
+    /// <summary><paramref name="more"/>: errors the caller found in parts of its input the details do not carry (e.g. a translation in an unknown language).</summary>
+    public async Task<Result> RunAsync(Actor actor, CoCreationSessionDetails details, string? id, InputRules.Errors? more = null)
     {
         Authorise(actor);
         details = SessionCommands.Normalise(details);
-        (await CheckAsync(details, id)).ThrowIfAny();
+        var errors = await CheckAsync(details, id);
+        if (more is not null)
+            errors.Merge(more, "");
+        errors.ThrowIfAny();
         var sessionId = id ?? ApiIds.New("s");
         var grain = orleans.GetGrain<ICoCreationSessionGrain>(sessionId);
         var existed = id is not null && await grain.Get() is not null;

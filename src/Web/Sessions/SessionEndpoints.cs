@@ -4,6 +4,7 @@ using CivicContracting.Sessions;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Api;
+using CivicContracting.Web.Content;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.Paging;
 using CivicContracting.Web.Problems;
@@ -27,10 +28,14 @@ public sealed record NewCoCreationSession(
     IReadOnlyList<string> GoalIds,
     IReadOnlyDictionary<ParticipantKind, int>? Attendance = null,
     string? Notes = null,
-    string? Id = null)
+    string? Id = null,
+    string? Language = null,
+    TranslationsInput? Translations = null)
 {
-    public CoCreationSessionDetails ToDetails() =>
-        new(Kind, Title, StartsAt, NeighbourhoodCode, Venue, GoalIds, Attendance ?? new Dictionary<ParticipantKind, int>(), Notes);
+    /// <summary>The details; a translation in an unknown language is an error in <paramref name="errors"/>.</summary>
+    public CoCreationSessionDetails ToDetails(InputRules.Errors? errors = null) =>
+        new(Kind, Title, StartsAt, NeighbourhoodCode, Venue, GoalIds, Attendance ?? new Dictionary<ParticipantKind, int>(), Notes,
+            Language, ContentText.Parse(Translations?.Title, Title, Language, "title", errors ?? new InputRules.Errors()));
 }
 
 /// <summary>
@@ -86,7 +91,8 @@ public static class SessionEndpoints
     {
         var actor = RecordSessionCommand.Authorise(await access.ActorAsync(context));
         var body = await JsonBody.ReadAsync<NewCoCreationSession>(context);
-        var (view, created) = await command.RunAsync(actor, body.ToDetails(), body.Id);
+        var translationErrors = new InputRules.Errors();
+        var (view, created) = await command.RunAsync(actor, body.ToDetails(translationErrors), body.Id, translationErrors);
         var response = await SessionReads.DescribeAsync(orleans, views, view, includePrivate: true);
         return created
             ? TypedResults.Created($"/api/sessions/{Uri.EscapeDataString(view.Id)}", response)
@@ -101,7 +107,7 @@ public static class SessionEndpoints
         var more = new InputRules.Errors();
         if (body.Id is not null && body.Id != id)
             more.Add("id", ApiText.IdInPath);
-        var view = await command.RunAsync(permit, body.ToDetails(), more);
+        var view = await command.RunAsync(permit, body.ToDetails(more), more);
         return TypedResults.Ok(await SessionReads.DescribeAsync(orleans, views, view, includePrivate: true));
     }
 

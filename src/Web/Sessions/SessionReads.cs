@@ -1,15 +1,17 @@
 using CivicContracting.Accounts;
 using CivicContracting.Commitments;
+using CivicContracting.Languages;
 using CivicContracting.Participants;
 using CivicContracting.Places;
 using CivicContracting.Sessions;
 using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Content;
 using CivicContracting.Web.ReadModel;
 
 namespace CivicContracting.Web.Sessions;
 
-/// <summary>A goal a session worked on, with its title (the id alone if the goal is unknown).</summary>
-public sealed record SessionGoal(string Id, string Title);
+/// <summary>A goal a session worked on, with its title in the reader's language where translated (the id alone if the goal is unknown).</summary>
+public sealed record SessionGoal(string Id, string Title, string? TitleLanguage = null);
 
 /// <summary>A commitment that came out of a session: made at or after it, linked to it.</summary>
 public sealed record SessionCommitment(
@@ -56,7 +58,10 @@ public sealed record CoCreationSessionResponse(
     SessionOutcome Outcome,
     DateTimeOffset RecordedAt,
     DateTimeOffset UpdatedAt,
-    string? Notes);
+    string? Notes,
+    string? TitleLanguage = null,
+    string? OriginalLanguage = null,
+    TranslationsView? Translations = null);
 
 /// <summary>One line of the sessions list.</summary>
 public sealed record CoCreationSessionSummary(
@@ -67,7 +72,8 @@ public sealed record CoCreationSessionSummary(
     string NeighbourhoodCode,
     string NeighbourhoodName,
     IReadOnlyList<string> GoalIds,
-    int AttendanceTotal);
+    int AttendanceTotal,
+    string? TitleLanguage = null);
 
 /// <summary>Reads of co-creation sessions shared by the API (<see cref="SessionEndpoints"/>) and the site's pages.</summary>
 public static class SessionReads
@@ -85,8 +91,12 @@ public static class SessionReads
 
     public static string PlaceName(string code) => PlaceCatalog.Leuven.TryGet(code, out var place) ? place.Name : code;
 
-    public static CoCreationSessionSummary Summary(CoCreationSessionListing l) =>
-        new(l.Id, l.Kind, l.Title, l.StartsAt, l.NeighbourhoodCode, PlaceName(l.NeighbourhoodCode), l.GoalIds, l.AttendanceTotal);
+    /// <summary>The session's line, its title in the reader's language where translated.</summary>
+    public static CoCreationSessionSummary Summary(CoCreationSessionListing l)
+    {
+        var title = l.TitleIn(ContentText.Reading);
+        return new(l.Id, l.Kind, title.Text, l.StartsAt, l.NeighbourhoodCode, PlaceName(l.NeighbourhoodCode), l.GoalIds, l.AttendanceTotal, title.Language);
+    }
 
     /// <summary>
     /// The session with its goals' titles and what came out of it: every linked commitment, read fresh from its grain
@@ -95,7 +105,9 @@ public static class SessionReads
     public static async Task<CoCreationSessionResponse> DescribeAsync(IClusterClient orleans, CommitmentViews views, CoCreationSessionView session, bool includePrivate)
     {
         var d = session.Details;
-        var goals = await Task.WhenAll(d.GoalIds.Select(async id => new SessionGoal(id, (await views.GoalAsync(id))?.Definition.Title ?? id)));
+        var goals = await Task.WhenAll(d.GoalIds.Select(async id => (await views.GoalAsync(id))?.Definition.TitleIn(ContentText.Reading) is { } goalTitle
+            ? new SessionGoal(id, goalTitle.Text, goalTitle.Language)
+            : new SessionGoal(id, id)));
         var commitments = (await Task.WhenAll(session.CommitmentIds.Select(id => orleans.GetGrain<ICommitmentGrain>(id).Get())))
             .OfType<CommitmentView>()
             .Where(c => c.SessionId == session.Id && (includePrivate || c.Status != CommitmentStatus.Draft))
@@ -117,8 +129,10 @@ public static class SessionReads
             Enum.GetValues<ParticipantKind>().ToDictionary(k => k, k => participants.Count(p => p == k)),
             items.GroupBy(c => c.Status).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count()),
             items);
-        return new CoCreationSessionResponse(session.Id, d.Kind, d.Title, d.StartsAt, d.NeighbourhoodCode, PlaceName(d.NeighbourhoodCode),
+        var title = d.TitleIn(ContentText.Reading);
+        return new CoCreationSessionResponse(session.Id, d.Kind, title.Text, d.StartsAt, d.NeighbourhoodCode, PlaceName(d.NeighbourhoodCode),
             d.Venue, goals, Enum.GetValues<ParticipantKind>().ToDictionary(k => k, k => d.Attendance.GetValueOrDefault(k)),
-            session.AttendanceTotal, outcome, session.RecordedAt, session.UpdatedAt, includePrivate ? d.Notes : null);
+            session.AttendanceTotal, outcome, session.RecordedAt, session.UpdatedAt, includePrivate ? d.Notes : null,
+            title.Language, ContentLanguage.OriginalOf(d.Language), new TranslationsView(ContentText.Map(d.Title, d.Language, d.TitleTranslations)));
     }
 }

@@ -63,7 +63,7 @@ public sealed class FeedModel(Access access, IClusterClient orleans, SiteData da
             var topic = followed.Topic;
             names[topic] = topic.Kind switch
             {
-                FollowTopicKind.Goal => data.Goal(topic.Id)?.Definition.Title,
+                FollowTopicKind.Goal => data.Goal(topic.Id) is { } goal ? CivicContracting.Web.Content.ContentText.Title(goal).Text : null,
                 FollowTopicKind.Neighbourhood => PlaceCatalog.Leuven.TryGet(topic.Id, out var place) ? place.Name : null,
                 FollowTopicKind.Commitment => (await views.GetAsync(topic.Id))?.Terms.Title,
                 _ => (await views.ProfileAsync(topic.Id))?.DisplayName,

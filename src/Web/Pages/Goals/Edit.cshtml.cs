@@ -46,7 +46,7 @@ public sealed class EditModel(Access access, IClusterClient orleans, ReviseGoalC
         var actor = await access.ActorAsync(HttpContext);
         var note = Value("note").Trim();
         var revision = new GoalRevision(parts.Title, parts.Description, parts.Wording, parts.Target, parts.RollUp,
-            GoalEndpoints.EditorName(actor), note.Length == 0 ? null : note);
+            GoalEndpoints.EditorName(actor), note.Length == 0 ? null : note, parts.Language, parts.TitleTranslations, parts.DescriptionTranslations);
         var errors = InputRules.GoalRevision(revision);
         if (!ModelState.IsValid || !errors.IsValid)
         {

@@ -1,6 +1,8 @@
 using System.Globalization;
 using CivicContracting.Goals;
+using CivicContracting.Languages;
 using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Content;
 using CivicContracting.Web.Pages.Commitments;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 
@@ -15,10 +17,19 @@ public static class GoalForm
     /// <summary>The editable parts (both pages).</summary>
     public static readonly string[] EditableFields =
         ["title", "description", "citizenPanelWording.text", "citizenPanelWording.source", "citizenPanelWording.sourceUrl",
-         "target", "target.metric", "target.unit", "target.baseline", "target.target", "target.deadline", "rollUp"];
+         "target", "target.metric", "target.unit", "target.baseline", "target.target", "target.deadline", "rollUp",
+         "language", .. ContentLanguage.All.SelectMany(l => new[] { $"translations.title.{l}", $"translations.description.{l}" })];
 
     /// <summary>What is read from the form: the editable parts of a goal.</summary>
-    public sealed record Parts(string Title, string Description, CitizenPanelWording? Wording, QuantitativeTarget? Target, RollUpRule RollUp);
+    public sealed record Parts(
+        string Title,
+        string Description,
+        CitizenPanelWording? Wording,
+        QuantitativeTarget? Target,
+        RollUpRule RollUp,
+        string? Language = null,
+        ContentTranslations? TitleTranslations = null,
+        ContentTranslations? DescriptionTranslations = null);
 
     /// <summary>
     /// Reads the editable parts. Wording and target are left out when all their fields are empty; an unreadable number
@@ -54,7 +65,12 @@ public static class GoalForm
         }
 
         var rollUp = Enum.TryParse<RollUpRule>(Value("rollUp"), ignoreCase: true, out var rule) && Enum.IsDefined(rule) ? rule : RollUpRule.WeightedMeanOfCommitments;
-        return new Parts(Value("title"), form.Value("description").Trim(), wording, target, rollUp);
+        // The original's language travels in a hidden field (Dutch for a new goal); the other two get optional fields.
+        var language = Value("language") is { Length: > 0 } code ? code : null;
+        ContentTranslations? Translations(string field) =>
+            ContentText.FromForm(language, ContentLanguage.All.ToDictionary(l => l, l => (string?)form.Value($"translations.{field}.{l}")));
+        return new Parts(Value("title"), form.Value("description").Trim(), wording, target, rollUp,
+            language, Translations("title"), Translations("description"));
     }
 
     /// <summary>The form's values for an existing definition (what the edit page shows first).</summary>
@@ -65,7 +81,15 @@ public static class GoalForm
             ["title"] = d.Title,
             ["description"] = d.Description,
             ["rollUp"] = d.RollUp.ToString(),
+            ["language"] = ContentLanguage.OriginalOf(d.Language),
         };
+        foreach (var language in ContentLanguage.All)
+        {
+            if (d.TitleTranslations?.In(language) is { } title)
+                values[$"translations.title.{language}"] = title;
+            if (d.DescriptionTranslations?.In(language) is { } description)
+                values[$"translations.description.{language}"] = description;
+        }
         if (d.CitizenPanelWording is { } w)
         {
             values["citizenPanelWording.text"] = w.Text;

@@ -55,7 +55,7 @@ public sealed class NewModel(Access access, IClusterClient orleans, SiteData dat
         var codes = PlaceCodes.Select(c => c.Trim()).Where(c => c.Length > 0)
             .Where(c => level != PlaceLevel.City && PlaceCatalog.Leuven.TryGet(c, out var place) && place.Level == level).ToList();
         var definition = new GoalDefinition(parts.Title, parts.Description, new GoalScope(level, codes), parentId.Length == 0 ? null : parentId,
-            parts.Target, parts.RollUp, Value("illustrative") == "true", parts.Wording);
+            parts.Target, parts.RollUp, Value("illustrative") == "true", parts.Wording, parts.Language, parts.TitleTranslations, parts.DescriptionTranslations);
 
         var errors = await define.CheckAsync(definition, id.Length > 0 ? id : null);
         // The form makes new goals only: an id in use is refused, where the API would answer with the stored goal.

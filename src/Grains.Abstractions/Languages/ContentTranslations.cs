@@ -1,0 +1,168 @@
+using System.Globalization;
+using CivicContracting.Validation;
+
+namespace CivicContracting.Languages;
+
+/// <summary>
+/// The languages the city writes its content in (goals, objectives, co-creation sessions): Dutch, French and English.
+/// Content stored before translations has no language recorded: it is Dutch, Leuven's language.
+/// </summary>
+public static class ContentLanguage
+{
+    public const string Dutch = "nl";
+    public const string French = "fr";
+    public const string English = "en";
+
+    /// <summary>The languages, Dutch (the default original) first.</summary>
+    public static IReadOnlyList<string> All { get; } = [Dutch, French, English];
+
+    public static bool IsSupported(string? code) => code is Dutch or French or English;
+
+    /// <summary>The language of an original text: the one recorded, else Dutch.</summary>
+    public static string OriginalOf(string? recorded) => recorded ?? Dutch;
+
+    /// <summary>"nl", "fr" or "en" for a culture such as nl-BE, fr-BE or en-BE; Dutch for any other.</summary>
+    public static string Of(CultureInfo culture) =>
+        culture.TwoLetterISOLanguageName is var code && IsSupported(code) ? code : Dutch;
+}
+
+/// <summary>
+/// The translations of one text the city writes (a goal's title, a session's title): the text in the other languages
+/// than the original's. The original stays in the field it always had; this sits beside it, so content stored before
+/// translations loads unchanged (no translations: the original for everyone). A record of strings, so two equal sets
+/// of translations compare equal (a repeated definition stays a no-op).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("cc.ContentTranslations.v1")]
+public sealed record ContentTranslations(
+    [property: Id(0)] string? Nl = null,
+    [property: Id(1)] string? Fr = null,
+    [property: Id(2)] string? En = null)
+{
+    /// <summary>The translation into <paramref name="language"/>, or null when there is none (blank counts as none).</summary>
+    public string? In(string language)
+    {
+        var text = language switch
+        {
+            ContentLanguage.Dutch => Nl,
+            ContentLanguage.French => Fr,
+            ContentLanguage.English => En,
+            _ => null,
+        };
+        return string.IsNullOrWhiteSpace(text) ? null : text;
+    }
+
+    /// <summary>These translations with <paramref name="language"/>'s set to <paramref name="text"/>.</summary>
+    public ContentTranslations With(string language, string? text) => language switch
+    {
+        ContentLanguage.Dutch => this with { Nl = text },
+        ContentLanguage.French => this with { Fr = text },
+        ContentLanguage.English => this with { En = text },
+        _ => throw new ArgumentOutOfRangeException(nameof(language), language, "Not a content language."),
+    };
+
+    public bool IsEmpty => ContentLanguage.All.All(l => In(l) is null);
+
+    /// <summary>Null for no translations, so that "none" is stored and compared one way only.</summary>
+    public static ContentTranslations? OrNull(ContentTranslations? translations) =>
+        translations is null || translations.IsEmpty ? null : translations;
+
+    /// <summary>
+    /// Translations from a map of language codes to texts, as the API and the forms send them; blank texts are left out.
+    /// Codes other than nl, fr and en are errors under <paramref name="field"/>.<c>{code}</c>; a text for the original's
+    /// own language must be the original (as the API gives it back in the full translations).
+    /// </summary>
+    public static ContentTranslations? FromMap(
+        IReadOnlyDictionary<string, string?>? map, string original, string originalLanguage, string field, InputRules.Errors errors)
+    {
+        if (map is null)
+            return null;
+        var translations = new ContentTranslations();
+        foreach (var (code, text) in map)
+        {
+            if (!ContentLanguage.IsSupported(code))
+            {
+                errors.Add($"{field}.{code}", RuleText.UnknownContentLanguage(code));
+                continue;
+            }
+            if (string.IsNullOrWhiteSpace(text))
+                continue;
+            if (code == originalLanguage)
+            {
+                if (!string.Equals(text, original, StringComparison.Ordinal))
+                    errors.Add($"{field}.{code}", RuleText.OriginalNotATranslation(code));
+                continue;
+            }
+            translations = translations.With(code, text);
+        }
+        return OrNull(translations);
+    }
+
+    /// <summary>Every text by language code, the original included (the API's full <c>translations</c>).</summary>
+    public static IReadOnlyDictionary<string, string> ToMap(string original, string? originalLanguage, ContentTranslations? translations)
+    {
+        var map = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var language in ContentLanguage.All)
+        {
+            if (translations?.In(language) is { } text)
+                map[language] = text;
+        }
+        map[ContentLanguage.OriginalOf(originalLanguage)] = original;
+        return map;
+    }
+
+    /// <summary>
+    /// The text to show to someone reading <paramref name="language"/>: its translation if there is one, else the original,
+    /// with the language the text actually is in (so a page can mark a fallback with <c>lang</c>).
+    /// </summary>
+    public static ResolvedText Resolve(string original, string? originalLanguage, ContentTranslations? translations, string language)
+    {
+        var from = ContentLanguage.OriginalOf(originalLanguage);
+        if (language == from)
+            return new ResolvedText(original, from);
+        return translations?.In(language) is { } text ? new ResolvedText(text, language) : new ResolvedText(original, from);
+    }
+}
+
+/// <summary>A text as it is shown: the words and the language they are in.</summary>
+public readonly record struct ResolvedText(string Text, string Language);
+
+/// <summary>The input rules of content in several languages, in the style of <see cref="InputRules"/>.</summary>
+public static class ContentRules
+{
+    /// <summary>
+    /// Field <paramref name="languageField"/> (null or one of nl, fr, en) and each translation under
+    /// <paramref name="field"/>.<c>{code}</c> by the same rules as the original: one line when <paramref name="oneLine"/>,
+    /// at most <paramref name="maxLength"/> characters; no translation into the original's own language.
+    /// </summary>
+    public static void Check(InputRules.Errors errors, string field, ContentTranslations? translations, string? originalLanguage, int maxLength, bool oneLine)
+    {
+        if (translations is null)
+            return;
+        var original = ContentLanguage.OriginalOf(originalLanguage);
+        foreach (var language in ContentLanguage.All)
+        {
+            var text = language switch
+            {
+                ContentLanguage.Dutch => translations.Nl,
+                ContentLanguage.French => translations.Fr,
+                _ => translations.En,
+            };
+            if (text is null)
+                continue;
+            var path = $"{field}.{language}";
+            if (language == original)
+                errors.Add(path, RuleText.OriginalNotATranslation(language));
+            else if (oneLine)
+                errors.Line(path, text, maxLength, allowEmpty: true);
+            else
+                errors.Text(path, text, maxLength, allowEmpty: true);
+        }
+    }
+
+    /// <summary>The language of the original (field <paramref name="field"/>): left out (Dutch) or one of nl, fr, en.</summary>
+    public static void Language(InputRules.Errors errors, string field, string? language)
+    {
+        if (language is not null && !ContentLanguage.IsSupported(language))
+            errors.Add(field, RuleText.UnknownContentLanguage(language));
+    }
+}
