@@ -9,6 +9,7 @@ using CivicContracting.Web.Goals;
 using CivicContracting.Web.Hosting;
 using CivicContracting.Web.Imports;
 using CivicContracting.Web.Json;
+using CivicContracting.Web.LanguageSwitch;
 using CivicContracting.Web.Live;
 using CivicContracting.Web.Map;
 using CivicContracting.Web.Meta;
@@ -235,7 +236,7 @@ namespace CivicContracting.Web
             app.MapPlatformEndpoints();
             app.MapCivicContractingDashboard(orleans);
             app.MapMeta();
-            // The language switcher: GET /language/{code}?returnUrl=… (Texts/LanguageEndpoints.cs).
+            // The language switcher: GET /language/{code}?returnUrl=… (LanguageSwitch/LanguageEndpoints.cs).
             app.MapLanguage();
             app.MapAccounts();
             app.MapOpenIdConnectSignIn();

@@ -1,4 +1,4 @@
-using CivicContracting.Languages;
+using CivicContracting.Texts;
 
 namespace CivicContracting.Goals;
 

@@ -1,4 +1,4 @@
-using CivicContracting.Languages;
+using CivicContracting.Texts;
 using CivicContracting.Participants;
 
 namespace CivicContracting.Sessions;

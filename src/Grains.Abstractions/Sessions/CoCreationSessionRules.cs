@@ -31,8 +31,8 @@ public static class CoCreationSessionRules
             return errors.Add("", RuleText.SessionRequired);
         errors.Enum("kind", d.Kind);
         errors.Line("title", d.Title, InputRules.MaxTitleLength);
-        Languages.ContentRules.Language(errors, "language", d.Language);
-        Languages.ContentRules.Check(errors, "translations.title", d.TitleTranslations, d.Language, InputRules.MaxTitleLength, oneLine: true);
+        ContentRules.Language(errors, "language", d.Language);
+        ContentRules.Check(errors, "translations.title", d.TitleTranslations, d.Language, InputRules.MaxTitleLength, oneLine: true);
         if (d.StartsAt == default)
             errors.Add("startsAt", RuleText.SessionStartRequired);
         else if (d.StartsAt < InputRules.EarliestSignedAt)

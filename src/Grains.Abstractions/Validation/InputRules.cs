@@ -105,9 +105,9 @@ public static class InputRules
         errors.Line("title", d.Title, MaxTitleLength);
         errors.Text("description", d.Description, MaxDescriptionLength, allowEmpty: true);
         errors.Enum("rollUp", d.RollUp);
-        Languages.ContentRules.Language(errors, "language", d.Language);
-        Languages.ContentRules.Check(errors, "translations.title", d.TitleTranslations, d.Language, MaxTitleLength, oneLine: true);
-        Languages.ContentRules.Check(errors, "translations.description", d.DescriptionTranslations, d.Language, MaxDescriptionLength, oneLine: false);
+        ContentRules.Language(errors, "language", d.Language);
+        ContentRules.Check(errors, "translations.title", d.TitleTranslations, d.Language, MaxTitleLength, oneLine: true);
+        ContentRules.Check(errors, "translations.description", d.DescriptionTranslations, d.Language, MaxDescriptionLength, oneLine: false);
         if (d.ParentGoalId is not null)
             errors.Id("parentGoalId", d.ParentGoalId);
         if (d.Scope is null)
@@ -150,9 +150,9 @@ public static class InputRules
         errors.Line("title", r.Title, MaxTitleLength);
         errors.Text("description", r.Description, MaxDescriptionLength, allowEmpty: true);
         errors.Enum("rollUp", r.RollUp);
-        Languages.ContentRules.Language(errors, "language", r.Language);
-        Languages.ContentRules.Check(errors, "translations.title", r.TitleTranslations, r.Language, MaxTitleLength, oneLine: true);
-        Languages.ContentRules.Check(errors, "translations.description", r.DescriptionTranslations, r.Language, MaxDescriptionLength, oneLine: false);
+        ContentRules.Language(errors, "language", r.Language);
+        ContentRules.Check(errors, "translations.title", r.TitleTranslations, r.Language, MaxTitleLength, oneLine: true);
+        ContentRules.Check(errors, "translations.description", r.DescriptionTranslations, r.Language, MaxDescriptionLength, oneLine: false);
         if (r.Target is not null)
             errors.Target("target", r.Target);
         if (r.CitizenPanelWording is not null)

@@ -25,8 +25,8 @@ public sealed class GoalGrain(
         // "No translations" is stored one way only, so that a repeated definition compares equal.
         definition = definition with
         {
-            TitleTranslations = Languages.ContentTranslations.OrNull(definition.TitleTranslations),
-            DescriptionTranslations = Languages.ContentTranslations.OrNull(definition.DescriptionTranslations),
+            TitleTranslations = Texts.ContentTranslations.OrNull(definition.TitleTranslations),
+            DescriptionTranslations = Texts.ContentTranslations.OrNull(definition.DescriptionTranslations),
         };
         if (state.State.Definition is { } existing)
         {
@@ -90,8 +90,8 @@ public sealed class GoalGrain(
             Target = revision.Target,
             RollUp = revision.RollUp,
             Language = revision.Language ?? current.Language,
-            TitleTranslations = Languages.ContentTranslations.OrNull(revision.TitleTranslations),
-            DescriptionTranslations = Languages.ContentTranslations.OrNull(revision.DescriptionTranslations),
+            TitleTranslations = Texts.ContentTranslations.OrNull(revision.TitleTranslations),
+            DescriptionTranslations = Texts.ContentTranslations.OrNull(revision.DescriptionTranslations),
         };
         // The revision's translations are checked against the language the goal ends up with.
         InputRules.Goal(revised).ThrowIfAny();

@@ -106,7 +106,7 @@ public sealed class CoCreationSessionGrain(
         StartsAt = d.StartsAt.ToUniversalTime(),
         GoalIds = [.. d.GoalIds ?? []],
         Attendance = CoCreationSessionRules.Counted(d.Attendance).ToDictionary(a => a.Key, a => a.Value),
-        TitleTranslations = Languages.ContentTranslations.OrNull(d.TitleTranslations),
+        TitleTranslations = Texts.ContentTranslations.OrNull(d.TitleTranslations),
     };
 
     private CoCreationSessionView ToView() =>

@@ -1,5 +1,5 @@
 using CivicContracting.Goals;
-using CivicContracting.Languages;
+using CivicContracting.Texts;
 
 namespace CivicContracting.Silo.Demo;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using CivicContracting.Languages;
+using CivicContracting.Texts;
 using CivicContracting.Validation;
 
 namespace CivicContracting.Web.Content;
@@ -49,7 +49,7 @@ public static class ContentText
     /// <paramref name="originalLanguage"/> null means Dutch.
     /// </summary>
     public static ContentTranslations? Parse(IReadOnlyDictionary<string, string?>? map, string original, string? originalLanguage, string field, InputRules.Errors errors) =>
-        ContentTranslations.FromMap(map, original ?? "", ContentLanguage.OriginalOf(originalLanguage), $"translations.{field}", errors);
+        ContentRules.Translations(map, original ?? "", ContentLanguage.OriginalOf(originalLanguage), $"translations.{field}", errors);
 
     public static IReadOnlyDictionary<string, string> Map(string original, string? originalLanguage, ContentTranslations? translations) =>
         ContentTranslations.ToMap(original, originalLanguage, translations);

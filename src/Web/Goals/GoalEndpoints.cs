@@ -1,6 +1,6 @@
 using CivicContracting.Aggregation;
 using CivicContracting.Goals;
-using CivicContracting.Languages;
+using CivicContracting.Texts;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Api;

@@ -1,6 +1,6 @@
 using CivicContracting.Accounts;
 using CivicContracting.Commitments;
-using CivicContracting.Languages;
+using CivicContracting.Texts;
 using CivicContracting.Participants;
 using CivicContracting.Places;
 using CivicContracting.Sessions;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using CivicContracting.Goals;
-using CivicContracting.Languages;
+using CivicContracting.Texts;
 using CivicContracting.Validation;
 
 namespace CivicContracting.Grains.Tests.Languages;
@@ -61,7 +61,7 @@ public sealed class ContentTranslationsTests
         try
         {
             var errors = new InputRules.Errors();
-            var translations = ContentTranslations.FromMap(
+            var translations = ContentRules.Translations(
                 new Dictionary<string, string?> { ["de"] = "Weniger Müll", ["en"] = "Less waste", ["fr"] = "  ", ["nl"] = "Minder afval" },
                 "Minder afval", "nl", "translations.title", errors);
 

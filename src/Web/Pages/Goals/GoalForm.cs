@@ -1,6 +1,6 @@
 using System.Globalization;
 using CivicContracting.Goals;
-using CivicContracting.Languages;
+using CivicContracting.Texts;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Content;
 using CivicContracting.Web.Pages.Commitments;

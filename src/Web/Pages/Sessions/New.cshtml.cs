@@ -169,7 +169,7 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
         // The original's language travels in a hidden field (Dutch for a new session); the other two get optional fields.
         var language = Value("language") is { Length: > 0 } code ? code : null;
         var titleTranslations = CivicContracting.Web.Content.ContentText.FromForm(language,
-            Languages.ContentLanguage.All.ToDictionary(l => l, l => (string?)Value($"translations.title.{l}")));
+            CivicContracting.Texts.ContentLanguage.All.ToDictionary(l => l, l => (string?)Value($"translations.title.{l}")));
         return new CoCreationSessionDetails(kind, Value("title").Trim(), startsAt, Value("neighbourhoodCode"), Value("venue").Trim(),
             [.. _goals], attendance, string.IsNullOrWhiteSpace(notes) ? null : notes.Trim(), language, titleTranslations);
     }
@@ -184,8 +184,8 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
         _values["neighbourhoodCode"] = d.NeighbourhoodCode;
         _values["venue"] = d.Venue;
         _values["notes"] = d.Notes ?? "";
-        _values["language"] = Languages.ContentLanguage.OriginalOf(d.Language);
-        foreach (var language in Languages.ContentLanguage.All)
+        _values["language"] = CivicContracting.Texts.ContentLanguage.OriginalOf(d.Language);
+        foreach (var language in CivicContracting.Texts.ContentLanguage.All)
         {
             if (d.TitleTranslations?.In(language) is { } translated)
                 _values[$"translations.title.{language}"] = translated;
@@ -197,7 +197,7 @@ public sealed class NewModel(Access access, SiteData data, IClusterClient orlean
 
     private static string[] FormFields() =>
         ["kind", "title", "startsAt", "neighbourhoodCode", "venue", "goalIds", "attendance", "notes", "language",
-         .. Languages.ContentLanguage.All.Select(l => $"translations.title.{l}"),
+         .. CivicContracting.Texts.ContentLanguage.All.Select(l => $"translations.title.{l}"),
          .. ParticipantKinds.Select(k => $"attendance.{CoCreationSessionRules.JsonName(k)}")];
 
     /// <summary>The goals to choose from; false when the signed-in person is not on the support team.</summary>

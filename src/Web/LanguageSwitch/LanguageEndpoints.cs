@@ -1,7 +1,8 @@
 using CivicContracting.Web.Security;
+using CivicContracting.Web.Texts;
 using Microsoft.Extensions.Options;
 
-namespace CivicContracting.Web.Texts;
+namespace CivicContracting.Web.LanguageSwitch;
 
 /// <summary>
 /// The language switcher's links: <c>GET /language/{code}?returnUrl=/local/path</c> remembers the language in a

@@ -1,7 +1,6 @@
 using System.Globalization;
-using CivicContracting.Validation;
 
-namespace CivicContracting.Languages;
+namespace CivicContracting.Texts;
 
 /// <summary>
 /// The languages the city writes its content in (goals, objectives, co-creation sessions): Dutch, French and English.
@@ -66,37 +65,6 @@ public sealed record ContentTranslations(
     public static ContentTranslations? OrNull(ContentTranslations? translations) =>
         translations is null || translations.IsEmpty ? null : translations;
 
-    /// <summary>
-    /// Translations from a map of language codes to texts, as the API and the forms send them; blank texts are left out.
-    /// Codes other than nl, fr and en are errors under <paramref name="field"/>.<c>{code}</c>; a text for the original's
-    /// own language must be the original (as the API gives it back in the full translations).
-    /// </summary>
-    public static ContentTranslations? FromMap(
-        IReadOnlyDictionary<string, string?>? map, string original, string originalLanguage, string field, InputRules.Errors errors)
-    {
-        if (map is null)
-            return null;
-        var translations = new ContentTranslations();
-        foreach (var (code, text) in map)
-        {
-            if (!ContentLanguage.IsSupported(code))
-            {
-                errors.Add($"{field}.{code}", RuleText.UnknownContentLanguage(code));
-                continue;
-            }
-            if (string.IsNullOrWhiteSpace(text))
-                continue;
-            if (code == originalLanguage)
-            {
-                if (!string.Equals(text, original, StringComparison.Ordinal))
-                    errors.Add($"{field}.{code}", RuleText.OriginalNotATranslation(code));
-                continue;
-            }
-            translations = translations.With(code, text);
-        }
-        return OrNull(translations);
-    }
-
     /// <summary>Every text by language code, the original included (the API's full <c>translations</c>).</summary>
     public static IReadOnlyDictionary<string, string> ToMap(string original, string? originalLanguage, ContentTranslations? translations)
     {
@@ -125,44 +93,3 @@ public sealed record ContentTranslations(
 
 /// <summary>A text as it is shown: the words and the language they are in.</summary>
 public readonly record struct ResolvedText(string Text, string Language);
-
-/// <summary>The input rules of content in several languages, in the style of <see cref="InputRules"/>.</summary>
-public static class ContentRules
-{
-    /// <summary>
-    /// Field <paramref name="languageField"/> (null or one of nl, fr, en) and each translation under
-    /// <paramref name="field"/>.<c>{code}</c> by the same rules as the original: one line when <paramref name="oneLine"/>,
-    /// at most <paramref name="maxLength"/> characters; no translation into the original's own language.
-    /// </summary>
-    public static void Check(InputRules.Errors errors, string field, ContentTranslations? translations, string? originalLanguage, int maxLength, bool oneLine)
-    {
-        if (translations is null)
-            return;
-        var original = ContentLanguage.OriginalOf(originalLanguage);
-        foreach (var language in ContentLanguage.All)
-        {
-            var text = language switch
-            {
-                ContentLanguage.Dutch => translations.Nl,
-                ContentLanguage.French => translations.Fr,
-                _ => translations.En,
-            };
-            if (text is null)
-                continue;
-            var path = $"{field}.{language}";
-            if (language == original)
-                errors.Add(path, RuleText.OriginalNotATranslation(language));
-            else if (oneLine)
-                errors.Line(path, text, maxLength, allowEmpty: true);
-            else
-                errors.Text(path, text, maxLength, allowEmpty: true);
-        }
-    }
-
-    /// <summary>The language of the original (field <paramref name="field"/>): left out (Dutch) or one of nl, fr, en.</summary>
-    public static void Language(InputRules.Errors errors, string field, string? language)
-    {
-        if (language is not null && !ContentLanguage.IsSupported(language))
-            errors.Add(field, RuleText.UnknownContentLanguage(language));
-    }
-}
