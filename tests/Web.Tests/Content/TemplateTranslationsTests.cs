@@ -100,6 +100,7 @@ public sealed class TemplateTranslationsTests(WebAppFixture app)
     public async Task The_template_page_shows_the_french_title_in_french_and_the_marked_dutch_original_in_english()
     {
         var template = await CreateTemplateAsync(new { title = new { fr = FrenchTitle }, description = new { fr = FrenchDescription } });
+        await app.Operator.ConfirmAsync((string)template["id"]!); // the public reads confirmed commitments only
 
         var french = await PageAsync($"/commitments/{template["id"]}?culture=fr");
         Assert.Contains($"<h1 dir=\"auto\">{FrenchTitle}</h1>", french);
