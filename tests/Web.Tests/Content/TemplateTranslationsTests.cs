@@ -52,6 +52,7 @@ public sealed class TemplateTranslationsTests(WebAppFixture app)
     {
         var template = await CreateTemplateAsync(new { title = new { fr = FrenchTitle }, description = new { fr = FrenchDescription } });
         Assert.Equal(FrenchTitle, (string)template["titleTranslations"]!["fr"]!);
+        Assert.Null(template["titleTranslations"]!["isEmpty"]);
         Assert.Equal(FrenchDescription, (string)template["descriptionTranslations"]!["fr"]!);
         var read = await app.Public.GetAsync<JsonObject>($"/api/commitments/{template["id"]}");
         Assert.Equal(FrenchTitle, (string)read["titleTranslations"]!["fr"]!);
