@@ -54,10 +54,15 @@ public sealed record CoSigner(
     [property: Id(2)] string NeighbourhoodCode,
     [property: Id(3)] string? PersonId = null);
 
-/// <summary>Taking up a template: who takes it up, for which neighbourhood, optionally on a condition of their own.</summary>
+/// <summary>
+/// Taking up a template: who takes it up, for which neighbourhood, optionally on a condition of their own.
+/// <see cref="Language"/>: the language the person takes it up in (nl, fr, en); the copy gets the template's title and
+/// description in that language where the city translated them (<see cref="TemplateTerms.In"/>), else the original.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("cc.TemplateTakeUp.v1")]
 public sealed record TemplateTakeUp(
     [property: Id(0)] string TemplateId,
     [property: Id(1)] string ParticipantId,
     [property: Id(2)] string NeighbourhoodCode,
-    [property: Id(3)] CommitmentCondition? Condition = null);
+    [property: Id(3)] CommitmentCondition? Condition = null,
+    [property: Id(4)] string? Language = null);

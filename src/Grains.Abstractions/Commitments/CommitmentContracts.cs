@@ -30,6 +30,9 @@ public enum CommitmentOutcome
 /// <see cref="Validation.InputRules.MinReportingInterval"/> and <see cref="Validation.InputRules.MaxReportingInterval"/>.
 /// <see cref="Language"/>: the language its author wrote the title and description in (nl, fr, en), so pages mark it for
 /// screen readers; null when unknown (drafts made before languages were recorded). Not part of what makes two drafts the same.
+/// <see cref="TitleTranslations"/>, <see cref="DescriptionTranslations"/>: a template's title and description in the city's
+/// other languages (the original is in <see cref="Terms"/>, in <see cref="Language"/>); only a template has them, and a
+/// take-up in one of those languages gets them as its terms (<see cref="TemplateTerms.In"/>).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("cc.CommitmentDraft.v1")]
 public sealed record CommitmentDraft(
@@ -42,7 +45,9 @@ public sealed record CommitmentDraft(
     [property: Id(6)] string? TemplateId = null,
     [property: Id(7)] TimeSpan? ReportingInterval = null,
     [property: Id(8)] string? SessionId = null,
-    [property: Id(9)] string? Language = null);
+    [property: Id(9)] string? Language = null,
+    [property: Id(10)] Texts.ContentTranslations? TitleTranslations = null,
+    [property: Id(11)] Texts.ContentTranslations? DescriptionTranslations = null);
 
 /// <summary>
 /// The formal confirmation: who confirmed, when (the time of signing: the moment of the call, or the signing date the
@@ -66,6 +71,7 @@ public sealed record Confirmation(
 /// measured values as a series (<see cref="ICommitmentGrain.GetReportedValues"/>). <see cref="RecentValues"/>: the newest
 /// measured values (at most <see cref="Trajectories.TrendPoints"/>, oldest first), which a trajectory's judgement needs.
 /// <see cref="Language"/>: the language its author wrote it in (<see cref="CommitmentDraft.Language"/>); null when unknown.
+/// <see cref="TitleTranslations"/>, <see cref="DescriptionTranslations"/>: a template's translations (<see cref="CommitmentDraft.TitleTranslations"/>).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("cc.CommitmentView.v1")]
 public sealed record CommitmentView(
@@ -114,7 +120,9 @@ public sealed record CommitmentView(
     [property: Id(42)] string? HelpRequest = null,
     [property: Id(43)] int ReportCount = 0,
     [property: Id(44)] IReadOnlyList<ReportedValue>? RecentValues = null,
-    [property: Id(45)] string? Language = null);
+    [property: Id(45)] string? Language = null,
+    [property: Id(46)] Texts.ContentTranslations? TitleTranslations = null,
+    [property: Id(47)] Texts.ContentTranslations? DescriptionTranslations = null);
 
 public interface ICommitmentGrain : IGrainWithStringKey
 {

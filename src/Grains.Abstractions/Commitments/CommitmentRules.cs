@@ -35,11 +35,30 @@ public static class CommitmentRules
         if (goals.Where(g => g is not null).GroupBy(g => g.GoalId, StringComparer.Ordinal).Any(g => g.Count() > 1))
             errors.Add("goals", RuleText.GoalNamedOnce);
         errors.Merge(Terms(d.Terms), "terms");
+        TemplateTranslations(errors, d);
         if (d.SessionId is not null)
             errors.Id("sessionId", d.SessionId);
         if (d.ReportingInterval is { } interval && (interval < InputRules.MinReportingInterval || interval > InputRules.MaxReportingInterval))
             errors.Add("reportingInterval", RuleText.ReportingIntervalRange((int)InputRules.MinReportingInterval.TotalDays, (int)InputRules.MaxReportingInterval.TotalDays));
         return errors;
+    }
+
+    /// <summary>
+    /// A template's translations (<c>translations.title.{code}</c>, <c>translations.description.{code}</c>), by the rules of
+    /// the terms' title and description; a draft that is no template has none (the participant writes in one language).
+    /// </summary>
+    private static void TemplateTranslations(InputRules.Errors errors, CommitmentDraft d)
+    {
+        if (!d.IsTemplate)
+        {
+            if (d.TitleTranslations is not null)
+                errors.Add("translations.title", RuleText.TranslationsOnlyOnTemplates);
+            if (d.DescriptionTranslations is not null)
+                errors.Add("translations.description", RuleText.TranslationsOnlyOnTemplates);
+            return;
+        }
+        ContentRules.Check(errors, "translations.title", d.TitleTranslations, d.Language, InputRules.MaxTitleLength, oneLine: true);
+        ContentRules.Check(errors, "translations.description", d.DescriptionTranslations, d.Language, InputRules.MaxDescriptionLength, oneLine: false);
     }
 
     public static InputRules.Errors Terms(CommitmentTerms? t)

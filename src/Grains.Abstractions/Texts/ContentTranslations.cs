@@ -59,6 +59,8 @@ public sealed record ContentTranslations(
         _ => throw new ArgumentOutOfRangeException(nameof(language), language, "Not a content language."),
     };
 
+    /// <summary>Whether there is no translation at all; not part of the JSON of a view that carries translations.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsEmpty => ContentLanguage.All.All(l => In(l) is null);
 
     /// <summary>Null for no translations, so that "none" is stored and compared one way only.</summary>

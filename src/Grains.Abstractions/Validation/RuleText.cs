@@ -41,6 +41,9 @@ public static class RuleText
     /// <summary>'{0}' is not a language of the platform: use nl, fr or en.</summary>
     public static string UnknownContentLanguage(string? code) => Format(nameof(UnknownContentLanguage), code);
 
+    /// <summary>Only a template is written in several languages; a commitment is in the language its author wrote.</summary>
+    public static string TranslationsOnlyOnTemplates => Get(nameof(TranslationsOnlyOnTemplates));
+
     /// <summary>The original text is in '{0}': it stays in its own field, a translation is into another language.</summary>
     public static string OriginalNotATranslation(string code) => Format(nameof(OriginalNotATranslation), code);
 

@@ -85,7 +85,8 @@ public sealed partial class CommitmentGrain(
             var template = await RequireTemplate(templateId);
             if (!draft.Goals.SequenceEqual(template.Goals))
                 throw new InputRejectedException("goals", $"A copy carries the goals of its template '{templateId}'; take the template up to copy them.");
-            if (CommitmentText.Hash(draft.Terms) != CommitmentText.Hash(template.Terms))
+            if (CommitmentText.Hash(draft.Terms) != CommitmentText.Hash(template.Terms)
+                && CommitmentText.Hash(draft.Terms) != CommitmentText.Hash(TemplateTerms.In(template, draft.Language).Terms))
                 throw new InputRejectedException("terms", $"A copy carries the current terms of its template '{templateId}'; take the template up to copy them.");
         }
         return await CreateChecked(draft, now);
@@ -108,8 +109,10 @@ public sealed partial class CommitmentGrain(
         var now = clock.GetUtcNow();
         CommitmentRules.TakeUp(takeUp, now, Id).ThrowIfAny();
         var template = await RequireTemplate(takeUp.TemplateId);
-        var draft = new CommitmentDraft(takeUp.ParticipantId, template.Goals, takeUp.NeighbourhoodCode, template.Terms,
-            takeUp.Condition, IsTemplate: false, TemplateId: takeUp.TemplateId, Language: template.Language);
+        // Taken up in a language the city translated the template into: the copy's text is in that language.
+        var (terms, language) = TemplateTerms.In(template, takeUp.Language);
+        var draft = new CommitmentDraft(takeUp.ParticipantId, template.Goals, takeUp.NeighbourhoodCode, terms,
+            takeUp.Condition, IsTemplate: false, TemplateId: takeUp.TemplateId, Language: language);
         CommitmentRules.Draft(draft, now, Id).ThrowIfAny();
         return await CreateChecked(draft, now);
     }
@@ -910,7 +913,9 @@ public sealed partial class CommitmentGrain(
             HelpRequest: S.Coaching.HelpRequest,
             ReportCount: S.Reports.ReportCount,
             RecentValues: [.. S.Reports.RecentValues],
-            Language: S.Draft.Language);
+            Language: S.Draft.Language,
+            TitleTranslations: S.Draft.TitleTranslations,
+            DescriptionTranslations: S.Draft.DescriptionTranslations);
     }
 
     private void RequireExists()
@@ -957,5 +962,7 @@ public sealed partial class CommitmentGrain(
         && a.IsTemplate == b.IsTemplate
         && a.TemplateId == b.TemplateId
         && a.SessionId == b.SessionId
-        && a.ReportingInterval == b.ReportingInterval;
+        && a.ReportingInterval == b.ReportingInterval
+        && Equals(a.TitleTranslations, b.TitleTranslations)
+        && Equals(a.DescriptionTranslations, b.DescriptionTranslations);
 }

@@ -52,12 +52,16 @@ public sealed class TakeUpTemplateCommand(IClusterClient orleans, CivicClock clo
     /// <summary>
     /// 404 if there is no such template, 400 naming the field for bad input or a commitment that is no template, 401/403
     /// without the right to draft for the participant. <paramref name="copyId"/>: the copy's id, or null for a new one.
+    /// <paramref name="language"/>: the language it is taken up in (nl, fr, en; "fr-BE" is fr; null: the template's own).
     /// </summary>
-    public async Task<Result> RunAsync(Actor actor, string templateId, string participantId, string? neighbourhoodCode, CommitmentCondition? condition = null, string? copyId = null)
+    public async Task<Result> RunAsync(Actor actor, string templateId, string participantId, string? neighbourhoodCode, CommitmentCondition? condition = null, string? copyId = null,
+        string? language = null)
     {
         var template = await Access.RequireCommitmentAsync(orleans, templateId);
-        var takeUp = new TemplateTakeUp(template.Id, participantId, neighbourhoodCode ?? "", condition);
+        var takeUp = new TemplateTakeUp(template.Id, participantId, neighbourhoodCode ?? "", condition, CivicContracting.Texts.Languages.Code(language));
         var errors = CommitmentRules.TakeUp(takeUp, clock.GetUtcNow(), copyId);
+        if (language is not null && takeUp.Language is null)
+            errors.Add("language", RuleText.UnknownContentLanguage(language));
         ApiIds.Check(errors, "id", copyId);
         if (!template.IsTemplate)
             errors.Add("id", ApiText.NotATemplate(template.Id));

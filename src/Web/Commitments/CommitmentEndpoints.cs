@@ -5,6 +5,7 @@ using CivicContracting.Hosting;
 using CivicContracting.Participants;
 using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
+using CivicContracting.Web.Content;
 using CivicContracting.Web.Evidence;
 using CivicContracting.Web.Json;
 using CivicContracting.Web.Paging;
@@ -34,19 +35,36 @@ public sealed record NewCommitment(
     bool IsTemplate = false,
     TimeSpan? ReportingInterval = null,
     string? SessionId = null,
-    string? Language = null)
+    string? Language = null,
+    TranslationsInput? Translations = null)
 {
     public CommitmentDraft ToDraft() => new(ParticipantId, Goals, NeighbourhoodCode, Terms, Condition, IsTemplate, ReportingInterval: ReportingInterval, SessionId: SessionId, Language: Language);
 
-    /// <summary>The draft, written in <see cref="Language"/> when given, else in the language the request asks for (unknown when none).</summary>
-    public CommitmentDraft ToDraft(HttpRequest request) => ToDraft() with { Language = Language ?? SiteCultureProvider.RequestedLanguage(request) };
+    /// <summary>
+    /// The draft, written in <see cref="Language"/> when given, else in the language the request asks for (unknown when
+    /// none); a template's <see cref="Translations"/> (<c>{"title": {"fr": "…"}}</c>, as goals have) beside its terms, a
+    /// translation into an unknown language an error in <paramref name="errors"/> (that only templates have them is the draft's rule).
+    /// </summary>
+    public CommitmentDraft ToDraft(HttpRequest request, InputRules.Errors errors)
+    {
+        var draft = ToDraft() with { Language = Language ?? SiteCultureProvider.RequestedLanguage(request) };
+        if (Translations is null)
+            return draft;
+        var original = CivicContracting.Texts.Languages.Code(draft.Language);
+        return draft with
+        {
+            TitleTranslations = ContentText.Parse(Translations.Title, Terms?.Title ?? "", original, "title", errors),
+            DescriptionTranslations = ContentText.Parse(Translations.Description, Terms?.Description ?? "", original, "description", errors),
+        };
+    }
 }
 
 /// <summary>A participant joining a commitment as co-signer ("me too").</summary>
 public sealed record CoSignerRequest(string ParticipantId);
 
 /// <summary>A template taken up: a copy of its goals and terms for another participant, counting in its own neighbourhood.</summary>
-public sealed record TakeUpRequest(string ParticipantId, string NeighbourhoodCode, string? Id = null, CommitmentCondition? Condition = null);
+/// <c>language</c>: the language to take it up in (the request's when left out); the copy gets the template's text in it where the city translated it.
+public sealed record TakeUpRequest(string ParticipantId, string NeighbourhoodCode, string? Id = null, CommitmentCondition? Condition = null, string? Language = null);
 
 /// <summary>
 /// The exact text a participant confirms, with the hash to send back in the confirmation. <c>Language</c>: the text's
@@ -190,7 +208,10 @@ public static class CommitmentEndpoints
     public static async Task<Results<Created<CommitmentView>, Ok<CommitmentView>>> Create(HttpContext context, Access access, CreateCommitmentCommand command)
     {
         var body = await JsonBody.ReadAsync<NewCommitment>(context);
-        var (view, created) = await command.RunAsync(await access.ActorAsync(context), body.ToDraft(context.Request), body.Id);
+        var errors = new InputRules.Errors();
+        var draft = body.ToDraft(context.Request, errors);
+        errors.ThrowIfAny();
+        var (view, created) = await command.RunAsync(await access.ActorAsync(context), draft, body.Id);
         return created
             ? TypedResults.Created($"/api/commitments/{Uri.EscapeDataString(view.Id)}", view)
             : TypedResults.Ok(view);
@@ -268,7 +289,10 @@ public static class CommitmentEndpoints
     {
         var permit = await command.AuthoriseAsync(await access.ActorAsync(context), id);
         var body = await JsonBody.ReadAsync<NewCommitment>(context);
-        return TypedResults.Ok(await command.RunAsync(permit, body.ToDraft(context.Request), body.Id));
+        var errors = new InputRules.Errors();
+        var draft = body.ToDraft(context.Request, errors);
+        errors.ThrowIfAny();
+        return TypedResults.Ok(await command.RunAsync(permit, draft, body.Id));
     }
 
     public static async Task<Ok<CommitmentView>> Join(string id, HttpContext context, Access access, CoSignCommand command)
@@ -283,7 +307,8 @@ public static class CommitmentEndpoints
     public static async Task<Results<Created<CommitmentView>, Ok<CommitmentView>>> TakeUp(string id, HttpContext context, Access access, TakeUpTemplateCommand command)
     {
         var body = await JsonBody.ReadAsync<TakeUpRequest>(context);
-        var (view, created) = await command.RunAsync(await access.ActorAsync(context), id, body.ParticipantId, body.NeighbourhoodCode, body.Condition, body.Id);
+        var (view, created) = await command.RunAsync(await access.ActorAsync(context), id, body.ParticipantId, body.NeighbourhoodCode, body.Condition, body.Id,
+            body.Language ?? SiteCultureProvider.RequestedLanguage(context.Request));
         return created ? TypedResults.Created($"/api/commitments/{Uri.EscapeDataString(view.Id)}", view) : TypedResults.Ok(view);
     }
 

@@ -27,16 +27,20 @@ public static class PublicView
             return view;
         var terms = view.Terms;
         var earlier = view.EarlierVersions;
+        var (titleTranslations, descriptionTranslations) = (view.TitleTranslations, view.DescriptionTranslations);
         if (view.TextHiddenBy() is { } hiding)
         {
             terms = RedactTerms(terms, hiding.PublicReason);
             earlier = [.. earlier.Select(v => v with { Terms = RedactTerms(v.Terms, hiding.PublicReason) })];
+            (titleTranslations, descriptionTranslations) = (null, null); // a hidden text is hidden in every language
         }
         var reports = RedactReports(view, view.Reports);
         return view with
         {
             Terms = terms,
             EarlierVersions = earlier,
+            TitleTranslations = titleTranslations,
+            DescriptionTranslations = descriptionTranslations,
             Reports = reports,
             Moderation = view.Moderation is { Count: > 0 } log ? [.. log.Select(a => a with { By = PublicModerator })] : view.Moderation,
             HelpRequest = null,

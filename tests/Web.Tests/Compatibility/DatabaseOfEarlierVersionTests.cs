@@ -115,11 +115,12 @@ public sealed class DatabaseOfEarlierVersionTests : IAsyncLifetime, IDisposable
 
     /// <summary>
     /// A confirmation without a language (recorded before languages), a commitment and a report whose author's language was
-    /// not recorded read with <c>"language": null</c>, which the earlier version did not write.
+    /// not recorded read with <c>"language": null</c>, which the earlier version did not write; nor a template's
+    /// translations (<c>"titleTranslations": null</c>, <c>"descriptionTranslations": null</c> for every stored commitment).
     /// </summary>
     private static JsonNode WithoutLanguageOfLegacyConfirmations(JsonNode node) => node switch
     {
-        JsonObject o => new JsonObject(o.Where(p => !(p.Key == "language" && p.Value is null))
+        JsonObject o => new JsonObject(o.Where(p => !(p.Key is "language" or "titleTranslations" or "descriptionTranslations" && p.Value is null))
             .Select(p => KeyValuePair.Create(p.Key, p.Value is null ? null : WithoutLanguageOfLegacyConfirmations(p.Value)))),
         JsonArray a => new JsonArray([.. a.Select(item => item is null ? null : WithoutLanguageOfLegacyConfirmations(item))]),
         _ => node.DeepClone(),

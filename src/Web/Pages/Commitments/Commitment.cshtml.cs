@@ -6,6 +6,7 @@ using CivicContracting.Validation;
 using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Api;
 using CivicContracting.Web.Commitments;
+using CivicContracting.Web.Content;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.ReadModel;
 using Microsoft.AspNetCore.Mvc;
@@ -59,7 +60,7 @@ public sealed partial class CommitmentModel(SiteData data, CommitmentViews views
         string copyId;
         try
         {
-            copyId = (await takeUp.RunAsync(await access.ActorAsync(HttpContext), id, participantId, neighbourhoodCode)).View.Id;
+            copyId = (await takeUp.RunAsync(await access.ActorAsync(HttpContext), id, participantId, neighbourhoodCode, language: ContentText.Reading)).View.Id;
         }
         catch (Exception ex) when (PageRefusal(ex) is { } refusal)
         {
