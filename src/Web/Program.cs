@@ -150,6 +150,7 @@ namespace CivicContracting.Web
 
             // The public site: server-rendered pages in Dutch (texts in Texts/SiteText.resx), read from this host's memory.
             builder.Services.AddOptions<SiteOptions>().Bind(builder.Configuration.GetSection(SiteOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+            builder.Services.AddOptions<CivicContracting.Web.OpenData.OpenDataOptions>().Bind(builder.Configuration.GetSection(CivicContracting.Web.OpenData.OpenDataOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
             builder.Services.AddOptions<AccessibilityStatementOptions>().Bind(builder.Configuration.GetSection(AccessibilityStatementOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
             builder.Services.AddSingleton<SiteData>();
             builder.Services.AddSingleton<ContributionSync>();
