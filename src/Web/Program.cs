@@ -22,6 +22,7 @@ using CivicContracting.Web.Progress;
 using CivicContracting.Web.ReadModel;
 using CivicContracting.Web.Security;
 using CivicContracting.Web.Sessions;
+using CivicContracting.Web.Sharing;
 using CivicContracting.Web.Site;
 using CivicContracting.Web.Texts;
 using Microsoft.AspNetCore.Diagnostics;
@@ -208,6 +209,8 @@ namespace CivicContracting.Web
             builder.Services.AddSingleton<ScriptVersion>();
             builder.AddCivicContractingLive();
             builder.Services.AddOpenApi(OpenApiSetup.Configure);
+            // robots.txt, the sitemap, the favicon and the pages' sharing metadata (Sharing/), at Accounts:PublicUrl.
+            builder.AddCivicContractingSharing();
             builder.Services.AddPlatformHealthChecks(orleans);
 
             var app = builder.Build();
@@ -224,6 +227,8 @@ namespace CivicContracting.Web
             app.UseStaticFiles(StaticFileCaching.Options());
             // After the error handlers, so that re-executing a request for the error page routes it again.
             app.UseRouting();
+            // After routing (it reads the endpoint's authorization): public reads under /api readable from any origin, nothing else.
+            app.UsePublicReadCors();
             app.UseAuthentication();
             // After authentication: the output cache serves and stores only anonymous requests' pages (a signed-in
             // person's pages show their own actions and must never reach anyone else).
@@ -255,6 +260,7 @@ namespace CivicContracting.Web
             app.MapImports();
             app.MapMap();
             app.MapLive();
+            app.MapSharing();
             app.MapRazorPages();
 
             StartupBanner.Register(app, orleans);

@@ -19,6 +19,8 @@ public sealed record ScopeWeight(
 /// <see cref="HelpRequestedAt"/>: a draft whose participant asked the support team for help, since then.
 /// <see cref="ConditionDeadline"/>: the deadline of a condition that is still waiting (null otherwise). These feed the
 /// coach's workspace from the web host's index of contributions, without reading every commitment.
+/// <see cref="TextHidden"/>: a moderator hid the commitment's text from the public, so public lists that name it without
+/// reading it (the sitemap) leave it out; it counts in every aggregate as before.
 /// </remarks>
 public sealed record Contribution(
     [property: Id(0)] string CommitmentId,
@@ -36,7 +38,8 @@ public sealed record Contribution(
     [property: Id(12)] double? VerifiedProgress = null,
     [property: Id(13)] VerificationTier? ClaimTier = null,
     [property: Id(14)] DateTimeOffset? HelpRequestedAt = null,
-    [property: Id(15)] DateTimeOffset? ConditionDeadline = null)
+    [property: Id(15)] DateTimeOffset? ConditionDeadline = null,
+    [property: Id(16)] bool TextHidden = false)
 {
     /// <summary>
     /// Confirmed, not withdrawn and in force: it counts as engagement. <see cref="NotInForce"/> is true for a conditional

@@ -243,7 +243,7 @@ public sealed class StoredContributions
             }
             stored.Items.Add(new StoredContribution(c.CommitmentId, c.Version, c.ParticipantId, c.ParticipantKind, c.Level, c.Status,
                 c.Progress, c.OnTrack, c.ConfirmedAt, index, c.UpdatedAt, c.NotInForce, c.VerifiedProgress, c.ClaimTier,
-                c.HelpRequestedAt, c.ConditionDeadline));
+                c.HelpRequestedAt, c.ConditionDeadline, c.TextHidden));
         }
         return stored;
     }
@@ -257,7 +257,7 @@ public sealed class StoredContributions
                 throw new InvalidOperationException($"A stored contribution of commitment '{i.CommitmentId}' names scope set {i.ScopeSet} of {sets.Count}.");
             yield return new Contribution(i.CommitmentId, i.Version, i.ParticipantId, i.ParticipantKind, i.Level, i.Status, i.Progress,
                 i.OnTrack, i.ConfirmedAt, sets[i.ScopeSet], i.UpdatedAt, i.NotInForce, i.VerifiedProgress, i.ClaimTier, i.HelpRequestedAt,
-                i.ConditionDeadline);
+                i.ConditionDeadline, i.TextHidden);
         }
     }
 }
@@ -280,4 +280,5 @@ public sealed record StoredContribution(
     [property: Id(12)] double? VerifiedProgress,
     [property: Id(13)] VerificationTier? ClaimTier,
     [property: Id(14)] DateTimeOffset? HelpRequestedAt,
-    [property: Id(15)] DateTimeOffset? ConditionDeadline);
+    [property: Id(15)] DateTimeOffset? ConditionDeadline,
+    [property: Id(16)] bool TextHidden = false);

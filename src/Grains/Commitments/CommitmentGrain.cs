@@ -860,7 +860,8 @@ public sealed partial class CommitmentGrain(
             progress, onTrack, counts ? EngagedSince : null, S.Scopes, S.UpdatedAt, NotInForce: !counts,
             ConditionDeadline: S.Confirmation.ConditionStatus == ConditionStatus.Waiting ? S.Draft.Condition?.Deadline : null,
             VerifiedProgress: VerifiedProgressOf(progress), ClaimTier: NewestClaimTier(),
-            HelpRequestedAt: S.Status == CommitmentStatus.Draft ? S.Coaching.HelpRequestedAt : null);
+            HelpRequestedAt: S.Status == CommitmentStatus.Draft ? S.Coaching.HelpRequestedAt : null,
+            TextHidden: TextHidden);
     }
 
     private CommitmentView ToView()

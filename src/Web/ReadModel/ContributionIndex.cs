@@ -285,6 +285,30 @@ public sealed class ContributionIndex : IDisposable
     /// <summary>Confirmed public commitments, the most recently confirmed first (the home page's newest). O(take).</summary>
     public IReadOnlyList<Contribution> NewestConfirmed(int take) => Read(() => Take(_confirmedByConfirmation, take));
 
+    /// <summary>
+    /// A page of the confirmed public commitments in the order they were confirmed, oldest first (the sitemap's pages, so
+    /// a new confirmation lands on the last page and the earlier pages keep their entries), and how many there are.
+    /// O(take), plus stepping over 1/128 of the entries skipped from the nearer end.
+    /// </summary>
+    public (IReadOnlyList<Contribution> Items, int Total) ConfirmedOldestFirst(int skip, int take) => Read(() =>
+    {
+        var total = _confirmedByConfirmation.Count;
+        // The list is newest first: the oldest-first page [skip, skip + take) is the newest-first range that ends at total - skip.
+        var end = total - Math.Max(0, skip);
+        var start = Math.Max(0, end - Math.Max(0, take));
+        var items = new List<Contribution>(Math.Max(0, end - start));
+        if (end > start)
+            _confirmedByConfirmation.CopyTo(items, start, end - start);
+        items.Reverse();
+        return ((IReadOnlyList<Contribution>)items, total);
+    });
+
+    /// <summary>
+    /// A page of the participants with a commitment that is not withdrawn (drafts included: see
+    /// <see cref="ParticipantStanding.Drafts"/>), most commitments first, and how many there are (the sitemap's pages). O(take).
+    /// </summary>
+    public (IReadOnlyList<ParticipantStanding> Items, int Total) Participants(int skip, int take) => Read(() => _participants.Page(skip, take));
+
     /// <summary>Confirmed public commitments, the most recently changed first (the home page's latest reports). O(take).</summary>
     public IReadOnlyList<Contribution> RecentlyChangedConfirmed(int take) => Read(() => Take(_confirmedByChange, take));
 

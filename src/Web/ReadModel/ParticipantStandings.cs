@@ -72,6 +72,15 @@ internal sealed class ParticipantStandings
         return -1;
     }
 
+    /// <summary>A page of every participant's standing in the city's order, and how many there are: O(take + skip / chunk).</summary>
+    public (IReadOnlyList<ParticipantStanding> Items, int Total) Page(int skip, int take)
+    {
+        var items = new List<ParticipantStanding>(Math.Clamp(take, 0, Math.Max(0, _all.Count - skip)));
+        if (take > 0 && skip < _all.Count)
+            _all.CopyTo(items, Math.Max(0, skip), take);
+        return (items, _all.Count);
+    }
+
     /// <summary>See <see cref="ContributionIndex.Uncoached"/>.</summary>
     public (IReadOnlyList<ParticipantStanding> Items, int Total) Uncoached(IReadOnlySet<string> coached, string? neighbourhood, int take)
     {
