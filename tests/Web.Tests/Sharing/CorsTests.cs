@@ -35,6 +35,11 @@ public sealed class CorsTests(WebAppFixture app)
         using var me = await person.Client.SendAsync(WithOrigin(HttpMethod.Get, "/api/me"));
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
         Assert.False(me.Headers.Contains("Access-Control-Allow-Origin"));
+        // Any endpoint that requires a signed-in caller, whatever its path (here the moderators' queue).
+        await People.GrantAsync(app.Operator, person.AccountId, "moderator");
+        using var flags = await person.Client.SendAsync(WithOrigin(HttpMethod.Get, "/api/moderation/flags"));
+        Assert.Equal(HttpStatusCode.OK, flags.StatusCode);
+        Assert.False(flags.Headers.Contains("Access-Control-Allow-Origin"));
         using var anonymousMe = await app.Public.SendAsync(WithOrigin(HttpMethod.Get, "/api/me"));
         Assert.Equal(HttpStatusCode.Unauthorized, anonymousMe.StatusCode);
         Assert.False(anonymousMe.Headers.Contains("Access-Control-Allow-Origin"));
