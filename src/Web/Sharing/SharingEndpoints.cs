@@ -38,6 +38,9 @@ public static class SharingEndpoints
     private const string SitemapNamespace = "http://www.sitemaps.org/schemas/sitemap/0.9";
     private const string XmlContentType = "application/xml; charset=utf-8";
 
+    /// <summary>How long this host keeps robots.txt, the sitemap index and the pages file it rendered.</summary>
+    public static readonly TimeSpan SmallFileCacheDuration = TimeSpan.FromMinutes(1);
+
     /// <summary>How long crawlers and caches may keep robots.txt and the sitemap.</summary>
     private static readonly string CacheControl = "public, max-age=3600";
 
@@ -59,9 +62,12 @@ public static class SharingEndpoints
 
     public static void MapSharing(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/robots.txt", Robots).ExcludeFromDescription();
-        app.MapGet(SitemapPath, SitemapIndex).ExcludeFromDescription();
-        app.MapGet("/sitemap/pages.xml", PagesSitemap).ExcludeFromDescription();
+        // The small files are rendered at most once a minute per host (the pages file reads the sessions' directory); the
+        // commitment and participant files are O(their 50,000 URLs) each and left to HTTP caches, so they never crowd
+        // the site's pages out of the output cache.
+        app.MapGet("/robots.txt", Robots).ExcludeFromDescription().CacheOutput(p => p.Expire(SmallFileCacheDuration));
+        app.MapGet(SitemapPath, SitemapIndex).ExcludeFromDescription().CacheOutput(p => p.Expire(SmallFileCacheDuration));
+        app.MapGet("/sitemap/pages.xml", PagesSitemap).ExcludeFromDescription().CacheOutput(p => p.Expire(SmallFileCacheDuration));
         app.MapGet("/sitemap/participants-{n:int}.xml", ParticipantsSitemap).ExcludeFromDescription();
         app.MapGet("/sitemap/commitments-{n:int}.xml", CommitmentsSitemap).ExcludeFromDescription();
         // Browsers ask for /favicon.ico whatever the page says: the SVG icon answers it.
