@@ -20,11 +20,12 @@ using CivicContracting.Web;
 // `load --keep`), for profiling one part at a time: it prints the same "Durable updates" figures as `measure`.
 if (args.Length > 0 && args[0] == "drive")
     return await CityDrive.RunAsync(args[1..]);
-if (args.Length == 0 || args[0] is not ("generate" or "load" or "measure"))
+if (args.Length == 0 || args[0] is not ("generate" or "load" or "measure" or "download"))
 {
     Console.Error.WriteLine("usage: generate --commitments N [--participants N] [--goals N] [--seed N] [--as-of YYYY-MM-DD] --out FILE");
     Console.Error.WriteLine("       load --commitments N [--participants N] [--goals N] [--seed N] [--as-of YYYY-MM-DD] [--data DIR] [--keep] [--Setting=Value ...]");
     Console.Error.WriteLine("       drive --city FILE --gateway PORT [--duration S] [--concurrency N]");
+    Console.Error.WriteLine("       download --commitments N [same options] [--keep] [--Setting=Value ...]   (all commitments as CSV; rows, bytes, time, memory)");
     Console.Error.WriteLine("       measure --commitments N [same options] [--duration S] [--concurrency N] [--live-rate N] [--live-duration S] [--map-connections N] [--summary FILE] [--keep] [--Setting=Value ...]");
     return 2;
 }
@@ -54,11 +55,13 @@ if (args[0] == "generate")
 
 var work = Path.Combine(Path.GetTempPath(), "civic-city-scale-" + Guid.NewGuid().ToString("N"));
 var data = options.Data ?? Path.Combine(work, "data");
-if (args[0] == "measure")
+if (args[0] is "measure" or "download")
 {
     try
     {
-        return await CityMeasure.RunAsync(spec, options.Measure, work, data, options.Settings);
+        return args[0] == "download"
+            ? await CityDownload.RunAsync(spec, work, data, options.Settings)
+            : await CityMeasure.RunAsync(spec, options.Measure, work, data, options.Settings);
     }
     finally
     {

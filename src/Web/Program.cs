@@ -160,6 +160,10 @@ namespace CivicContracting.Web
             builder.Services.AddSingleton<ReplayCache>();
             builder.Services.AddSingleton<FilteredLists>();
             builder.Services.AddSingleton<CivicContracting.Web.Commitments.ScopeCommitments>();
+            // Open data: the bulk downloads and their per-client cap (OpenData/OpenDataEndpoints.cs).
+            builder.Services.AddOptions<CivicContracting.Web.OpenData.OpenDataDownloadOptions>().Bind(builder.Configuration.GetSection(CivicContracting.Web.OpenData.OpenDataDownloadOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+            builder.Services.AddSingleton<CivicContracting.Web.OpenData.OpenDataDownloads>();
+            builder.Services.AddSingleton<CivicContracting.Web.OpenData.OpenDataExport>();
             // Application commands: one per action that changes state, shared by the API, the site's forms and imports.
             builder.Services.AddSingleton<CivicContracting.Web.Commitments.CreateCommitmentCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Commitments.ReviseCommitmentCommand>();
@@ -259,6 +263,7 @@ namespace CivicContracting.Web
             app.MapProgressImports();
             app.MapImports();
             app.MapMap();
+            CivicContracting.Web.OpenData.OpenDataEndpoints.MapOpenData(app);
             app.MapLive();
             app.MapSharing();
             app.MapRazorPages();

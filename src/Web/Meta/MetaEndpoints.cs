@@ -28,6 +28,7 @@ public static class MetaEndpoints
         ["participants"] = "/api/participants/{id}",
         ["commitments"] = "/api/commitments/{id}",
         ["sessions"] = "/api/sessions",
+        ["openData"] = "/api/open-data/catalog.jsonld",
         ["openapi"] = "/openapi/v1.json",
         ["live"] = "/health/live",
         ["ready"] = "/health/ready",

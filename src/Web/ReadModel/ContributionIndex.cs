@@ -52,6 +52,10 @@ public sealed class ContributionIndex : IDisposable
     // The replay of the whole city (per neighbourhood and kind of participant).
     private readonly ReplayTally _replay = new();
 
+    // The open-data downloads: every public commitment (not a draft) by id, a cursor's stable order.
+    private readonly SortedChunkList<Contribution> _publicById = ContributionOrder.List(ContributionOrder.ById);
+    private DateTimeOffset _newestChange;
+
     private long _version;
     private long _changes;
     private DateTimeOffset _takenAt;
@@ -167,6 +171,9 @@ public sealed class ContributionIndex : IDisposable
         Update(_waitingConditions, HasWaitingCondition, old, c);
         _participants.Replace(old, c);
         _replay.Replace(old, oldNeighbourhood, c, neighbourhood);
+        Update(_publicById, IsPublic, old, c);
+        if (c.UpdatedAt > _newestChange)
+            _newestChange = c.UpdatedAt;
         return true;
     }
 
@@ -281,6 +288,24 @@ public sealed class ContributionIndex : IDisposable
 
     /// <summary>The replay of the whole city, optionally of one kind of participant: from tallies kept per change, O(steps × neighbourhoods × log n).</summary>
     public EngagementReplay Replay(ParticipantKind? kind) => Read(() => _replay.Replay(null, kind, _takenAt));
+
+    /// <summary>How many public commitments (not drafts) there are, and the newest change time of any commitment: O(1).</summary>
+    public (int PublicCount, DateTimeOffset NewestChange) PublicSummary() => Read(() => (_publicById.Count, _newestChange));
+
+    /// <summary>
+    /// Up to <paramref name="take"/> public commitments (not drafts) whose id comes after <paramref name="afterId"/> (ordinal
+    /// order; null: from the first): the open-data downloads' pages, a cursor that stays valid while commitments change.
+    /// O(log n + take).
+    /// </summary>
+    public IReadOnlyList<Contribution> PublicAfter(string? afterId, int take) => Read(() =>
+    {
+        var items = new List<Contribution>(Math.Clamp(take, 0, 4096));
+        if (afterId is null)
+            _publicById.CopyTo(items, 0, take);
+        else
+            _publicById.CopyAfter(ContributionOrder.IdProbe(afterId), take, items);
+        return (IReadOnlyList<Contribution>)items;
+    });
 
     /// <summary>Confirmed public commitments, the most recently confirmed first (the home page's newest). O(take).</summary>
     public IReadOnlyList<Contribution> NewestConfirmed(int take) => Read(() => Take(_confirmedByConfirmation, take));
@@ -488,6 +513,21 @@ public static class ContributionOrder
         var byTime = b.UpdatedAt.CompareTo(a.UpdatedAt);
         return byTime != 0 ? byTime : string.CompareOrdinal(a.CommitmentId, b.CommitmentId);
     }));
+
+    /// <summary>By commitment id (ordinal); the key packs the id's first four characters, which orders alike.</summary>
+    public static readonly Order ById = new(static c => IdKey(c.CommitmentId), Comparer<Contribution>.Create(static (a, b) => string.CompareOrdinal(a.CommitmentId, b.CommitmentId)));
+
+    /// <summary>A contribution that stands for an id in <see cref="ById"/>'s order (a cursor's bound).</summary>
+    public static Contribution IdProbe(string commitmentId) =>
+        new(commitmentId, 1, "", default, default, default, null, false, null, [], default);
+
+    private static long IdKey(string id)
+    {
+        ulong packed = 0;
+        for (var i = 0; i < 4; i++)
+            packed = (packed << 16) | (i < id.Length ? id[i] : 0u);
+        return (long)(packed ^ 0x8000_0000_0000_0000UL);
+    }
 
     /// <summary>Most recently confirmed first, then by id (only confirmed contributions are held in this order).</summary>
     public static readonly Order NewestConfirmationFirst = new(static c => -(c.ConfirmedAt?.UtcTicks ?? 0), Comparer<Contribution>.Create((a, b) =>
