@@ -74,7 +74,8 @@ public static class FeedEndpoints
             links.Insert(0, $"<{ChangesPath}?since={Uri.EscapeDataString(next)}&limit={take}>; rel=\"next\"");
         headers.Link = string.Join(", ", links);
         // A page changes when an entity on it changes again (it moves further on): cached briefly, validated by its content.
-        var etag = $"\"{Convert.ToHexStringLower(SHA256.HashData(body))[..32]}\"";
+        // The tag covers what the page says (its entries, next cursor and completeness), not the moment it was asked.
+        var etag = $"\"{Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(page with { SettledUntil = default }, ApiJson.Options)))[..32]}\"";
         headers.ETag = etag;
         headers.CacheControl = page.Complete ? "public, max-age=5" : "public, max-age=30";
         if (context.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => t.Trim() == etag)))
