@@ -49,6 +49,9 @@ public sealed class ContributionIndex : IDisposable
     private readonly SortedChunkList<Contribution> _waitingConditions = ContributionOrder.List(ContributionOrder.SoonestConditionDeadlineFirst);
     private readonly ParticipantStandings _participants = new();
 
+    // The open feed: every commitment once, at its newest change, in an order every web host computes alike.
+    private readonly SortedChunkList<Contribution> _byChange = ContributionOrder.List(ContributionOrder.OldestChangeFirst);
+
     // The replay of the whole city (per neighbourhood and kind of participant).
     private readonly ReplayTally _replay = new();
 
@@ -84,7 +87,7 @@ public sealed class ContributionIndex : IDisposable
 
     /// <summary>Entries read and chunks stepped over by every read so far: the work of answering (tests show it does not grow with the city).</summary>
     public long Visits => Read(() => _scopes.Values.Sum(s => s.Visits) + _confirmedByConfirmation.Visits + _confirmedByChange.Visits
-        + _claimsToVerify.Visits + _draftsAskingHelp.Visits + _waitingConditions.Visits + _participants.Visits + _replay.Visits);
+        + _claimsToVerify.Visits + _draftsAskingHelp.Visits + _waitingConditions.Visits + _participants.Visits + _replay.Visits + _byChange.Visits);
 
     public Contribution? Get(string commitmentId) => Read(() => _byId.GetValueOrDefault(commitmentId));
 
@@ -169,6 +172,7 @@ public sealed class ContributionIndex : IDisposable
         Update(_claimsToVerify, IsClaimToVerify, old, c);
         Update(_draftsAskingHelp, IsDraftAskingHelp, old, c);
         Update(_waitingConditions, HasWaitingCondition, old, c);
+        Update(_byChange, static _ => true, old, c);
         _participants.Replace(old, c);
         _replay.Replace(old, oldNeighbourhood, c, neighbourhood);
         Update(_publicById, IsPublic, old, c);
@@ -304,6 +308,34 @@ public sealed class ContributionIndex : IDisposable
             _publicById.CopyTo(items, 0, take);
         else
             _publicById.CopyAfter(ContributionOrder.IdProbe(afterId), take, items);
+        return (IReadOnlyList<Contribution>)items;
+    });
+
+    /// <summary>
+    /// The open feed's commitments: up to <paramref name="take"/> contributions after the position (<paramref name="at"/>,
+    /// <paramref name="afterId"/>) in <see cref="ContributionOrder.OldestChangeFirst"/> (from the start when
+    /// <paramref name="at"/> is null), changed no later than <paramref name="until"/>. Each commitment is held once, at its
+    /// newest change, so one that changes after a reader passed it shows again further on. O(log n + take).
+    /// </summary>
+    public IReadOnlyList<Contribution> ChangedAfter(DateTimeOffset? at, string afterId, DateTimeOffset until, int take) => Read(() =>
+    {
+        var items = new List<Contribution>(Math.Clamp(take, 0, 1_024));
+        bool Settled(Contribution c) => c.UpdatedAt <= until;
+        if (at is { } time)
+        {
+            var probe = new Contribution(afterId, 0, "", default, default, default, null, false, null, [], time);
+            _byChange.CopyAfter(probe, items, take, Settled);
+        }
+        else
+        {
+            _byChange.ForEach(c =>
+            {
+                if (items.Count >= take || !Settled(c))
+                    return false;
+                items.Add(c);
+                return true;
+            });
+        }
         return (IReadOnlyList<Contribution>)items;
     });
 
@@ -528,6 +560,17 @@ public static class ContributionOrder
             packed = (packed << 16) | (i < id.Length ? id[i] : 0u);
         return (long)(packed ^ 0x8000_0000_0000_0000UL);
     }
+
+    /// <summary>
+    /// Oldest change first (<see cref="Contribution.UpdatedAt"/> ascending), then by id in ordinal order: the open feed's order.
+    /// It depends only on each commitment's newest contribution, never on when a host received it, so every web host
+    /// that holds the same contributions lists them alike.
+    /// </summary>
+    public static readonly Order OldestChangeFirst = new(static c => c.UpdatedAt.UtcTicks, Comparer<Contribution>.Create((a, b) =>
+    {
+        var byTime = a.UpdatedAt.UtcTicks.CompareTo(b.UpdatedAt.UtcTicks);
+        return byTime != 0 ? byTime : string.CompareOrdinal(a.CommitmentId, b.CommitmentId);
+    }));
 
     /// <summary>Most recently confirmed first, then by id (only confirmed contributions are held in this order).</summary>
     public static readonly Order NewestConfirmationFirst = new(static c => -(c.ConfirmedAt?.UtcTicks ?? 0), Comparer<Contribution>.Create((a, b) =>

@@ -235,6 +235,41 @@ public sealed class SortedChunkList<T>(Func<T, long> key, IComparer<T> comparer,
         }
     }
 
+    /// <summary>
+    /// Copies up to <paramref name="take"/> items that come after <paramref name="bound"/> (in the list's order; the bound
+    /// need not be held) while <paramref name="until"/> lets them through: a binary search over the chunks and one inside a
+    /// chunk, then the page's items, O(log n + take). The open feed resumes its cursor this way.
+    /// </summary>
+    public void CopyAfter(T bound, List<T> into, int take, Func<T, bool>? until = null)
+    {
+        if (_chunks.Count == 0 || take <= 0)
+            return;
+        var boundKey = key(bound);
+        int lo = 0, hi = _chunks.Count;
+        while (lo < hi)
+        {
+            Visits++;
+            var mid = (lo + hi) >>> 1;
+            if (Compare(_chunks[mid].LastKey, _chunks[mid].Last, boundKey, bound) <= 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        var taken = 0;
+        for (var c = lo; c < _chunks.Count; c++)
+        {
+            var chunk = _chunks[c];
+            for (var i = c == lo ? UpperBound(chunk, boundKey, bound) : 0; i < chunk.Count; i++)
+            {
+                Visits++;
+                if (taken >= take || (until is not null && !until(chunk.Items[i])))
+                    return;
+                into.Add(chunk.Items[i]);
+                taken++;
+            }
+        }
+    }
+
     /// <summary>How many items are at or before <paramref name="bound"/>: O(those / chunk + log chunk).</summary>
     public int CountUpTo(T bound)
     {

@@ -407,5 +407,14 @@ public static partial class ApiText
         Resources.GetString(key, CultureInfo.CurrentUICulture) ?? throw new MissingManifestResourceException($"No text '{key}' in ApiText.");
 
     // Text by the UI culture, numbers by the culture (nl-BE and fr-BE write 1.000,5 and 1 000,5).
+    /// <summary>Not a cursor of this feed: leave it out to start from the beginning, or send back a "next" value the feed gave.</summary>
+    public static string FeedCursorInvalid => Get(nameof(FeedCursorInvalid));
+
+    /// <summary>Must be a whole number from 1 to {0}.</summary>
+    public static string FeedLimitRange(int max) => Format(nameof(FeedLimitRange), max);
+
+    /// <summary>The feed is answering as many readers as it can; try again in a moment.</summary>
+    public static string FeedBusy => Get(nameof(FeedBusy));
+
     private static string Format(string key, params object?[] args) => string.Format(CultureInfo.CurrentCulture, Get(key), args);
 }
