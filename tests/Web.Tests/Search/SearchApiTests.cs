@@ -139,6 +139,40 @@ public sealed class SearchApiTests(WebAppFixture app)
         }
     }
 
+    [Fact]
+    public async Task The_search_page_announces_the_count_and_shows_marked_hits_with_their_text_escaped_and_every_page_has_the_search_box()
+    {
+        var word = Unique();
+        var goal = await app.Operator.DefineGoalAsync();
+        var school = await app.Operator.RegisterAsync(ParticipantKind.School, TestApi.Neighbourhood(8));
+        var id = await ConfirmedAsync(school, goal, $"Fietsenstalling <script>alert(1)</script> {word}", "Veilig & droog.", "nl");
+        await IndexedAsync(word, id);
+
+        var page = await app.Public.GetStringAsync($"/search?q=fiets+{word}");
+        Assert.Contains("<p role=\"status\" data-search-count>1 resultaat voor", page, StringComparison.Ordinal);
+        Assert.Contains($"data-search-result=\"{id}\"", page, StringComparison.Ordinal);
+        Assert.Contains("<mark>Fietsenstalling</mark> &lt;script&gt;alert(1)&lt;/script&gt;", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>alert(1)", page, StringComparison.Ordinal);
+        Assert.Contains("Veilig &amp; droog.", page, StringComparison.Ordinal);
+
+        // A refused search says why on the page; the header's search form is on every page.
+        Assert.Contains("data-search-errors", await app.Public.GetStringAsync("/search?q=fiets&kind=alien"), StringComparison.Ordinal);
+        Assert.Contains("<form class=\"site-search\" role=\"search\" method=\"get\" action=\"/search\"", await app.Public.GetStringAsync("/goals"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Searches_beyond_the_budget_of_an_address_are_refused_with_429()
+    {
+        await using var limited = await TestApp.StartAsync("search-limits", ("Search:SearchesPerMinute", "1"), ("Search:SearchBurst", "3"));
+        using var client = TestHosts.Client(limited.BaseAddress, null);
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/search?q=fiets")).StatusCode);
+        var refused = await client.GetAsync("/api/search?q=fiets");
+        await refused.ProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.True(refused.Headers.RetryAfter is not null);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.GetAsync("/search?q=fiets")).StatusCode);
+    }
+
     private static string Unique() => "zq" + Guid.NewGuid().ToString("N")[..10];
 
     private static object Terms(string title, string description, string level = "result") => level == "pledge"
