@@ -20,6 +20,7 @@ using CivicContracting.Web.Places;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Progress;
 using CivicContracting.Web.ReadModel;
+using CivicContracting.Web.Search;
 using CivicContracting.Web.Security;
 using CivicContracting.Web.Sessions;
 using CivicContracting.Web.Sharing;
@@ -206,6 +207,8 @@ namespace CivicContracting.Web
             // Per-account budgets of drafts, confirmations and reports an hour (WriteBudgets:*), spent by the commands.
             CivicContracting.Web.Accounts.WriteBudgets.AddTo(builder);
             builder.Services.AddHostedService<SiteDataSync>();
+            // Full-text search (Search:*): an index per web host, fed by the same pushes as the read model.
+            builder.AddCivicContractingSearch();
             // No ResourcesPath: Texts/SiteText.resx is embedded under its marker type's name (Texts/SiteText.cs), which the localizer asks for.
             builder.Services.AddLocalization();
             // Named explicitly: when tests or benchmarks host the app, the entry assembly is theirs, not this one.
@@ -267,6 +270,7 @@ namespace CivicContracting.Web
             app.MapImports();
             app.MapMap();
             CivicContracting.Web.OpenData.OpenDataEndpoints.MapOpenData(app);
+            app.MapSearch();
             app.MapLive();
             app.MapSharing();
             app.MapRazorPages();

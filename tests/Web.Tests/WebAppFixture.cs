@@ -127,6 +127,9 @@ public static class TestHosts
             ["RateLimits:SignUpAttemptsPerMinute"] = "10000",
             ["RateLimits:SignUpBurst"] = "10000",
             ["RateLimits:AnonymousWritesPerMinute"] = "100000",
+            // Tests poll the search while they wait for the index; its per-address budget is tested in SearchApiTests.
+            ["Search:SearchesPerMinute"] = "100000",
+            ["Search:SearchBurst"] = "100000",
         };
         foreach (var (key, value) in overrides)
             settings[key] = value;

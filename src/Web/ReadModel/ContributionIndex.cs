@@ -102,13 +102,18 @@ public sealed class ContributionIndex : IDisposable
     public int Apply(IEnumerable<Contribution> contributions, DateTimeOffset? asOf)
     {
         var kept = 0;
+        var listening = Applied is not null;
+        List<Contribution>? changed = listening ? [] : null;
         _lock.EnterWriteLock();
         try
         {
             foreach (var c in contributions)
             {
                 if (ApplyOne(c))
+                {
                     kept++;
+                    changed?.Add(c);
+                }
             }
             if (asOf is { } at && at > _takenAt)
                 _takenAt = at;
@@ -120,8 +125,19 @@ public sealed class ContributionIndex : IDisposable
         {
             _lock.ExitWriteLock();
         }
+        if (changed is { Count: > 0 })
+            Applied?.Invoke(changed);
         return kept;
     }
+
+    /// <summary>
+    /// The contributions each <see cref="Apply(IEnumerable{Contribution}, DateTimeOffset?)"/> kept (newer than the one held), raised
+    /// after the lock is released, on the writer's thread: a listener (the search index) only takes note.
+    /// </summary>
+    public event Action<IReadOnlyList<Contribution>>? Applied;
+
+    /// <summary>Every contribution held, in no particular order: O(city), for a one-off rebuild (the search index at start), never per request.</summary>
+    public IReadOnlyList<Contribution> Snapshot() => Read(() => _byId.Values.ToArray());
 
     public void Dispose() => _lock.Dispose();
 

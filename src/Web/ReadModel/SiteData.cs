@@ -60,7 +60,11 @@ public sealed class SiteData(LiveFeed feed) : IDisposable
         _goalsById = ordered.DistinctBy(g => g.Id, StringComparer.Ordinal).ToFrozenDictionary(g => g.Id, StringComparer.Ordinal);
         Goals = ordered;
         Interlocked.Increment(ref _changes);
+        GoalsReplaced?.Invoke(ordered);
     }
+
+    /// <summary>The goals after each reload or write (the search index compares their versions with what it holds).</summary>
+    public event Action<ImmutableArray<GoalInfo>>? GoalsReplaced;
 
     /// <summary>Adds a goal defined since the last load (its aggregate has not changed yet, so no push told this host).</summary>
     internal void AddGoal(GoalInfo goal)
