@@ -3,7 +3,9 @@ using CivicContracting.Web.Accounts;
 using CivicContracting.Web.Api;
 using CivicContracting.Web.Coaching;
 using CivicContracting.Web.Commitments;
+using CivicContracting.Web.Embeds;
 using CivicContracting.Web.Evidence;
+using CivicContracting.Web.Feeds;
 using CivicContracting.Web.Following;
 using CivicContracting.Web.Goals;
 using CivicContracting.Web.Hosting;
@@ -136,6 +138,9 @@ namespace CivicContracting.Web
             builder.AddCivicContractingOpenIdConnect();
             // Security headers and CSP on every response, HSTS in production (Security:*); rate limits on writes (RateLimits:*).
             builder.AddCivicContractingSecurityHeaders();
+            // Embeddable widgets under /embed (Embeds:FrameAncestors may frame them) and oEmbed; Atom and iCalendar feeds under /feeds.
+            builder.AddCivicContractingEmbeds();
+            builder.Services.AddCivicContractingFeeds();
             builder.AddCivicContractingForwardedHeaders();
             builder.AddCivicContractingRateLimits();
 
@@ -273,6 +278,8 @@ namespace CivicContracting.Web
             app.MapSearch();
             app.MapLive();
             app.MapSharing();
+            app.MapEmbeds();
+            app.MapFeeds();
             app.MapRazorPages();
 
             StartupBanner.Register(app, orleans);

@@ -90,6 +90,8 @@ public static class SecurityHeaders
     {
         var security = app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value;
         var pagePolicy = PagePolicy(app.Services.GetRequiredService<IOptions<SiteOptions>>().Value.MapTileUrl);
+        // The widgets under /embed may be framed by the sites Embeds:FrameAncestors allows; every other page by none.
+        var widgetPolicy = EmbedPolicy.WidgetPolicy(pagePolicy, app.Services.GetRequiredService<IOptions<EmbedOptions>>().Value.EffectiveFrameAncestors);
         app.Use((context, next) =>
         {
             var response = context.Response;
@@ -98,10 +100,13 @@ public static class SecurityHeaders
                 var headers = response.Headers;
                 headers.XContentTypeOptions = "nosniff";
                 headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
-                headers.XFrameOptions = "DENY";
+                var widget = EmbedPolicy.IsEmbed(context.Request.Path) && IsHtml(response.ContentType);
+                // X-Frame-Options knows no allow-list: a widget relies on its CSP frame-ancestors alone.
+                if (!widget)
+                    headers.XFrameOptions = "DENY";
                 headers["Permissions-Policy"] = PermissionsPolicy;
                 headers["Cross-Origin-Opener-Policy"] = "same-origin";
-                headers.ContentSecurityPolicy = PolicyFor(context.Request.Path, response.ContentType, pagePolicy);
+                headers.ContentSecurityPolicy = widget ? widgetPolicy : PolicyFor(context.Request.Path, response.ContentType, pagePolicy);
                 return Task.CompletedTask;
             });
             return next(context);
@@ -119,8 +124,10 @@ public static class SecurityHeaders
             return DashboardPolicy;
         if (path.StartsWithSegments(EvidencePath, StringComparison.OrdinalIgnoreCase))
             return EvidencePolicy;
-        return contentType is not null && contentType.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) ? pagePolicy : NonHtmlPolicy;
+        return IsHtml(contentType) ? pagePolicy : NonHtmlPolicy;
     }
+
+    private static bool IsHtml(string? contentType) => contentType is not null && contentType.StartsWith("text/html", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The page policy, with the background tiles' host in img-src when <c>Site:MapTileUrl</c> is set.</summary>
     public static string PagePolicy(string? mapTileUrl)

@@ -5,7 +5,7 @@ namespace CivicContracting.Web.Site;
 /// <summary>Which requests are the public site's pages (HTML errors) rather than the API or operations (problem+json).</summary>
 public static class SitePaths
 {
-    private static readonly string[] NonPagePrefixes = ["/api", "/health", "/metrics", "/openapi", "/dashboard", "/lib", "/js", "/css", "/img", "/icons", "/sitemap"];
+    private static readonly string[] NonPagePrefixes = ["/api", "/feeds", "/health", "/metrics", "/openapi", "/dashboard", "/lib", "/js", "/css", "/img", "/icons", "/sitemap"];
 
     public static bool IsPage(PathString path) => !NonPagePrefixes.Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase));
 
