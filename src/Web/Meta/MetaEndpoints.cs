@@ -17,6 +17,7 @@ public static class MetaEndpoints
         ["commitments"] = "/api/commitments/{id}",
         ["sessions"] = "/api/sessions",
         ["openapi"] = "/openapi/v1.json",
+        ["docs"] = "/api/docs",
         ["live"] = "/health/live",
         ["ready"] = "/health/ready",
     };
