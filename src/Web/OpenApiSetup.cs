@@ -357,8 +357,15 @@ public static class OpenApiSetup
     {
         operation.Responses ??= [];
         var key = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (operation.Responses.ContainsKey(key))
+        if (operation.Responses.TryGetValue(key, out var declared))
+        {
+            if (retryAfter && declared is OpenApiResponse declaredResponse)
+            {
+                declaredResponse.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                declaredResponse.Headers.TryAdd("Retry-After", RetryAfter());
+            }
             return;
+        }
         var response = new OpenApiResponse
         {
             Description = description,
@@ -371,18 +378,15 @@ public static class OpenApiSetup
             },
         };
         if (retryAfter)
-        {
-            response.Headers = new Dictionary<string, IOpenApiHeader>
-            {
-                ["Retry-After"] = new OpenApiHeader
-                {
-                    Description = "Seconds to wait before retrying.",
-                    Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1" },
-                },
-            };
-        }
+            response.Headers = new Dictionary<string, IOpenApiHeader> { ["Retry-After"] = RetryAfter() };
         operation.Responses[key] = response;
     }
+
+    private static OpenApiHeader RetryAfter() => new()
+    {
+        Description = "Seconds to wait before retrying.",
+        Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1" },
+    };
 
     /// <summary>Every 4xx and 5xx response is problem+json (RFC 9457): one declared without a body gets that body.</summary>
     private static async Task ProblemContentAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)

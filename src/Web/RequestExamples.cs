@@ -22,6 +22,9 @@ public static class RequestExamples
     {
         [typeof(SignInRequest)] = new SignInRequest("an.peeters@example.org", "a long passphrase of yours"),
         [typeof(AccessTokenCreation)] = new AccessTokenCreation("School dashboard", ["commitments:write"], 90),
+        [typeof(Commitments.ProgressRequest)] = new Commitments.ProgressRequest(
+            ReportId: "2026-w09", ReportedAt: new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.FromHours(1)), Value: 42,
+            Note: "Week 9: 42 of our 80 pupils came by bike.", Language: "en"),
     };
 
     /// <summary>The example body of <paramref name="type"/>, as JSON.</summary>
@@ -79,9 +82,11 @@ public static class RequestExamples
         if (info.Kind != JsonTypeInfoKind.Object)
             return null;
         var result = new JsonObject();
+        // The members a body needs; when it needs none (everything optional), all of them, to show what it may hold.
+        var all = info.Properties.All(p => p.AssociatedParameter is { HasDefaultValue: true, DefaultValue: null } || p.Get is null);
         foreach (var property in info.Properties)
         {
-            if (property.Get is null || property.AssociatedParameter is { HasDefaultValue: true, DefaultValue: null })
+            if (property.Get is null || (!all && property.AssociatedParameter is { HasDefaultValue: true, DefaultValue: null }))
                 continue;
             if (property.AssociatedParameter is null && property.Set is null)
                 continue;
