@@ -253,6 +253,8 @@ namespace CivicContracting.Web
             app.UseAuthorization();
 
             app.MapOpenApi();
+            // The interactive API reference at /api/docs (Scalar, served from this app).
+            app.MapApiReference();
             app.MapPlatformEndpoints();
             app.MapCivicContractingDashboard(orleans);
             app.MapMeta();

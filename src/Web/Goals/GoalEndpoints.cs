@@ -152,9 +152,16 @@ public static class GoalEndpoints
 
         group.MapGet("/{id}/commitments", ListCommitments)
             .WithName("ListGoalCommitments")
-            .WithSummary("The commitments that count in a goal (directly or through its objectives), most recently changed first.")
+            .WithSummary("The commitments that count in a goal (directly or through its objectives), most recently changed first. "
+                + "Filter them as the goal's page does with ?level=, ?kind= (the participant's), ?status= and ?neighbourhood= (a neighbourhood's code); "
+                + "an unknown value is refused with 400 naming the parameter.")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                CommitmentFilterParameters.Describe(operation);
+                return Task.CompletedTask;
+            });
 
         group.MapGet("/{id}/history", History)
             .WithName("GetGoalHistory")
@@ -230,11 +237,13 @@ public static class GoalEndpoints
         return TypedResults.Ok<IReadOnlyList<GoalVersionView>>([.. versions.Select(GoalVersionView.From)]);
     }
 
-    public static async Task<Ok<Paged<CommitmentSummary>>> ListCommitments(string id, IClusterClient orleans, ScopeCommitments commitments, int? page, int? pageSize, CancellationToken cancellationToken)
+    public static async Task<Ok<Paged<CommitmentSummary>>> ListCommitments(string id, IClusterClient orleans, ScopeCommitments commitments,
+        int? page, int? pageSize, string? level, string? kind, string? status, string? neighbourhood, CancellationToken cancellationToken)
     {
+        var filter = CommitmentFilterParameters.Parse(level, kind, status, neighbourhood);
         var paging = PageRequest.From(page, pageSize);
         await RequireGoal(orleans, id);
-        return TypedResults.Ok(await commitments.PageAsync(AggregateScope.Goal(id), paging, cancellationToken));
+        return TypedResults.Ok(await commitments.PageAsync(AggregateScope.Goal(id), paging, cancellationToken, filter));
     }
 
     public static async Task<Ok<IReadOnlyList<EngagementBucket>>> History(string id, IClusterClient orleans)

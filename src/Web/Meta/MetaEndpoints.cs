@@ -30,6 +30,7 @@ public static class MetaEndpoints
         ["sessions"] = "/api/sessions",
         ["openData"] = "/api/open-data/catalog.jsonld",
         ["openapi"] = "/openapi/v1.json",
+        ["docs"] = "/api/docs",
         ["live"] = "/health/live",
         ["ready"] = "/health/ready",
     };

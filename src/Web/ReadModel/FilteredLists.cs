@@ -18,20 +18,23 @@ public sealed class FilteredLists(SiteData data, IOptions<SiteOptions> options, 
 
     private sealed record Held(long ScopeVersion, DateTimeOffset At, Lazy<IReadOnlyList<Contribution>> Items);
 
-    private readonly ConcurrentDictionary<(string Scope, string Filter), Held> _held = new();
+    private readonly ConcurrentDictionary<(string Scope, string Filter, bool PublicOnly), Held> _held = new();
     private long _heldItems;
 
-    /// <summary>The public commitments of <paramref name="scope"/> that <paramref name="filter"/> (named <paramref name="filterKey"/>) admits, newest change first.</summary>
-    public IReadOnlyList<Contribution> Get(string scope, string filterKey, Func<Contribution, bool> filter)
+    /// <summary>
+    /// The public commitments of <paramref name="scope"/> (with drafts too when not <paramref name="publicOnly"/>, as the API
+    /// lists them) that <paramref name="filter"/> (named <paramref name="filterKey"/>) admits, newest change first.
+    /// </summary>
+    public IReadOnlyList<Contribution> Get(string scope, string filterKey, Func<Contribution, bool> filter, bool publicOnly = true)
     {
         var index = data.Contributions;
         var version = index.ScopeVersion(scope);
         var now = clock.GetUtcNow();
-        var key = (scope, filterKey);
+        var key = (scope, filterKey, publicOnly);
         if (_held.TryGetValue(key, out var held) && (held.ScopeVersion == version || now - held.At < options.Value.ListRefreshInterval))
             return held.Items.Value;
         var fresh = new Held(version, now, new Lazy<IReadOnlyList<Contribution>>(
-            () => index.PageWhere(scope, publicOnly: true, filter, 0, int.MaxValue).Items, LazyThreadSafetyMode.ExecutionAndPublication));
+            () => index.PageWhere(scope, publicOnly, filter, 0, int.MaxValue).Items, LazyThreadSafetyMode.ExecutionAndPublication));
         if (held is null ? !_held.TryAdd(key, fresh) : !_held.TryUpdate(key, fresh, held))
             return _held.TryGetValue(key, out var other) ? other.Items.Value : fresh.Items.Value; // another request just started one
         var items = fresh.Items.Value;

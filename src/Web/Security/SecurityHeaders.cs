@@ -70,6 +70,24 @@ public static class SecurityHeaders
 
     public const string EvidencePath = "/api/evidence";
 
+    /// <summary>
+    /// The interactive API reference (Scalar, at <see cref="ApiReferencePath"/>): its bundle is served by this app, but
+    /// the page starts it with an inline module script and the bundle sets inline styles, so its scripts may carry the
+    /// request's nonce and its styles be inline; everything still comes from this origin only (no CDN, fonts or telemetry).
+    /// </summary>
+    public const string ApiReferencePolicy =
+        "default-src 'self'; script-src 'self' 'nonce-{0}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+        + "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+    /// <summary>Where the API reference is served (OpenApiSetup maps it), the path of <see cref="ApiReferencePolicy"/>.</summary>
+    public const string ApiReferencePath = "/api/docs";
+
+    /// <summary>
+    /// The item of <c>HttpContext.Items</c> where Scalar.AspNetCore leaves the fresh nonce it put on its page's script tags
+    /// (<c>ScalarOptions.NonceHttpContextItemKey</c>, with <c>WithNonce()</c>): the policy allows that one script only.
+    /// </summary>
+    public const string ScalarNonceItem = "Scalar.Nonce";
+
     public const string PermissionsPolicy = "geolocation=(), camera=(), microphone=()";
 
     public static WebApplicationBuilder AddCivicContractingSecurityHeaders(this WebApplicationBuilder builder)
@@ -106,7 +124,10 @@ public static class SecurityHeaders
                     headers.XFrameOptions = "DENY";
                 headers["Permissions-Policy"] = PermissionsPolicy;
                 headers["Cross-Origin-Opener-Policy"] = "same-origin";
-                headers.ContentSecurityPolicy = widget ? widgetPolicy : PolicyFor(context.Request.Path, response.ContentType, pagePolicy);
+                headers.ContentSecurityPolicy = widget ? widgetPolicy
+                    : context.Items[ScalarNonceItem] is string nonce && context.Request.Path.StartsWithSegments(ApiReferencePath, StringComparison.OrdinalIgnoreCase)
+                        ? string.Format(System.Globalization.CultureInfo.InvariantCulture, ApiReferencePolicy, nonce)
+                        : PolicyFor(context.Request.Path, response.ContentType, pagePolicy);
                 return Task.CompletedTask;
             });
             return next(context);

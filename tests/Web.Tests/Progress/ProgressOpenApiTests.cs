@@ -20,7 +20,8 @@ public sealed class ProgressOpenApiTests(WebAppFixture app)
 
         var download = paths["/api/evidence/{evidenceId}"]!["get"]!;
         Assert.NotNull(download["responses"]!["200"]!["content"]!["application/pdf"]);
-        Assert.Null(download["security"]);
+        // Public: an explicit empty security requirement.
+        Assert.Empty(Assert.IsType<JsonArray>(download["security"]));
 
         Assert.NotNull(paths["/api/participants/{participantId}/progress.csv"]!["post"]!["requestBody"]!["content"]!["text/csv"]);
         Assert.NotNull(paths["/api/commitments/{id}/metrics"]!["post"]!["requestBody"]!["content"]!["application/json"]);
@@ -28,7 +29,7 @@ public sealed class ProgressOpenApiTests(WebAppFixture app)
         {
             var parameters = paths[path]!["post"]!["parameters"]!.AsArray();
             Assert.Contains(parameters, p => (string)p!["name"]! == "Idempotency-Key" && (string)p["in"]! == "header");
-            Assert.Contains("Idempotency-Key", (string)paths[path]!["post"]!["summary"]!, StringComparison.Ordinal);
+            Assert.Contains("Idempotency-Key", (string)paths[path]!["post"]!["description"]!, StringComparison.Ordinal);
         }
     }
 }

@@ -78,10 +78,11 @@ public sealed class GoalModel(SiteData data, CommitmentViews views, ReplayCache 
         var kind = Parse<ParticipantKind>(Kind);
         var status = Parse<CommitmentStatus>(Status);
         var neighbourhood = PlaceCatalog.Leuven.IsNeighbourhood(Neighbourhood) ? PlaceCatalog.Leuven.Get(Neighbourhood!).Code : null;
+        var filter = new CommitmentFilter(level, kind, status, neighbourhood);
         var index = data.Contributions;
         IReadOnlyList<Contribution> items;
         int page, totalPages, total;
-        if (level is null && kind is null && status is null && neighbourhood is null)
+        if (filter.IsEmpty)
         {
             // A page of the goal's public list, O(page).
             (items, page, totalPages, total) = CommitmentRows.Page((skip, take) => index.Page(scope, publicOnly: true, skip, take), PageNumber);
@@ -89,11 +90,7 @@ public sealed class GoalModel(SiteData data, CommitmentViews views, ReplayCache 
         else
         {
             // A scan of the goal's commitments, O(goal), shared by the next pages and visitors while it is fresh.
-            var matching = filtered.Get(scope, $"{level}|{kind}|{status}|{neighbourhood}", c =>
-                (level is null || c.Level == level)
-                && (kind is null || c.ParticipantKind == kind)
-                && (status is null || c.Status == status)
-                && (neighbourhood is null || ContributionIndex.NeighbourhoodOf(c) == neighbourhood));
+            var matching = filtered.Get(scope, filter.Key, filter.Admits);
             (items, page, totalPages) = CommitmentRows.Page(matching, PageNumber);
             total = matching.Count;
         }
