@@ -323,7 +323,7 @@ public sealed class ContributionIndex : IDisposable
         if (afterId is null)
             _publicById.CopyTo(items, 0, take);
         else
-            _publicById.CopyAfter(ContributionOrder.IdProbe(afterId), take, items);
+            _publicById.CopyAfter(ContributionOrder.IdProbe(afterId), items, take);
         return (IReadOnlyList<Contribution>)items;
     });
 

@@ -192,35 +192,6 @@ public sealed class SortedChunkList<T>(Func<T, long> key, IComparer<T> comparer,
         }
     }
 
-    /// <summary>
-    /// Copies up to <paramref name="take"/> items that come after <paramref name="bound"/> (which need not be held), in order:
-    /// a cursor that stays valid while the list changes (a bulk download's pages), O(log n + take).
-    /// </summary>
-    public void CopyAfter(T bound, int take, List<T> into)
-    {
-        if (take <= 0 || _chunks.Count == 0)
-            return;
-        var boundKey = key(bound);
-        int lo = 0, hi = _chunks.Count;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (Compare(_chunks[mid].LastKey, _chunks[mid].Last, boundKey, bound) <= 0)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        for (int c = lo, i = c < _chunks.Count ? UpperBound(_chunks[c], boundKey, bound) : 0; c < _chunks.Count && take > 0; c++, i = 0)
-        {
-            var chunk = _chunks[c];
-            for (; i < chunk.Count && take > 0; i++, take--)
-            {
-                Visits++;
-                into.Add(chunk.Items[i]);
-            }
-        }
-    }
-
     /// <summary>Visits the items in order until <paramref name="visit"/> returns false.</summary>
     public void ForEach(Func<T, bool> visit)
     {
@@ -238,7 +209,7 @@ public sealed class SortedChunkList<T>(Func<T, long> key, IComparer<T> comparer,
     /// <summary>
     /// Copies up to <paramref name="take"/> items that come after <paramref name="bound"/> (in the list's order; the bound
     /// need not be held) while <paramref name="until"/> lets them through: a binary search over the chunks and one inside a
-    /// chunk, then the page's items, O(log n + take). The open feed resumes its cursor this way.
+    /// chunk, then the page's items, O(log n + take). The open feed resumes its cursor this way, the bulk downloads their pages.
     /// </summary>
     public void CopyAfter(T bound, List<T> into, int take, Func<T, bool>? until = null)
     {
