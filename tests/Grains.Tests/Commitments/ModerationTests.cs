@@ -3,6 +3,7 @@ using CivicContracting.Commitments;
 using CivicContracting.Moderation;
 using CivicContracting.Participants;
 using CivicContracting.Validation;
+using Orleans.Core.Internal;
 
 namespace CivicContracting.Grains.Tests.Commitments;
 
@@ -39,11 +40,19 @@ public sealed class ModerationTests(CommitmentClusterFixture fixture)
             (hidden.Status, hidden.Progress, hidden.CurrentValue, hidden.Reports.Count, hidden.CountsInAggregates));
         var shard = await Grains.InShard(owner, id, AggregateScope.Place("24062W13"));
         Assert.True(shard is { IsEngaged: true });
+        // Public lists that name commitments without reading them (the sitemap) learn that the text is hidden.
+        Assert.False(contributionBefore.TextHidden);
+        Assert.True(contribution.TextHidden);
+        Assert.True(shard!.TextHidden);
+        // Also as the shard stores it (read back after a deactivation).
+        await Grains.GetGrain<IContributionShardGrain>(AggregateScope.ShardFor(owner)).AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+        Assert.True((await Grains.InShard(owner, id, AggregateScope.Place("24062W13")))!.TextHidden);
 
         // Hiding again changes nothing; showing again appends; showing what is shown changes nothing.
         Assert.Equal(hidden.Version, (await moderation.Hide(ModerationTarget.Text, null, "Nog eens", "account-other")).Version);
         var shown = await moderation.Unhide(ModerationTarget.Text, null, "Toch aanvaardbaar", "account-moderator");
         Assert.False(shown.TextHidden);
+        Assert.False((await commitment.GetContribution())!.TextHidden);
         Assert.Equal([true, false], shown.Moderation!.Select(a => a.Hidden));
         Assert.Equal("Toch aanvaardbaar", shown.Moderation![1].PublicReason);
         Assert.Equal(shown.Version, (await moderation.Unhide(ModerationTarget.Text, null, "Nog eens", "account-moderator")).Version);
