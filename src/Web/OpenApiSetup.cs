@@ -6,6 +6,7 @@ using CivicContracting.Web.OpenData;
 using CivicContracting.Web.Progress;
 using CivicContracting.Web.Security;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ApiExplorer;
 using Microsoft.AspNetCore.OpenApi;
@@ -29,7 +30,10 @@ namespace CivicContracting.Web;
 /// policy get 429 with <c>Retry-After</c>; authenticated writes 400 (a session's write without the antiforgery header);</item>
 /// <item>every 4xx/5xx response is <c>application/problem+json</c>; a summary that is more than one sentence becomes the
 /// description, its first sentence the summary; an operation without a summary gets one from its operationId;</item>
-/// <item>a JSON request body gets its example from <see cref="RequestExamples"/> (one per body type).</item>
+/// <item>a JSON request body gets its example from <see cref="RequestExamples"/> (one per body type);</item>
+/// <item>XML doc comments (Web.csproj generates the documentation file; Microsoft.AspNetCore.OpenApi's source generator
+/// reads it) describe schemas, their properties and handlers' parameters; an endpoint's <c>WithSummary</c> wins over its
+/// handler's comment.</item>
 /// </list>
 /// What an endpoint author still writes: <c>.WithName("UniqueOperationId")</c>, <c>.WithTags(…)</c> (a new tag also a line
 /// in <see cref="TagDescriptions"/>), <c>.WithSummary(…)</c>, the problems it answers (<c>.ProducesProblem(404)</c>), and
@@ -206,6 +210,13 @@ public static class OpenApiSetup
                 };
             }
 
+            // What the endpoint says of itself (WithSummary, WithDescription) wins over the handler's XML comment, which
+            // was written for readers of the code; the comment documents endpoints that say nothing.
+            if (metadata.OfType<IEndpointSummaryMetadata>().LastOrDefault() is { } summary)
+            {
+                operation.Summary = summary.Summary;
+                operation.Description = metadata.OfType<IEndpointDescriptionMetadata>().LastOrDefault()?.Description;
+            }
             Describe(operation, method, path);
             await SecureAsync(operation, context, metadata, isWrite, cancellationToken);
             if (isWrite && path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase) || metadata.OfType<EnableRateLimitingAttribute>().Any())

@@ -207,7 +207,9 @@ namespace CivicContracting.Web
             builder.Services.AddOutputCache(SiteCaching.Configure);
             builder.Services.AddSingleton<ScriptVersion>();
             builder.AddCivicContractingLive();
-            builder.Services.AddOpenApi(OpenApiSetup.Configure);
+            // A lambda, not a method group: Microsoft.AspNetCore.OpenApi's source generator intercepts this call to add the
+            // XML doc comments' descriptions, and recognises only this shape.
+            builder.Services.AddOpenApi(options => OpenApiSetup.Configure(options));
             builder.Services.AddPlatformHealthChecks(orleans);
 
             var app = builder.Build();
