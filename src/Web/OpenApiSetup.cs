@@ -93,6 +93,32 @@ public static class OpenApiSetup
         ["lang"] = "The language to answer in: nl, fr or en.",
     };
 
+    /// <summary>
+    /// Descriptions of parameters whose meaning depends on the operation, keyed "operationId.parameter". An endpoint may
+    /// instead describe them in its handler's XML comment (<c>&lt;param name="…"&gt;</c>), which the source generator reads.
+    /// </summary>
+    private static readonly IReadOnlyDictionary<string, string> OperationParameterDescriptions = new Dictionary<string, string>
+    {
+        ["ListGoals.parent"] = "Only the objectives of this goal (its id).",
+        ["ListGoals.root"] = "true: only the goals without a parent (the ambitions); false: only the objectives.",
+        ["ListPlaces.level"] = "Only places at this level: city, district or neighbourhood.",
+        ["ListPlaces.parent"] = "Only the places within this place (its code).",
+        ["GetMapReplay.goal"] = "Only the engagement with this goal and its objectives (the goal's id).",
+        ["GetMapReplay.kind"] = "Only participants of this kind.",
+        ["GetLive.scope"] = "Only this aggregate's changes, e.g. place:24062C or goal:{id}; without it every aggregate's.",
+        ["RevokeRole.role"] = "The platform role to take away.",
+        ["Unfollow.kind"] = "What is followed: goal, commitment, participant or neighbourhood.",
+        ["GetMyFeed.before"] = "Only entries before this sequence number (the last one of the previous page).",
+        ["GetMyFeed.limit"] = "How many entries at most: 1 to 100.",
+        ["GetMyFeed.unread"] = "true: only the unread entries (the in-app notifications).",
+        ["GetCommitmentText.language"] = "nl, fr or en: the exact text to confirm in that language; without it the confirmed text in its own language "
+            + "(a draft's in the request's); legacy: the English text of confirmations recorded before languages.",
+        ["GetCoachQueue.neighbourhood"] = "Only commitments in this neighbourhood (its code).",
+        ["GetCoachQueue.reason"] = "Only commitments in the queue for this reason.",
+        ["UnassignParticipantCoach.note"] = "Why the coach is unassigned, kept with the change.",
+        ["ImportCity.again"] = "true: check every row of a file imported before against the store once more.",
+    };
+
     public static void Configure(OpenApiOptions options)
     {
         // The Orleans Dashboard (operators' tool at /dashboard) is no part of the API.
@@ -294,7 +320,7 @@ public static class OpenApiSetup
         foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>())
         {
             if (string.IsNullOrWhiteSpace(parameter.Description) && parameter.Name is { } name)
-                parameter.Description = ParameterDescriptions.GetValueOrDefault(name) ?? $"The {Words(name).ToLowerInvariant()}.";
+                parameter.Description = OperationParameterDescriptions.GetValueOrDefault($"{operation.OperationId}.{name}") ?? ParameterDescriptions.GetValueOrDefault(name);
         }
     }
 
