@@ -6,6 +6,7 @@ using CivicContracting.Web.OpenData;
 using CivicContracting.Web.Progress;
 using CivicContracting.Web.Security;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ApiExplorer;
 using Microsoft.AspNetCore.OpenApi;
@@ -29,7 +30,10 @@ namespace CivicContracting.Web;
 /// policy get 429 with <c>Retry-After</c>; authenticated writes 400 (a session's write without the antiforgery header);</item>
 /// <item>every 4xx/5xx response is <c>application/problem+json</c>; a summary that is more than one sentence becomes the
 /// description, its first sentence the summary; an operation without a summary gets one from its operationId;</item>
-/// <item>a JSON request body gets its example from <see cref="RequestExamples"/> (one per body type).</item>
+/// <item>a JSON request body gets its example from <see cref="RequestExamples"/> (one per body type);</item>
+/// <item>XML doc comments (Web.csproj generates the documentation file; Microsoft.AspNetCore.OpenApi's source generator
+/// reads it) describe schemas, their properties and handlers' parameters; an endpoint's <c>WithSummary</c> wins over its
+/// handler's comment.</item>
 /// </list>
 /// What an endpoint author still writes: <c>.WithName("UniqueOperationId")</c>, <c>.WithTags(…)</c> (a new tag also a line
 /// in <see cref="TagDescriptions"/>), <c>.WithSummary(…)</c>, the problems it answers (<c>.ProducesProblem(404)</c>), and
@@ -87,6 +91,32 @@ public static class OpenApiSetup
         ["tokenId"] = "The id of one of your access tokens (GET /api/me/tokens).",
         ["evidenceId"] = "The id of an evidence file, as the upload returned it.",
         ["lang"] = "The language to answer in: nl, fr or en.",
+    };
+
+    /// <summary>
+    /// Descriptions of parameters whose meaning depends on the operation, keyed "operationId.parameter". An endpoint may
+    /// instead describe them in its handler's XML comment (<c>&lt;param name="…"&gt;</c>), which the source generator reads.
+    /// </summary>
+    private static readonly IReadOnlyDictionary<string, string> OperationParameterDescriptions = new Dictionary<string, string>
+    {
+        ["ListGoals.parent"] = "Only the objectives of this goal (its id).",
+        ["ListGoals.root"] = "true: only the goals without a parent (the ambitions); false: only the objectives.",
+        ["ListPlaces.level"] = "Only places at this level: city, district or neighbourhood.",
+        ["ListPlaces.parent"] = "Only the places within this place (its code).",
+        ["GetMapReplay.goal"] = "Only the engagement with this goal and its objectives (the goal's id).",
+        ["GetMapReplay.kind"] = "Only participants of this kind.",
+        ["GetLive.scope"] = "Only this aggregate's changes, e.g. place:24062C or goal:{id}; without it every aggregate's.",
+        ["RevokeRole.role"] = "The platform role to take away.",
+        ["Unfollow.kind"] = "What is followed: goal, commitment, participant or neighbourhood.",
+        ["GetMyFeed.before"] = "Only entries before this sequence number (the last one of the previous page).",
+        ["GetMyFeed.limit"] = "How many entries at most: 1 to 100.",
+        ["GetMyFeed.unread"] = "true: only the unread entries (the in-app notifications).",
+        ["GetCommitmentText.language"] = "nl, fr or en: the exact text to confirm in that language; without it the confirmed text in its own language "
+            + "(a draft's in the request's); legacy: the English text of confirmations recorded before languages.",
+        ["GetCoachQueue.neighbourhood"] = "Only commitments in this neighbourhood (its code).",
+        ["GetCoachQueue.reason"] = "Only commitments in the queue for this reason.",
+        ["UnassignParticipantCoach.note"] = "Why the coach is unassigned, kept with the change.",
+        ["ImportCity.again"] = "true: check every row of a file imported before against the store once more.",
     };
 
     public static void Configure(OpenApiOptions options)
@@ -206,6 +236,13 @@ public static class OpenApiSetup
                 };
             }
 
+            // What the endpoint says of itself (WithSummary, WithDescription) wins over the handler's XML comment, which
+            // was written for readers of the code; the comment documents endpoints that say nothing.
+            if (metadata.OfType<IEndpointSummaryMetadata>().LastOrDefault() is { } summary)
+            {
+                operation.Summary = summary.Summary;
+                operation.Description = metadata.OfType<IEndpointDescriptionMetadata>().LastOrDefault()?.Description;
+            }
             Describe(operation, method, path);
             await SecureAsync(operation, context, metadata, isWrite, cancellationToken);
             if (isWrite && path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase) || metadata.OfType<EnableRateLimitingAttribute>().Any())
@@ -283,7 +320,7 @@ public static class OpenApiSetup
         foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>())
         {
             if (string.IsNullOrWhiteSpace(parameter.Description) && parameter.Name is { } name)
-                parameter.Description = ParameterDescriptions.GetValueOrDefault(name) ?? $"The {Words(name).ToLowerInvariant()}.";
+                parameter.Description = OperationParameterDescriptions.GetValueOrDefault($"{operation.OperationId}.{name}") ?? ParameterDescriptions.GetValueOrDefault(name);
         }
     }
 

@@ -222,7 +222,9 @@ namespace CivicContracting.Web
             builder.Services.AddOutputCache(SiteCaching.Configure);
             builder.Services.AddSingleton<ScriptVersion>();
             builder.AddCivicContractingLive();
-            builder.Services.AddOpenApi(OpenApiSetup.Configure);
+            // A lambda, not a method group: Microsoft.AspNetCore.OpenApi's source generator intercepts this call to add the
+            // XML doc comments' descriptions, and recognises only this shape.
+            builder.Services.AddOpenApi(options => OpenApiSetup.Configure(options));
             // robots.txt, the sitemap, the favicon and the pages' sharing metadata (Sharing/), at Accounts:PublicUrl.
             builder.AddCivicContractingSharing();
             builder.Services.AddPlatformHealthChecks(orleans);

@@ -65,6 +65,18 @@ public sealed partial class ApiReferenceTests(WebAppFixture app)
         Assert.Equal("/openapi/v1.json", (string?)index["links"]!["openapi"]);
     }
 
+    [Fact]
+    public async Task The_site_footer_links_to_the_reference_in_each_language()
+    {
+        foreach (var (language, text) in new[] { ("nl", "API-referentie"), ("fr", "Référence de l’API"), ("en", "API reference") })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/", UriKind.Relative));
+            request.Headers.AcceptLanguage.ParseAdd(language);
+            var html = await (await app.Public.SendAsync(request)).Content.ReadAsStringAsync();
+            Assert.Contains($"<a href=\"/api/docs\">{text}</a>", WebUtility.HtmlDecode(html), StringComparison.Ordinal);
+        }
+    }
+
     [GeneratedRegex("""(?:src|href)\s*=\s*["']?(?:https?:)?//""", RegexOptions.IgnoreCase)]
     private static partial Regex ExternalUrl();
 
