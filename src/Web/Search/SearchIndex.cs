@@ -33,7 +33,8 @@ namespace CivicContracting.Web.Search;
 /// <b>Queries</b> are built here, never parsed from the user's syntax: the text is cut to <see cref="MaxQueryLength"/>
 /// characters and <see cref="MaxQueryWords"/> words; each word must match, through any of: the stem in each language's
 /// fields (the reader's language boosted), the folded word, a prefix of a suffix (compounds) and, for words of four letters
-/// or more, a fuzzy match (one edit, two from eight letters). Exact and stemmed matches rank above compound and fuzzy ones.
+/// or more, a fuzzy match (one edit, two from eight letters) when the words as typed find less than a page. Exact and stemmed
+/// matches rank above compound and fuzzy ones.
 /// </para>
 /// <para>
 /// <b>Changes</b> go to one <see cref="IndexWriter"/> (thread-safe; <see cref="Put"/> replaces a document by its key,
@@ -181,9 +182,9 @@ public sealed class SearchIndex : IDisposable
         var started = Stopwatch.GetTimestamp();
         var words = Words(request.Text);
         var language = Languages.Contains(request.Language) ? request.Language : "nl";
-        var query = BuildQuery(words, language);
+        var query = BuildQuery(words, language, fuzzy: false);
         if (query is null)
-            return new SearchResults(0, [], Stopwatch.GetElapsedTime(started));
+            return new SearchResults(0, [], Stopwatch.GetElapsedTime(started), TimeSpan.Zero);
         var filter = BuildFilter(request.Filters);
         var page = Math.Clamp(request.Page, 1, MaxPage);
         var size = Math.Clamp(request.PageSize, 1, 50);
@@ -191,14 +192,24 @@ public sealed class SearchIndex : IDisposable
         try
         {
             var top = searcher.Search(query, filter, page * size);
+            // Typos second: a fuzzy term expands over the whole vocabulary, so it is only asked when the words as typed find
+            // less than a page (a typo rarely finds much; a common word never needs it).
+            var fuzzy = false;
+            if (top.TotalHits < size && BuildQuery(words, language, fuzzy: true) is { } tolerant)
+            {
+                top = searcher.Search(tolerant, filter, page * size);
+                fuzzy = true;
+            }
+            var searched = Stopwatch.GetElapsedTime(started);
             var hits = new List<SearchHit>(size);
-            var highlight = HighlightQuery(words);
+            var marks = new Marks(this, words, fuzzy);
             for (var i = (page - 1) * size; i < top.ScoreDocs.Length; i++)
             {
                 var doc = searcher.Doc(top.ScoreDocs[i].Doc);
-                hits.Add(ToHit(doc, highlight, language, top.ScoreDocs[i].Score));
+                hits.Add(ToHit(doc, marks, language, top.ScoreDocs[i].Score));
             }
-            return new SearchResults(top.TotalHits, hits, Stopwatch.GetElapsedTime(started));
+            var took = Stopwatch.GetElapsedTime(started);
+            return new SearchResults(top.TotalHits, hits, took, took - searched);
         }
         finally
         {
@@ -216,7 +227,7 @@ public sealed class SearchIndex : IDisposable
         return [.. Tokens(_plain, "q", text).Distinct(StringComparer.Ordinal).Take(MaxQueryWords)];
     }
 
-    private Query? BuildQuery(IReadOnlyList<string> words, string language)
+    private Query? BuildQuery(IReadOnlyList<string> words, string language, bool fuzzy)
     {
         var all = new BooleanQuery();
         foreach (var word in words)
@@ -242,7 +253,7 @@ public sealed class SearchIndex : IDisposable
             clause.Add(Boosted(new TermQuery(new Term(Fields.AllFolded, folded)), 1.5f), Occur.SHOULD);
             if (folded.Length >= MinSuffix)
                 clause.Add(Boosted(new ConstantScoreQuery(new PrefixQuery(new Term(Fields.Suffixes, folded))), 0.6f), Occur.SHOULD);
-            if (folded.Length >= 4)
+            if (fuzzy && folded.Length >= 4)
             {
                 var edits = folded.Length >= 8 ? 2 : 1;
                 clause.Add(Boosted(new FuzzyQuery(new Term(Fields.AllFolded, folded), edits, 1, 50, true), 0.4f), Occur.SHOULD);
@@ -278,50 +289,80 @@ public sealed class SearchIndex : IDisposable
     }
 
     /// <summary>
-    /// What the highlighter marks, over the folded words of the shown text: each query word, its stems in every language as
-    /// the start of a word or inside one (compounds), and for longer words a fuzzy match.
+    /// What the highlighter marks in the shown text, over its folded words: each query word itself, a word that holds one of
+    /// its stems in any language (a plural, a compound: "schoolfietsen" for "fiets"), and, when the typo-tolerant query was
+    /// asked, a word within its edit distance. Worked out here per text, so that the highlighter gets plain terms and needs no
+    /// in-memory index to expand wildcards and fuzzy terms (that cost a millisecond a hit).
     /// </summary>
-    private Query HighlightQuery(IReadOnlyList<string> words)
+    private sealed class Marks
     {
-        var query = new BooleanQuery();
-        foreach (var word in words)
+        private readonly List<(string Word, string[] Stems)> _words;
+        private readonly bool _fuzzy;
+
+        public Marks(SearchIndex index, IReadOnlyList<string> words, bool fuzzy)
         {
-            var folded = Tokens(_fold, "q", word).FirstOrDefault();
-            if (folded is null)
-                continue;
-            query.Add(new TermQuery(new Term(Fields.Highlight, folded)), Occur.SHOULD);
-            foreach (var l in Languages)
+            _fuzzy = fuzzy;
+            _words = [];
+            foreach (var word in words)
             {
-                foreach (var stem in Tokens(_languageAnalysers[l], "q", word))
+                if (Tokens(index._fold, "q", word).FirstOrDefault() is not { } folded)
+                    continue;
+                var stems = Languages.SelectMany(l => Tokens(index._languageAnalysers[l], "q", word))
+                    .SelectMany(stem => Tokens(index._fold, "q", stem)).Where(stem => stem.Length >= 3).Distinct(StringComparer.Ordinal).ToArray();
+                _words.Add((folded, stems));
+            }
+        }
+
+        public bool Match(string token)
+        {
+            foreach (var (word, stems) in _words)
+            {
+                if (token == word)
+                    return true;
+                foreach (var stem in stems)
                 {
-                    var foldedStem = Tokens(_fold, "q", stem).FirstOrDefault();
-                    if (foldedStem is { Length: >= 3 })
-                        query.Add(new WildcardQuery(new Term(Fields.Highlight, "*" + foldedStem + "*")), Occur.SHOULD);
+                    if (token.Contains(stem, StringComparison.Ordinal))
+                        return true;
+                }
+                if (_fuzzy && word.Length >= 4 && WithinEdits(token, word, word.Length >= 8 ? 2 : 1))
+                    return true;
+            }
+            return false;
+        }
+
+        /// <summary>Whether <paramref name="a"/> is at most <paramref name="max"/> insertions, deletions, substitutions or swaps of neighbours from <paramref name="b"/>.</summary>
+        private static bool WithinEdits(string a, string b, int max)
+        {
+            if (Math.Abs(a.Length - b.Length) > max)
+                return false;
+            var d = new int[a.Length + 1, b.Length + 1];
+            for (var i = 0; i <= a.Length; i++)
+                d[i, 0] = i;
+            for (var j = 0; j <= b.Length; j++)
+                d[0, j] = j;
+            for (var i = 1; i <= a.Length; i++)
+            {
+                for (var j = 1; j <= b.Length; j++)
+                {
+                    var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                    d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                    if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                        d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
                 }
             }
-            if (folded.Length >= 4)
-                query.Add(new FuzzyQuery(new Term(Fields.Highlight, folded), folded.Length >= 8 ? 2 : 1, 1, 50, true), Occur.SHOULD);
+            return d[a.Length, b.Length] <= max;
         }
-        return query;
     }
 
-    private SearchHit ToHit(Document doc, Query highlight, string language, float score)
+    private SearchHit ToHit(Document doc, Marks marks, string language, float score)
     {
         var original = doc.Get(Fields.OriginalLanguage) ?? "nl";
         var (title, titleLanguage) = Resolve(doc, "t.", language, original);
         var (description, _) = Resolve(doc, "d.", language, original);
-        var scorer = new QueryScorer(highlight, Fields.Highlight) { ExpandMultiTermQuery = true };
-        var marker = new Highlighter(Formatter, HtmlText.Instance, scorer) { TextFragmenter = new NullFragmenter() };
-        var titleHtml = Mark(marker, title) ?? HtmlText.Escape(title);
+        var titleHtml = Mark(marks, title, new NullFragmenter()) ?? HtmlText.Escape(title);
         string? snippet = null;
         if (!string.IsNullOrEmpty(description))
-        {
-            var fragmenter = new Highlighter(Formatter, HtmlText.Instance, new QueryScorer(highlight, Fields.Highlight) { ExpandMultiTermQuery = true })
-            {
-                TextFragmenter = new SimpleFragmenter(SnippetLength),
-            };
-            snippet = Mark(fragmenter, description) ?? HtmlText.Escape(Shorten(description));
-        }
+            snippet = Mark(marks, description, new SimpleFragmenter(SnippetLength)) ?? HtmlText.Escape(Shorten(description));
         return new SearchHit(
             doc.Get(Fields.Type), doc.Get(Fields.Id), doc.Get(Fields.Url), title, titleLanguage, titleHtml, snippet, score,
             doc.Get(Fields.OwnerId), doc.Get(Fields.OwnerName));
@@ -329,12 +370,22 @@ public sealed class SearchIndex : IDisposable
 
     private static readonly SimpleHTMLFormatter Formatter = new("<mark>", "</mark>");
 
-    private string? Mark(Highlighter highlighter, string text)
+    /// <summary>The text as HTML with the words <paramref name="marks"/> matches in &lt;mark&gt; (its best fragment), or null when none matches.</summary>
+    private string? Mark(Marks marks, string text, IFragmenter fragmenter)
     {
         if (string.IsNullOrEmpty(text))
             return null;
-        var stream = _fold.GetTokenStream(Fields.Highlight, text);
-        var marked = highlighter.GetBestFragment(stream, text);
+        var query = new BooleanQuery();
+        foreach (var token in Tokens(_fold, Fields.Highlight, text).Distinct(StringComparer.Ordinal))
+        {
+            if (marks.Match(token))
+                query.Add(new TermQuery(new Term(Fields.Highlight, token)), Occur.SHOULD);
+        }
+        if (query.Clauses.Count == 0)
+            return null;
+        var scorer = new QueryScorer(query, Fields.Highlight) { ExpandMultiTermQuery = false };
+        var highlighter = new Highlighter(Formatter, HtmlText.Instance, scorer) { TextFragmenter = fragmenter };
+        var marked = highlighter.GetBestFragment(_fold.GetTokenStream(Fields.Highlight, text), text);
         return string.IsNullOrEmpty(marked) ? null : marked;
     }
 
@@ -556,4 +607,5 @@ public sealed record SearchHit(
     string Type, string Id, string Url, string Title, string Language, string TitleHtml, string? SnippetHtml, float Score,
     string? OwnerId, string? OwnerName);
 
-public sealed record SearchResults(int Total, IReadOnlyList<SearchHit> Hits, TimeSpan Took);
+/// <summary>The hits of a page, their total, how long the search took, and how much of that went to reading and highlighting the page's hits.</summary>
+public sealed record SearchResults(int Total, IReadOnlyList<SearchHit> Hits, TimeSpan Took, TimeSpan Highlighting);

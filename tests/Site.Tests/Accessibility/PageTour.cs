@@ -41,7 +41,7 @@ public static class PageTour
         {
             "/goals", $"/goals/{ambitionId}", $"/goals/{objectiveId}", $"/commitments/{Demo.SchoolResultCommitment}",
             $"/participants/{commitment["participantId"]}", $"/places/{neighbourhood}", $"/places/{district["code"]}", "/places",
-            "/sessions", "/account/sign-in", "/account/register", "/accessibility", "/privacy", "/open-data",
+            "/sessions", "/account/sign-in", "/account/register", "/accessibility", "/privacy", "/open-data", "/search?q=fiets",
         })
         {
             await GoAsync(visitor, app, path);
