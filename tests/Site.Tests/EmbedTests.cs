@@ -135,6 +135,37 @@ public sealed class EmbedTests(SiteAppFixture app, BrowserFixture browser, ITest
         Assert.True(problems.Count == 0, $"In {language}:\n" + string.Join("\n", problems));
     }
 
+    [Fact]
+    public async Task Every_widget_and_the_pages_with_embed_code_or_feed_links_are_valid_HTML()
+    {
+        var ambition = (await Demo.KesselLoAmbitionAsync(app.Public))["id"]!.GetValue<string>();
+        var commitment = await SiteAppFixture.GetJsonAsync(app.Public, $"/api/commitments/{Demo.SchoolResultCommitment}");
+        var folder = Directory.CreateTempSubdirectory("civic-vnu-embeds-");
+        try
+        {
+            var files = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var path in new[]
+            {
+                $"/embed/goals/{ambition}", $"/embed/commitments/{Demo.SchoolResultCommitment}", "/embed/places/24062", "/embed/map",
+                $"/goals/{ambition}", $"/commitments/{Demo.SchoolResultCommitment}", "/places/24062", "/", "/sessions",
+                $"/participants/{commitment["participantId"]}",
+            })
+            {
+                using var response = await app.Public.GetAsync(path);
+                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode}");
+                var file = Path.Combine(folder.FullName, $"page-{files.Count + 1:D2}.html");
+                await File.WriteAllBytesAsync(file, await response.Content.ReadAsByteArrayAsync());
+                files[Path.GetFileName(file)] = path;
+            }
+            var errors = await Accessibility.HtmlValidator.ErrorsAsync([.. files.Keys.Select(f => Path.Combine(folder.FullName, f))]);
+            Assert.True(errors.Count == 0, string.Join("\n", errors.Select(e => $"{files.GetValueOrDefault(e.File, e.File)} line {e.Line}: {e.Text} «{e.Extract.ReplaceLineEndings(" ").Trim()}»")));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     private static int Percent(string? text)
     {
         var digits = new string((text ?? "").Where(char.IsAsciiDigit).ToArray());
