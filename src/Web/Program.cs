@@ -216,6 +216,7 @@ namespace CivicContracting.Web
             builder.AddCivicContractingSearch();
             // No ResourcesPath: Texts/SiteText.resx is embedded under its marker type's name (Texts/SiteText.cs), which the localizer asks for.
             builder.Services.AddLocalization();
+            builder.Services.AddSingleton(sp => new SiteTextLocalizer(sp.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<SiteText>>()));
             // Named explicitly: when tests or benchmarks host the app, the entry assembly is theirs, not this one.
             builder.Services.AddRazorPages(o => o.Conventions.AddFolderApplicationModelConvention("/", SiteCaching.Apply))
                 .AddApplicationPart(typeof(CivicContractingWebApp).Assembly);

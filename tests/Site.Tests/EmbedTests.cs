@@ -41,6 +41,7 @@ public sealed class EmbedTests(SiteAppFixture app, BrowserFixture browser, ITest
             <html lang="en"><head><meta charset="utf-8"><title>A school's website</title></head>
             <body><h1>Our school</h1>
             <iframe id="widget" src="{site}/embed/goals/{goal}" title="Our goal" width="420" height="260"></iframe>
+            <iframe id="commitment" src="{site}/embed/commitments/{draft.Id}" title="Our commitment" width="420" height="260"></iframe>
             <iframe id="refused" src="{site}/goals/{goal}" title="The goal's page" width="420" height="260"></iframe>
             </body></html>
             """);
@@ -61,6 +62,9 @@ public sealed class EmbedTests(SiteAppFixture app, BrowserFixture browser, ITest
         var widget = page.FrameLocator("#widget");
         await Expect(widget.Locator("[data-live-status]")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 20_000 });
         var before = await widget.Locator(WidgetFigure).TextContentAsync();
+        var commitmentWidget = page.FrameLocator("#commitment");
+        await Expect(commitmentWidget.Locator("[data-live-status]")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 20_000 });
+        var commitmentBefore = await commitmentWidget.Locator(WidgetFigure).TextContentAsync();
         var widgetFrame = page.Frames.Single(f => f.Url.StartsWith($"{site}/embed/goals/", StringComparison.Ordinal));
         await widgetFrame.EvaluateAsync("() => { window.__marker = 1; }");
         var navigations = 0;
@@ -77,6 +81,10 @@ public sealed class EmbedTests(SiteAppFixture app, BrowserFixture browser, ITest
             TimeSpan.FromSeconds(15), "the framed widget's progress figure changing after the report");
         output.WriteLine($"Site.Tests: the framed widget's progress went from '{before}' to '{after}' without a reload.");
         Assert.Equal(50, Percent(after));
+        // The commitment's widget reads the commitment again when its goal changes.
+        var commitmentAfter = await Eventually.Value(() => commitmentWidget.Locator(WidgetFigure).TextContentAsync(), text => text != commitmentBefore,
+            TimeSpan.FromSeconds(15), "the framed commitment widget's progress figure changing after the report");
+        Assert.Equal(50, Percent(commitmentAfter));
         Assert.Equal(50.0, await widget.Locator("progress").EvaluateAsync<double>("p => p.value"));
         Assert.Equal(1, await widgetFrame.EvaluateAsync<int>("() => window.__marker"));
         Assert.Equal(0, navigations);
@@ -133,6 +141,37 @@ public sealed class EmbedTests(SiteAppFixture app, BrowserFixture browser, ITest
         await goalPage.Context.CloseAsync();
 
         Assert.True(problems.Count == 0, $"In {language}:\n" + string.Join("\n", problems));
+    }
+
+    [Fact]
+    public async Task Every_widget_and_the_pages_with_embed_code_or_feed_links_are_valid_HTML()
+    {
+        var ambition = (await Demo.KesselLoAmbitionAsync(app.Public))["id"]!.GetValue<string>();
+        var commitment = await SiteAppFixture.GetJsonAsync(app.Public, $"/api/commitments/{Demo.SchoolResultCommitment}");
+        var folder = Directory.CreateTempSubdirectory("civic-vnu-embeds-");
+        try
+        {
+            var files = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var path in new[]
+            {
+                $"/embed/goals/{ambition}", $"/embed/commitments/{Demo.SchoolResultCommitment}", "/embed/places/24062", "/embed/map",
+                $"/goals/{ambition}", $"/commitments/{Demo.SchoolResultCommitment}", "/places/24062", "/", "/sessions",
+                $"/participants/{commitment["participantId"]}",
+            })
+            {
+                using var response = await app.Public.GetAsync(path);
+                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode}");
+                var file = Path.Combine(folder.FullName, $"page-{files.Count + 1:D2}.html");
+                await File.WriteAllBytesAsync(file, await response.Content.ReadAsByteArrayAsync());
+                files[Path.GetFileName(file)] = path;
+            }
+            var errors = await Accessibility.HtmlValidator.ErrorsAsync([.. files.Keys.Select(f => Path.Combine(folder.FullName, f))]);
+            Assert.True(errors.Count == 0, string.Join("\n", errors.Select(e => $"{files.GetValueOrDefault(e.File, e.File)} line {e.Line}: {e.Text} «{e.Extract.ReplaceLineEndings(" ").Trim()}»")));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 
     private static int Percent(string? text)

@@ -48,7 +48,7 @@ public static class EmbedEndpoints
             .ProducesProblem(StatusCodes.Status501NotImplemented);
     }
 
-    public static async Task<IResult> GetOEmbed(HttpContext context, EmbedTargets targets, IStringLocalizer<SiteText> T,
+    public static async Task<IResult> GetOEmbed(HttpContext context, EmbedTargets targets, SiteTextLocalizer T,
         string? url = null, string? format = null, string? maxwidth = null, string? maxheight = null)
     {
         var request = context.Request;

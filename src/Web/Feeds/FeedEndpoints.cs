@@ -53,7 +53,7 @@ public static class FeedEndpoints
 
     public const string SessionsPath = Prefix + "/sessions.ics";
 
-    public static async Task<IResult> GoalFeed(HttpContext context, SiteData data, CommitmentViews views, IStringLocalizer<SiteText> T, string id)
+    public static async Task<IResult> GoalFeed(HttpContext context, SiteData data, CommitmentViews views, SiteTextLocalizer T, string id)
     {
         await data.WhenListsLoaded(context.RequestAborted);
         if (!ApiIds.IsWellFormed(id) || await views.GoalAsync(id) is not { } goal)
@@ -66,7 +66,7 @@ public static class FeedEndpoints
             origin + GoalPath(goal.Id), $"{origin}/goals/{Uri.EscapeDataString(goal.Id)}", Newest(entries), entries));
     }
 
-    public static async Task<IResult> PlaceFeed(HttpContext context, SiteData data, CommitmentViews views, IStringLocalizer<SiteText> T, string code)
+    public static async Task<IResult> PlaceFeed(HttpContext context, SiteData data, CommitmentViews views, SiteTextLocalizer T, string code)
     {
         await data.WhenListsLoaded(context.RequestAborted);
         if (!PlaceCatalog.Leuven.TryGet(code, out var place))
@@ -78,7 +78,7 @@ public static class FeedEndpoints
             origin + PlacePath(place.Code), $"{origin}/places/{place.Code}", Newest(entries), entries));
     }
 
-    public static async Task<IResult> ParticipantFeed(HttpContext context, SiteData data, CommitmentViews views, IStringLocalizer<SiteText> T, string id)
+    public static async Task<IResult> ParticipantFeed(HttpContext context, SiteData data, CommitmentViews views, SiteTextLocalizer T, string id)
     {
         await data.WhenListsLoaded(context.RequestAborted);
         if (!ApiIds.IsWellFormed(id) || await views.ProfileAsync(id) is not { } profile)
@@ -95,7 +95,7 @@ public static class FeedEndpoints
         return Answer(context, new AtomFeedContent(page, T["Feed.ParticipantTitle", profile.DisplayName], origin + ParticipantPath(profile.Id), page, Newest(entries), entries));
     }
 
-    public static async Task<IResult> Sessions(HttpContext context, SessionCalendar calendar, IStringLocalizer<SiteText> T)
+    public static async Task<IResult> Sessions(HttpContext context, SessionCalendar calendar, SiteTextLocalizer T)
     {
         var (body, lastModified) = await calendar.RenderAsync(EmbedTargets.Origin(context.Request), T, context.RequestAborted);
         return Conditional(context, body, lastModified, SessionCalendar.ContentType);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
+using Microsoft.Extensions.DependencyInjection;
 using CivicContracting.Participants;
 using CivicContracting.Web.Tests.Accounts;
 using CivicContracting.Web.Tests.Sessions;
@@ -14,7 +15,7 @@ namespace CivicContracting.Web.Tests.Embeds;
 /// and the iCalendar feed of sessions (parsed with Ical.Net).
 /// </summary>
 [Collection(WebAppCollection.Name)]
-public sealed class EmbedsAndFeedsTests(WebAppFixture app)
+public sealed class EmbedsAndFeedsTests(WebAppFixture app, Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly XNamespace Atom = "http://www.w3.org/2005/Atom";
 
@@ -259,6 +260,29 @@ public sealed class EmbedsAndFeedsTests(WebAppFixture app)
 
         // Linked from the sessions page.
         Assert.Contains("href=\"/feeds/sessions.ics\"", await app.Public.GetStringAsync("/sessions"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_feed_of_the_whole_city_reads_at_most_its_entries_from_the_index_whatever_the_city_holds()
+    {
+        // More commitments in the city than a feed shows, so that a scan would show in the count.
+        var goal = await app.Operator.DefineGoalAsync();
+        var school = await app.Operator.RegisterAsync(ParticipantKind.School, TestApi.Neighbourhood(3));
+        for (var i = 0; i < 120; i++)
+        {
+            var draft = await app.Operator.CommitAsync(school, TestApi.Neighbourhood(3), TestApi.PledgeTerms(), (goal, 1));
+            await app.Operator.ConfirmAsync(draft.Id);
+        }
+        var index = app.Services.GetRequiredService<CivicContracting.Web.ReadModel.SiteData>().Contributions;
+        await Eventually.Until(() => index.Count >= 120);
+
+        var before = index.Visits;
+        var feed = await AtomAsync("/feeds/places/24062.atom");
+        var visits = index.Visits - before;
+        output.WriteLine($"Web.Tests: the city's Atom feed (50 entries, city of {index.Count} commitments) read {visits} index entries.");
+        Assert.Equal(50, Entries(feed).Count);
+        // A page of 50 from the city's list: its entries and a chunk step or two, not the city's count (a scan reads 120+).
+        Assert.True(visits <= 75, $"the city's feed read {visits} index entries for 50 entries of a city of {index.Count}");
     }
 
     private async Task AssertNotEmbeddableAsync(string commitmentId)
