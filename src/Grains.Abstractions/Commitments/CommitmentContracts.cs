@@ -188,6 +188,13 @@ public interface ICommitmentGrain : IGrainWithStringKey
     Task<CommitmentView?> Get();
 
     /// <summary>
+    /// <see cref="Get"/> for a bulk read that touches each commitment once (the open-data downloads): an activation that
+    /// this call started (activated moments ago) is let go once idle, as the import does, so that reading a million
+    /// commitments does not keep a million of them in the silo's memory. A commitment in use stays activated.
+    /// </summary>
+    Task<CommitmentView?> GetOnce();
+
+    /// <summary>
     /// Page <paramref name="page"/> (from 1) of the progress history, <paramref name="pageSize"/> (1 to
     /// <see cref="ReportHistory.MaxPageSize"/>) reports a page, newest first. Bad paging is an
     /// <see cref="Validation.InputRejectedException"/> naming <c>page</c> or <c>pageSize</c>; an unknown commitment a

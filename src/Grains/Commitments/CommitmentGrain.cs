@@ -52,8 +52,15 @@ public sealed partial class CommitmentGrain(
 
     private CommitmentState S => state.State;
 
+    /// <summary>When this activation started (<see cref="GetOnce"/> lets go of one it started).</summary>
+    private long _activatedAt;
+
+    /// <summary>An activation younger than this when <see cref="GetOnce"/> reads it was, in all likelihood, started by that read.</summary>
+    private static readonly TimeSpan JustActivated = TimeSpan.FromSeconds(5);
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _activatedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         // A commitment stored before sub-states has its fields flat on the state: moved into them before anything reads
         // them, in memory (the next write stores the new layout). Then one stored before report history segments, with
         // all its reports in its state, has them moved out.
@@ -507,6 +514,14 @@ public sealed partial class CommitmentGrain(
             return null;
         await PushIfBehind();
         return ToView();
+    }
+
+    public async Task<CommitmentView?> GetOnce()
+    {
+        var view = await Get();
+        if (System.Diagnostics.Stopwatch.GetElapsedTime(_activatedAt) < JustActivated)
+            this.DeactivateOnIdle();
+        return view;
     }
 
     public async Task<Contribution?> GetContribution()

@@ -16,12 +16,13 @@ namespace CivicContracting.Web.OpenData;
 /// <b>Commitments and reports.</b> The web host's index (<see cref="ContributionIndex.PublicAfter"/>) gives the public
 /// commitments in id order, <see cref="PageSize"/> at a time (a cursor on the id, so commitments that change during the
 /// download are neither skipped nor repeated); titles, terms and the confirmation hash live in the commitment grains, so
-/// each commitment is read with <see cref="ICommitmentGrain.Get"/> (reports: also <see cref="ICommitmentGrain.GetReports"/>
+/// each commitment is read with <see cref="ICommitmentGrain.GetOnce"/> (reports: also <see cref="ICommitmentGrain.GetReports"/>
 /// when it has more than the view carries), at most <see cref="InFlight"/> at once and written in order. The views are
 /// not kept (<see cref="CommitmentViews"/>' cache is for the pages); the owners' public names are kept for the download
 /// only, at most <see cref="MaxNamesHeld"/>. Memory: one page of contributions and <see cref="InFlight"/> views.
-/// What the silo pays: one activation per commitment (a commitment grain lives two minutes after its last call), and one
-/// per owner not met in the last <see cref="MaxNamesHeld"/>; hence the cap on concurrent downloads.
+/// What the silo pays: one activation per commitment, let go as soon as it is idle again when the download started it
+/// (<see cref="ICommitmentGrain.GetOnce"/>), and one per owner not met in the last <see cref="MaxNamesHeld"/>; hence
+/// the cap on concurrent downloads.
 /// </para>
 /// </summary>
 public sealed class OpenDataExport(IClusterClient orleans, SiteData data, CommitmentViews views)
@@ -269,7 +270,7 @@ public sealed class OpenDataExport(IClusterClient orleans, SiteData data, Commit
                         yield return (head, read, owner is null ? null : await owner);
                 }
                 cancellationToken.ThrowIfCancellationRequested();
-                window.Enqueue((c, orleans.GetGrain<ICommitmentGrain>(c.CommitmentId).Get(), withOwners ? Profile(names, c.ParticipantId) : null));
+                window.Enqueue((c, orleans.GetGrain<ICommitmentGrain>(c.CommitmentId).GetOnce(), withOwners ? Profile(names, c.ParticipantId) : null));
             }
             if (page.Count < PageSize)
                 break;

@@ -162,7 +162,9 @@ public sealed class OpenDataDownloadTests(WebAppFixture app)
             async () => Csv.Parse(await app.Public.GetStringAsync("/api/open-data/reports.csv")),
             t => t.Rows.Count(r => r["commitment_id"] == early) == 2);
         Assert.Equal(2, now.Rows.Count(r => r["commitment_id"] == early));
-        var current = Csv.Parse(await app.Public.GetStringAsync("/api/open-data/commitments.csv"));
+        var current = await Eventually.Value(
+            async () => Csv.Parse(await app.Public.GetStringAsync("/api/open-data/commitments.csv")),
+            t => t.Rows.Any(r => r["id"] == late) && t.Rows.Any(r => r["id"] == early));
         Assert.Contains(current.Rows, r => r["id"] == late);
 
         var then = Csv.Parse(await app.Public.GetStringAsync("/api/open-data/commitments.csv?asOf=2025-06-01"));
