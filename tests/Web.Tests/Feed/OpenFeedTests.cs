@@ -5,6 +5,7 @@ using CivicContracting.Commitments;
 using CivicContracting.Participants;
 using CivicContracting.Places;
 using CivicContracting.Web.Tests.ReadModel;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CivicContracting.Web.Tests.Feed;
 
@@ -178,6 +179,28 @@ public sealed class OpenFeedTests : IAsyncLifetime
             var order = a.At != b.At ? a.At.CompareTo(b.At) : a.Rank != b.Rank ? a.Rank.CompareTo(b.Rank) : string.CompareOrdinal(a.Id, b.Id);
             Assert.True(order < 0, $"Entry {i} ({b}) does not come after entry {i - 1} ({a}).");
         }
+    }
+
+    [Fact]
+    public async Task A_host_building_as_many_pages_as_it_allows_refuses_more_with_429_and_retry_after()
+    {
+        var feed = _app.Services.GetRequiredService<CivicContracting.Web.Feed.ChangeFeed>();
+        var taken = 0;
+        while (feed.TryEnter())
+            taken++;
+        try
+        {
+            Assert.Equal(8, taken);
+            using var refused = await _public.GetAsync("/api/feed/changes");
+            await refused.ProblemAsync(HttpStatusCode.TooManyRequests);
+            Assert.NotNull(refused.Headers.RetryAfter);
+        }
+        finally
+        {
+            for (var i = 0; i < taken; i++)
+                feed.Exit();
+        }
+        Assert.Equal(HttpStatusCode.OK, (await _public.GetAsync("/api/feed/changes")).StatusCode);
     }
 
     private async Task<string> ReportAsync(string id, CommitmentLevel level, Random random)
