@@ -29,6 +29,8 @@ COPY src/Grains.Abstractions/ src/Grains.Abstractions/
 COPY src/Grains/ src/Grains/
 COPY src/Silo/ src/Silo/
 COPY src/Web/ src/Web/
+# The open feed's JSON Schemas live with their specification and are embedded in the web assembly.
+COPY docs/open-civic-commitments/schemas/ docs/open-civic-commitments/schemas/
 COPY deploy/ deploy/
 # The publish runs `npm ci` in src/Web (node_modules is not in the build context) and ships wwwroot with Leaflet.
 RUN dotnet publish src/Web/Web.csproj -c Release --no-restore -o /app /p:UseAppHost=false

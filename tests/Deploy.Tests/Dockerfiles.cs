@@ -139,6 +139,22 @@ public class DockerfileTests
     }
 
     [Fact]
+    public void The_web_image_copies_the_files_outside_its_project_that_the_web_project_embeds()
+    {
+        // The open feed's JSON Schemas are embedded from docs/open-civic-commitments/schemas (docs/ is otherwise left out).
+        var folders = Regex.Matches(Repo.Read("src/Web/Web.csproj"), @"<EmbeddedResource\s+Include=""\.\.\\\.\.\\(?<path>[^""*]+)\\[^""\\]*""")
+            .Select(m => m.Groups["path"].Value.Replace('\\', '/') + "/").ToList();
+        Assert.Contains("docs/open-civic-commitments/schemas/", folders);
+        var text = Repo.Read(Dockerfile.WebPath);
+        var ignore = Repo.Read(Dockerfile.WebPath + ".dockerignore").Split('\n').Select(l => l.Trim()).ToList();
+        foreach (var folder in folders)
+        {
+            Assert.Contains($"COPY {folder} {folder}", text, StringComparison.Ordinal);
+            Assert.Contains($"!{folder}", ignore);
+        }
+    }
+
+    [Fact]
     public void Dockerignore_files_keep_build_output_and_local_data_out_of_the_context()
     {
         foreach (var dockerfile in new[] { Dockerfile.SiloPath, Dockerfile.WebPath })

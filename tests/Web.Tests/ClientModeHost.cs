@@ -10,18 +10,25 @@ namespace CivicContracting.Web.Tests;
 public sealed class ClientModeHost : IAsyncDisposable
 {
     private readonly IHost _silo;
+    private readonly string _clusterId;
+    private readonly int _gatewayPort;
+    private readonly (string Key, string Value)[] _settings;
+    private readonly List<WebApplication> _moreWebs = [];
 
-    private ClientModeHost(IHost silo, WebApplication web)
+    private ClientModeHost(IHost silo, WebApplication web, string clusterId, int gatewayPort, (string Key, string Value)[] settings)
     {
         _silo = silo;
         Web = web;
+        _clusterId = clusterId;
+        _gatewayPort = gatewayPort;
+        _settings = settings;
     }
 
     public WebApplication Web { get; }
 
     public Uri Address => TestHosts.AddressOf(Web);
 
-    public static async Task<ClientModeHost> StartAsync(string clusterName)
+    public static async Task<ClientModeHost> StartAsync(string clusterName, params (string Key, string Value)[] settings)
     {
         var clusterId = $"{clusterName}-{Guid.NewGuid():N}";
         var gatewayPort = TestHosts.FreePort();
@@ -39,13 +46,8 @@ public sealed class ClientModeHost : IAsyncDisposable
         await silo.StartAsync();
         try
         {
-            var web = CivicContractingWebApp.Build(TestHosts.WebArgs(
-                ("Orleans:Mode", "Client"),
-                ("Orleans:ClusterId", clusterId),
-                ("Orleans:Gateways", $"127.0.0.1:{gatewayPort}"),
-                ("Orleans:ConnectTimeout", "00:00:30")));
-            await web.StartAsync();
-            return new ClientModeHost(silo, web);
+            var web = await StartWebAsync(clusterId, gatewayPort, settings);
+            return new ClientModeHost(silo, web, clusterId, gatewayPort, settings);
         }
         catch
         {
@@ -55,8 +57,33 @@ public sealed class ClientModeHost : IAsyncDisposable
         }
     }
 
+    /// <summary>Another web host, a client of the same silo with the same settings (several web hosts behind one address).</summary>
+    public async Task<WebApplication> AddWebAsync()
+    {
+        var web = await StartWebAsync(_clusterId, _gatewayPort, _settings);
+        _moreWebs.Add(web);
+        return web;
+    }
+
+    private static async Task<WebApplication> StartWebAsync(string clusterId, int gatewayPort, (string Key, string Value)[] settings)
+    {
+        var web = CivicContractingWebApp.Build(TestHosts.WebArgs([
+            ("Orleans:Mode", "Client"),
+            ("Orleans:ClusterId", clusterId),
+            ("Orleans:Gateways", $"127.0.0.1:{gatewayPort}"),
+            ("Orleans:ConnectTimeout", "00:00:30"),
+            .. settings]));
+        await web.StartAsync();
+        return web;
+    }
+
     public async ValueTask DisposeAsync()
     {
+        foreach (var web in _moreWebs)
+        {
+            await web.StopAsync();
+            await web.DisposeAsync();
+        }
         try
         {
             await Web.StopAsync();

@@ -5,6 +5,7 @@ using CivicContracting.Commitments;
 using CivicContracting.Participants;
 using CivicContracting.Places;
 using CivicContracting.Web.Tests.ReadModel;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CivicContracting.Web.Tests.Feed;
 
@@ -92,7 +93,7 @@ public sealed class OpenFeedTests : IAsyncLifetime
         Assert.Equal(commitments.Count, mirror.Commitments.Count);
         Assert.True(entries.Count > 3 * PageSize, $"Only {entries.Count} entries: the cursors were hardly used.");
         Assert.Equal(entries.Count, entries.Select(e => ((string)e["type"]!, (string)e["id"]!)).Distinct().Count()); // each entity once
-        Assert.Equal(entries.OrderBy(e => e["changedAt"]!.GetValue<DateTimeOffset>()).Select(e => (string)e["id"]!), entries.Select(e => (string)e["id"]!));
+        AssertInFeedOrder(entries);
 
         // What the public may not read never shows: a draft's content, hidden text.
         foreach (var d in drafts)
@@ -125,6 +126,8 @@ public sealed class OpenFeedTests : IAsyncLifetime
 
         var (later, _, laterRaw) = await ReplayAsync(cursor);
         Assert.Equal(new[] { reported.Id, signed.Id, hiddenLater.Id, standalone }.Order(StringComparer.Ordinal), later.Select(e => (string)e["id"]!).Order(StringComparer.Ordinal));
+        AssertInFeedOrder(later);
+        Assert.True(later[0]["changedAt"]!.GetValue<DateTimeOffset>() >= entries[^1]["changedAt"]!.GetValue<DateTimeOffset>());
         Assert.DoesNotContain(hiddenLater.Title, laterRaw, StringComparison.Ordinal);
         Assert.Contains(signed.Title, laterRaw, StringComparison.Ordinal); // confirmed: public now
         foreach (var e in later)
@@ -163,6 +166,41 @@ public sealed class OpenFeedTests : IAsyncLifetime
         using var again = new HttpRequestMessage(HttpMethod.Get, "/api/feed/changes?limit=1");
         again.Headers.IfNoneMatch.Add(response.Headers.ETag!);
         Assert.Equal(HttpStatusCode.NotModified, (await _public.SendAsync(again)).StatusCode);
+    }
+
+    /// <summary>Oldest change first; at the same moment places, then goals, then commitments, each by id (ordinal).</summary>
+    private static void AssertInFeedOrder(List<JsonObject> entries)
+    {
+        static int Rank(JsonObject e) => (string)e["type"]! switch { "places" => 0, "goal" => 1, _ => 2 };
+        var keys = entries.Select(e => (At: e["changedAt"]!.GetValue<DateTimeOffset>(), Rank: Rank(e), Id: (string)e["id"]!)).ToList();
+        for (var i = 1; i < keys.Count; i++)
+        {
+            var (a, b) = (keys[i - 1], keys[i]);
+            var order = a.At != b.At ? a.At.CompareTo(b.At) : a.Rank != b.Rank ? a.Rank.CompareTo(b.Rank) : string.CompareOrdinal(a.Id, b.Id);
+            Assert.True(order < 0, $"Entry {i} ({b}) does not come after entry {i - 1} ({a}).");
+        }
+    }
+
+    [Fact]
+    public async Task A_host_building_as_many_pages_as_it_allows_refuses_more_with_429_and_retry_after()
+    {
+        var feed = _app.Services.GetRequiredService<CivicContracting.Web.Feed.ChangeFeed>();
+        var taken = 0;
+        while (feed.TryEnter())
+            taken++;
+        try
+        {
+            Assert.Equal(8, taken);
+            using var refused = await _public.GetAsync("/api/feed/changes");
+            await refused.ProblemAsync(HttpStatusCode.TooManyRequests);
+            Assert.NotNull(refused.Headers.RetryAfter);
+        }
+        finally
+        {
+            for (var i = 0; i < taken; i++)
+                feed.Exit();
+        }
+        Assert.Equal(HttpStatusCode.OK, (await _public.GetAsync("/api/feed/changes")).StatusCode);
     }
 
     private async Task<string> ReportAsync(string id, CommitmentLevel level, Random random)
