@@ -170,8 +170,8 @@ namespace CivicContracting.Web
             builder.Services.AddOptions<CivicContracting.Web.OpenData.OpenDataDownloadOptions>().Bind(builder.Configuration.GetSection(CivicContracting.Web.OpenData.OpenDataDownloadOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
             builder.Services.AddSingleton<CivicContracting.Web.OpenData.OpenDataDownloads>();
             builder.Services.AddSingleton<CivicContracting.Web.OpenData.OpenDataExport>();
-            builder.Services.AddOptions<CivicContracting.Web.Feed.FeedOptions>().Bind(builder.Configuration.GetSection(CivicContracting.Web.Feed.FeedOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-            builder.Services.AddSingleton<CivicContracting.Web.Feed.ChangeFeed>();
+            builder.Services.AddOptions<CivicContracting.Web.Changes.FeedOptions>().Bind(builder.Configuration.GetSection(CivicContracting.Web.Changes.FeedOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+            builder.Services.AddSingleton<CivicContracting.Web.Changes.ChangeFeed>();
             // Application commands: one per action that changes state, shared by the API, the site's forms and imports.
             builder.Services.AddSingleton<CivicContracting.Web.Commitments.CreateCommitmentCommand>();
             builder.Services.AddSingleton<CivicContracting.Web.Commitments.ReviseCommitmentCommand>();
@@ -268,7 +268,7 @@ namespace CivicContracting.Web
             app.MapFollowing();
             app.MapGoals();
             app.MapPlaces();
-            CivicContracting.Web.Feed.FeedEndpoints.MapOpenFeed(app);
+            CivicContracting.Web.Changes.ChangeFeedEndpoints.MapOpenFeed(app);
             app.MapParticipants();
             app.MapCommitments();
             app.MapVerification();

@@ -163,6 +163,22 @@ public sealed class ReadApiTests(WebAppFixture app)
     }
 
     [Fact]
+    public async Task Every_link_of_the_index_that_is_not_a_template_answers()
+    {
+        var links = (await app.Public.GetAsync<JsonObject>("/api"))["links"]!.AsObject();
+        Assert.Contains("changes", links.Select(l => l.Key));
+        Assert.Contains("search", links.Select(l => l.Key));
+        foreach (var (name, link) in links)
+        {
+            var path = (string)link!;
+            if (path.Contains('{'))
+                continue;
+            var response = await app.Public.GetAsync(path);
+            Assert.True(response.IsSuccessStatusCode, $"The index's link {name} ({path}) answered {(int)response.StatusCode}.");
+        }
+    }
+
+    [Fact]
     public async Task Enums_are_written_as_camelCase_strings()
     {
         var school = await app.Operator.RegisterAsync(ParticipantKind.KnowledgeInstitution, TestApi.Neighbourhood(9));

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using CivicContracting.Web.Feed;
+using CivicContracting.Web.Changes;
 using Json.Schema;
 
-namespace CivicContracting.Web.Tests.Feed;
+namespace CivicContracting.Web.Tests.Changes;
 
 /// <summary>
 /// The open feed's JSON Schemas (docs/open-civic-commitments/schemas): valid draft 2020-12, served as they are in the
@@ -16,7 +16,7 @@ public sealed class FeedSchemaTests(WebAppFixture app)
 {
     private static readonly Lazy<IReadOnlyDictionary<string, JsonSchema>> Schemas = new(() =>
         Directory.GetFiles(SchemaFolder(), "*.schema.json").ToDictionary(
-            f => Path.GetFileName(f)[..^FeedEndpoints.SchemaSuffix.Length],
+            f => Path.GetFileName(f)[..^ChangeFeedEndpoints.SchemaSuffix.Length],
             f => JsonSchema.FromText(File.ReadAllText(f), new BuildOptions { SchemaRegistry = new SchemaRegistry() })));
 
     /// <summary>Every schema of the repository, by entry type (and "page").</summary>

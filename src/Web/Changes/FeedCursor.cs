@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using CivicContracting.Web.Api;
 
-namespace CivicContracting.Web.Feed;
+namespace CivicContracting.Web.Changes;
 
 /// <summary>The kinds of entity the open feed carries, in the order they sort among entries changed at the same moment.</summary>
 public enum FeedEntity

@@ -6,13 +6,13 @@ using CivicContracting.Web.Json;
 using CivicContracting.Web.Problems;
 using CivicContracting.Web.Texts;
 
-namespace CivicContracting.Web.Feed;
+namespace CivicContracting.Web.Changes;
 
 /// <summary>
 /// <c>GET /api/feed/changes</c>, the open commitment feed, and <c>GET /api/feed/schemas/{type}.schema.json</c>, the JSON
 /// Schema of each entry type (docs/open-civic-commitments.md).
 /// </summary>
-public static class FeedEndpoints
+public static class ChangeFeedEndpoints
 {
     public const string ChangesPath = "/api/feed/changes";
     public const string SchemasPath = "/api/feed/schemas";
@@ -111,7 +111,7 @@ public static class FeedSchemas
             using var stream = assembly.GetManifestResourceStream(resource)!;
             using var copy = new MemoryStream();
             stream.CopyTo(copy);
-            schemas[resource[prefix.Length..^FeedEndpoints.SchemaSuffix.Length]] = copy.ToArray();
+            schemas[resource[prefix.Length..^ChangeFeedEndpoints.SchemaSuffix.Length]] = copy.ToArray();
         }
         return schemas;
     }

@@ -10,7 +10,7 @@ using CivicContracting.Web.OpenData;
 using CivicContracting.Web.ReadModel;
 using Microsoft.Extensions.Options;
 
-namespace CivicContracting.Web.Feed;
+namespace CivicContracting.Web.Changes;
 
 /// <summary>Settings of the open feed (configuration section "Feed").</summary>
 public sealed class FeedOptions

@@ -1,9 +1,9 @@
 using CivicContracting.Commitments;
-using CivicContracting.Web.Feed;
+using CivicContracting.Web.Changes;
 using CivicContracting.Web.ReadModel;
 using CivicContracting.Web.Tests.ReadModel;
 
-namespace CivicContracting.Web.Tests.Feed;
+namespace CivicContracting.Web.Tests.Changes;
 
 /// <summary>
 /// The feed's order is the same on every web host: it depends only on each commitment's newest contribution, not on the

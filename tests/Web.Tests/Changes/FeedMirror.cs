@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace CivicContracting.Web.Tests.Feed;
+namespace CivicContracting.Web.Tests.Changes;
 
 /// <summary>
 /// A mirror of the open feed as docs/open-civic-commitments.md tells a re-user to keep one, written from the specification

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using CivicContracting.Participants;
 using CivicContracting.Web.Tests.ReadModel;
 
-namespace CivicContracting.Web.Tests.Feed;
+namespace CivicContracting.Web.Tests.Changes;
 
 /// <summary>Two web hosts, clients of one silo, written to alternately: their feeds list the same entries in the same order, and a cursor of one resumes on the other.</summary>
 public sealed class FeedClientModeTests

@@ -3,7 +3,7 @@ using CivicContracting.Goals;
 using CivicContracting.Participants;
 using CivicContracting.Web.Content;
 
-namespace CivicContracting.Web.Feed;
+namespace CivicContracting.Web.Changes;
 
 /// <summary>
 /// The entries of the open feed (docs/open-civic-commitments.md): one record per entry type, each with a JSON Schema in

@@ -7,7 +7,7 @@ using CivicContracting.Places;
 using CivicContracting.Web.Tests.ReadModel;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CivicContracting.Web.Tests.Feed;
+namespace CivicContracting.Web.Tests.Changes;
 
 /// <summary>
 /// Acceptance of the open commitment feed (docs/open-civic-commitments.md): a mirror that replays GET /api/feed/changes from
@@ -184,7 +184,7 @@ public sealed class OpenFeedTests : IAsyncLifetime
     [Fact]
     public async Task A_host_building_as_many_pages_as_it_allows_refuses_more_with_429_and_retry_after()
     {
-        var feed = _app.Services.GetRequiredService<CivicContracting.Web.Feed.ChangeFeed>();
+        var feed = _app.Services.GetRequiredService<CivicContracting.Web.Changes.ChangeFeed>();
         var taken = 0;
         while (feed.TryEnter())
             taken++;
