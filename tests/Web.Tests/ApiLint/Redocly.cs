@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using CivicContracting.Tests.Support;
 
 namespace CivicContracting.Web.Tests.ApiLint;
 
@@ -10,11 +11,14 @@ namespace CivicContracting.Web.Tests.ApiLint;
 /// </summary>
 public static class Redocly
 {
-    private static readonly SemaphoreSlim InstallGate = new(1, 1);
+    private static readonly NpmTool Tool = new(
+        Path.Combine(RepositoryRoot(), "tests", "Web.Tests", "ApiLint"),
+        Path.Combine("node_modules", "@redocly", "cli", "bin", "cli.js"),
+        "Redocly CLI (npm package @redocly/cli)");
 
-    public static string Folder => Path.Combine(RepositoryRoot(), "tests", "Web.Tests", "ApiLint");
+    public static string Folder => Tool.Folder;
 
-    private static string Cli => Path.Combine(Folder, "node_modules", "@redocly", "cli", "bin", "cli.js");
+    private static string Cli => Tool.Entry;
 
     /// <summary>One problem Redocly found: its rule, severity, where (a JSON pointer) and what.</summary>
     public sealed record Problem(string Rule, string Severity, string Pointer, string Message)
@@ -25,7 +29,7 @@ public static class Redocly
     /// <summary>Lints the OpenAPI document <paramref name="json"/> and returns every problem.</summary>
     public static async Task<IReadOnlyList<Problem>> LintAsync(string json)
     {
-        await EnsureInstalledAsync();
+        await Tool.EnsureInstalledAsync();
         var file = Path.Combine(Path.GetTempPath(), $"civic-openapi-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(file, json);
         try
@@ -35,7 +39,7 @@ public static class Redocly
                 start.ArgumentList.Add(argument);
             start.Environment["REDOCLY_TELEMETRY"] = "off";
             start.Environment["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true";
-            var (exit, stdout, stderr) = await RunAsync(start, TimeSpan.FromMinutes(2));
+            var (exit, stdout, stderr) = await NpmTool.RunAsync(start, TimeSpan.FromMinutes(2));
             var report = stdout.Trim();
             if (!report.StartsWith('{'))
                 throw new Xunit.Sdk.XunitException($"redocly lint gave no JSON report (exit {exit}): {stderr} {stdout}");
@@ -55,57 +59,6 @@ public static class Redocly
         {
             File.Delete(file);
         }
-    }
-
-    private static async Task EnsureInstalledAsync()
-    {
-        await InstallGate.WaitAsync();
-        try
-        {
-            if (File.Exists(Cli))
-                return;
-            // npm ci: exactly the version in package-lock.json, checked against its integrity hash.
-            var start = new ProcessStartInfo("npm") { WorkingDirectory = Folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var argument in new[] { "ci", "--ignore-scripts", "--no-audit", "--no-fund" })
-                start.ArgumentList.Add(argument);
-            int exit;
-            string output;
-            try
-            {
-                var run = await RunAsync(start, TimeSpan.FromMinutes(5));
-                (exit, output) = (run.Exit, run.Stdout + run.Stderr);
-            }
-            catch (System.ComponentModel.Win32Exception)
-            {
-                throw new Xunit.Sdk.XunitException(
-                    $"Redocly CLI (npm package @redocly/cli) is not installed in {Folder} and npm was not found: install the Debian " +
-                    "package 'npm' as root (./test.sh does this when it runs as root), or run `npm ci` in that folder, then run the tests again.");
-            }
-            if (exit != 0 || !File.Exists(Cli))
-                throw new Xunit.Sdk.XunitException($"`npm ci` in {Folder} did not install {Cli} (exit {exit}): {output}");
-        }
-        finally
-        {
-            InstallGate.Release();
-        }
-    }
-
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(ProcessStartInfo start, TimeSpan timeout)
-    {
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new Xunit.Sdk.XunitException($"{start.FileName} {string.Join(' ', start.ArgumentList.Take(3))} did not finish within {timeout}.");
-        }
-        return (process.ExitCode, await stdout, await stderr);
     }
 
     private static string RepositoryRoot()
