@@ -1,4 +1,5 @@
 using System.Net;
+using CivicContracting.Tests.Support;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using CivicContracting.Tests.Support;
 using CivicContracting.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;

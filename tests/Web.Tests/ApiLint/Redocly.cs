@@ -12,7 +12,7 @@ namespace CivicContracting.Web.Tests.ApiLint;
 public static class Redocly
 {
     private static readonly NpmTool Tool = new(
-        Path.Combine(RepositoryRoot(), "tests", "Web.Tests", "ApiLint"),
+        Path.Combine(Repository.Root, "tests", "Web.Tests", "ApiLint"),
         Path.Combine("node_modules", "@redocly", "cli", "bin", "cli.js"),
         "Redocly CLI (npm package @redocly/cli)");
 
@@ -59,15 +59,5 @@ public static class Redocly
         {
             File.Delete(file);
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "CivicContracting.sln")))
-                return folder.FullName;
-        }
-        throw new InvalidOperationException($"No CivicContracting.sln above {AppContext.BaseDirectory}.");
     }
 }

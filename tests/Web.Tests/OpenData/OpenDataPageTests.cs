@@ -1,5 +1,6 @@
 using System.Net;
 using System.Xml.Linq;
+using CivicContracting.Tests.Support;
 using CivicContracting.Web.OpenData;
 
 namespace CivicContracting.Web.Tests.OpenData;
@@ -43,16 +44,6 @@ public sealed class OpenDataPageTests(WebAppFixture app)
     }
 
     private static Dictionary<string, string> Texts(string file) =>
-        XDocument.Load(Path.Combine(RepositoryRoot(), "src", "Web", "Texts", file)).Root!.Elements("data")
+        XDocument.Load(Path.Combine(Repository.Root, "src", "Web", "Texts", file)).Root!.Elements("data")
             .ToDictionary(d => (string)d.Attribute("name")!, d => (string?)d.Element("value") ?? "", StringComparer.Ordinal);
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "CivicContracting.sln")))
-                return folder.FullName;
-        }
-        throw new InvalidOperationException($"No CivicContracting.sln above {AppContext.BaseDirectory}.");
-    }
 }

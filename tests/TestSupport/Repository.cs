@@ -1,5 +1,6 @@
-namespace CivicContracting.Site.Tests;
+namespace CivicContracting.Tests.Support;
 
+/// <summary>Where the tests find the repository's files (texts, pinned npm tools, manifests).</summary>
 public static class Repository
 {
     /// <summary>The repository root: the nearest folder above the test binaries that holds CivicContracting.sln.</summary>
