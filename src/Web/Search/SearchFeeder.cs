@@ -141,8 +141,9 @@ public sealed partial class SearchFeeder : BackgroundService
             return;
         try
         {
-            // Straight from the grain: a city's worth of views would only churn the pages' bounded cache.
-            var view = await _orleans.GetGrain<ICommitmentGrain>(id).Get();
+            // Straight from the grain: a city's worth of views would only churn the pages' bounded cache. GetOnce lets go of
+            // an activation this read started, so the rebuild at start does not keep every commitment in the silo's memory.
+            var view = await _orleans.GetGrain<ICommitmentGrain>(id).GetOnce();
             if (view is null || view.Status == CommitmentStatus.Draft)
             {
                 _search.Index.Remove(SearchTypes.Commitment, id);
